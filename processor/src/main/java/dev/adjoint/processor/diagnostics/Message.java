@@ -1,0 +1,94 @@
+package dev.adjoint.processor.diagnostics;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of diagnostics. Each has a stable id, printed in brackets at the start of the
+ * message, and a template naming the construct and the way out ({@link String#format} arguments).
+ */
+public enum Message {
+  NOT_STATIC("adjoint.not-static",
+      "@Differentiable method '%s' is an instance method; only static methods are supported for"
+          + " now. Make it static and pass what it reads from fields as parameters"),
+  NO_BODY("adjoint.no-body",
+      "@Differentiable method '%s' has no body to differentiate (abstract, native or interface"
+          + " method); annotate a static method with a body"),
+  GENERIC_METHOD("adjoint.generic-method",
+      "@Differentiable method '%s' declares type parameters; write it for double values"),
+  RETURN_TYPE("adjoint.return-type",
+      "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
+          + " is generated)"),
+  PARAMETER_TYPE("adjoint.parameter-type",
+      "parameter '%s' has type %s, which @Differentiable methods do not support yet; use double"
+          + " scalars, or int, long and boolean values as constants"),
+  WRT_UNKNOWN("adjoint.wrt-unknown",
+      "wrt names '%s', which is not a parameter of '%s'; the parameters are: %s"),
+  WRT_NOT_DOUBLE("adjoint.wrt-not-double",
+      "wrt names '%s' of type %s; only double parameters can be differentiated"),
+  NOTHING_TO_DIFFERENTIATE("adjoint.nothing-to-differentiate",
+      "@Differentiable method '%s' has no double parameter to differentiate with respect to;"
+          + " add one, or remove the annotation"),
+  LOOP("adjoint.loop",
+      "%s loops are not supported in @Differentiable methods yet; write the computation without"
+          + " the loop, or keep the loop in a method that is not @Differentiable"),
+  ARRAY("adjoint.array",
+      "arrays (%s) are not supported in @Differentiable methods yet; use double scalars"),
+  EXCEPTION("adjoint.exception",
+      "%s is not supported in a @Differentiable method: the derivative of code that throws is"
+          + " not defined; compute the value without exceptions"),
+  SWITCH("adjoint.switch",
+      "switch is not supported in a @Differentiable method yet; use if / else if / else"),
+  CALL("adjoint.call",
+      "call to '%s' is not supported in a @Differentiable method yet; only java.lang.Math"
+          + " functions are; inline the called method's body"),
+  NO_DERIVATIVE("adjoint.no-derivative",
+      "'%s' has no derivative rule and receives a differentiated value; use a differentiable"
+          + " Math function, or compute the argument from constants only"),
+  FLOAT("adjoint.float",
+      "float arithmetic on a differentiated value (%s) loses precision and is not supported;"
+          + " use double"),
+  FIELD_WRITE("adjoint.field-write",
+      "assignment to field '%s': a @Differentiable method must not write fields; use a local"
+          + " variable"),
+  FIELD_READ("adjoint.field-read",
+      "field '%s' is not accessible from the generated class %s; make it a compile-time"
+          + " constant or not private, or pass it as a parameter"),
+  INSTANCE_FIELD("adjoint.instance-field",
+      "instance field '%s' cannot be read from a static method's derivative; use a static final"
+          + " constant or pass it as a parameter"),
+  OBJECT("adjoint.object",
+      "%s of type %s is not supported in a @Differentiable method; use double, int, long and"
+          + " boolean values"),
+  NESTED_ASSIGNMENT("adjoint.nested-assignment",
+      "%s inside an expression is not supported; write it as its own statement"),
+  UNSUPPORTED("adjoint.unsupported",
+      "%s is not supported in a @Differentiable method; %s"),
+  TOO_MANY_PATHS("adjoint.too-many-paths",
+      "'%s' has too many paths through early returns to differentiate (more than %d statements"
+          + " after expanding them); return once at the end instead"),
+  NO_TREES("adjoint.no-trees",
+      "Adjoint needs javac's Tree API to read the body of '%s', and this compiler (%s) does not"
+          + " provide it; build with javac (Maven, Gradle or plain javac)"),
+  NO_ATTRIBUTION("adjoint.no-attribution",
+      "javac did not type the body of '%s' (this JDK, %s, behaves differently from the ones"
+          + " Adjoint supports); please report it with the JDK version"),
+  INTERNAL_ERROR("adjoint.internal-error",
+      "internal error while differentiating '%s': %s; please report it with this method's source");
+
+  private final String id;
+  private final String template;
+
+  Message(String id, String template) {
+    this.id = id;
+    this.template = template;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The full text: {@code [id] } followed by the filled-in template. */
+  public String format(Object... args) {
+    return "[" + id + "] " + String.format(Locale.ROOT, template, args);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.adjoint.processor.frontend;
+
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Type;
+
+/** Java source for values known at compile time: literals and constant fields' values. */
+final class Constants {
+  private Constants() {}
+
+  /** The constant for a literal or compile-time constant value, or null for other values. */
+  static Constant of(Object value) {
+    if (value instanceof Double d) {
+      return new Constant(Type.DOUBLE, doubleCode(d));
+    }
+    if (value instanceof Float f) {
+      return new Constant(Type.FLOAT, f.isNaN() || f.isInfinite()
+          ? "(float) " + doubleCode(f.doubleValue()) : f + "f");
+    }
+    if (value instanceof Long l) {
+      return new Constant(Type.LONG, l + "L");
+    }
+    if (value instanceof Integer i) {
+      return new Constant(Type.INT, Integer.toString(i));
+    }
+    if (value instanceof Short s) {
+      return new Constant(Type.SHORT, "(short) " + s);
+    }
+    if (value instanceof Byte b) {
+      return new Constant(Type.BYTE, "(byte) " + b);
+    }
+    if (value instanceof Character c) {
+      return new Constant(Type.CHAR, "(char) " + (int) c);
+    }
+    if (value instanceof Boolean b) {
+      return new Constant(Type.BOOLEAN, b.toString());
+    }
+    return null;
+  }
+
+  /** {@code -a} for a literal {@code a}, or null when it cannot be folded. */
+  static Constant negate(Constant literal) {
+    if (!literal.type().isNumeric() || literal.code().startsWith("-")
+        || !Character.isDigit(literal.code().charAt(0))) {
+      return null;
+    }
+    return new Constant(literal.type(), "-" + literal.code());
+  }
+
+  private static String doubleCode(double d) {
+    if (Double.isNaN(d)) {
+      return "Double.NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+    }
+    return Double.toString(d);
+  }
+}

@@ -1,0 +1,190 @@
+package dev.adjoint.processor.frontend;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.diagnostics.Reporter;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.Elements;
+
+/**
+ * Reads one {@code @Differentiable} method: checks its signature and {@code wrt}, has javac type
+ * its body, and lowers the body to IR. Every problem is reported; the result is empty if there
+ * was any, or if the source itself does not compile (javac reports that).
+ */
+public final class MethodReader {
+  private static final String ANNOTATION = "dev.adjoint.Differentiable";
+
+  private final Trees trees;
+  private final Elements elements;
+  private final Reporter reporter;
+  private final JavacAttribution javac;
+
+  public MethodReader(Trees trees, Elements elements, Reporter reporter) {
+    this.trees = trees;
+    this.elements = elements;
+    this.reporter = reporter;
+    this.javac = new JavacAttribution(trees);
+  }
+
+  /** Outcome of reading: the function, or why there is none. */
+  public sealed interface Result {
+    /** The method in IR form. */
+    record Read(Function function) implements Result {}
+
+    /** Errors were reported on the method. */
+    record Rejected() implements Result {}
+
+    /** The source does not compile yet (e.g. it names a class another round generates). */
+    record Incomplete() implements Result {}
+  }
+
+  public Result read(ExecutableElement method, String generatedClass) {
+    int errorsBefore = reporter.errorCount();
+    checkSignature(method);
+    Set<String> wrt = wrt(method);
+    if (reporter.errorCount() > errorsBefore) {
+      return new Result.Rejected();
+    }
+    TreePath path = trees.getPath(method);
+    if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+      reporter.error(method, Message.NO_BODY, method.getSimpleName());
+      return new Result.Rejected();
+    }
+    if (!javac.attribute(path)) {
+      reporter.error(method, Message.NO_ATTRIBUTION, method.getSimpleName(),
+          System.getProperty("java.vm.version"));
+      return new Result.Rejected();
+    }
+    NameScope names = new NameScope();
+    reserveUserNames(tree, names);
+    List<Param> params = new ArrayList<>();
+    Map<Element, Var> versions = new LinkedHashMap<>();
+    for (VariableElement p : method.getParameters()) {
+      String name = p.getSimpleName().toString();
+      Type type = p.asType().getKind().isPrimitive()
+          ? Type.valueOf(p.asType().getKind().name()) : null;
+      Var v = new Var(names.claim(name), type == null ? Type.DOUBLE : type);
+      boolean differentiable = type == Type.DOUBLE && (wrt.isEmpty() || wrt.contains(name));
+      params.add(new Param(v, p.asType(), differentiable));
+      if (type != null) {
+        versions.put(p, v);
+      }
+    }
+    Var result = new Var(names.fresh("value"), Type.DOUBLE);
+    CompilationUnitTree unit = path.getCompilationUnit();
+    PackageElement pkg = elements.getPackageOf(method);
+    var lowering = new BodyLowering(trees, unit, javac, elements, reporter, names, result,
+        method.getSimpleName().toString(), generatedClass, pkg);
+    Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
+    if (reporter.errorCount() > errorsBefore) {
+      return new Result.Rejected();
+    }
+    if (body == null) {
+      return new Result.Incomplete();
+    }
+    return new Result.Read(
+        new Function(method.getSimpleName().toString(), params, result, body, names));
+  }
+
+  private void checkSignature(ExecutableElement method) {
+    String name = method.getSimpleName().toString();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      reporter.error(method, Message.NOT_STATIC, name);
+    }
+    if (method.getModifiers().contains(Modifier.ABSTRACT)
+        || method.getModifiers().contains(Modifier.NATIVE)) {
+      reporter.error(method, Message.NO_BODY, name);
+    }
+    if (!method.getTypeParameters().isEmpty()) {
+      reporter.error(method, Message.GENERIC_METHOD, name);
+    }
+    if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+      reporter.error(method, Message.RETURN_TYPE, name, method.getReturnType());
+    }
+    boolean anyDouble = false;
+    for (VariableElement p : method.getParameters()) {
+      TypeKind kind = p.asType().getKind();
+      anyDouble |= kind == TypeKind.DOUBLE;
+      if (kind == TypeKind.ARRAY) {
+        reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
+      }
+    }
+    if (!anyDouble && method.getParameters().stream()
+        .noneMatch(p -> p.asType().getKind() == TypeKind.ARRAY)) {
+      reporter.error(method, Message.NOTHING_TO_DIFFERENTIATE, name);
+    }
+  }
+
+  /** The names in {@code wrt}, each checked against the parameters. */
+  private Set<String> wrt(ExecutableElement method) {
+    Set<String> names = new LinkedHashSet<>();
+    for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
+      if (!mirror.getAnnotationType().toString().equals(ANNOTATION)) {
+        continue;
+      }
+      mirror.getElementValues().forEach((key, value) -> {
+        if (!key.getSimpleName().contentEquals("wrt")) {
+          return;
+        }
+        @SuppressWarnings("unchecked")
+        var items = (List<? extends AnnotationValue>) value.getValue();
+        for (AnnotationValue item : items) {
+          String name = (String) item.getValue();
+          names.add(name);
+          checkWrtName(method, mirror, item, name);
+        }
+      });
+    }
+    return names;
+  }
+
+  private void checkWrtName(ExecutableElement method, AnnotationMirror mirror,
+      AnnotationValue item, String name) {
+    for (VariableElement p : method.getParameters()) {
+      if (p.getSimpleName().contentEquals(name)) {
+        if (p.asType().getKind() != TypeKind.DOUBLE) {
+          reporter.error(method, mirror, item, Message.WRT_NOT_DOUBLE, name, p.asType());
+        }
+        return;
+      }
+    }
+    List<String> params = method.getParameters().stream()
+        .map(p -> p.getSimpleName().toString()).toList();
+    reporter.error(method, mirror, item, Message.WRT_UNKNOWN, name, method.getSimpleName(),
+        String.join(", ", params));
+  }
+
+  private static void reserveUserNames(MethodTree tree, NameScope names) {
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        names.reserve(node.getName().toString());
+        return super.visitVariable(node, unused);
+      }
+    }.scan(tree, null);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The frontend: reads a {@code @Differentiable} method through javac's Tree API and gives its
+ * {@link dev.adjoint.processor.ir.Function}, or reports every unsupported construct at the exact
+ * tree.
+ *
+ * <p><b>Typing.</b> During annotation processing javac has not attributed method bodies yet. We
+ * ask javac to attribute the enclosing class ({@link
+ * dev.adjoint.processor.frontend.JavacAttribution}, the only class relying on this) and then read
+ * every expression's type and every call's resolved method from javac itself: javac's own
+ * overload resolution and numeric promotion, for free. This is unspecified behaviour of javac,
+ * seen on JDK 17 and 25; a test fails loudly if a JDK changes it, and the processor then reports
+ * {@code [adjoint.no-attribution]} instead of guessing. The alternative, typing the subset
+ * ourselves, would duplicate the JLS's promotion and overload rules.
+ *
+ * <p><b>Lowering.</b> {@link dev.adjoint.processor.frontend.BodyLowering} turns the body into
+ * three-address SSA form: each assignment makes a new version of a variable, values merged after
+ * an {@code if} get a new version assigned on both sides, and a {@code return} inside a branch
+ * takes the rest of the method into that branch's other side, so every path ends by assigning
+ * the result once.
+ */
+package dev.adjoint.processor.frontend;

@@ -1,0 +1,54 @@
+package dev.adjoint.processor.ir;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Hands out the local names of one generated method, each once. The user's own names are
+ * reserved up front: a user's variable keeps its name ({@link #claim}), and a generated name
+ * ({@code t1}, {@code dq}, {@code seed}) never takes one of them.
+ */
+public final class NameScope {
+  private final Set<String> reserved = new HashSet<>();
+  private final Set<String> taken = new HashSet<>();
+
+  /** Keeps {@code name} for {@link #claim}; generated names avoid it. */
+  public void reserve(String name) {
+    reserved.add(name);
+  }
+
+  /** The user's own {@code name} the first time, then a fresh variant of it. */
+  public String claim(String name) {
+    return taken.add(name) ? name : fresh(name);
+  }
+
+  /** {@code base} if free, else {@code base2}, {@code base3}, ... */
+  public String fresh(String base) {
+    if (isFree(base)) {
+      taken.add(base);
+      return base;
+    }
+    for (int i = 2; ; i++) {
+      String candidate = base + i;
+      if (isFree(candidate)) {
+        taken.add(candidate);
+        return candidate;
+      }
+    }
+  }
+
+  /** The first free one of {@code prefix1}, {@code prefix2}, ... */
+  public String numbered(String prefix) {
+    for (int i = 1; ; i++) {
+      String candidate = prefix + i;
+      if (isFree(candidate)) {
+        taken.add(candidate);
+        return candidate;
+      }
+    }
+  }
+
+  private boolean isFree(String name) {
+    return !taken.contains(name) && !reserved.contains(name);
+  }
+}

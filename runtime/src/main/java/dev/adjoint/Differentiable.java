@@ -1,0 +1,31 @@
+package dev.adjoint;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method whose reverse-mode derivative Adjoint generates at compile time.
+ *
+ * <p>For a method {@code m} in class {@code C}, the annotation processor writes
+ * {@code CGrad.m(same parameters)}, returning a record {@code (value, d<param>...)}, and
+ * {@code CGrad.mPullback(same parameters, double seed, adjoint buffers)}, which adds
+ * {@code seed * df/dp} into caller-owned buffers and returns the value.
+ *
+ * <p>Differentiable parameters are every {@code double} parameter, or exactly those named in
+ * {@link #wrt()}. Parameters of other types ({@code int}, {@code long}, {@code boolean}, ...) are
+ * constants.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Differentiable {
+
+  /**
+   * Names of the parameters to differentiate with respect to; empty means every
+   * {@code double} parameter. A name that is not a parameter is a compile error.
+   */
+  String[] wrt() default {};
+}
