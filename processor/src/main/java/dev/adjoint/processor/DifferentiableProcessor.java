@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -40,10 +41,20 @@ import javax.lang.model.element.TypeElement;
 public final class DifferentiableProcessor extends AbstractProcessor {
   static final String ANNOTATION = "dev.adjoint.Differentiable";
 
+  private final Consumer<ExecutableElement> beforeEachMethod;
   private Reporter reporter;
   private Optional<Trees> trees = Optional.empty();
   /** Classes whose methods could not be read yet, by qualified name, retried next round. */
   private final Set<String> deferred = new LinkedHashSet<>();
+
+  public DifferentiableProcessor() {
+    this(method -> { });
+  }
+
+  /** For tests: {@code beforeEachMethod} runs first in each method's pipeline. */
+  DifferentiableProcessor(Consumer<ExecutableElement> beforeEachMethod) {
+    this.beforeEachMethod = beforeEachMethod;
+  }
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -103,6 +114,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     Set<String> recordNames = new LinkedHashSet<>();
     for (ExecutableElement method : methods) {
       try {
+        beforeEachMethod.accept(method);
         MethodReader.Result result = reader.read(method, gradClass.simpleName());
         if (result instanceof MethodReader.Result.Incomplete && !last) {
           deferred.add(owner.getQualifiedName().toString());

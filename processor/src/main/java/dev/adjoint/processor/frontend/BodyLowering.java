@@ -500,8 +500,7 @@ final class BodyLowering {
     boolean isMath = ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath");
     if (!isMath || !method.getModifiers().contains(Modifier.STATIC)
         || !method.getReturnType().getKind().isPrimitive()) {
-      error(call, Message.CALL, ownerName.replaceFirst("^java\\.lang\\.", "") + "."
-          + method.getSimpleName());
+      error(call, Message.CALL, owner.getSimpleName() + "." + method.getSimpleName());
       return null;
     }
     List<Operand> args = new ArrayList<>();

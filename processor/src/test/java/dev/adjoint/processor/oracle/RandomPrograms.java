@@ -41,6 +41,8 @@ public final class RandomPrograms {
 
   /** Thrown (without a stack trace) when a live value violates a margin or bound: re-draw. */
   private static final class Reject extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Reject() {
       super(null, null, false, false);
     }
@@ -124,9 +126,9 @@ public final class RandomPrograms {
       scopes.push(frame);
       budget = 3 + rnd.nextInt(10);
       while (statements < budget - 1) {
-        statement(2, 0);
+        statement(4, 0);
       }
-      returnStatement(2);
+      returnStatement(4);
 
       String className = "P" + Long.toUnsignedString(seed);
       String source = "package fuzz;\n\n"
@@ -432,16 +434,16 @@ public final class RandomPrograms {
     }
 
     private Ex leafD(boolean live) {
-      int k = rnd.nextInt(10);
-      if (k < 6) {
+      int k = rnd.nextInt(20);
+      if (k < 15) {
         Var v = pick('D', true);
         return new Ex(v.name, 'D', v.v);
       }
-      if (k < 8) {
+      if (k < 17) {
         Var v = pick('D', false);
         return new Ex(v.name, 'D', v.v);
       }
-      if (k < 9) {
+      if (k < 19) {
         return literal();
       }
       return rnd.nextBoolean() ? leafI(live) : new Ex("Math.PI", 'D', Math.PI);
@@ -470,8 +472,8 @@ public final class RandomPrograms {
         return leafD(live);
       }
       int d = depth - 1;
-      switch (rnd.nextInt(20)) {
-        case 0, 1, 2: { // + and -, sometimes mixing in an int
+      switch (rnd.nextInt(22)) {
+        case 0, 1, 2, 20: { // + and -, sometimes mixing in an int
           Ex a = genD(d, live);
           Ex b = rnd.nextInt(4) == 0 ? genI(d, live) : genD(d, live);
           boolean plus = rnd.nextBoolean();
@@ -480,7 +482,7 @@ public final class RandomPrograms {
               : plus ? a.v + b.v : a.v - b.v;
           return num("(" + a.src + (plus ? " + " : " - ") + b.src + ")", t, v, live);
         }
-        case 3, 4, 5: {
+        case 3, 4, 5, 21: {
           Ex a = genD(d, live);
           Ex b = rnd.nextInt(4) == 0 ? genI(d, live) : genD(d, live);
           char t = promote(a, b);
@@ -517,6 +519,9 @@ public final class RandomPrograms {
           return num("Math.abs(" + a.src + ")", a.type, Math.abs(a.v), live);
         }
         case 15: { // piecewise constant; an int argument is cast so that no float overload is used
+          if (rnd.nextBoolean()) {
+            return mathCall(d, live);
+          }
           Ex a0 = genD(d, live);
           Ex a = asDouble(a0, live);
           boolean varies = live && a0.type == 'D'; // an int operand is locally constant
@@ -546,6 +551,9 @@ public final class RandomPrograms {
           return num("(" + c.src + " ? " + a.src + " : " + b.src + ")", t, c.v != 0 ? a.v : b.v, live);
         }
         case 18: {
+          if (rnd.nextBoolean()) {
+            return genD(depth, live);
+          }
           Ex a = genI(d, live);
           return dbl("(double) " + a.src, a.v, live);
         }

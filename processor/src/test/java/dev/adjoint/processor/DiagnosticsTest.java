@@ -1,0 +1,324 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.testing.Compiled;
+import java.util.EnumSet;
+import java.util.Set;
+import javax.tools.Diagnostic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every message of the catalogue, provoked by a source a user could write, asserted by id, text,
+ * file and line.
+ */
+class DiagnosticsTest {
+  private static final Set<Message> TESTED = EnumSet.noneOf(Message.class);
+
+  /** Messages that cannot be provoked from source, with the test covering them instead. */
+  private static final Set<Message> COVERED_ELSEWHERE = EnumSet.of(
+      Message.NO_TREES, // WrappedEnvironmentTest
+      Message.INTERNAL_ERROR, // InternalErrorTest
+      Message.NO_ATTRIBUTION); // JavacAttributionTest proves the JDK still attributes
+
+  private static String method(String signatureAndBody) {
+    return """
+        package bad;
+
+        import dev.adjoint.Differentiable;
+
+        public class Bad {
+          static double field = 1;
+          double instance = 2;
+
+          %s
+        }
+        """.formatted(signatureAndBody);
+  }
+
+  private static Compilation assertError(String source, Message message, String lineContaining,
+      String... textParts) {
+    TESTED.add(message);
+    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), source);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[" + message.id() + "]")
+        .inFile(Compiled.fileObjects(source).get(0))
+        .onLineContaining(lineContaining);
+    String text = compilation.errors().stream()
+        .map(d -> d.getMessage(null))
+        .filter(m -> m.contains(message.id()))
+        .findFirst().orElseThrow();
+    for (String part : textParts) {
+      assertThat(text).contains(part);
+    }
+    return compilation;
+  }
+
+  @Test
+  void instanceMethod() {
+    assertError(method("@Differentiable double f(double x) { return x; }"), Message.NOT_STATIC,
+        "double f(double x)", "'f'", "Make it static");
+  }
+
+  @Test
+  void abstractMethod() {
+    String source = """
+        package bad;
+
+        import dev.adjoint.Differentiable;
+
+        public abstract class Bad {
+          @Differentiable
+          abstract double f(double x);
+        }
+        """;
+    assertError(source, Message.NO_BODY, "abstract double f", "no body");
+  }
+
+  @Test
+  void genericMethod() {
+    assertError(method("@Differentiable static <T> double f(double x, T t) { return x; }"),
+        Message.GENERIC_METHOD, "static <T> double f", "type parameters");
+  }
+
+  @Test
+  void returnType() {
+    assertError(method("@Differentiable static float f(double x) { return (float) x; }"),
+        Message.RETURN_TYPE, "static float f", "returns float", "must return double");
+  }
+
+  @Test
+  void arrayParameter() {
+    assertError(method("@Differentiable static double f(double[] x) { return 0; }"),
+        Message.PARAMETER_TYPE, "double[] x", "'x'", "double[]");
+  }
+
+  @Test
+  void wrtUnknown() {
+    assertError(method("""
+        @Differentiable(wrt = {"x", "z"})
+          static double f(double x, double y) { return x * y; }"""),
+        Message.WRT_UNKNOWN, "wrt = {\"x\", \"z\"}", "'z'", "x, y");
+  }
+
+  @Test
+  void wrtNotDouble() {
+    assertError(method("""
+        @Differentiable(wrt = {"n"})
+          static double f(double x, int n) { return x * n; }"""),
+        Message.WRT_NOT_DOUBLE, "wrt = {\"n\"}", "'n'", "int");
+  }
+
+  @Test
+  void nothingToDifferentiate() {
+    assertError(method("@Differentiable static double f(int n) { return n; }"),
+        Message.NOTHING_TO_DIFFERENTIATE, "static double f(int n)", "no double parameter");
+  }
+
+  @Test
+  void loops() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            double s = 0;
+            for (int i = 0; i < 3; i++) { s += x; }
+            return s;
+          }"""), Message.LOOP, "for (int i", "for loops");
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            while (x > 1) { x = x / 2; }
+            return x;
+          }"""), Message.LOOP, "while (x > 1)", "while loops");
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            do { x = x / 2; } while (x > 1);
+            return x;
+          }"""), Message.LOOP, "do {", "do-while");
+  }
+
+  @Test
+  void arrays() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            double[] a = {x, x};
+            return x;
+          }"""), Message.ARRAY, "double[] a", "arrays");
+  }
+
+  @Test
+  void exceptions() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            if (x < 0) throw new IllegalArgumentException();
+            return x;
+          }"""), Message.EXCEPTION, "throw new", "throw");
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            try { x = x * 2; } finally { }
+            return x;
+          }"""), Message.EXCEPTION, "try {", "try");
+  }
+
+  @Test
+  void switchStatement() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            switch (k) { default: x = x * 2; }
+            return x;
+          }"""), Message.SWITCH, "switch (k)", "if / else");
+  }
+
+  @Test
+  void callToOtherMethod() {
+    assertError(method("""
+        static double helper(double x) { return x; }
+
+          @Differentiable static double f(double x) {
+            return helper(x) * 2;
+          }"""), Message.CALL, "return helper(x)", "'Bad.helper'", "inline");
+  }
+
+  @Test
+  void mathFunctionWithoutDerivative() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            double u = Math.ulp(x);
+            return u * x;
+          }"""), Message.NO_DERIVATIVE, "Math.ulp(x)", "'Math.ulp'");
+  }
+
+  @Test
+  void floatArithmetic() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            float small = (float) x;
+            return small * 2;
+          }"""), Message.FLOAT, "(float) x", "use double");
+  }
+
+  @Test
+  void fieldWrite() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            field = x;
+            return x;
+          }"""), Message.FIELD_WRITE, "field = x", "'field'");
+  }
+
+  @Test
+  void inaccessibleField() {
+    String source = """
+        package bad;
+
+        import dev.adjoint.Differentiable;
+
+        public class Bad {
+          private static double hidden = Math.sqrt(2);
+
+          @Differentiable static double f(double x) {
+            return x * hidden;
+          }
+        }
+        """;
+    assertError(source, Message.FIELD_READ, "return x * hidden", "'hidden'", "BadGrad");
+  }
+
+  @Test
+  void instanceField() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            return x * new Bad().instance;
+          }"""), Message.INSTANCE_FIELD, "new Bad().instance", "'instance'");
+  }
+
+  @Test
+  void instanceFieldThroughStaticContext() {
+    String source = """
+        package bad;
+
+        import dev.adjoint.Differentiable;
+
+        public class Bad {
+          static Bad shared = new Bad();
+          double instance = 2;
+
+          @Differentiable static double f(double x) {
+            return x * shared.instance;
+          }
+        }
+        """;
+    assertError(source, Message.INSTANCE_FIELD, "shared.instance", "'instance'");
+  }
+
+  @Test
+  void objects() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            String s = "a";
+            return x;
+          }"""), Message.OBJECT, "String s", "String");
+  }
+
+  @Test
+  void nestedAssignment() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            double y;
+            double z = (y = x * 2) + 1;
+            return z;
+          }"""), Message.NESTED_ASSIGNMENT, "(y = x * 2)", "own statement");
+  }
+
+  @Test
+  void lambda() {
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            java.util.function.DoubleUnaryOperator g = v -> v * 2;
+            return x;
+          }"""), Message.OBJECT, "DoubleUnaryOperator g", "DoubleUnaryOperator");
+    assertError(method("""
+        @Differentiable static double f(double x) {
+            synchronized (Bad.class) { x = x * 2; }
+            return x;
+          }"""), Message.UNSUPPORTED, "synchronized (Bad.class)", "synchronized");
+  }
+
+  @Test
+  void tooManyPaths() {
+    StringBuilder body = new StringBuilder("@Differentiable static double f(double x) {\n");
+    for (int i = 0; i < 16; i++) {
+      body.append("    if (x > ").append(i).append(") { if (x < ").append(i + 0.5)
+          .append(") return x; x = x * 1.01; }\n");
+    }
+    body.append("    return x;\n  }");
+    assertError(method(body.toString()), Message.TOO_MANY_PATHS,
+        "static double f(double x)", "return once");
+  }
+
+  @Test
+  void reportsAllErrorsOfAMethodInOneBuild() {
+    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), method("""
+        @Differentiable static double f(double x) {
+            field = x;
+            float small = (float) x;
+            for (int i = 0; i < 2; i++) { x = x * 2; }
+            return x;
+          }"""));
+    long ours = compilation.errors().stream()
+        .filter(d -> d.getMessage(null).startsWith("[adjoint.")).count();
+    assertThat(ours).isEqualTo(2); // field write and loop; the float error comes after lowering
+    assertThat(compilation.errors().stream().map(Diagnostic::getLineNumber).distinct().count())
+        .isEqualTo(2);
+  }
+
+  @AfterAll
+  static void everyMessageIsTested() {
+    Set<Message> untested = EnumSet.allOf(Message.class);
+    untested.removeAll(TESTED);
+    untested.removeAll(COVERED_ELSEWHERE);
+    assertThat(untested).isEmpty();
+  }
+}

@@ -1,0 +1,232 @@
+package dev.adjoint.processor.testing;
+
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.adjoint.Differentiable;
+import dev.adjoint.processor.DifferentiableProcessor;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.annotation.processing.Processor;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+
+/**
+ * Sources compiled through javac with the Adjoint processor, as a user's build does, with the
+ * generated classes loaded so tests can call them.
+ */
+public final class Compiled {
+  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;",
+      Pattern.MULTILINE);
+  private static final Pattern TYPE = Pattern.compile(
+      "(?:class|interface|enum|record)\\s+(\\w+)");
+
+  private final Compilation compilation;
+  private final ClassLoader loader;
+
+  private Compiled(Compilation compilation) {
+    this.compilation = compilation;
+    this.loader = new GeneratedClassLoader(compilation);
+  }
+
+  /** Compiles and asserts that javac and the processor accepted the sources. */
+  public static Compiled compile(String... sources) {
+    Compilation compilation = compilation(new DifferentiableProcessor(), sources);
+    if (compilation.status() != Compilation.Status.SUCCESS) {
+      throw new AssertionError("compilation failed:\n" + errors(compilation) + "\nsources:\n"
+          + String.join("\n----\n", sources) + generatedSourcesForDebugging(compilation));
+    }
+    return new Compiled(compilation);
+  }
+
+  /** Compiles with the given processor instance, whatever the outcome. */
+  public static Compilation compilation(Processor processor, String... sources) {
+    return Compiler.javac()
+        .withProcessors(processor)
+        .withClasspath(List.of(runtimeClasspath()))
+        .withOptions("-Xlint:none", "-parameters")
+        .compile(fileObjects(sources));
+  }
+
+  public static List<JavaFileObject> fileObjects(String... sources) {
+    List<JavaFileObject> files = new ArrayList<>();
+    for (String source : sources) {
+      files.add(JavaFileObjects.forSourceString(qualifiedName(source), source));
+    }
+    return files;
+  }
+
+  public static String errors(Compilation compilation) {
+    return compilation.diagnostics().stream()
+        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+        .map(Object::toString)
+        .collect(Collectors.joining("\n"));
+  }
+
+  /** The qualified name of the first top-level type in {@code source}. */
+  public static String qualifiedName(String source) {
+    Matcher pkg = PACKAGE.matcher(source);
+    Matcher type = TYPE.matcher(source);
+    if (!type.find()) {
+      throw new IllegalArgumentException("no type in source");
+    }
+    return pkg.find() ? pkg.group(1) + "." + type.group(1) : type.group(1);
+  }
+
+  public Compilation compilation() {
+    return compilation;
+  }
+
+  public Class<?> load(String binaryName) {
+    try {
+      return Class.forName(binaryName, true, loader);
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError("not generated: " + binaryName, e);
+    }
+  }
+
+  /** The text of a generated source file, e.g. {@code demo.CircuitsGrad}. */
+  public String generatedSource(String qualifiedName) {
+    String path = qualifiedName.replace('.', '/') + ".java";
+    return compilation.generatedSourceFiles().stream()
+        .filter(f -> f.toUri().getPath().endsWith(path))
+        .findFirst()
+        .map(Compiled::content)
+        .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
+  }
+
+  /** Calls the original method. */
+  public double primal(String className, String method, Object... args) {
+    return (double) invoke(load(className), method, args);
+  }
+
+  /** Calls {@code <Class>Grad.<method>(args)} and unpacks the record it returns. */
+  public Gradient gradient(String className, String method, Object... args) {
+    Object record = invoke(load(gradClassName(className)), method, args);
+    RecordComponent[] components = record.getClass().getRecordComponents();
+    List<String> names = new ArrayList<>();
+    double[] partials = new double[components.length - 1];
+    double value = Double.NaN;
+    try {
+      for (int i = 0; i < components.length; i++) {
+        Method accessor = components[i].getAccessor();
+        accessor.setAccessible(true);
+        double v = (double) accessor.invoke(record);
+        if (i == 0) {
+          value = v;
+        } else {
+          partials[i - 1] = v;
+          names.add(components[i].getName());
+        }
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+    return new Gradient(value, partials, names);
+  }
+
+  /** Calls {@code <Class>Grad.<method>Pullback(args, seed, buffer)}. */
+  public double pullback(String className, String method, double seed, double[] buffer,
+      Object... args) {
+    Object[] all = new Object[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = seed;
+    all[args.length + 1] = buffer;
+    return (double) invoke(load(gradClassName(className)), method + "Pullback", all);
+  }
+
+  public static String gradClassName(String className) {
+    int dot = className.lastIndexOf('.');
+    return className.substring(0, dot + 1) + className.substring(dot + 1).replace('$', '_')
+        + "Grad";
+  }
+
+  /** The value and partial derivatives a generated gradient method returned. */
+  public record Gradient(double value, double[] partials, List<String> names) {}
+
+  private static Object invoke(Class<?> type, String name, Object[] args) {
+    for (Method m : type.getDeclaredMethods()) {
+      if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+        try {
+          m.setAccessible(true);
+          return m.invoke(null, args);
+        } catch (InvocationTargetException e) {
+          throw new AssertionError("call to " + name + " threw", e.getCause());
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    throw new AssertionError("no method " + name + " with " + args.length + " parameters in "
+        + type);
+  }
+
+  private static File runtimeClasspath() {
+    try {
+      return new File(Differentiable.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String content(JavaFileObject file) {
+    try {
+      return file.getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String generatedSourcesForDebugging(Compilation compilation) {
+    return compilation.generatedSourceFiles().stream()
+        .map(f -> "\n---- generated " + f.getName() + "\n" + content(f))
+        .collect(Collectors.joining());
+  }
+
+  /** Loads the class files javac wrote into memory. */
+  private static final class GeneratedClassLoader extends ClassLoader {
+    private final Map<String, JavaFileObject> classes = new HashMap<>();
+
+    GeneratedClassLoader(Compilation compilation) {
+      super(Compiled.class.getClassLoader());
+      for (JavaFileObject file : compilation.generatedFiles()) {
+        if (file.getKind() == JavaFileObject.Kind.CLASS) {
+          String path = file.toUri().getPath();
+          String name = path.substring(path.indexOf("CLASS_OUTPUT/") + "CLASS_OUTPUT/".length(),
+              path.length() - ".class".length()).replace('/', '.');
+          classes.put(name, file);
+        }
+      }
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      JavaFileObject file = classes.get(name);
+      if (file == null) {
+        throw new ClassNotFoundException(name);
+      }
+      try (InputStream in = file.openInputStream()) {
+        byte[] bytes = in.readAllBytes();
+        return defineClass(name, bytes, 0, bytes.length);
+      } catch (IOException e) {
+        throw new ClassNotFoundException(name, e);
+      }
+    }
+  }
+
+}

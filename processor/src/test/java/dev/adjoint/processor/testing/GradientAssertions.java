@@ -1,0 +1,107 @@
+package dev.adjoint.processor.testing;
+
+import dev.adjoint.processor.oracle.HipparchusOracle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Checks a generated gradient against two independent oracles: Hipparchus forward mode run by an
+ * interpreter of the same source (exact up to rounding) and centered finite differences of the
+ * compiled original method.
+ */
+public final class GradientAssertions {
+  /** Tolerance against the exact oracle, on ρ(x, y) = |x - y| / max(1, |x| + |y|) (ADBench). */
+  public static final double EXACT = 1e-12;
+  /** Tolerance against finite differences with step {@link #STEP}. */
+  public static final double NUMERICAL = 1e-6;
+  public static final double STEP = 1e-6;
+
+  private GradientAssertions() {}
+
+  /** Compiles {@code source}, differentiates {@code method} at {@code args} and checks it. */
+  public static Compiled.Gradient assertGradient(String source, String method, Object... args) {
+    return assertGradient(Compiled.compile(source), source, method, args);
+  }
+
+  public static Compiled.Gradient assertGradient(Compiled compiled, String source, String method,
+      Object... args) {
+    String className = Compiled.qualifiedName(source);
+    Compiled.Gradient actual = compiled.gradient(className, method, args);
+    double primal = compiled.primal(className, method, args);
+    String where = method + Arrays.toString(args) + " in\n" + source;
+    if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
+      throw new AssertionError("value " + actual.value() + " differs from the original method's "
+          + primal + " for " + where);
+    }
+    HipparchusOracle.Result exact = HipparchusOracle.evaluate(source, method, args);
+    assertClose("exact (Hipparchus)", actual.partials(), exact.gradient(), EXACT, actual, where);
+    double[] numerical = finiteDifferences(compiled, className, method, args);
+    assertClose("finite differences", actual.partials(), numerical, NUMERICAL, actual, where);
+    return actual;
+  }
+
+  public static double rho(double x, double y) {
+    if (Double.isNaN(x) || Double.isNaN(y)) {
+      return Double.isNaN(x) && Double.isNaN(y) ? 0 : Double.POSITIVE_INFINITY;
+    }
+    if (x == y) {
+      return 0;
+    }
+    return Math.abs(x - y) / Math.max(1, Math.abs(x) + Math.abs(y));
+  }
+
+  private static void assertClose(String oracle, double[] actual, double[] expected,
+      double tolerance, Compiled.Gradient gradient, String where) {
+    if (actual.length != expected.length) {
+      throw new AssertionError(oracle + ": " + actual.length + " partials, expected "
+          + expected.length + " for " + where);
+    }
+    for (int i = 0; i < actual.length; i++) {
+      if (!(rho(actual[i], expected[i]) <= tolerance)) {
+        throw new AssertionError(oracle + ": " + gradient.names().get(i) + " = " + actual[i]
+            + ", expected " + expected[i] + " (rho " + rho(actual[i], expected[i]) + " > "
+            + tolerance + ") for " + where);
+      }
+    }
+  }
+
+  /** Centered differences of the original method in each differentiated parameter. */
+  private static double[] finiteDifferences(Compiled compiled, String className, String method,
+      Object[] args) {
+    List<Integer> differentiated = differentiatedIndices(compiled, className, method, args);
+    double[] result = new double[differentiated.size()];
+    for (int k = 0; k < differentiated.size(); k++) {
+      int i = differentiated.get(k);
+      double x = (double) args[i];
+      double h = STEP * Math.max(1, Math.abs(x));
+      Object[] plus = args.clone();
+      Object[] minus = args.clone();
+      plus[i] = x + h;
+      minus[i] = x - h;
+      result[k] = (compiled.primal(className, method, plus)
+          - compiled.primal(className, method, minus)) / (2 * h);
+    }
+    return result;
+  }
+
+  /** Indices of the arguments the record has a component for ({@code d<name>}). */
+  private static List<Integer> differentiatedIndices(Compiled compiled, String className,
+      String method, Object[] args) {
+    List<String> components = compiled.gradient(className, method, args).names();
+    java.lang.reflect.Method original = Arrays.stream(compiled.load(className).getDeclaredMethods())
+        .filter(m -> m.getName().equals(method) && m.getParameterCount() == args.length)
+        .findFirst().orElseThrow();
+    List<Integer> indices = new ArrayList<>();
+    var parameters = original.getParameters();
+    for (int i = 0; i < parameters.length; i++) {
+      if (components.contains("d" + parameters[i].getName())) {
+        indices.add(i);
+      }
+    }
+    if (indices.size() != components.size()) {
+      throw new AssertionError("compile with -parameters to match components " + components);
+    }
+    return indices;
+  }
+}
