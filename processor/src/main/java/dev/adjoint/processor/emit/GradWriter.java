@@ -112,7 +112,7 @@ public final class GradWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
         .addParameters(parameters(method.element(), f))
-        .addJavadoc("Value and gradient of\n{@link $L}\nat the given point.\n",
+        .addJavadoc("Value and gradient of {@link $L}.\n",
             link(owner, method.element()))
         .addCode(body.build())
         .build();
