@@ -13,8 +13,16 @@ import java.util.function.Function;
  * generated for them in {@link Lecture4Grad}, each checked by {@link GradCheck} against centered
  * finite differences of the original method.
  *
- * <p>Run it with {@code ./mvnw -q -B -pl samples -am package exec:java -DskipTests} from the
- * repository root.
+ * <p>Run it from the repository root; this builds the runtime and the processor first, so it
+ * works from a clean checkout:
+ *
+ * <pre>{@code
+ * ./mvnw -q -B -pl samples -am package exec:java -DskipTests -Dexec.mainClass=dev.adjoint.samples.Demo
+ * }</pre>
+ *
+ * <p>({@code -Dexec.mainClass} is needed because {@code -am} also runs {@code exec:java} on the
+ * parent, runtime and processor, which skip it but still require the parameter.) Once the
+ * modules are installed, {@code ./mvnw -q -B -pl samples exec:java} is enough.
  */
 public final class Demo {
 
