@@ -77,31 +77,31 @@ public final class CircuitsGrad {
   public static double neuronPullback(double w0, double w1, double w2, double x0, double x1,
       double seed, double[] dScalars) {
     // line 16: double dot = w0 * x0 + w1 * x1 + w2;
-    double t2 = w0 * x0;
-    double t3 = w1 * x1;
-    double t1 = t2 + t3;
-    double dot = t1 + w2;
+    double t1 = w0 * x0;
+    double t2 = w1 * x1;
+    double t3 = t1 + t2;
+    double dot = t3 + w2;
     // line 17: return 1.0 / (1.0 + Math.exp(-dot));
-    double t6 = -dot;
-    double t5 = Math.exp(t6);
-    double t4 = 1.0 + t5;
-    double value = 1.0 / t4;
+    double t4 = -dot;
+    double t5 = Math.exp(t4);
+    double t6 = 1.0 + t5;
+    double value = 1.0 / t6;
 
     // backward sweep
     // line 17: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt4 = -value * seed / t4;
-    double dt5 = dt4;
-    double dt6 = t5 * dt5;
-    double ddot = -dt6;
+    double dt6 = -value * seed / t6;
+    double dt5 = dt6;
+    double dt4 = t5 * dt5;
+    double ddot = -dt4;
     // line 16: double dot = w0 * x0 + w1 * x1 + w2;
-    double dt1 = ddot;
+    double dt3 = ddot;
     double dw2 = ddot;
-    double dt2 = dt1;
-    double dt3 = dt1;
-    double dw1 = x1 * dt3;
-    double dx1 = w1 * dt3;
-    double dw0 = x0 * dt2;
-    double dx0 = w0 * dt2;
+    double dt1 = dt3;
+    double dt2 = dt3;
+    double dw1 = x1 * dt2;
+    double dx1 = w1 * dt2;
+    double dw0 = x0 * dt1;
+    double dx0 = w0 * dt1;
 
     dScalars[0] += dw0;
     dScalars[1] += dw1;

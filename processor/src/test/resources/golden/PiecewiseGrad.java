@@ -37,21 +37,21 @@ public final class PiecewiseGrad {
     double a = Math.abs(residual);
     // line 12: if (a <= KNEE)
     boolean c1 = a <= Piecewise.KNEE;
-    double t2 = 0.0;
     double t1 = 0.0;
-    double t4 = 0.0;
+    double t2 = 0.0;
     double t3 = 0.0;
+    double t4 = 0.0;
     double linear = 0.0;
     if (c1) {
       // line 13: return weight * 0.5 * residual * residual;
-      t2 = weight * 0.5;
-      t1 = t2 * residual;
-      value = t1 * residual;
+      t1 = weight * 0.5;
+      t2 = t1 * residual;
+      value = t2 * residual;
     } else {
       // line 15: double linear = KNEE * (a - 0.5 * KNEE);
-      t4 = 0.5 * Piecewise.KNEE;
-      t3 = a - t4;
-      linear = Piecewise.KNEE * t3;
+      t3 = 0.5 * Piecewise.KNEE;
+      t4 = a - t3;
+      linear = Piecewise.KNEE * t4;
       // line 16: return weight * linear;
       value = weight * linear;
     }
@@ -63,18 +63,18 @@ public final class PiecewiseGrad {
     // line 12: if (a <= KNEE)
     if (c1) {
       // line 13: return weight * 0.5 * residual * residual;
-      double dt1 = residual * seed;
-      dresidual += t1 * seed;
-      double dt2 = residual * dt1;
-      dresidual += t2 * dt1;
-      dweight += 0.5 * dt2;
+      double dt2 = residual * seed;
+      dresidual += t2 * seed;
+      double dt1 = residual * dt2;
+      dresidual += t1 * dt2;
+      dweight += 0.5 * dt1;
     } else {
       // line 16: return weight * linear;
       dweight += linear * seed;
       double dlinear = weight * seed;
       // line 15: double linear = KNEE * (a - 0.5 * KNEE);
-      double dt3 = Piecewise.KNEE * dlinear;
-      da += dt3;
+      double dt4 = Piecewise.KNEE * dlinear;
+      da += dt4;
     }
     // line 11: double a = Math.abs(residual);
     dresidual += Math.signum(residual) * da;

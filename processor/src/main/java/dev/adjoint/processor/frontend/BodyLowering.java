@@ -433,8 +433,20 @@ final class BodyLowering {
     if (type == null) {
       return POISON;
     }
-    Var temp = new Var(names.numbered(type == Type.BOOLEAN ? "c" : "t"), type);
-    lowerInto(path, temp, env, out);
+    String prefix = type == Type.BOOLEAN ? "c" : "t";
+    if (e.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
+        || e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR) {
+      Var temp = new Var(names.numbered(prefix), type);
+      lowerInto(path, temp, env, out);
+      return temp;
+    }
+    // Operands first, so temporaries are numbered in evaluation order.
+    Expr value = lowerExpr(path, env, out);
+    if (value == null) {
+      return POISON;
+    }
+    Var temp = new Var(names.numbered(prefix), type);
+    out.add(new Assign(temp, value, source.origin(statement, e)));
     return temp;
   }
 
