@@ -108,7 +108,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       return;
     }
-    ClassName gradClass = gradClassName(owner);
+    ClassName gradClass = GradWriter.gradClassName(owner);
     MethodReader reader = new MethodReader(trees.get(), processingEnv.getElementUtils(), reporter);
     List<GradWriter.Method> generated = new ArrayList<>();
     Set<String> recordNames = new LinkedHashSet<>();
@@ -121,7 +121,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           return;
         }
         if (result instanceof MethodReader.Result.Read read) {
-          differentiate(method, read.function(), recordNames).ifPresent(generated::add);
+          differentiate(method, read.function(), owner, recordNames).ifPresent(generated::add);
         }
       } catch (Throwable t) {
         reporter.error(method, Message.INTERNAL_ERROR, method.getSimpleName(), t);
@@ -138,7 +138,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   private Optional<GradWriter.Method> differentiate(ExecutableElement method, Function function,
-      Set<String> recordNames) {
+      TypeElement owner, Set<String> recordNames) {
     Activity activity = Activity.of(function);
     if (!activity.problems().isEmpty()) {
       var trees = this.trees.orElseThrow();
@@ -155,10 +155,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       return Optional.empty();
     }
-    String recordName = GradWriter.recordNameFor(function.name());
-    for (int i = 2; !recordNames.add(recordName); i++) {
-      recordName = GradWriter.recordNameFor(function.name()) + i;
-    }
+    String recordName = GradWriter.recordNameFor(function, owner, recordNames);
+    recordNames.add(recordName);
     return Optional.of(
         new GradWriter.Method(method, ReverseSweep.of(function, activity), recordName));
   }
@@ -173,11 +171,5 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
     }
     return methods;
-  }
-
-  /** {@code CircuitsGrad} for {@code demo.Circuits}; {@code Outer_InnerGrad} for nested. */
-  static ClassName gradClassName(TypeElement owner) {
-    ClassName name = ClassName.get(owner);
-    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + "Grad");
   }
 }

@@ -22,6 +22,7 @@ import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
@@ -344,8 +345,37 @@ public final class GradWriter {
     return owner.getQualifiedName() + "#" + method.getSimpleName() + "(" + params + ")";
   }
 
-  /** The record's name: the method's, capitalized ({@code circuit} gives {@code Circuit}). */
-  public static String recordNameFor(String methodName) {
-    return methodName.substring(0, 1).toUpperCase(Locale.ROOT) + methodName.substring(1);
+  /**
+   * The record's name: the method's, capitalized ({@code circuit} gives {@code Circuit}). If that
+   * would shadow a class the generated code names ({@code Math}, the owner, a constant's class),
+   * {@code Gradient} is appended; overloads are numbered ({@code Circuit2}).
+   */
+  public static String recordNameFor(Function function, TypeElement owner, Set<String> records) {
+    Set<String> shadowed = new HashSet<>(Set.of("Math", "StrictMath", "Double", "Generated"));
+    shadowed.addAll(ClassName.get(owner).simpleNames());
+    shadowed.add(gradClassName(owner).simpleName());
+    Statements.forEachAssign(function.body(), assign -> {
+      for (Operand operand : assign.value().operands()) {
+        if (operand instanceof Constant constant && constant.code().contains(".")) {
+          shadowed.add(constant.code().substring(0, constant.code().indexOf('.')));
+        }
+      }
+    });
+    String name = function.name().substring(0, 1).toUpperCase(Locale.ROOT)
+        + function.name().substring(1);
+    if (shadowed.contains(name)) {
+      name += "Gradient";
+    }
+    String candidate = name;
+    for (int i = 2; records.contains(candidate) || shadowed.contains(candidate); i++) {
+      candidate = name + i;
+    }
+    return candidate;
+  }
+
+  /** {@code CircuitsGrad} for {@code demo.Circuits}; {@code Outer_InnerGrad} for nested. */
+  public static ClassName gradClassName(TypeElement owner) {
+    ClassName name = ClassName.get(owner);
+    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + "Grad");
   }
 }
