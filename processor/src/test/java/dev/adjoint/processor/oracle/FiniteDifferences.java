@@ -3,6 +3,7 @@ package dev.adjoint.processor.oracle;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
 
 /** Centered finite differences, including of a compiled static method called by reflection. */
@@ -81,7 +82,7 @@ public final class FiniteDifferences {
     };
   }
 
-  /** Indices of the {@link Double} arguments: the ones to perturb when every double is differentiated. */
+  /** Indices of the {@link Double} arguments: to perturb when every double is differentiated. */
   public static int[] doubleIndices(Object[] args) {
     int[] all = new int[args.length];
     int n = 0;
@@ -90,6 +91,6 @@ public final class FiniteDifferences {
         all[n++] = i;
       }
     }
-    return java.util.Arrays.copyOf(all, n);
+    return Arrays.copyOf(all, n);
   }
 }

@@ -171,13 +171,13 @@ public final class HipparchusOracle {
   // ---------------------------------------------------------------- parsing and declarations
 
   private static ClassTree parseClass(String source) {
-    JavaFileObject file =
-        new SimpleJavaFileObject(URI.create("string:///OracleInput.java"), JavaFileObject.Kind.SOURCE) {
-          @Override
-          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-            return source;
-          }
-        };
+    URI uri = URI.create("string:///OracleInput.java");
+    JavaFileObject file = new SimpleJavaFileObject(uri, JavaFileObject.Kind.SOURCE) {
+      @Override
+      public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+        return source;
+      }
+    };
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     JavacTask task = (JavacTask) ToolProvider.getSystemJavaCompiler()
         .getTask(null, null, diagnostics, List.of("-proc:none"), null, List.of(file));
@@ -216,7 +216,11 @@ public final class HipparchusOracle {
           List<? extends ExpressionTree> values = as.getExpression() instanceof NewArrayTree array
               ? array.getInitializers() : List.of(as.getExpression());
           for (ExpressionTree v : values) {
-            names.add((String) ((LiteralTree) v).getValue());
+            if (!(v instanceof LiteralTree literal
+                && literal.getValue() instanceof String element)) {
+              throw unsupported(v, "wrt element");
+            }
+            names.add(element);
           }
           return names.isEmpty() ? null : names;
         }
@@ -265,9 +269,11 @@ public final class HipparchusOracle {
         VariableTree v = (VariableTree) s;
         ExpressionTree init = v.getInitializer();
         Object value = init == null ? null : eval(init);
-        T type = v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var")
-            ? typeOfValue(value) : typeOf(v.getType());
-        scopes.peek().put(v.getName().toString(), new Var(type, value == null ? null : convert(value, type)));
+        boolean inferred = v.getType() == null // the parser leaves no type tree for 'var'
+            || v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var");
+        T type = inferred ? typeOfValue(value) : typeOf(v.getType());
+        Object converted = value == null ? null : convert(value, type);
+        scopes.peek().put(v.getName().toString(), new Var(type, converted));
         return Flow.NORMAL;
       }
       case EXPRESSION_STATEMENT:
@@ -327,9 +333,10 @@ public final class HipparchusOracle {
       case POSTFIX_DECREMENT: {
         Var v = variable(((UnaryTree) e).getExpression());
         Object old = v.value;
-        boolean inc = e.getKind() == Tree.Kind.PREFIX_INCREMENT || e.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+        Tree.Kind k = e.getKind();
+        boolean inc = k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT;
         v.value = convert(arithmetic(inc ? Tree.Kind.PLUS : Tree.Kind.MINUS, old, 1), v.type);
-        boolean prefix = e.getKind() == Tree.Kind.PREFIX_INCREMENT || e.getKind() == Tree.Kind.PREFIX_DECREMENT;
+        boolean prefix = k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.PREFIX_DECREMENT;
         return prefix ? v.value : old;
       }
       case PLUS:
@@ -348,6 +355,17 @@ public final class HipparchusOracle {
       case NOT_EQUAL_TO: {
         BinaryTree b = (BinaryTree) e;
         return compare(e.getKind(), eval(b.getLeftOperand()), eval(b.getRightOperand()));
+      }
+      case AND:
+      case OR:
+      case XOR: {
+        BinaryTree b = (BinaryTree) e;
+        Object left = eval(b.getLeftOperand());
+        Object right = eval(b.getRightOperand());
+        if (!(left instanceof Boolean l) || !(right instanceof Boolean r)) {
+          throw new UnsupportedOperationException("bitwise " + e.getKind() + " on numbers");
+        }
+        return e.getKind() == Tree.Kind.AND ? l & r : e.getKind() == Tree.Kind.OR ? l | r : l ^ r;
       }
       case CONDITIONAL_AND:
       case CONDITIONAL_OR: {
@@ -517,6 +535,7 @@ public final class HipparchusOracle {
       case LOGICAL_COMPLEMENT:
       case LESS_THAN: case LESS_THAN_EQUAL: case GREATER_THAN: case GREATER_THAN_EQUAL:
       case EQUAL_TO: case NOT_EQUAL_TO: case CONDITIONAL_AND: case CONDITIONAL_OR:
+      case AND: case OR: case XOR:
         return T.BOOLEAN;
       case PARENTHESIZED:
         return staticType(((ParenthesizedTree) e).getExpression());
@@ -543,7 +562,8 @@ public final class HipparchusOracle {
         return staticType(((CompoundAssignmentTree) e).getVariable());
       case METHOD_INVOCATION: {
         MethodInvocationTree m = (MethodInvocationTree) e;
-        String name = m.getMethodSelect() instanceof MemberSelectTree s ? s.getIdentifier().toString() : "";
+        String name = m.getMethodSelect() instanceof MemberSelectTree s
+            ? s.getIdentifier().toString() : "";
         T arg = m.getArguments().isEmpty() ? T.DOUBLE : staticType(m.getArguments().get(0));
         for (ExpressionTree a : m.getArguments()) {
           arg = promote(arg, staticType(a));
@@ -768,7 +788,8 @@ public final class HipparchusOracle {
     }
   }
 
-  private Gradient unary(Object arg, UnaryOperator<Gradient> derivative, DoubleUnaryOperator value) {
+  private Gradient unary(Object arg, UnaryOperator<Gradient> derivative,
+      DoubleUnaryOperator value) {
     Gradient x = toGradient(arg);
     return derivative.apply(x).withValue(value.applyAsDouble(x.getValue()));
   }

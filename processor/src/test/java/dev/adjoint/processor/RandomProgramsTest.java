@@ -1,0 +1,68 @@
+package dev.adjoint.processor;
+
+import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+
+import dev.adjoint.processor.oracle.RandomPrograms;
+import dev.adjoint.processor.testing.Compiled;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random programs over the supported subset, differentiated by the processor and checked against
+ * Hipparchus and finite differences. {@code -Dadjoint.fuzz.programs=N} sets how many (300 in a
+ * normal build); {@code -Dadjoint.fuzz.seed=S} where they start. A failing program is printed
+ * and written to {@code target/fuzz-failures/} to be kept as a regression case.
+ */
+class RandomProgramsTest {
+  private static final int BATCH = 50;
+
+  @Test
+  void generatedGradientsMatchTheOracles() throws IOException {
+    int count = Integer.getInteger("adjoint.fuzz.programs", 300);
+    long first = Long.getLong("adjoint.fuzz.seed", 1);
+    List<String> failures = new ArrayList<>();
+    for (long start = first; start < first + count; start += BATCH) {
+      List<RandomPrograms.Program> batch = new ArrayList<>();
+      for (long seed = start; seed < Math.min(start + BATCH, first + count); seed++) {
+        batch.add(RandomPrograms.generate(seed));
+      }
+      Compiled compiled;
+      try {
+        compiled = Compiled.compile(
+            batch.stream().map(RandomPrograms.Program::source).toArray(String[]::new));
+      } catch (AssertionError e) {
+        for (RandomPrograms.Program program : batch) {
+          keep(program, e.getMessage());
+        }
+        failures.add("batch from seed " + start + " did not compile: " + e.getMessage());
+        continue;
+      }
+      for (RandomPrograms.Program program : batch) {
+        try {
+          assertGradient(compiled, program.source(), program.methodName(), program.args());
+        } catch (AssertionError | RuntimeException e) {
+          keep(program, e.getMessage());
+          failures.add(program.description() + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(failures.size() + " of " + count + " programs failed; kept in "
+          + "target/fuzz-failures/\n" + String.join("\n\n", failures));
+    }
+  }
+
+  private static void keep(RandomPrograms.Program program, String why) throws IOException {
+    Path dir = Path.of("target", "fuzz-failures");
+    Files.createDirectories(dir);
+    String name = program.className().substring(program.className().lastIndexOf('.') + 1);
+    Files.writeString(dir.resolve(name + ".java"),
+        "// " + program.description() + "\n// args " + java.util.Arrays.toString(program.args())
+            + "\n// " + String.valueOf(why).lines().findFirst().orElse("") + "\n"
+            + program.source());
+  }
+}
