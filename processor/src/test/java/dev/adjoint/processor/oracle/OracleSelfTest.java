@@ -108,7 +108,6 @@ class OracleSelfTest {
         int j = 0;
         int k = j++ + ++j;
         double r2 = Math.round(x * 5) / 2;
-    double tern = (n > 0 ? n : 2.0) / 2 + (n < 0 ? x : 1) * 2;
         double tern = (n > 0 ? n : 2.0) / 2 + (n < 0 ? x : 1) * 2;
         return x * q + r + s + d + e + big + w + i + t + u + v + k + (double) n / 4 + 7 % 4 * x
             + r2 + tern + Math.round(n) + Math.abs(-n) + Math.max(n, 3L) + Math.min(n, -1);
