@@ -22,8 +22,8 @@ public final class CircuitsGrad {
 
   /**
    * Pullback of {@link demo.Circuits#circuit(double, double, double)}:
-   * returns its value f and adds {@code seed} times its gradient to {@code dScalars}
-   * (the caller zeroes it first, or accumulates):
+   * returns its value f and adds {@code seed} times its gradient to the buffers
+   * (the caller zeroes them first, or accumulates):
    * <pre>
    * dScalars[0] += seed * df/dx
    * dScalars[1] += seed * df/dy
@@ -63,8 +63,8 @@ public final class CircuitsGrad {
 
   /**
    * Pullback of {@link demo.Circuits#neuron(double, double, double, double, double)}:
-   * returns its value f and adds {@code seed} times its gradient to {@code dScalars}
-   * (the caller zeroes it first, or accumulates):
+   * returns its value f and adds {@code seed} times its gradient to the buffers
+   * (the caller zeroes them first, or accumulates):
    * <pre>
    * dScalars[0] += seed * df/dw0
    * dScalars[1] += seed * df/dw1

@@ -22,8 +22,8 @@ public final class PiecewiseGrad {
 
   /**
    * Pullback of {@link demo.Piecewise#huber(double, double)}:
-   * returns its value f and adds {@code seed} times its gradient to {@code dScalars}
-   * (the caller zeroes it first, or accumulates):
+   * returns its value f and adds {@code seed} times its gradient to the buffers
+   * (the caller zeroes them first, or accumulates):
    * <pre>
    * dScalars[0] += seed * df/dresidual
    * dScalars[1] += seed * df/dweight
@@ -39,8 +39,6 @@ public final class PiecewiseGrad {
     boolean c1 = a <= Piecewise.KNEE;
     double t1 = 0.0;
     double t2 = 0.0;
-    double t3 = 0.0;
-    double t4 = 0.0;
     double linear = 0.0;
     if (c1) {
       // line 13: return weight * 0.5 * residual * residual;
@@ -49,8 +47,8 @@ public final class PiecewiseGrad {
       value = t2 * residual;
     } else {
       // line 15: double linear = KNEE * (a - 0.5 * KNEE);
-      t3 = 0.5 * Piecewise.KNEE;
-      t4 = a - t3;
+      double t3 = 0.5 * Piecewise.KNEE;
+      double t4 = a - t3;
       linear = Piecewise.KNEE * t4;
       // line 16: return weight * linear;
       value = weight * linear;
@@ -95,8 +93,8 @@ public final class PiecewiseGrad {
 
   /**
    * Pullback of {@link demo.Piecewise#leaky(double, double, boolean)}:
-   * returns its value f and adds {@code seed} times its gradient to {@code dScalars}
-   * (the caller zeroes it first, or accumulates):
+   * returns its value f and adds {@code seed} times its gradient to the buffers
+   * (the caller zeroes them first, or accumulates):
    * <pre>
    * dScalars[0] += seed * df/dx
    * </pre>
@@ -114,10 +112,9 @@ public final class PiecewiseGrad {
       c1 = false;
     }
     double y3;
-    double y2 = 0.0;
     if (c1) {
       // line 24: y = slope * x;
-      y2 = slope * x;
+      double y2 = slope * x;
       // line 23: if (enabled && x < 0)
       y3 = y2;
     } else {

@@ -93,8 +93,8 @@ class DiagnosticsTest {
 
   @Test
   void arrayParameter() {
-    assertError(method("@Differentiable static double f(double[] x) { return 0; }"),
-        Message.PARAMETER_TYPE, "double[] x", "'x'", "double[]");
+    assertError(method("@Differentiable static double f(double x, float[] v) { return x; }"),
+        Message.PARAMETER_TYPE, "float[] v", "'v'", "float[]");
   }
 
   @Test
@@ -116,36 +116,63 @@ class DiagnosticsTest {
   @Test
   void nothingToDifferentiate() {
     assertError(method("@Differentiable static double f(int n) { return n; }"),
-        Message.NOTHING_TO_DIFFERENTIATE, "static double f(int n)", "no double parameter");
+        Message.NOTHING_TO_DIFFERENTIATE, "static double f(int n)", "no double,");
   }
 
   @Test
-  void loops() {
+  void labeledJumps() {
     assertError(method("""
         @Differentiable static double f(double x) {
-            double s = 0;
-            for (int i = 0; i < 3; i++) { s += x; }
-            return s;
-          }"""), Message.LOOP, "for (int i", "for loops");
-    assertError(method("""
-        @Differentiable static double f(double x) {
-            while (x > 1) { x = x / 2; }
+            outer:
+            for (int i = 0; i < 3; i++) {
+              for (int j = 0; j < 3; j++) {
+                if (x > j) break outer;
+                x = x * 2;
+              }
+            }
             return x;
-          }"""), Message.LOOP, "while (x > 1)", "while loops");
-    assertError(method("""
-        @Differentiable static double f(double x) {
-            do { x = x / 2; } while (x > 1);
-            return x;
-          }"""), Message.LOOP, "do {", "do-while");
+          }"""), Message.UNSUPPORTED, "outer:", "labeled statement");
   }
 
   @Test
   void arrays() {
     assertError(method("""
         @Differentiable static double f(double x) {
-            double[] a = {x, x};
+            long[] a = {1, 2};
             return x;
-          }"""), Message.ARRAY, "double[] a", "arrays");
+          }"""), Message.ARRAY, "long[] a", "long[]");
+    assertError(method("""
+        @Differentiable static double f(double[][] m) {
+            double[] row = m[0];
+            double s = 0;
+            for (double[] r : m) { s += r[0]; }
+            return m[1] == null ? 0 : s;
+          }"""), Message.ARRAY, "m[1] == null", "matrix row as a value");
+  }
+
+  @Test
+  void arrayAliases() {
+    assertError(method("""
+        @Differentiable static double f(double[] x) {
+            double[] y = x;
+            return y[0];
+          }"""), Message.ARRAY_ALIAS, "double[] y = x", "'y'", "clone()");
+    assertError(method("""
+        @Differentiable static double f(double[] x) {
+            double[] y = new double[2];
+            y = x.clone();
+            return y[0];
+          }"""), Message.ARRAY_ALIAS, "y = x.clone()", "'y'");
+  }
+
+  @Test
+  void writingIntoAParameterArray() {
+    assertError(method("""
+        @Differentiable static double f(double[] x, double[][] m) {
+            x[0] = 2 * x[0];
+            m[0][1] += 1;
+            return x[0] + m[0][1];
+          }"""), Message.PARAMETER_WRITE, "x[0] = 2 * x[0]", "'x'", "x.clone()");
   }
 
   @Test
@@ -304,12 +331,12 @@ class DiagnosticsTest {
         @Differentiable static double f(double x) {
             field = x;
             float small = (float) x;
-            for (int i = 0; i < 2; i++) { x = x * 2; }
+            switch ((int) x) { default: x = x * 2; }
             return x;
           }"""));
     long ours = compilation.errors().stream()
         .filter(d -> d.getMessage(null).startsWith("[adjoint.")).count();
-    assertThat(ours).isEqualTo(2); // field write and loop; the float error comes after lowering
+    assertThat(ours).isEqualTo(2); // field write and switch; the float error comes after lowering
     assertThat(compilation.errors().stream().map(Diagnostic::getLineNumber).distinct().count())
         .isEqualTo(2);
   }

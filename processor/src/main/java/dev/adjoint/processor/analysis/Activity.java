@@ -5,6 +5,7 @@ import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.rules.DerivativeRules;
@@ -17,8 +18,8 @@ import java.util.Set;
 /**
  * Activity analysis: a variable is <em>varied</em> if it depends differentiably on a
  * differentiated parameter and <em>useful</em> if the result depends differentiably on it; only
- * variables that are both (active) get adjoint code. Iterates to a fixed point, so it also holds
- * for loops.
+ * variables that are both (active) get adjoint code. An array is one variable: it is varied if
+ * any differentiated value is stored into it. Iterates to a fixed point, so it holds for loops.
  */
 public final class Activity {
   private final Set<Var> varied = new HashSet<>();
@@ -34,16 +35,20 @@ public final class Activity {
     }
   }
 
+  /** One way a derivative flows: from {@code source} into {@code target}. */
+  private record Edge(Var source, Var target) {}
+
   private Activity() {}
 
   public static Activity of(Function function) {
     Activity activity = new Activity();
+    List<Edge> edges = edges(function);
     for (Param param : function.differentiableParams()) {
       activity.varied.add(param.var());
     }
-    activity.propagateVariation(function);
+    fixpoint(edges, activity.varied, false);
     activity.useful.add(function.result());
-    activity.propagateUsefulness(function);
+    fixpoint(edges, activity.useful, true);
     activity.findProblems(function);
     return activity;
   }
@@ -56,48 +61,41 @@ public final class Activity {
     return problems;
   }
 
-  private void propagateVariation(Function function) {
-    boolean changed = true;
-    while (changed) {
-      boolean[] grew = {false};
-      Statements.forEachAssign(function.body(), assign -> {
-        if (assign.target().type() == Type.DOUBLE && receivesVariation(assign)) {
-          grew[0] |= varied.add(assign.target());
-        }
-      });
-      changed = grew[0];
-    }
-  }
-
-  private void propagateUsefulness(Function function) {
-    boolean changed = true;
-    while (changed) {
-      boolean[] grew = {false};
-      Statements.forEachAssign(function.body(), assign -> {
-        if (!useful.contains(assign.target())) {
-          return;
-        }
+  private static List<Edge> edges(Function function) {
+    List<Edge> edges = new ArrayList<>();
+    Statements.forEach(function.body(), stmt -> {
+      if (stmt instanceof Assign assign && carriesDerivative(assign.target().type())) {
         var operands = assign.value().operands();
         for (int i = 0; i < operands.size(); i++) {
           if (operands.get(i) instanceof Var v
               && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE) {
-            grew[0] |= useful.add(v);
+            edges.add(new Edge(v, assign.target()));
           }
         }
-      });
-      changed = grew[0];
-    }
+      } else if (stmt instanceof Store store && store.value() instanceof Var v
+          && v.type() == Type.DOUBLE) {
+        edges.add(new Edge(v, store.array()));
+      }
+    });
+    return edges;
   }
 
-  private boolean receivesVariation(Assign assign) {
-    var operands = assign.value().operands();
-    for (int i = 0; i < operands.size(); i++) {
-      if (varied.contains(operands.get(i))
-          && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE) {
-        return true;
+  private static boolean carriesDerivative(Type type) {
+    return type == Type.DOUBLE || type.isDoubleArray();
+  }
+
+  private static void fixpoint(List<Edge> edges, Set<Var> marked, boolean backward) {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Edge edge : edges) {
+        Var from = backward ? edge.target() : edge.source();
+        Var to = backward ? edge.source() : edge.target();
+        if (marked.contains(from)) {
+          changed |= marked.add(to);
+        }
       }
     }
-    return false;
   }
 
   private void findProblems(Function function) {

@@ -19,20 +19,25 @@ public enum Message {
       "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
           + " is generated)"),
   PARAMETER_TYPE("adjoint.parameter-type",
-      "parameter '%s' has type %s, which @Differentiable methods do not support yet; use double"
-          + " scalars, or int, long and boolean values as constants"),
+      "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
+          + " double[] and double[][] (differentiated), or int, long, boolean and int[] values"
+          + " (constants)"),
   WRT_UNKNOWN("adjoint.wrt-unknown",
       "wrt names '%s', which is not a parameter of '%s'; the parameters are: %s"),
   WRT_NOT_DOUBLE("adjoint.wrt-not-double",
-      "wrt names '%s' of type %s; only double parameters can be differentiated"),
+      "wrt names '%s' of type %s; only double, double[] and double[][] parameters can be"
+          + " differentiated"),
   NOTHING_TO_DIFFERENTIATE("adjoint.nothing-to-differentiate",
-      "@Differentiable method '%s' has no double parameter to differentiate with respect to;"
-          + " add one, or remove the annotation"),
-  LOOP("adjoint.loop",
-      "%s loops are not supported in @Differentiable methods yet; write the computation without"
-          + " the loop, or keep the loop in a method that is not @Differentiable"),
+      "@Differentiable method '%s' has no double, double[] or double[][] parameter to"
+          + " differentiate with respect to; add one, or remove the annotation"),
   ARRAY("adjoint.array",
-      "arrays (%s) are not supported in @Differentiable methods yet; use double scalars"),
+      "%s is not supported in a @Differentiable method"),
+  ARRAY_ALIAS("adjoint.array-alias",
+      "array variable '%s' cannot be made to refer to %s: the generated code needs one adjoint"
+          + " array per array; copy the values (clone() or a loop) into an array of its own"),
+  PARAMETER_WRITE("adjoint.parameter-write",
+      "writing into parameter array '%s': the generated code never modifies the caller's"
+          + " arrays; copy it first ('double[] mine = %1$s.clone();') and write the copy"),
   EXCEPTION("adjoint.exception",
       "%s is not supported in a @Differentiable method: the derivative of code that throws is"
           + " not defined; compute the value without exceptions"),

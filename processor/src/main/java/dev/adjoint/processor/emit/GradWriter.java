@@ -10,6 +10,14 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Cast;
 import dev.adjoint.processor.ir.Constant;
@@ -27,10 +35,16 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.reverse.Accumulate;
+import dev.adjoint.processor.reverse.Restore;
+import dev.adjoint.processor.reverse.Reset;
+import dev.adjoint.processor.reverse.Capture;
+import dev.adjoint.processor.reverse.BackLoop;
+import dev.adjoint.processor.reverse.AddArray;
 import dev.adjoint.processor.reverse.Adjoint;
 import dev.adjoint.processor.reverse.BackIf;
 import dev.adjoint.processor.reverse.BackStmt;
 import dev.adjoint.processor.reverse.ZeroInit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +61,9 @@ public final class GradWriter {
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   private static final String PROCESSOR = "dev.adjoint.processor.DifferentiableProcessor";
+  private static final ClassName DOUBLE_STACK = ClassName.get("dev.adjoint", "DoubleStack");
+  private static final ClassName INT_STACK = ClassName.get("dev.adjoint", "IntStack");
+  private static final ClassName REFERENCE_STACK = ClassName.get("dev.adjoint", "ReferenceStack");
 
   /** One differentiated method with the names chosen for its generated members. */
   public record Method(ExecutableElement element, Adjoint adjoint, String recordName) {}
@@ -82,7 +99,7 @@ public final class GradWriter {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
     for (Param p : f.differentiableParams()) {
-      components.addParameter(double.class, "d" + p.var().name());
+      components.addParameter(javaType(p.var().type()), "d" + p.var().name());
     }
     String partials = f.differentiableParams().stream()
         .map(p -> "{@code d" + p.var().name() + "} = df/d" + p.var().name())
@@ -90,33 +107,57 @@ public final class GradWriter {
     return TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
         .recordConstructor(components.build())
-        .addJavadoc("Value and gradient of {@link $L}:\n{@code value} = f, $L.\n",
-            link(owner, method.element()), partials)
+        .addJavadoc("Value and gradient of {@link $L}:\n{@code value} = f, $L$L.\n",
+            link(owner, method.element()), partials,
+            f.differentiableParams().stream().anyMatch(p -> p.var().type().isArray())
+                ? " (arrays have the shape of their parameter)" : "")
         .build();
   }
 
   private static MethodSpec gradientMethod(TypeElement owner, Method method, ClassName record) {
-    Function f = method.adjoint().primal();
-    String buffer = method.adjoint().buffer();
+    Adjoint adjoint = method.adjoint();
+    Function f = adjoint.primal();
+    String buffer = adjoint.names().buffer();
     String value = f.result().name();
     List<Param> wrt = f.differentiableParams();
-    CodeBlock.Builder body = CodeBlock.builder()
-        .addStatement("double[] $N = new double[$L]", buffer, wrt.size())
-        .addStatement("double $N = $N($L, 1.0, $N)", value, pullbackName(f), arguments(f),
-            buffer);
+    List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
+    CodeBlock.Builder body = CodeBlock.builder();
+    List<String> buffers = new ArrayList<>();
+    for (Param p : wrt) {
+      if (p.var().type().isArray()) {
+        String d = adjoint.paramAdjoints().get(p.var());
+        buffers.add(d);
+        body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var()));
+      }
+    }
+    if (!scalars.isEmpty()) {
+      body.addStatement("double[] $N = new double[$L]", buffer, scalars.size());
+      buffers.add(buffer);
+    }
+    body.addStatement("double $N = $N($L, 1.0, $L)", value, pullbackName(f), arguments(f),
+        String.join(", ", buffers));
     CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
-    for (int i = 0; i < wrt.size(); i++) {
-      fields.add(", $N[$L]", buffer, i);
+    for (Param p : wrt) {
+      if (p.var().type().isArray()) {
+        fields.add(", $N", adjoint.paramAdjoints().get(p.var()));
+      } else {
+        fields.add(", $N[$L]", buffer, scalars.indexOf(p));
+      }
     }
     body.addStatement("return new $T($L)", record, fields.build());
     return MethodSpec.methodBuilder(f.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
         .addParameters(parameters(method.element(), f))
-        .addJavadoc("Value and gradient of {@link $L}.\n",
-            link(owner, method.element()))
+        .addJavadoc("Value and gradient of {@link $L}.\n", link(owner, method.element()))
         .addCode(body.build())
         .build();
+  }
+
+  private static String zeros(Var array) {
+    return array.type() == Type.DOUBLE_MATRIX
+        ? "dev.adjoint.Shapes.zerosLike(" + array.name() + ")"
+        : "new double[" + array.name() + ".length]";
   }
 
   // ---- the pullback ----------------------------------------------------------------------
@@ -124,74 +165,135 @@ public final class GradWriter {
   private static MethodSpec pullback(TypeElement owner, Method method) {
     Adjoint adjoint = method.adjoint();
     Function f = adjoint.primal();
-    String buffer = adjoint.buffer();
-    CodeBlock.Builder javadoc = CodeBlock.builder()
-        .add("Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient to"
-            + " {@code $N}\n(the caller zeroes it first, or accumulates):\n<pre>\n",
-            link(owner, method.element()), adjoint.seed(), buffer);
+    Adjoint.Names names = adjoint.names();
     List<Param> wrt = f.differentiableParams();
-    for (int i = 0; i < wrt.size(); i++) {
-      javadoc.add("$N[$L] += $N * df/d$L\n", buffer, i, adjoint.seed(), wrt.get(i).var().name());
+    List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
+    CodeBlock.Builder javadoc = CodeBlock.builder()
+        .add("Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient"
+            + " to the buffers\n(the caller zeroes them first, or accumulates):\n<pre>\n",
+            link(owner, method.element()), names.seed());
+    for (Param p : wrt) {
+      String name = p.var().name();
+      if (p.var().type() == Type.DOUBLE_ARRAY) {
+        javadoc.add("$N[i] += $N * df/d$L[i]\n", adjoint.paramAdjoints().get(p.var()),
+            names.seed(), name);
+      } else if (p.var().type() == Type.DOUBLE_MATRIX) {
+        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", adjoint.paramAdjoints().get(p.var()),
+            names.seed(), name);
+      } else {
+        javadoc.add("$N[$L] += $N * df/d$L\n", names.buffer(), scalars.indexOf(p),
+            names.seed(), name);
+      }
     }
-    javadoc.add("</pre>\nAllocates nothing.\n");
+    javadoc.add("</pre>\n$L\n", adjoint.pushed().isEmpty() && adjoint.trips().values().stream()
+        .noneMatch(Adjoint.Trips::onTape) ? "Allocates nothing."
+        : "Allocates only the tapes that save overwritten values.");
 
     CodeBlock.Builder body = CodeBlock.builder();
     new ForwardSweep(adjoint, body).emit();
     body.add("\n// backward sweep\n");
-    emitBackward(adjoint.backward(), body, new Origin[1]);
-    if (!adjoint.paramAdjoints().isEmpty()) {
-      body.add("\n");
-    }
-    for (int i = 0; i < wrt.size(); i++) {
-      String d = adjoint.paramAdjoints().get(wrt.get(i).var());
+    new BackwardSweep(adjoint, body).emit(adjoint.backward());
+    boolean flushes = false;
+    for (int i = 0; i < scalars.size(); i++) {
+      String d = adjoint.paramAdjoints().get(scalars.get(i).var());
       if (d != null) {
-        body.addStatement("$N[$L] += $N", buffer, i, d);
+        if (!flushes) {
+          body.add("\n");
+          flushes = true;
+        }
+        body.addStatement("$N[$L] += $N", names.buffer(), i, d);
       }
     }
     body.addStatement("return $N", f.result().name());
-    return MethodSpec.methodBuilder(pullbackName(f))
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(pullbackName(f))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(double.class)
         .addParameters(parameters(method.element(), f))
-        .addParameter(double.class, adjoint.seed())
-        .addParameter(double[].class, buffer)
-        .addJavadoc(javadoc.build())
-        .addCode(body.build())
-        .build();
+        .addParameter(double.class, names.seed());
+    for (Param p : wrt) {
+      if (p.var().type().isArray()) {
+        spec.addParameter(javaType(p.var().type()), adjoint.paramAdjoints().get(p.var()));
+      }
+    }
+    if (!scalars.isEmpty()) {
+      spec.addParameter(double[].class, names.buffer());
+    }
+    return spec.addJavadoc(javadoc.build()).addCode(body.build()).build();
   }
 
-  /** Writes the forward sweep: the primal in SSA form, declaring what the backward sweep reads. */
+  /** Writes the forward sweep: the primal, pushing what the backward sweep needs back. */
   private static final class ForwardSweep {
     private final Adjoint adjoint;
     private final CodeBlock.Builder out;
     private final Set<Var> declared = new HashSet<>();
+    private final Set<Var> assignedInLoops = new HashSet<>();
+    private final Set<Var> counters = new HashSet<>();
     private final Origin[] lastOrigin = new Origin[1];
 
     ForwardSweep(Adjoint adjoint, CodeBlock.Builder out) {
       this.adjoint = adjoint;
       this.out = out;
       adjoint.primal().params().forEach(p -> declared.add(p.var()));
+      collectLoopAssignments(adjoint.primal().body(), false);
+    }
+
+    private void collectLoopAssignments(Block block, boolean inLoop) {
+      for (Stmt stmt : block.statements()) {
+        if (stmt instanceof Assign assign && inLoop) {
+          assignedInLoops.add(assign.target());
+        } else if (stmt instanceof Declare declare && inLoop) {
+          assignedInLoops.add(declare.var());
+        } else if (stmt instanceof If branch) {
+          collectLoopAssignments(branch.then(), inLoop);
+          collectLoopAssignments(branch.otherwise(), inLoop);
+        } else if (stmt instanceof Loop loop) {
+          if (loop.counted() != null) {
+            counters.add(loop.counted().index());
+          }
+          collectLoopAssignments(loop.header(), true);
+          collectLoopAssignments(loop.body(), true);
+        }
+      }
     }
 
     void emit() {
+      Adjoint.Names names = adjoint.names();
+      boolean doubles = false;
+      boolean ints = adjoint.trips().values().stream().anyMatch(Adjoint.Trips::onTape);
+      boolean arrays = false;
+      for (Stmt stmt : adjoint.pushed()) {
+        Type type = stmt instanceof Assign assign ? assign.target().type() : Type.DOUBLE;
+        doubles |= Tapes.of(type) == Tapes.DOUBLES;
+        ints |= Tapes.of(type) == Tapes.INTS;
+        arrays |= Tapes.of(type) == Tapes.ARRAYS;
+      }
+      if (doubles) {
+        out.addStatement("$T $N = new $T()", DOUBLE_STACK, names.doubleTape(), DOUBLE_STACK);
+      }
+      if (ints) {
+        out.addStatement("$T $N = new $T()", INT_STACK, names.intTape(), INT_STACK);
+      }
+      if (arrays) {
+        out.addStatement("$T $N = new $T()", REFERENCE_STACK, names.referenceTape(),
+            REFERENCE_STACK);
+      }
       for (Stmt stmt : adjoint.primal().body().statements()) {
-        if (stmt instanceof If branch) {
-          hoistNestedReadByBackward(branch);
+        if (stmt instanceof If || stmt instanceof Loop) {
+          hoistNestedReadByBackward(stmt);
         }
         emit(stmt);
       }
     }
 
     /**
-     * Variables declared inside a branch that the backward sweep reads must live in the method's
-     * scope: declare them before the branch, with their type's zero.
+     * Variables declared inside a branch or loop that the backward sweep reads must live in the
+     * method's scope: declare them before it, with their type's zero.
      */
-    private void hoistNestedReadByBackward(If branch) {
+    private void hoistNestedReadByBackward(Stmt compound) {
       Set<Var> nested = new LinkedHashSet<>();
-      collectDeclared(branch.then(), nested);
-      collectDeclared(branch.otherwise(), nested);
+      collectDeclared(compound, nested);
       for (Var v : nested) {
-        if (adjoint.readByBackward().contains(v) && declared.add(v)) {
+        if (adjoint.readByBackward().contains(v) && !counters.contains(v) && declared.add(v)) {
           out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
         }
       }
@@ -199,18 +301,33 @@ public final class GradWriter {
 
     private void emit(Stmt stmt) {
       if (stmt instanceof Declare declare) {
-        if (declared.add(declare.var())) {
-          out.addStatement("$L $N", declare.var().type().javaName(), declare.var().name());
+        Var v = declare.var();
+        if (declared.add(v)) {
+          if (assignedInLoops.contains(v)) {
+            out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
+          } else {
+            out.addStatement("$L $N", v.type().javaName(), v.name());
+          }
         }
       } else if (stmt instanceof Assign assign) {
         comment(assign.origin());
         Var target = assign.target();
+        if (adjoint.pushed().contains(assign)) {
+          out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), target.name()));
+        }
         String code = code(assign.value());
         if (declared.add(target)) {
           out.addStatement("$L $N = $L", target.type().javaName(), target.name(), code);
         } else {
           out.addStatement("$N = $L", target.name(), code);
         }
+      } else if (stmt instanceof Store store) {
+        comment(store.origin());
+        String element = store.array().name() + indices(store.indices());
+        if (adjoint.pushed().contains(store)) {
+          out.addStatement("$L", Tapes.push(adjoint.names(), Type.DOUBLE, element));
+        }
+        out.addStatement("$L = $L", element, operand(store.value()));
       } else if (stmt instanceof If branch) {
         comment(branch.origin());
         out.beginControlFlow("if ($L)", operand(branch.condition()));
@@ -220,6 +337,56 @@ public final class GradWriter {
           emitBlock(branch.otherwise());
         }
         out.endControlFlow();
+      } else if (stmt instanceof Loop loop) {
+        emitLoop(loop);
+      } else if (stmt instanceof Break) {
+        out.addStatement("break");
+      }
+    }
+
+    private void emitLoop(Loop loop) {
+      comment(loop.origin());
+      Loop.Counted counted = loop.counted();
+      if (counted != null) {
+        out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", counted.index().name(),
+            operand(counted.from()), counted.index().name(), counted.inclusive() ? "<=" : "<",
+            operand(counted.to()), counted.index().name());
+        emitBlock(loop.body());
+        out.endControlFlow();
+        return;
+      }
+      Adjoint.Trips trips = adjoint.trips().get(loop);
+      if (trips != null) {
+        out.addStatement("int $N = 0", trips.name());
+      }
+      out.beginControlFlow("while (true)");
+      if (loop.testAtEnd()) {
+        countTrip(trips);
+        emitBlock(loop.body());
+        emitTest(loop);
+      } else {
+        emitTest(loop);
+        countTrip(trips);
+        emitBlock(loop.body());
+      }
+      out.endControlFlow();
+      if (trips != null && trips.onTape()) {
+        out.addStatement("$N.push($N)", adjoint.names().intTape(), trips.name());
+      }
+    }
+
+    private void emitTest(Loop loop) {
+      emitBlock(loop.header());
+      if (!(loop.test() instanceof Constant constant && constant.code().equals("true"))) {
+        out.beginControlFlow("if (!$L)", operand(loop.test()));
+        out.addStatement("break");
+        out.endControlFlow();
+      }
+    }
+
+    private void countTrip(Adjoint.Trips trips) {
+      if (trips != null) {
+        out.addStatement("$N++", trips.name());
       }
     }
 
@@ -231,58 +398,114 @@ public final class GradWriter {
       commentIfNew(origin, lastOrigin, out);
     }
 
-    private static void collectDeclared(Block block, Set<Var> into) {
-      for (Stmt stmt : block.statements()) {
-        if (stmt instanceof Declare declare) {
-          into.add(declare.var());
-        } else if (stmt instanceof Assign assign) {
-          into.add(assign.target());
-        } else if (stmt instanceof If branch) {
-          collectDeclared(branch.then(), into);
-          collectDeclared(branch.otherwise(), into);
-        }
+    private static void collectDeclared(Stmt stmt, Set<Var> into) {
+      if (stmt instanceof Declare declare) {
+        into.add(declare.var());
+      } else if (stmt instanceof Assign assign) {
+        into.add(assign.target());
+      } else if (stmt instanceof If branch) {
+        branch.then().statements().forEach(s -> collectDeclared(s, into));
+        branch.otherwise().statements().forEach(s -> collectDeclared(s, into));
+      } else if (stmt instanceof Loop loop) {
+        loop.header().statements().forEach(s -> collectDeclared(s, into));
+        loop.body().statements().forEach(s -> collectDeclared(s, into));
       }
     }
   }
 
-  private static void emitBackward(List<BackStmt> statements, CodeBlock.Builder out,
-      Origin[] lastOrigin) {
-    for (BackStmt stmt : statements) {
-      if (stmt instanceof ZeroInit init) {
-        out.addStatement("double $N = 0.0", init.adjoint());
-      } else if (stmt instanceof Accumulate add) {
-        commentIfNew(add.origin(), lastOrigin, out);
-        if (add.declares()) {
-          out.addStatement("double $N = $L", add.adjoint(), add.expr());
-        } else if (add.expr().startsWith("-") && !add.expr().startsWith("-(")) {
-          out.addStatement("$N -= $L", add.adjoint(), add.expr().substring(1));
-        } else {
-          out.addStatement("$N += $L", add.adjoint(), add.expr());
-        }
-      } else if (stmt instanceof BackIf branch) {
-        commentIfNew(branch.origin(), lastOrigin, out);
-        if (branch.then().isEmpty()) {
-          out.beginControlFlow("if (!$N)", branch.condition());
-          emitNested(branch.otherwise(), out, lastOrigin);
-        } else {
-          out.beginControlFlow("if ($N)", branch.condition());
-          emitNested(branch.then(), out, lastOrigin);
-          if (!branch.otherwise().isEmpty()) {
-            out.nextControlFlow("else");
-            emitNested(branch.otherwise(), out, lastOrigin);
+  /** Writes the backward sweep. */
+  private static final class BackwardSweep {
+    private final Adjoint adjoint;
+    private final CodeBlock.Builder out;
+    private final Origin[] lastOrigin = new Origin[1];
+    private final String index;
+
+    BackwardSweep(Adjoint adjoint, CodeBlock.Builder out) {
+      this.adjoint = adjoint;
+      this.out = out;
+      this.index = adjoint.primal().names().fresh("k");
+    }
+
+    void emit(List<BackStmt> statements) {
+      for (BackStmt stmt : statements) {
+        if (stmt instanceof ZeroInit init) {
+          out.addStatement("$L $N = $L", init.type().javaName(), init.adjoint(),
+              init.type() == Type.DOUBLE ? "0.0" : zeros(new Var(init.shapeOf(), init.type())));
+        } else if (stmt instanceof Accumulate add) {
+          commentIfNew(add.origin(), lastOrigin, out);
+          if (add.declares()) {
+            out.addStatement("double $L = $L", add.adjoint(), add.expr());
+          } else if (add.expr().startsWith("-") && !add.expr().startsWith("-(")) {
+            out.addStatement("$L -= $L", add.adjoint(), add.expr().substring(1));
+          } else {
+            out.addStatement("$L += $L", add.adjoint(), add.expr());
           }
+        } else if (stmt instanceof Reset reset) {
+          out.addStatement("$L = 0.0", reset.target());
+        } else if (stmt instanceof Restore restore) {
+          out.addStatement("$L = $L", restore.target(),
+              Tapes.pop(adjoint.names(), restore.type()));
+        } else if (stmt instanceof Capture capture) {
+          out.addStatement("double $N = $L", capture.name(), capture.code());
+        } else if (stmt instanceof AddArray add) {
+          out.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", index, index,
+              add.target(), index);
+          out.addStatement("$N[$N] += $N[$N]", add.target(), index, add.source(), index);
+          out.endControlFlow();
+        } else if (stmt instanceof BackIf branch) {
+          emitIf(branch);
+        } else if (stmt instanceof BackLoop loop) {
+          emitLoop(loop);
         }
-        out.endControlFlow();
       }
     }
-  }
 
-  private static void emitNested(List<BackStmt> statements, CodeBlock.Builder out,
-      Origin[] lastOrigin) {
-    emitBackward(statements, out, lastOrigin);
+    private void emitIf(BackIf branch) {
+      commentIfNew(branch.origin(), lastOrigin, out);
+      if (branch.then().isEmpty()) {
+        out.beginControlFlow("if (!$N)", branch.condition());
+        emit(branch.otherwise());
+      } else {
+        out.beginControlFlow("if ($N)", branch.condition());
+        emit(branch.then());
+        if (!branch.otherwise().isEmpty()) {
+          out.nextControlFlow("else");
+          emit(branch.otherwise());
+        }
+      }
+      out.endControlFlow();
+    }
+
+    private void emitLoop(BackLoop back) {
+      commentIfNew(back.origin(), lastOrigin, out);
+      Loop.Counted counted = back.loop().counted();
+      if (counted != null) {
+        String i = counted.index().name();
+        String last = counted.inclusive() ? operand(counted.to()) : minusOne(counted.to());
+        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
+            operand(counted.from()), i);
+      } else {
+        if (back.tripsOnTape()) {
+          out.addStatement("int $N = $N.pop()", back.trips(), adjoint.names().intTape());
+        }
+        out.beginControlFlow("for (; $N > 0; $N--)", back.trips(), back.trips());
+      }
+      emit(back.body());
+      out.endControlFlow();
+    }
+
+    private static String minusOne(Operand bound) {
+      if (bound instanceof Constant constant && constant.code().matches("\\d+")) {
+        return Long.toString(Long.parseLong(constant.code()) - 1);
+      }
+      return operand(bound) + " - 1";
+    }
   }
 
   private static void commentIfNew(Origin origin, Origin[] last, CodeBlock.Builder out) {
+    if (origin == null) {
+      return;
+    }
     Origin previous = last[0];
     if (previous == null || previous.line() != origin.line()
         || !previous.text().equals(origin.text())) {
@@ -309,8 +532,33 @@ public final class GradWriter {
           + call.args().stream().map(GradWriter::operand).collect(Collectors.joining(", "))
           + ")";
     }
+    if (expr instanceof Load load) {
+      return load.array().name() + indices(load.indices());
+    }
+    if (expr instanceof Length length) {
+      return length.array().name() + indices(length.rows()) + ".length";
+    }
+    if (expr instanceof NewArray create) {
+      return "new double" + indices(create.dimensions());
+    }
+    if (expr instanceof CloneArray clone) {
+      return clone.array().name() + ".clone()";
+    }
     Cast cast = (Cast) expr;
     return "(" + cast.to().javaName() + ") " + operand(cast.a());
+  }
+
+  private static String indices(List<Operand> indices) {
+    return indices.stream().map(i -> "[" + operand(i) + "]").collect(Collectors.joining());
+  }
+
+  private static TypeName javaType(Type type) {
+    return switch (type) {
+      case DOUBLE_ARRAY -> TypeName.get(double[].class);
+      case DOUBLE_MATRIX -> TypeName.get(double[][].class);
+      case INT_ARRAY -> TypeName.get(int[].class);
+      default -> TypeName.DOUBLE;
+    };
   }
 
   private static String operand(Operand operand) {

@@ -1,8 +1,14 @@
 package dev.adjoint.processor.frontend;
 
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -10,7 +16,10 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -18,7 +27,9 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diagnostics.Message;
@@ -26,24 +37,36 @@ import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -82,6 +105,22 @@ final class BodyLowering {
   private int errors;
   private boolean incomplete;
   private Tree statement;
+  /** The loops around the statement being lowered, innermost first. */
+  private final Deque<LoopContext> loops = new ArrayDeque<>();
+  /** Inside loops a local is one mutable variable, not SSA versions: its variable per element. */
+  private final Map<Element, Var> loopVariables = new HashMap<>();
+  /** Parameters, whose arrays the generated code must never write. */
+  private final Set<Var> parameterVars = new HashSet<>();
+  /** {@code double[] row = m[i]} and {@code for (double[] row : m)}: rows by element. */
+  private final Map<Element, RowAlias> rowAliases = new HashMap<>();
+  /** Set when a {@code return} inside a loop leaves it early; null until one does. */
+  private Var returned;
+
+  /** A {@code double[]} local standing for row {@code index} of {@code matrix}. */
+  private record RowAlias(Var matrix, Operand index) {}
+
+  /** Where {@code continue} goes inside a loop: the update, then the end of the iteration. */
+  private record LoopContext(Continuation continueTarget) {}
 
   /** The current SSA version of each local variable and parameter. */
   private static final class Env {
@@ -96,11 +135,23 @@ final class BodyLowering {
     }
   }
 
-  /** The statements still to lower: the rest of one statement list, then what follows it. */
+  /**
+   * The statements still to lower: the rest of one statement list, then what follows it. A
+   * frame with {@code isEnd} marks the end of a loop body: the path ends there.
+   */
   private record Continuation(List<? extends StatementTree> statements, int from, TreePath parent,
-      Continuation next) {
+      Continuation next, boolean isEnd) {
+    Continuation(List<? extends StatementTree> statements, int from, TreePath parent,
+        Continuation next) {
+      this(statements, from, parent, next, false);
+    }
+
+    static Continuation end() {
+      return new Continuation(List.of(), 0, null, null, true);
+    }
+
     Continuation rest() {
-      return new Continuation(statements, from + 1, parent, next);
+      return new Continuation(statements, from + 1, parent, next, false);
     }
   }
 
@@ -130,6 +181,7 @@ final class BodyLowering {
   /** The body as IR, or null if it had errors or is incomplete (javac reports the latter). */
   Block lower(TreePath body, Map<Element, Var> parameters) {
     List<Stmt> out = new ArrayList<>();
+    parameterVars.addAll(parameters.values());
     Env env = new Env(new LinkedHashMap<>(parameters));
     try {
       Env end = lowerSequence(
@@ -145,8 +197,11 @@ final class BodyLowering {
     if (errors > 0 || incomplete) {
       return null;
     }
+    if (returned != null) {
+      out.add(0, new Assign(returned, new Copy(Constants.of(false)), null));
+    }
     if (!(out.get(out.size() - 1) instanceof Assign last && last.target().equals(result))) {
-      out.add(0, new Declare(result)); // returns inside branches assign the result
+      out.add(0, new Declare(result)); // returns inside branches or loops assign the result
     }
     return new Block(out);
   }
@@ -157,6 +212,9 @@ final class BodyLowering {
   private Env lowerSequence(Continuation k, Env env, List<Stmt> out) {
     Continuation c = k;
     while (c != null) {
+      if (c.isEnd()) {
+        return env;
+      }
       if (c.from() >= c.statements().size()) {
         c = c.next();
         continue;
@@ -175,10 +233,37 @@ final class BodyLowering {
         } else {
           lowerInto(new TreePath(path, ret.getExpression()), result, env, out);
         }
+        if (!loops.isEmpty()) {
+          out.add(new Assign(returnedFlag(), new Copy(Constants.of(true)), origin(s)));
+          out.add(new Break(origin(s)));
+        }
         return null;
-      } else if (s instanceof IfTree branch && containsReturn(branch)) {
-        lowerIfWithReturn(path, branch, env, c.rest(), out);
+      } else if (s instanceof BreakTree jump) {
+        if (jump.getLabel() != null) {
+          error(s, Message.UNSUPPORTED, "a labeled break", "break out of the innermost loop");
+        }
+        out.add(new Break(origin(s)));
         return null;
+      } else if (s instanceof ContinueTree jump) {
+        if (jump.getLabel() != null) {
+          error(s, Message.UNSUPPORTED, "a labeled continue", "continue the innermost loop");
+          return null;
+        }
+        c = loops.peek().continueTarget();
+      } else if (s instanceof IfTree branch && containsJump(branch)) {
+        lowerIfWithJump(path, branch, env, c.rest(), out);
+        return null;
+      } else if (isLoop(s)) {
+        env = lowerLoop(path, s, env, out);
+        if (env != null && containsReturn(s)) {
+          // a return inside the loop left it: that path ends (or leaves the enclosing loop too)
+          List<Stmt> left = loops.isEmpty() ? List.of() : List.of(new Break(origin(s)));
+          List<Stmt> stayed = new ArrayList<>();
+          Env end = lowerSequence(c.rest(), env.copy(), stayed);
+          out.add(new If(returned, new Block(left), new Block(stayed), origin(s)));
+          return end;
+        }
+        c = c.rest();
       } else {
         env = lowerStatement(path, s, env, out);
         c = c.rest();
@@ -187,8 +272,8 @@ final class BodyLowering {
     return env;
   }
 
-  /** An if that returns on some path: the rest of the method moves into both sides. */
-  private void lowerIfWithReturn(TreePath path, IfTree branch, Env env, Continuation rest,
+  /** An if that returns, breaks or continues on some path: what follows moves into both sides. */
+  private void lowerIfWithJump(TreePath path, IfTree branch, Env env, Continuation rest,
       List<Stmt> out) {
     Operand condition = lowerOperand(new TreePath(path, branch.getCondition()), env, out);
     Origin origin = source.origin(branch, branch.getCondition());
@@ -200,8 +285,8 @@ final class BodyLowering {
         ? lowerSequence(rest, env.copy(), otherwise)
         : lowerSequence(new Continuation(List.of(branch.getElseStatement()), 0, path, rest),
             env.copy(), otherwise);
-    if (thenEnd != null || elseEnd != null) {
-      incomplete = true;
+    if ((thenEnd != null || elseEnd != null) && loops.isEmpty()) {
+      incomplete = true; // can fall off the end of the method: javac reports it
     }
     out.add(new If(condition, new Block(then), new Block(otherwise), origin));
   }
@@ -215,10 +300,6 @@ final class BodyLowering {
         return lowerIf(path, (IfTree) s, env, out);
       }
       case EMPTY_STATEMENT -> { }
-      case FOR_LOOP -> error(s, Message.LOOP, "for");
-      case ENHANCED_FOR_LOOP -> error(s, Message.LOOP, "enhanced for");
-      case WHILE_LOOP -> error(s, Message.LOOP, "while");
-      case DO_WHILE_LOOP -> error(s, Message.LOOP, "do-while");
       case TRY -> error(s, Message.EXCEPTION, "try");
       case THROW -> error(s, Message.EXCEPTION, "throw");
       case SWITCH -> error(s, Message.SWITCH);
@@ -238,17 +319,31 @@ final class BodyLowering {
   private void lowerDeclaration(TreePath path, VariableTree declaration, Env env,
       List<Stmt> out) {
     Element local = javac.elementOf(path);
-    Type type = primitive(declaration, local.asType(), "local variable '" + declaration.getName()
+    Type type = valueType(declaration, local.asType(), "local variable '" + declaration.getName()
         + "'");
     if (type == null) {
       return;
     }
-    if (declaration.getInitializer() == null) {
+    ExpressionTree init = declaration.getInitializer();
+    if (init == null) {
       env.versions.put(local, UNASSIGNED);
       return;
     }
-    Var v = new Var(names.claim(declaration.getName().toString()), type);
-    lowerInto(new TreePath(path, declaration.getInitializer()), v, env, out);
+    if (type.isArray() && init instanceof ArrayAccessTree row) {
+      RowAlias alias = rowOf(new TreePath(path, row), env, out);
+      if (alias != null) {
+        rowAliases.put(local, alias);
+      }
+      return;
+    }
+    if (type.isArray() && (init.getKind() == Tree.Kind.IDENTIFIER
+        || init.getKind() == Tree.Kind.MEMBER_SELECT)) {
+      error(init, Message.ARRAY_ALIAS, declaration.getName(), init);
+      return;
+    }
+    Var v = loops.isEmpty() ? new Var(names.claim(declaration.getName().toString()), type)
+        : loopVariable(local, type);
+    lowerInto(new TreePath(path, init), v, env, out);
     env.versions.put(local, v);
   }
 
@@ -257,6 +352,11 @@ final class BodyLowering {
     switch (e.getKind()) {
       case ASSIGNMENT -> {
         AssignmentTree assignment = (AssignmentTree) e;
+        if (assignment.getVariable() instanceof ArrayAccessTree element) {
+          Operand value = lowerOperand(new TreePath(path, assignment.getExpression()), env, out);
+          store(new TreePath(path, element), value, env, out);
+          return;
+        }
         Element target = assignedLocal(new TreePath(path, assignment.getVariable()));
         if (target != null) {
           Var v = newVersion(target);
@@ -290,6 +390,28 @@ final class BodyLowering {
   /** {@code v op= rhs}: a new version of {@code v} from the old one, cast back to its type. */
   private void update(TreePath path, ExpressionTree variable, Binary.Op op, Operand rhs, Env env,
       List<Stmt> out) {
+    if (variable instanceof ArrayAccessTree element) {
+      TreePath elementPath = new TreePath(path, element);
+      Load old = load(elementPath, env, out);
+      Type type = typeOf(elementPath);
+      if (old == null || type == null) {
+        return;
+      }
+      Origin origin = source.origin(statement, variable);
+      Var value = new Var(names.numbered("t"), type);
+      out.add(new Assign(value, old, origin));
+      Type operation = Type.promote(type, rhs.type());
+      Var updated = new Var(names.numbered("t"), operation);
+      out.add(new Assign(updated, new Binary(op, value, rhs), origin));
+      Operand stored = updated;
+      if (operation != type) {
+        Var narrowed = new Var(names.numbered("t"), type);
+        out.add(new Assign(narrowed, new Cast(type, updated), origin));
+        stored = narrowed;
+      }
+      store(elementPath, stored, env, out);
+      return;
+    }
     Element target = assignedLocal(new TreePath(path, variable));
     if (target == null) {
       return;
@@ -341,6 +463,318 @@ final class BodyLowering {
     return merged;
   }
 
+  // ---- loops -----------------------------------------------------------------------------
+
+  private static boolean isLoop(Tree s) {
+    return switch (s.getKind()) {
+      case FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP -> true;
+      default -> false;
+    };
+  }
+
+  /** Lowers a loop; the environment after it (loop-carried locals are mutable variables). */
+  private Env lowerLoop(TreePath path, StatementTree s, Env env, List<Stmt> out) {
+    Origin origin = origin(s);
+    if (s instanceof EnhancedForLoopTree each) {
+      return lowerForEach(path, each, env, out);
+    }
+    if (s instanceof ForLoopTree loop) {
+      Loop counted = counted(path, loop, env, out);
+      if (counted != null) {
+        out.add(counted);
+        return env;
+      }
+      for (StatementTree init : loop.getInitializer()) {
+        statement = init;
+        env = lowerStatement(new TreePath(path, init), init, env, out);
+      }
+    }
+    makeLoopCarried(path, env, out);
+    ExpressionTree condition = s instanceof ForLoopTree f ? f.getCondition()
+        : s instanceof WhileLoopTree w ? w.getCondition()
+        : ((DoWhileLoopTree) s).getCondition();
+    statement = s;
+    List<Stmt> header = new ArrayList<>();
+    Operand test = condition == null ? Constants.of(true)
+        : lowerOperand(new TreePath(path, condition), env, header);
+    Continuation end = Continuation.end();
+    Continuation next = s instanceof ForLoopTree f && !f.getUpdate().isEmpty()
+        ? new Continuation(f.getUpdate(), 0, path, end) : end;
+    StatementTree body = s instanceof ForLoopTree f ? f.getStatement()
+        : s instanceof WhileLoopTree w ? w.getStatement() : ((DoWhileLoopTree) s).getStatement();
+    Block lowered = lowerBody(new Continuation(List.of(body), 0, path, next), next, env);
+    out.add(new Loop(new Block(header), test, lowered, s instanceof DoWhileLoopTree, null,
+        origin));
+    return env;
+  }
+
+  /** {@code for (double v : a)} and {@code for (double[] row : m)}: a counted loop. */
+  private Env lowerForEach(TreePath path, EnhancedForLoopTree each, Env env, List<Stmt> out) {
+    Origin origin = origin(each);
+    statement = each;
+    Operand iterable = lowerOperand(new TreePath(path, each.getExpression()), env, out);
+    if (!(iterable instanceof Var array) || !array.type().isArray()) {
+      return env;
+    }
+    makeLoopCarried(path, env, out);
+    Var length = new Var(names.numbered("n"), Type.INT);
+    out.add(new Assign(length, new Length(array, List.of()), origin));
+    Var index = new Var(names.fresh("i"), Type.INT);
+    Element element = javac.elementOf(new TreePath(path, each.getVariable()));
+    List<Stmt> first = new ArrayList<>();
+    if (array.type() == Type.DOUBLE_MATRIX) {
+      rowAliases.put(element, new RowAlias(array, index));
+    } else {
+      Var v = loopVariable(element, array.type().element(1));
+      first.add(new Assign(v, new Load(array, List.of(index)), origin));
+      env.versions.put(element, v);
+    }
+    Continuation end = Continuation.end();
+    Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, end), end, env);
+    List<Stmt> statements = new ArrayList<>(first);
+    statements.addAll(body.statements());
+    out.add(new Loop(new Block(List.of()), null, new Block(statements), false,
+        new Loop.Counted(index, Constants.of(0), length, false), origin));
+    return env;
+  }
+
+  private Block lowerBody(Continuation body, Continuation continueTarget, Env env) {
+    List<Stmt> out = new ArrayList<>();
+    loops.push(new LoopContext(continueTarget));
+    try {
+      lowerSequence(body, env.copy(), out);
+    } finally {
+      loops.pop();
+    }
+    return new Block(out);
+  }
+
+  /**
+   * {@code for (int i = a; i < b; i++)} whose body writes neither {@code i} nor what {@code b}
+   * reads, and leaves only by its condition: the backward sweep runs it in reverse without
+   * counting. Null for any other loop.
+   */
+  private Loop counted(TreePath path, ForLoopTree loop, Env env, List<Stmt> out) {
+    if (loop.getInitializer().size() != 1
+        || !(loop.getInitializer().get(0) instanceof VariableTree init)
+        || init.getInitializer() == null || loop.getUpdate().size() != 1
+        || !(loop.getCondition() instanceof BinaryTree condition)
+        || !(condition.getKind() == Tree.Kind.LESS_THAN
+            || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL)
+        || !(condition.getLeftOperand() instanceof IdentifierTree left)
+        || !left.getName().contentEquals(init.getName())
+        || !isIncrement(loop.getUpdate().get(0).getExpression(), init.getName())
+        || containsReturn(loop) || containsBreak(loop.getStatement())) {
+      return null;
+    }
+    TreePath initPath = new TreePath(path, init);
+    Element index = javac.elementOf(initPath);
+    if (index.asType().getKind() != TypeKind.INT) {
+      return null;
+    }
+    Set<Element> written = assignedLocals(path);
+    written.remove(index);
+    Set<Element> assignedInBody = assignedLocals(new TreePath(path, loop.getStatement()));
+    if (assignedInBody.contains(index) || !isInvariant(new TreePath(path, condition.getRightOperand()),
+        written)) {
+      return null;
+    }
+    statement = loop;
+    Operand from = lowerOperand(new TreePath(initPath, init.getInitializer()), env, out);
+    Operand to = lowerOperand(new TreePath(new TreePath(path, condition),
+        condition.getRightOperand()), env, out);
+    makeLoopCarried(path, env, out);
+    Var i = loopVariable(index, Type.INT);
+    env.versions.put(index, i);
+    Continuation end = Continuation.end();
+    Block body = lowerBody(new Continuation(List.of(loop.getStatement()), 0, path, end), end, env);
+    return new Loop(new Block(List.of()), null, body, false,
+        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL),
+        origin(loop));
+  }
+
+  private static boolean isIncrement(ExpressionTree update, CharSequence name) {
+    if (update instanceof UnaryTree step && (step.getKind() == Tree.Kind.POSTFIX_INCREMENT
+        || step.getKind() == Tree.Kind.PREFIX_INCREMENT)) {
+      return step.getExpression() instanceof IdentifierTree id && id.getName().contentEquals(name);
+    }
+    return update instanceof CompoundAssignmentTree add
+        && add.getKind() == Tree.Kind.PLUS_ASSIGNMENT
+        && add.getVariable() instanceof IdentifierTree id && id.getName().contentEquals(name)
+        && add.getExpression() instanceof LiteralTree one && Integer.valueOf(1).equals(one.getValue());
+  }
+
+  /** Whether {@code bound} reads only locals outside {@code written}, fields and lengths. */
+  private boolean isInvariant(TreePath bound, Set<Element> written) {
+    boolean[] invariant = {true};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        invariant[0] &= !written.contains(javac.elementOf(getCurrentPath()));
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        invariant[0] = false;
+        return null;
+      }
+
+      @Override
+      public Void visitArrayAccess(ArrayAccessTree node, Void unused) {
+        invariant[0] = false;
+        return null;
+      }
+    }.scan(bound, null);
+    return invariant[0];
+  }
+
+  /**
+   * Locals declared before the loop at {@code path} and assigned in it become one mutable
+   * variable each, initialized from their current version.
+   */
+  private void makeLoopCarried(TreePath path, Env env, List<Stmt> out) {
+    for (Element local : assignedLocals(path)) {
+      Var current = env.versions.get(local);
+      if (current == null || current.equals(loopVariables.get(local))) {
+        continue; // declared inside the loop, or already mutable in an enclosing loop
+      }
+      Var v = new Var(names.fresh(local.getSimpleName().toString()), current.type());
+      if (current == UNASSIGNED) {
+        out.add(new Declare(v));
+      } else {
+        out.add(new Assign(v, new Copy(current), origin(path.getLeaf())));
+      }
+      loopVariables.put(local, v);
+      env.versions.put(local, v);
+    }
+  }
+
+  /** The one variable of {@code local} inside loops. */
+  private Var loopVariable(Element local, Type type) {
+    return loopVariables.computeIfAbsent(local,
+        l -> new Var(names.claim(l.getSimpleName().toString()), type));
+  }
+
+  private Var returnedFlag() {
+    if (returned == null) {
+      returned = new Var(names.fresh("returned"), Type.BOOLEAN);
+    }
+    return returned;
+  }
+
+  /** The locals assigned (=, op=, ++, --) anywhere under {@code path}. */
+  private Set<Element> assignedLocals(TreePath path) {
+    Set<Element> assigned = new java.util.LinkedHashSet<>();
+    new TreePathScanner<Void, Void>() {
+      private void note(ExpressionTree variable) {
+        if (variable instanceof IdentifierTree) {
+          Element e = javac.elementOf(new TreePath(getCurrentPath(), variable));
+          if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE
+              || e.getKind() == ElementKind.PARAMETER)) {
+            assigned.add(e);
+          }
+        }
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        note(node.getVariable());
+        return super.visitAssignment(node, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+        note(node.getVariable());
+        return super.visitCompoundAssignment(node, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree node, Void unused) {
+        if (node.getKind() == Tree.Kind.PREFIX_INCREMENT
+            || node.getKind() == Tree.Kind.POSTFIX_INCREMENT
+            || node.getKind() == Tree.Kind.PREFIX_DECREMENT
+            || node.getKind() == Tree.Kind.POSTFIX_DECREMENT) {
+          note(node.getExpression());
+        }
+        return super.visitUnary(node, unused);
+      }
+    }.scan(path, null);
+    return assigned;
+  }
+
+  // ---- arrays ----------------------------------------------------------------------------
+
+  /** The row {@code m[i]} of a matrix, for a {@code double[]} alias; null after an error. */
+  private RowAlias rowOf(TreePath path, Env env, List<Stmt> out) {
+    ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
+    Operand matrix = lowerOperand(new TreePath(path, access.getExpression()), env, out);
+    Operand index = lowerOperand(new TreePath(path, access.getIndex()), env, out);
+    if (!(matrix instanceof Var m) || m.type() != Type.DOUBLE_MATRIX) {
+      error(access, Message.ARRAY, "'" + access + "'");
+      return null;
+    }
+    return new RowAlias(m, index);
+  }
+
+  /** The array and indices of an element access {@code a[i]}, {@code m[i][j]}, {@code row[j]}. */
+  private Load load(TreePath path, Env env, List<Stmt> out) {
+    ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
+    ExpressionTree array = access.getExpression();
+    List<Operand> indices = new ArrayList<>();
+    Var base;
+    if (array instanceof ArrayAccessTree row) {
+      RowAlias alias = rowOf(new TreePath(path, row), env, out);
+      if (alias == null) {
+        return null;
+      }
+      base = alias.matrix();
+      indices.add(alias.index());
+    } else {
+      Element element = javac.elementOf(new TreePath(path, array));
+      RowAlias alias = element == null ? null : rowAliases.get(element);
+      if (alias != null) {
+        base = alias.matrix();
+        indices.add(alias.index());
+      } else {
+        Operand operand = lowerOperand(new TreePath(path, array), env, out);
+        if (!(operand instanceof Var v) || !v.type().isArray()) {
+          return null;
+        }
+        base = v;
+      }
+    }
+    indices.add(lowerOperand(new TreePath(path, access.getIndex()), env, out));
+    if (base.type().element(indices.size()).isArray()) {
+      error(access, Message.ARRAY, "a matrix row as a value ('" + access + "'); index it, or"
+          + " declare 'double[] row = " + access + ";'");
+      return null;
+    }
+    return new Load(base, indices);
+  }
+
+  /** {@code a[i] = value}: stores into a local array (never into a parameter's). */
+  private void store(TreePath path, Operand value, Env env, List<Stmt> out) {
+    Load target = load(path, env, out);
+    if (target == null) {
+      return;
+    }
+    Tree arrayTree = ((ArrayAccessTree) path.getLeaf()).getExpression();
+    while (arrayTree instanceof ArrayAccessTree inner) {
+      arrayTree = inner.getExpression();
+    }
+    if (parameterVars.contains(target.array())) {
+      error(path.getLeaf(), Message.PARAMETER_WRITE, arrayTree);
+      return;
+    }
+    out.add(new Store(target.array(), target.indices(), value,
+        source.origin(statement, path.getLeaf())));
+  }
+
+  private Origin origin(Tree s) {
+    return source.origin(s, s);
+  }
+
   // ---- expressions -----------------------------------------------------------------------
 
   /** Emits code that leaves the value of {@code path} in {@code target}. */
@@ -351,6 +785,10 @@ final class BodyLowering {
       return;
     }
     Origin origin = source.origin(statement, e);
+    if (e instanceof NewArrayTree create && create.getInitializers() != null) {
+      lowerInitializer(path, target, env, out);
+      return;
+    }
     if (type != target.type()) {
       Operand value = lowerOperand(path, env, out);
       Expr conversion = widens(type, target.type())
@@ -401,12 +839,18 @@ final class BodyLowering {
             out);
       }
       case IDENTIFIER, MEMBER_SELECT -> {
+        if (isLength(path)) {
+          break;
+        }
         Element element = javac.elementOf(path);
+        if (element != null && rowAliases.containsKey(element)) {
+          error(e, Message.ARRAY_ALIAS, element.getSimpleName(), "a row of a matrix");
+          return POISON;
+        }
         if (element != null && (element.getKind() == ElementKind.LOCAL_VARIABLE
             || element.getKind() == ElementKind.PARAMETER)) {
-          if (!element.asType().getKind().isPrimitive()) {
-            error(e, element.asType().getKind() == TypeKind.ARRAY ? Message.ARRAY : Message.OBJECT,
-                "'" + e + "'", element.asType());
+          if (!element.asType().getKind().isPrimitive()
+              && valueType(e, element.asType(), "'" + e + "'") == null) {
             return POISON;
           }
           return read(element, e, env);
@@ -484,8 +928,12 @@ final class BodyLowering {
           REMAINDER_ASSIGNMENT, AND_ASSIGNMENT, OR_ASSIGNMENT, XOR_ASSIGNMENT,
           LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT ->
           error(e, Message.NESTED_ASSIGNMENT, "an assignment");
-      case ARRAY_ACCESS -> error(e, Message.ARRAY, "'" + e + "'");
-      case NEW_ARRAY -> error(e, Message.ARRAY, "a new array");
+      case ARRAY_ACCESS -> {
+        return load(path, env, out);
+      }
+      case NEW_ARRAY -> {
+        return newArray(path, env, out);
+      }
       case NEW_CLASS -> error(e, Message.OBJECT, "creating an object", typeName(path));
       case LAMBDA_EXPRESSION -> error(e, Message.UNSUPPORTED, "a lambda",
           "write the computation inline");
@@ -495,6 +943,24 @@ final class BodyLowering {
       case INSTANCE_OF -> error(e, Message.OBJECT, "instanceof on a value", typeName(path));
       case STRING_LITERAL -> error(e, Message.OBJECT, "a string", "String");
       case NULL_LITERAL -> error(e, Message.OBJECT, "null", "null");
+      case MEMBER_SELECT -> {
+        if (isLength(path)) {
+          MemberSelectTree select = (MemberSelectTree) e;
+          TreePath arrayPath = new TreePath(path, select.getExpression());
+          if (select.getExpression() instanceof ArrayAccessTree row) {
+            RowAlias alias = rowOf(new TreePath(path, row), env, out);
+            return alias == null ? null : new Length(alias.matrix(), List.of(alias.index()));
+          }
+          Element element = javac.elementOf(arrayPath);
+          RowAlias alias = element == null ? null : rowAliases.get(element);
+          if (alias != null) {
+            return new Length(alias.matrix(), List.of(alias.index()));
+          }
+          Operand array = lowerOperand(arrayPath, env, out);
+          return array instanceof Var v ? new Length(v, List.of()) : null;
+        }
+        return new Copy(lowerOperand(path, env, out));
+      }
       default -> {
         return new Copy(lowerOperand(path, env, out));
       }
@@ -502,7 +968,88 @@ final class BodyLowering {
     return null;
   }
 
+  private boolean isLength(TreePath path) {
+    return path.getLeaf() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("length")
+        && javac.typeOf(new TreePath(path, select.getExpression())) != null
+        && javac.typeOf(new TreePath(path, select.getExpression())).getKind() == TypeKind.ARRAY;
+  }
+
+  /** {@code new double[n]}, {@code new double[m][n]}; initializers are lowered by lowerInto. */
+  private Expr newArray(TreePath path, Env env, List<Stmt> out) {
+    NewArrayTree create = (NewArrayTree) path.getLeaf();
+    Type type = typeOf(path);
+    if (type == null) {
+      return null;
+    }
+    if (create.getInitializers() != null) {
+      error(create, Message.ARRAY, "an array initializer inside an expression; declare the array"
+          + " with it: 'double[] a = {...};'");
+      return null;
+    }
+    List<Operand> dimensions = new ArrayList<>();
+    for (ExpressionTree dimension : create.getDimensions()) {
+      dimensions.add(lowerOperand(new TreePath(path, dimension), env, out));
+    }
+    if (dimensions.size() != (type == Type.DOUBLE_MATRIX ? 2 : 1)) {
+      error(create, Message.ARRAY, "a matrix without its row length; give both:"
+          + " 'new double[m][n]'");
+      return null;
+    }
+    return new NewArray(type, dimensions);
+  }
+
+  /** {@code target = {a, b, c}} or {@code {{a, b}, {c, d}}}: zeros, then one store each. */
+  private void lowerInitializer(TreePath path, Var target, Env env, List<Stmt> out) {
+    NewArrayTree create = (NewArrayTree) path.getLeaf();
+    Origin origin = source.origin(statement, create);
+    List<? extends ExpressionTree> rows = create.getInitializers();
+    if (target.type() == Type.DOUBLE_MATRIX) {
+      int columns = -1;
+      for (ExpressionTree row : rows) {
+        if (!(row instanceof NewArrayTree r) || r.getInitializers() == null
+            || (columns >= 0 && r.getInitializers().size() != columns)) {
+          error(row, Message.ARRAY, "a ragged or computed row in a matrix initializer; write"
+              + " every row as '{...}' with the same length");
+          return;
+        }
+        columns = r.getInitializers().size();
+      }
+      out.add(new Assign(target, new NewArray(target.type(), List.of(
+          Constants.of(rows.size()), Constants.of(Math.max(columns, 0)))), origin));
+      for (int i = 0; i < rows.size(); i++) {
+        TreePath rowPath = new TreePath(path, rows.get(i));
+        List<? extends ExpressionTree> cells = ((NewArrayTree) rows.get(i)).getInitializers();
+        for (int j = 0; j < cells.size(); j++) {
+          Operand value = lowerOperand(new TreePath(rowPath, cells.get(j)), env, out);
+          out.add(new Store(target, List.of(Constants.of(i), Constants.of(j)), value, origin));
+        }
+      }
+      return;
+    }
+    out.add(new Assign(target, new NewArray(target.type(), List.of(Constants.of(rows.size()))),
+        origin));
+    for (int i = 0; i < rows.size(); i++) {
+      Operand value = lowerOperand(new TreePath(path, rows.get(i)), env, out);
+      out.add(new Store(target, List.of(Constants.of(i)), value, origin));
+    }
+  }
+
   private Expr lowerCall(TreePath path, MethodInvocationTree call, Env env, List<Stmt> out) {
+    if (call.getMethodSelect() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("clone") && call.getArguments().isEmpty()) {
+      TreePath arrayPath = new TreePath(new TreePath(path, select), select.getExpression());
+      Type type = typeOf(arrayPath);
+      if (type == Type.DOUBLE_ARRAY || type == Type.INT_ARRAY) {
+        Operand array = lowerOperand(arrayPath, env, out);
+        return array instanceof Var v ? new CloneArray(v) : null;
+      }
+      if (type == Type.DOUBLE_MATRIX) {
+        error(call, Message.ARRAY, "clone() of a matrix (it copies only the row references);"
+            + " copy it row by row");
+        return null;
+      }
+    }
     Element element = javac.elementOf(path);
     if (!(element instanceof ExecutableElement method)) {
       return null; // unresolved: javac reports it
@@ -570,6 +1117,9 @@ final class BodyLowering {
 
   private Var newVersion(Element local) {
     Type type = Type.valueOf(local.asType().getKind().name());
+    if (!loops.isEmpty()) {
+      return loopVariable(local, type);
+    }
     return new Var(names.fresh(local.getSimpleName().toString()), type);
   }
 
@@ -589,6 +1139,10 @@ final class BodyLowering {
       error(target, Message.FIELD_WRITE, element.getSimpleName());
       return null;
     }
+    if (element.asType().getKind() == TypeKind.ARRAY) {
+      error(target, Message.ARRAY_ALIAS, element.getSimpleName(), "another array");
+      return null;
+    }
     if (!element.asType().getKind().isPrimitive()) {
       error(target, Message.OBJECT, "'" + element.getSimpleName() + "'", element.asType());
       return null;
@@ -602,17 +1156,20 @@ final class BodyLowering {
       incomplete = true;
       return null;
     }
-    return primitive(path.getLeaf(), type, "'" + path.getLeaf() + "'");
+    return valueType(path.getLeaf(), type, "'" + path.getLeaf() + "'");
   }
 
-  private Type primitive(Tree at, TypeMirror type, String what) {
-    if (type.getKind().isPrimitive()) {
-      return Type.valueOf(type.getKind().name());
+  /** The IR type of a primitive, {@code double[]}, {@code double[][]} or {@code int[]}. */
+  private Type valueType(Tree at, TypeMirror type, String what) {
+    Type known = Types.of(type);
+    if (known != null) {
+      return known;
     }
     if (type.getKind() == TypeKind.ERROR) {
       incomplete = true;
     } else if (type.getKind() == TypeKind.ARRAY) {
-      error(at, Message.ARRAY, what);
+      error(at, Message.ARRAY, what + " of type " + type + " (double[], double[][] and int[] are"
+          + " supported)");
     } else {
       error(at, Message.OBJECT, what, type);
     }
@@ -702,20 +1259,68 @@ final class BodyLowering {
   }
 
   private static boolean containsReturn(Tree tree) {
-    Boolean found = new TreeScanner<Boolean, Void>() {
+    return jumps(tree, true, false);
+  }
+
+  /** A break that leaves the loop whose body is {@code tree}. */
+  private static boolean containsBreak(Tree tree) {
+    return jumps(tree, false, true);
+  }
+
+  /** A return, break or continue that leaves {@code tree}. */
+  private static boolean containsJump(Tree tree) {
+    return jumps(tree, true, true);
+  }
+
+  /**
+   * Whether {@code tree} holds a return (if {@code returns}) or a break or continue that is not
+   * inside a loop within {@code tree} (if {@code loopJumps}); local classes and lambdas aside.
+   */
+  private static boolean jumps(Tree tree, boolean returns, boolean loopJumps) {
+    Boolean found = new TreeScanner<Boolean, Integer>() {
       @Override
-      public Boolean visitReturn(ReturnTree node, Void unused) {
-        return true;
+      public Boolean visitReturn(ReturnTree node, Integer depth) {
+        return returns;
       }
 
       @Override
-      public Boolean visitClass(com.sun.source.tree.ClassTree node, Void unused) {
+      public Boolean visitBreak(BreakTree node, Integer depth) {
+        return loopJumps && depth == 0;
+      }
+
+      @Override
+      public Boolean visitContinue(ContinueTree node, Integer depth) {
+        return loopJumps && depth == 0;
+      }
+
+      @Override
+      public Boolean visitForLoop(ForLoopTree node, Integer depth) {
+        return super.visitForLoop(node, depth + 1);
+      }
+
+      @Override
+      public Boolean visitEnhancedForLoop(EnhancedForLoopTree node, Integer depth) {
+        return super.visitEnhancedForLoop(node, depth + 1);
+      }
+
+      @Override
+      public Boolean visitWhileLoop(WhileLoopTree node, Integer depth) {
+        return super.visitWhileLoop(node, depth + 1);
+      }
+
+      @Override
+      public Boolean visitDoWhileLoop(DoWhileLoopTree node, Integer depth) {
+        return super.visitDoWhileLoop(node, depth + 1);
+      }
+
+      @Override
+      public Boolean visitClass(com.sun.source.tree.ClassTree node, Integer depth) {
         return false; // a return in a local class is not this method's
       }
 
       @Override
       public Boolean visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node,
-          Void unused) {
+          Integer depth) {
         return false;
       }
 
@@ -723,7 +1328,7 @@ final class BodyLowering {
       public Boolean reduce(Boolean a, Boolean b) {
         return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
       }
-    }.scan(tree, null);
+    }.scan(tree, 0);
     return Boolean.TRUE.equals(found);
   }
 

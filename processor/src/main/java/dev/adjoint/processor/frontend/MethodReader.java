@@ -85,10 +85,10 @@ public final class MethodReader {
     Map<Element, Var> versions = new LinkedHashMap<>();
     for (VariableElement p : method.getParameters()) {
       String name = p.getSimpleName().toString();
-      Type type = p.asType().getKind().isPrimitive()
-          ? Type.valueOf(p.asType().getKind().name()) : null;
+      Type type = Types.of(p.asType());
       Var v = new Var(names.claim(name), type == null ? Type.DOUBLE : type);
-      boolean differentiable = type == Type.DOUBLE && (wrt.isEmpty() || wrt.contains(name));
+      boolean differentiable = type != null && (type == Type.DOUBLE || type.isDoubleArray())
+          && (wrt.isEmpty() || wrt.contains(name));
       params.add(new Param(v, p.asType(), differentiable));
       if (type != null) {
         versions.put(p, v);
@@ -127,14 +127,13 @@ public final class MethodReader {
     }
     boolean anyDouble = false;
     for (VariableElement p : method.getParameters()) {
-      TypeKind kind = p.asType().getKind();
-      anyDouble |= kind == TypeKind.DOUBLE;
-      if (kind == TypeKind.ARRAY) {
+      Type type = Types.of(p.asType());
+      anyDouble |= type == Type.DOUBLE || (type != null && type.isDoubleArray());
+      if (type == null && p.asType().getKind() == TypeKind.ARRAY) {
         reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
       }
     }
-    if (!anyDouble && method.getParameters().stream()
-        .noneMatch(p -> p.asType().getKind() == TypeKind.ARRAY)) {
+    if (!anyDouble) {
       reporter.error(method, Message.NOTHING_TO_DIFFERENTIATE, name);
     }
   }
@@ -166,7 +165,8 @@ public final class MethodReader {
       AnnotationValue item, String name) {
     for (VariableElement p : method.getParameters()) {
       if (p.getSimpleName().contentEquals(name)) {
-        if (p.asType().getKind() != TypeKind.DOUBLE) {
+        Type type = Types.of(p.asType());
+        if (type != Type.DOUBLE && (type == null || !type.isDoubleArray())) {
           reporter.error(method, mirror, item, Message.WRT_NOT_DOUBLE, name, p.asType());
         }
         return;

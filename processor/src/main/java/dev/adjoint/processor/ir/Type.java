@@ -9,7 +9,10 @@ public enum Type {
   SHORT("short", "(short) 0"),
   BYTE("byte", "(byte) 0"),
   CHAR("char", "(char) 0"),
-  BOOLEAN("boolean", "false");
+  BOOLEAN("boolean", "false"),
+  DOUBLE_ARRAY("double[]", "null"),
+  DOUBLE_MATRIX("double[][]", "null"),
+  INT_ARRAY("int[]", "null");
 
   private final String javaName;
   private final String zero;
@@ -29,7 +32,26 @@ public enum Type {
   }
 
   public boolean isNumeric() {
-    return this != BOOLEAN;
+    return this != BOOLEAN && !isArray();
+  }
+
+  public boolean isArray() {
+    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY;
+  }
+
+  /** Arrays whose elements carry derivatives. */
+  public boolean isDoubleArray() {
+    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX;
+  }
+
+  /** The type of {@code a[i]} (one index) or {@code a[i][j]} (two). */
+  public Type element(int indices) {
+    return switch (this) {
+      case DOUBLE_ARRAY -> DOUBLE;
+      case INT_ARRAY -> INT;
+      case DOUBLE_MATRIX -> indices == 2 ? DOUBLE : DOUBLE_ARRAY;
+      default -> throw new IllegalArgumentException(this + " is not an array");
+    };
   }
 
   /** Binary numeric promotion (JLS 5.6.2). */

@@ -1,6 +1,8 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +10,20 @@ import java.util.Set;
 
 /**
  * A differentiated method: the primal (its body is the forward sweep), the backward sweep, the
- * adjoint local of each differentiated parameter that receives contributions, the forward
- * variables the backward sweep reads, and the names of the pullback's seed parameter and of the
- * buffer it accumulates scalar parameters' adjoints in.
+ * adjoint of each differentiated parameter that receives contributions, the forward variables
+ * the backward sweep reads, the statements whose overwritten value the forward sweep pushes,
+ * the trip counters of loops, and the pullback's names (seed, scalar buffer, tapes).
  */
 public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, String> paramAdjoints,
-    Set<Var> readByBackward, String seed, String buffer) {
+    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Names names) {
   public Adjoint {
     backward = List.copyOf(backward);
-    paramAdjoints = Map.copyOf(paramAdjoints);
-    readByBackward = Set.copyOf(readByBackward);
   }
+
+  /** The counter of a loop that is not counted, and whether it goes on the tape. */
+  public record Trips(String name, boolean onTape) {}
+
+  /** Names in the pullback that the backward sweep chose. */
+  public record Names(String seed, String buffer, String doubleTape, String intTape,
+      String referenceTape) {}
 }

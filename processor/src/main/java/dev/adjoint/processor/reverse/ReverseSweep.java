@@ -3,12 +3,17 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
@@ -22,29 +27,50 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds the backward sweep of a function: statements in reverse, each active assignment
  * {@code r = op(a, b)} turned into contributions to {@code da} and {@code db} from {@code dr}.
  *
- * <p>Each adjoint is declared in the block (reversed) where its variable is declared: by its
- * first contribution ({@code double dq = z * seed;}) when that contribution is not inside a
- * branch, else by a {@code double dq = 0.0;} at the start of that block.
+ * <p>Each scalar adjoint is declared in the block (reversed) where its variable is declared: by
+ * its first contribution ({@code double dq = z * seed;}) when that is not inside a branch or
+ * loop, else by a {@code double dq = 0.0;} at the start of that block. Array adjoints are zero
+ * arrays of the same shape, or the caller's buffers for parameters.
+ *
+ * <p>To-be-recorded: outside loops every scalar is written once (SSA), so nothing is saved. A
+ * value the backward sweep reads and the forward sweep overwrites (a variable assigned in a loop,
+ * an array element written) is pushed before it is overwritten and restored after the adjoint of
+ * that statement, and only those: the sweep is built once to learn what it reads, then again
+ * with the restores.
  */
 public final class ReverseSweep {
   private final Function function;
   private final Activity activity;
-  private final String seed;
+  private final Adjoint.Names names;
   private final Map<Var, Block> home = new HashMap<>();
+  private final Set<Var> assignedInLoops = new HashSet<>();
   private final Map<Var, String> adjointNames = new HashMap<>();
+  private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
+  /** What the backward sweep reads; grows while building. */
+  private final Set<Var> reads = new LinkedHashSet<>();
+  /** Statements whose overwritten value is saved; decided between the two builds. */
+  private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
+  private final Map<Var, String> rematerialized = new HashMap<>();
+  /** Every variable by name, to see what a piece of generated code reads. */
+  private final Map<String, Var> byName = new HashMap<>();
+  private final Map<Assign, String[]> captures = new IdentityHashMap<>();
+  // per build
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
-  private final Set<Var> readByBackward = new LinkedHashSet<>();
 
   private ReverseSweep(Function function, Activity activity) {
     this.function = function;
     this.activity = activity;
-    this.seed = function.names().fresh("seed");
+    var scope = function.names();
+    this.names = new Adjoint.Names(scope.fresh("seed"), scope.fresh("dScalars"),
+        scope.fresh("doubleTape"), scope.fresh("intTape"), scope.fresh("arrayTape"));
   }
 
   public static Adjoint of(Function function, Activity activity) {
@@ -54,84 +80,258 @@ public final class ReverseSweep {
   private Adjoint build() {
     for (Param param : function.params()) {
       home.put(param.var(), function.body());
+      if (param.differentiable() && param.var().type().isDoubleArray()) {
+        adjointNames.put(param.var(), function.names().fresh("d" + param.var().name()));
+      }
     }
-    findHomes(function.body());
-    List<BackStmt> backward = reverse(function.body());
+    survey(function.body(), 0);
+    findRematerializable();
+    reverse(function.body(), 0); // first build: learn what the backward sweep reads
+    while (decidePushes()) {
+      // restoring an array element reads its indices, which may be overwritten too
+    }
+    declared.clear();
+    zeroInits.clear();
+    List<BackStmt> backward = reverse(function.body(), 0);
     Map<Var, String> paramAdjoints = new LinkedHashMap<>();
     for (Param param : function.differentiableParams()) {
-      if (declared.contains(param.var())) {
+      if (declared.contains(param.var()) || param.var().type().isDoubleArray()) {
         paramAdjoints.put(param.var(), adjointName(param.var()));
       }
     }
-    return new Adjoint(function, backward, paramAdjoints, readByBackward, seed,
-        function.names().fresh("dScalars"));
+    return new Adjoint(function, backward, paramAdjoints, reads, pushed, trips, names);
   }
 
-  private void findHomes(Block block) {
+  /** Finds each variable's home block and the variables assigned inside loops. */
+  private void survey(Block block, int loopDepth) {
     for (Stmt stmt : block.statements()) {
       if (stmt instanceof Declare declare) {
         home.putIfAbsent(declare.var(), block);
       } else if (stmt instanceof Assign assign) {
         home.putIfAbsent(assign.target(), block);
+        if (loopDepth > 0) {
+          assignedInLoops.add(assign.target());
+        }
       } else if (stmt instanceof If branch) {
-        findHomes(branch.then());
-        findHomes(branch.otherwise());
+        survey(branch.then(), loopDepth);
+        survey(branch.otherwise(), loopDepth);
+      } else if (stmt instanceof Loop loop) {
+        if (loop.counted() != null) {
+          home.putIfAbsent(loop.counted().index(), loop.body());
+        }
+        survey(loop.header(), loopDepth + 1);
+        survey(loop.body(), loopDepth + 1);
       }
     }
   }
 
-  private List<BackStmt> reverse(Block block) {
+  /**
+   * A temporary {@code t = a[i]} assigned once, from an array no statement writes, at indices that
+   * are loop counters or never reassigned, need not be saved: the backward sweep reads
+   * {@code a[i]} again where it needs {@code t} (as a person writes {@code dw[i] += x[i] * g}).
+   */
+  private void findRematerializable() {
+    Map<Var, Integer> assignments = new HashMap<>();
+    Set<Var> stored = new HashSet<>();
+    Set<Var> counters = new HashSet<>();
+    dev.adjoint.processor.ir.Statements.forEach(function.body(), stmt -> {
+      if (stmt instanceof Assign assign) {
+        assignments.merge(assign.target(), 1, Integer::sum);
+        byName.put(assign.target().name(), assign.target());
+      } else if (stmt instanceof Declare declare) {
+        byName.put(declare.var().name(), declare.var());
+      } else if (stmt instanceof Store store) {
+        stored.add(store.array());
+      } else if (stmt instanceof Loop loop && loop.counted() != null) {
+        counters.add(loop.counted().index());
+        byName.put(loop.counted().index().name(), loop.counted().index());
+      }
+    });
+    function.params().forEach(p -> byName.put(p.var().name(), p.var()));
+    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof Load load && assignments.get(assign.target()) == 1
+          && !stored.contains(load.array()) && !assignedInLoops.contains(load.array())
+          && load.indices().stream().allMatch(i -> !(i instanceof Var v) || counters.contains(v)
+              || !assignedInLoops.contains(v))) {
+        rematerialized.put(assign.target(), element(load.array().name(), load.indices()));
+      }
+    });
+  }
+
+  /** Adds to {@link #pushed} what overwrites a value the sweep reads; true if anything new. */
+  private boolean decidePushes() {
+    boolean[] changed = {false};
+    forEachWithDepth(function.body(), 0, (stmt, depth) -> {
+      if (pushed.contains(stmt)) {
+        return;
+      }
+      if (stmt instanceof Assign assign && depth > 0 && reads.contains(assign.target())) {
+        changed[0] |= pushed.add(stmt);
+      } else if (stmt instanceof Store store && reads.contains(store.array())) {
+        changed[0] |= pushed.add(stmt);
+        store.indices().forEach(this::read);
+      }
+    });
+    return changed[0];
+  }
+
+  private interface StmtVisitor {
+    void visit(Stmt stmt, int loopDepth);
+  }
+
+  private static void forEachWithDepth(Block block, int depth, StmtVisitor visitor) {
+    for (Stmt stmt : block.statements()) {
+      visitor.visit(stmt, depth);
+      if (stmt instanceof If branch) {
+        forEachWithDepth(branch.then(), depth, visitor);
+        forEachWithDepth(branch.otherwise(), depth, visitor);
+      } else if (stmt instanceof Loop loop) {
+        forEachWithDepth(loop.header(), depth + 1, visitor);
+        forEachWithDepth(loop.body(), depth + 1, visitor);
+      }
+    }
+  }
+
+  // ---- reversing statements --------------------------------------------------------------
+
+  private List<BackStmt> reverse(Block block, int loopDepth) {
     List<BackStmt> out = new ArrayList<>();
     List<Stmt> statements = new ArrayList<>(block.statements());
     Collections.reverse(statements);
     for (Stmt stmt : statements) {
       if (stmt instanceof Assign assign) {
-        reverse(assign, block, out);
+        reverse(assign, block, loopDepth, out);
+      } else if (stmt instanceof Store store) {
+        reverse(store, block, out);
       } else if (stmt instanceof If branch) {
-        reverse(branch, out);
+        reverse(branch, loopDepth, out);
+      } else if (stmt instanceof Loop loop) {
+        reverse(loop, loopDepth, out);
       }
     }
     List<BackStmt> withInits = new ArrayList<>();
     for (Var v : zeroInits.getOrDefault(block, Set.of())) {
-      withInits.add(new ZeroInit(adjointName(v)));
+      withInits.add(new ZeroInit(adjointName(v), v.type(), v.name()));
     }
     withInits.addAll(out);
     return withInits;
   }
 
-  private void reverse(Assign assign, Block block, List<BackStmt> out) {
+  private void reverse(Assign assign, Block block, int loopDepth, List<BackStmt> out) {
     Var target = assign.target();
     boolean isResult = target.equals(function.result());
-    if (!activity.isActive(target) || (!isResult && !declared.contains(target))) {
+    boolean restore = pushed.contains(assign);
+    boolean hasAdjoint = activity.isActive(target) && (isResult || declared.contains(target));
+    if (!hasAdjoint) {
+      if (restore) {
+        out.add(new Restore(target.name(), target.type()));
+      }
       return; // inactive, or nothing flowed back into it: every contribution would be zero
     }
-    String adjoint = isResult ? seed : adjointName(target);
-    var operands = assign.value().operands();
+    String adjoint = isResult ? names.seed() : adjointName(target);
+    boolean reads = assign.value().operands().contains(target);
+    String result = target.name();
+    if (reads) {
+      // r = f(r, ...): take r's adjoint before the operand r receives its own
+      String[] captured = captures.computeIfAbsent(assign, a -> new String[] {
+          function.names().numbered("g"), function.names().numbered("r")});
+      String g = captured[0];
+      out.add(new Capture(g, adjoint));
+      out.add(new Reset(adjoint));
+      adjoint = g;
+      if (restore) {
+        result = captured[1];
+        out.add(new Capture(result, target.name()));
+        out.add(new Restore(target.name(), target.type()));
+        restore = false;
+      }
+    }
+    contributions(assign, result, adjoint, block, out);
+    if (!reads && !isResult && !target.type().isArray() && assignedInLoops.contains(target)) {
+      out.add(new Reset(adjoint));
+    }
+    if (restore) {
+      out.add(new Restore(target.name(), target.type()));
+    }
+  }
+
+  private void contributions(Assign assign, String result, String adjoint, Block block,
+      List<BackStmt> out) {
+    var value = assign.value();
+    if (value instanceof Load load) {
+      if (activity.isActive(load.array())) {
+        load.indices().forEach(this::read);
+        accumulateElement(load.array(), load.indices(), adjoint, assign, block, out);
+      }
+      return;
+    }
+    if (value instanceof CloneArray clone) {
+      if (activity.isActive(clone.array())) {
+        declareArrayAdjoint(clone.array(), block);
+        out.add(new AddArray(adjointName(clone.array()), adjoint));
+      }
+      return;
+    }
+    var operands = value.operands();
     for (int i = 0; i < operands.size(); i++) {
       Operand operand = operands.get(i);
       if (activity.isActive(operand)
-          && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE) {
+          && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
         String contribution =
-            DerivativeRules.contribution(assign.value(), i, target.name(), adjoint);
-        accumulate((Var) operand, contribution, assign, block, out);
+            DerivativeRules.contribution(value, i, this::code, result, adjoint);
+        readCode(contribution);
+        accumulate((Var) operand, contribution, block, out, assign.origin());
       }
     }
   }
 
-  private void reverse(If branch, List<BackStmt> out) {
-    List<BackStmt> then = reverse(branch.then());
-    List<BackStmt> otherwise = reverse(branch.otherwise());
+  private void reverse(Store store, Block block, List<BackStmt> out) {
+    String element = element(store.array().name(), store.indices());
+    if (activity.isActive(store.array())) {
+      store.indices().forEach(this::read);
+      declareArrayAdjoint(store.array(), block);
+      String adjoint = element(adjointName(store.array()), store.indices());
+      if (activity.isActive(store.value())) {
+        accumulate((Var) store.value(), adjoint, block, out, store.origin());
+      }
+      out.add(new Reset(adjoint));
+    }
+    if (pushed.contains(store)) {
+      store.indices().forEach(this::read);
+      out.add(new Restore(element, Type.DOUBLE));
+    }
+  }
+
+  private void reverse(If branch, int loopDepth, List<BackStmt> out) {
+    List<BackStmt> then = reverse(branch.then(), loopDepth);
+    List<BackStmt> otherwise = reverse(branch.otherwise(), loopDepth);
     if (then.isEmpty() && otherwise.isEmpty()) {
       return;
     }
-    if (branch.condition() instanceof Var condition) {
-      readByBackward.add(condition);
-    }
+    read(branch.condition());
     out.add(new BackIf(branch.condition().toString(), then, otherwise, branch.origin()));
   }
 
-  private void accumulate(Var v, String contribution, Assign from, Block current,
-      List<BackStmt> out) {
+  private void reverse(Loop loop, int loopDepth, List<BackStmt> out) {
+    List<BackStmt> body = reverse(loop.body(), loopDepth + 1);
+    if (body.isEmpty()) {
+      return;
+    }
+    if (loop.counted() != null) {
+      read(loop.counted().from());
+      read(loop.counted().to());
+      out.add(new BackLoop(loop, null, false, body, loop.origin()));
+      return;
+    }
+    Adjoint.Trips count = trips.computeIfAbsent(loop,
+        l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
+    out.add(new BackLoop(loop, count.name(), count.onTape(), body, loop.origin()));
+  }
+
+  // ---- adjoints --------------------------------------------------------------------------
+
+  private void accumulate(Var v, String contribution, Block current, List<BackStmt> out,
+      dev.adjoint.processor.ir.Origin origin) {
     boolean declares = false;
     if (!declared.contains(v)) {
       declared.add(v);
@@ -142,13 +342,55 @@ public final class ReverseSweep {
         zeroInits.computeIfAbsent(vHome, b -> new LinkedHashSet<>()).add(v);
       }
     }
-    readByBackward.add(from.target());
-    for (Operand operand : from.value().operands()) {
-      if (operand instanceof Var read) {
-        readByBackward.add(read);
+    out.add(new Accumulate(adjointName(v), contribution, declares, origin));
+  }
+
+  private void accumulateElement(Var array, List<Operand> indices, String contribution,
+      Assign from, Block current, List<BackStmt> out) {
+    declareArrayAdjoint(array, current);
+    out.add(new Accumulate(element(adjointName(array), indices), contribution, false,
+        from.origin()));
+  }
+
+  /** Local arrays get a zero adjoint array at the start of their home block. */
+  private void declareArrayAdjoint(Var array, Block current) {
+    if (declared.add(array) && !isParameter(array)) {
+      zeroInits.computeIfAbsent(home.get(array), b -> new LinkedHashSet<>()).add(array);
+    }
+  }
+
+  private boolean isParameter(Var v) {
+    return function.params().stream().anyMatch(p -> p.var().equals(v));
+  }
+
+  /** The code of an operand in a contribution: its name, or the array element it holds. */
+  private String code(Operand operand) {
+    return operand instanceof Var v && rematerialized.containsKey(v)
+        ? rematerialized.get(v) : DerivativeRules.code(operand);
+  }
+
+  /** Marks the variables {@code code} names as read by the backward sweep. */
+  private void readCode(String code) {
+    var matcher = IDENTIFIER.matcher(code);
+    while (matcher.find()) {
+      Var v = byName.get(matcher.group());
+      if (v != null) {
+        reads.add(v);
       }
     }
-    out.add(new Accumulate(adjointName(v), contribution, declares, from.origin()));
+  }
+
+  private static final java.util.regex.Pattern IDENTIFIER =
+      java.util.regex.Pattern.compile("[A-Za-z_$][\\w$]*");
+
+  private void read(Operand operand) {
+    if (operand instanceof Var v) {
+      reads.add(v);
+    }
+  }
+
+  private static String element(String array, List<Operand> indices) {
+    return array + indices.stream().map(i -> "[" + i + "]").collect(Collectors.joining());
   }
 
   private String adjointName(Var v) {

@@ -4,10 +4,14 @@ import static java.util.Map.entry;
 
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.MathCall;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
@@ -86,7 +90,12 @@ public final class DerivativeRules {
 
   /** How the gradient flows from the result of {@code expr} into operand {@code i}. */
   public static Flow flow(Expr expr, int i) {
-    if (expr.operands().get(i).type() != Type.DOUBLE) {
+    if (expr instanceof Load || expr instanceof CloneArray) {
+      return i == 0 && expr.operands().get(0).type().isDoubleArray()
+          ? Flow.DIFFERENTIABLE : Flow.ZERO; // reading elements: the adjoint element receives g
+    }
+    if (expr instanceof Length || expr instanceof NewArray
+        || expr.operands().get(i).type() != Type.DOUBLE) {
       return Flow.ZERO;
     }
     if (expr instanceof Cast cast) {
@@ -108,9 +117,9 @@ public final class DerivativeRules {
    * @param result the code of the operation's result
    * @param adjoint the code of the result's adjoint
    */
-  public static String contribution(Expr expr, int i, String result, String adjoint) {
-    var operands = new Operands(expr.operands().stream().map(DerivativeRules::code).toList(),
-        result, adjoint);
+  public static String contribution(Expr expr, int i,
+      java.util.function.Function<Operand, String> code, String result, String adjoint) {
+    var operands = new Operands(expr.operands().stream().map(code).toList(), result, adjoint);
     return ruleFor(expr).contribution(i, operands);
   }
 
@@ -175,7 +184,7 @@ public final class DerivativeRules {
   }
 
   /** The Java code of an operand, parenthesized unless it is a plain name or number. */
-  private static String code(Operand operand) {
+  public static String code(Operand operand) {
     String code = operand instanceof Constant constant ? constant.code() : operand.toString();
     return code.matches("[\\w.]+") ? code : "(" + code + ")";
   }

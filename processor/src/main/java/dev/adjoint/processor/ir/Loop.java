@@ -1,0 +1,19 @@
+package dev.adjoint.processor.ir;
+
+/**
+ * A loop. Unless {@link #counted} is set, it runs as
+ * {@code while (true) { header; if (!test) break; body; }}, or, when {@link #testAtEnd}
+ * ({@code do}-{@code while}), as {@code while (true) { body; header; if (!test) break; }}; the
+ * body may end paths with {@link Break}. The backward sweep replays the body as many times as it
+ * ran: the forward sweep counts.
+ *
+ * <p>A counted loop {@code for (int i = from; i < to; i++)} whose body writes neither the index
+ * nor the bounds and never breaks runs backward as {@code for (int i = to - 1; i >= from; i--)}
+ * without counting; {@code header} and {@code test} are then empty and null.
+ */
+public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Counted counted,
+    Origin origin) implements Stmt {
+
+  /** The index and bounds of a counted loop; {@code inclusive} for {@code i <= to}. */
+  public record Counted(Var index, Operand from, Operand to, boolean inclusive) {}
+}
