@@ -1,7 +1,7 @@
 package dev.adjoint.processor;
 
 import com.google.auto.service.AutoService;
-import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diagnostics.Message;
@@ -10,6 +10,8 @@ import dev.adjoint.processor.emit.GradWriter;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.MathCall;
+import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,11 +33,12 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Orchestrates: collects {@code @Differentiable} methods per class, runs each through the
- * pipeline (frontend, activity, reverse sweep) and writes one {@code <Class>Grad} per class. A
- * failure in one method becomes a diagnostic on that method; the others still get their code.
- * Methods whose source does not compile yet (it names a class a later round generates) wait for
- * the next round.
+ * Orchestrates, in two rounds per class. First, from the signatures alone, the public
+ * {@code <Class>Grad} (records, gradient methods, pullbacks); then, in the next round, with
+ * {@code <Class>Grad} known to javac, each method body through the pipeline (frontend, activity,
+ * reverse sweep) into {@code <Class>Sweeps}. Typing a body makes javac type its whole class, so
+ * it must wait until the classes that class uses exist. A failure in one method becomes a
+ * diagnostic on that method; the others still get their code.
  */
 @AutoService(Processor.class)
 public final class DifferentiableProcessor extends AbstractProcessor {
@@ -44,8 +47,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private final Consumer<ExecutableElement> beforeEachMethod;
   private Reporter reporter;
   private Optional<Trees> trees = Optional.empty();
-  /** Classes whose methods could not be read yet, by qualified name, retried next round. */
-  private final Set<String> deferred = new LinkedHashSet<>();
+  /** Classes whose Grad is written and whose sweeps are due, with their accepted methods. */
+  private final Map<String, Set<String>> sweepsDue = new LinkedHashMap<>();
+  private final Set<String> seen = new LinkedHashSet<>();
 
   public DifferentiableProcessor() {
     this(method -> { });
@@ -75,32 +79,33 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
-    for (String name : deferred) {
+    for (String name : List.copyOf(sweepsDue.keySet())) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
-      if (type != null) {
-        byClass.put(type, annotatedMethods(type));
+      if (type == null || writeSweeps(type, sweepsDue.get(name), round.processingOver())) {
+        sweepsDue.remove(name);
       }
     }
-    deferred.clear();
     TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
-    if (annotation != null) {
-      for (Element element : round.getElementsAnnotatedWith(annotation)) {
-        if (element.getKind() == ElementKind.METHOD) {
-          byClass.computeIfAbsent((TypeElement) element.getEnclosingElement(),
-              type -> new ArrayList<>());
-          List<ExecutableElement> methods = byClass.get(element.getEnclosingElement());
-          if (!methods.contains(element)) {
-            methods.add((ExecutableElement) element);
-          }
-        }
+    if (annotation == null) {
+      return false;
+    }
+    Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+    for (Element element : round.getElementsAnnotatedWith(annotation)) {
+      if (element.getKind() == ElementKind.METHOD) {
+        byClass.computeIfAbsent((TypeElement) element.getEnclosingElement(),
+            type -> new ArrayList<>()).add((ExecutableElement) element);
       }
     }
-    byClass.forEach((type, methods) -> processClass(type, methods, round.processingOver()));
+    byClass.forEach((type, methods) -> {
+      if (seen.add(type.getQualifiedName().toString())) {
+        writeApi(type, methods);
+      }
+    });
     return false;
   }
 
-  private void processClass(TypeElement owner, List<ExecutableElement> methods, boolean last) {
+  /** First round: checks the signatures and writes {@code <Class>Grad}. */
+  private void writeApi(TypeElement owner, List<ExecutableElement> methods) {
     if (trees.isEmpty()) {
       for (ExecutableElement method : methods) {
         reporter.error(method, Message.NO_TREES, method.getSimpleName(),
@@ -108,60 +113,96 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       return;
     }
-    ClassName gradClass = GradWriter.gradClassName(owner);
     MethodReader reader = new MethodReader(trees.get(), processingEnv.getElementUtils(), reporter);
-    List<GradWriter.Method> generated = new ArrayList<>();
-    Set<String> recordNames = new LinkedHashSet<>();
+    List<GradWriter.ApiMethod> api = new ArrayList<>();
+    Set<String> records = new LinkedHashSet<>();
+    Set<String> accepted = new LinkedHashSet<>();
     for (ExecutableElement method : methods) {
       try {
+        Optional<List<Param>> params = reader.readSignature(method);
+        if (params.isPresent()) {
+          String record = GradWriter.recordNameFor(method.getSimpleName().toString(), owner,
+              reader.namesInBody(method), records);
+          records.add(record);
+          api.add(new GradWriter.ApiMethod(method, params.get(), record));
+          accepted.add(key(method));
+        }
+      } catch (RuntimeException e) {
+        reporter.error(method, Message.INTERNAL_ERROR, method.getSimpleName(), e);
+      }
+    }
+    if (!api.isEmpty() && write(owner, GradWriter.writeApi(owner, api))) {
+      sweepsDue.put(owner.getQualifiedName().toString(), accepted);
+    }
+  }
+
+  /**
+   * Second round: differentiates the accepted methods and writes {@code <Class>Sweeps}; false
+   * to wait for a later round when a body does not compile yet.
+   */
+  private boolean writeSweeps(TypeElement owner, Set<String> accepted, boolean last) {
+    MethodReader reader = new MethodReader(trees.orElseThrow(), processingEnv.getElementUtils(),
+        reporter);
+    List<GradWriter.SweepMethod> sweeps = new ArrayList<>();
+    for (ExecutableElement method : annotatedMethods(owner)) {
+      if (!accepted.contains(key(method))) {
+        continue;
+      }
+      GradWriter.SweepMethod sweep = null;
+      try {
         beforeEachMethod.accept(method);
-        MethodReader.Result result = reader.read(method, gradClass.simpleName());
+        MethodReader.Result result = reader.readBody(method,
+            GradWriter.sweepsClassName(owner).simpleName());
         if (result instanceof MethodReader.Result.Incomplete && !last) {
-          deferred.add(owner.getQualifiedName().toString());
-          return;
+          return false;
         }
         if (result instanceof MethodReader.Result.Read read) {
-          differentiate(method, read.function(), owner, recordNames).ifPresent(generated::add);
+          sweep = differentiate(method, read.function());
         }
       } catch (Throwable t) {
         reporter.error(method, Message.INTERNAL_ERROR, method.getSimpleName(), t);
       }
+      if (sweep == null) {
+        sweep = new GradWriter.Stub(method,
+            reader.readSignature(method).orElseThrow(IllegalStateException::new));
+      }
+      sweeps.add(sweep);
     }
-    if (generated.isEmpty()) {
-      return;
+    write(owner, GradWriter.writeSweeps(owner, sweeps));
+    return true;
+  }
+
+  private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
+    Activity activity = Activity.of(function);
+    if (activity.problems().isEmpty()) {
+      return new GradWriter.Sweep(method, ReverseSweep.of(function, activity));
     }
+    var trees = this.trees.orElseThrow();
+    var unit = trees.getPath(method).getCompilationUnit();
+    for (Activity.Problem problem : activity.problems()) {
+      var tree = problem.assign().origin().tree();
+      if (problem.kind() == Activity.Problem.Kind.FLOAT) {
+        reporter.error(trees, unit, tree, Message.FLOAT, tree);
+      } else {
+        var call = (MathCall) problem.assign().value();
+        reporter.error(trees, unit, tree, Message.NO_DERIVATIVE,
+            call.owner() + "." + call.function());
+      }
+    }
+    return null;
+  }
+
+  private boolean write(TypeElement owner, JavaFile file) {
     try {
-      GradWriter.write(owner, gradClass, generated).writeTo(processingEnv.getFiler());
+      file.writeTo(processingEnv.getFiler());
+      return true;
     } catch (IOException | RuntimeException e) {
       reporter.error(owner, Message.INTERNAL_ERROR, owner.getSimpleName(), e);
+      return false;
     }
   }
 
-  private Optional<GradWriter.Method> differentiate(ExecutableElement method, Function function,
-      TypeElement owner, Set<String> recordNames) {
-    Activity activity = Activity.of(function);
-    if (!activity.problems().isEmpty()) {
-      var trees = this.trees.orElseThrow();
-      var unit = trees.getPath(method).getCompilationUnit();
-      for (Activity.Problem problem : activity.problems()) {
-        var tree = problem.assign().origin().tree();
-        if (problem.kind() == Activity.Problem.Kind.FLOAT) {
-          reporter.error(trees, unit, tree, Message.FLOAT, tree);
-        } else {
-          var call = (dev.adjoint.processor.ir.MathCall) problem.assign().value();
-          reporter.error(trees, unit, tree, Message.NO_DERIVATIVE,
-              call.owner() + "." + call.function());
-        }
-      }
-      return Optional.empty();
-    }
-    String recordName = GradWriter.recordNameFor(function, owner, recordNames);
-    recordNames.add(recordName);
-    return Optional.of(
-        new GradWriter.Method(method, ReverseSweep.of(function, activity), recordName));
-  }
-
-  private List<ExecutableElement> annotatedMethods(TypeElement type) {
+  private static List<ExecutableElement> annotatedMethods(TypeElement type) {
     List<ExecutableElement> methods = new ArrayList<>();
     for (Element member : type.getEnclosedElements()) {
       boolean annotated = member.getAnnotationMirrors().stream()
@@ -171,5 +212,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
     }
     return methods;
+  }
+
+  /** Identifies a method across rounds, where javac hands out new elements. */
+  private static String key(ExecutableElement method) {
+    return method.getSimpleName() + method.getParameters().stream()
+        .map(p -> p.asType().toString()).toList().toString();
   }
 }

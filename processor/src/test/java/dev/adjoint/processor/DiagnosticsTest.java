@@ -250,7 +250,7 @@ class DiagnosticsTest {
           }
         }
         """;
-    assertError(source, Message.FIELD_READ, "return x * hidden", "'hidden'", "BadGrad");
+    assertError(source, Message.FIELD_READ, "return x * hidden", "'hidden'", "BadSweeps");
   }
 
   @Test

@@ -73,9 +73,36 @@ class GoldenSourceTest {
       }
       """;
 
+  static final String LAYERS = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Layers {
+        /** cs231n's vectorized example: f = |W x|^2, then a tanh layer summed. */
+        @Differentiable
+        public static double layer(double[][] W, double[] x) {
+          double[] q = new double[W.length];
+          for (int i = 0; i < W.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+              q[i] += W[i][j] * x[j];
+            }
+          }
+          double f = 0;
+          for (int i = 0; i < q.length; i++) {
+            double h = Math.tanh(q[i]);
+            f += h * h;
+          }
+          return f;
+        }
+      }
+      """;
+
   static Stream<Arguments> sources() {
     return Stream.of(Arguments.of(CIRCUITS, "demo.CircuitsGrad"),
-        Arguments.of(PIECEWISE, "demo.PiecewiseGrad"));
+        Arguments.of(CIRCUITS, "demo.CircuitsSweeps"),
+        Arguments.of(PIECEWISE, "demo.PiecewiseSweeps"),
+        Arguments.of(LAYERS, "demo.LayersSweeps"));
   }
 
   @ParameterizedTest(name = "{1}")

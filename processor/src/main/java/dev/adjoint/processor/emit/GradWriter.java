@@ -14,6 +14,7 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.CloneArray;
@@ -47,7 +48,9 @@ import dev.adjoint.processor.reverse.ZeroInit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,7 +59,16 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 
-/** Writes {@code <Class>Grad}: per method, a gradient record, its method and the pullback. */
+/**
+ * Writes the two generated classes of a class with {@code @Differentiable} methods.
+ *
+ * <p>{@code <Class>Grad} is the public surface, known from the methods' signatures alone: per
+ * method a gradient record, the method returning it and the pullback. It is written in the first
+ * round, before javac types any method body, so that code next to the loss that uses
+ * {@code <Class>Grad} (a training loop, {@code var g = LossGrad.loss(...)}) is typed correctly
+ * when javac types the class. {@code <Class>Sweeps} (package-private) holds the forward and
+ * backward sweeps, written in the next round from the typed bodies.
+ */
 public final class GradWriter {
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
@@ -65,43 +77,131 @@ public final class GradWriter {
   private static final ClassName INT_STACK = ClassName.get("dev.adjoint", "IntStack");
   private static final ClassName REFERENCE_STACK = ClassName.get("dev.adjoint", "ReferenceStack");
 
-  /** One differentiated method with the names chosen for its generated members. */
-  public record Method(ExecutableElement element, Adjoint adjoint, String recordName) {}
+  /** One method's public surface, known from its signature. */
+  public record ApiMethod(ExecutableElement element, List<Param> params, String recordName) {
+    String name() {
+      return element.getSimpleName().toString();
+    }
+
+    List<Param> differentiable() {
+      return params.stream().filter(Param::differentiable).toList();
+    }
+
+    List<Param> scalars() {
+      return differentiable().stream().filter(p -> !p.var().type().isArray()).toList();
+    }
+  }
+
+  /** A method of the sweeps class: differentiated, or a stub for one that could not be. */
+  public sealed interface SweepMethod permits Sweep, Stub {
+    ExecutableElement element();
+  }
+
+  /** A differentiated method. */
+  public record Sweep(ExecutableElement element, Adjoint adjoint) implements SweepMethod {}
+
+  /** A method with errors (already reported): its pullback throws. */
+  public record Stub(ExecutableElement element, List<Param> params) implements SweepMethod {}
+
+  /** The names of the public pullback's extra parameters. */
+  private record PullbackNames(String seed, Map<Param, String> arrayBuffers, String buffer,
+      String value) {
+    static PullbackNames of(ApiMethod method) {
+      NameScope scope = new NameScope();
+      method.params().forEach(p -> scope.reserve(p.var().name()));
+      Map<Param, String> arrays = new LinkedHashMap<>();
+      String seed = scope.fresh("seed");
+      for (Param p : method.differentiable()) {
+        if (p.var().type().isArray()) {
+          arrays.put(p, scope.fresh("d" + p.var().name()));
+        }
+      }
+      return new PullbackNames(seed, arrays, scope.fresh("dScalars"), scope.fresh("value"));
+    }
+
+    List<String> buffers(ApiMethod method) {
+      List<String> all = new ArrayList<>(arrayBuffers.values());
+      if (!method.scalars().isEmpty()) {
+        all.add(buffer);
+      }
+      return all;
+    }
+  }
 
   private GradWriter() {}
 
-  public static JavaFile write(TypeElement owner, ClassName gradClass, List<Method> methods) {
+  /** {@code CircuitsGrad} for {@code demo.Circuits}; {@code Outer_InnerGrad} for nested. */
+  public static ClassName gradClassName(TypeElement owner) {
+    return generatedName(owner, "Grad");
+  }
+
+  /** {@code CircuitsSweeps} for {@code demo.Circuits}. */
+  public static ClassName sweepsClassName(TypeElement owner) {
+    return generatedName(owner, "Sweeps");
+  }
+
+  private static ClassName generatedName(TypeElement owner, String suffix) {
+    ClassName name = ClassName.get(owner);
+    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + suffix);
+  }
+
+  public static JavaFile writeApi(TypeElement owner, List<ApiMethod> methods) {
+    ClassName gradClass = gradClassName(owner);
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addOriginatingElement(owner)
-        .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR)
-            .build())
-        .addJavadoc("Reverse-mode derivatives of the {@code @Differentiable} methods of {@link $T},\n"
-            + "generated by Adjoint. Do not edit: change {@link $T} instead.\n",
-            ClassName.get(owner), ClassName.get(owner))
+        .addAnnotation(generated())
+        .addJavadoc("Reverse-mode derivatives of the {@code @Differentiable} methods of {@link $T},"
+            + "\ngenerated by Adjoint. Do not edit: change {@link $T} instead. The forward and"
+            + "\nbackward sweeps are in {@code $L}.\n", ClassName.get(owner), ClassName.get(owner),
+            sweepsClassName(owner).simpleName())
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    for (Method method : methods) {
+    for (ApiMethod method : methods) {
       ClassName record = gradClass.nestedClass(method.recordName());
+      PullbackNames names = PullbackNames.of(method);
       type.addType(gradientRecord(owner, method, record));
-      type.addMethod(gradientMethod(owner, method, record));
-      type.addMethod(pullback(owner, method));
+      type.addMethod(gradientMethod(owner, method, record, names));
+      type.addMethod(publicPullback(owner, method, names));
     }
-    return JavaFile.builder(gradClass.packageName(), type.build())
+    return javaFile(gradClass, type);
+  }
+
+  public static JavaFile writeSweeps(TypeElement owner, List<SweepMethod> methods) {
+    ClassName sweepsClass = sweepsClassName(owner);
+    TypeSpec.Builder type = TypeSpec.classBuilder(sweepsClass)
+        .addModifiers(Modifier.FINAL)
+        .addOriginatingElement(owner)
+        .addAnnotation(generated())
+        .addJavadoc("Forward and backward sweeps of the {@code @Differentiable} methods of"
+            + " {@link $T},\ngenerated by Adjoint; call them through {@link $T}.\n",
+            ClassName.get(owner), gradClassName(owner))
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (SweepMethod method : methods) {
+      type.addMethod(method instanceof Sweep sweep ? pullback(owner, sweep) : stub((Stub) method));
+    }
+    return javaFile(sweepsClass, type);
+  }
+
+  private static JavaFile javaFile(ClassName name, TypeSpec.Builder type) {
+    return JavaFile.builder(name.packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
   }
 
-  // ---- the record and the method returning it --------------------------------------------
+  private static AnnotationSpec generated() {
+    return AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build();
+  }
 
-  private static TypeSpec gradientRecord(TypeElement owner, Method method, ClassName record) {
-    Function f = method.adjoint().primal();
+  // ---- the public surface ----------------------------------------------------------------
+
+  private static TypeSpec gradientRecord(TypeElement owner, ApiMethod method, ClassName record) {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
-    for (Param p : f.differentiableParams()) {
+    for (Param p : method.differentiable()) {
       components.addParameter(javaType(p.var().type()), "d" + p.var().name());
     }
-    String partials = f.differentiableParams().stream()
+    String partials = method.differentiable().stream()
         .map(p -> "{@code d" + p.var().name() + "} = df/d" + p.var().name())
         .collect(Collectors.joining(", "));
     return TypeSpec.recordBuilder(record)
@@ -109,48 +209,74 @@ public final class GradWriter {
         .recordConstructor(components.build())
         .addJavadoc("Value and gradient of {@link $L}:\n{@code value} = f, $L$L.\n",
             link(owner, method.element()), partials,
-            f.differentiableParams().stream().anyMatch(p -> p.var().type().isArray())
+            method.differentiable().stream().anyMatch(p -> p.var().type().isArray())
                 ? " (arrays have the shape of their parameter)" : "")
         .build();
   }
 
-  private static MethodSpec gradientMethod(TypeElement owner, Method method, ClassName record) {
-    Adjoint adjoint = method.adjoint();
-    Function f = adjoint.primal();
-    String buffer = adjoint.names().buffer();
-    String value = f.result().name();
-    List<Param> wrt = f.differentiableParams();
-    List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
+  private static MethodSpec gradientMethod(TypeElement owner, ApiMethod method, ClassName record,
+      PullbackNames names) {
     CodeBlock.Builder body = CodeBlock.builder();
-    List<String> buffers = new ArrayList<>();
-    for (Param p : wrt) {
-      if (p.var().type().isArray()) {
-        String d = adjoint.paramAdjoints().get(p.var());
-        buffers.add(d);
-        body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var()));
-      }
+    names.arrayBuffers().forEach((p, d) ->
+        body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var())));
+    if (!method.scalars().isEmpty()) {
+      body.addStatement("double[] $N = new double[$L]", names.buffer(), method.scalars().size());
     }
-    if (!scalars.isEmpty()) {
-      body.addStatement("double[] $N = new double[$L]", buffer, scalars.size());
-      buffers.add(buffer);
-    }
-    body.addStatement("double $N = $N($L, 1.0, $L)", value, pullbackName(f), arguments(f),
-        String.join(", ", buffers));
-    CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
-    for (Param p : wrt) {
+    body.addStatement("double $N = $N($L, 1.0, $L)", names.value(), method.name() + "Pullback",
+        arguments(method.params()), String.join(", ", names.buffers(method)));
+    CodeBlock.Builder fields = CodeBlock.builder().add("$N", names.value());
+    for (Param p : method.differentiable()) {
       if (p.var().type().isArray()) {
-        fields.add(", $N", adjoint.paramAdjoints().get(p.var()));
+        fields.add(", $N", names.arrayBuffers().get(p));
       } else {
-        fields.add(", $N[$L]", buffer, scalars.indexOf(p));
+        fields.add(", $N[$L]", names.buffer(), method.scalars().indexOf(p));
       }
     }
     body.addStatement("return new $T($L)", record, fields.build());
-    return MethodSpec.methodBuilder(f.name())
+    return MethodSpec.methodBuilder(method.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
-        .addParameters(parameters(method.element(), f))
+        .addParameters(parameters(method.element(), method.params()))
         .addJavadoc("Value and gradient of {@link $L}.\n", link(owner, method.element()))
         .addCode(body.build())
+        .build();
+  }
+
+  private static MethodSpec publicPullback(TypeElement owner, ApiMethod method,
+      PullbackNames names) {
+    CodeBlock.Builder javadoc = CodeBlock.builder()
+        .add("Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient"
+            + " to the buffers\n(the caller zeroes them first, or accumulates):\n<pre>\n",
+            link(owner, method.element()), names.seed());
+    for (Param p : method.differentiable()) {
+      String name = p.var().name();
+      if (p.var().type() == Type.DOUBLE_ARRAY) {
+        javadoc.add("$N[i] += $N * df/d$L[i]\n", names.arrayBuffers().get(p), names.seed(), name);
+      } else if (p.var().type() == Type.DOUBLE_MATRIX) {
+        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", names.arrayBuffers().get(p), names.seed(),
+            name);
+      } else {
+        javadoc.add("$N[$L] += $N * df/d$L\n", names.buffer(), method.scalars().indexOf(p),
+            names.seed(), name);
+      }
+    }
+    javadoc.add("</pre>\n");
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(method.name() + "Pullback")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(double.class)
+        .addParameters(parameters(method.element(), method.params()))
+        .addParameter(double.class, names.seed());
+    names.arrayBuffers().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
+    if (!method.scalars().isEmpty()) {
+      spec.addParameter(double[].class, names.buffer());
+    }
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.add(names.seed());
+    arguments.addAll(names.buffers(method));
+    return spec.addJavadoc(javadoc.build())
+        .addStatement("return $T.$N($L)", sweepsClassName(owner), method.name() + "Pullback",
+            String.join(", ", arguments))
         .build();
   }
 
@@ -160,35 +286,14 @@ public final class GradWriter {
         : "new double[" + array.name() + ".length]";
   }
 
-  // ---- the pullback ----------------------------------------------------------------------
+  // ---- the sweeps ------------------------------------------------------------------------
 
-  private static MethodSpec pullback(TypeElement owner, Method method) {
+  private static MethodSpec pullback(TypeElement owner, Sweep method) {
     Adjoint adjoint = method.adjoint();
     Function f = adjoint.primal();
     Adjoint.Names names = adjoint.names();
     List<Param> wrt = f.differentiableParams();
     List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
-    CodeBlock.Builder javadoc = CodeBlock.builder()
-        .add("Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient"
-            + " to the buffers\n(the caller zeroes them first, or accumulates):\n<pre>\n",
-            link(owner, method.element()), names.seed());
-    for (Param p : wrt) {
-      String name = p.var().name();
-      if (p.var().type() == Type.DOUBLE_ARRAY) {
-        javadoc.add("$N[i] += $N * df/d$L[i]\n", adjoint.paramAdjoints().get(p.var()),
-            names.seed(), name);
-      } else if (p.var().type() == Type.DOUBLE_MATRIX) {
-        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", adjoint.paramAdjoints().get(p.var()),
-            names.seed(), name);
-      } else {
-        javadoc.add("$N[$L] += $N * df/d$L\n", names.buffer(), scalars.indexOf(p),
-            names.seed(), name);
-      }
-    }
-    javadoc.add("</pre>\n$L\n", adjoint.pushed().isEmpty() && adjoint.trips().values().stream()
-        .noneMatch(Adjoint.Trips::onTape) ? "Allocates nothing."
-        : "Allocates only the tapes that save overwritten values.");
-
     CodeBlock.Builder body = CodeBlock.builder();
     new ForwardSweep(adjoint, body).emit();
     body.add("\n// backward sweep\n");
@@ -205,10 +310,10 @@ public final class GradWriter {
       }
     }
     body.addStatement("return $N", f.result().name());
-    MethodSpec.Builder spec = MethodSpec.methodBuilder(pullbackName(f))
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(f.name() + "Pullback")
+        .addModifiers(Modifier.STATIC)
         .returns(double.class)
-        .addParameters(parameters(method.element(), f))
+        .addParameters(parameters(method.element(), f.params()))
         .addParameter(double.class, names.seed());
     for (Param p : wrt) {
       if (p.var().type().isArray()) {
@@ -218,7 +323,29 @@ public final class GradWriter {
     if (!scalars.isEmpty()) {
       spec.addParameter(double[].class, names.buffer());
     }
-    return spec.addJavadoc(javadoc.build()).addCode(body.build()).build();
+    return spec
+        .addJavadoc("Sweeps of {@link $L}.\n", link(owner, method.element()))
+        .addCode(body.build())
+        .build();
+  }
+
+  private static MethodSpec stub(Stub method) {
+    ApiMethod api = new ApiMethod(method.element(), method.params(), "");
+    PullbackNames names = PullbackNames.of(api);
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(api.name() + "Pullback")
+        .addModifiers(Modifier.STATIC)
+        .returns(double.class)
+        .addParameters(parameters(method.element(), method.params()))
+        .addParameter(double.class, names.seed());
+    names.arrayBuffers().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
+    if (!api.scalars().isEmpty()) {
+      spec.addParameter(double[].class, names.buffer());
+    }
+    return spec
+        .addJavadoc("Not generated: the compiler reported why at the method.\n")
+        .addStatement("throw new $T($S)", IllegalStateException.class,
+            "Adjoint could not differentiate " + api.name() + "; see the compile errors")
+        .build();
   }
 
   /** Writes the forward sweep: the primal, pushing what the backward sweep needs back. */
@@ -327,14 +454,20 @@ public final class GradWriter {
         if (adjoint.pushed().contains(store)) {
           out.addStatement("$L", Tapes.push(adjoint.names(), Type.DOUBLE, element));
         }
-        out.addStatement("$L = $L", element, operand(store.value()));
+        out.addStatement("$L $L= $L", element,
+            store.compound() == null ? "" : store.compound().symbol(), operand(store.value()));
       } else if (stmt instanceof If branch) {
         comment(branch.origin());
-        out.beginControlFlow("if ($L)", operand(branch.condition()));
-        emitBlock(branch.then());
-        if (!branch.otherwise().isEmpty()) {
-          out.nextControlFlow("else");
+        if (branch.then().isEmpty()) {
+          out.beginControlFlow("if (!$L)", operand(branch.condition()));
           emitBlock(branch.otherwise());
+        } else {
+          out.beginControlFlow("if ($L)", operand(branch.condition()));
+          emitBlock(branch.then());
+          if (!branch.otherwise().isEmpty()) {
+            out.nextControlFlow("else");
+            emitBlock(branch.otherwise());
+          }
         }
         out.endControlFlow();
       } else if (stmt instanceof Loop loop) {
@@ -481,9 +614,8 @@ public final class GradWriter {
       Loop.Counted counted = back.loop().counted();
       if (counted != null) {
         String i = counted.index().name();
-        String last = counted.inclusive() ? operand(counted.to()) : minusOne(counted.to());
-        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
-            operand(counted.from()), i);
+        String last = counted.inclusive() ? back.to() : minusOne(back.to());
+        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i, back.from(), i);
       } else {
         if (back.tripsOnTape()) {
           out.addStatement("int $N = $N.pop()", back.trips(), adjoint.names().intTape());
@@ -494,11 +626,11 @@ public final class GradWriter {
       out.endControlFlow();
     }
 
-    private static String minusOne(Operand bound) {
-      if (bound instanceof Constant constant && constant.code().matches("\\d+")) {
-        return Long.toString(Long.parseLong(constant.code()) - 1);
+    private static String minusOne(String bound) {
+      if (bound.matches("\\d+")) {
+        return Long.toString(Long.parseLong(bound) - 1);
       }
-      return operand(bound) + " - 1";
+      return bound + " - 1";
     }
   }
 
@@ -570,20 +702,16 @@ public final class GradWriter {
 
   // ---- signatures and links --------------------------------------------------------------
 
-  private static List<ParameterSpec> parameters(ExecutableElement element, Function f) {
+  private static List<ParameterSpec> parameters(ExecutableElement element, List<Param> params) {
     List<VariableElement> declared = List.copyOf(element.getParameters());
     return java.util.stream.IntStream.range(0, declared.size())
         .mapToObj(i -> ParameterSpec.builder(TypeName.get(declared.get(i).asType()),
-            f.params().get(i).var().name()).build())
+            params.get(i).var().name()).build())
         .toList();
   }
 
-  private static String arguments(Function f) {
-    return f.params().stream().map(p -> p.var().name()).collect(Collectors.joining(", "));
-  }
-
-  static String pullbackName(Function f) {
-    return f.name() + "Pullback";
+  private static String arguments(List<Param> params) {
+    return params.stream().map(p -> p.var().name()).collect(Collectors.joining(", "));
   }
 
   private static String link(TypeElement owner, ExecutableElement method) {
@@ -595,22 +723,17 @@ public final class GradWriter {
 
   /**
    * The record's name: the method's, capitalized ({@code circuit} gives {@code Circuit}). If that
-   * would shadow a class the generated code names ({@code Math}, the owner, a constant's class),
-   * {@code Gradient} is appended; overloads are numbered ({@code Circuit2}).
+   * would shadow a class the generated code or the method's body names ({@code Math}, the owner,
+   * a constant's class), {@code Gradient} is appended; overloads are numbered ({@code Circuit2}).
    */
-  public static String recordNameFor(Function function, TypeElement owner, Set<String> records) {
+  public static String recordNameFor(String method, TypeElement owner, Set<String> namesInBody,
+      Set<String> records) {
     Set<String> shadowed = new HashSet<>(Set.of("Math", "StrictMath", "Double", "Generated"));
     shadowed.addAll(ClassName.get(owner).simpleNames());
     shadowed.add(gradClassName(owner).simpleName());
-    Statements.forEachAssign(function.body(), assign -> {
-      for (Operand operand : assign.value().operands()) {
-        if (operand instanceof Constant constant && constant.code().contains(".")) {
-          shadowed.add(constant.code().substring(0, constant.code().indexOf('.')));
-        }
-      }
-    });
-    String name = function.name().substring(0, 1).toUpperCase(Locale.ROOT)
-        + function.name().substring(1);
+    shadowed.add(sweepsClassName(owner).simpleName());
+    shadowed.addAll(namesInBody);
+    String name = method.substring(0, 1).toUpperCase(Locale.ROOT) + method.substring(1);
     if (shadowed.contains(name)) {
       name += "Gradient";
     }
@@ -619,11 +742,5 @@ public final class GradWriter {
       candidate = name + i;
     }
     return candidate;
-  }
-
-  /** {@code CircuitsGrad} for {@code demo.Circuits}; {@code Outer_InnerGrad} for nested. */
-  public static ClassName gradClassName(TypeElement owner) {
-    ClassName name = ClassName.get(owner);
-    return ClassName.get(name.packageName(), String.join("_", name.simpleNames()) + "Grad");
   }
 }

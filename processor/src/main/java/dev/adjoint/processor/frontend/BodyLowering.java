@@ -354,7 +354,7 @@ final class BodyLowering {
         AssignmentTree assignment = (AssignmentTree) e;
         if (assignment.getVariable() instanceof ArrayAccessTree element) {
           Operand value = lowerOperand(new TreePath(path, assignment.getExpression()), env, out);
-          store(new TreePath(path, element), value, env, out);
+          store(new TreePath(path, element), value, null, env, out);
           return;
         }
         Element target = assignedLocal(new TreePath(path, assignment.getVariable()));
@@ -398,6 +398,10 @@ final class BodyLowering {
         return;
       }
       Origin origin = source.origin(statement, variable);
+      if (type == Type.DOUBLE && (op == Binary.Op.ADD || op == Binary.Op.SUB)) {
+        store(elementPath, rhs, op, env, out); // a[i] += x: linear, nothing to save
+        return;
+      }
       Var value = new Var(names.numbered("t"), type);
       out.add(new Assign(value, old, origin));
       Type operation = Type.promote(type, rhs.type());
@@ -409,7 +413,7 @@ final class BodyLowering {
         out.add(new Assign(narrowed, new Cast(type, updated), origin));
         stored = narrowed;
       }
-      store(elementPath, stored, env, out);
+      store(elementPath, stored, null, env, out);
       return;
     }
     Element target = assignedLocal(new TreePath(path, variable));
@@ -753,8 +757,9 @@ final class BodyLowering {
     return new Load(base, indices);
   }
 
-  /** {@code a[i] = value}: stores into a local array (never into a parameter's). */
-  private void store(TreePath path, Operand value, Env env, List<Stmt> out) {
+  /** {@code a[i] = value} or {@code a[i] op= value}: into a local array, never a parameter's. */
+  private void store(TreePath path, Operand value, Binary.Op compound, Env env,
+      List<Stmt> out) {
     Load target = load(path, env, out);
     if (target == null) {
       return;
@@ -767,7 +772,7 @@ final class BodyLowering {
       error(path.getLeaf(), Message.PARAMETER_WRITE, arrayTree);
       return;
     }
-    out.add(new Store(target.array(), target.indices(), value,
+    out.add(new Store(target.array(), target.indices(), value, compound,
         source.origin(statement, path.getLeaf())));
   }
 

@@ -62,13 +62,45 @@ public final class MethodReader {
     record Incomplete() implements Result {}
   }
 
-  public Result read(ExecutableElement method, String generatedClass) {
+  /**
+   * Checks the signature and {@code wrt} without typing the body: the parameters, or empty
+   * after reporting every problem on the method.
+   */
+  public Optional<List<Param>> readSignature(ExecutableElement method) {
     int errorsBefore = reporter.errorCount();
     checkSignature(method);
-    Set<String> wrt = wrt(method);
+    checkWrt(method);
     if (reporter.errorCount() > errorsBefore) {
-      return new Result.Rejected();
+      return Optional.empty();
     }
+    return Optional.of(params(method, new NameScope(), new LinkedHashMap<>()));
+  }
+
+  /**
+   * The simple names a method's body mentions (variables, classes, fields, methods), read from
+   * its syntax alone: a generated name must not shadow one of them.
+   */
+  public Set<String> namesInBody(ExecutableElement method) {
+    Set<String> names = new java.util.HashSet<>();
+    TreePath path = trees.getPath(method);
+    if (path != null) {
+      new com.sun.source.util.TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(com.sun.source.tree.IdentifierTree node, Void unused) {
+          names.add(node.getName().toString());
+          return null;
+        }
+      }.scan(path.getLeaf(), null);
+    }
+    return names;
+  }
+
+  /**
+   * Reads the body of a method whose signature {@link #readSignature} accepted: has javac type
+   * it, and lowers it to IR.
+   */
+  public Result readBody(ExecutableElement method, String generatedClass) {
+    int errorsBefore = reporter.errorCount();
     TreePath path = trees.getPath(method);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
       reporter.error(method, Message.NO_BODY, method.getSimpleName());
@@ -81,19 +113,8 @@ public final class MethodReader {
     }
     NameScope names = new NameScope();
     reserveUserNames(tree, names);
-    List<Param> params = new ArrayList<>();
     Map<Element, Var> versions = new LinkedHashMap<>();
-    for (VariableElement p : method.getParameters()) {
-      String name = p.getSimpleName().toString();
-      Type type = Types.of(p.asType());
-      Var v = new Var(names.claim(name), type == null ? Type.DOUBLE : type);
-      boolean differentiable = type != null && (type == Type.DOUBLE || type.isDoubleArray())
-          && (wrt.isEmpty() || wrt.contains(name));
-      params.add(new Param(v, p.asType(), differentiable));
-      if (type != null) {
-        versions.put(p, v);
-      }
-    }
+    List<Param> params = params(method, names, versions);
     Var result = new Var(names.fresh("value"), Type.DOUBLE);
     CompilationUnitTree unit = path.getCompilationUnit();
     PackageElement pkg = elements.getPackageOf(method);
@@ -108,6 +129,25 @@ public final class MethodReader {
     }
     return new Result.Read(
         new Function(method.getSimpleName().toString(), params, result, body, names));
+  }
+
+  /** The parameters as IR, each claiming its own name in {@code names}. */
+  private static List<Param> params(ExecutableElement method, NameScope names,
+      Map<Element, Var> versions) {
+    Set<String> wrt = wrtNames(method);
+    List<Param> params = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      String name = p.getSimpleName().toString();
+      Type type = Types.of(p.asType());
+      Var v = new Var(names.claim(name), type == null ? Type.DOUBLE : type);
+      boolean differentiable = type != null && (type == Type.DOUBLE || type.isDoubleArray())
+          && (wrt.isEmpty() || wrt.contains(name));
+      params.add(new Param(v, p.asType(), differentiable));
+      if (type != null) {
+        versions.put(p, v);
+      }
+    }
+    return params;
   }
 
   private void checkSignature(ExecutableElement method) {
@@ -138,27 +178,32 @@ public final class MethodReader {
     }
   }
 
-  /** The names in {@code wrt}, each checked against the parameters. */
-  private Set<String> wrt(ExecutableElement method) {
+  /** The names in {@code wrt}; empty means every double parameter. */
+  private static Set<String> wrtNames(ExecutableElement method) {
     Set<String> names = new LinkedHashSet<>();
+    forEachWrtName(method, (mirror, item) -> names.add((String) item.getValue()));
+    return names;
+  }
+
+  private void checkWrt(ExecutableElement method) {
+    forEachWrtName(method,
+        (mirror, item) -> checkWrtName(method, mirror, item, (String) item.getValue()));
+  }
+
+  private static void forEachWrtName(ExecutableElement method,
+      java.util.function.BiConsumer<AnnotationMirror, AnnotationValue> action) {
     for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
       if (!mirror.getAnnotationType().toString().equals(ANNOTATION)) {
         continue;
       }
       mirror.getElementValues().forEach((key, value) -> {
-        if (!key.getSimpleName().contentEquals("wrt")) {
-          return;
-        }
-        @SuppressWarnings("unchecked")
-        var items = (List<? extends AnnotationValue>) value.getValue();
-        for (AnnotationValue item : items) {
-          String name = (String) item.getValue();
-          names.add(name);
-          checkWrtName(method, mirror, item, name);
+        if (key.getSimpleName().contentEquals("wrt")) {
+          @SuppressWarnings("unchecked")
+          var items = (List<? extends AnnotationValue>) value.getValue();
+          items.forEach(item -> action.accept(mirror, item));
         }
       });
     }
-    return names;
   }
 
   private void checkWrtName(ExecutableElement method, AnnotationMirror mirror,

@@ -2,11 +2,13 @@ package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
@@ -61,6 +63,9 @@ public final class ReverseSweep {
   /** Every variable by name, to see what a piece of generated code reads. */
   private final Map<String, Var> byName = new HashMap<>();
   private final Map<Assign, String[]> captures = new IdentityHashMap<>();
+  private final Map<Var, Integer> assignments = new HashMap<>();
+  /** The body of the innermost loop around each assignment inside a loop. */
+  private final Map<Assign, Block> loopBodyOf = new IdentityHashMap<>();
   // per build
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
@@ -84,7 +89,7 @@ public final class ReverseSweep {
         adjointNames.put(param.var(), function.names().fresh("d" + param.var().name()));
       }
     }
-    survey(function.body(), 0);
+    survey(function.body(), null);
     findRematerializable();
     reverse(function.body(), 0); // first build: learn what the backward sweep reads
     while (decidePushes()) {
@@ -102,27 +107,43 @@ public final class ReverseSweep {
     return new Adjoint(function, backward, paramAdjoints, reads, pushed, trips, names);
   }
 
-  /** Finds each variable's home block and the variables assigned inside loops. */
-  private void survey(Block block, int loopDepth) {
+  /**
+   * Finds each variable's home block, how often it is assigned, and the variables assigned
+   * inside loops ({@code loopBody} is the innermost loop's body, null outside loops).
+   */
+  private void survey(Block block, Block loopBody) {
     for (Stmt stmt : block.statements()) {
       if (stmt instanceof Declare declare) {
         home.putIfAbsent(declare.var(), block);
       } else if (stmt instanceof Assign assign) {
         home.putIfAbsent(assign.target(), block);
-        if (loopDepth > 0) {
+        assignments.merge(assign.target(), 1, Integer::sum);
+        if (loopBody != null) {
           assignedInLoops.add(assign.target());
+          loopBodyOf.put(assign, loopBody);
         }
       } else if (stmt instanceof If branch) {
-        survey(branch.then(), loopDepth);
-        survey(branch.otherwise(), loopDepth);
+        survey(branch.then(), loopBody);
+        survey(branch.otherwise(), loopBody);
       } else if (stmt instanceof Loop loop) {
         if (loop.counted() != null) {
           home.putIfAbsent(loop.counted().index(), loop.body());
         }
-        survey(loop.header(), loopDepth + 1);
-        survey(loop.body(), loopDepth + 1);
+        survey(loop.header(), loop.body());
+        survey(loop.body(), loop.body());
       }
     }
+  }
+
+  /**
+   * Whether the adjoint must be zeroed after this assignment's contributions: only where an
+   * earlier value of the same variable can still receive contributions, that is inside a loop,
+   * for a variable carried across iterations or assigned more than once.
+   */
+  private boolean needsReset(Assign assign) {
+    Block body = loopBodyOf.get(assign);
+    return body != null && !assign.target().type().isArray()
+        && (home.get(assign.target()) != body || assignments.get(assign.target()) > 1);
   }
 
   /**
@@ -149,13 +170,25 @@ public final class ReverseSweep {
     });
     function.params().forEach(p -> byName.put(p.var().name(), p.var()));
     dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
-      if (assign.value() instanceof Load load && assignments.get(assign.target()) == 1
-          && !stored.contains(load.array()) && !assignedInLoops.contains(load.array())
-          && load.indices().stream().allMatch(i -> !(i instanceof Var v) || counters.contains(v)
-              || !assignedInLoops.contains(v))) {
+      if (assignments.get(assign.target()) != 1) {
+        return;
+      }
+      if (assign.value() instanceof Load load && !stored.contains(load.array())
+          && !assignedInLoops.contains(load.array())
+          && load.indices().stream().allMatch(i -> isIntact(i, counters))) {
         rematerialized.put(assign.target(), element(load.array().name(), load.indices()));
+      } else if (assign.value() instanceof Length length
+          && !assignedInLoops.contains(length.array())
+          && length.rows().stream().allMatch(i -> isIntact(i, counters))) {
+        rematerialized.put(assign.target(),
+            element(length.array().name(), length.rows()) + ".length");
       }
     });
+  }
+
+  /** A constant, a loop counter, or a variable never assigned in a loop. */
+  private boolean isIntact(Operand index, Set<Var> counters) {
+    return !(index instanceof Var v) || counters.contains(v) || !assignedInLoops.contains(v);
   }
 
   /** Adds to {@link #pushed} what overwrites a value the sweep reads; true if anything new. */
@@ -231,6 +264,14 @@ public final class ReverseSweep {
     String adjoint = isResult ? names.seed() : adjointName(target);
     boolean reads = assign.value().operands().contains(target);
     String result = target.name();
+    if (reads && passesThrough(assign)) {
+      // s = s + t: s's adjoint flows to the old s unchanged; only the other operands receive
+      contributions(assign, result, adjoint, block, out, false);
+      if (restore) {
+        out.add(new Restore(target.name(), target.type()));
+      }
+      return;
+    }
     if (reads) {
       // r = f(r, ...): take r's adjoint before the operand r receives its own
       String[] captured = captures.computeIfAbsent(assign, a -> new String[] {
@@ -246,8 +287,8 @@ public final class ReverseSweep {
         restore = false;
       }
     }
-    contributions(assign, result, adjoint, block, out);
-    if (!reads && !isResult && !target.type().isArray() && assignedInLoops.contains(target)) {
+    contributions(assign, result, adjoint, block, out, true);
+    if (!reads && !isResult && needsReset(assign)) {
       out.add(new Reset(adjoint));
     }
     if (restore) {
@@ -255,8 +296,18 @@ public final class ReverseSweep {
     }
   }
 
+  /** True for {@code r = r + x}, {@code r = r - x}: r's contribution to itself is its adjoint. */
+  private boolean passesThrough(Assign assign) {
+    var operands = assign.value().operands();
+    int self = operands.indexOf(assign.target());
+    return operands.lastIndexOf(assign.target()) == self
+        && DerivativeRules.flow(assign.value(), self) == Flow.DIFFERENTIABLE
+        && DerivativeRules.contribution(assign.value(), self, DerivativeRules::code, "R", "G")
+            .equals("G");
+  }
+
   private void contributions(Assign assign, String result, String adjoint, Block block,
-      List<BackStmt> out) {
+      List<BackStmt> out, boolean toTarget) {
     var value = assign.value();
     if (value instanceof Load load) {
       if (activity.isActive(load.array())) {
@@ -275,6 +326,9 @@ public final class ReverseSweep {
     var operands = value.operands();
     for (int i = 0; i < operands.size(); i++) {
       Operand operand = operands.get(i);
+      if (!toTarget && operand.equals(assign.target())) {
+        continue;
+      }
       if (activity.isActive(operand)
           && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
         String contribution =
@@ -292,9 +346,12 @@ public final class ReverseSweep {
       declareArrayAdjoint(store.array(), block);
       String adjoint = element(adjointName(store.array()), store.indices());
       if (activity.isActive(store.value())) {
-        accumulate((Var) store.value(), adjoint, block, out, store.origin());
+        String contribution = store.compound() == Binary.Op.SUB ? "-" + adjoint : adjoint;
+        accumulate((Var) store.value(), contribution, block, out, store.origin());
       }
-      out.add(new Reset(adjoint));
+      if (store.compound() == null) {
+        out.add(new Reset(adjoint)); // the old element is gone: its adjoint starts again at zero
+      }
     }
     if (pushed.contains(store)) {
       store.indices().forEach(this::read);
@@ -318,14 +375,16 @@ public final class ReverseSweep {
       return;
     }
     if (loop.counted() != null) {
-      read(loop.counted().from());
-      read(loop.counted().to());
-      out.add(new BackLoop(loop, null, false, body, loop.origin()));
+      String from = code(loop.counted().from());
+      String to = code(loop.counted().to());
+      readCode(from);
+      readCode(to);
+      out.add(new BackLoop(loop, from, to, null, false, body, loop.origin()));
       return;
     }
     Adjoint.Trips count = trips.computeIfAbsent(loop,
         l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
-    out.add(new BackLoop(loop, count.name(), count.onTape(), body, loop.origin()));
+    out.add(new BackLoop(loop, null, null, count.name(), count.onTape(), body, loop.origin()));
   }
 
   // ---- adjoints --------------------------------------------------------------------------
@@ -369,7 +428,10 @@ public final class ReverseSweep {
         ? rematerialized.get(v) : DerivativeRules.code(operand);
   }
 
-  /** Marks the variables {@code code} names as read by the backward sweep. */
+  /**
+   * Marks the variables {@code code} names as read by the backward sweep; {@code a.length} reads
+   * no element of {@code a}.
+   */
   private void readCode(String code) {
     var matcher = IDENTIFIER.matcher(code);
     while (matcher.find()) {
@@ -381,7 +443,7 @@ public final class ReverseSweep {
   }
 
   private static final java.util.regex.Pattern IDENTIFIER =
-      java.util.regex.Pattern.compile("[A-Za-z_$][\\w$]*");
+      java.util.regex.Pattern.compile("[A-Za-z_$][\\w$]*(?!\\.length)(?![\\w$])");
 
   private void read(Operand operand) {
     if (operand instanceof Var v) {
