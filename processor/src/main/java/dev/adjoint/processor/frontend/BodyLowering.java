@@ -338,7 +338,12 @@ final class BodyLowering {
     }
     if (type.isArray() && (init.getKind() == Tree.Kind.IDENTIFIER
         || init.getKind() == Tree.Kind.MEMBER_SELECT)) {
-      error(init, Message.ARRAY_ALIAS, declaration.getName(), init);
+      Element other = javac.elementOf(new TreePath(path, init));
+      if (other != null && rowAliases.containsKey(other)) {
+        rowAliases.put(local, rowAliases.get(other)); // another name for the same row
+      } else {
+        error(init, Message.ARRAY_ALIAS, declaration.getName(), init);
+      }
       return;
     }
     Var v = loops.isEmpty() ? new Var(names.claim(declaration.getName().toString()), type)

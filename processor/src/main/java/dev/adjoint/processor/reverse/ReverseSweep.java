@@ -56,6 +56,8 @@ public final class ReverseSweep {
   private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
   /** What the backward sweep reads; grows while building. */
   private final Set<Var> reads = new LinkedHashSet<>();
+  /** Arrays whose shape (not elements) the backward sweep reads, for their zero adjoints. */
+  private final Set<Var> shapeReads = new LinkedHashSet<>();
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
@@ -91,20 +93,22 @@ public final class ReverseSweep {
     }
     survey(function.body(), null);
     findRematerializable();
-    reverse(function.body(), 0); // first build: learn what the backward sweep reads
+    List<BackStmt> backward = reverse(function.body(), 0); // learn what the sweep reads
     while (decidePushes()) {
-      // restoring an array element reads its indices, which may be overwritten too
+      // a restore is read by the branch or loop around it, and reads array indices: build again
+      declared.clear();
+      zeroInits.clear();
+      backward = reverse(function.body(), 0);
     }
-    declared.clear();
-    zeroInits.clear();
-    List<BackStmt> backward = reverse(function.body(), 0);
     Map<Var, String> paramAdjoints = new LinkedHashMap<>();
     for (Param param : function.differentiableParams()) {
       if (declared.contains(param.var()) || param.var().type().isDoubleArray()) {
         paramAdjoints.put(param.var(), adjointName(param.var()));
       }
     }
-    return new Adjoint(function, backward, paramAdjoints, reads, pushed, trips, names);
+    Set<Var> readByBackward = new LinkedHashSet<>(reads);
+    readByBackward.addAll(shapeReads);
+    return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, names);
   }
 
   /**
@@ -198,7 +202,8 @@ public final class ReverseSweep {
       if (pushed.contains(stmt)) {
         return;
       }
-      if (stmt instanceof Assign assign && depth > 0 && reads.contains(assign.target())) {
+      if (stmt instanceof Assign assign && depth > 0 && (reads.contains(assign.target())
+          || shapeReads.contains(assign.target()))) {
         changed[0] |= pushed.add(stmt);
       } else if (stmt instanceof Store store && reads.contains(store.array())) {
         changed[0] |= pushed.add(stmt);
@@ -281,10 +286,17 @@ public final class ReverseSweep {
       out.add(new Reset(adjoint));
       adjoint = g;
       if (restore) {
-        result = captured[1];
-        out.add(new Capture(result, target.name()));
+        // the old r comes back from the tape; keep the new one only if a rule reads it
+        List<BackStmt> contributions = new ArrayList<>();
+        contributions(assign, captured[1], adjoint, block, contributions, true);
+        if (contributions.stream().anyMatch(c -> c instanceof Accumulate a
+            && java.util.regex.Pattern.compile("\\b" + captured[1] + "\\b")
+                .matcher(a.expr()).find())) {
+          out.add(new Capture(captured[1], target.name()));
+        }
         out.add(new Restore(target.name(), target.type()));
-        restore = false;
+        out.addAll(contributions);
+        return;
       }
     }
     contributions(assign, result, adjoint, block, out, true);
@@ -415,6 +427,9 @@ public final class ReverseSweep {
   private void declareArrayAdjoint(Var array, Block current) {
     if (declared.add(array) && !isParameter(array)) {
       zeroInits.computeIfAbsent(home.get(array), b -> new LinkedHashSet<>()).add(array);
+    }
+    if (!isParameter(array)) {
+      shapeReads.add(array); // the zero adjoint takes the array's shape
     }
   }
 

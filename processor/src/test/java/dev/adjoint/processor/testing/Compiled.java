@@ -109,34 +109,73 @@ public final class Compiled {
         .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
   }
 
-  /** Calls the original method. */
+  /** Calls the original method (on copies of array arguments). */
   public double primal(String className, String method, Object... args) {
-    return (double) invoke(load(className), method, args);
+    return (double) invoke(load(className), method, deepCopy(args));
   }
 
-  /** Calls {@code <Class>Grad.<method>(args)} and unpacks the record it returns. */
+  /**
+   * Calls {@code <Class>Grad.<method>(args)} and unpacks the record it returns; array components
+   * are flattened row-major into {@code partials}, one name per entry ({@code dW[0][1]}).
+   */
   public Gradient gradient(String className, String method, Object... args) {
-    Object record = invoke(load(gradClassName(className)), method, args);
+    Object record = invoke(load(gradClassName(className)), method, deepCopy(args));
     RecordComponent[] components = record.getClass().getRecordComponents();
     List<String> names = new ArrayList<>();
-    double[] partials = new double[components.length - 1];
+    List<Double> partials = new ArrayList<>();
     double value = Double.NaN;
     try {
       for (int i = 0; i < components.length; i++) {
         Method accessor = components[i].getAccessor();
         accessor.setAccessible(true);
-        double v = (double) accessor.invoke(record);
+        Object v = accessor.invoke(record);
         if (i == 0) {
-          value = v;
+          value = (double) v;
         } else {
-          partials[i - 1] = v;
-          names.add(components[i].getName());
+          flatten(components[i].getName(), v, names, partials);
         }
       }
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
-    return new Gradient(value, partials, names);
+    return new Gradient(value, partials.stream().mapToDouble(Double::doubleValue).toArray(),
+        names);
+  }
+
+  private static void flatten(String name, Object value, List<String> names,
+      List<Double> partials) {
+    if (value instanceof double[] row) {
+      for (int j = 0; j < row.length; j++) {
+        names.add(name + "[" + j + "]");
+        partials.add(row[j]);
+      }
+    } else if (value instanceof double[][] matrix) {
+      for (int i = 0; i < matrix.length; i++) {
+        flatten(name + "[" + i + "]", matrix[i], names, partials);
+      }
+    } else {
+      names.add(name);
+      partials.add((Double) value);
+    }
+  }
+
+  /** Copies of array arguments, so a call cannot change the caller's values unseen. */
+  public static Object[] deepCopy(Object[] args) {
+    Object[] copy = args.clone();
+    for (int i = 0; i < copy.length; i++) {
+      if (copy[i] instanceof double[] row) {
+        copy[i] = row.clone();
+      } else if (copy[i] instanceof double[][] matrix) {
+        double[][] m = new double[matrix.length][];
+        for (int r = 0; r < m.length; r++) {
+          m[r] = matrix[r].clone();
+        }
+        copy[i] = m;
+      } else if (copy[i] instanceof int[] ints) {
+        copy[i] = ints.clone();
+      }
+    }
+    return copy;
   }
 
   /** Calls {@code <Class>Grad.<method>Pullback(args, seed, buffer)}. */
@@ -193,6 +232,9 @@ public final class Compiled {
   }
 
   private static String generatedSourcesForDebugging(Compilation compilation) {
+    if (compilation.status() != Compilation.Status.SUCCESS) {
+      return ""; // Compile Testing keeps generated files only for successful compilations
+    }
     return compilation.generatedSourceFiles().stream()
         .map(f -> "\n---- generated " + f.getName() + "\n" + content(f))
         .collect(Collectors.joining());

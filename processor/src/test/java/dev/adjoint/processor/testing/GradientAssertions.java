@@ -29,7 +29,7 @@ public final class GradientAssertions {
     String className = Compiled.qualifiedName(source);
     Compiled.Gradient actual = compiled.gradient(className, method, args);
     double primal = compiled.primal(className, method, args);
-    String where = method + Arrays.toString(args) + " in\n" + source;
+    String where = method + Arrays.deepToString(args) + " in\n" + source;
     if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
       throw new AssertionError("value " + actual.value() + " differs from the original method's "
           + primal + " for " + where);
@@ -66,29 +66,58 @@ public final class GradientAssertions {
     }
   }
 
-  /** Centered differences of the original method in each differentiated parameter. */
+  /**
+   * Centered differences of the original method in each differentiated entry: every element of
+   * a differentiated array, row-major, in parameter order.
+   */
   private static double[] finiteDifferences(Compiled compiled, String className, String method,
       Object[] args) {
-    List<Integer> differentiated = differentiatedIndices(compiled, className, method, args);
-    double[] result = new double[differentiated.size()];
-    for (int k = 0; k < differentiated.size(); k++) {
-      int i = differentiated.get(k);
-      double x = (double) args[i];
-      double h = STEP * Math.max(1, Math.abs(x));
-      Object[] plus = args.clone();
-      Object[] minus = args.clone();
-      plus[i] = x + h;
-      minus[i] = x - h;
-      result[k] = (compiled.primal(className, method, plus)
-          - compiled.primal(className, method, minus)) / (2 * h);
+    List<Double> result = new ArrayList<>();
+    for (int i : differentiatedIndices(compiled, className, method, args)) {
+      if (args[i] instanceof Double x) {
+        result.add(difference(compiled, className, method, args, x, v -> {
+          Object[] probe = Compiled.deepCopy(args);
+          probe[i] = v;
+          return probe;
+        }));
+      } else if (args[i] instanceof double[] row) {
+        for (int j = 0; j < row.length; j++) {
+          int k = j;
+          result.add(difference(compiled, className, method, args, row[j], v -> {
+            Object[] probe = Compiled.deepCopy(args);
+            ((double[]) probe[i])[k] = v;
+            return probe;
+          }));
+        }
+      } else if (args[i] instanceof double[][] matrix) {
+        for (int r = 0; r < matrix.length; r++) {
+          for (int c = 0; c < matrix[r].length; c++) {
+            int rr = r;
+            int cc = c;
+            result.add(difference(compiled, className, method, args, matrix[r][c], v -> {
+              Object[] probe = Compiled.deepCopy(args);
+              ((double[][]) probe[i])[rr][cc] = v;
+              return probe;
+            }));
+          }
+        }
+      }
     }
-    return result;
+    return result.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** Indices of the arguments the record has a component for ({@code d<name>}). */
+  private static double difference(Compiled compiled, String className, String method,
+      Object[] args, double x, java.util.function.DoubleFunction<Object[]> at) {
+    double h = STEP * Math.max(1, Math.abs(x));
+    return (compiled.primal(className, method, at.apply(x + h))
+        - compiled.primal(className, method, at.apply(x - h))) / (2 * h);
+  }
+
+  /** Indices of the arguments the record has a component for ({@code d<name>...}). */
   private static List<Integer> differentiatedIndices(Compiled compiled, String className,
       String method, Object[] args) {
-    List<String> components = compiled.gradient(className, method, args).names();
+    List<String> components = compiled.gradient(className, method, args).names().stream()
+        .map(n -> n.replaceAll("\\[.*", "")).distinct().toList();
     java.lang.reflect.Method original = Arrays.stream(compiled.load(className).getDeclaredMethods())
         .filter(m -> m.getName().equals(method) && m.getParameterCount() == args.length)
         .findFirst().orElseThrow();
