@@ -25,6 +25,32 @@ class LoopsAndArraysTest {
       import dev.adjoint.Differentiable;
 
       public final class Loops {
+        static final double[] WEIGHTS = {0.5, -1.5, 2.0};
+        static final double[][] TABLE = {{1, 2}, {3, 4}};
+
+        @Differentiable
+        public static double tables(double x) {
+          double s = 0;
+          for (int i = 0; i < WEIGHTS.length; i++) {
+            s += WEIGHTS[i] * Math.pow(x, i) + TABLE[i % 2][1] * x;
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double rowIteration(double[][] m, int r) {
+          double s = 0;
+          for (double v : m[r]) {
+            s += v * v;
+          }
+          for (double[] row : m) {
+            for (double v : row) {
+              s += Math.sin(v);
+            }
+          }
+          return s;
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -245,6 +271,8 @@ class LoopsAndArraysTest {
     double[][] m = {{0.3, -0.2, 0.5, 0.1}, {0.7, 0.4, -0.6, 0.9}, {-0.1, 0.2, 0.3, -0.4}};
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
+        Arguments.of("tables", new Object[] {0.7}),
+        Arguments.of("rowIteration", new Object[] {m, 1}),
         Arguments.of("ninth", new Object[] {1.3}),
         Arguments.of("earlyReturn", new Object[] {0.7}),
         Arguments.of("earlyReturn", new Object[] {0.05}),

@@ -21,14 +21,24 @@ class RandomProgramsTest {
   private static final int BATCH = 50;
 
   @Test
-  void generatedGradientsMatchTheOracles() throws IOException {
+  void scalarPrograms() throws IOException {
+    check(RandomPrograms::generate);
+  }
+
+  @Test
+  void programsWithLoopsAndArrays() throws IOException {
+    check(RandomPrograms::generateWithLoops);
+  }
+
+  private static void check(java.util.function.LongFunction<RandomPrograms.Program> generator)
+      throws IOException {
     int count = Integer.getInteger("adjoint.fuzz.programs", 300);
     long first = Long.getLong("adjoint.fuzz.seed", 1);
     List<String> failures = new ArrayList<>();
     for (long start = first; start < first + count; start += BATCH) {
       List<RandomPrograms.Program> batch = new ArrayList<>();
       for (long seed = start; seed < Math.min(start + BATCH, first + count); seed++) {
-        batch.add(RandomPrograms.generate(seed));
+        batch.add(generator.apply(seed));
       }
       Compiled compiled;
       try {

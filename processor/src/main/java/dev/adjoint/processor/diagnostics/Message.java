@@ -31,7 +31,7 @@ public enum Message {
       "@Differentiable method '%s' has no double, double[] or double[][] parameter to"
           + " differentiate with respect to; add one, or remove the annotation"),
   ARRAY("adjoint.array",
-      "%s is not supported in a @Differentiable method"),
+      "%s is not supported in a @Differentiable method; %s"),
   ARRAY_ALIAS("adjoint.array-alias",
       "array variable '%s' cannot be made to refer to %s: the generated code needs one adjoint"
           + " array per array; copy the values (clone() or a loop) into an array of its own"),

@@ -357,11 +357,53 @@ public final class GradWriter {
     private final Set<Var> counters = new HashSet<>();
     private final Origin[] lastOrigin = new Origin[1];
 
+    /** Variables declared at the top of the method: see {@link #findHoisted}. */
+    private final Set<Var> hoisted = new LinkedHashSet<>();
+
     ForwardSweep(Adjoint adjoint, CodeBlock.Builder out) {
       this.adjoint = adjoint;
       this.out = out;
       adjoint.primal().params().forEach(p -> declared.add(p.var()));
       collectLoopAssignments(adjoint.primal().body(), false);
+      findHoisted();
+    }
+
+    /**
+     * A variable first assigned inside a branch or loop is declared at the top of the method,
+     * with its type's zero, when the backward sweep reads it (it runs after those scopes end) or
+     * when another block assigns it too (a loop's variable on two paths).
+     */
+    private void findHoisted() {
+      Map<Var, Set<Block>> blocks = new LinkedHashMap<>();
+      Block root = adjoint.primal().body();
+      walkAssignments(root, (v, block) -> blocks
+          .computeIfAbsent(v, x -> java.util.Collections.newSetFromMap(
+              new java.util.IdentityHashMap<>()))
+          .add(block));
+      blocks.forEach((v, where) -> {
+        boolean nested = !where.contains(root);
+        if (nested && !counters.contains(v) && !declared.contains(v)
+            && (adjoint.readByBackward().contains(v) || where.size() > 1)) {
+          hoisted.add(v);
+        }
+      });
+    }
+
+    private static void walkAssignments(Block block,
+        java.util.function.BiConsumer<Var, Block> action) {
+      for (Stmt stmt : block.statements()) {
+        if (stmt instanceof Assign assign) {
+          action.accept(assign.target(), block);
+        } else if (stmt instanceof Declare declare) {
+          action.accept(declare.var(), block);
+        } else if (stmt instanceof If branch) {
+          walkAssignments(branch.then(), action);
+          walkAssignments(branch.otherwise(), action);
+        } else if (stmt instanceof Loop loop) {
+          walkAssignments(loop.header(), action);
+          walkAssignments(loop.body(), action);
+        }
+      }
     }
 
     private void collectLoopAssignments(Block block, boolean inLoop) {
@@ -404,26 +446,16 @@ public final class GradWriter {
         out.addStatement("$T $N = new $T()", REFERENCE_STACK, names.referenceTape(),
             REFERENCE_STACK);
       }
-      for (Stmt stmt : adjoint.primal().body().statements()) {
-        if (stmt instanceof If || stmt instanceof Loop) {
-          hoistNestedReadByBackward(stmt);
-        }
-        emit(stmt);
-      }
-    }
-
-    /**
-     * Variables declared inside a branch or loop that the backward sweep reads must live in the
-     * method's scope: declare them before it, with their type's zero.
-     */
-    private void hoistNestedReadByBackward(Stmt compound) {
-      Set<Var> nested = new LinkedHashSet<>();
-      collectDeclared(compound, nested);
-      for (Var v : nested) {
-        if (adjoint.readByBackward().contains(v) && !counters.contains(v) && declared.add(v)) {
-          out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
+      for (Adjoint.Trips trips : adjoint.trips().values()) {
+        if (!trips.onTape()) {
+          out.addStatement("int $N = 0", trips.name()); // read after the loop's scope ends
         }
       }
+      for (Var v : hoisted) {
+        declared.add(v);
+        out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
+      }
+      adjoint.primal().body().statements().forEach(this::emit);
     }
 
     private void emit(Stmt stmt) {
@@ -489,7 +521,7 @@ public final class GradWriter {
         return;
       }
       Adjoint.Trips trips = adjoint.trips().get(loop);
-      if (trips != null) {
+      if (trips != null && trips.onTape()) {
         out.addStatement("int $N = 0", trips.name());
       }
       out.beginControlFlow("while (true)");
@@ -531,19 +563,6 @@ public final class GradWriter {
       commentIfNew(origin, lastOrigin, out);
     }
 
-    private static void collectDeclared(Stmt stmt, Set<Var> into) {
-      if (stmt instanceof Declare declare) {
-        into.add(declare.var());
-      } else if (stmt instanceof Assign assign) {
-        into.add(assign.target());
-      } else if (stmt instanceof If branch) {
-        branch.then().statements().forEach(s -> collectDeclared(s, into));
-        branch.otherwise().statements().forEach(s -> collectDeclared(s, into));
-      } else if (stmt instanceof Loop loop) {
-        loop.header().statements().forEach(s -> collectDeclared(s, into));
-        loop.body().statements().forEach(s -> collectDeclared(s, into));
-      }
-    }
   }
 
   /** Writes the backward sweep. */

@@ -111,10 +111,13 @@ final class BodyLowering {
   private final Map<Element, Var> loopVariables = new HashMap<>();
   /** Parameters, whose arrays the generated code must never write. */
   private final Set<Var> parameterVars = new HashSet<>();
+  /** Static array fields read as constant tables. */
+  private final Set<Var> fieldArrays = new HashSet<>();
   /** {@code double[] row = m[i]} and {@code for (double[] row : m)}: rows by element. */
   private final Map<Element, RowAlias> rowAliases = new HashMap<>();
   /** Set when a {@code return} inside a loop leaves it early; null until one does. */
   private Var returned;
+  private TreePath body;
 
   /** A {@code double[]} local standing for row {@code index} of {@code matrix}. */
   private record RowAlias(Var matrix, Operand index) {}
@@ -140,18 +143,24 @@ final class BodyLowering {
    * frame with {@code isEnd} marks the end of a loop body: the path ends there.
    */
   private record Continuation(List<? extends StatementTree> statements, int from, TreePath parent,
-      Continuation next, boolean isEnd) {
+      Continuation next, boolean isEnd, java.util.function.Supplier<List<Stmt>> generated) {
     Continuation(List<? extends StatementTree> statements, int from, TreePath parent,
         Continuation next) {
-      this(statements, from, parent, next, false);
+      this(statements, from, parent, next, false, null);
     }
 
     static Continuation end() {
-      return new Continuation(List.of(), 0, null, null, true);
+      return new Continuation(List.of(), 0, null, null, true, null);
+    }
+
+    /** Statements made by the lowering itself (a for-each's index step), then {@code next}. */
+    static Continuation generated(java.util.function.Supplier<List<Stmt>> statements,
+        Continuation next) {
+      return new Continuation(List.of(), 0, null, next, false, statements);
     }
 
     Continuation rest() {
-      return new Continuation(statements, from + 1, parent, next, false);
+      return new Continuation(statements, from + 1, parent, next, false, null);
     }
   }
 
@@ -180,6 +189,7 @@ final class BodyLowering {
 
   /** The body as IR, or null if it had errors or is incomplete (javac reports the latter). */
   Block lower(TreePath body, Map<Element, Var> parameters) {
+    this.body = body;
     List<Stmt> out = new ArrayList<>();
     parameterVars.addAll(parameters.values());
     Env env = new Env(new LinkedHashMap<>(parameters));
@@ -214,6 +224,11 @@ final class BodyLowering {
     while (c != null) {
       if (c.isEnd()) {
         return env;
+      }
+      if (c.generated() != null) {
+        out.addAll(c.generated().get());
+        c = c.next();
+        continue;
       }
       if (c.from() >= c.statements().size()) {
         c = c.next();
@@ -346,10 +361,67 @@ final class BodyLowering {
       }
       return;
     }
+    if (type == Type.DOUBLE_MATRIX && isClone(init)) {
+      // m.clone() shares m's rows: fine for reading a parameter (never written) through a
+      // copy that is never written either
+      MemberSelectTree select = (MemberSelectTree) ((MethodInvocationTree) init).getMethodSelect();
+      Operand source = lowerOperand(new TreePath(new TreePath(new TreePath(path, init),
+          select), select.getExpression()), env, out);
+      if (source instanceof Var matrix && parameterVars.contains(matrix)
+          && !elementsWritten(local)) {
+        env.versions.put(local, matrix);
+      } else {
+        error(init, Message.ARRAY, "clone() of a matrix that is written (clone copies only the"
+            + " row references)", "copy it into 'new double[m][n]' element by element");
+      }
+      return;
+    }
     Var v = loops.isEmpty() ? new Var(names.claim(declaration.getName().toString()), type)
         : loopVariable(local, type);
     lowerInto(new TreePath(path, init), v, env, out);
     env.versions.put(local, v);
+  }
+
+  private static boolean isClone(ExpressionTree e) {
+    return e instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+        && call.getMethodSelect() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("clone");
+  }
+
+  /** Whether the method writes an element of array {@code local} ({@code a[i] = ...}). */
+  private boolean elementsWritten(Element local) {
+    boolean[] written = {false};
+    new TreePathScanner<Void, Void>() {
+      private void note(ExpressionTree target) {
+        ExpressionTree root = target;
+        while (root instanceof ArrayAccessTree access) {
+          root = access.getExpression();
+        }
+        if (root != target && root instanceof IdentifierTree
+            && local.equals(javac.elementOf(new TreePath(getCurrentPath(), root)))) {
+          written[0] = true;
+        }
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        note(node.getVariable());
+        return super.visitAssignment(node, unused);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+        note(node.getVariable());
+        return super.visitCompoundAssignment(node, unused);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree node, Void unused) {
+        note(node.getExpression());
+        return super.visitUnary(node, unused);
+      }
+    }.scan(body, null);
+    return written[0];
   }
 
   private void lowerExpressionStatement(TreePath path, Env env, List<Stmt> out) {
@@ -521,29 +593,60 @@ final class BodyLowering {
   private Env lowerForEach(TreePath path, EnhancedForLoopTree each, Env env, List<Stmt> out) {
     Origin origin = origin(each);
     statement = each;
-    Operand iterable = lowerOperand(new TreePath(path, each.getExpression()), env, out);
-    if (!(iterable instanceof Var array) || !array.type().isArray()) {
-      return env;
+    TreePath iterablePath = new TreePath(path, each.getExpression());
+    Element iterated = javac.elementOf(iterablePath);
+    RowAlias row = each.getExpression() instanceof ArrayAccessTree access
+        ? rowOf(new TreePath(path, access), env, out)
+        : iterated != null ? rowAliases.get(iterated) : null;
+    Var array;
+    List<Operand> rowIndex = new ArrayList<>();
+    if (row != null) {
+      array = row.matrix();
+      rowIndex.add(row.index());
+    } else {
+      Operand iterable = lowerOperand(iterablePath, env, out);
+      if (!(iterable instanceof Var v) || !v.type().isArray()) {
+        return env;
+      }
+      array = v;
     }
     makeLoopCarried(path, env, out);
     Var length = new Var(names.numbered("n"), Type.INT);
-    out.add(new Assign(length, new Length(array, List.of()), origin));
+    out.add(new Assign(length, new Length(array, rowIndex), origin));
     Var index = new Var(names.fresh("i"), Type.INT);
+    boolean counted = !containsBreak(each.getStatement()) && !containsReturn(each.getStatement());
     Element element = javac.elementOf(new TreePath(path, each.getVariable()));
     List<Stmt> first = new ArrayList<>();
-    if (array.type() == Type.DOUBLE_MATRIX) {
+    if (array.type() == Type.DOUBLE_MATRIX && rowIndex.isEmpty()) {
       rowAliases.put(element, new RowAlias(array, index));
     } else {
-      Var v = loopVariable(element, array.type().element(1));
-      first.add(new Assign(v, new Load(array, List.of(index)), origin));
+      List<Operand> indices = new ArrayList<>(rowIndex);
+      indices.add(index);
+      Var v = loopVariable(element, array.type().element(indices.size()));
+      first.add(new Assign(v, new Load(array, indices), origin));
       env.versions.put(element, v);
     }
     Continuation end = Continuation.end();
-    Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, end), end, env);
+    if (counted) {
+      Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, end), end,
+          env);
+      List<Stmt> statements = new ArrayList<>(first);
+      statements.addAll(body.statements());
+      out.add(new Loop(new Block(List.of()), null, new Block(statements), false,
+          new Loop.Counted(index, Constants.of(0), length, false), origin));
+      return env;
+    }
+    // it may leave early: an ordinary loop over a mutable index
+    out.add(new Assign(index, new Copy(Constants.of(0)), origin));
+    Continuation step = Continuation.generated(() -> List.of(
+        new Assign(index, new Binary(Binary.Op.ADD, index, Constants.of(1)), origin)), end);
+    Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, step), step,
+        env);
     List<Stmt> statements = new ArrayList<>(first);
     statements.addAll(body.statements());
-    out.add(new Loop(new Block(List.of()), null, new Block(statements), false,
-        new Loop.Counted(index, Constants.of(0), length, false), origin));
+    Var test = new Var(names.numbered("c"), Type.BOOLEAN);
+    out.add(new Loop(new Block(List.of(new Assign(test, new Binary(Binary.Op.LT, index, length),
+        origin))), test, new Block(statements), false, null, origin));
     return env;
   }
 
@@ -720,7 +823,8 @@ final class BodyLowering {
     Operand matrix = lowerOperand(new TreePath(path, access.getExpression()), env, out);
     Operand index = lowerOperand(new TreePath(path, access.getIndex()), env, out);
     if (!(matrix instanceof Var m) || m.type() != Type.DOUBLE_MATRIX) {
-      error(access, Message.ARRAY, "'" + access + "'");
+      error(access, Message.ARRAY, "indexing '" + access.getExpression() + "'",
+          "index double[], double[][] and int[] variables");
       return null;
     }
     return new RowAlias(m, index);
@@ -755,8 +859,8 @@ final class BodyLowering {
     }
     indices.add(lowerOperand(new TreePath(path, access.getIndex()), env, out));
     if (base.type().element(indices.size()).isArray()) {
-      error(access, Message.ARRAY, "a matrix row as a value ('" + access + "'); index it, or"
-          + " declare 'double[] row = " + access + ";'");
+      error(access, Message.ARRAY, "a matrix row as a value ('" + access + "')",
+          "index it, or declare 'double[] row = " + access + ";'");
       return null;
     }
     return new Load(base, indices);
@@ -775,6 +879,10 @@ final class BodyLowering {
     }
     if (parameterVars.contains(target.array())) {
       error(path.getLeaf(), Message.PARAMETER_WRITE, arrayTree);
+      return;
+    }
+    if (fieldArrays.contains(target.array())) {
+      error(path.getLeaf(), Message.FIELD_WRITE, arrayTree);
       return;
     }
     out.add(new Store(target.array(), target.indices(), value, compound,
@@ -993,8 +1101,8 @@ final class BodyLowering {
       return null;
     }
     if (create.getInitializers() != null) {
-      error(create, Message.ARRAY, "an array initializer inside an expression; declare the array"
-          + " with it: 'double[] a = {...};'");
+      error(create, Message.ARRAY, "an array initializer inside an expression",
+          "declare the array with it: 'double[] a = {...};'");
       return null;
     }
     List<Operand> dimensions = new ArrayList<>();
@@ -1002,8 +1110,8 @@ final class BodyLowering {
       dimensions.add(lowerOperand(new TreePath(path, dimension), env, out));
     }
     if (dimensions.size() != (type == Type.DOUBLE_MATRIX ? 2 : 1)) {
-      error(create, Message.ARRAY, "a matrix without its row length; give both:"
-          + " 'new double[m][n]'");
+      error(create, Message.ARRAY, "a matrix without its row length",
+          "give both: 'new double[m][n]'");
       return null;
     }
     return new NewArray(type, dimensions);
@@ -1019,8 +1127,8 @@ final class BodyLowering {
       for (ExpressionTree row : rows) {
         if (!(row instanceof NewArrayTree r) || r.getInitializers() == null
             || (columns >= 0 && r.getInitializers().size() != columns)) {
-          error(row, Message.ARRAY, "a ragged or computed row in a matrix initializer; write"
-              + " every row as '{...}' with the same length");
+          error(row, Message.ARRAY, "a ragged or computed row in a matrix initializer",
+              "write every row as '{...}' with the same length");
           return;
         }
         columns = r.getInitializers().size();
@@ -1055,8 +1163,8 @@ final class BodyLowering {
         return array instanceof Var v ? new CloneArray(v) : null;
       }
       if (type == Type.DOUBLE_MATRIX) {
-        error(call, Message.ARRAY, "clone() of a matrix (it copies only the row references);"
-            + " copy it row by row");
+        error(call, Message.ARRAY, "clone() of a matrix (it copies only the row references)",
+            "copy it into 'new double[m][n]' element by element");
         return null;
       }
     }
@@ -1095,14 +1203,21 @@ final class BodyLowering {
       return POISON;
     }
     TypeMirror fieldType = field.asType();
-    if (!fieldType.getKind().isPrimitive()) {
-      error(e, fieldType.getKind() == TypeKind.ARRAY ? Message.ARRAY : Message.OBJECT,
-          fieldType.getKind() == TypeKind.ARRAY ? "field '" + field.getSimpleName() + "'"
-              : "field '" + field.getSimpleName() + "'", fieldType);
+    Type type = valueType(e, fieldType, "field '" + field.getSimpleName() + "'");
+    if (type == null) {
       return POISON;
     }
-    Type type = Type.valueOf(fieldType.getKind().name());
     TypeElement owner = (TypeElement) field.getEnclosingElement();
+    if (type.isArray()) {
+      if (!isAccessible(field)) {
+        error(e, Message.FIELD_READ, field.getSimpleName(), generatedClass);
+        return POISON;
+      }
+      // a table of constants: read in place, never written, never differentiated
+      Var table = new Var(typeReference(owner) + "." + field.getSimpleName(), type);
+      fieldArrays.add(table);
+      return table;
+    }
     if (isAccessible(field)) {
       return new Constant(type, typeReference(owner) + "." + field.getSimpleName());
     }
@@ -1138,7 +1253,7 @@ final class BodyLowering {
     Tree target = path.getLeaf();
     Element element = javac.elementOf(path);
     if (target.getKind() == Tree.Kind.ARRAY_ACCESS) {
-      error(target, Message.ARRAY, "'" + target + "'");
+      error(target, Message.ARRAY, "assigning '" + target + "'", "assign array elements");
       return null;
     }
     if (element == null) {
@@ -1178,8 +1293,8 @@ final class BodyLowering {
     if (type.getKind() == TypeKind.ERROR) {
       incomplete = true;
     } else if (type.getKind() == TypeKind.ARRAY) {
-      error(at, Message.ARRAY, what + " of type " + type + " (double[], double[][] and int[] are"
-          + " supported)");
+      error(at, Message.ARRAY, what + " of type " + type,
+          "use double[], double[][] (differentiated) or int[] (constants)");
     } else {
       error(at, Message.OBJECT, what, type);
     }

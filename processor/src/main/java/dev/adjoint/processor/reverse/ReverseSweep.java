@@ -203,7 +203,8 @@ public final class ReverseSweep {
         return;
       }
       if (stmt instanceof Assign assign && depth > 0 && (reads.contains(assign.target())
-          || shapeReads.contains(assign.target()))) {
+          || shapeReads.contains(assign.target()))
+          && !assign.target().equals(function.result())) { // assigned once; returned at the end
         changed[0] |= pushed.add(stmt);
       } else if (stmt instanceof Store store && reads.contains(store.array())) {
         changed[0] |= pushed.add(stmt);
@@ -259,6 +260,12 @@ public final class ReverseSweep {
     Var target = assign.target();
     boolean isResult = target.equals(function.result());
     boolean restore = pushed.contains(assign);
+    if (activity.isActive(target) && !isResult && !declared.contains(target)
+        && loopBodyOf.containsKey(assign)) {
+      // later iterations, reversed later in the code, may still flow into it
+      declared.add(target);
+      zeroInits.computeIfAbsent(home.get(target), b -> new LinkedHashSet<>()).add(target);
+    }
     boolean hasAdjoint = activity.isActive(target) && (isResult || declared.contains(target));
     if (!hasAdjoint) {
       if (restore) {
@@ -353,7 +360,8 @@ public final class ReverseSweep {
 
   private void reverse(Store store, Block block, List<BackStmt> out) {
     String element = element(store.array().name(), store.indices());
-    if (activity.isActive(store.array())) {
+    boolean linearInConstant = store.compound() != null && !activity.isActive(store.value());
+    if (activity.isActive(store.array()) && !linearInConstant) {
       store.indices().forEach(this::read);
       declareArrayAdjoint(store.array(), block);
       String adjoint = element(adjointName(store.array()), store.indices());
