@@ -7,6 +7,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.emit.GradWriter;
+import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.ir.Function;
@@ -27,6 +28,8 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -69,7 +72,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION);
+    return Set.of(ANNOTATION, Callees.CUSTOM_GRADIENT);
   }
 
   @Override
@@ -84,6 +87,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       if (type == null || writeSweeps(type, sweepsDue.get(name), round.processingOver())) {
         sweepsDue.remove(name);
       }
+    }
+    TypeElement custom = processingEnv.getElementUtils().getTypeElement(Callees.CUSTOM_GRADIENT);
+    if (custom != null) {
+      round.getElementsAnnotatedWith(custom).forEach(this::checkCustomGradient);
     }
     TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
     if (annotation == null) {
@@ -104,6 +111,38 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     return false;
   }
 
+  /**
+   * A {@code @CustomGradient("f")} must sit beside a method {@code f} and have the signature of
+   * the pullback Adjoint would generate for it; say so at the annotation otherwise.
+   */
+  private void checkCustomGradient(Element element) {
+    if (!(element instanceof ExecutableElement pullback)) {
+      return;
+    }
+    AnnotationMirror mirror = Callees.annotation(pullback, Callees.CUSTOM_GRADIENT);
+    String target = Callees.target(mirror);
+    List<ExecutableElement> candidates = new ArrayList<>();
+    for (Element member : pullback.getEnclosingElement().getEnclosedElements()) {
+      if (member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals(target)) {
+        candidates.add((ExecutableElement) member);
+      }
+    }
+    var types = processingEnv.getTypeUtils();
+    if (candidates.stream().anyMatch(m -> Callees.mismatch(m, pullback, types) == null)) {
+      return;
+    }
+    AnnotationValue value = mirror.getElementValues().values().iterator().next();
+    if (candidates.isEmpty()) {
+      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
+          "names no method of " + pullback.getEnclosingElement().getSimpleName(),
+          "a static method of the same class");
+    } else {
+      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
+          "does not match the pullback of '" + target + "'",
+          Callees.mismatch(candidates.get(0), pullback, types));
+    }
+  }
+
   /** First round: checks the signatures and writes {@code <Class>Grad}. */
   private void writeApi(TypeElement owner, List<ExecutableElement> methods) {
     if (trees.isEmpty()) {
@@ -113,7 +152,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       return;
     }
-    MethodReader reader = new MethodReader(trees.get(), processingEnv.getElementUtils(), reporter);
+    MethodReader reader = new MethodReader(trees.get(), processingEnv.getElementUtils(),
+        processingEnv.getTypeUtils(), reporter);
     List<GradWriter.ApiMethod> api = new ArrayList<>();
     Set<String> records = new LinkedHashSet<>();
     Set<String> accepted = new LinkedHashSet<>();
@@ -142,7 +182,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    */
   private boolean writeSweeps(TypeElement owner, Set<String> accepted, boolean last) {
     MethodReader reader = new MethodReader(trees.orElseThrow(), processingEnv.getElementUtils(),
-        reporter);
+        processingEnv.getTypeUtils(), reporter);
     List<GradWriter.SweepMethod> sweeps = new ArrayList<>();
     for (ExecutableElement method : annotatedMethods(owner)) {
       if (!accepted.contains(key(method))) {
@@ -183,10 +223,12 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       var tree = problem.assign().origin().tree();
       if (problem.kind() == Activity.Problem.Kind.FLOAT) {
         reporter.error(trees, unit, tree, Message.FLOAT, tree);
-      } else {
-        var call = (MathCall) problem.assign().value();
+      } else if (problem.assign().value() instanceof MathCall call) {
         reporter.error(trees, unit, tree, Message.NO_DERIVATIVE,
             call.owner() + "." + call.function());
+      } else {
+        var call = (dev.adjoint.processor.ir.Call) problem.assign().value();
+        reporter.error(trees, unit, tree, Message.NO_DERIVATIVE, call.callee().display());
       }
     }
     return null;

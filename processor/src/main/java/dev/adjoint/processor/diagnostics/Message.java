@@ -44,11 +44,13 @@ public enum Message {
   SWITCH("adjoint.switch",
       "switch is not supported in a @Differentiable method yet; use if / else if / else"),
   CALL("adjoint.call",
-      "call to '%s' is not supported in a @Differentiable method yet; only java.lang.Math"
-          + " functions are; inline the called method's body"),
+      "call to '%s' is not supported in a @Differentiable method: %s"),
   NO_DERIVATIVE("adjoint.no-derivative",
-      "'%s' has no derivative rule and receives a differentiated value; use a differentiable"
-          + " Math function, or compute the argument from constants only"),
+      "'%s' has no derivative and receives a differentiated value; mark it @Differentiable,"
+          + " register its pullback with @CustomGradient, or compute its arguments from"
+          + " constants only (Gates.stopGradient makes a value one)"),
+  CUSTOM_GRADIENT("adjoint.custom-gradient",
+      "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
   FLOAT("adjoint.float",
       "float arithmetic on a differentiated value (%s) loses precision and is not supported;"
           + " use double"),

@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.NewArray;
@@ -39,6 +40,7 @@ import dev.adjoint.processor.reverse.Accumulate;
 import dev.adjoint.processor.reverse.Restore;
 import dev.adjoint.processor.reverse.Reset;
 import dev.adjoint.processor.reverse.Capture;
+import dev.adjoint.processor.reverse.Code;
 import dev.adjoint.processor.reverse.BackLoop;
 import dev.adjoint.processor.reverse.AddArray;
 import dev.adjoint.processor.reverse.Adjoint;
@@ -451,6 +453,8 @@ public final class GradWriter {
           out.addStatement("int $N = 0", trips.name()); // read after the loop's scope ends
         }
       }
+      adjoint.scratch().forEach((name, size) ->
+          out.addStatement("double[] $N = new double[$L]", name, size));
       for (Var v : hoisted) {
         declared.add(v);
         out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
@@ -597,6 +601,8 @@ public final class GradWriter {
         } else if (stmt instanceof Restore restore) {
           out.addStatement("$L = $L", restore.target(),
               Tapes.pop(adjoint.names(), restore.type()));
+        } else if (stmt instanceof Code code) {
+          out.add("$L\n", code.statement());
         } else if (stmt instanceof Capture capture) {
           out.addStatement("double $N = $L", capture.name(), capture.code());
         } else if (stmt instanceof AddArray add) {
@@ -694,6 +700,10 @@ public final class GradWriter {
     }
     if (expr instanceof CloneArray clone) {
       return clone.array().name() + ".clone()";
+    }
+    if (expr instanceof Call call) {
+      return call.callee().code() + "("
+          + call.args().stream().map(GradWriter::operand).collect(Collectors.joining(", ")) + ")";
     }
     Cast cast = (Cast) expr;
     return "(" + cast.to().javaName() + ") " + operand(cast.a());

@@ -95,6 +95,7 @@ final class BodyLowering {
   private final JavacAttribution javac;
   private final SourceText source;
   private final Elements elements;
+  private final javax.lang.model.util.Types types;
   private final Reporter reporter;
   private final NameScope names;
   private final Var result;
@@ -172,8 +173,9 @@ final class BodyLowering {
   }
 
   BodyLowering(Trees trees, CompilationUnitTree unit, JavacAttribution javac, Elements elements,
-      Reporter reporter, NameScope names, Var result, String methodName, String generatedClass,
-      PackageElement generatedPackage) {
+      javax.lang.model.util.Types types, Reporter reporter, NameScope names, Var result,
+      String methodName, String generatedClass, PackageElement generatedPackage) {
+    this.types = types;
     this.trees = trees;
     this.unit = unit;
     this.javac = javac;
@@ -1175,10 +1177,14 @@ final class BodyLowering {
     TypeElement owner = (TypeElement) method.getEnclosingElement();
     String ownerName = owner.getQualifiedName().toString();
     boolean isMath = ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath");
-    if (!isMath || !method.getModifiers().contains(Modifier.STATIC)
-        || !method.getReturnType().getKind().isPrimitive()) {
-      error(call, Message.CALL, owner.getSimpleName() + "." + method.getSimpleName());
+    String display = owner.getSimpleName() + "." + method.getSimpleName();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      error(call, Message.CALL, display, "it is an instance method; make it static, or compute"
+          + " the value before the @Differentiable method and pass it in");
       return null;
+    }
+    if (!isMath) {
+      return lowerUserCall(path, call, method, owner, env, out);
     }
     List<Operand> args = new ArrayList<>();
     for (ExpressionTree arg : call.getArguments()) {
@@ -1186,6 +1192,42 @@ final class BodyLowering {
     }
     return new MathCall(owner.getSimpleName().toString(), method.getSimpleName().toString(),
         args);
+  }
+
+  /** A call to a static method of a user's (or a library's) class. */
+  private Expr lowerUserCall(TreePath path, MethodInvocationTree call, ExecutableElement method,
+      TypeElement owner, Env env, List<Stmt> out) {
+    String display = owner.getSimpleName() + "." + method.getSimpleName();
+    if (method.isVarArgs()) {
+      error(call, Message.CALL, display, "it takes varargs; pass an array");
+      return null;
+    }
+    if (!isAccessible(method)) {
+      error(call, Message.CALL, display, "it is private, and the generated " + generatedClass
+          + " cannot call it; make it package-private");
+      return null;
+    }
+    if (Types.of(method.getReturnType()) == null) {
+      error(call, Message.CALL, display, "it returns " + method.getReturnType()
+          + "; a call must return double, int, long, boolean or an array of those");
+      return null;
+    }
+    List<Operand> args = new ArrayList<>();
+    for (ExpressionTree arg : call.getArguments()) {
+      TreePath argPath = new TreePath(path, arg);
+      Operand operand = lowerOperand(argPath, env, out);
+      Element local = arg instanceof IdentifierTree ? javac.elementOf(argPath) : null;
+      if (operand instanceof Var array && array.type().isArray() && local != null
+          && !parameterVars.contains(array) && elementsWritten(local)) {
+        // the backward sweep calls the pullback with the values of this call: keep a copy
+        Var copy = new Var(names.numbered("t"), array.type());
+        out.add(new Assign(copy, new CloneArray(array), source.origin(statement, arg)));
+        operand = copy;
+      }
+      args.add(operand);
+    }
+    String code = typeReference(owner) + "." + method.getSimpleName();
+    return new dev.adjoint.processor.ir.Call(Callees.of(method, code, elements, types), args);
   }
 
   private Operand constantField(ExpressionTree e, Element element) {
@@ -1306,10 +1348,10 @@ final class BodyLowering {
     return type == null ? "?" : type.toString();
   }
 
-  /** Whether the generated class, in {@link #generatedPackage}, can name {@code field}. */
-  private boolean isAccessible(VariableElement field) {
-    for (Element e = field; e instanceof VariableElement || e instanceof TypeElement;
-        e = e.getEnclosingElement()) {
+  /** Whether the generated class, in {@link #generatedPackage}, can name {@code member}. */
+  private boolean isAccessible(Element member) {
+    for (Element e = member; e instanceof VariableElement || e instanceof TypeElement
+        || e instanceof ExecutableElement; e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
         return false;
       }

@@ -40,12 +40,15 @@ public final class MethodReader {
 
   private final Trees trees;
   private final Elements elements;
+  private final javax.lang.model.util.Types types;
   private final Reporter reporter;
   private final JavacAttribution javac;
 
-  public MethodReader(Trees trees, Elements elements, Reporter reporter) {
+  public MethodReader(Trees trees, Elements elements, javax.lang.model.util.Types types,
+      Reporter reporter) {
     this.trees = trees;
     this.elements = elements;
+    this.types = types;
     this.reporter = reporter;
     this.javac = new JavacAttribution(trees);
   }
@@ -118,7 +121,7 @@ public final class MethodReader {
     Var result = new Var(names.fresh("value"), Type.DOUBLE);
     CompilationUnitTree unit = path.getCompilationUnit();
     PackageElement pkg = elements.getPackageOf(method);
-    var lowering = new BodyLowering(trees, unit, javac, elements, reporter, names, result,
+    var lowering = new BodyLowering(trees, unit, javac, elements, types, reporter, names, result,
         method.getSimpleName().toString(), generatedClass, pkg);
     Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
     if (reporter.errorCount() > errorsBefore) {
@@ -179,7 +182,7 @@ public final class MethodReader {
   }
 
   /** The names in {@code wrt}; empty means every double parameter. */
-  private static Set<String> wrtNames(ExecutableElement method) {
+  static Set<String> wrtNames(ExecutableElement method) {
     Set<String> names = new LinkedHashSet<>();
     forEachWrtName(method, (mirror, item) -> names.add((String) item.getValue()));
     return names;

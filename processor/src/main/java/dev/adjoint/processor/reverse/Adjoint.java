@@ -12,10 +12,12 @@ import java.util.Set;
  * A differentiated method: the primal (its body is the forward sweep), the backward sweep, the
  * adjoint of each differentiated parameter that receives contributions, the forward variables
  * the backward sweep reads, the statements whose overwritten value the forward sweep pushes,
- * the trip counters of loops, and the pullback's names (seed, scalar buffer, tapes).
+ * the trip counters of loops, the buffers (name and length) that receive the scalar adjoints of
+ * calls' arguments, and the pullback's names (seed, scalar buffer, tapes).
  */
 public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, String> paramAdjoints,
-    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Names names) {
+    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<String, Integer> scratch,
+    Names names) {
   public Adjoint {
     backward = List.copyOf(backward);
   }

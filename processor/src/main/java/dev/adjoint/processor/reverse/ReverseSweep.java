@@ -4,6 +4,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Function;
@@ -65,6 +66,10 @@ public final class ReverseSweep {
   /** Every variable by name, to see what a piece of generated code reads. */
   private final Map<String, Var> byName = new HashMap<>();
   private final Map<Assign, String[]> captures = new IdentityHashMap<>();
+  /** Per call, the buffer its pullback adds the scalar arguments' adjoints into. */
+  private final Map<Assign, CallBuffer> callBuffers = new IdentityHashMap<>();
+
+  private record CallBuffer(String name, int size) {}
   private final Map<Var, Integer> assignments = new HashMap<>();
   /** The body of the innermost loop around each assignment inside a loop. */
   private final Map<Assign, Block> loopBodyOf = new IdentityHashMap<>();
@@ -108,7 +113,10 @@ public final class ReverseSweep {
     }
     Set<Var> readByBackward = new LinkedHashSet<>(reads);
     readByBackward.addAll(shapeReads);
-    return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, names);
+    Map<String, Integer> buffers = new LinkedHashMap<>();
+    callBuffers.values().forEach(b -> buffers.put(b.name(), b.size()));
+    return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, buffers,
+        names);
   }
 
   /**
@@ -335,6 +343,10 @@ public final class ReverseSweep {
       }
       return;
     }
+    if (value instanceof Call call) {
+      callPullback(assign, call, adjoint, block, out);
+      return;
+    }
     if (value instanceof CloneArray clone) {
       if (activity.isActive(clone.array())) {
         declareArrayAdjoint(clone.array(), block);
@@ -354,6 +366,52 @@ public final class ReverseSweep {
             DerivativeRules.contribution(value, i, this::code, result, adjoint);
         readCode(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
+      }
+    }
+  }
+
+  /**
+   * {@code r = f(a, x)}: the backward sweep calls f's pullback with r's adjoint as the seed; it
+   * adds into the arrays' adjoints directly and into a small buffer for the scalars.
+   */
+  private void callPullback(Assign assign, Call call, String adjoint, Block block,
+      List<BackStmt> out) {
+    var callee = call.callee();
+    List<String> arguments = new ArrayList<>();
+    call.args().forEach(a -> arguments.add(code(a)));
+    arguments.forEach(this::readCode);
+    arguments.add(adjoint);
+    List<Integer> scalars = new ArrayList<>();
+    for (int i = 0; i < call.args().size(); i++) {
+      if (!callee.differentiated().get(i)) {
+        continue;
+      }
+      Operand arg = call.args().get(i);
+      if (callee.parameters().get(i) == Type.DOUBLE) {
+        scalars.add(i);
+      } else if (activity.isActive(arg)) {
+        declareArrayAdjoint((Var) arg, block);
+        arguments.add(adjointName((Var) arg));
+      } else {
+        String shape = code(arg);
+        arguments.add(callee.parameters().get(i) == Type.DOUBLE_MATRIX
+            ? "dev.adjoint.Shapes.zerosLike(" + shape + ")" : "new double[" + shape + ".length]");
+      }
+    }
+    CallBuffer buffer = null;
+    if (!scalars.isEmpty()) {
+      buffer = callBuffers.computeIfAbsent(assign,
+          a -> new CallBuffer(function.names().numbered("dArgs"), scalars.size()));
+      for (int k = 0; k < scalars.size(); k++) {
+        out.add(new Reset(buffer.name() + "[" + k + "]"));
+      }
+      arguments.add(buffer.name());
+    }
+    out.add(new Code(callee.pullback() + "(" + String.join(", ", arguments) + ");"));
+    for (int k = 0; k < scalars.size(); k++) {
+      Operand arg = call.args().get(scalars.get(k));
+      if (activity.isActive(arg)) {
+        accumulate((Var) arg, buffer.name() + "[" + k + "]", block, out, assign.origin());
       }
     }
   }

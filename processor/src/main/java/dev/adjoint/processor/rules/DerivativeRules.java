@@ -94,6 +94,14 @@ public final class DerivativeRules {
       return i == 0 && expr.operands().get(0).type().isDoubleArray()
           ? Flow.DIFFERENTIABLE : Flow.ZERO; // reading elements: the adjoint element receives g
     }
+    if (expr instanceof dev.adjoint.processor.ir.Call call) {
+      Type type = call.callee().parameters().get(i);
+      if ((type != Type.DOUBLE && !type.isDoubleArray()) || call.callee().stopsGradient()) {
+        return Flow.ZERO;
+      }
+      return call.callee().hasPullback() && call.callee().differentiated().get(i)
+          ? Flow.DIFFERENTIABLE : Flow.UNKNOWN; // the pullback is called, not a rule
+    }
     if (expr instanceof Length || expr instanceof NewArray
         || expr.operands().get(i).type() != Type.DOUBLE) {
       return Flow.ZERO;
