@@ -17,6 +17,7 @@ final class LayersSweeps {
    */
   static double layerPullback(double[][] W, double[] x, double seed, double[][] dW, double[] dx) {
     DoubleStack doubleTape = new DoubleStack();
+    double h = 0.0;
     // line 9: double[] q = new double[W.length];
     int t1 = W.length;
     double[] q = new double[t1];
@@ -38,7 +39,6 @@ final class LayersSweeps {
     // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
     int t7 = q.length;
     double f2 = f;
-    double h = 0.0;
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
       double t8 = q[i2];

@@ -15,14 +15,14 @@ final class PiecewiseSweeps {
    * Sweeps of {@link demo.Piecewise#huber(double, double)}.
    */
   static double huberPullback(double residual, double weight, double seed, double[] dScalars) {
+    double t1 = 0.0;
+    double t2 = 0.0;
+    double linear = 0.0;
     double value;
     // line 11: double a = Math.abs(residual);
     double a = Math.abs(residual);
     // line 12: if (a <= KNEE)
     boolean c1 = a <= Piecewise.KNEE;
-    double t1 = 0.0;
-    double t2 = 0.0;
-    double linear = 0.0;
     if (c1) {
       // line 13: return weight * 0.5 * residual * residual;
       t1 = weight * 0.5;

@@ -166,6 +166,15 @@ class DiagnosticsTest {
   }
 
   @Test
+  void arrayChosenByACondition() {
+    assertError(method("""
+        @Differentiable static double f(double[] x, double[] y) {
+            double[] z = x[0] > 0 ? x : y;
+            return z[0];
+          }"""), Message.ARRAY_ALIAS, "x[0] > 0 ? x : y", "'z'");
+  }
+
+  @Test
   void writingIntoAParameterArray() {
     assertError(method("""
         @Differentiable static double f(double[] x, double[][] m) {
@@ -199,13 +208,51 @@ class DiagnosticsTest {
   }
 
   @Test
-  void callToOtherMethod() {
+  void callWithoutADerivative() {
     assertError(method("""
         static double helper(double x) { return x; }
 
           @Differentiable static double f(double x) {
             return helper(x) * 2;
-          }"""), Message.CALL, "return helper(x)", "'Bad.helper'", "inline");
+          }"""), Message.NO_DERIVATIVE, "return helper(x)", "'Bad.helper'", "@CustomGradient",
+        "mark it @Differentiable");
+  }
+
+  @Test
+  void callsThatCannotBeMade() {
+    assertError(method("""
+        double twice(double x) { return 2 * x; }
+
+          @Differentiable static double f(double x) {
+            return new Bad().twice(x);
+          }"""), Message.CALL, "new Bad().twice(x)", "'Bad.twice'", "instance method");
+    assertError(method("""
+        private static double hidden(double x) { return 2 * x; }
+
+          @Differentiable static double f(double x) {
+            return hidden(x);
+          }"""), Message.CALL, "return hidden(x)", "private", "package-private");
+    assertError(method("""
+        static double sum(double... xs) { return xs[0]; }
+
+          @Differentiable static double f(double x) {
+            return sum(x, x);
+          }"""), Message.CALL, "return sum(x, x)", "varargs");
+  }
+
+  @Test
+  void customGradientWithAWrongSignature() {
+    assertError(method("""
+        static double cube(double x) { return x * x * x; }
+
+          @dev.adjoint.CustomGradient("cube")
+          static double cubePullback(double x, double seed) { return cube(x); }"""),
+        Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cube\")", "'cube'",
+        "static double cubePullback(double x, double seed, double[] dScalars)");
+    assertError(method("""
+        @dev.adjoint.CustomGradient("cubed")
+          static double cubePullback(double x, double seed, double[] d) { return x; }"""),
+        Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cubed\")", "names no method");
   }
 
   @Test

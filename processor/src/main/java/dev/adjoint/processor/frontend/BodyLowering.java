@@ -943,7 +943,9 @@ final class BodyLowering {
       }
       default -> {
         Expr value = lowerExpr(path, env, out);
-        if (value != null) {
+        if (value instanceof Copy copy && copy.a() instanceof Var other && other.type().isArray()) {
+          error(e, Message.ARRAY_ALIAS, target.name(), other.name());
+        } else if (value != null) {
           out.add(new Assign(target, value, origin));
         }
       }
@@ -1205,11 +1207,6 @@ final class BodyLowering {
     if (!isAccessible(method)) {
       error(call, Message.CALL, display, "it is private, and the generated " + generatedClass
           + " cannot call it; make it package-private");
-      return null;
-    }
-    if (Types.of(method.getReturnType()) == null) {
-      error(call, Message.CALL, display, "it returns " + method.getReturnType()
-          + "; a call must return double, int, long, boolean or an array of those");
       return null;
     }
     List<Operand> args = new ArrayList<>();

@@ -1,17 +1,25 @@
 package dev.adjoint.processor.oracle;
 
 import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -25,10 +33,12 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.JavacTask;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,21 +61,77 @@ import org.hipparchus.analysis.differentiation.Gradient;
  * Adjoint processor.
  *
  * <p>Values are carried dynamically: {@link Gradient} for {@code double}, {@link Integer},
- * {@link Long} and {@link Boolean} for the rest; declared types drive the conversions. Every
- * double value is reset to exactly what the JDK computes ({@code withValue(Math.f(v))}), so
- * values and branch decisions match the compiled method bit for bit while Hipparchus supplies
- * the derivatives.
+ * {@link Long} and {@link Boolean} for the rest, and Java arrays for arrays ({@code Gradient[]}
+ * for {@code double[]}, {@code Gradient[][]} for {@code double[][]}, {@code int[]}), so arrays
+ * have Java's reference semantics (aliasing, shallow {@code clone()} of rows, bounds checks)
+ * for free; declared types drive the conversions. Every double value is reset to exactly what
+ * the JDK computes ({@code withValue(Math.f(v))}), so values and branch decisions match the
+ * compiled method bit for bit while Hipparchus supplies the derivatives.
+ *
+ * <p>Statements: blocks, local declarations ({@code var} too), expression statements, if/else,
+ * return, {@code for} (several inits and updates), enhanced {@code for} over arrays,
+ * {@code while}, {@code do}/{@code while}, {@code break} and {@code continue} (labeled too) and
+ * labeled statements. More than {@link #MAX_ITERATIONS} loop iterations in one evaluation
+ * throw, so an infinite loop cannot hang a test.
  */
 public final class HipparchusOracle {
 
   /** Value of the method and its gradient with respect to the differentiated parameters. */
   public record Result(double value, double[] gradient) {}
 
-  /** Static types of the supported subset. */
-  private enum T { DOUBLE, LONG, INT, BOOLEAN }
+  /** Loop iterations (summed over all loops) after which an evaluation gives up. */
+  public static final long MAX_ITERATIONS = 10_000_000L;
+
+  /**
+   * Static types of the supported subset. The numeric types come first, in promotion order
+   * (see {@link #promote}).
+   */
+  private enum T {
+    DOUBLE, LONG, INT, BOOLEAN, DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY;
+
+    boolean numeric() {
+      return this == DOUBLE || this == LONG || this == INT;
+    }
+
+    boolean array() {
+      return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY;
+    }
+
+    /** The element type of an array type. */
+    T element() {
+      switch (this) {
+        case DOUBLE_ARRAY: return DOUBLE;
+        case DOUBLE_MATRIX: return DOUBLE_ARRAY;
+        case INT_ARRAY: return INT;
+        default: throw new IllegalStateException("not an array type: " + this);
+      }
+    }
+
+    /** The array type with elements of this type, or null if outside the subset. */
+    T arrayOf() {
+      switch (this) {
+        case DOUBLE: return DOUBLE_ARRAY;
+        case DOUBLE_ARRAY: return DOUBLE_MATRIX;
+        case INT: return INT_ARRAY;
+        default: return null;
+      }
+    }
+  }
+
+  /** Marks a declared variable that has not been assigned yet (null is a valid array value). */
+  private static final Object UNSET = new Object();
+
+  /** Something that can be assigned: a variable or an array element. */
+  private interface Place {
+    T type();
+
+    Object get();
+
+    void set(Object value);
+  }
 
   /** A typed variable slot (parameter, local or constant). */
-  private static final class Var {
+  private static final class Var implements Place {
     final T type;
     Object value;
 
@@ -73,10 +139,71 @@ public final class HipparchusOracle {
       this.type = type;
       this.value = value;
     }
+
+    @Override
+    public T type() {
+      return type;
+    }
+
+    @Override
+    public Object get() {
+      return value;
+    }
+
+    @Override
+    public void set(Object v) {
+      value = v;
+    }
   }
 
-  /** How a statement completed; BREAK/CONTINUE (with a label field) slot in here for loops. */
-  private enum Flow { NORMAL, RETURN }
+  /**
+   * An array element: array and index are evaluated when the place is formed, the bounds (and
+   * null) check happens on access, as in Java (JLS 15.26.1, 15.26.2).
+   */
+  private static final class Element implements Place {
+    final Object array;
+    final int index;
+
+    Element(Object array, int index) {
+      this.array = array;
+      this.index = index;
+    }
+
+    @Override
+    public T type() {
+      if (array == null) {
+        throw new NullPointerException("array is null");
+      }
+      return typeOfValue(array).element();
+    }
+
+    @Override
+    public Object get() {
+      if (array instanceof Gradient[] a) return a[index];
+      if (array instanceof Gradient[][] m) return m[index];
+      if (array instanceof int[] k) return k[index];
+      throw nullOrNotArray(array);
+    }
+
+    @Override
+    public void set(Object value) {
+      if (array instanceof Gradient[] a) {
+        a[index] = (Gradient) value;
+      } else if (array instanceof Gradient[][] m) {
+        m[index] = (Gradient[]) value;
+      } else if (array instanceof int[] k) {
+        k[index] = (Integer) value;
+      } else {
+        throw nullOrNotArray(array);
+      }
+    }
+  }
+
+  /**
+   * How a statement completed. BREAK and CONTINUE carry their label (or null) in
+   * {@link #jumpLabel}.
+   */
+  private enum Flow { NORMAL, RETURN, BREAK, CONTINUE }
 
   private final ClassTree clazz;
   private final int free;
@@ -85,6 +212,8 @@ public final class HipparchusOracle {
   private final Set<String> evaluatingConstants = new HashSet<>();
   private final Deque<Map<String, Var>> scopes = new ArrayDeque<>();
   private Object returned;
+  private String jumpLabel;
+  private long iterations;
 
   private HipparchusOracle(ClassTree clazz, int free) {
     this.clazz = clazz;
@@ -100,9 +229,12 @@ public final class HipparchusOracle {
 
   /**
    * Evaluates static method {@code methodName} of the single top-level class in {@code source}
-   * at {@code args} (boxed: Double, Integer, Long, Boolean), differentiating with respect to
-   * every {@code double} parameter, or the ones named by {@code @Differentiable(wrt = ...)}, in
-   * declaration order.
+   * at {@code args} (boxed: Double, Integer, Long, Boolean; arrays as {@code double[]},
+   * {@code double[][]} or {@code int[]}), differentiating with respect to every {@code double},
+   * {@code double[]} and {@code double[][]} parameter, or the ones named by
+   * {@code @Differentiable(wrt = ...)}. The gradient is flattened: parameters in declaration
+   * order, each array row-major (one entry per element). The caller's arrays are copied on
+   * entry and never modified.
    */
   public static Result evaluate(String source, String methodName, Object... args) {
     ClassTree clazz = parseClass(source);
@@ -122,38 +254,32 @@ public final class HipparchusOracle {
     }
     List<? extends VariableTree> params = method.getParameters();
     Set<String> wrt = wrtNames(method);
-    List<Integer> differentiated = new ArrayList<>();
+    boolean[] differentiated = new boolean[params.size()];
+    int free = 0;
     for (int i = 0; i < params.size(); i++) {
       String name = params.get(i).getName().toString();
-      boolean isDouble = typeOf(params.get(i).getType()) == T.DOUBLE;
-      if (wrt == null ? isDouble : wrt.remove(name)) {
-        if (!isDouble) {
+      T type = typeOf(params.get(i).getType());
+      boolean differentiable =
+          type == T.DOUBLE || type == T.DOUBLE_ARRAY || type == T.DOUBLE_MATRIX;
+      if (wrt == null ? differentiable : wrt.remove(name)) {
+        if (!differentiable) {
           throw new IllegalArgumentException("wrt names non-double parameter " + name);
         }
-        differentiated.add(i);
+        differentiated[i] = true;
+        free += entries(args[i], type, name);
       }
     }
     if (wrt != null && !wrt.isEmpty()) {
       throw new IllegalArgumentException("wrt names unknown parameters " + wrt);
     }
 
-    HipparchusOracle oracle = new HipparchusOracle(clazz, differentiated.size());
+    HipparchusOracle oracle = new HipparchusOracle(clazz, free);
     Map<String, Var> frame = new HashMap<>();
+    int[] next = {0}; // the next free variable
     for (int i = 0; i < params.size(); i++) {
       T type = typeOf(params.get(i).getType());
-      Object value;
-      int index = differentiated.indexOf(i);
-      if (index >= 0) {
-        value = Gradient.variable(oracle.free, index, ((Number) args[i]).doubleValue());
-      } else {
-        value = switch (type) {
-          case DOUBLE -> Gradient.constant(oracle.free, ((Number) args[i]).doubleValue());
-          case LONG -> ((Number) args[i]).longValue();
-          case INT -> (Integer) args[i];
-          case BOOLEAN -> (Boolean) args[i];
-        };
-      }
-      frame.put(params.get(i).getName().toString(), new Var(type, value));
+      String name = params.get(i).getName().toString();
+      frame.put(name, new Var(type, oracle.argument(args[i], type, differentiated[i], next)));
     }
     oracle.scopes.push(frame);
 
@@ -161,11 +287,86 @@ public final class HipparchusOracle {
       throw new IllegalStateException(methodName + " completed without returning a value");
     }
     T returnType = typeOf(method.getReturnType());
-    if (returnType == T.BOOLEAN) {
-      throw new UnsupportedOperationException("boolean return type of " + methodName);
+    if (!returnType.numeric()) {
+      throw new UnsupportedOperationException(returnType + " return type of " + methodName);
     }
     Gradient result = oracle.toGradient(oracle.convert(oracle.returned, returnType));
     return new Result(result.getValue(), result.getGradient());
+  }
+
+  /** The number of differentiated entries of a double, double[] or double[][] argument. */
+  private static int entries(Object arg, T type, String name) {
+    switch (type) {
+      case DOUBLE:
+        if (!(arg instanceof Number)) {
+          throw new IllegalArgumentException("argument " + name + " is not a number: " + arg);
+        }
+        return 1;
+      case DOUBLE_ARRAY:
+        if (!(arg instanceof double[] a)) {
+          throw new IllegalArgumentException("argument " + name + " is not a double[]: " + arg);
+        }
+        return a.length;
+      default: {
+        if (!(arg instanceof double[][] m)) {
+          throw new IllegalArgumentException(
+              "argument " + name + " is not a double[][]: " + arg);
+        }
+        int n = 0;
+        for (double[] row : m) {
+          if (row == null) {
+            throw new IllegalArgumentException("argument " + name + " has a null row");
+          }
+          n += row.length;
+        }
+        return n;
+      }
+    }
+  }
+
+  /**
+   * The interpreter's copy of argument {@code arg}: differentiated entries become the free
+   * variables {@code next[0]}, {@code next[0] + 1}, ... in row-major order.
+   */
+  private Object argument(Object arg, T type, boolean differentiated, int[] next) {
+    switch (type) {
+      case DOUBLE:
+        return scalar(((Number) arg).doubleValue(), differentiated, next);
+      case LONG:
+        return ((Number) arg).longValue();
+      case INT:
+        return (Integer) arg;
+      case BOOLEAN:
+        return (Boolean) arg;
+      case INT_ARRAY:
+        return arg == null ? null : ((int[]) arg).clone();
+      case DOUBLE_ARRAY:
+        return arg == null ? null : row((double[]) arg, differentiated, next);
+      default: {
+        if (arg == null) {
+          return null;
+        }
+        double[][] m = (double[][]) arg;
+        Gradient[][] copy = new Gradient[m.length][];
+        for (int r = 0; r < m.length; r++) {
+          copy[r] = m[r] == null ? null : row(m[r], differentiated, next);
+        }
+        return copy;
+      }
+    }
+  }
+
+  private Gradient[] row(double[] values, boolean differentiated, int[] next) {
+    Gradient[] row = new Gradient[values.length];
+    for (int k = 0; k < values.length; k++) {
+      row[k] = scalar(values[k], differentiated, next);
+    }
+    return row;
+  }
+
+  private Gradient scalar(double value, boolean differentiated, int[] next) {
+    return differentiated ? Gradient.variable(free, next[0]++, value)
+        : Gradient.constant(free, value);
   }
 
   // ---------------------------------------------------------------- parsing and declarations
@@ -230,6 +431,13 @@ public final class HipparchusOracle {
   }
 
   private static T typeOf(Tree type) {
+    if (type instanceof ArrayTypeTree a) {
+      T array = typeOf(a.getType()).arrayOf();
+      if (array == null) {
+        throw unsupported(type, "array type");
+      }
+      return array;
+    }
     if (type instanceof PrimitiveTypeTree p) {
       switch (p.getPrimitiveTypeKind()) {
         case DOUBLE: return T.DOUBLE;
@@ -250,6 +458,11 @@ public final class HipparchusOracle {
   // ---------------------------------------------------------------- statements
 
   private Flow exec(StatementTree s) {
+    return exec(s, null);
+  }
+
+  /** Executes {@code s}; {@code label} is the label of a loop directly labeled, else null. */
+  private Flow exec(StatementTree s, String label) {
     switch (s.getKind()) {
       case BLOCK: {
         scopes.push(new HashMap<>());
@@ -268,11 +481,13 @@ public final class HipparchusOracle {
       case VARIABLE: {
         VariableTree v = (VariableTree) s;
         ExpressionTree init = v.getInitializer();
-        Object value = init == null ? null : eval(init);
-        boolean inferred = v.getType() == null // the parser leaves no type tree for 'var'
-            || v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var");
-        T type = inferred ? typeOfValue(value) : typeOf(v.getType());
-        Object converted = value == null ? null : convert(value, type);
+        boolean inferred = isVar(v);
+        T type = inferred ? null : typeOf(v.getType());
+        Object value = init == null ? UNSET : evalInitializer(init, type);
+        if (inferred) {
+          type = typeOfValue(value);
+        }
+        Object converted = value == UNSET ? UNSET : convert(value, type);
         scopes.peek().put(v.getName().toString(), new Var(type, converted));
         return Flow.NORMAL;
       }
@@ -296,8 +511,143 @@ public final class HipparchusOracle {
       }
       case EMPTY_STATEMENT:
         return Flow.NORMAL;
+      case LABELED_STATEMENT: {
+        LabeledStatementTree l = (LabeledStatementTree) s;
+        String name = l.getLabel().toString();
+        Flow flow = exec(l.getStatement(), name);
+        if (flow == Flow.BREAK && name.equals(jumpLabel)) {
+          jumpLabel = null;
+          return Flow.NORMAL;
+        }
+        return flow;
+      }
+      case BREAK: {
+        javax.lang.model.element.Name target = ((BreakTree) s).getLabel();
+        jumpLabel = target == null ? null : target.toString();
+        return Flow.BREAK;
+      }
+      case CONTINUE: {
+        javax.lang.model.element.Name target = ((ContinueTree) s).getLabel();
+        jumpLabel = target == null ? null : target.toString();
+        return Flow.CONTINUE;
+      }
+      case FOR_LOOP:
+        return forLoop((ForLoopTree) s, label);
+      case ENHANCED_FOR_LOOP:
+        return enhancedFor((EnhancedForLoopTree) s, label);
+      case WHILE_LOOP: {
+        WhileLoopTree w = (WhileLoopTree) s;
+        while ((Boolean) eval(w.getCondition())) {
+          tick();
+          Flow flow = exec(w.getStatement());
+          Flow exit = loopExit(flow, label);
+          if (exit != null) {
+            return exit;
+          }
+        }
+        return Flow.NORMAL;
+      }
+      case DO_WHILE_LOOP: {
+        DoWhileLoopTree d = (DoWhileLoopTree) s;
+        do {
+          tick();
+          Flow flow = exec(d.getStatement());
+          Flow exit = loopExit(flow, label);
+          if (exit != null) {
+            return exit;
+          }
+        } while ((Boolean) eval(d.getCondition())); // continue jumps here, to the condition
+        return Flow.NORMAL;
+      }
       default:
         throw unsupported(s, "statement");
+    }
+  }
+
+  private static boolean isVar(VariableTree v) {
+    return v.getType() == null // the parser leaves no type tree for 'var'
+        || v.getType() instanceof IdentifierTree id && id.getName().contentEquals("var");
+  }
+
+  private Flow forLoop(ForLoopTree f, String label) {
+    scopes.push(new HashMap<>()); // the scope of the init declarations
+    try {
+      for (StatementTree init : f.getInitializer()) {
+        exec(init);
+      }
+      while (f.getCondition() == null || (Boolean) eval(f.getCondition())) {
+        tick();
+        Flow flow = exec(f.getStatement());
+        Flow exit = loopExit(flow, label);
+        if (exit != null) {
+          return exit;
+        }
+        for (ExpressionStatementTree update : f.getUpdate()) {
+          eval(update.getExpression());
+        }
+      }
+      return Flow.NORMAL;
+    } finally {
+      scopes.pop();
+    }
+  }
+
+  /**
+   * {@code for (T v : array) body}: the array is evaluated once, then element k is read just
+   * before iteration k (JLS 14.14.2), so writes to later elements are seen.
+   */
+  private Flow enhancedFor(EnhancedForLoopTree f, String label) {
+    Object array = eval(f.getExpression());
+    T arrayType = typeOfValue(array);
+    if (!arrayType.array()) {
+      throw unsupported(f.getExpression(), "enhanced for over a non-array");
+    }
+    VariableTree v = f.getVariable();
+    T type = isVar(v) ? arrayType.element() : typeOf(v.getType());
+    int length = length(array);
+    for (int k = 0; k < length; k++) {
+      tick();
+      Map<String, Var> scope = new HashMap<>();
+      scope.put(v.getName().toString(), new Var(type, convert(new Element(array, k).get(), type)));
+      scopes.push(scope);
+      Flow flow;
+      try {
+        flow = exec(f.getStatement());
+      } finally {
+        scopes.pop();
+      }
+      Flow exit = loopExit(flow, label);
+      if (exit != null) {
+        return exit;
+      }
+    }
+    return Flow.NORMAL;
+  }
+
+  /**
+   * How the loop labeled {@code label} (null if unlabeled) continues after its body completed
+   * with {@code flow}: null to go on iterating (normal completion, or a continue aimed at this
+   * loop), else the completion of the whole loop (NORMAL after a break aimed at it; RETURN, or
+   * a labeled jump to an enclosing statement, propagate).
+   */
+  private Flow loopExit(Flow flow, String label) {
+    switch (flow) {
+      case NORMAL:
+        return null;
+      case RETURN:
+        return Flow.RETURN;
+      default:
+        if (jumpLabel == null || jumpLabel.equals(label)) {
+          jumpLabel = null;
+          return flow == Flow.BREAK ? Flow.NORMAL : null;
+        }
+        return flow;
+    }
+  }
+
+  private void tick() {
+    if (++iterations > MAX_ITERATIONS) {
+      throw new IllegalStateException("more than " + MAX_ITERATIONS + " loop iterations");
     }
   }
 
@@ -311,16 +661,25 @@ public final class HipparchusOracle {
         return ((LiteralTree) e).getValue();
       case DOUBLE_LITERAL:
         return Gradient.constant(free, (Double) ((LiteralTree) e).getValue());
+      case NULL_LITERAL:
+        return null;
       case PARENTHESIZED:
         return eval(((ParenthesizedTree) e).getExpression());
       case IDENTIFIER:
       case MEMBER_SELECT: {
+        if (e instanceof MemberSelectTree m && isLength(m)) {
+          return length(eval(m.getExpression()));
+        }
         Var v = variable(e);
-        if (v.value == null) {
+        if (v.value == UNSET) {
           throw new IllegalStateException("variable " + e + " read before assignment");
         }
         return v.value;
       }
+      case ARRAY_ACCESS:
+        return place(e).get();
+      case NEW_ARRAY:
+        return newArray((NewArrayTree) e, null);
       case UNARY_PLUS:
         return eval(((UnaryTree) e).getExpression());
       case UNARY_MINUS:
@@ -331,13 +690,15 @@ public final class HipparchusOracle {
       case PREFIX_DECREMENT:
       case POSTFIX_INCREMENT:
       case POSTFIX_DECREMENT: {
-        Var v = variable(((UnaryTree) e).getExpression());
-        Object old = v.value;
+        Place p = place(((UnaryTree) e).getExpression());
+        Object old = read(p, ((UnaryTree) e).getExpression());
         Tree.Kind k = e.getKind();
         boolean inc = k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.POSTFIX_INCREMENT;
-        v.value = convert(arithmetic(inc ? Tree.Kind.PLUS : Tree.Kind.MINUS, old, 1), v.type);
+        Object updated = convert(arithmetic(inc ? Tree.Kind.PLUS : Tree.Kind.MINUS, old, 1),
+            p.type());
+        p.set(updated);
         boolean prefix = k == Tree.Kind.PREFIX_INCREMENT || k == Tree.Kind.PREFIX_DECREMENT;
-        return prefix ? v.value : old;
+        return prefix ? updated : old;
       }
       case PLUS:
       case MINUS:
@@ -388,9 +749,11 @@ public final class HipparchusOracle {
       }
       case ASSIGNMENT: {
         AssignmentTree a = (AssignmentTree) e;
-        Var v = variable(a.getVariable());
-        v.value = convert(eval(a.getExpression()), v.type);
-        return v.value;
+        // JLS 15.26.1: array and index first, then the right-hand side, then the bounds check.
+        Place p = place(a.getVariable());
+        Object value = convert(eval(a.getExpression()), p.type());
+        p.set(value);
+        return value;
       }
       case PLUS_ASSIGNMENT:
       case MINUS_ASSIGNMENT:
@@ -398,11 +761,13 @@ public final class HipparchusOracle {
       case DIVIDE_ASSIGNMENT:
       case REMAINDER_ASSIGNMENT: {
         CompoundAssignmentTree a = (CompoundAssignmentTree) e;
-        Var v = variable(a.getVariable());
+        Place p = place(a.getVariable());
+        Object old = read(p, a.getVariable()); // an array element is fetched before the rhs
         Object rhs = eval(a.getExpression());
         // JLS 15.26.2: E1 op= E2 is E1 = (T) ((E1) op (E2)), including the narrowing cast.
-        v.value = convert(arithmetic(binaryOf(e.getKind()), v.value, rhs), v.type);
-        return v.value;
+        Object value = convert(arithmetic(binaryOf(e.getKind()), old, rhs), p.type());
+        p.set(value);
+        return value;
       }
       case METHOD_INVOCATION:
         return call((MethodInvocationTree) e);
@@ -421,6 +786,55 @@ public final class HipparchusOracle {
     }
   }
 
+  /** The assignable place {@code e} denotes: a variable, or an array element {@code a[i]}. */
+  private Place place(ExpressionTree e) {
+    if (e instanceof ParenthesizedTree p) {
+      return place(p.getExpression());
+    }
+    if (e instanceof ArrayAccessTree a) {
+      Object array = eval(a.getExpression());
+      Object index = eval(a.getIndex());
+      if (!(index instanceof Integer i)) {
+        throw unsupported(a.getIndex(), "non-int array index");
+      }
+      if (array != null && !typeOfValue(array).array()) {
+        throw unsupported(a.getExpression(), "indexing a non-array");
+      }
+      return new Element(array, i);
+    }
+    return variable(e);
+  }
+
+  private static Object read(Place p, ExpressionTree e) {
+    Object value = p.get();
+    if (value == UNSET) {
+      throw new IllegalStateException("variable " + e + " read before assignment");
+    }
+    return value;
+  }
+
+  /** Whether {@code owner.length} is an array length (not a constant named length). */
+  private boolean isLength(MemberSelectTree m) {
+    if (!m.getIdentifier().contentEquals("length")) {
+      return false;
+    }
+    String owner = m.getExpression().toString();
+    if (isMath(owner)) {
+      return false;
+    }
+    return !owner.equals(clazz.getSimpleName().toString()) || local(owner) != null;
+  }
+
+  private Var local(String name) {
+    for (Map<String, Var> scope : scopes) {
+      Var v = scope.get(name);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
   /** Resolves an identifier or {@code Owner.NAME} to its slot: locals, params, constants, Math. */
   private Var variable(ExpressionTree e) {
     if (e instanceof ParenthesizedTree p) {
@@ -429,11 +843,9 @@ public final class HipparchusOracle {
     String name;
     if (e instanceof IdentifierTree id) {
       name = id.getName().toString();
-      for (Map<String, Var> scope : scopes) {
-        Var v = scope.get(name);
-        if (v != null) {
-          return v;
-        }
+      Var v = local(name);
+      if (v != null) {
+        return v;
       }
     } else if (e instanceof MemberSelectTree m) {
       String owner = m.getExpression().toString();
@@ -467,7 +879,7 @@ public final class HipparchusOracle {
     scopes.clear(); // initializers see only other constants
     try {
       T type = typeOf(decl.getType());
-      v = new Var(type, convert(eval(decl.getInitializer()), type));
+      v = new Var(type, convert(evalInitializer(decl.getInitializer(), type), type));
     } finally {
       scopes.addAll(saved);
       evaluatingConstants.remove(name);
@@ -481,26 +893,151 @@ public final class HipparchusOracle {
         || owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath");
   }
 
+  // ---------------------------------------------------------------- arrays
+
+  /**
+   * Evaluates a declaration's or constant's initializer; a bare array initializer
+   * {@code {a, b}} takes the declared type {@code type} (null for {@code var}).
+   */
+  private Object evalInitializer(ExpressionTree init, T type) {
+    if (init instanceof NewArrayTree n && n.getType() == null) {
+      if (type == null || !type.array()) {
+        throw unsupported(init, "array initializer for " + type);
+      }
+      return newArray(n, type);
+    }
+    return eval(init);
+  }
+
+  /**
+   * {@code new double[m][n]}, {@code new double[m][]}, {@code new int[n]},
+   * {@code new double[] {a, b}} and {@code {a, b}} (whose type, {@code expected}, comes from
+   * the context). New double elements are 0.0 constants.
+   */
+  private Object newArray(NewArrayTree n, T expected) {
+    T type = n.getType() != null ? newArrayType(n) : expected;
+    if (type == null || !type.array()) {
+      throw unsupported(n, "array creation");
+    }
+    if (n.getInitializers() != null) {
+      List<? extends ExpressionTree> elements = n.getInitializers();
+      T element = type.element();
+      Object array = allocate(type, elements.size());
+      for (int k = 0; k < elements.size(); k++) {
+        new Element(array, k).set(convert(evalInitializer(elements.get(k), element), element));
+      }
+      return array;
+    }
+    List<Integer> dims = new ArrayList<>();
+    for (ExpressionTree d : n.getDimensions()) {
+      Object size = eval(d);
+      if (!(size instanceof Integer k)) {
+        throw unsupported(d, "non-int array dimension");
+      }
+      dims.add(k);
+    }
+    for (int d : dims) { // every dimension is checked before anything is allocated
+      if (d < 0) {
+        throw new NegativeArraySizeException(Integer.toString(d));
+      }
+    }
+    return allocate(type, dims);
+  }
+
+  /** The type of {@code new E[d1]...[dk]} or {@code new E[] {...}}; null for a bare {...}. */
+  private static T newArrayType(NewArrayTree n) {
+    if (n.getType() == null) {
+      return null;
+    }
+    T type = typeOf(n.getType());
+    int levels = n.getInitializers() != null ? 1 : n.getDimensions().size();
+    for (int k = 0; k < levels; k++) {
+      T array = type.arrayOf();
+      if (array == null) {
+        throw unsupported(n, "array type");
+      }
+      type = array;
+    }
+    return type;
+  }
+
+  /** A new array of {@code type} with the given dimensions (fewer than its rank leaves nulls). */
+  private Object allocate(T type, List<Integer> dims) {
+    Object array = allocate(type, dims.get(0));
+    if (dims.size() > 1) {
+      Gradient[][] m = (Gradient[][]) array;
+      for (int r = 0; r < m.length; r++) {
+        m[r] = (Gradient[]) allocate(T.DOUBLE_ARRAY, dims.subList(1, dims.size()));
+      }
+    }
+    return array;
+  }
+
+  private Object allocate(T type, int length) {
+    switch (type) {
+      case DOUBLE_ARRAY: {
+        Gradient[] a = new Gradient[length];
+        Arrays.fill(a, Gradient.constant(free, 0.0));
+        return a;
+      }
+      case DOUBLE_MATRIX:
+        return new Gradient[length][];
+      case INT_ARRAY:
+        return new int[length];
+      default:
+        throw new IllegalStateException("not an array type: " + type);
+    }
+  }
+
+  private static int length(Object array) {
+    if (array instanceof Gradient[] a) return a.length;
+    if (array instanceof Gradient[][] m) return m.length;
+    if (array instanceof int[] k) return k.length;
+    throw nullOrNotArray(array);
+  }
+
+  /** {@code array.clone()}: shallow, so the rows of a {@code double[][]} are shared. */
+  private static Object cloneArray(Object array) {
+    if (array instanceof Gradient[] a) return a.clone();
+    if (array instanceof Gradient[][] m) return m.clone();
+    if (array instanceof int[] k) return k.clone();
+    throw nullOrNotArray(array);
+  }
+
+  private static RuntimeException nullOrNotArray(Object array) {
+    return array == null ? new NullPointerException("array is null")
+        : new IllegalStateException("not an array: " + array);
+  }
+
   // ---------------------------------------------------------------- types and conversions
 
   private static T typeOfValue(Object v) {
     if (v instanceof Gradient) return T.DOUBLE;
+    if (v instanceof Gradient[]) return T.DOUBLE_ARRAY;
+    if (v instanceof Gradient[][]) return T.DOUBLE_MATRIX;
+    if (v instanceof int[]) return T.INT_ARRAY;
     if (v instanceof Long) return T.LONG;
     if (v instanceof Integer) return T.INT;
     if (v instanceof Boolean) return T.BOOLEAN;
     throw new IllegalStateException("unexpected value " + v);
   }
 
-  /** Binary numeric promotion (JLS 5.6): int -> long -> double. */
+  /** Binary numeric promotion (JLS 5.6): int -> long -> double; else equal types or null. */
   private static T promote(T a, T b) {
-    if (a == T.BOOLEAN || b == T.BOOLEAN) {
-      return a == b ? T.BOOLEAN : null;
+    if (a == null || b == null || !a.numeric() || !b.numeric()) {
+      return a == b ? a : null;
     }
     return a.ordinal() <= b.ordinal() ? a : b;
   }
 
   /** Casting conversion to {@code type} (widening, or narrowing as by a cast). */
   private Object convert(Object v, T type) {
+    if (type != null && type.array() || v == null || typeOfValue(v).array()) {
+      if (v == null && type != null && type.array() || v != null && typeOfValue(v) == type) {
+        return v;
+      }
+      throw new IllegalStateException("cannot convert " + v + " to " + type);
+    }
     if (v instanceof Boolean || type == T.BOOLEAN) {
       if (v instanceof Boolean && type == T.BOOLEAN) return v;
       throw new IllegalStateException("cannot convert " + v + " to " + type);
@@ -541,7 +1078,16 @@ public final class HipparchusOracle {
         return staticType(((ParenthesizedTree) e).getExpression());
       case IDENTIFIER:
       case MEMBER_SELECT:
+        if (e instanceof MemberSelectTree m && isLength(m)) {
+          return T.INT;
+        }
         return variable(e).type;
+      case ARRAY_ACCESS:
+        return staticType(((ArrayAccessTree) e).getExpression()).element();
+      case NEW_ARRAY:
+        return newArrayType((NewArrayTree) e);
+      case NULL_LITERAL:
+        return null;
       case UNARY_PLUS: case UNARY_MINUS:
       case PREFIX_INCREMENT: case PREFIX_DECREMENT: case POSTFIX_INCREMENT: case POSTFIX_DECREMENT:
         return staticType(((UnaryTree) e).getExpression());
@@ -562,6 +1108,9 @@ public final class HipparchusOracle {
         return staticType(((CompoundAssignmentTree) e).getVariable());
       case METHOD_INVOCATION: {
         MethodInvocationTree m = (MethodInvocationTree) e;
+        if (isClone(m)) {
+          return staticType(((MemberSelectTree) m.getMethodSelect()).getExpression());
+        }
         String name = m.getMethodSelect() instanceof MemberSelectTree s
             ? s.getIdentifier().toString() : "";
         T arg = m.getArguments().isEmpty() ? T.DOUBLE : staticType(m.getArguments().get(0));
@@ -637,6 +1186,13 @@ public final class HipparchusOracle {
   }
 
   private Object compare(Tree.Kind op, Object l, Object r) {
+    if (l == null || r == null || typeOfValue(l).array() || typeOfValue(r).array()) {
+      switch (op) { // reference comparison
+        case EQUAL_TO: return l == r;
+        case NOT_EQUAL_TO: return l != r;
+        default: throw new IllegalStateException(op + " on references");
+      }
+    }
     T type = promote(typeOfValue(l), typeOfValue(r));
     if (type == T.BOOLEAN) {
       switch (op) {
@@ -670,7 +1226,18 @@ public final class HipparchusOracle {
 
   // ---------------------------------------------------------------- Math calls
 
+  /** Whether {@code call} is {@code array.clone()}. */
+  private static boolean isClone(MethodInvocationTree call) {
+    return call.getMethodSelect() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("clone")
+        && call.getArguments().isEmpty()
+        && !isMath(select.getExpression().toString());
+  }
+
   private Object call(MethodInvocationTree call) {
+    if (isClone(call)) {
+      return cloneArray(eval(((MemberSelectTree) call.getMethodSelect()).getExpression()));
+    }
     if (!(call.getMethodSelect() instanceof MemberSelectTree select)
         || !isMath(select.getExpression().toString())) {
       throw unsupported(call, "method invocation");

@@ -260,13 +260,424 @@ class OracleSelfTest {
 
   @Test
   void unsupportedConstructsNameTheTreeKind() {
-    UnsupportedOperationException loop = assertThrows(UnsupportedOperationException.class,
-        () -> eval("static double f(double x) { for (int i = 0; i < 3; i++) x *= 2; return x; }",
-            "f", 1.0));
-    assertTrue(loop.getMessage().contains("FOR_LOOP"), loop.getMessage());
+    UnsupportedOperationException sw = assertThrows(UnsupportedOperationException.class,
+        () -> eval("static double f(double x, int n) { switch (n) { default: return x; } }",
+            "f", 1.0, 2));
+    assertTrue(sw.getMessage().contains("SWITCH"), sw.getMessage());
     UnsupportedOperationException call = assertThrows(UnsupportedOperationException.class,
         () -> eval("static double f(double x) { return g(x); }", "f", 1.0));
     assertTrue(call.getMessage().contains("METHOD_INVOCATION"), call.getMessage());
+  }
+
+  // ------------------------------------------------------------------ loops
+
+  private static final String CLAD_LOOPS = """
+      static double cube(double x) {
+        double r = 1;
+        for (int i = 0; i < 3; i++) {
+          r *= x;
+        }
+        return r;
+      }
+      static double pow9(double x) {
+        double r = 1;
+        for (int i = 0; i < 3; i++)
+          for (int j = 0; j < 3; j++)
+            r = r * x;
+        return r;
+      }
+      static double earlyReturn(double x) {
+        double r = 0;
+        for (int i = 0; i < 10; i++) {
+          r += x;
+          if (i == 2) {
+            return r * x;
+          }
+        }
+        return r;
+      }
+      static double whilePow(double x, int n) {
+        double r = 1;
+        int k = n;
+        while (k > 0) {
+          r *= x;
+          k--;
+        }
+        return r;
+      }
+      static double doWhilePow(double x, int n) {
+        double r = 1;
+        int k = 0;
+        do {
+          r = r * x;
+          k++;
+        } while (k < n);
+        return r;
+      }
+      static double twoCounters(double x) {
+        double s = 0;
+        for (int i = 0, j = 4; i < j; i++, j--) {
+          s += x * i + x * x * j;
+        }
+        return s;
+      }""";
+
+  @Test
+  void cladLoops() {
+    // Clad's loop tests: x^3 by a loop and x^9 by nested loops at x = 3.
+    assertResult(27, new double[] {27}, eval(CLAD_LOOPS, "cube", 3.0));
+    assertResult(19683, new double[] {9 * Math.pow(3, 8)}, eval(CLAD_LOOPS, "pow9", 3.0));
+    assertEquals(59049, eval(CLAD_LOOPS, "pow9", 3.0).gradient()[0], 1e-9);
+    // Returns 3x * x at the third iteration: 27 and d/dx 3x^2 = 6x = 18.
+    assertResult(27, new double[] {18}, eval(CLAD_LOOPS, "earlyReturn", 3.0));
+    assertResult(32, new double[] {80}, eval(CLAD_LOOPS, "whilePow", 2.0, 5));
+    assertResult(1, new double[] {0}, eval(CLAD_LOOPS, "whilePow", 2.0, 0));
+    assertResult(32, new double[] {80}, eval(CLAD_LOOPS, "doWhilePow", 2.0, 5));
+    assertResult(2, new double[] {1}, eval(CLAD_LOOPS, "doWhilePow", 2.0, 0)); // body runs once
+    // (i, j) = (0, 4), (1, 3): s = x * 1 + x^2 * 7.
+    assertResult(2 + 4 * 7, new double[] {1 + 2 * 2 * 7}, eval(CLAD_LOOPS, "twoCounters", 2.0));
+  }
+
+  private static final String JUMPS = """
+      static double skip(double[] a) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+          if (a[i] < 0) continue;
+          if (s > 10) {
+            break;
+          }
+          s += a[i] * a[i];
+        }
+        return s;
+      }
+      static double labeled(double[][] m) {
+        double s = 0;
+        outer:
+        for (int i = 0; i < m.length; i++) {
+          for (int j = 0; j < m[i].length; j++) {
+            if (j > i) continue outer;
+            if (m[i][j] > 5) break outer;
+            s += m[i][j];
+          }
+          s += 100 * m[i][0]; // skipped by every continue outer and break outer
+        }
+        return s;
+      }
+      static double whileJumps(double x) {
+        double s = 0;
+        int k = 0;
+        while (true) {
+          k++;
+          if (k % 2 == 0) continue;
+          if (k > 7) break;
+          s += x * k;
+        }
+        do {
+          k--;
+          if (k > 3) continue;
+          s += x * x;
+        } while (k > 2);
+        block: {
+          if (x > 0) break block;
+          s = 0;
+        }
+        return s;
+      }""";
+
+  @Test
+  void breakAndContinue() {
+    // 1 + 9 + 16: -2 is skipped, and the loop stops before 5 once s = 26 > 10.
+    assertResult(26, new double[] {2, 0, 6, 8, 0},
+        eval(JUMPS, "skip", (Object) new double[] {1, -2, 3, 4, 5}));
+    // Row 0: m00, row 1: m10 + m11, row 2: 7 > 5 stops everything; the rows never complete.
+    assertResult(10, new double[] {1, 0, 0, 1, 1, 0, 0, 0, 0},
+        eval(JUMPS, "labeled", (Object) new double[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}));
+    // s = x (1 + 3 + 5 + 7), then k = 9 counts down: x^2 for k = 3 and 2 (k = 8..4 continue).
+    assertResult(16 * 2 + 2 * 4, new double[] {16 + 2 * 2 * 2}, eval(JUMPS, "whileJumps", 2.0));
+  }
+
+  @Test
+  void infiniteLoopsAreCutOff() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> eval("static double f(double x) { for (;;) { } }", "f", 1.0));
+    assertTrue(e.getMessage().contains("loop iterations"), e.getMessage());
+  }
+
+  // ------------------------------------------------------------------ arrays
+
+  private static final String CS231N = """
+      @Differentiable
+      static double norm2(double[][] W, double[] x) {
+        double[] q = new double[W.length];
+        for (int i = 0; i < W.length; i++) {
+          for (int j = 0; j < W[i].length; j++) {
+            q[i] += W[i][j] * x[j];
+          }
+        }
+        double s = 0;
+        for (double v : q) {
+          s += v * v;
+        }
+        return s;
+      }
+      @Differentiable(wrt = "x")
+      static double norm2x(double[][] W, double[] x) {
+        return norm2(W, x);
+      }
+      @Differentiable(wrt = "x")
+      static double rows(double[][] W, double[] x) {
+        double s = 0;
+        for (double[] row : W) {
+          double dot = 0;
+          for (int j = 0; j < row.length; j++) dot += row[j] * x[j];
+          s += dot * dot;
+        }
+        return s;
+      }
+      static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+          s += a[i] * b[i];
+        }
+        return s;
+      }""";
+
+  @Test
+  void cs231nVectorizedExample() {
+    // f(x, W) = ||W x||^2, W = [[0.1, 0.5], [-0.3, 0.8]], x = [0.2, 0.4]: q = W x = [0.22, 0.26].
+    double[][] w = {{0.1, 0.5}, {-0.3, 0.8}};
+    double[] x = {0.2, 0.4};
+    Result r = eval(CS231N, "norm2", w, x);
+    assertResult(0.116, new double[] {0.088, 0.176, 0.104, 0.208, -0.112, 0.636}, r);
+    assertResult(0.116, new double[] {-0.112, 0.636}, eval(CS231N, "rows", w, x));
+    assertArrayEquals(new double[][] {{0.1, 0.5}, {-0.3, 0.8}}, w);
+    assertArrayEquals(new double[] {0.2, 0.4}, x);
+  }
+
+  @Test
+  void dotProduct() {
+    assertResult(32, new double[] {4, 5, 6, 1, 2, 3},
+        eval(CS231N, "dot", new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+    // The same array twice: two blocks of entries, one per parameter.
+    double[] a = {1, 2};
+    assertResult(5, new double[] {1, 2, 1, 2}, eval(CS231N, "dot", a, a));
+    assertThrows(ArrayIndexOutOfBoundsException.class,
+        () -> eval(CS231N, "dot", new double[] {1, 2, 3}, new double[] {4, 5}));
+    assertResult(0, new double[] {}, eval(CS231N, "dot", new double[0], new double[0]));
+  }
+
+  @Test
+  void gradientLayoutFollowsDeclarationOrder() {
+    Result r = eval("""
+        static double f(double a, double[] u, int n, double[][] m, int[] k, double b) {
+          return a * 1 + u[1] * 10 + n * m[1][0] * 100 + m[0][2] * k[1] * 1000 + b * 10000;
+        }""", "f", 0.5, new double[] {1, 2}, 3, new double[][] {{1, 2, 3}, {4, 5, 6}},
+        new int[] {7, 8}, 0.25);
+    assertResult(0.5 + 20 + 1200 + 24000 + 2500,
+        new double[] {1, 0, 10, 0, 0, 8000, 300, 0, 0, 10000}, r);
+    // wrt picks whole arrays; the others are constants.
+    Result wrt = eval("""
+        @Differentiable(wrt = {"m", "a"})
+        static double f(double a, double[] u, double[][] m) {
+          return a * u[0] + m[0][0] * u[1] + m[1][0];
+        }""", "f", 2.0, new double[] {3, 4}, new double[][] {{5}, {6}});
+    assertResult(6 + 20 + 6, new double[] {3, 4, 1}, wrt);
+    assertThrows(IllegalArgumentException.class, () -> eval("""
+        @Differentiable(wrt = "k")
+        static double f(double a, int[] k) { return a; }""", "f", 1.0, new int[] {1}));
+  }
+
+  private static final String ARRAYS = """
+      static double arrays(double[] a, double[][] m, int[] k, int n) {
+        double[] y = new double[n];
+        double[] z = {a[0], 2, a[1] * a[1]};
+        double[] w = new double[] {a[1], 1.5};
+        double[][] q = {{1, a[0]}, {3, 4}};
+        double[][] r = new double[2][3];
+        int[] c = new int[n];
+        int[] d = {1, 2};
+        for (int i = 0; i < y.length; i++) {
+          y[i] = a[i % a.length] * (i + 1);
+          c[i] = i * 2;
+        }
+        y[0] += z[2];
+        y[1] -= w[0];
+        y[1] *= m[1][0];
+        y[2] /= 2;
+        y[2]++;
+        ++y[0];
+        y[0]--;
+        c[1] += 3;
+        d[0]++;
+        q[1][1] *= a[0];
+        q[0][0] -= m[0][1];
+        r[1][2] = q[1][1] + q[0][0];
+        r[0][0] += m.length * 10 + m[0].length + k.length + k[1];
+        double s = 0;
+        for (double v : y) s += v;
+        for (double[] row : q) s += row[0] * row[1];
+        for (double[] row : r) for (double v : row) s += v;
+        for (int v : c) s += v;
+        for (double v : d) s += v;
+        return s + w.length + q[0].length + r[1].length;
+      }""";
+
+  /** {@link #ARRAYS} compiled by javac: the oracle must agree exactly. */
+  static double arrays(double[] a, double[][] m, int[] k, int n) {
+    double[] y = new double[n];
+    double[] z = {a[0], 2, a[1] * a[1]};
+    double[] w = new double[] {a[1], 1.5};
+    double[][] q = {{1, a[0]}, {3, 4}};
+    double[][] r = new double[2][3];
+    int[] c = new int[n];
+    int[] d = {1, 2};
+    for (int i = 0; i < y.length; i++) {
+      y[i] = a[i % a.length] * (i + 1);
+      c[i] = i * 2;
+    }
+    y[0] += z[2];
+    y[1] -= w[0];
+    y[1] *= m[1][0];
+    y[2] /= 2;
+    y[2]++;
+    ++y[0];
+    y[0]--;
+    c[1] += 3;
+    d[0]++;
+    q[1][1] *= a[0];
+    q[0][0] -= m[0][1];
+    r[1][2] = q[1][1] + q[0][0];
+    r[0][0] += m.length * 10 + m[0].length + k.length + k[1];
+    double s = 0;
+    for (double v : y) s += v;
+    for (double[] row : q) s += row[0] * row[1];
+    for (double[] row : r) for (double v : row) s += v;
+    for (int v : c) s += v;
+    for (double v : d) s += v;
+    return s + w.length + q[0].length + r[1].length;
+  }
+
+  @Test
+  void arrayCreationAccessAndUpdates() {
+    double[] a = {0.7, -1.3};
+    double[][] m = {{2.0, 0.5}, {-1.5, 3.0}};
+    int[] k = {4, 9, 1};
+    Result r = eval(ARRAYS, "arrays", a, m, k, 3);
+    assertEquals(arrays(a, m, k, 3), r.value(), 0.0);
+    // y = [a0 + a1^2, (2 a1 - a1) m10, 3 a0 / 2 + 1]; the rows of q give (1 - m01) a0 + 3 (4 a0);
+    // r sums to 34 + 4 a0 + 1 - m01; c, d and the lengths are constants: 9 + 4 + 7.
+    double a0 = a[0];
+    double a1 = a[1];
+    double m01 = m[0][1];
+    double m10 = m[1][0];
+    assertArrayEquals(new double[] {1 + 1.5 + (1 - m01) + 12 + 4, 2 * a1 + m10, 0, -a0 - 1, a1, 0},
+        r.gradient(), 1e-12);
+    assertEquals(a0 + a1 * a1 + a1 * m10 + 1.5 * a0 + 1 + (1 - m01) * a0 + 12 * a0
+        + 34 + 4 * a0 + 1 - m01 + 9 + 4 + 7, r.value(), 1e-12);
+  }
+
+  @Test
+  void arrayAndIndexAreEvaluatedOnceInJavaOrder() {
+    Result r = eval("""
+        static double sideEffects(double x) {
+          double[] y = {1, 2, 3, 4};
+          int k = 0;
+          y[k++] += x;
+          y[k++] *= x;
+          y[k++]++;
+          y[k] = k++ * x;
+          return y[0] + y[1] + y[2] + y[3] + k;
+        }""", "sideEffects", 2.0);
+    // y = [1 + x, 2x, 4, 3x] (the index of y[k] = k++ * x is taken before the right side), k = 4
+    assertResult(3 + 4 + 4 + 6 + 4, new double[] {1 + 2 + 3}, r);
+  }
+
+  private static final String ALIASING = """
+      static double alias(double[] a) {
+        double[] z = new double[2];
+        double[] y = z;
+        y[0] = a[0] * 3;
+        y = a.clone();
+        y[1] = 100;
+        double[] t = y;
+        t[0] += 1;
+        return z[0] + z[1] + y[0] + y[1] + a[1] + (y == t ? 1000 : 0) + (y != z ? 10000 : 0);
+      }
+      static double scribble(double[] a, double[][] m) {
+        a[0] = a[0] * a[0];
+        for (double[] row : m) {
+          row[0] += 1;
+        }
+        double[][] c = m.clone();
+        c[1][1] = 7;
+        c[0] = new double[] {5, 5};
+        double[] first = m[0];
+        first[1] *= 2;
+        return a[0] + m[0][0] + m[1][1] + m[0][1] + c[0][0];
+      }""";
+
+  /** {@link #ALIASING}'s scribble compiled by javac. */
+  static double scribble(double[] a, double[][] m) {
+    a[0] = a[0] * a[0];
+    for (double[] row : m) {
+      row[0] += 1;
+    }
+    double[][] c = m.clone();
+    c[1][1] = 7;
+    c[0] = new double[] {5, 5};
+    double[] first = m[0];
+    first[1] *= 2;
+    return a[0] + m[0][0] + m[1][1] + m[0][1] + c[0][0];
+  }
+
+  @Test
+  void arraysAliasLikeJava() {
+    // z = [3 a0, 0]; y is a copy of a with y[1] = 100 and y[0] = a0 + 1 (through t).
+    assertResult(3 * 2 + 2 + 1 + 100 + 5 + 11000, new double[] {4, 1},
+        eval(ALIASING, "alias", (Object) new double[] {2, 5}));
+  }
+
+  @Test
+  void callerArraysAreNeverModified() {
+    double[] a = {3, 1};
+    double[][] m = {{1, 2}, {3, 4}};
+    Result r = eval(ALIASING, "scribble", a, m);
+    assertArrayEquals(new double[] {3, 1}, a);
+    assertArrayEquals(new double[][] {{1, 2}, {3, 4}}, m);
+    // a0^2 + (m00 + 1) + 7 + 2 m01 + 5, as javac's code computes (and writes into its copies).
+    double[] a2 = a.clone();
+    double[][] m2 = {m[0].clone(), m[1].clone()};
+    assertEquals(scribble(a2, m2), r.value(), 0.0);
+    assertEquals(9 + 2 + 7 + 4 + 5, r.value(), 0.0);
+    assertArrayEquals(new double[] {6, 0, 1, 2, 0, 0}, r.gradient(), 1e-12);
+    assertArrayEquals(new double[][] {{2, 4}, {4, 7}}, m2); // javac's run did write
+    // Finite differences on deep copies: the writes cannot leak into the probe either.
+    double[] fd = FiniteDifferences.centered(OracleSelfTest.class, "scribble",
+        new Object[] {a, m}, 1e-6);
+    assertArrayEquals(r.gradient(), fd, 1e-6);
+    assertArrayEquals(new double[] {3, 1}, a);
+    assertArrayEquals(new double[][] {{1, 2}, {3, 4}}, m);
+    int[] k = {1, 2};
+    assertResult(10, new double[] {5}, eval(
+        "static double f(int[] k, double x) { k[0] = 5; k[1]++; return x * k[0]; }", "f", k, 2.0));
+    assertArrayEquals(new int[] {1, 2}, k);
+  }
+
+  @Test
+  void outOfBoundsAndNegativeSizesThrowLikeJava() {
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> eval(
+        "static double f(double[] a) { return a[a.length]; }", "f", (Object) new double[2]));
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> eval(
+        "static double f(double[] a) { double[] y = new double[2]; y[-1] = a[0]; return 0; }",
+        "f", (Object) new double[2]));
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> eval(
+        "static double f(double[][] m) { return m[0][2]; }", "f",
+        (Object) new double[][] {{1, 2}}));
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> eval(
+        "static double f(double x) { int[] k = {1}; k[1]++; return x; }", "f", 1.0));
+    assertThrows(NegativeArraySizeException.class, () -> eval(
+        "static double f(double x, int n) { double[] y = new double[n]; return x; }",
+        "f", 1.0, -1));
   }
 
   // ------------------------------------------------------------------ random programs
@@ -323,6 +734,69 @@ class OracleSelfTest {
         }
       }
     }
+  }
+
+  @Test
+  void loopProgramsAreDeterministicAndMatchFiniteDifferences(@TempDir Path out)
+      throws Exception {
+    List<Program> programs = new ArrayList<>();
+    List<JavaFileObject> sources = new ArrayList<>();
+    sources.add(source("dev.adjoint.Differentiable",
+        "package dev.adjoint; public @interface Differentiable { String[] wrt() default {}; }"));
+    for (long seed = 0; seed < PROGRAMS; seed++) {
+      Program p = RandomPrograms.generateWithLoops(seed);
+      Program again = RandomPrograms.generateWithLoops(seed);
+      assertEquals(p.source(), again.source(), "seed " + seed);
+      assertTrue(Arrays.deepEquals(p.args(), again.args()), "seed " + seed);
+      assertEquals(p.description(), again.description(), "seed " + seed);
+      programs.add(p);
+      sources.add(source(p.className(), p.source()));
+    }
+
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    boolean compiled = javac.getTask(null, null, diagnostics,
+        List.of("-proc:none", "-d", out.toString()), null, sources).call();
+    assertTrue(compiled, () -> diagnostics.getDiagnostics().toString());
+
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()},
+        OracleSelfTest.class.getClassLoader())) {
+      for (Program p : programs) {
+        String context = p.description() + "\n" + p.source();
+        Class<?> owner = loader.loadClass(p.className());
+        Object[] args = FiniteDifferences.unflatten(p.args(), FiniteDifferences.flatten(p.args()));
+        double expected = FiniteDifferences.flatMethod(owner, p.methodName(), p.args())
+            .applyAsDouble(FiniteDifferences.flatten(p.args()));
+        Result r = HipparchusOracle.evaluate(p.source(), p.methodName(), p.args());
+        assertEquals(expected, r.value(), 0.0, context); // bit for bit
+        assertTrue(Arrays.deepEquals(args, p.args()), "arguments modified: " + context);
+
+        double[] fd = FiniteDifferences.richardson(owner, p.methodName(), p.args(), 1e-4);
+        assertEquals(fd.length, r.gradient().length, context);
+        for (int k = 0; k < fd.length; k++) {
+          double exact = r.gradient()[k];
+          double scale = Math.max(Math.abs(exact), Math.abs(fd[k]));
+          if (!Double.isFinite(exact)) {
+            fail("non-finite derivative " + k + ": " + context);
+          }
+          if (scale > 1e-6 && Math.abs(exact - fd[k]) / scale >= 1e-5) {
+            fail("d/d" + k + ": oracle " + exact + " vs finite differences " + fd[k] + ": "
+                + context);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void finiteDifferencesFlattenArraysLikeTheOracle() {
+    Object[] args = {1.5, new double[] {2, 3}, 4, new double[][] {{5, 6}, {7, 8}}, new int[] {9}};
+    double[] flat = FiniteDifferences.flatten(args);
+    assertArrayEquals(new double[] {1.5, 2, 3, 5, 6, 7, 8}, flat);
+    Object[] copy = FiniteDifferences.unflatten(args, flat);
+    assertTrue(Arrays.deepEquals(args, copy));
+    assertTrue(copy[1] != args[1] && copy[4] != args[4]
+        && ((double[][]) copy[3])[0] != ((double[][]) args[3])[0]);
   }
 
   private static JavaFileObject source(String className, String code) {

@@ -3,8 +3,12 @@ package dev.adjoint.processor.oracle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -48,6 +52,20 @@ public final class RandomPrograms {
   /** The program for {@code seed}; deterministic. */
   public static Program generate(long seed) {
     return new Generator(seed).program();
+  }
+
+  /**
+   * The program with loops and arrays for {@code seed}; deterministic. Its parameters are
+   * doubles, {@code double[]} (length 2 to 5), {@code double[][]} (2-3 x 2-3, at least one
+   * array in all) and maybe a small positive {@code int n}; its body has counted, reverse,
+   * nested, enhanced-for (over elements and over matrix rows), while (with value-dependent trip
+   * counts) and do-while loops, accumulations, matrix-vector products, local arrays written and
+   * read back ({@code new double[n]}, {@code new double[m][n]}, initializers, {@code clone()}),
+   * element-wise updates, recurrences, if/else, break, continue and returns inside loops. It
+   * never writes into a parameter array, and every loop body runs at most about 50 times.
+   */
+  public static Program generateWithLoops(long seed) {
+    return new LoopGenerator(seed).program();
   }
 
   // ------------------------------------------------------------------ internals
@@ -941,6 +959,2226 @@ public final class RandomPrograms {
           return new Ex("(" + a.src + ops[op] + b.src + ")", 'B', v);
         }
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ loops and arrays
+
+  /**
+   * Generator of programs with loops and arrays ({@link #generateWithLoops}). A statement
+   * outside loops runs once, but a loop body runs many times with changing values, so values
+   * cannot be computed while the source is written as {@link Generator} does. Instead every
+   * statement is built as source text plus a model of it (closures over an {@link Env} that
+   * holds every variable at every probe point), and each statement outside loops, a loop with
+   * all its iterations included, is run on a copy of the current state as soon as it is drawn.
+   * The same checks as in {@link Generator} (bounds, slopes, curvatures, margins of decisions,
+   * same decisions at all probe points) run whenever the model evaluates a live value, at every
+   * iteration; a failure rejects the statement, which is drawn again.
+   */
+  private static final class LoopGenerator {
+    /** Most loop-body executions (all loops together) of one statement outside loops. */
+    private static final int RUNS = 50;
+    /** Names of counted-loop variables by loop depth. */
+    private static final String[] INDEX = {"i", "j", "h"};
+
+    private enum Flow { NORMAL, BREAK, CONTINUE, RETURN }
+
+    /** A {@code double[]} at every probe point: {@code v[point][index]}. */
+    private static final class Arr {
+      final double[][] v;
+
+      Arr(double[][] v) {
+        this.v = v;
+      }
+
+      int length() {
+        return v[0].length;
+      }
+    }
+
+    /** A {@code double[][]}: an array of row references, shared as in Java. */
+    private static final class Mat {
+      final Arr[] rows;
+
+      Mat(Arr[] rows) {
+        this.rows = rows;
+      }
+    }
+
+    /**
+     * Runtime state: scalars (double and int) as {@code double[points]} (never mutated, so
+     * shared freely), arrays as {@link Arr} and {@link Mat} (mutable, aliased by reference).
+     */
+    private static final class Env {
+      final Map<String, Object> vars;
+      final int points;
+      double[] returned;
+      int runs;
+
+      Env(Map<String, Object> vars, int points) {
+        this.vars = vars;
+        this.points = points;
+      }
+
+      int points() {
+        return points;
+      }
+
+      /** A deep copy that preserves aliasing between arrays and rows. */
+      Env copy() {
+        IdentityHashMap<Object, Object> copies = new IdentityHashMap<>();
+        Map<String, Object> m = new HashMap<>();
+        for (Map.Entry<String, Object> e : vars.entrySet()) {
+          m.put(e.getKey(), copy(e.getValue(), copies));
+        }
+        return new Env(m, points);
+      }
+
+      private static Object copy(Object value, IdentityHashMap<Object, Object> copies) {
+        if (value instanceof double[]) {
+          return value;
+        }
+        Object done = copies.get(value);
+        if (done != null) {
+          return done;
+        }
+        if (value instanceof Arr a) {
+          double[][] v = new double[a.v.length][];
+          for (int p = 0; p < v.length; p++) {
+            v[p] = a.v[p].clone();
+          }
+          Arr c = new Arr(v);
+          copies.put(value, c);
+          return c;
+        }
+        Mat m = (Mat) value;
+        Mat c = new Mat(new Arr[m.rows.length]);
+        copies.put(value, c);
+        for (int r = 0; r < m.rows.length; r++) {
+          c.rows[r] = (Arr) copy(m.rows[r], copies);
+        }
+        return c;
+      }
+
+      double[] scalar(String name) {
+        return (double[]) vars.get(name);
+      }
+
+      Arr arr(String name) {
+        return (Arr) vars.get(name);
+      }
+
+      Mat mat(String name) {
+        return (Mat) vars.get(name);
+      }
+    }
+
+    /** A value at every probe point, evaluated in the model. */
+    private interface Fn {
+      double[] at(Env env);
+    }
+
+    /** An array value in the model. */
+    private interface ArrFn {
+      Arr at(Env env);
+    }
+
+    /** A statement in the model. */
+    private interface Run {
+      Flow exec(Env env);
+    }
+
+    /** An expression: source, type ('D' double, 'I' int, 'B' boolean as 1/0) and model. */
+    private record X(String src, char type, Fn f) {}
+
+    /** A statement: its source lines (indented, newline-terminated) and model. */
+    private record St(String text, Run run) {}
+
+    /**
+     * A one-dimensional array expression ({@code u}, {@code m[i]}, {@code row}): source, source
+     * of its length, its length, whether the program may write its elements, and model.
+     */
+    private record Ref(String src, String lengthSrc, int len, boolean writable, ArrFn f) {}
+
+    /** An int loop variable with values in [0, hi) inside the loop body. */
+    private record Counter(String name, int hi) {}
+
+    /**
+     * Where code is generated: the loop counters in scope, how many times the code can run per
+     * statement outside loops, whether {@code continue} is allowed, and the loop depth.
+     */
+    private record Ctx(List<Counter> counters, int runs, boolean canContinue, int depth) {
+      static final Ctx TOP = new Ctx(List.of(), 1, false, 0);
+
+      boolean inLoop() {
+        return depth > 0;
+      }
+
+      Ctx enter(Counter counter, int trips, boolean continues) {
+        List<Counter> c = new ArrayList<>(counters);
+        if (counter != null) {
+          c.add(counter);
+        }
+        return new Ctx(c, runs * trips, continues, depth + 1);
+      }
+    }
+
+    /**
+     * A variable as the generator sees it: kind 'D' (double), 'I' (int), 'A' (double[]) or 'M'
+     * (double[][]); len is the length (rows for 'M'), cols the row length of 'M'.
+     */
+    private static final class SVar {
+      final String name;
+      final char kind;
+      final int len;
+      final int cols;
+      final boolean writable;
+      final boolean assignable;
+
+      SVar(String name, char kind, int len, int cols, boolean writable, boolean assignable) {
+        this.name = name;
+        this.kind = kind;
+        this.len = len;
+        this.cols = cols;
+        this.writable = writable;
+        this.assignable = assignable;
+      }
+
+      static SVar scalar(String name, boolean assignable) {
+        return new SVar(name, 'D', 0, 0, false, assignable);
+      }
+    }
+
+    private final long seed;
+    private final Random rnd;
+    private final StringBuilder body = new StringBuilder();
+    private final Deque<List<SVar>> scopes = new ArrayDeque<>();
+    private final List<SVar> constants = new ArrayList<>();
+    private int points;
+    private int counter;
+    private int statements;
+    private int budget;
+    private Env env;
+    /** Whether the code being written executes for the program's arguments. */
+    private boolean live = true;
+    private boolean returned;
+    private double result = Double.NaN;
+    /** The accumulator just declared for the loop being built, preferred as a target. */
+    private SVar focus;
+
+    LoopGenerator(long seed) {
+      this.seed = seed;
+      this.rnd = new Random(seed);
+      rnd.nextLong(); // as in Generator: the first draws of nearby seeds are nearly equal
+    }
+
+    Program program() {
+      // Parameters: 0-2 doubles (a, b), 0-2 double[] (u, v), 0-1 double[][] (m), at least one
+      // array, and maybe int n.
+      int scalars = rnd.nextInt(3);
+      int vectors = rnd.nextInt(3);
+      boolean matrix = rnd.nextInt(3) != 0;
+      if (vectors == 0 && !matrix) {
+        vectors = 1 + rnd.nextInt(2);
+      }
+      boolean hasInt = rnd.nextBoolean();
+      int rows = 2 + rnd.nextInt(2);
+      int cols = 2 + rnd.nextInt(2);
+      List<String> kinds = new ArrayList<>();
+      for (int i = 0; i < scalars; i++) {
+        kinds.add("D" + (char) ('a' + i));
+      }
+      for (int i = 0; i < vectors; i++) {
+        kinds.add("A" + (char) ('u' + i));
+      }
+      if (matrix) {
+        kinds.add("Mm");
+      }
+      if (hasInt) {
+        kinds.add("In");
+      }
+      Collections.shuffle(kinds, rnd);
+
+      List<Object> args = new ArrayList<>();
+      List<String> params = new ArrayList<>();
+      List<SVar> frame = new ArrayList<>();
+      List<double[]> entries = new ArrayList<>(); // per argument: its differentiated values
+      for (String k : kinds) {
+        String name = k.substring(1);
+        switch (k.charAt(0)) {
+          case 'D': {
+            double x = rnd.nextDouble() * 4 - 2;
+            args.add(x);
+            entries.add(new double[] {x});
+            params.add("double " + name);
+            frame.add(SVar.scalar(name, true));
+            break;
+          }
+          case 'A': {
+            int len = matrix && name.equals("u") && rnd.nextBoolean() ? cols : 2 + rnd.nextInt(4);
+            double[] a = new double[len];
+            for (int i = 0; i < len; i++) {
+              a[i] = rnd.nextDouble() * 3 - 1.5;
+            }
+            args.add(a);
+            entries.add(a);
+            params.add("double[] " + name);
+            frame.add(new SVar(name, 'A', len, 0, false, false));
+            break;
+          }
+          case 'M': {
+            double[][] m = new double[rows][cols];
+            double[] flat = new double[rows * cols];
+            for (int r = 0; r < rows; r++) {
+              for (int c = 0; c < cols; c++) {
+                m[r][c] = rnd.nextDouble() * 3 - 1.5;
+                flat[r * cols + c] = m[r][c];
+              }
+            }
+            args.add(m);
+            entries.add(flat);
+            params.add("double[][] " + name);
+            frame.add(new SVar(name, 'M', rows, cols, false, false));
+            break;
+          }
+          default: {
+            int n = 1 + rnd.nextInt(4);
+            args.add(n);
+            entries.add(null);
+            params.add("int n");
+            frame.add(new SVar("n", 'I', 0, 0, false, false));
+            break;
+          }
+        }
+      }
+      int total = 0;
+      for (double[] e : entries) {
+        total += e == null ? 0 : e.length;
+      }
+      points = 1 + 2 * total;
+
+      // The model's initial state: entry e moved by +PROBE at point 1 + 2e, -PROBE at 2 + 2e.
+      Map<String, Object> vars = new HashMap<>();
+      int entry = 0;
+      for (int i = 0; i < kinds.size(); i++) {
+        SVar p = frame.get(i);
+        double[] values = entries.get(i);
+        switch (p.kind) {
+          case 'D':
+            vars.put(p.name, probed(values[0], entry++));
+            break;
+          case 'A':
+            vars.put(p.name, probedArr(values, entry));
+            entry += values.length;
+            break;
+          case 'M': {
+            Arr[] rowArrs = new Arr[p.len];
+            for (int r = 0; r < p.len; r++) {
+              rowArrs[r] = probedArr(Arrays.copyOfRange(values, r * p.cols, (r + 1) * p.cols),
+                  entry);
+              entry += p.cols;
+            }
+            vars.put(p.name, new Mat(rowArrs));
+            break;
+          }
+          default:
+            vars.put(p.name, filled((Integer) args.get(i)));
+            break;
+        }
+      }
+      env = new Env(vars, points);
+
+      StringBuilder fields = new StringBuilder();
+      if (rnd.nextBoolean()) {
+        double c = (1 + rnd.nextInt(300)) / 100.0;
+        constants.add(SVar.scalar("C0", false));
+        env.vars.put("C0", filled(c));
+        fields.append("  static final double C0 = ").append(c).append(";\n\n");
+      }
+
+      scopes.push(frame);
+      scopes.push(new ArrayList<>()); // the method body's locals
+      budget = 3 + rnd.nextInt(6);
+      while (statements < budget) {
+        straight(4, 0);
+      }
+      finalReturn(4);
+
+      String className = "L" + Long.toUnsignedString(seed);
+      String source = "package fuzz;\n\n"
+          + "import dev.adjoint.Differentiable;\n\n"
+          + "public final class " + className + " {\n"
+          + fields
+          + "  @Differentiable\n"
+          + "  public static double f(" + String.join(", ", params) + ") {\n"
+          + body
+          + "  }\n"
+          + "}\n";
+      int loops = source.split("for \\(|while \\(", -1).length - 1;
+      String description = "seed=" + seed + " params=" + params.size() + " statements="
+          + statements + " loops=" + loops + " lines=" + source.split("\n").length
+          + " value=" + result;
+      return new Program(source, "fuzz." + className, "f", args.toArray(), description);
+    }
+
+    private double[] probed(double x, int entry) {
+      double[] v = filled(x);
+      v[1 + 2 * entry] = x + PROBE;
+      v[2 + 2 * entry] = x - PROBE;
+      return v;
+    }
+
+    private Arr probedArr(double[] values, int firstEntry) {
+      double[][] v = new double[points][];
+      for (int p = 0; p < points; p++) {
+        v[p] = values.clone();
+      }
+      for (int k = 0; k < values.length; k++) {
+        v[1 + 2 * (firstEntry + k)][k] = values[k] + PROBE;
+        v[2 + 2 * (firstEntry + k)][k] = values[k] - PROBE;
+      }
+      return new Arr(v);
+    }
+
+    private double[] filled(double x) {
+      double[] v = new double[points];
+      Arrays.fill(v, x);
+      return v;
+    }
+
+    private String fresh(String prefix) {
+      return prefix + counter++;
+    }
+
+    private static String pad(int indent) {
+      return " ".repeat(indent);
+    }
+
+    private <R> R pick(List<R> list) {
+      return list.get(rnd.nextInt(list.size()));
+    }
+
+    // ------------------------------------------------------------ statements outside loops
+
+    /**
+     * Draws statements until one runs cleanly on a copy of the state (or falls back to a
+     * trivial one), then commits its text and state. Declarations of rejected drafts are undone.
+     */
+    private void unit(Supplier<St> build, Supplier<St> fallback) {
+      int depth = scopes.size();
+      int size = scopes.peek().size();
+      for (int attempt = 0; attempt < 40; attempt++) {
+        try {
+          St st = build.get();
+          execute(st);
+          body.append(st.text());
+          focus = null;
+          return;
+        } catch (Reject r) {
+          while (scopes.size() > depth) {
+            scopes.pop();
+          }
+          List<SVar> top = scopes.peek();
+          while (top.size() > size) {
+            top.remove(top.size() - 1);
+          }
+          focus = null;
+        }
+      }
+      St st = fallback.get();
+      execute(st);
+      body.append(st.text());
+    }
+
+    private void execute(St st) {
+      if (!live) {
+        return;
+      }
+      Env trial = env.copy();
+      Flow flow = st.run().exec(trial);
+      env = trial;
+      if (flow == Flow.RETURN) {
+        result = trial.returned[0];
+        returned = true;
+        live = false;
+      }
+    }
+
+    private void straight(int indent, int nesting) {
+      statements++;
+      int kind = rnd.nextInt(nesting < 1 && statements < budget ? 17 : 15);
+      if (kind == 10 && variables('M', false).isEmpty()
+          || kind == 11 && variables('A', true).isEmpty()) {
+        kind = 5; // no matrix for a product, no local array to update: another loop
+      }
+      Supplier<St> fallback = () -> fallbackDeclaration(indent);
+      switch (kind) {
+        case 0, 1 -> unit(() -> declareDouble(indent), fallback);
+        case 2 -> unit(() -> assignScalar(indent), fallback);
+        case 3, 4 -> unit(() -> declareArray(indent), fallback);
+        case 5, 6, 7, 8, 9 -> unit(() -> loopUnit(indent, () -> loop(indent, Ctx.TOP)), fallback);
+        case 10 -> unit(() -> matVec(indent), fallback);
+        case 11 -> unit(() -> elementwise(indent), fallback);
+        case 12, 13 -> unit(() -> loopUnit(indent, () -> whileUnit(indent, Ctx.TOP)), fallback);
+        case 14 -> unit(() -> loopUnit(indent, () -> doWhileUnit(indent, Ctx.TOP)), fallback);
+        default -> ifChain(indent, nesting);
+      }
+    }
+
+    /** {@code double t = <scalar or array parameter element>;}: cannot fail. */
+    private St fallbackDeclaration(int indent) {
+      X e = parameterElement();
+      SVar t = declare(SVar.scalar(fresh("t"), true));
+      Fn f = e.f();
+      String name = t.name;
+      return new St(pad(indent) + "double " + name + " = " + e.src() + ";\n", en -> {
+        en.vars.put(name, f.at(en));
+        return Flow.NORMAL;
+      });
+    }
+
+    /** The first element of the first array parameter: it is never written, and it varies. */
+    private X parameterElement() {
+      for (SVar p : scopes.peekLast()) {
+        if (p.kind == 'A') {
+          String name = p.name;
+          return new X(name + "[0]", 'D', en -> column(en.arr(name), 0));
+        }
+        if (p.kind == 'M') {
+          String name = p.name;
+          return new X(name + "[0][0]", 'D', en -> column(en.mat(name).rows[0], 0));
+        }
+      }
+      throw new IllegalStateException("no array parameter");
+    }
+
+    private SVar declare(SVar v) {
+      scopes.peek().add(v);
+      return v;
+    }
+
+    private St declareDouble(int indent) {
+      X e = genD(3, Ctx.TOP);
+      SVar t = declare(SVar.scalar(fresh("t"), true));
+      return assignment(pad(indent) + "double ", t.name, e);
+    }
+
+    private St assignScalar(int indent) {
+      SVar target = pickScalar(true);
+      if (target == null) {
+        return declareDouble(indent);
+      }
+      X e = genD(3, Ctx.TOP);
+      switch (rnd.nextInt(3)) {
+        case 0: {
+          String name = target.name;
+          Fn f = e.f();
+          return new St(pad(indent) + name + " += " + e.src() + ";\n", en -> {
+            en.vars.put(name, check(Generator.zip(en.scalar(name), f.at(en), Double::sum)));
+            return Flow.NORMAL;
+          });
+        }
+        default:
+          return assignment(pad(indent), target.name, varying(e));
+      }
+    }
+
+    /** {@code prefix name = e;} */
+    private St assignment(String prefix, String name, X e) {
+      Fn f = e.f();
+      return new St(prefix + name + " = " + e.src() + ";\n", en -> {
+        en.vars.put(name, f.at(en));
+        return Flow.NORMAL;
+      });
+    }
+
+    /** Rejects (when run) a value that does not depend on the arguments. */
+    private static X varying(X e) {
+      Fn f = e.f();
+      return new X(e.src(), e.type(), en -> {
+        double[] v = f.at(en);
+        for (double x : v) {
+          if (x != v[0]) {
+            return v;
+          }
+        }
+        throw REJECT;
+      });
+    }
+
+    /**
+     * A local array: {@code new double[n]} (then often filled by a loop), a clone, an
+     * initializer, or a local matrix.
+     */
+    private St declareArray(int indent) {
+      String p = pad(indent);
+      switch (rnd.nextInt(8)) {
+        case 0, 1, 2: {
+          int[] len = new int[1];
+          String lenSrc = lengthExpression(len);
+          SVar y = declare(new SVar(fresh("y"), 'A', len[0], 0, true, false));
+          String name = y.name;
+          int n = len[0];
+          St decl = new St(p + "double[] " + name + " = new double[" + lenSrc + "];\n", en -> {
+            en.vars.put(name, new Arr(new double[points][n]));
+            return Flow.NORMAL;
+          });
+          return rnd.nextInt(4) == 0 ? decl : concat(decl, fill(indent, y));
+        }
+        case 3: {
+          List<SVar> arrays = variables('A', false);
+          if (arrays.isEmpty()) {
+            throw REJECT;
+          }
+          SVar source = pick(arrays);
+          SVar y = declare(new SVar(fresh("y"), 'A', source.len, 0, true, false));
+          String name = y.name;
+          String from = source.name;
+          return new St(p + "double[] " + name + " = " + from + ".clone();\n", en -> {
+            Arr a = en.arr(from);
+            double[][] v = new double[points][];
+            for (int q = 0; q < points; q++) {
+              v[q] = a.v[q].clone();
+            }
+            en.vars.put(name, new Arr(v));
+            return Flow.NORMAL;
+          });
+        }
+        case 4, 5: {
+          int n = 2 + rnd.nextInt(3);
+          List<X> elements = new ArrayList<>();
+          for (int k = 0; k < n; k++) {
+            elements.add(genD(2, Ctx.TOP));
+          }
+          SVar y = declare(new SVar(fresh("y"), 'A', n, 0, true, false));
+          String name = y.name;
+          String init = rnd.nextBoolean() ? "{" : "new double[] {";
+          return new St(p + "double[] " + name + " = " + init + joinSrc(elements) + "};\n",
+              en -> {
+                en.vars.put(name, arrOf(elements, en));
+                return Flow.NORMAL;
+              });
+        }
+        case 6: {
+          int[] r = new int[1];
+          int[] c = new int[1];
+          String rSrc = lengthExpression(r);
+          String cSrc = lengthExpression(c);
+          if (r[0] * c[0] > 16) {
+            throw REJECT;
+          }
+          SVar q = declare(new SVar(fresh("q"), 'M', r[0], c[0], true, false));
+          String name = q.name;
+          int rows = r[0];
+          int cols = c[0];
+          St decl = new St(p + "double[][] " + name + " = new double[" + rSrc + "][" + cSrc
+              + "];\n", en -> {
+                Arr[] rowArrs = new Arr[rows];
+                for (int k = 0; k < rows; k++) {
+                  rowArrs[k] = new Arr(new double[points][cols]);
+                }
+                en.vars.put(name, new Mat(rowArrs));
+                return Flow.NORMAL;
+              });
+          return concat(decl, fillMatrix(indent, q));
+        }
+        default: {
+          List<SVar> matrices = variables('M', false);
+          if (!matrices.isEmpty() && rnd.nextBoolean()) {
+            // A shallow clone: its rows are the parameter's, so it must not be written.
+            SVar source = pick(matrices);
+            SVar q = declare(new SVar(fresh("q"), 'M', source.len, source.cols,
+                source.writable, false));
+            String name = q.name;
+            String from = source.name;
+            return new St(p + "double[][] " + name + " = " + from + ".clone();\n", en -> {
+              en.vars.put(name, new Mat(en.mat(from).rows.clone()));
+              return Flow.NORMAL;
+            });
+          }
+          List<List<X>> rowsX = new ArrayList<>();
+          for (int k = 0; k < 2; k++) {
+            rowsX.add(List.of(genD(2, Ctx.TOP), genD(1, Ctx.TOP)));
+          }
+          SVar q = declare(new SVar(fresh("q"), 'M', 2, 2, true, false));
+          String name = q.name;
+          return new St(p + "double[][] " + name + " = {{" + joinSrc(rowsX.get(0)) + "}, {"
+              + joinSrc(rowsX.get(1)) + "}};\n", en -> {
+                en.vars.put(name, new Mat(new Arr[] {
+                    arrOf(rowsX.get(0), en), arrOf(rowsX.get(1), en)}));
+                return Flow.NORMAL;
+              });
+        }
+      }
+    }
+
+    /** The source of an array length 2..5 (stored in {@code len[0]}). */
+    private String lengthExpression(int[] len) {
+      List<String> sources = new ArrayList<>();
+      List<Integer> values = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == 'A' || v.kind == 'M') {
+          sources.add(v.name + ".length");
+          values.add(v.len);
+        }
+        if (v.kind == 'M') {
+          sources.add(v.name + "[0].length");
+          values.add(v.cols);
+        }
+        if (v.name.equals("n")) {
+          int n = (int) env.scalar("n")[0];
+          int plus = rnd.nextInt(2);
+          sources.add(plus == 0 ? "n" : "n + 1");
+          values.add(n + plus);
+        }
+      }
+      if (sources.isEmpty() || rnd.nextInt(4) == 0) {
+        len[0] = 2 + rnd.nextInt(3);
+        return Integer.toString(len[0]);
+      }
+      int k = rnd.nextInt(sources.size());
+      len[0] = values.get(k);
+      return sources.get(k);
+    }
+
+    private static String joinSrc(List<X> xs) {
+      StringBuilder s = new StringBuilder();
+      for (X x : xs) {
+        s.append(s.length() == 0 ? "" : ", ").append(x.src());
+      }
+      return s.toString();
+    }
+
+    private Arr arrOf(List<X> elements, Env en) {
+      double[][] v = new double[points][elements.size()];
+      for (int k = 0; k < elements.size(); k++) {
+        double[] e = elements.get(k).f().at(en);
+        for (int q = 0; q < points; q++) {
+          v[q][k] = e[q];
+        }
+      }
+      return new Arr(v);
+    }
+
+    private static St concat(St a, St b) {
+      Run ra = a.run();
+      Run rb = b.run();
+      return new St(a.text() + b.text(), en -> {
+        Flow f = ra.exec(en);
+        return f != Flow.NORMAL ? f : rb.exec(en);
+      });
+    }
+
+    /** {@code for (int i = 0; i < y.length; i++) { y[i] = e(i); ... }} */
+    private St fill(int indent, SVar y) {
+      Ref ref = ref(y);
+      Ctx inner = Ctx.TOP.enter(new Counter(INDEX[0], y.len), y.len, true);
+      String i = INDEX[0];
+      X index = new X(i, 'I', en -> en.scalar(i));
+      scopes.push(new ArrayList<>());
+      List<St> parts = new ArrayList<>();
+      parts.add(store(indent + 2, ref, index, "=", genD(3, inner)));
+      if (rnd.nextInt(3) == 0) {
+        parts.add(bodyStatement(indent + 2, inner));
+      }
+      scopes.pop();
+      return counted(indent, i, "0", i + " < " + y.name + ".length", y.len, false, parts);
+    }
+
+    /** Nested loops writing every element of a new local matrix. */
+    private St fillMatrix(int indent, SVar q) {
+      String i = INDEX[0];
+      String j = INDEX[1];
+      Ctx outer = Ctx.TOP.enter(new Counter(i, q.len), q.len, true);
+      Ctx inner = outer.enter(new Counter(j, q.cols), q.cols, true);
+      String name = q.name;
+      Ref row = new Ref(name + "[" + i + "]", name + "[" + i + "].length", q.cols, true,
+          en -> en.mat(name).rows[(int) en.scalar(i)[0]]);
+      scopes.push(new ArrayList<>());
+      scopes.push(new ArrayList<>());
+      St store = store(indent + 4, row, new X(j, 'I', en -> en.scalar(j)), "=",
+          genD(3, inner));
+      scopes.pop();
+      St innerLoop = counted(indent + 2, j, "0", j + " < " + name + "[" + i + "].length",
+          q.cols, false, List.of(store));
+      scopes.pop();
+      return counted(indent, i, "0", i + " < " + name + ".length", q.len, false,
+          List.of(innerLoop));
+    }
+
+    /** A loop, often after a fresh accumulator that its body updates. */
+    private St loopUnit(int indent, Supplier<St> loop) {
+      St decl = null;
+      if (rnd.nextInt(10) < 7) {
+        X init = rnd.nextInt(3) == 0 ? genD(2, Ctx.TOP)
+            : literalOf(rnd.nextInt(4) == 0 ? 1.0 : 0.0);
+        SVar s = declare(SVar.scalar(fresh("s"), true));
+        decl = assignment(pad(indent) + "double ", s.name, init);
+        focus = s;
+      }
+      St st = loop.get();
+      if (st == null) {
+        throw REJECT;
+      }
+      return decl == null ? st : concat(decl, st);
+    }
+
+    /**
+     * {@code double[] y = new double[m.length];} and nested loops computing {@code y = m x},
+     * sometimes through a row sum, sometimes squashed.
+     */
+    private St matVec(int indent) {
+      List<SVar> matrices = variables('M', false);
+      if (matrices.isEmpty()) {
+        throw REJECT;
+      }
+      SVar m = pick(matrices);
+      String p = pad(indent);
+      SVar y = declare(new SVar(fresh("y"), 'A', m.len, 0, true, false));
+      String yName = y.name;
+      int rows = m.len;
+      St decl = new St(p + "double[] " + yName + " = new double[" + m.name + ".length];\n",
+          en -> {
+            en.vars.put(yName, new Arr(new double[points][rows]));
+            return Flow.NORMAL;
+          });
+      String i = INDEX[0];
+      String j = INDEX[1];
+      Ctx outer = Ctx.TOP.enter(new Counter(i, m.len), m.len, true);
+      Ctx inner = outer.enter(new Counter(j, m.cols), m.cols, true);
+      String mName = m.name;
+      Ref row = new Ref(mName + "[" + i + "]", mName + "[" + i + "].length", m.cols, m.writable,
+          en -> en.mat(mName).rows[(int) en.scalar(i)[0]]);
+      X mij = element(row, new X(j, 'I', en -> en.scalar(j)));
+      X factor = vectorFactor(m.cols, j, inner);
+      X product = mul(mij, factor);
+      X yi = new X(i, 'I', en -> en.scalar(i));
+      Ref yRef = ref(y);
+      scopes.push(new ArrayList<>());
+      List<St> outerBody = new ArrayList<>();
+      if (rnd.nextBoolean()) {
+        scopes.push(new ArrayList<>());
+        St acc = store(indent + 4, yRef, yi, "+=", product);
+        scopes.pop();
+        outerBody.add(counted(indent + 2, j, "0", j + " < " + mName + "[" + i + "].length",
+            m.cols, false, List.of(acc)));
+        if (rnd.nextBoolean()) {
+          outerBody.add(store(indent + 2, yRef, yi, "=", squash(element(yRef, yi))));
+        }
+      } else {
+        SVar sum = declare(SVar.scalar(fresh("r"), true));
+        outerBody.add(assignment(pad(indent + 2) + "double ", sum.name, literalOf(0.0)));
+        scopes.push(new ArrayList<>());
+        St acc = accumulate(indent + 4, sum, "+=", product);
+        scopes.pop();
+        outerBody.add(counted(indent + 2, j, "0", j + " < " + mName + "[" + i + "].length",
+            m.cols, false, List.of(acc)));
+        X s = new X(sum.name, 'D', scalarFn(sum.name));
+        outerBody.add(store(indent + 2, yRef, yi, "=", rnd.nextBoolean() ? s : squash(s)));
+      }
+      scopes.pop();
+      return concat(decl, counted(indent, i, "0", i + " < " + mName + ".length", m.len, false,
+          outerBody));
+    }
+
+    /** {@code x[j]} for a vector long enough, else {@code x[j % x.length]} or an expression. */
+    private X vectorFactor(int cols, String j, Ctx inner) {
+      List<SVar> vectors = variables('A', false);
+      List<SVar> fitting = new ArrayList<>();
+      for (SVar v : vectors) {
+        if (v.len >= cols) {
+          fitting.add(v);
+        }
+      }
+      X index = new X(j, 'I', en -> en.scalar(j));
+      if (!fitting.isEmpty() && rnd.nextInt(4) != 0) {
+        return element(ref(pick(fitting)), index);
+      }
+      if (!vectors.isEmpty() && rnd.nextBoolean()) {
+        SVar v = pick(vectors);
+        int len = v.len;
+        return element(ref(v), new X(j + " % " + v.name + ".length", 'I',
+            en -> filled((int) en.scalar(j)[0] % len)));
+      }
+      return genD(2, inner);
+    }
+
+    /** A bounded smooth function of {@code x}: tanh, sin, atan or a logistic-like ratio. */
+    private X squash(X x) {
+      switch (rnd.nextInt(4)) {
+        case 0: return call("Math.tanh(#)", x, Math::tanh);
+        case 1: return call("Math.sin(#)", x, Math::sin);
+        case 2: return call("Math.atan(#)", x, Math::atan);
+        default: return call("(# / (1.0 + Math.abs(#)))", absSafe(x), v -> v / (1.0 + Math.abs(v)));
+      }
+    }
+
+    /** {@code x} with a check that it stays away from 0 (where |x| has its kink). */
+    private static X absSafe(X x) {
+      Fn f = x.f();
+      return new X(x.src(), x.type(), en -> {
+        double[] v = f.at(en);
+        Generator.margin(true, Math.abs(v[0]));
+        Generator.same(true, Generator.map(v, Math::signum));
+        return v;
+      });
+    }
+
+    /** An element-wise update of a writable local array: {@code y[i] = Math.tanh(y[i])}... */
+    private St elementwise(int indent) {
+      List<SVar> locals = variables('A', true);
+      if (locals.isEmpty()) {
+        throw REJECT;
+      }
+      SVar y = pick(locals);
+      Ref ref = ref(y);
+      String i = INDEX[0];
+      Ctx inner = Ctx.TOP.enter(new Counter(i, y.len), y.len, true);
+      X index = new X(i, 'I', en -> en.scalar(i));
+      X yi = element(ref, index);
+      scopes.push(new ArrayList<>());
+      St update;
+      switch (rnd.nextInt(4)) {
+        case 0:
+          update = store(indent + 2, ref, index, "=", squash(yi));
+          break;
+        case 1:
+          update = store(indent + 2, ref, index, "*=", genD(2, inner));
+          break;
+        case 2:
+          update = store(indent + 2, ref, index, "=",
+              add(mul(yi, literalOf(0.5)), genD(2, inner)));
+          break;
+        default:
+          update = store(indent + 2, ref, index, "+=", genD(2, inner));
+          break;
+      }
+      List<St> parts = new ArrayList<>(List.of(update));
+      if (rnd.nextInt(3) == 0) {
+        parts.add(bodyStatement(indent + 2, inner));
+      }
+      scopes.pop();
+      return counted(indent, i, "0", i + " < " + y.name + ".length", y.len, false, parts);
+    }
+
+    /**
+     * if / else if / else outside loops, with conditions drawn against the current values; as
+     * in {@link Generator}, one branch of a chain with a final else never returns.
+     */
+    private void ifChain(int indent, int nesting) {
+      int conditions = 1 + rnd.nextInt(2);
+      boolean hasElse = rnd.nextBoolean();
+      int branches = conditions + (hasElse ? 1 : 0);
+      int open = hasElse ? rnd.nextInt(branches) : -1;
+      boolean outer = live;
+      int taken = -1;
+      List<String> conds = new ArrayList<>();
+      for (int i = 0; i < conditions; i++) {
+        boolean condLive = outer && taken == -1;
+        X c = null;
+        for (int attempt = 0; attempt < 40 && c == null; attempt++) {
+          X draft = genB(2, Ctx.TOP);
+          try {
+            if (condLive) {
+              draft.f().at(env);
+            }
+            c = draft;
+          } catch (Reject r) {
+            // draw again
+          }
+        }
+        if (c == null) {
+          c = constantCondition();
+        }
+        conds.add(c.src());
+        if (condLive && c.f().at(env)[0] != 0) {
+          taken = i;
+        }
+      }
+      if (outer && taken == -1 && hasElse) {
+        taken = conditions;
+      }
+      for (int i = 0; i < branches; i++) {
+        body.append(pad(indent)).append(i == 0 ? "if (" + conds.get(0) + ") {"
+            : i < conditions ? "} else if (" + conds.get(i) + ") {" : "} else {").append('\n');
+        live = outer && i == taken;
+        scopes.push(new ArrayList<>());
+        boolean returns = i != open && rnd.nextInt(5) < 2;
+        int count = returns ? rnd.nextInt(2) : 1 + rnd.nextInt(2);
+        for (int s = 0; s < count && (s == 0 || statements < budget); s++) {
+          straight(indent + 2, nesting + 1);
+        }
+        if (returns) {
+          returnStatement(indent + 2);
+        }
+        scopes.pop();
+      }
+      body.append(pad(indent)).append("}\n");
+      live = outer && !returned;
+    }
+
+    /** {@code (C0 < c)} or {@code (1 < 2)}-like: a condition that cannot fail its checks. */
+    private X constantCondition() {
+      return new X("(0.5 < 1.0)", 'B', en -> filled(1));
+    }
+
+    private void returnStatement(int indent) {
+      unit(() -> returnOf(indent, genD(3, Ctx.TOP)),
+          () -> returnOf(indent, parameterElement()));
+    }
+
+    /**
+     * The final return, usually combining what the loops computed (local scalars and elements
+     * of local arrays) with more.
+     */
+    private void finalReturn(int indent) {
+      unit(() -> {
+        List<X> results = new ArrayList<>();
+        for (SVar v : visible()) {
+          if (scopes.peekLast().contains(v)) {
+            continue; // a parameter
+          }
+          if (v.kind == 'D' && v.assignable) {
+            results.add(new X(v.name, 'D', scalarFn(v.name)));
+          } else if ((v.kind == 'A' || v.kind == 'M') && v.writable) {
+            Ref r = pickRefOf(v, Ctx.TOP);
+            results.add(element(r, index(r.len(), r.lengthSrc(), Ctx.TOP)));
+          }
+        }
+        X e;
+        if (!results.isEmpty() && rnd.nextInt(4) != 0) {
+          e = pick(results);
+          if (results.size() > 1 && rnd.nextBoolean()) {
+            e = add(e, mul(pick(results), literal()));
+          }
+          if (rnd.nextBoolean()) {
+            e = add(e, genD(2, Ctx.TOP));
+          }
+        } else {
+          e = genD(3, Ctx.TOP);
+        }
+        return returnOf(indent, e);
+      }, () -> returnOf(indent, parameterElement()));
+    }
+
+    private St returnOf(int indent, X e) {
+      Fn f = varying(e).f();
+      return new St(pad(indent) + "return " + e.src() + ";\n", en -> {
+        en.returned = f.at(en);
+        return Flow.RETURN;
+      });
+    }
+
+    // ------------------------------------------------------------ loops
+
+    /** One more loop-body execution in the current statement; too many rejects it. */
+    private static void tick(Env en) {
+      if (++en.runs > 2 * RUNS) {
+        throw REJECT;
+      }
+    }
+
+    /** A loop of a random kind; its body is drawn from the loop-body statements. */
+    private St loop(int indent, Ctx ctx) {
+      for (int attempt = 0; attempt < 10; attempt++) {
+        St st;
+        switch (rnd.nextInt(11)) {
+          case 0, 1, 2, 3 -> st = countedLoop(indent, ctx);
+          case 4 -> st = reverseLoop(indent, ctx);
+          case 5, 6 -> st = enhancedLoop(indent, ctx);
+          case 7 -> st = whileUnit(indent, ctx);
+          case 8 -> st = doWhileUnit(indent, ctx);
+          default -> st = matrixLoop(indent, ctx);
+        }
+        if (st != null) {
+          return st;
+        }
+      }
+      throw REJECT;
+    }
+
+    /**
+     * A counted loop {@code for (int i = start; ...; i++ or i--)} running its body {@code hi}
+     * times with i = 0, 1, ... (or hi - 1 down to 0 if {@code reverse}).
+     */
+    private static St counted(int indent, String header, String i, int hi, boolean reverse,
+        List<St> parts) {
+      Run body = seq(parts);
+      StringBuilder text = new StringBuilder(pad(indent)).append(header).append(" {\n");
+      for (St part : parts) {
+        text.append(part.text());
+      }
+      text.append(pad(indent)).append("}\n");
+      return new St(text.toString(), en -> {
+        for (int k = 0; k < hi; k++) {
+          en.vars.put(i, filledLike(en, reverse ? hi - 1 - k : k));
+          tick(en);
+          Flow flow = body.exec(en);
+          if (flow == Flow.RETURN) {
+            return flow;
+          }
+          if (flow == Flow.BREAK) {
+            break;
+          }
+        }
+        return Flow.NORMAL;
+      });
+    }
+
+    private St counted(int indent, String i, String start, String condition, int hi,
+        boolean reverse, List<St> parts) {
+      String header = "for (int " + i + " = " + start + "; " + condition + "; " + i
+          + (reverse ? "--)" : "++)");
+      return counted(indent, header, i, hi, reverse, parts);
+    }
+
+    /** An int value at every point of {@code en}'s arrays (the generator's point count). */
+    private static double[] filledLike(Env en, int value) {
+      double[] v = new double[en.points()];
+      Arrays.fill(v, value);
+      return v;
+    }
+
+    private static Run seq(List<St> parts) {
+      Run[] runs = new Run[parts.size()];
+      for (int k = 0; k < runs.length; k++) {
+        runs[k] = parts.get(k).run();
+      }
+      return en -> {
+        for (Run r : runs) {
+          Flow flow = r.exec(en);
+          if (flow != Flow.NORMAL) {
+            return flow;
+          }
+        }
+        return Flow.NORMAL;
+      };
+    }
+
+    /** The body of a loop: an update first, then up to two more statements. */
+    private List<St> loopBody(int indent, Ctx inner) {
+      List<St> parts = new ArrayList<>();
+      parts.add(effect(indent, inner));
+      int more = rnd.nextInt(3);
+      for (int k = 0; k < more; k++) {
+        parts.add(bodyStatement(indent, inner));
+      }
+      return parts;
+    }
+
+    /** {@code for (int i = 0; i < bound; i++)} over an array length, n or a literal. */
+    private St countedLoop(int indent, Ctx ctx) {
+      if (ctx.depth() >= INDEX.length) {
+        return null;
+      }
+      String i = INDEX[ctx.depth()];
+      List<String> bounds = new ArrayList<>();
+      List<Integer> his = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == 'A' || v.kind == 'M') {
+          bounds.add(i + " < " + v.name + ".length");
+          his.add(v.len);
+        }
+        if (v.kind == 'M') {
+          for (Counter c : ctx.counters()) {
+            if (c.hi() <= v.len) {
+              bounds.add(i + " < " + v.name + "[" + c.name() + "].length");
+              his.add(v.cols);
+            }
+          }
+        }
+        if (v.name.equals("n") && v.kind == 'I') {
+          int n = (int) env.scalar("n")[0];
+          int plus = rnd.nextInt(3);
+          bounds.add(plus == 0 ? i + " < n" : plus == 1 ? i + " < n + 1" : i + " <= n");
+          his.add(plus == 0 ? n : n + 1);
+        }
+      }
+      int literal = 2 + rnd.nextInt(4);
+      bounds.add(i + " < " + literal);
+      his.add(literal);
+      List<Integer> ok = new ArrayList<>();
+      for (int k = 0; k < his.size(); k++) {
+        if (ctx.runs() * his.get(k) <= RUNS) {
+          ok.add(k);
+        }
+      }
+      if (ok.isEmpty()) {
+        return null;
+      }
+      int k = pick(ok);
+      int hi = his.get(k);
+      Ctx inner = ctx.enter(new Counter(i, hi), hi, true);
+      scopes.push(new ArrayList<>());
+      List<St> parts = loopBody(indent + 2, inner);
+      scopes.pop();
+      return counted(indent, i, "0", bounds.get(k), hi, false, parts);
+    }
+
+    /** {@code for (int i = x.length - 1; i >= 0; i--)}. */
+    private St reverseLoop(int indent, Ctx ctx) {
+      if (ctx.depth() >= INDEX.length) {
+        return null;
+      }
+      List<SVar> arrays = new ArrayList<>();
+      for (SVar v : visible()) {
+        if ((v.kind == 'A' || v.kind == 'M') && ctx.runs() * v.len <= RUNS) {
+          arrays.add(v);
+        }
+      }
+      if (arrays.isEmpty()) {
+        return null;
+      }
+      SVar a = pick(arrays);
+      String i = INDEX[ctx.depth()];
+      Ctx inner = ctx.enter(new Counter(i, a.len), a.len, true);
+      scopes.push(new ArrayList<>());
+      List<St> parts = loopBody(indent + 2, inner);
+      scopes.pop();
+      return counted(indent, i, a.name + ".length - 1", i + " >= 0", a.len, true, parts);
+    }
+
+    /** {@code for (double e : x)} or {@code for (double[] row : m)} (row aliases the row). */
+    private St enhancedLoop(int indent, Ctx ctx) {
+      List<SVar> matrices = new ArrayList<>();
+      for (SVar m : variables('M', false)) {
+        if (ctx.runs() * m.len <= RUNS) {
+          matrices.add(m);
+        }
+      }
+      boolean rows = !matrices.isEmpty() && rnd.nextInt(3) == 0;
+      if (rows) {
+        SVar m = pick(matrices);
+        SVar row = new SVar(fresh("row"), 'A', m.cols, 0, m.writable, false);
+        Ctx inner = ctx.enter(null, m.len, true);
+        scopes.push(new ArrayList<>(List.of(row)));
+        List<St> parts = loopBody(indent + 2, inner);
+        scopes.pop();
+        String mName = m.name;
+        String rowName = row.name;
+        Run body = seq(parts);
+        return new St(loopText(indent, "for (double[] " + rowName + " : " + mName + ")", parts),
+            en -> {
+              Mat mat = en.mat(mName);
+              for (Arr r : mat.rows) {
+                en.vars.put(rowName, r);
+                tick(en);
+                Flow flow = body.exec(en);
+                if (flow == Flow.RETURN) {
+                  return flow;
+                }
+                if (flow == Flow.BREAK) {
+                  break;
+                }
+              }
+              return Flow.NORMAL;
+            });
+      }
+      Ref ref = pickRef(ctx, false);
+      if (ref == null || ctx.runs() * ref.len() > RUNS) {
+        return null;
+      }
+      SVar e = SVar.scalar(fresh("e"), false);
+      Ctx inner = ctx.enter(null, ref.len(), true);
+      scopes.push(new ArrayList<>(List.of(e)));
+      List<St> parts = loopBody(indent + 2, inner);
+      scopes.pop();
+      String eName = e.name;
+      ArrFn array = ref.f();
+      Run body = seq(parts);
+      return new St(loopText(indent, "for (double " + eName + " : " + ref.src() + ")", parts),
+          en -> {
+            Arr a = array.at(en); // evaluated once; element k is read before iteration k
+            for (int k = 0; k < a.length(); k++) {
+              en.vars.put(eName, column(a, k));
+              tick(en);
+              Flow flow = body.exec(en);
+              if (flow == Flow.RETURN) {
+                return flow;
+              }
+              if (flow == Flow.BREAK) {
+                break;
+              }
+            }
+            return Flow.NORMAL;
+          });
+    }
+
+    private static String loopText(int indent, String header, List<St> parts) {
+      StringBuilder text = new StringBuilder(pad(indent)).append(header).append(" {\n");
+      for (St part : parts) {
+        text.append(part.text());
+      }
+      return text.append(pad(indent)).append("}\n").toString();
+    }
+
+    /** Nested loops over the elements of a matrix. */
+    private St matrixLoop(int indent, Ctx ctx) {
+      if (ctx.depth() + 1 >= INDEX.length) {
+        return null;
+      }
+      List<SVar> matrices = new ArrayList<>();
+      for (SVar m : variables('M', false)) {
+        if (ctx.runs() * m.len * m.cols <= RUNS) {
+          matrices.add(m);
+        }
+      }
+      if (matrices.isEmpty()) {
+        return null;
+      }
+      SVar m = pick(matrices);
+      String i = INDEX[ctx.depth()];
+      String j = INDEX[ctx.depth() + 1];
+      Ctx outer = ctx.enter(new Counter(i, m.len), m.len, true);
+      Ctx inner = outer.enter(new Counter(j, m.cols), m.cols, true);
+      scopes.push(new ArrayList<>());
+      List<St> outerParts = new ArrayList<>();
+      if (rnd.nextInt(3) == 0) {
+        outerParts.add(declareLocal(indent + 2, outer));
+      }
+      scopes.push(new ArrayList<>());
+      List<St> innerParts = loopBody(indent + 4, inner);
+      scopes.pop();
+      outerParts.add(counted(indent + 2, j, "0", j + " < " + m.name + "[" + i + "].length",
+          m.cols, false, innerParts));
+      if (rnd.nextInt(3) == 0) {
+        outerParts.add(bodyStatement(indent + 2, outer));
+      }
+      scopes.pop();
+      return counted(indent, i, "0", i + " < " + m.name + ".length", m.len, false, outerParts);
+    }
+
+    /**
+     * {@code double t = 0; int k = 0; while (t < T && k < K) { t += 0.3 + e * e; ...; k++; }}
+     * (the trip count depends on values), or {@code while (k < K && cond) { ...; k++; }}.
+     */
+    private St whileUnit(int indent, Ctx ctx) {
+      int trips = Math.min(3 + rnd.nextInt(10), RUNS / ctx.runs());
+      if (trips < 2) {
+        return null;
+      }
+      boolean progress = rnd.nextBoolean();
+      String p = pad(indent);
+      String k = fresh("k");
+      Counter counter = new Counter(k, trips);
+      Ctx inner = ctx.enter(counter, trips, false); // continue would skip k++
+      StringBuilder text = new StringBuilder();
+      List<St> parts = new ArrayList<>();
+      X condition;
+      SVar t = null;
+      if (progress) {
+        t = declare(SVar.scalar(fresh("t"), true));
+        text.append(p).append("double ").append(t.name).append(" = 0.0;\n");
+        double bound = (10 + rnd.nextInt(30)) / 10.0;
+        X tv = new X(t.name, 'D', scalarFn(t.name));
+        condition = and(compare(tv, "<", literalOf(bound)), intLess(k, trips));
+      } else {
+        condition = and(intLess(k, trips), genB(1, ctx));
+      }
+      declare(new SVar(k, 'I', 0, 0, false, false));
+      text.append(p).append("int ").append(k).append(" = 0;\n");
+      scopes.push(new ArrayList<>());
+      if (progress) {
+        X step = rnd.nextInt(3) == 0 ? genD(1, inner) : elementOrScalar(inner);
+        parts.add(accumulate(indent + 2, t, "+=", add(literalOf(0.3), mul(step, step))));
+        int more = rnd.nextInt(3);
+        for (int s = 0; s < more; s++) {
+          parts.add(bodyStatement(indent + 2, inner));
+        }
+      } else {
+        parts.addAll(loopBody(indent + 2, inner));
+      }
+      parts.add(increment(indent + 2, k));
+      scopes.pop();
+      Run body = seq(parts);
+      Fn cond = condition.f();
+      String tName = t == null ? null : t.name;
+      text.append(loopText(indent, "while (" + condition.src() + ")", parts));
+      boolean mustRun = !ctx.inLoop();
+      return new St(text.toString(), en -> {
+        if (tName != null) {
+          en.vars.put(tName, filledLike(en, 0));
+        }
+        en.vars.put(k, filledLike(en, 0));
+        if (mustRun && cond.at(en)[0] == 0) {
+          throw REJECT; // a loop that never runs
+        }
+        while (cond.at(en)[0] != 0) {
+          tick(en);
+          Flow flow = body.exec(en);
+          if (flow == Flow.RETURN) {
+            return flow;
+          }
+          if (flow == Flow.BREAK) {
+            break;
+          }
+        }
+        return Flow.NORMAL;
+      });
+    }
+
+    /** {@code int k = 0; do { ...; k++; } while (k < K [&& cond]);} */
+    private St doWhileUnit(int indent, Ctx ctx) {
+      int trips = Math.min(2 + rnd.nextInt(8), RUNS / ctx.runs());
+      if (trips < 1) {
+        return null;
+      }
+      String k = fresh("k");
+      // The condition sees only variables declared outside the body.
+      X extra = rnd.nextBoolean() ? genB(1, ctx) : null;
+      declare(new SVar(k, 'I', 0, 0, false, false));
+      Ctx inner = ctx.enter(new Counter(k, trips), trips, false);
+      scopes.push(new ArrayList<>());
+      List<St> parts = loopBody(indent + 2, inner);
+      parts.add(increment(indent + 2, k));
+      scopes.pop();
+      X bound = intLess(k, trips);
+      X condition = extra == null ? bound : and(bound, extra);
+      Run body = seq(parts);
+      Fn cond = condition.f();
+      StringBuilder text = new StringBuilder(pad(indent)).append("int ").append(k)
+          .append(" = 0;\n").append(pad(indent)).append("do {\n");
+      for (St part : parts) {
+        text.append(part.text());
+      }
+      text.append(pad(indent)).append("} while (").append(condition.src()).append(");\n");
+      return new St(text.toString(), en -> {
+        en.vars.put(k, filledLike(en, 0));
+        do {
+          tick(en);
+          Flow flow = body.exec(en);
+          if (flow == Flow.RETURN) {
+            return flow;
+          }
+          if (flow == Flow.BREAK) {
+            break;
+          }
+        } while (cond.at(en)[0] != 0);
+        return Flow.NORMAL;
+      });
+    }
+
+    /** {@code k < K} on an int counter. */
+    private X intLess(String k, int bound) {
+      return new X(k + " < " + bound, 'B', en -> filledLike(en, en.scalar(k)[0] < bound ? 1 : 0));
+    }
+
+    /** {@code k++;} */
+    private static St increment(int indent, String k) {
+      return new St(pad(indent) + k + "++;\n", en -> {
+        double[] v = en.scalar(k).clone();
+        for (int q = 0; q < v.length; q++) {
+          v[q] += 1;
+        }
+        en.vars.put(k, v);
+        return Flow.NORMAL;
+      });
+    }
+
+    // ------------------------------------------------------------ loop-body statements
+
+    /** An update: an accumulation into a scalar or a write into a local array. */
+    private St effect(int indent, Ctx ctx) {
+      Ref target = pickRef(ctx, true);
+      SVar acc = pickAccumulator();
+      if (target != null && (acc == null || rnd.nextInt(3) == 0)) {
+        return arrayWrite(indent, ctx, target);
+      }
+      if (acc == null) {
+        throw REJECT;
+      }
+      return accumulateStatement(indent, ctx, acc);
+    }
+
+    private St bodyStatement(int indent, Ctx ctx) {
+      boolean nest = ctx.depth() < 2;
+      switch (rnd.nextInt(nest ? 14 : 12)) {
+        case 0, 1, 2, 3:
+          return effect(indent, ctx);
+        case 4: {
+          Ref target = pickRef(ctx, true);
+          return target == null ? effect(indent, ctx) : arrayWrite(indent, ctx, target);
+        }
+        case 5:
+          return declareLocal(indent, ctx);
+        case 6, 7:
+          return ifElse(indent, ctx);
+        case 8, 9:
+          return jump(indent, ctx);
+        case 10: {
+          Ref target = pickRef(ctx, true);
+          SVar acc = pickAccumulator();
+          if (target != null && (acc == null || rnd.nextBoolean())) {
+            X index = index(target.len(), target.lengthSrc(), ctx);
+            return store(indent, target, index, "++", null);
+          }
+          return acc == null ? effect(indent, ctx) : accumulate(indent, acc, "++", null);
+        }
+        case 11:
+          return effect(indent, ctx);
+        default:
+          return ctx.runs() * 2 > RUNS ? effect(indent, ctx) : loop(indent, ctx);
+      }
+    }
+
+    /** {@code double t = e;} inside a body (a new variable at every iteration). */
+    private St declareLocal(int indent, Ctx ctx) {
+      X e = genD(3, ctx);
+      SVar t = declare(SVar.scalar(fresh("t"), true));
+      return assignment(pad(indent) + "double ", t.name, e);
+    }
+
+    /** {@code if (c) { ... } [else { ... }]} inside a loop body. */
+    private St ifElse(int indent, Ctx ctx) {
+      X c = genB(2, ctx);
+      List<St> then = branch(indent + 2, ctx);
+      List<St> otherwise = rnd.nextBoolean() ? branch(indent + 2, ctx) : null;
+      StringBuilder text = new StringBuilder(pad(indent)).append("if (").append(c.src())
+          .append(") {\n");
+      for (St s : then) {
+        text.append(s.text());
+      }
+      if (otherwise != null) {
+        text.append(pad(indent)).append("} else {\n");
+        for (St s : otherwise) {
+          text.append(s.text());
+        }
+      }
+      text.append(pad(indent)).append("}\n");
+      Fn cond = c.f();
+      Run a = seq(then);
+      Run b = otherwise == null ? null : seq(otherwise);
+      return new St(text.toString(), en -> {
+        if (cond.at(en)[0] != 0) {
+          return a.exec(en);
+        }
+        return b == null ? Flow.NORMAL : b.exec(en);
+      });
+    }
+
+    private List<St> branch(int indent, Ctx ctx) {
+      scopes.push(new ArrayList<>());
+      List<St> parts = new ArrayList<>();
+      parts.add(effect(indent, ctx));
+      if (rnd.nextInt(3) == 0) {
+        parts.add(bodyStatement(indent, ctx));
+      }
+      scopes.pop();
+      return parts;
+    }
+
+    /** {@code if (c) { break; }}, {@code continue} (where allowed) or an early return. */
+    private St jump(int indent, Ctx ctx) {
+      X c = genB(2, ctx);
+      int kind = rnd.nextInt(5);
+      Fn cond = c.f();
+      String head = pad(indent) + "if (" + c.src() + ") {\n";
+      String tail = pad(indent) + "}\n";
+      if (kind == 0) {
+        X e = genD(3, ctx);
+        Fn value = varying(e).f();
+        return new St(head + pad(indent + 2) + "return " + e.src() + ";\n" + tail, en -> {
+          if (cond.at(en)[0] != 0) {
+            en.returned = value.at(en);
+            return Flow.RETURN;
+          }
+          return Flow.NORMAL;
+        });
+      }
+      boolean cont = ctx.canContinue() && kind >= 3;
+      Flow flow = cont ? Flow.CONTINUE : Flow.BREAK;
+      return new St(head + pad(indent + 2) + (cont ? "continue;\n" : "break;\n") + tail,
+          en -> cond.at(en)[0] != 0 ? flow : Flow.NORMAL);
+    }
+
+    /** A scalar declared outside the loop, preferably the loop's own accumulator. */
+    private SVar pickAccumulator() {
+      List<SVar> all = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == 'D' && v.assignable) {
+          all.add(v);
+        }
+      }
+      if (focus != null && all.contains(focus) && rnd.nextInt(3) != 0) {
+        return focus;
+      }
+      return all.isEmpty() ? null : pick(all);
+    }
+
+    /**
+     * {@code s += e}, {@code s -= e}, {@code s = s * c + e} (a damped sum), {@code p = p * x + e}
+     * (Horner), {@code r = r * c + Math.sin(r)} (a recurrence) or {@code s *= e}.
+     */
+    private St accumulateStatement(int indent, Ctx ctx, SVar s) {
+      X sv = new X(s.name, 'D', scalarFn(s.name));
+      switch (rnd.nextInt(8)) {
+        case 0, 1, 2:
+          return accumulate(indent, s, "+=", genD(3, ctx));
+        case 3:
+          return accumulate(indent, s, "-=", genD(3, ctx));
+        case 4:
+          return assignTo(indent, s, add(mul(sv, literalOf((3 + rnd.nextInt(7)) / 10.0)),
+              genD(2, ctx)));
+        case 5:
+          return assignTo(indent, s, add(mul(sv, scalarOrElement(ctx)), genD(2, ctx)));
+        case 6:
+          return assignTo(indent, s, add(mul(sv, literalOf((3 + rnd.nextInt(5)) / 10.0)),
+              squash(rnd.nextBoolean() ? sv : add(sv, genD(1, ctx)))));
+        default:
+          return accumulate(indent, s, "*=", genD(2, ctx));
+      }
+    }
+
+    /** A scalar variable or an array element (the x of Horner's p = p * x + c). */
+    private X scalarOrElement(Ctx ctx) {
+      SVar v = pickScalar(false);
+      if (v != null && rnd.nextBoolean()) {
+        return new X(v.name, 'D', scalarFn(v.name));
+      }
+      return elementOrScalar(ctx);
+    }
+
+    /** {@code s = e;} */
+    private St assignTo(int indent, SVar s, X e) {
+      return assignment(pad(indent), s.name, e);
+    }
+
+    /** {@code s op= e;}, or {@code s++} for op "++". */
+    private St accumulate(int indent, SVar s, String op, X e) {
+      String name = s.name;
+      Fn f = e == null ? null : e.f();
+      DoubleBinaryOperator combine = combiner(op);
+      String text = e == null ? name + "++;" : name + " " + op + " " + e.src() + ";";
+      return new St(pad(indent) + text + "\n", en -> {
+        double[] rhs = f == null ? filledLike(en, 1) : f.at(en);
+        en.vars.put(name, check(Generator.zip(en.scalar(name), rhs, combine)));
+        return Flow.NORMAL;
+      });
+    }
+
+    private static DoubleBinaryOperator combiner(String op) {
+      switch (op) {
+        case "+=": case "++": return (x, y) -> x + y;
+        case "-=": return (x, y) -> x - y;
+        case "*=": return (x, y) -> x * y;
+        default: return (x, y) -> y; // "="
+      }
+    }
+
+    /** A write into a local array element: {@code y[i] = e}, {@code y[i] *= e}, ... */
+    private St arrayWrite(int indent, Ctx ctx, Ref target) {
+      X index = index(target.len(), target.lengthSrc(), ctx);
+      switch (rnd.nextInt(6)) {
+        case 0:
+          return store(indent, target, index, "+=", genD(3, ctx));
+        case 1:
+          return store(indent, target, index, "*=", genD(2, ctx));
+        case 2:
+          return store(indent, target, index, "=", squash(element(target, index)));
+        case 3:
+          return store(indent, target, index, "-=", genD(2, ctx));
+        default:
+          return store(indent, target, index, "=", genD(3, ctx));
+      }
+    }
+
+    /** {@code ref[index] op e;} ({@code ref[index]++} for op "++"). */
+    private St store(int indent, Ref ref, X index, String op, X e) {
+      if (!ref.writable()) {
+        throw new IllegalStateException("write into a parameter array " + ref.src());
+      }
+      ArrFn array = ref.f();
+      Fn at = index.f();
+      Fn f = e == null ? null : e.f();
+      DoubleBinaryOperator combine = combiner(op);
+      String target = ref.src() + "[" + index.src() + "]";
+      String text = e == null ? target + "++;" : target + " " + op + " " + e.src() + ";";
+      return new St(pad(indent) + text + "\n", en -> {
+        Arr a = array.at(en);
+        int k = (int) at.at(en)[0];
+        if (k < 0 || k >= a.length()) {
+          throw REJECT;
+        }
+        double[] rhs = f == null ? filledLike(en, 1) : f.at(en);
+        double[] updated = new double[a.v.length];
+        for (int q = 0; q < updated.length; q++) {
+          updated[q] = combine.applyAsDouble(a.v[q][k], rhs[q]);
+        }
+        check(updated);
+        for (int q = 0; q < updated.length; q++) {
+          a.v[q][k] = updated[q];
+        }
+        return Flow.NORMAL;
+      });
+    }
+
+    // ------------------------------------------------------------ variables and arrays
+
+    /** Every variable in scope, innermost first. */
+    private List<SVar> visible() {
+      List<SVar> all = new ArrayList<>();
+      for (List<SVar> scope : scopes) {
+        all.addAll(scope);
+      }
+      return all;
+    }
+
+    private List<SVar> variables(char kind, boolean writableOnly) {
+      List<SVar> all = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == kind && (!writableOnly || v.writable)) {
+          all.add(v);
+        }
+      }
+      return all;
+    }
+
+    private SVar pickScalar(boolean assignableOnly) {
+      List<SVar> all = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == 'D' && (!assignableOnly || v.assignable)) {
+          all.add(v);
+        }
+      }
+      return all.isEmpty() ? null : pick(all);
+    }
+
+    private static Fn scalarFn(String name) {
+      return en -> en.scalar(name);
+    }
+
+    private static Ref ref(SVar v) {
+      String name = v.name;
+      return new Ref(name, name + ".length", v.len, v.writable, en -> en.arr(name));
+    }
+
+    /** A 1-D array in scope: a double[] variable or a row {@code m[index]} of a matrix. */
+    private Ref pickRef(Ctx ctx, boolean writableOnly) {
+      List<SVar> all = new ArrayList<>();
+      for (SVar v : visible()) {
+        if ((v.kind == 'A' || v.kind == 'M') && (!writableOnly || v.writable)) {
+          all.add(v);
+        }
+      }
+      if (all.isEmpty()) {
+        return null;
+      }
+      return pickRefOf(pick(all), ctx);
+    }
+
+    /** {@code v} itself (a double[]) or one of its rows (a double[][]). */
+    private Ref pickRefOf(SVar v, Ctx ctx) {
+      if (v.kind == 'A') {
+        return ref(v);
+      }
+      String name = v.name;
+      X row = index(v.len, name + ".length", ctx);
+      Fn at = row.f();
+      return new Ref(name + "[" + row.src() + "]", name + "[0].length", v.cols, v.writable,
+          en -> en.mat(name).rows[(int) at.at(en)[0]]);
+    }
+
+    /**
+     * An int index expression valid for an array of length {@code len} at every iteration of
+     * the enclosing loops: a counter whose range fits, {@code len - 1 - i}, {@code i % len},
+     * {@code (i + 1) % len} or a constant.
+     */
+    private X index(int len, String lengthSrc, Ctx ctx) {
+      List<Counter> fits = new ArrayList<>();
+      for (Counter c : ctx.counters()) {
+        if (c.hi() <= len) {
+          fits.add(c);
+        }
+      }
+      int k = rnd.nextInt(10);
+      if (!fits.isEmpty() && k < 6) {
+        String c = pick(fits).name();
+        if (rnd.nextInt(5) == 0) {
+          return new X(lengthSrc + " - 1 - " + c, 'I',
+              en -> filledLike(en, len - 1 - (int) en.scalar(c)[0]));
+        }
+        return new X(c, 'I', en -> en.scalar(c));
+      }
+      if (!ctx.counters().isEmpty() && k < 9) {
+        String c = pick(ctx.counters()).name();
+        if (rnd.nextBoolean()) {
+          return new X(c + " % " + lengthSrc, 'I',
+              en -> filledLike(en, (int) en.scalar(c)[0] % len));
+        }
+        return new X("(" + c + " + 1) % " + lengthSrc, 'I',
+            en -> filledLike(en, ((int) en.scalar(c)[0] + 1) % len));
+      }
+      int constant = rnd.nextInt(len);
+      return new X(Integer.toString(constant), 'I', en -> filledLike(en, constant));
+    }
+
+    private static double[] column(Arr a, int k) {
+      double[] v = new double[a.v.length];
+      for (int q = 0; q < v.length; q++) {
+        v[q] = a.v[q][k];
+      }
+      return v;
+    }
+
+    /** {@code ref[index]} as a double expression. */
+    private static X element(Ref ref, X index) {
+      ArrFn array = ref.f();
+      Fn at = index.f();
+      return new X(ref.src() + "[" + index.src() + "]", 'D', en -> {
+        Arr a = array.at(en);
+        int k = (int) at.at(en)[0];
+        if (k < 0 || k >= a.length()) {
+          throw REJECT;
+        }
+        return column(a, k);
+      });
+    }
+
+    /** An array element if there is an array, else a scalar. */
+    private X elementOrScalar(Ctx ctx) {
+      Ref r = pickRef(ctx, false);
+      if (r != null) {
+        return element(r, index(r.len(), r.lengthSrc(), ctx));
+      }
+      SVar v = pickScalar(false);
+      return v == null ? literal() : new X(v.name, 'D', scalarFn(v.name));
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    private static double[] check(double[] v) {
+      if (!Generator.inBounds(v)) {
+        throw REJECT;
+      }
+      return v;
+    }
+
+    /** A double expression whose model checks bounds, slopes and curvatures. */
+    private static X dbl(String src, Fn f) {
+      return new X(src, 'D', en -> check(f.at(en)));
+    }
+
+    private X literalOf(double v) {
+      double[] value = filled(v);
+      return new X(Double.toString(v), 'D', en -> value);
+    }
+
+    private X literal() {
+      return literalOf((1 + rnd.nextInt(300)) / 100.0);
+    }
+
+    private static char promote(X a, X b) {
+      return a.type() == 'D' || b.type() == 'D' ? 'D' : 'I';
+    }
+
+    /** a op b with Java's int or double arithmetic. */
+    private static X arithmetic(String op, X a, X b) {
+      Fn fa = a.f();
+      Fn fb = b.f();
+      char t = promote(a, b);
+      DoubleBinaryOperator f;
+      switch (op) {
+        case "+": f = t == 'I' ? (x, y) -> (int) x + (int) y : (x, y) -> x + y; break;
+        case "-": f = t == 'I' ? (x, y) -> (int) x - (int) y : (x, y) -> x - y; break;
+        default: f = t == 'I' ? (x, y) -> (int) x * (int) y : (x, y) -> x * y; break;
+      }
+      DoubleBinaryOperator g = f;
+      return new X("(" + a.src() + " " + op + " " + b.src() + ")", t,
+          en -> check(Generator.zip(fa.at(en), fb.at(en), g)));
+    }
+
+    private static X add(X a, X b) {
+      return arithmetic("+", a, b);
+    }
+
+    private static X mul(X a, X b) {
+      return arithmetic("*", a, b);
+    }
+
+    /** An int expression as a double, with an explicit cast (keeps Math's int overloads away). */
+    private static X asDouble(X x) {
+      return x.type() == 'D' ? x : new X("(double) " + x.src(), 'D', x.f());
+    }
+
+    /** {@code template} with each {@code #} replaced by {@code x}, valued {@code f(x)}. */
+    private static X call(String template, X x, DoubleUnaryOperator f) {
+      Fn g = x.f();
+      return dbl(template.replace("#", x.src()), en -> Generator.map(g.at(en), f));
+    }
+
+    private X genD(int depth, Ctx ctx) {
+      if (depth <= 0 || rnd.nextInt(5) == 0) {
+        return leafD(ctx);
+      }
+      int d = depth - 1;
+      switch (rnd.nextInt(20)) {
+        case 0, 1, 2, 3: {
+          X a = genD(d, ctx);
+          X b = rnd.nextInt(4) == 0 ? genI(d, ctx) : genD(d, ctx);
+          return arithmetic(rnd.nextBoolean() ? "+" : "-", a, b);
+        }
+        case 4, 5, 6, 7: {
+          X a = genD(d, ctx);
+          X b = rnd.nextInt(4) == 0 ? genI(d, ctx) : genD(d, ctx);
+          return mul(a, b);
+        }
+        case 8, 9: {
+          X a = genD(d, ctx);
+          X b = safeDenominator(d, ctx);
+          Fn fa = a.f();
+          Fn fb = b.f();
+          return dbl("(" + a.src() + " / " + b.src() + ")",
+              en -> Generator.zip(fa.at(en), fb.at(en), (x, y) -> x / y));
+        }
+        case 10: {
+          X a = genD(d, ctx);
+          Fn fa = a.f();
+          DoubleUnaryOperator neg = a.type() == 'I' ? x -> -(int) x : x -> -x;
+          return new X("(-" + a.src() + ")", a.type(), en -> Generator.map(fa.at(en), neg));
+        }
+        case 11, 12, 13, 14:
+          return mathCall(d, ctx);
+        case 15: {
+          X a = asDouble(genD(d, ctx));
+          X b = asDouble(genD(d, ctx));
+          boolean max = rnd.nextBoolean();
+          Fn fa = a.f();
+          Fn fb = b.f();
+          return dbl("Math." + (max ? "max(" : "min(") + a.src() + ", " + b.src() + ")", en -> {
+            double[] x = fa.at(en);
+            double[] y = fb.at(en);
+            Generator.margin(true, Math.abs(x[0] - y[0]));
+            Generator.same(true, Generator.zip(x, y, (p, q) -> p >= q ? 1 : 0));
+            return Generator.zip(x, y, max ? Math::max : Math::min);
+          });
+        }
+        case 16:
+          return call("Math.abs(#)", absSafe(asDouble(genD(d, ctx))), Math::abs);
+        case 17: {
+          X c = genB(d, ctx);
+          X a = genD(d, ctx);
+          X b = genD(d, ctx);
+          Fn fc = c.f();
+          Fn fa = a.f();
+          Fn fb = b.f();
+          return new X("(" + c.src() + " ? " + a.src() + " : " + b.src() + ")", promote(a, b),
+              en -> fc.at(en)[0] != 0 ? fa.at(en) : fb.at(en));
+        }
+        case 18:
+          return mul(genI(d, ctx), literal());
+        default:
+          return leafD(ctx);
+      }
+    }
+
+    /** A double expression bounded away from zero. */
+    private X safeDenominator(int depth, Ctx ctx) {
+      X x = genD(depth, ctx);
+      switch (rnd.nextInt(5)) {
+        case 0: return call("(1.0 + # * #)", x, v -> 1.0 + v * v);
+        case 1: return call("(2.0 + Math.sin(#))", x, v -> 2.0 + Math.sin(v));
+        case 2:
+          return call("(Math.abs(#) + 0.5)", x.type() == 'D' ? absSafe(x) : x,
+              v -> Math.abs(v) + 0.5);
+        case 3: return call("(1.5 + Math.cos(#))", x, v -> 1.5 + Math.cos(v));
+        default: {
+          X den = asDouble(x);
+          Fn f = den.f();
+          return new X(den.src(), 'D', en -> {
+            double[] v = f.at(en);
+            for (double e : v) {
+              if (!(Math.abs(e) >= 0.25)) {
+                throw REJECT;
+              }
+            }
+            return v;
+          });
+        }
+      }
+    }
+
+    /** Math calls, wrapped so that live arguments stay inside each function's domain. */
+    private X mathCall(int d, Ctx ctx) {
+      X x = genD(d, ctx);
+      Fn g = x.f();
+      switch (rnd.nextInt(24)) {
+        case 0: return call("Math.sin(#)", x, Math::sin);
+        case 1: return call("Math.cos(#)", x, Math::cos);
+        case 2: return call("Math.atan(#)", x, Math::atan);
+        case 3: return call("Math.tanh(#)", x, Math::tanh);
+        case 4:
+          return dbl("Math.exp(" + x.src() + ")", en -> {
+            double[] v = g.at(en);
+            for (double e : v) {
+              if (e > 5) {
+                throw REJECT;
+              }
+            }
+            return Generator.map(v, Math::exp);
+          });
+        case 5: return call("Math.exp(Math.tanh(#))", x, e -> Math.exp(Math.tanh(e)));
+        case 6: return call("Math.log(1.0 + # * #)", x, e -> Math.log(1.0 + e * e));
+        case 7:
+          return call("Math.log(Math.abs(#) + 0.5)", x.type() == 'D' ? absSafe(x) : x,
+              e -> Math.log(Math.abs(e) + 0.5));
+        case 8: return call("Math.log10(2.0 + Math.sin(#))", x, e -> Math.log10(2.0 + Math.sin(e)));
+        case 9: return call("Math.log1p(# * #)", x, e -> Math.log1p(e * e));
+        case 10: return call("Math.expm1(Math.sin(#))", x, e -> Math.expm1(Math.sin(e)));
+        case 11: return call("Math.sqrt(1.0 + # * #)", x, e -> Math.sqrt(1.0 + e * e));
+        case 12:
+          return dbl("Math.cbrt(" + x.src() + ")", en -> {
+            double[] v = g.at(en);
+            for (double e : v) {
+              if (!(Math.abs(e) >= 0.1)) {
+                throw REJECT;
+              }
+            }
+            return Generator.map(v, Math::cbrt);
+          });
+        case 13:
+          return call("Math.asin(Math.tanh(#) * 0.9)", x, e -> Math.asin(Math.tanh(e) * 0.9));
+        case 14:
+          return call("Math.acos(Math.tanh(#) * 0.9)", x, e -> Math.acos(Math.tanh(e) * 0.9));
+        case 15: return call("Math.sinh(Math.sin(#))", x, e -> Math.sinh(Math.sin(e)));
+        case 16: return call("Math.cosh(Math.tanh(#))", x, e -> Math.cosh(Math.tanh(e)));
+        case 17:
+          return call("Math.tan(0.5 * Math.tanh(#))", x, e -> Math.tan(0.5 * Math.tanh(e)));
+        case 18: {
+          X y = genD(d, ctx);
+          Fn h = y.f();
+          // atan2(x, y): away from the origin and from the branch cut (x = 0, y < 0).
+          return dbl("Math.atan2(" + x.src() + ", " + y.src() + ")", en -> {
+            double[] v = g.at(en);
+            double[] w = h.at(en);
+            for (int q = 0; q < v.length; q++) {
+              if (Math.hypot(v[q], w[q]) < 0.1) {
+                throw REJECT;
+              }
+            }
+            if (w[0] < 0) {
+              Generator.margin(true, Math.abs(v[0]));
+            }
+            Generator.same(true, Generator.zip(v, w, (p, q) -> q < 0 ? Math.signum(p) : 2));
+            return Generator.zip(v, w, Math::atan2);
+          });
+        }
+        case 19: {
+          X y = genD(d, ctx);
+          Fn h = y.f();
+          return dbl("Math.hypot(" + x.src() + ", " + y.src() + ")", en -> {
+            double[] v = g.at(en);
+            double[] w = h.at(en);
+            for (int q = 0; q < v.length; q++) {
+              if (Math.hypot(v[q], w[q]) < 0.1) {
+                throw REJECT;
+              }
+            }
+            return Generator.zip(v, w, Math::hypot);
+          });
+        }
+        case 20: { // positive base, any exponent
+          X y = genD(d, ctx);
+          Fn h = y.f();
+          return dbl("Math.pow(1.0 + " + x.src() + " * " + x.src() + ", Math.sin(" + y.src()
+              + "))", en -> Generator.zip(g.at(en), h.at(en),
+                  (p, q) -> Math.pow(1.0 + p * p, Math.sin(q))));
+        }
+        case 21: { // integer exponent, any base
+          int p = 2 + rnd.nextInt(2);
+          return call("Math.pow(#, " + p + ")", x, e -> Math.pow(e, p));
+        }
+        case 22: {
+          double p = (1 + rnd.nextInt(300)) / 100.0;
+          return call("Math.pow(Math.abs(#) + 0.5, " + p + ")",
+              x.type() == 'D' ? absSafe(x) : x, e -> Math.pow(Math.abs(e) + 0.5, p));
+        }
+        default:
+          return call("StrictMath.sin(#)", x, StrictMath::sin);
+      }
+    }
+
+    /** Small int expressions: counters, n, lengths, literals and their sums and products. */
+    private X genI(int depth, Ctx ctx) {
+      if (depth <= 0 || rnd.nextInt(2) == 0) {
+        return leafI(ctx);
+      }
+      int d = depth - 1;
+      switch (rnd.nextInt(4)) {
+        case 0:
+          return arithmetic("+", genI(d, ctx), leafI(ctx));
+        case 1:
+          return arithmetic("-", genI(d, ctx), leafI(ctx));
+        case 2: {
+          int k = 2 + rnd.nextInt(2);
+          X a = genI(d, ctx);
+          Fn f = a.f();
+          return new X("(" + a.src() + " * " + k + ")", 'I',
+              en -> Generator.map(f.at(en), x -> (int) x * k));
+        }
+        default: {
+          int k = 2 + rnd.nextInt(2);
+          X a = genI(d, ctx);
+          Fn f = a.f();
+          return new X("(" + a.src() + " % " + k + ")", 'I',
+              en -> Generator.map(f.at(en), x -> (int) x % k));
+        }
+      }
+    }
+
+    private X leafI(Ctx ctx) {
+      int k = rnd.nextInt(10);
+      if (k < 4 && !ctx.counters().isEmpty()) {
+        String c = pick(ctx.counters()).name();
+        return new X(c, 'I', scalarFn(c));
+      }
+      if (k < 6) {
+        List<SVar> ints = variables('I', false);
+        if (!ints.isEmpty()) {
+          String name = pick(ints).name;
+          return new X(name, 'I', scalarFn(name));
+        }
+      }
+      if (k < 7) {
+        List<SVar> arrays = new ArrayList<>(variables('A', false));
+        arrays.addAll(variables('M', false));
+        if (!arrays.isEmpty()) {
+          SVar a = pick(arrays);
+          double[] len = filled(a.len);
+          return new X(a.name + ".length", 'I', en -> len);
+        }
+      }
+      int literal = rnd.nextInt(5);
+      double[] value = filled(literal);
+      return new X(Integer.toString(literal), 'I', en -> value);
+    }
+
+    private X leafD(Ctx ctx) {
+      int k = rnd.nextInt(20);
+      if (k < 6) {
+        SVar v = pickScalar(false);
+        if (v != null) {
+          return new X(v.name, 'D', scalarFn(v.name));
+        }
+      }
+      if (k < 14) {
+        Ref r = pickRef(ctx, false);
+        if (r != null) {
+          return element(r, index(r.len(), r.lengthSrc(), ctx));
+        }
+      }
+      if (k < 16) {
+        return literal();
+      }
+      if (k < 17 && !constants.isEmpty()) {
+        return new X("C0", 'D', scalarFn("C0"));
+      }
+      if (k < 19) {
+        return leafI(ctx);
+      }
+      double[] pi = filled(Math.PI);
+      return new X("Math.PI", 'D', en -> pi);
+    }
+
+    /** A comparison (checked for margin and same outcome at every probe point). */
+    private X compare(X a, String op, X b) {
+      DoubleBinaryOperator f;
+      switch (op) {
+        case "<": f = (x, y) -> x < y ? 1 : 0; break;
+        case "<=": f = (x, y) -> x <= y ? 1 : 0; break;
+        case ">": f = (x, y) -> x > y ? 1 : 0; break;
+        case ">=": f = (x, y) -> x >= y ? 1 : 0; break;
+        case "==": f = (x, y) -> x == y ? 1 : 0; break;
+        default: f = (x, y) -> x != y ? 1 : 0; break;
+      }
+      DoubleBinaryOperator g = f;
+      Fn fa = a.f();
+      Fn fb = b.f();
+      boolean doubles = promote(a, b) == 'D';
+      return new X("(" + a.src() + " " + op + " " + b.src() + ")", 'B', en -> {
+        double[] x = fa.at(en);
+        double[] y = fb.at(en);
+        double[] v = Generator.zip(x, y, g);
+        if (doubles) {
+          Generator.margin(true, Math.abs(x[0] - y[0]));
+          Generator.same(true, v);
+        }
+        return v;
+      });
+    }
+
+    /** {@code a && b} with short circuit. */
+    private static X and(X a, X b) {
+      return logical(a, b, true);
+    }
+
+    private static X logical(X a, X b, boolean and) {
+      Fn fa = a.f();
+      Fn fb = b.f();
+      return new X(a.src() + (and ? " && " : " || ") + b.src(), 'B', en -> {
+        double[] x = fa.at(en);
+        if ((x[0] != 0) != and) {
+          return x; // the right operand is not evaluated
+        }
+        return fb.at(en);
+      });
+    }
+
+    private X genB(int depth, Ctx ctx) {
+      int d = Math.max(depth - 1, 0);
+      switch (depth <= 0 ? 0 : rnd.nextInt(10)) {
+        case 6: {
+          X a = genB(d, ctx);
+          Fn f = a.f();
+          return new X("!" + a.src(), 'B', en -> Generator.map(f.at(en), x -> x != 0 ? 0 : 1));
+        }
+        case 7: {
+          X l = logical(genB(d, ctx), genB(d, ctx), rnd.nextBoolean());
+          return new X("(" + l.src() + ")", 'B', l.f());
+        }
+        case 8: { // integer comparison
+          X a = genI(d, ctx);
+          X b = leafI(ctx);
+          String[] ops = {"==", "!=", "<", ">="};
+          return compare(a, ops[rnd.nextInt(ops.length)], b);
+        }
+        default: {
+          if (ctx == Ctx.TOP && live && rnd.nextInt(3) == 0) {
+            X near = thresholdNearValue();
+            if (near != null) {
+              return near;
+            }
+          }
+          X a = genD(Math.min(d, 2), ctx);
+          X b;
+          if (rnd.nextInt(3) == 0) {
+            double t = (rnd.nextInt(401) - 200) / 100.0;
+            double[] value = filled(t);
+            b = new X(t < 0 ? "(" + t + ")" : Double.toString(t), 'D', en -> value);
+          } else {
+            b = genD(Math.min(d, 1), ctx);
+          }
+          String[] ops = {"<", "<=", ">", ">=", "!="};
+          return compare(a, ops[rnd.nextInt(ops.length)], b);
+        }
+      }
+    }
+
+    /** Outside loops: {@code x < L} with L 0.25 to 1 away from x's current value. */
+    private X thresholdNearValue() {
+      SVar v = pickScalar(false);
+      if (v == null) {
+        return null;
+      }
+      double[] current = env.scalar(v.name);
+      if (current == null) { // declared by the statement being drawn
+        return null;
+      }
+      double x = current[0];
+      double offset = (25 + rnd.nextInt(75)) / 100.0 * (rnd.nextBoolean() ? 1 : -1);
+      double bound = Math.rint((x + offset) * 100) / 100;
+      double[] value = filled(bound);
+      X b = new X(bound < 0 ? "(" + bound + ")" : Double.toString(bound), 'D', en -> value);
+      return compare(new X(v.name, 'D', scalarFn(v.name)), "<", b);
     }
   }
 }
