@@ -59,12 +59,6 @@ class DiagnosticsTest {
   }
 
   @Test
-  void instanceMethod() {
-    assertError(method("@Differentiable double f(double x) { return x; }"), Message.NOT_STATIC,
-        "double f(double x)", "'f'", "Make it static");
-  }
-
-  @Test
   void abstractMethod() {
     String source = """
         package bad;
@@ -305,7 +299,7 @@ class DiagnosticsTest {
     assertError(method("""
         @Differentiable static double f(double x) {
             return x * new Bad().instance;
-          }"""), Message.INSTANCE_FIELD, "new Bad().instance", "'instance'");
+          }"""), Message.INSTANCE_FIELD, "new Bad().instance", "'instance'", "own fields");
   }
 
   @Test

@@ -7,9 +7,6 @@ import java.util.Locale;
  * message, and a template naming the construct and the way out ({@link String#format} arguments).
  */
 public enum Message {
-  NOT_STATIC("adjoint.not-static",
-      "@Differentiable method '%s' is an instance method; only static methods are supported for"
-          + " now. Make it static and pass what it reads from fields as parameters"),
   NO_BODY("adjoint.no-body",
       "@Differentiable method '%s' has no body to differentiate (abstract, native or interface"
           + " method); annotate a static method with a body"),
@@ -61,8 +58,8 @@ public enum Message {
       "field '%s' is not accessible from the generated class %s; make it a compile-time"
           + " constant or not private, or pass it as a parameter"),
   INSTANCE_FIELD("adjoint.instance-field",
-      "instance field '%s' cannot be read from a static method's derivative; use a static final"
-          + " constant or pass it as a parameter"),
+      "field '%s' of another object cannot be read: an instance method reads only its own"
+          + " fields (as constants); pass the value as a parameter"),
   OBJECT("adjoint.object",
       "%s of type %s is not supported in a @Differentiable method; use double, int, long and"
           + " boolean values"),

@@ -731,11 +731,10 @@ public final class GradWriter {
 
   // ---- signatures and links --------------------------------------------------------------
 
+  /** The method's parameters, after the receiver ({@code self}) of an instance method. */
   private static List<ParameterSpec> parameters(ExecutableElement element, List<Param> params) {
-    List<VariableElement> declared = List.copyOf(element.getParameters());
-    return java.util.stream.IntStream.range(0, declared.size())
-        .mapToObj(i -> ParameterSpec.builder(TypeName.get(declared.get(i).asType()),
-            params.get(i).var().name()).build())
+    return params.stream()
+        .map(p -> ParameterSpec.builder(TypeName.get(p.declaredType()), p.var().name()).build())
         .toList();
   }
 

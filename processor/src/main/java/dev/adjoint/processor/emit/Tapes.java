@@ -13,7 +13,7 @@ enum Tapes {
     return switch (type) {
       case DOUBLE, FLOAT, LONG -> DOUBLES;
       case INT, SHORT, BYTE, CHAR, BOOLEAN -> INTS;
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY -> ARRAYS;
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, OBJECT -> ARRAYS;
     };
   }
 
@@ -36,7 +36,7 @@ enum Tapes {
       case INT -> names.intTape() + ".pop()";
       case SHORT, BYTE, CHAR -> "(" + type.javaName() + ") " + names.intTape() + ".pop()";
       case BOOLEAN -> names.intTape() + ".popBoolean()";
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY ->
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, OBJECT ->
           "(" + type.javaName() + ") " + names.referenceTape() + ".pop()";
     };
   }

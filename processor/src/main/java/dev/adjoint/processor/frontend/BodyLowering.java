@@ -96,6 +96,8 @@ final class BodyLowering {
   private final SourceText source;
   private final Elements elements;
   private final javax.lang.model.util.Types types;
+  /** {@code self} in an instance method, whose fields the body reads; null in static ones. */
+  private final Var receiver;
   private final Reporter reporter;
   private final NameScope names;
   private final Var result;
@@ -174,8 +176,9 @@ final class BodyLowering {
 
   BodyLowering(Trees trees, CompilationUnitTree unit, JavacAttribution javac, Elements elements,
       javax.lang.model.util.Types types, Reporter reporter, NameScope names, Var result,
-      String methodName, String generatedClass, PackageElement generatedPackage) {
+      Var receiver, String methodName, String generatedClass, PackageElement generatedPackage) {
     this.types = types;
+    this.receiver = receiver;
     this.trees = trees;
     this.unit = unit;
     this.javac = javac;
@@ -1227,6 +1230,12 @@ final class BodyLowering {
     return new dev.adjoint.processor.ir.Call(Callees.of(method, code, elements, types), args);
   }
 
+  /** {@code x} or {@code this.x}: a field of the receiver. */
+  private static boolean isOwn(ExpressionTree e) {
+    return e instanceof IdentifierTree || (e instanceof MemberSelectTree select
+        && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this"));
+  }
+
   private Operand constantField(ExpressionTree e, Element element) {
     if (!(element instanceof VariableElement field) || element.getKind() != ElementKind.FIELD) {
       if (element != null && element.getKind() == ElementKind.ENUM_CONSTANT) {
@@ -1237,7 +1246,8 @@ final class BodyLowering {
       }
       return POISON;
     }
-    if (!field.getModifiers().contains(Modifier.STATIC)) {
+    boolean instance = !field.getModifiers().contains(Modifier.STATIC);
+    if (instance && (receiver == null || !isOwn(e))) {
       error(e, Message.INSTANCE_FIELD, field.getSimpleName());
       return POISON;
     }
@@ -1247,15 +1257,28 @@ final class BodyLowering {
       return POISON;
     }
     TypeElement owner = (TypeElement) field.getEnclosingElement();
+    String reference = (instance ? receiver.name() : typeReference(owner)) + "."
+        + field.getSimpleName();
     if (type.isArray()) {
       if (!isAccessible(field)) {
         error(e, Message.FIELD_READ, field.getSimpleName(), generatedClass);
         return POISON;
       }
       // a table of constants: read in place, never written, never differentiated
-      Var table = new Var(typeReference(owner) + "." + field.getSimpleName(), type);
+      Var table = new Var(reference, type);
       fieldArrays.add(table);
       return table;
+    }
+    if (instance) {
+      if (isAccessible(field)) {
+        return new Constant(type, reference);
+      }
+      Constant value = Constants.of(field.getConstantValue());
+      if (value == null) {
+        error(e, Message.FIELD_READ, field.getSimpleName(), generatedClass);
+        return POISON;
+      }
+      return value;
     }
     if (isAccessible(field)) {
       return new Constant(type, typeReference(owner) + "." + field.getSimpleName());

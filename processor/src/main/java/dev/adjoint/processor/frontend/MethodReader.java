@@ -76,7 +76,7 @@ public final class MethodReader {
     if (reporter.errorCount() > errorsBefore) {
       return Optional.empty();
     }
-    return Optional.of(params(method, new NameScope(), new LinkedHashMap<>()));
+    return Optional.of(params(method, new NameScope(), new LinkedHashMap<>(), types));
   }
 
   /**
@@ -117,12 +117,13 @@ public final class MethodReader {
     NameScope names = new NameScope();
     reserveUserNames(tree, names);
     Map<Element, Var> versions = new LinkedHashMap<>();
-    List<Param> params = params(method, names, versions);
+    List<Param> params = params(method, names, versions, types);
+    Var receiver = method.getModifiers().contains(Modifier.STATIC) ? null : params.get(0).var();
     Var result = new Var(names.fresh("value"), Type.DOUBLE);
     CompilationUnitTree unit = path.getCompilationUnit();
     PackageElement pkg = elements.getPackageOf(method);
     var lowering = new BodyLowering(trees, unit, javac, elements, types, reporter, names, result,
-        method.getSimpleName().toString(), generatedClass, pkg);
+        receiver, method.getSimpleName().toString(), generatedClass, pkg);
     Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
     if (reporter.errorCount() > errorsBefore) {
       return new Result.Rejected();
@@ -134,15 +135,25 @@ public final class MethodReader {
         new Function(method.getSimpleName().toString(), params, result, body, names));
   }
 
-  /** The parameters as IR, each claiming its own name in {@code names}. */
+  /**
+   * The parameters as IR, each claiming its own name in {@code names}; an instance method's
+   * receiver comes first, as {@code self}.
+   */
   private static List<Param> params(ExecutableElement method, NameScope names,
-      Map<Element, Var> versions) {
+      Map<Element, Var> versions, javax.lang.model.util.Types types) {
     Set<String> wrt = wrtNames(method);
     List<Param> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
+      names.reserve(p.getSimpleName().toString());
+    }
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      params.add(new Param(new Var(names.fresh("self"), Type.OBJECT),
+          types.erasure(method.getEnclosingElement().asType()), false));
+    }
+    for (VariableElement p : method.getParameters()) {
       String name = p.getSimpleName().toString();
       Type type = Types.of(p.asType());
-      Var v = new Var(names.claim(name), type == null ? Type.DOUBLE : type);
+      Var v = new Var(names.claim(name), type == null ? Type.OBJECT : type);
       boolean differentiable = type != null && (type == Type.DOUBLE || type.isDoubleArray())
           && (wrt.isEmpty() || wrt.contains(name));
       params.add(new Param(v, p.asType(), differentiable));
@@ -155,9 +166,6 @@ public final class MethodReader {
 
   private void checkSignature(ExecutableElement method) {
     String name = method.getSimpleName().toString();
-    if (!method.getModifiers().contains(Modifier.STATIC)) {
-      reporter.error(method, Message.NOT_STATIC, name);
-    }
     if (method.getModifiers().contains(Modifier.ABSTRACT)
         || method.getModifiers().contains(Modifier.NATIVE)) {
       reporter.error(method, Message.NO_BODY, name);

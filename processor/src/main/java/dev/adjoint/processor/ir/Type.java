@@ -12,7 +12,9 @@ public enum Type {
   BOOLEAN("boolean", "false"),
   DOUBLE_ARRAY("double[]", "null"),
   DOUBLE_MATRIX("double[][]", "null"),
-  INT_ARRAY("int[]", "null");
+  INT_ARRAY("int[]", "null"),
+  /** Any other reference: a receiver or an object parameter, carried along, never read. */
+  OBJECT("Object", "null");
 
   private final String javaName;
   private final String zero;
