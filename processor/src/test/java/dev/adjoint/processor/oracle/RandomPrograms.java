@@ -1583,12 +1583,12 @@ public final class RandomPrograms {
           return concat(decl, fillMatrix(indent, q));
         }
         default: {
-          List<SVar> matrices = variables('M', false);
+          // Adjoint reads a shallow clone of a parameter matrix (never written) as that matrix,
+          // and rejects clones of local matrices, whose rows are written.
+          List<SVar> matrices = variables('M', false).stream().filter(m -> !m.writable).toList();
           if (!matrices.isEmpty() && rnd.nextBoolean()) {
-            // A shallow clone: its rows are the parameter's, so it must not be written.
             SVar source = pick(matrices);
-            SVar q = declare(new SVar(fresh("q"), 'M', source.len, source.cols,
-                source.writable, false));
+            SVar q = declare(new SVar(fresh("q"), 'M', source.len, source.cols, false, false));
             String name = q.name;
             String from = source.name;
             return new St(p + "double[][] " + name + " = " + from + ".clone();\n", en -> {
