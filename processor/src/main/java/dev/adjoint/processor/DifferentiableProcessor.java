@@ -198,6 +198,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         }
         if (result instanceof MethodReader.Result.Read read) {
           sweep = differentiate(method, read.function());
+        } else if (result instanceof MethodReader.Result.Rejected rejected
+            && rejected.partial() != null) {
+          reportProblems(method, Activity.of(rejected.partial()));
         }
       } catch (Throwable t) {
         reporter.error(method, Message.INTERNAL_ERROR, method.getSimpleName(), t);
@@ -217,6 +220,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     if (activity.problems().isEmpty()) {
       return new GradWriter.Sweep(method, ReverseSweep.of(function, activity));
     }
+    reportProblems(method, activity);
+    return null;
+  }
+
+  private void reportProblems(ExecutableElement method, Activity activity) {
     var trees = this.trees.orElseThrow();
     var unit = trees.getPath(method).getCompilationUnit();
     for (Activity.Problem problem : activity.problems()) {
@@ -231,7 +239,6 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         reporter.error(trees, unit, tree, Message.NO_DERIVATIVE, call.callee().display());
       }
     }
-    return null;
   }
 
   private boolean write(TypeElement owner, JavaFile file) {

@@ -1,17 +1,21 @@
 package dev.adjoint.samples;
 
 import dev.adjoint.GradCheck;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigDecimal;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
+import java.util.Random;
 
 /**
- * Prints the cs231n lecture 4 examples of {@link Lecture4} with the gradients that Adjoint
- * generated for them in {@link Lecture4Grad}, each checked by {@link GradCheck} against centered
- * finite differences of the original method.
+ * Prints what Adjoint generated for the CS231n examples: the lecture 4 circuits of
+ * {@link Lecture4}, the vector and matrix examples of {@link Vectorized}, each with its gradient
+ * checked by {@link GradCheck} against centered differences of the original method, then the
+ * spiral case study of {@link SpiralTraining}: a gradient check of both models, their training
+ * with progress, their accuracy, and pictures of their decision regions and loss curves.
  *
  * <p>Run it from the repository root; this builds the runtime and the processor first, so it
  * works from a clean checkout:
@@ -22,132 +26,252 @@ import java.util.function.Function;
  *
  * <p>({@code -Dexec.mainClass} is needed because {@code -am} also runs {@code exec:java} on the
  * parent, runtime and processor, which skip it but still require the parameter.) Once the
- * modules are installed, {@code ./mvnw -q -B -pl samples exec:java} is enough.
+ * modules are installed, {@code ./mvnw -q -B -pl samples exec:java} is enough. Through Maven the
+ * pictures go to {@code samples/target/pictures}; pass {@code -Dexec.args=FOLDER} to change it.
  */
 public final class Demo {
 
-  /** Largest GradCheck relative error the demo accepts; above it the example is reported. */
+  /** Largest GradCheck relative error accepted for the examples, which are smooth there. */
   static final double TOLERANCE = 1e-6;
+
+  /** The folder for pictures when no argument is given, relative to the working directory. */
+  static final String DEFAULT_PICTURES = "target/pictures";
 
   private Demo() {}
 
   /**
-   * One example: its formula, the point at which it is shown, the original method and the
-   * generated gradient.
-   *
-   * @param name the method name in {@link Lecture4}
-   * @param formula the function, for the reader
-   * @param params the parameter names, in declaration order
-   * @param point the point, one value per parameter
-   * @param original the {@code @Differentiable} method itself, for finite differences
-   * @param generated the generated code: {@code {value, df/dparam...}} at a point
-   */
-  private record Example(
-      String name,
-      String formula,
-      List<String> params,
-      double[] point,
-      GradCheck.ScalarFunction original,
-      Function<double[], double[]> generated) {}
-
-  /**
    * Prints the report to {@link System#out} and exits with status 1 if a gradient check fails.
    *
-   * @param args optional: a folder for pictures. Ignored for now; it is reserved for the
-   *     plots of a later feature (the spiral-data network), so scripts may already pass it.
+   * @param args optional: the folder for the pictures, {@value #DEFAULT_PICTURES} by default
+   * @throws IOException if a picture cannot be written
    */
-  public static void main(String[] args) {
-    if (!report(System.out)) {
+  public static void main(String[] args) throws IOException {
+    Path pictures = Path.of(args.length > 0 ? args[0] : DEFAULT_PICTURES);
+    if (!report(System.out, pictures)) {
       System.exit(1);
     }
   }
 
   /**
-   * Prints the report.
+   * Prints the report and writes the pictures.
    *
    * @param out where to print
+   * @param pictures the folder for the pictures, created if needed
    * @return whether every gradient check passed
+   * @throws IOException if a picture cannot be written
    */
-  static boolean report(PrintStream out) {
-    out.println("Adjoint: cs231n lecture 4 examples, gradients generated at compile time");
-    boolean allOk = true;
-    for (Example e : examples()) {
-      out.println();
-      double[] valueAndGradient = e.generated().apply(e.point().clone());
-      double[] gradient = new double[e.params().size()];
-      System.arraycopy(valueAndGradient, 1, gradient, 0, gradient.length);
-      GradCheck.Report check =
-          GradCheck.check(
-              e.original(), e.point(), gradient, e.params().toArray(new String[0]));
-      boolean ok = check.passes(TOLERANCE);
-      allOk &= ok;
+  static boolean report(PrintStream out, Path pictures) throws IOException {
+    long start = System.nanoTime();
+    out.println("Adjoint: CS231n examples, gradients generated at compile time");
+    boolean ok = examples(out, "Lecture 4 circuits (double parameters)", lecture4());
+    ok &= examples(out, "Vectorized examples (double[] and double[][] parameters)", vectorized());
+    ok &= spiral(out, pictures);
+    out.println();
+    out.printf(Locale.ROOT, "demo time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+    if (!ok) {
+      out.println("WARNING: at least one generated gradient failed its check.");
+    }
+    return ok;
+  }
 
+  private static boolean examples(PrintStream out, String title, List<GradientExample> examples) {
+    out.println();
+    out.println("== " + title);
+    boolean allOk = true;
+    for (GradientExample e : examples) {
+      GradientExample.Outcome outcome = e.evaluate();
+      boolean ok = outcome.check().passes(TOLERANCE);
+      allOk &= ok;
       List<String> args = new ArrayList<>();
       List<String> partials = new ArrayList<>();
-      for (int i = 0; i < gradient.length; i++) {
-        args.add(format(e.point()[i]));
-        partials.add("d" + e.params().get(i) + " = " + format(gradient[i]));
+      for (int i = 0; i < e.parameters().size(); i++) {
+        args.add(GradientExample.format(e.point().get(i)));
+        partials.add(
+            "d" + e.parameters().get(i) + " = " + GradientExample.format(outcome.gradient().get(i)));
       }
+      out.println();
       out.printf(Locale.ROOT, "%-12s%s%n", e.name(), e.formula());
       out.printf(
           Locale.ROOT, "  %-10sf(%s) = %s%n",
-          "value", String.join(", ", args), format(valueAndGradient[0]));
+          "value", String.join(", ", args), GradientExample.format(outcome.value()));
       out.printf(Locale.ROOT, "  %-10s%s%n", "gradient", String.join(", ", partials));
       out.printf(
           Locale.ROOT, "  %-10smax relative error %.1e vs centered differences: %s%n",
-          "gradcheck", check.maxRelativeError(),
-          ok ? "ok" : String.format(Locale.ROOT, "WARNING, above %.0e", TOLERANCE));
-    }
-    out.println();
-    out.println("Coming with array support: training the cs231n spiral-data network.");
-    if (!allOk) {
-      out.println("WARNING: at least one generated gradient failed its check.");
+          "gradcheck", outcome.check().maxRelativeError(), verdict(ok, TOLERANCE));
     }
     return allOk;
   }
 
-  private static List<Example> examples() {
+  private static boolean spiral(PrintStream out, Path pictures) throws IOException {
+    SpiralData data = SpiralTraining.data();
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "== Spiral data (CS231n case study): %d points, %d classes, %d dimensions%n",
+        data.size(), data.classes(), data.dimensions());
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "gradient check of the generated pullbacks, every entry, at parameters drawn from"
+            + " %.1f N(0, 1):%n",
+        SpiralTraining.CHECK_SCALE);
+    Random random = new Random(SpiralTraining.SEED + 3);
+    boolean ok = gradientCheck(out, SpiralTraining.linearClassifier(), data, random);
+    ok &= gradientCheck(out, SpiralTraining.twoLayerNet(), data, random);
+
+    Classifier linear = SpiralTraining.linearClassifier();
+    Classifier net = SpiralTraining.twoLayerNet();
+    SpiralTraining.Result linearResult = train(out, linear, data);
+    SpiralTraining.Result netResult = train(out, net, data);
+
+    out.println();
+    out.printf(
+        Locale.ROOT, "linear classifier: training accuracy %.1f%%%n", 100 * linearResult.accuracy());
+    out.printf(
+        Locale.ROOT, "two-layer net: training accuracy %.1f%%, final loss %.4f%n",
+        100 * netResult.accuracy(), netResult.finalLoss());
+    out.printf(
+        Locale.ROOT, "training time: %.1f s (linear classifier %.1f s, two-layer net %.1f s)%n",
+        (linearResult.elapsedMillis() + netResult.elapsedMillis()) / 1e3,
+        linearResult.elapsedMillis() / 1e3, netResult.elapsedMillis() / 1e3);
+
+    out.println("pictures:");
+    for (Path file : pictures(pictures, data, linear, linearResult, net, netResult)) {
+      out.println("  " + file.toAbsolutePath().normalize());
+    }
+    return ok;
+  }
+
+  private static boolean gradientCheck(
+      PrintStream out, Classifier model, SpiralData data, Random random) {
+    boolean allOk = true;
+    for (SpiralTraining.BlockCheck check :
+        SpiralTraining.gradientCheck(SpiralTraining.randomize(model, random), data)) {
+      boolean ok = check.report().passes(SpiralTraining.CHECK_TOLERANCE);
+      allOk &= ok;
+      out.printf(
+          Locale.ROOT, "  %-18s %-3s %-6s max relative error %.1e: %s%n",
+          model.name(), check.parameter().name(), check.parameter().shape(),
+          check.report().maxRelativeError(), verdict(ok, SpiralTraining.CHECK_TOLERANCE));
+    }
+    return allOk;
+  }
+
+  private static SpiralTraining.Result train(PrintStream out, Classifier model, SpiralData data) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "training the %s: %d iterations of full-batch gradient descent, step size %.1f,"
+            + " reg %.0e%n",
+        model.name(), SpiralTraining.ITERATIONS, SpiralTraining.STEP_SIZE, SpiralTraining.REG);
+    return SpiralTraining.train(
+        model, data, SpiralTraining.ITERATIONS,
+        p -> out.printf(
+            Locale.ROOT, "  iteration %5d  loss %.4f  %6d ms%n",
+            p.iteration(), p.loss(), p.elapsedMillis()));
+  }
+
+  private static List<Path> pictures(
+      Path folder, SpiralData data,
+      Classifier linear, SpiralTraining.Result linearResult,
+      Classifier net, SpiralTraining.Result netResult) throws IOException {
+    Path linearFile = folder.resolve("spiral-linear-classifier.png");
+    Path netFile = folder.resolve("spiral-two-layer-net.png");
+    Path lossFile = folder.resolve("spiral-loss.png");
+    Pictures.decisionRegions(linear, data, title(linear, linearResult), linearFile);
+    Pictures.decisionRegions(net, data, title(net, netResult), netFile);
+    Pictures.lossCurves(
+        List.of(
+            new Pictures.Curve(linear.name(), linearResult.lossHistory()),
+            new Pictures.Curve(net.name(), netResult.lossHistory())),
+        lossFile);
+    return List.of(linearFile, netFile, lossFile);
+  }
+
+  private static String title(Classifier model, SpiralTraining.Result result) {
+    return String.format(
+        Locale.ROOT, "%s: training accuracy %.1f%%", model.name(), 100 * result.accuracy());
+  }
+
+  private static String verdict(boolean ok, double tolerance) {
+    return ok ? "ok" : String.format(Locale.ROOT, "WARNING, above %.0e", tolerance);
+  }
+
+  private static List<GradientExample> lecture4() {
     return List.of(
-        new Example(
+        new GradientExample(
             "circuit", "f(x, y, z) = (x + y) * z",
-            List.of("x", "y", "z"), new double[] {-2, 5, -4},
-            p -> Lecture4.circuit(p[0], p[1], p[2]),
-            p -> {
-              var g = Lecture4Grad.circuit(p[0], p[1], p[2]);
-              return new double[] {g.value(), g.dx(), g.dy(), g.dz()};
+            List.of("x", "y", "z"), List.of(-2.0, 5.0, -4.0),
+            a -> Lecture4.circuit(a.scalar(0), a.scalar(1), a.scalar(2)),
+            a -> {
+              var g = Lecture4Grad.circuit(a.scalar(0), a.scalar(1), a.scalar(2));
+              return List.of(g.value(), g.dx(), g.dy(), g.dz());
             }),
-        new Example(
+        new GradientExample(
             "neuron", "f(w0, w1, w2, x0, x1) = sigmoid(w0 * x0 + w1 * x1 + w2)",
-            List.of("w0", "w1", "w2", "x0", "x1"), new double[] {2, -3, -3, -1, -2},
-            p -> Lecture4.neuron(p[0], p[1], p[2], p[3], p[4]),
-            p -> {
-              var g = Lecture4Grad.neuron(p[0], p[1], p[2], p[3], p[4]);
-              return new double[] {g.value(), g.dw0(), g.dw1(), g.dw2(), g.dx0(), g.dx1()};
+            List.of("w0", "w1", "w2", "x0", "x1"), List.of(2.0, -3.0, -3.0, -1.0, -2.0),
+            a -> Lecture4.neuron(a.scalar(0), a.scalar(1), a.scalar(2), a.scalar(3), a.scalar(4)),
+            a -> {
+              var g = Lecture4Grad.neuron(
+                  a.scalar(0), a.scalar(1), a.scalar(2), a.scalar(3), a.scalar(4));
+              return List.of(g.value(), g.dw0(), g.dw1(), g.dw2(), g.dx0(), g.dx1());
             }),
-        new Example(
+        new GradientExample(
             "maxCircuit", "f(x, y, z, w) = 2 * (x * y + max(z, w))",
-            List.of("x", "y", "z", "w"), new double[] {3, -4, 2, -1},
-            p -> Lecture4.maxCircuit(p[0], p[1], p[2], p[3]),
-            p -> {
-              var g = Lecture4Grad.maxCircuit(p[0], p[1], p[2], p[3]);
-              return new double[] {g.value(), g.dx(), g.dy(), g.dz(), g.dw()};
+            List.of("x", "y", "z", "w"), List.of(3.0, -4.0, 2.0, -1.0),
+            a -> Lecture4.maxCircuit(a.scalar(0), a.scalar(1), a.scalar(2), a.scalar(3)),
+            a -> {
+              var g = Lecture4Grad.maxCircuit(a.scalar(0), a.scalar(1), a.scalar(2), a.scalar(3));
+              return List.of(g.value(), g.dx(), g.dy(), g.dz(), g.dw());
             }),
-        new Example(
+        new GradientExample(
             "staged", "f(x, y) = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)",
-            List.of("x", "y"), new double[] {3, -4},
-            p -> Lecture4.staged(p[0], p[1]),
-            p -> {
-              var g = Lecture4Grad.staged(p[0], p[1]);
-              return new double[] {g.value(), g.dx(), g.dy()};
+            List.of("x", "y"), List.of(3.0, -4.0),
+            a -> Lecture4.staged(a.scalar(0), a.scalar(1)),
+            a -> {
+              var g = Lecture4Grad.staged(a.scalar(0), a.scalar(1));
+              return List.of(g.value(), g.dx(), g.dy());
             }));
   }
 
-  /** Five decimals, as the lecture prints them, without trailing zeros: -12, 0.73106. */
-  private static String format(double v) {
-    if (!Double.isFinite(v)) {
-      return Double.toString(v);
-    }
-    String fixed = String.format(Locale.ROOT, "%.5f", v);
-    return new BigDecimal(fixed).stripTrailingZeros().toPlainString();
+  private static List<GradientExample> vectorized() {
+    // Lecture 3's scores for its cat image, cat 3.2, car 5.1, frog -1.7, as W x.
+    double[][] w = {{0.2, 1.0, -0.4, 1.2}, {1.5, 1.3, -0.5, 1.0}, {0.0, -0.5, 0.2, -1.0}};
+    double[] x = {1.0, 2.0, -1.0, 0.5};
+    int cat = 0;
+    return List.of(
+        new GradientExample(
+            "neuron", "f(w, x) = sigmoid(w[0] * x[0] + w[1] * x[1] + w[2])",
+            List.of("w", "x"), List.of(new double[] {2, -3, -3}, new double[] {-1, -2}),
+            a -> Vectorized.neuron(a.vector(0), a.vector(1)),
+            a -> {
+              var g = VectorizedGrad.neuron(a.vector(0), a.vector(1));
+              return List.of(g.value(), g.dw(), g.dx());
+            }),
+        new GradientExample(
+            "squaredNorm", "f(W, x) = ||W x||^2",
+            List.of("W", "x"),
+            List.of(new double[][] {{0.1, 0.5}, {-0.3, 0.8}}, new double[] {0.2, 0.4}),
+            a -> Vectorized.squaredNorm(a.matrix(0), a.vector(1)),
+            a -> {
+              var g = VectorizedGrad.squaredNorm(a.matrix(0), a.vector(1));
+              return List.of(g.value(), g.dW(), g.dx());
+            }),
+        new GradientExample(
+            "softmaxLoss", "f(W, x) = -log(e^s[y] / sum_j e^s[j]), s = W x, y = 0",
+            List.of("W", "x"), List.of(w, x),
+            a -> Vectorized.softmaxLoss(a.matrix(0), a.vector(1), cat),
+            a -> {
+              var g = VectorizedGrad.softmaxLoss(a.matrix(0), a.vector(1), cat);
+              return List.of(g.value(), g.dW(), g.dx());
+            }),
+        new GradientExample(
+            "svmLoss", "f(W, x) = sum_{j != y} max(0, s[j] - s[y] + 1), s = W x, y = 0",
+            List.of("W", "x"), List.of(w, x),
+            a -> Vectorized.svmLoss(a.matrix(0), a.vector(1), cat),
+            a -> {
+              var g = VectorizedGrad.svmLoss(a.matrix(0), a.vector(1), cat);
+              return List.of(g.value(), g.dW(), g.dx());
+            }));
   }
 }

@@ -192,7 +192,10 @@ final class BodyLowering {
     this.generatedPackage = generatedPackage;
   }
 
-  /** The body as IR, or null if it had errors or is incomplete (javac reports the latter). */
+  /**
+   * The body as IR (after errors, what could be lowered, for the checks that follow), or null if
+   * it is incomplete: javac reports that.
+   */
   Block lower(TreePath body, Map<Element, Var> parameters) {
     this.body = body;
     List<Stmt> out = new ArrayList<>();
@@ -209,13 +212,14 @@ final class BodyLowering {
           methodName, MAX_STATEMENTS);
       return null;
     }
-    if (errors > 0 || incomplete) {
+    if (incomplete) {
       return null;
     }
     if (returned != null) {
       out.add(0, new Assign(returned, new Copy(Constants.of(false)), null));
     }
-    if (!(out.get(out.size() - 1) instanceof Assign last && last.target().equals(result))) {
+    if (out.isEmpty() || !(out.get(out.size() - 1) instanceof Assign last
+        && last.target().equals(result))) {
       out.add(0, new Declare(result)); // returns inside branches or loops assign the result
     }
     return new Block(out);
@@ -280,7 +284,8 @@ final class BodyLowering {
           List<Stmt> left = loops.isEmpty() ? List.of() : List.of(new Break(origin(s)));
           List<Stmt> stayed = new ArrayList<>();
           Env end = lowerSequence(c.rest(), env.copy(), stayed);
-          out.add(new If(returned, new Block(left), new Block(stayed), origin(s)));
+          out.add(new If(condition(returned, out, origin(s)), new Block(left), new Block(stayed),
+              origin(s)));
           return end;
         }
         c = c.rest();
@@ -295,7 +300,8 @@ final class BodyLowering {
   /** An if that returns, breaks or continues on some path: what follows moves into both sides. */
   private void lowerIfWithJump(TreePath path, IfTree branch, Env env, Continuation rest,
       List<Stmt> out) {
-    Operand condition = lowerOperand(new TreePath(path, branch.getCondition()), env, out);
+    Operand condition = condition(
+        lowerOperand(new TreePath(path, branch.getCondition()), env, out), out, origin(branch));
     Origin origin = source.origin(branch, branch.getCondition());
     List<Stmt> then = new ArrayList<>();
     List<Stmt> otherwise = new ArrayList<>();
@@ -372,12 +378,13 @@ final class BodyLowering {
       MemberSelectTree select = (MemberSelectTree) ((MethodInvocationTree) init).getMethodSelect();
       Operand source = lowerOperand(new TreePath(new TreePath(new TreePath(path, init),
           select), select.getExpression()), env, out);
-      if (source instanceof Var matrix && parameterVars.contains(matrix)
-          && !elementsWritten(local)) {
-        env.versions.put(local, matrix);
-      } else {
+      if (!(source instanceof Var matrix && parameterVars.contains(matrix)
+          && !elementsWritten(local))) {
         error(init, Message.ARRAY, "clone() of a matrix that is written (clone copies only the"
             + " row references)", "copy it into 'new double[m][n]' element by element");
+      }
+      if (source instanceof Var matrix) {
+        env.versions.put(local, matrix); // read as the matrix (after an error: no more errors)
       }
       return;
     }
@@ -422,7 +429,12 @@ final class BodyLowering {
 
       @Override
       public Void visitUnary(UnaryTree node, Void unused) {
-        note(node.getExpression());
+        if (node.getKind() == Tree.Kind.PREFIX_INCREMENT
+            || node.getKind() == Tree.Kind.POSTFIX_INCREMENT
+            || node.getKind() == Tree.Kind.PREFIX_DECREMENT
+            || node.getKind() == Tree.Kind.POSTFIX_DECREMENT) {
+          note(node.getExpression());
+        }
         return super.visitUnary(node, unused);
       }
     }.scan(body, null);
@@ -520,7 +532,8 @@ final class BodyLowering {
   }
 
   private Env lowerIf(TreePath path, IfTree branch, Env env, List<Stmt> out) {
-    Operand condition = lowerOperand(new TreePath(path, branch.getCondition()), env, out);
+    Operand condition = condition(
+        lowerOperand(new TreePath(path, branch.getCondition()), env, out), out, origin(branch));
     Origin origin = source.origin(branch, branch.getCondition());
     List<Stmt> then = new ArrayList<>();
     List<Stmt> otherwise = new ArrayList<>();
@@ -558,8 +571,22 @@ final class BodyLowering {
     };
   }
 
-  /** Lowers a loop; the environment after it (loop-carried locals are mutable variables). */
+  /**
+   * Lowers a loop; the environment after it (loop-carried locals are mutable variables). The
+   * variables of locals declared inside the loop are forgotten afterwards, so a copy of the same
+   * loop on another path (an early return duplicates what follows it) gets its own.
+   */
   private Env lowerLoop(TreePath path, StatementTree s, Env env, List<Stmt> out) {
+    Set<Element> outer = new HashSet<>(env.versions.keySet());
+    outer.addAll(loopVariables.keySet());
+    try {
+      return lowerLoopOnce(path, s, env, out);
+    } finally {
+      loopVariables.keySet().removeIf(local -> !outer.contains(local));
+    }
+  }
+
+  private Env lowerLoopOnce(TreePath path, StatementTree s, Env env, List<Stmt> out) {
     Origin origin = origin(s);
     if (s instanceof EnhancedForLoopTree each) {
       return lowerForEach(path, each, env, out);
@@ -894,6 +921,20 @@ final class BodyLowering {
         source.origin(statement, path.getLeaf())));
   }
 
+  /**
+   * A branch condition that a variable assigned elsewhere holds (a flag in a loop, the
+   * early-return flag) is copied first: the backward sweep replays the branch from a value that
+   * nothing overwrites, not from the variable, which the branch itself may change.
+   */
+  private Operand condition(Operand operand, List<Stmt> out, Origin origin) {
+    if (operand instanceof Var v && (v.equals(returned) || loopVariables.containsValue(v))) {
+      Var copy = new Var(names.numbered("c"), Type.BOOLEAN);
+      out.add(new Assign(copy, new Copy(v), origin));
+      return copy;
+    }
+    return operand;
+  }
+
   private Origin origin(Tree s) {
     return source.origin(s, s);
   }
@@ -924,7 +965,8 @@ final class BodyLowering {
           new TreePath(path, ((ParenthesizedTree) e).getExpression()), target, env, out);
       case CONDITIONAL_EXPRESSION -> {
         ConditionalExpressionTree choice = (ConditionalExpressionTree) e;
-        Operand condition = lowerOperand(new TreePath(path, choice.getCondition()), env, out);
+        Operand condition = condition(
+            lowerOperand(new TreePath(path, choice.getCondition()), env, out), out, origin);
         List<Stmt> then = new ArrayList<>();
         List<Stmt> otherwise = new ArrayList<>();
         lowerInto(new TreePath(path, choice.getTrueExpression()), target, env, then);
@@ -935,7 +977,8 @@ final class BodyLowering {
       case CONDITIONAL_AND, CONDITIONAL_OR -> {
         BinaryTree logical = (BinaryTree) e;
         boolean and = e.getKind() == Tree.Kind.CONDITIONAL_AND;
-        Operand left = lowerOperand(new TreePath(path, logical.getLeftOperand()), env, out);
+        Operand left = condition(
+            lowerOperand(new TreePath(path, logical.getLeftOperand()), env, out), out, origin);
         List<Stmt> evaluate = new ArrayList<>();
         lowerInto(new TreePath(path, logical.getRightOperand()), target, env, evaluate);
         List<Stmt> shortCircuit =

@@ -58,8 +58,11 @@ public final class MethodReader {
     /** The method in IR form. */
     record Read(Function function) implements Result {}
 
-    /** Errors were reported on the method. */
-    record Rejected() implements Result {}
+    /**
+     * Errors were reported on the method; {@code partial} is what could be lowered, for the
+     * checks that follow lowering (so one build reports all of a method's errors), or null.
+     */
+    record Rejected(Function partial) implements Result {}
 
     /** The source does not compile yet (e.g. it names a class another round generates). */
     record Incomplete() implements Result {}
@@ -107,12 +110,12 @@ public final class MethodReader {
     TreePath path = trees.getPath(method);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
       reporter.error(method, Message.NO_BODY, method.getSimpleName());
-      return new Result.Rejected();
+      return new Result.Rejected(null);
     }
     if (!javac.attribute(path)) {
       reporter.error(method, Message.NO_ATTRIBUTION, method.getSimpleName(),
           System.getProperty("java.vm.version"));
-      return new Result.Rejected();
+      return new Result.Rejected(null);
     }
     NameScope names = new NameScope();
     reserveUserNames(tree, names);
@@ -125,14 +128,15 @@ public final class MethodReader {
     var lowering = new BodyLowering(trees, unit, javac, elements, types, reporter, names, result,
         receiver, method.getSimpleName().toString(), generatedClass, pkg);
     Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
+    Function function = body == null ? null
+        : new Function(method.getSimpleName().toString(), params, result, body, names);
     if (reporter.errorCount() > errorsBefore) {
-      return new Result.Rejected();
+      return new Result.Rejected(function);
     }
     if (body == null) {
       return new Result.Incomplete();
     }
-    return new Result.Read(
-        new Function(method.getSimpleName().toString(), params, result, body, names));
+    return new Result.Read(function);
   }
 
   /**

@@ -516,15 +516,15 @@ public final class ReverseSweep {
   private void readCode(String code) {
     var matcher = IDENTIFIER.matcher(code);
     while (matcher.find()) {
-      Var v = byName.get(matcher.group());
+      Var v = byName.get(matcher.group(1));
       if (v != null) {
-        reads.add(v);
+        (matcher.group(2) != null ? shapeReads : reads).add(v);
       }
     }
   }
 
   private static final java.util.regex.Pattern IDENTIFIER =
-      java.util.regex.Pattern.compile("[A-Za-z_$][\\w$]*(?!\\.length)(?![\\w$])");
+      java.util.regex.Pattern.compile("([A-Za-z_$][\\w$]*)(\\.length)?");
 
   private void read(Operand operand) {
     if (operand instanceof Var v) {
