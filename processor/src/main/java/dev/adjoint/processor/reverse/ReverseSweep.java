@@ -57,6 +57,10 @@ public final class ReverseSweep {
   private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
   /** What the backward sweep reads; grows while building. */
   private final Set<Var> reads = new LinkedHashSet<>();
+  /** What the adjoint of each forward statement reads. */
+  private final Map<Stmt, Set<Var>> uses = new IdentityHashMap<>();
+  /** The forward statement whose adjoint is being built. */
+  private Stmt current;
   /** Arrays whose shape (not elements) the backward sweep reads, for their zero adjoints. */
   private final Set<Var> shapeReads = new LinkedHashSet<>();
   /** Statements whose overwritten value is saved; decided between the two builds. */
@@ -203,23 +207,69 @@ public final class ReverseSweep {
     return !(index instanceof Var v) || counters.contains(v) || !assignedInLoops.contains(v);
   }
 
-  /** Adds to {@link #pushed} what overwrites a value the sweep reads; true if anything new. */
+  /**
+   * Adds to {@link #pushed} what overwrites a value the backward sweep still needs; true if
+   * anything new. To-be-recorded analysis (Tapenade's TBR), forward over the body: a variable
+   * joins the set when a statement's adjoint reads it and leaves when it is overwritten; an
+   * assignment to a variable in the set saves the old value. So {@code s = s + x[i]} saves
+   * nothing (its adjoint reads no s) while {@code r = r * x} saves r.
+   */
   private boolean decidePushes() {
-    boolean[] changed = {false};
+    int before = pushed.size();
+    toBeRecorded(function.body(), new HashSet<>());
     forEachWithDepth(function.body(), 0, (stmt, depth) -> {
-      if (pushed.contains(stmt)) {
-        return;
+      if (stmt instanceof Assign assign && depth > 0 && shapeReads.contains(assign.target())) {
+        pushed.add(stmt); // an array a loop allocates anew, whose adjoint takes its shape
       }
-      if (stmt instanceof Assign assign && depth > 0 && (reads.contains(assign.target())
-          || shapeReads.contains(assign.target()))
-          && !assign.target().equals(function.result())) { // assigned once; returned at the end
-        changed[0] |= pushed.add(stmt);
-      } else if (stmt instanceof Store store && reads.contains(store.array())) {
-        changed[0] |= pushed.add(stmt);
-        store.indices().forEach(this::read);
+      if (stmt instanceof Store store && pushed.contains(stmt)) {
+        current = store;
+        store.indices().forEach(this::read); // restoring the element reads its indices
       }
     });
-    return changed[0];
+    return pushed.size() > before;
+  }
+
+  /** The TBR set after {@code block}, given the set before it; marks the pushes it finds. */
+  private Set<Var> toBeRecorded(Block block, Set<Var> in) {
+    Set<Var> tbr = new HashSet<>(in);
+    for (Stmt stmt : block.statements()) {
+      if (stmt instanceof Assign assign) {
+        Set<Var> used = uses.getOrDefault(stmt, Set.of());
+        boolean readsOldValue = assign.value().operands().contains(assign.target())
+            && used.contains(assign.target()); // r = r * x: its own adjoint reads the old r
+        if ((tbr.contains(assign.target()) || readsOldValue)
+            && !assign.target().equals(function.result())) {
+          pushed.add(assign); // the result is assigned once and returned after the sweeps
+        }
+        tbr.remove(assign.target());
+        tbr.addAll(uses.getOrDefault(stmt, Set.of()));
+      } else if (stmt instanceof Store store) {
+        if (tbr.contains(store.array())) {
+          pushed.add(store);
+        }
+        tbr.addAll(uses.getOrDefault(stmt, Set.of()));
+      } else if (stmt instanceof If branch) {
+        tbr.addAll(uses.getOrDefault(stmt, Set.of()));
+        Set<Var> then = toBeRecorded(branch.then(), tbr);
+        tbr = toBeRecorded(branch.otherwise(), tbr);
+        tbr.addAll(then);
+      } else if (stmt instanceof Loop loop) {
+        tbr.addAll(uses.getOrDefault(stmt, Set.of()));
+        Set<Var> entry = tbr;
+        Set<Var> head = new HashSet<>(entry);
+        while (true) {
+          Set<Var> end = toBeRecorded(loop.body(), toBeRecorded(loop.header(), head));
+          Set<Var> next = new HashSet<>(entry);
+          next.addAll(end);
+          if (next.equals(head)) {
+            break;
+          }
+          head = next;
+        }
+        tbr = head; // leaving from the test or from a break: all are in the head's set
+      }
+    }
+    return tbr;
   }
 
   private interface StmtVisitor {
@@ -246,6 +296,7 @@ public final class ReverseSweep {
     List<Stmt> statements = new ArrayList<>(block.statements());
     Collections.reverse(statements);
     for (Stmt stmt : statements) {
+      current = stmt;
       if (stmt instanceof Assign assign) {
         reverse(assign, block, loopDepth, out);
       } else if (stmt instanceof Store store) {
@@ -443,6 +494,7 @@ public final class ReverseSweep {
     if (then.isEmpty() && otherwise.isEmpty()) {
       return;
     }
+    current = branch;
     read(branch.condition());
     out.add(new BackIf(branch.condition().toString(), then, otherwise, branch.origin()));
   }
@@ -452,6 +504,7 @@ public final class ReverseSweep {
     if (body.isEmpty()) {
       return;
     }
+    current = loop;
     if (loop.counted() != null) {
       String from = code(loop.counted().from());
       String to = code(loop.counted().to());
@@ -517,8 +570,10 @@ public final class ReverseSweep {
     var matcher = IDENTIFIER.matcher(code);
     while (matcher.find()) {
       Var v = byName.get(matcher.group(1));
-      if (v != null) {
-        (matcher.group(2) != null ? shapeReads : reads).add(v);
+      if (v != null && matcher.group(2) != null) {
+        shapeReads.add(v);
+      } else if (v != null) {
+        read(v);
       }
     }
   }
@@ -529,6 +584,7 @@ public final class ReverseSweep {
   private void read(Operand operand) {
     if (operand instanceof Var v) {
       reads.add(v);
+      uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
     }
   }
 
