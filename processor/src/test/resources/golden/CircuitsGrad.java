@@ -30,6 +30,8 @@ public final class CircuitsGrad {
    * dScalars[1] += seed * df/dy
    * dScalars[2] += seed * df/dz
    * </pre>
+   * Saved values go on this thread's tapes ({@code DoubleStack.forThisThread()}),
+   * so once they have grown a call allocates nothing but what the method itself does.
    */
   public static double circuitPullback(double x, double y, double z, double seed,
       double[] dScalars) {
@@ -56,6 +58,8 @@ public final class CircuitsGrad {
    * dScalars[3] += seed * df/dx0
    * dScalars[4] += seed * df/dx1
    * </pre>
+   * Saved values go on this thread's tapes ({@code DoubleStack.forThisThread()}),
+   * so once they have grown a call allocates nothing but what the method itself does.
    */
   public static double neuronPullback(double w0, double w1, double w2, double x0, double x1,
       double seed, double[] dScalars) {

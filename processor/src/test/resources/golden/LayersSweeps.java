@@ -16,7 +16,7 @@ final class LayersSweeps {
    * Sweeps of {@link demo.Layers#layer(double[][], double[])}.
    */
   static double layerPullback(double[][] W, double[] x, double seed, double[][] dW, double[] dx) {
-    DoubleStack doubleTape = new DoubleStack();
+    DoubleStack doubleTape = DoubleStack.forThisThread();
     double h = 0.0;
     // line 9: double[] q = new double[W.length];
     int t1 = W.length;

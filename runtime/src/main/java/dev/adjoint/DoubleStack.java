@@ -11,6 +11,17 @@ public final class DoubleStack {
   private double[] values;
   private int size;
 
+  private static final ThreadLocal<DoubleStack> THREAD = ThreadLocal.withInitial(DoubleStack::new);
+
+  /**
+   * This thread's stack, which generated pullbacks share: each pops exactly what it pushed, so
+   * nested and successive calls leave it as they found it, and a pullback allocates nothing once
+   * the stack has grown to the largest call's size.
+   */
+  public static DoubleStack forThisThread() {
+    return THREAD.get();
+  }
+
   public DoubleStack() {
     this(16);
   }

@@ -10,6 +10,17 @@ public final class IntStack {
   private int[] values;
   private int size;
 
+  private static final ThreadLocal<IntStack> THREAD = ThreadLocal.withInitial(IntStack::new);
+
+  /**
+   * This thread's stack, which generated pullbacks share: each pops exactly what it pushed, so
+   * nested and successive calls leave it as they found it, and a pullback allocates nothing once
+   * the stack has grown to the largest call's size.
+   */
+  public static IntStack forThisThread() {
+    return THREAD.get();
+  }
+
   public IntStack() {
     this(16);
   }

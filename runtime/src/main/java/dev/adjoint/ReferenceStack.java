@@ -11,6 +11,17 @@ public final class ReferenceStack {
   private Object[] values = new Object[16];
   private int size;
 
+  private static final ThreadLocal<ReferenceStack> THREAD = ThreadLocal.withInitial(ReferenceStack::new);
+
+  /**
+   * This thread's stack, which generated pullbacks share: each pops exactly what it pushed, so
+   * nested and successive calls leave it as they found it, and a pullback allocates nothing once
+   * the stack has grown to the largest call's size.
+   */
+  public static ReferenceStack forThisThread() {
+    return THREAD.get();
+  }
+
   public void push(Object value) {
     if (size == values.length) {
       values = Arrays.copyOf(values, values.length * 2);

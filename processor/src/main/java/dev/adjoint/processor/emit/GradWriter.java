@@ -262,7 +262,8 @@ public final class GradWriter {
             names.seed(), name);
       }
     }
-    javadoc.add("</pre>\n");
+    javadoc.add("</pre>\nSaved values go on this thread's tapes ({@code DoubleStack.forThisThread()}),"
+        + "\nso once they have grown a call allocates nothing but what the method itself does.\n");
     MethodSpec.Builder spec = MethodSpec.methodBuilder(method.name() + "Pullback")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(double.class)
@@ -439,13 +440,14 @@ public final class GradWriter {
         arrays |= Tapes.of(type) == Tapes.ARRAYS;
       }
       if (doubles) {
-        out.addStatement("$T $N = new $T()", DOUBLE_STACK, names.doubleTape(), DOUBLE_STACK);
+        out.addStatement("$T $N = $T.forThisThread()", DOUBLE_STACK, names.doubleTape(),
+            DOUBLE_STACK);
       }
       if (ints) {
-        out.addStatement("$T $N = new $T()", INT_STACK, names.intTape(), INT_STACK);
+        out.addStatement("$T $N = $T.forThisThread()", INT_STACK, names.intTape(), INT_STACK);
       }
       if (arrays) {
-        out.addStatement("$T $N = new $T()", REFERENCE_STACK, names.referenceTape(),
+        out.addStatement("$T $N = $T.forThisThread()", REFERENCE_STACK, names.referenceTape(),
             REFERENCE_STACK);
       }
       for (Adjoint.Trips trips : adjoint.trips().values()) {

@@ -1,5 +1,8 @@
 package dev.adjoint.processor.testing;
 
+import dev.adjoint.DoubleStack;
+import dev.adjoint.IntStack;
+import dev.adjoint.ReferenceStack;
 import dev.adjoint.processor.oracle.HipparchusOracle;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +30,9 @@ public final class GradientAssertions {
   public static Compiled.Gradient assertGradient(Compiled compiled, String source, String method,
       Object... args) {
     String className = Compiled.qualifiedName(source);
+    drainTapes();
     Compiled.Gradient actual = compiled.gradient(className, method, args);
+    assertTapesBalanced(method);
     double primal = compiled.primal(className, method, args);
     String where = method + Arrays.deepToString(args) + " in\n" + source;
     if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
@@ -39,6 +44,28 @@ public final class GradientAssertions {
     double[] numerical = finiteDifferences(compiled, className, method, args);
     assertClose("finite differences", actual.partials(), numerical, NUMERICAL, actual, where);
     return actual;
+  }
+
+  /** Every value a pullback pushes it pops again: the thread's tapes end as they began. */
+  private static void assertTapesBalanced(String method) {
+    int left = DoubleStack.forThisThread().size() + IntStack.forThisThread().size()
+        + ReferenceStack.forThisThread().size();
+    if (left != 0) {
+      drainTapes();
+      throw new AssertionError(method + " left " + left + " values on the tapes");
+    }
+  }
+
+  private static void drainTapes() {
+    while (DoubleStack.forThisThread().size() > 0) {
+      DoubleStack.forThisThread().pop();
+    }
+    while (IntStack.forThisThread().size() > 0) {
+      IntStack.forThisThread().pop();
+    }
+    while (ReferenceStack.forThisThread().size() > 0) {
+      ReferenceStack.forThisThread().pop();
+    }
   }
 
   public static double rho(double x, double y) {
