@@ -1,19 +1,23 @@
 package dev.adjoint.processor;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import dev.adjoint.Differentiable;
+import dev.adjoint.processor.oracle.HipparchusOracle;
 import dev.adjoint.processor.testing.Compiled;
+import dev.adjoint.processor.testing.GradientAssertions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -21,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Calls between differentiable methods, custom gradients, the runtime's gates and stopGradient,
- * each checked against finite differences of the original methods (the exact oracle interprets
- * a single method body, so calls are checked numerically here) and against the same computation
- * written inline.
+ * each checked with {@link GradientAssertions#assertGradient}: against the Hipparchus oracle,
+ * which interprets the callees' bodies and the gates' definitions (never the registered
+ * pullbacks, so a wrong custom gradient shows), and against finite differences of the original
+ * methods; and against the same computation written inline.
  */
 class CompositionTest {
   private static final String LAYERS = """
@@ -124,16 +129,26 @@ class CompositionTest {
   private static final double[][] DATA = {{1.5, 0.5, -1.0}, {-0.5, 2.0, 0.25}};
 
   @Test
-  void callsAndCustomGradientsMatchFiniteDifferences() {
+  void callsAndCustomGradientsMatchTheOracles() {
     Compiled compiled = Compiled.compile(LAYERS);
-    assertNumerically(compiled, "neuron", W, new double[] {1.5, 0.5, -1.0}, 0.1);
-    assertNumerically(compiled, "nested", 0.7);
-    assertNumerically(compiled, "nested", -0.4);
-    assertNumerically(compiled, "fanOut", 0.8, 0.9);
-    assertNumerically(compiled, "fanOut", -0.8, 0.3);
-    assertNumerically(compiled, "inLoop", W, DATA);
-    assertNumerically(compiled, "power", 1.5, 4);
-    assertNumerically(compiled, "callsPartly", 0.6);
+    assertGradient(compiled, LAYERS, "dot", W, new double[] {1.5, 0.5, -1.0});
+    assertGradient(compiled, LAYERS, "neuron", W, new double[] {1.5, 0.5, -1.0}, 0.1);
+    assertGradient(compiled, LAYERS, "nested", 0.7);
+    assertGradient(compiled, LAYERS, "nested", -0.4);
+    assertGradient(compiled, LAYERS, "nestedInline", 0.7);
+    assertGradient(compiled, LAYERS, "nestedInline", -0.4);
+    assertGradient(compiled, LAYERS, "fanOut", 0.8, 0.9);
+    assertGradient(compiled, LAYERS, "fanOut", -0.8, 0.3);
+    assertGradient(compiled, LAYERS, "inLoop", W, DATA);
+    assertGradient(compiled, LAYERS, "power", 1.5, 4);
+    assertGradient(compiled, LAYERS, "power", 1.5, 0);
+    assertGradient(compiled, LAYERS, "power", -0.7, 7);
+    // stopGradient: finite differences of the original method see x^3, so the exact oracle
+    // alone can check it.
+    assertExact(compiled, LAYERS, "stopped", 0.5);
+    assertExact(compiled, LAYERS, "stopped", -1.5);
+    assertGradient(compiled, LAYERS, "partly", 2.0, 3.0);
+    assertGradient(compiled, LAYERS, "callsPartly", 0.6);
   }
 
   @Test
@@ -230,58 +245,329 @@ class CompositionTest {
         .toURI());
   }
 
-  /** Compares the generated gradient with centered differences of the original method. */
-  private static void assertNumerically(Compiled compiled, String method, Object... args) {
-    var g = compiled.gradient("demo.Layers", method, args);
-    assertThat(g.value()).isEqualTo(compiled.primal("demo.Layers", method, args));
-    List<Double> numerical = new ArrayList<>();
-    var parameters = java.util.Arrays.stream(compiled.load("demo.Layers").getDeclaredMethods())
-        .filter(m -> m.getName().equals(method)).findFirst().orElseThrow().getParameters();
-    var differentiated = g.names().stream().map(n -> n.replaceAll("\\[.*", "")).toList();
-    for (int i = 0; i < args.length; i++) {
-      if (!differentiated.contains("d" + parameters[i].getName())) {
-        continue;
-      }
-      if (args[i] instanceof Double x) {
-        numerical.add(difference(compiled, method, args, i, -1, -1, x));
-      } else if (args[i] instanceof double[] row) {
-        for (int j = 0; j < row.length; j++) {
-          numerical.add(difference(compiled, method, args, i, j, -1, row[j]));
-        }
-      } else if (args[i] instanceof double[][] m) {
-        for (int r = 0; r < m.length; r++) {
-          for (int c = 0; c < m[r].length; c++) {
-            numerical.add(difference(compiled, method, args, i, r, c, m[r][c]));
+  private static final String NET = """
+      package demo;
+
+      import dev.adjoint.CustomGradient;
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
+
+      public final class Net {
+        @Differentiable
+        static double affine(double[] w, double[] x, double b) {
+          double s = b;
+          for (int i = 0; i < w.length; i++) {
+            s += w[i] * x[i];
           }
+          return s;
+        }
+
+        @Differentiable
+        static double affine(double[][] w, int row, double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += w[row][i] * x[i];
+          }
+          return s;
+        }
+
+        static double[] biases(int n) {
+          double[] b = new double[n];
+          for (int i = 0; i < n; i++) {
+            b[i] = 0.25 * i - 0.2;
+          }
+          return b;
+        }
+
+        @Differentiable
+        public static double mlp(double[][] w1, double[] w2, double[] x) {
+          double[] b = biases(w1.length);
+          double[] h = new double[w1.length];
+          for (int i = 0; i < w1.length; i++) {
+            h[i] = Gates.relu(affine(w1, i, x) + b[i]);
+          }
+          return Gates.sigmoid(Net.affine(w2, h, 0.1));
+        }
+
+        @Differentiable(wrt = "scores")
+        static double pick(int[] labels, double[] scores, int n) {
+          return scores[labels[n]];
+        }
+
+        @Differentiable
+        public static double softmaxLoss(double[] scores, int[] labels, int n) {
+          return Gates.logSumExp(scores) - pick(labels, scores, n);
+        }
+
+        static double norm(double x, double y) {
+          return Math.sqrt(x * x + y * y);
+        }
+
+        @CustomGradient("norm")
+        static double normPullback(double x, double y, double seed, double[] dScalars) {
+          double r = norm(x, y);
+          dScalars[0] += seed * x / r;
+          dScalars[1] += seed * y / r;
+          return r;
+        }
+
+        @Differentiable
+        public static double distance(double x, double y) {
+          return norm(x - 1, 2 * y) * Gates.softplus(y);
+        }
+
+        @Differentiable(wrt = "a")
+        static double tanhSum(double[] a, int from) {
+          if (from == a.length) {
+            return 0;
+          }
+          return Math.tanh(a[from]) + tanhSum(a, from + 1);
+        }
+
+        @Differentiable
+        public static double recursiveSum(double[] a) {
+          return tanhSum(a, 0) * a[0];
+        }
+
+        @Differentiable
+        static double scaled(double x, int k) {
+          return x * k;
+        }
+
+        @Differentiable
+        static double scaled(double x, double k) {
+          return x / k;
+        }
+
+        @Differentiable
+        public static double overloads(double x, double y) {
+          return scaled(x, 3) + scaled(x, y) + scaled(y, 2L);
+        }
+
+        @Differentiable
+        public static double gates(double x, double slope) {
+          return Gates.relu(x) + Gates.leakyRelu(x, slope) + Gates.softplus(x)
+              + Gates.sigmoid(slope * x);
+        }
+
+        @Differentiable
+        public static double ties(double[] x) {
+          return Gates.logSumExp(x) * x[0];
         }
       }
-    }
-    assertThat(g.partials().length).isEqualTo(numerical.size());
-    for (int k = 0; k < numerical.size(); k++) {
-      double a = g.partials()[k];
-      double n = numerical.get(k);
-      assertThat(Math.abs(a - n) / Math.max(1, Math.abs(a) + Math.abs(n)))
-          .isLessThan(1e-6);
-    }
+      """;
+
+  private static final double[][] W1 = {{0.3, -0.2, 0.5}, {-0.4, 0.1, 0.2}, {0.6, 0.6, -0.1}};
+  private static final double[] W2 = {0.7, -1.1, 0.4};
+
+  @Test
+  void helpersOverloadsArraysAndGatesMatchTheOracles() {
+    Compiled compiled = Compiled.compile(NET);
+    assertGradient(compiled, NET, "mlp", W1, W2, new double[] {1.5, 0.5, -1.0});
+    assertGradient(compiled, NET, "mlp", W1, W2, new double[] {-0.5, 2.0, 0.25});
+    assertGradient(compiled, NET, "softmaxLoss", new double[] {1.0, -2.0, 0.5},
+        new int[] {2, 0}, 0);
+    assertGradient(compiled, NET, "softmaxLoss", new double[] {1.0, -2.0, 0.5},
+        new int[] {2, 0}, 1);
+    assertGradient(compiled, NET, "distance", 0.3, -0.8);
+    assertGradient(compiled, NET, "distance", 2.5, 1.2);
+    assertGradient(compiled, NET, "recursiveSum", (Object) new double[] {0.3, -1.2, 2.0});
+    assertGradient(compiled, NET, "overloads", 0.7, 1.6);
+    assertGradient(compiled, NET, "gates", 0.8, 0.1);
+    assertGradient(compiled, NET, "gates", -0.8, 0.1);
+    assertGradient(compiled, NET, "gates", -3.0, -2.5);
+    assertGradient(compiled, NET, "ties", (Object) new double[] {0.3, -1.2, 2.0});
   }
 
-  private static double difference(Compiled compiled, String method, Object[] args, int i, int j,
-      int k, double x) {
-    double h = 1e-6 * Math.max(1, Math.abs(x));
-    return (compiled.primal("demo.Layers", method, probe(args, i, j, k, x + h))
-        - compiled.primal("demo.Layers", method, probe(args, i, j, k, x - h))) / (2 * h);
+  /**
+   * At the gates' kinks finite differences mean nothing, so the generated gradient is compared
+   * with the exact oracle alone: relu and leakyRelu have derivative 0 (in x) at 0, and a tie for
+   * the maximum does not change logSumExp's gradient.
+   */
+  @Test
+  void gatesAtTheirKinksMatchTheExactOracle() {
+    Compiled compiled = Compiled.compile(NET);
+    assertExact(compiled, NET, "gates", 0.0, 0.1);
+    assertExact(compiled, NET, "gates", -0.0, -2.5);
+    assertExact(compiled, NET, "ties", (Object) new double[] {2.0, 2.0, -1.0});
+    assertExact(compiled, NET, "ties", (Object) new double[] {1000.0, 1000.0});
+    // relu's kink inside the network: the first hidden unit's pre-activation
+    // 0.3 x0 - 0.2 x1 + 0.5 x2 - 0.2 is exactly 0.
+    assertExact(compiled, NET, "mlp", W1, W2, new double[] {0.0, -1.0, 0.0});
   }
 
-  private static Object[] probe(Object[] args, int i, int j, int k, double v) {
-    Object[] copy = Compiled.deepCopy(args);
-    if (j < 0) {
-      copy[i] = v;
-    } else if (k < 0) {
-      ((double[]) copy[i])[j] = v;
-    } else {
-      ((double[][]) copy[i])[j][k] = v;
+  @Test
+  void aWrongCustomGradientIsCaughtByTheExactOracle() {
+    // The pullback forgets the factor 3: the processor trusts it, the oracle differentiates
+    // cube's body.
+    String source = LAYERS.replace("dScalars[0] += seed * 3 * x * x;",
+        "dScalars[0] += seed * x * x;");
+    Compiled compiled = Compiled.compile(source);
+    AssertionError e = assertThrows(AssertionError.class,
+        () -> GradientAssertions.assertGradient(compiled, source, "nested", 0.7));
+    assertThat(e).hasMessageThat().contains("exact (Hipparchus)");
+  }
+
+  /**
+   * Calls whose arguments the forward sweep overwrites afterwards (the callee's pullback needs
+   * the old values), calls carried through loops, under branches and nested in each other.
+   */
+  private static final String REUSE = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
+
+      public final class Reuse {
+        @Differentiable
+        public static double dot(double[] a, double[] b) {
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double cube(double x) {
+          return x * x * x;
+        }
+
+        @Differentiable
+        public static double overwriteAfterCall(double x) {
+          double[] v = {x, 2 * x};
+          double a = dot(v, v);
+          v[0] = 5;
+          v[1] = v[1] * x;
+          return a + v[0] * x + v[1];
+        }
+
+        @Differentiable
+        public static double inLoopOverwrite(double[] w, double x) {
+          double[] v = new double[w.length];
+          double s = 0;
+          for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < v.length; i++) {
+              v[i] = w[i] * (x + k);
+            }
+            s += dot(v, w);
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double scalarReassigned(double x) {
+          double y = x;
+          double a = cube(y);
+          y = y * 2;
+          a = a + cube(y);
+          y = Math.sin(y);
+          return a * cube(y);
+        }
+
+        @Differentiable
+        public static double loopCarried(double x, int n) {
+          double r = x;
+          for (int k = 0; k < n; k++) {
+            r = cube(Math.sin(r)) + Gates.sigmoid(r) * k;
+          }
+          return r;
+        }
+
+        @Differentiable
+        public static double whileBreak(double x) {
+          double r = x;
+          int k = 0;
+          while (true) {
+            r = cube(r) * 0.5 + Gates.softplus(r);
+            k++;
+            if (r > 4 || k > 10) {
+              break;
+            }
+          }
+          return r;
+        }
+
+        @Differentiable
+        public static double branches(double x, double y) {
+          double s;
+          if (cube(x) > y) {
+            s = cube(y) * x;
+          } else {
+            double[] u = {x, y};
+            double[] v = {y, x};
+            s = dot(u, v);
+          }
+          return s + (x > 0 ? cube(x) : cube(-x));
+        }
+
+        @Differentiable
+        public static double nestedCalls(double x) {
+          return cube(cube(Gates.sigmoid(cube(x))));
+        }
+
+        @Differentiable
+        public static double matrixRows(double[][] m, double[] x) {
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            double[] row = new double[m[i].length];
+            for (int j = 0; j < row.length; j++) {
+              row[j] = m[i][j];
+            }
+            s += Gates.sigmoid(dot(row, x)) * Gates.logSumExp(row);
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double accumulateArray(double[] w) {
+          double[] acc = new double[w.length];
+          for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < w.length; i++) {
+              acc[i] += w[i] * dot(acc, w);
+            }
+          }
+          return Gates.logSumExp(acc) + dot(acc, acc);
+        }
+      }
+      """;
+
+  @Test
+  void callsUnderOverwritesLoopsAndBranchesMatchTheOracles() {
+    Compiled compiled = Compiled.compile(REUSE);
+    assertGradient(compiled, REUSE, "overwriteAfterCall", 0.7);
+    assertGradient(compiled, REUSE, "inLoopOverwrite", new double[] {0.3, -0.2, 0.5}, 0.4);
+    assertGradient(compiled, REUSE, "scalarReassigned", 0.6);
+    assertGradient(compiled, REUSE, "loopCarried", 0.6, 4);
+    assertGradient(compiled, REUSE, "whileBreak", 0.9);
+    assertGradient(compiled, REUSE, "whileBreak", -0.3);
+    assertGradient(compiled, REUSE, "branches", 0.9, 0.3);
+    assertGradient(compiled, REUSE, "branches", -0.9, 0.3);
+    assertGradient(compiled, REUSE, "nestedCalls", 0.8);
+    assertGradient(compiled, REUSE, "matrixRows", new double[][] {{0.3, -0.2}, {1.5, 0.4}},
+        new double[] {0.7, -1.1});
+    assertGradient(compiled, REUSE, "accumulateArray", (Object) new double[] {0.3, -0.2, 0.5});
+  }
+
+  private static void assertGradient(Compiled compiled, String source, String method,
+      Object... args) {
+    GradientAssertions.assertGradient(compiled, source, method, args);
+  }
+
+  /** The generated gradient against the Hipparchus oracle only (exact, 1e-12). */
+  private static void assertExact(Compiled compiled, String source, String method,
+      Object... args) {
+    String className = Compiled.qualifiedName(source);
+    var g = compiled.gradient(className, method, args);
+    assertThat(g.value()).isEqualTo(compiled.primal(className, method, args));
+    HipparchusOracle.Result exact = HipparchusOracle.evaluate(source, method, args);
+    assertThat(exact.value()).isEqualTo(g.value());
+    assertThat(g.partials().length).isEqualTo(exact.gradient().length);
+    for (int i = 0; i < g.partials().length; i++) {
+      assertWithMessage("%s%s: %s = %s, oracle %s", method, Arrays.deepToString(args),
+          g.names().get(i), g.partials()[i], exact.gradient()[i])
+          .that(GradientAssertions.rho(g.partials()[i], exact.gradient()[i]))
+          .isAtMost(GradientAssertions.EXACT);
     }
-    return copy;
   }
-
 }

@@ -19,6 +19,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -73,6 +74,17 @@ import org.hipparchus.analysis.differentiation.Gradient;
  * {@code while}, {@code do}/{@code while}, {@code break} and {@code continue} (labeled too) and
  * labeled statements. More than {@link #MAX_ITERATIONS} loop iterations in one evaluation
  * throw, so an infinite loop cannot hang a test.
+ *
+ * <p>Calls: static methods of the same class, unqualified or qualified with the class's simple
+ * or qualified name, are interpreted from their bodies in a fresh frame (recursion and
+ * {@code void} helpers too), with Java's argument passing: {@code double}s as Gradients carrying
+ * the entry method's free variables, arrays by reference. Overloads are resolved by arity and
+ * the arguments' static types, as javac does for primitives and arrays (most specific method).
+ * Annotations on callees ({@code @Differentiable(wrt)}, {@code @CustomGradient}) are ignored:
+ * every callee is differentiated from its body, which is what makes the oracle an independent
+ * check of a hand-written pullback. The gates of {@code dev.adjoint.Gates} are evaluated from
+ * their mathematical definitions; see {@link #gate}. More than {@link #MAX_CALL_DEPTH} nested
+ * calls throw, so infinite recursion fails cleanly.
  */
 public final class HipparchusOracle {
 
@@ -81,6 +93,12 @@ public final class HipparchusOracle {
 
   /** Loop iterations (summed over all loops) after which an evaluation gives up. */
   public static final long MAX_ITERATIONS = 10_000_000L;
+
+  /** Nested calls after which an evaluation gives up (infinite recursion). */
+  public static final int MAX_CALL_DEPTH = 2_000;
+
+  /** The stack of the evaluating thread: deep enough for {@link #MAX_CALL_DEPTH} calls. */
+  private static final long STACK_BYTES = 256L << 20;
 
   /**
    * Static types of the supported subset. The numeric types come first, in promotion order
@@ -118,8 +136,14 @@ public final class HipparchusOracle {
     }
   }
 
+  private static final String GATES_PACKAGE = "dev.adjoint";
+  private static final String GATES = GATES_PACKAGE + ".Gates";
+
   /** Marks a declared variable that has not been assigned yet (null is a valid array value). */
   private static final Object UNSET = new Object();
+
+  /** The result of a call to a {@code void} method (and of {@code return;}). */
+  private static final Object VOID = new Object();
 
   /** Something that can be assigned: a variable or an array element. */
   private interface Place {
@@ -205,26 +229,57 @@ public final class HipparchusOracle {
    */
   private enum Flow { NORMAL, RETURN, BREAK, CONTINUE }
 
+  /** The parsed source: its compilation unit and first top-level class. */
+  private record Parsed(CompilationUnitTree unit, ClassTree clazz) {}
+
   private final ClassTree clazz;
+  /** The class's qualified name ({@code demo.Layers}), or its simple name without a package. */
+  private final String qualifiedName;
   private final int free;
   private final Map<String, VariableTree> constantDecls = new HashMap<>();
   private final Map<String, Var> constants = new HashMap<>();
   private final Set<String> evaluatingConstants = new HashSet<>();
-  private final Deque<Map<String, Var>> scopes = new ArrayDeque<>();
+  /** The class's methods by name (static or not: any of them hides a static import). */
+  private final Map<String, List<MethodTree>> methods = new HashMap<>();
+  /** Whether {@code Gates} names {@code dev.adjoint.Gates}. */
+  private final boolean gatesImported;
+  /** Gate names imported statically ({@code "*"} for all). */
+  private final Set<String> staticGates = new HashSet<>();
+  /** The local scopes of the method being interpreted (a fresh stack per call). */
+  private Deque<Map<String, Var>> scopes = new ArrayDeque<>();
   private Object returned;
   private String jumpLabel;
   private long iterations;
+  private int depth;
 
-  private HipparchusOracle(ClassTree clazz, int free) {
-    this.clazz = clazz;
+  private HipparchusOracle(Parsed parsed, int free) {
+    this.clazz = parsed.clazz();
     this.free = free;
+    String simpleName = clazz.getSimpleName().toString();
+    String pkg = parsed.unit().getPackageName() == null ? ""
+        : parsed.unit().getPackageName().toString();
+    this.qualifiedName = pkg.isEmpty() ? simpleName : pkg + "." + simpleName;
     for (Tree member : clazz.getMembers()) {
       if (member instanceof VariableTree v
           && v.getModifiers().getFlags().containsAll(Set.of(Modifier.STATIC, Modifier.FINAL))
           && v.getInitializer() != null) {
         constantDecls.put(v.getName().toString(), v);
+      } else if (member instanceof MethodTree m) {
+        methods.computeIfAbsent(m.getName().toString(), k -> new ArrayList<>()).add(m);
       }
     }
+    boolean gates = pkg.equals(GATES_PACKAGE);
+    for (ImportTree i : parsed.unit().getImports()) {
+      String name = i.getQualifiedIdentifier().toString();
+      if (i.isStatic()) {
+        if (name.startsWith(GATES + ".")) {
+          staticGates.add(name.substring(GATES.length() + 1));
+        }
+      } else if (name.equals(GATES) || name.equals(GATES_PACKAGE + ".*")) {
+        gates = true;
+      }
+    }
+    this.gatesImported = gates && !simpleName.equals("Gates");
   }
 
   /**
@@ -237,21 +292,38 @@ public final class HipparchusOracle {
    * entry and never modified.
    */
   public static Result evaluate(String source, String methodName, Object... args) {
-    ClassTree clazz = parseClass(source);
-    MethodTree method = null;
-    for (Tree member : clazz.getMembers()) {
-      if (member instanceof MethodTree m
-          && m.getName().contentEquals(methodName)
-          && m.getModifiers().getFlags().contains(Modifier.STATIC)
-          && m.getParameters().size() == args.length) {
-        method = m;
-        break;
+    Result[] result = new Result[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Error[] error = new Error[1];
+    // A thread of its own, so deep recursion in the source fits in the interpreter's stack.
+    Thread thread = new Thread(null, () -> {
+      try {
+        result[0] = evaluateHere(source, methodName, args);
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      } catch (Error e) {
+        error[0] = e;
       }
+    }, "hipparchus-oracle", STACK_BYTES);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
-    if (method == null) {
-      throw new IllegalArgumentException(
-          "no static method " + methodName + " with " + args.length + " parameters");
+    if (failure[0] != null) {
+      throw failure[0];
     }
+    if (error[0] != null) {
+      throw error[0];
+    }
+    return result[0];
+  }
+
+  private static Result evaluateHere(String source, String methodName, Object... args) {
+    Parsed parsed = parseClass(source);
+    MethodTree method = entryMethod(parsed.clazz(), methodName, args);
     List<? extends VariableTree> params = method.getParameters();
     Set<String> wrt = wrtNames(method);
     boolean[] differentiated = new boolean[params.size()];
@@ -273,25 +345,65 @@ public final class HipparchusOracle {
       throw new IllegalArgumentException("wrt names unknown parameters " + wrt);
     }
 
-    HipparchusOracle oracle = new HipparchusOracle(clazz, free);
-    Map<String, Var> frame = new HashMap<>();
+    T returnType = returnType(method);
+    if (returnType == null || !returnType.numeric()) {
+      throw new UnsupportedOperationException(returnType + " return type of " + methodName);
+    }
+    HipparchusOracle oracle = new HipparchusOracle(parsed, free);
+    List<Object> values = new ArrayList<>();
     int[] next = {0}; // the next free variable
     for (int i = 0; i < params.size(); i++) {
       T type = typeOf(params.get(i).getType());
-      String name = params.get(i).getName().toString();
-      frame.put(name, new Var(type, oracle.argument(args[i], type, differentiated[i], next)));
+      values.add(oracle.argument(args[i], type, differentiated[i], next));
     }
-    oracle.scopes.push(frame);
-
-    if (oracle.exec(method.getBody()) != Flow.RETURN) {
-      throw new IllegalStateException(methodName + " completed without returning a value");
-    }
-    T returnType = typeOf(method.getReturnType());
-    if (!returnType.numeric()) {
-      throw new UnsupportedOperationException(returnType + " return type of " + methodName);
-    }
-    Gradient result = oracle.toGradient(oracle.convert(oracle.returned, returnType));
+    Gradient result = oracle.toGradient(oracle.invoke(method, values));
     return new Result(result.getValue(), result.getGradient());
+  }
+
+  /**
+   * The static method {@code name} with one parameter per argument: the first whose parameter
+   * types fit the arguments' classes exactly, else the first with that many parameters.
+   */
+  private static MethodTree entryMethod(ClassTree clazz, String name, Object[] args) {
+    MethodTree first = null;
+    for (Tree member : clazz.getMembers()) {
+      if (member instanceof MethodTree m
+          && m.getName().contentEquals(name)
+          && m.getModifiers().getFlags().contains(Modifier.STATIC)
+          && m.getParameters().size() == args.length) {
+        if (first == null) {
+          first = m;
+        }
+        boolean exact = true;
+        for (int i = 0; i < args.length && exact; i++) {
+          exact = fits(args[i], typeOrNull(m.getParameters().get(i).getType()));
+        }
+        if (exact) {
+          return m;
+        }
+      }
+    }
+    if (first == null) {
+      throw new IllegalArgumentException(
+          "no static method " + name + " with " + args.length + " parameters");
+    }
+    return first;
+  }
+
+  /** Whether boxed argument {@code arg} has exactly the Java type {@code type}. */
+  private static boolean fits(Object arg, T type) {
+    if (type == null) {
+      return false;
+    }
+    switch (type) {
+      case DOUBLE: return arg instanceof Double;
+      case LONG: return arg instanceof Long;
+      case INT: return arg instanceof Integer;
+      case BOOLEAN: return arg instanceof Boolean;
+      case DOUBLE_ARRAY: return arg == null || arg instanceof double[];
+      case DOUBLE_MATRIX: return arg == null || arg instanceof double[][];
+      default: return arg == null || arg instanceof int[];
+    }
   }
 
   /** The number of differentiated entries of a double, double[] or double[][] argument. */
@@ -371,7 +483,7 @@ public final class HipparchusOracle {
 
   // ---------------------------------------------------------------- parsing and declarations
 
-  private static ClassTree parseClass(String source) {
+  private static Parsed parseClass(String source) {
     URI uri = URI.create("string:///OracleInput.java");
     JavaFileObject file = new SimpleJavaFileObject(uri, JavaFileObject.Kind.SOURCE) {
       @Override
@@ -397,7 +509,7 @@ public final class HipparchusOracle {
     for (CompilationUnitTree unit : units) {
       for (Tree type : unit.getTypeDecls()) {
         if (type instanceof ClassTree c) {
-          return c;
+          return new Parsed(unit, c);
         }
       }
     }
@@ -450,6 +562,25 @@ public final class HipparchusOracle {
     throw unsupported(type, "type");
   }
 
+  /** {@link #typeOf}, or null for a type outside the subset. */
+  private static T typeOrNull(Tree type) {
+    try {
+      return typeOf(type);
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private static boolean isVoid(MethodTree m) {
+    return m.getReturnType() instanceof PrimitiveTypeTree p
+        && p.getPrimitiveTypeKind() == javax.lang.model.type.TypeKind.VOID;
+  }
+
+  /** The declared return type of {@code m}; null for {@code void}. */
+  private static T returnType(MethodTree m) {
+    return isVoid(m) ? null : typeOf(m.getReturnType());
+  }
+
   private static UnsupportedOperationException unsupported(Tree tree, String what) {
     return new UnsupportedOperationException(
         "unsupported " + what + " " + tree.getKind() + ": " + tree);
@@ -491,9 +622,15 @@ public final class HipparchusOracle {
         scopes.peek().put(v.getName().toString(), new Var(type, converted));
         return Flow.NORMAL;
       }
-      case EXPRESSION_STATEMENT:
-        eval(((ExpressionStatementTree) s).getExpression());
+      case EXPRESSION_STATEMENT: {
+        ExpressionTree e = ((ExpressionStatementTree) s).getExpression();
+        if (e instanceof MethodInvocationTree call) {
+          call(call); // a void method, or a value discarded
+        } else {
+          eval(e);
+        }
         return Flow.NORMAL;
+      }
       case IF: {
         IfTree i = (IfTree) s;
         if ((Boolean) eval(i.getCondition())) {
@@ -503,10 +640,7 @@ public final class HipparchusOracle {
       }
       case RETURN: {
         ExpressionTree e = ((ReturnTree) s).getExpression();
-        if (e == null) {
-          throw unsupported(s, "void return");
-        }
-        returned = eval(e);
+        returned = e == null ? VOID : eval(e);
         return Flow.RETURN;
       }
       case EMPTY_STATEMENT:
@@ -769,8 +903,13 @@ public final class HipparchusOracle {
         p.set(value);
         return value;
       }
-      case METHOD_INVOCATION:
-        return call((MethodInvocationTree) e);
+      case METHOD_INVOCATION: {
+        Object v = call((MethodInvocationTree) e);
+        if (v == VOID) {
+          throw unsupported(e, "value of a void method in");
+        }
+        return v;
+      }
       default:
         throw unsupported(e, "expression");
     }
@@ -822,7 +961,8 @@ public final class HipparchusOracle {
     if (isMath(owner)) {
       return false;
     }
-    return !owner.equals(clazz.getSimpleName().toString()) || local(owner) != null;
+    return !owner.equals(clazz.getSimpleName().toString()) && !owner.equals(qualifiedName)
+        || local(owner) != null;
   }
 
   private Var local(String name) {
@@ -853,7 +993,7 @@ public final class HipparchusOracle {
       if (isMath(owner) && (name.equals("PI") || name.equals("E"))) {
         return new Var(T.DOUBLE, Gradient.constant(free, name.equals("PI") ? Math.PI : Math.E));
       }
-      if (!owner.equals(clazz.getSimpleName().toString())) {
+      if (!owner.equals(clazz.getSimpleName().toString()) && !owner.equals(qualifiedName)) {
         throw unsupported(e, "member select");
       }
     } else {
@@ -1111,8 +1251,12 @@ public final class HipparchusOracle {
         if (isClone(m)) {
           return staticType(((MemberSelectTree) m.getMethodSelect()).getExpression());
         }
-        String name = m.getMethodSelect() instanceof MemberSelectTree s
-            ? s.getIdentifier().toString() : "";
+        switch (target(m)) {
+          case SAME_CLASS: return returnType(resolve(m));
+          case GATES: return T.DOUBLE;
+          default: break;
+        }
+        String name = ((MemberSelectTree) m.getMethodSelect()).getIdentifier().toString();
         T arg = m.getArguments().isEmpty() ? T.DOUBLE : staticType(m.getArguments().get(0));
         for (ExpressionTree a : m.getArguments()) {
           arg = promote(arg, staticType(a));
@@ -1224,7 +1368,7 @@ public final class HipparchusOracle {
     }
   }
 
-  // ---------------------------------------------------------------- Math calls
+  // ---------------------------------------------------------------- calls
 
   /** Whether {@code call} is {@code array.clone()}. */
   private static boolean isClone(MethodInvocationTree call) {
@@ -1234,14 +1378,253 @@ public final class HipparchusOracle {
         && !isMath(select.getExpression().toString());
   }
 
+  /** What a method invocation calls. */
+  private enum Target { SAME_CLASS, GATES, MATH }
+
+  /**
+   * Classifies {@code call} (not a clone): a method of this class ({@code f(x)},
+   * {@code Layers.f(x)}, {@code demo.Layers.f(x)}; a method declared in the class hides a static
+   * import), a gate ({@code Gates.sigmoid(x)}, {@code dev.adjoint.Gates.sigmoid(x)}, or
+   * statically imported) or a {@code Math}/{@code StrictMath} function.
+   */
+  private Target target(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof IdentifierTree id) {
+      String name = id.getName().toString();
+      if (methods.containsKey(name)) {
+        return Target.SAME_CLASS;
+      }
+      if (staticGates.contains(name) || staticGates.contains("*")) {
+        return Target.GATES;
+      }
+      throw unsupported(call, "method invocation (no method " + name + " in the class)");
+    }
+    if (select instanceof MemberSelectTree s) {
+      String owner = s.getExpression().toString();
+      if (local(owner) == null) { // a local of that name would be a receiver, not a class
+        if (owner.equals(clazz.getSimpleName().toString()) || owner.equals(qualifiedName)) {
+          return Target.SAME_CLASS;
+        }
+        if (owner.equals(GATES) || gatesImported && owner.equals("Gates")) {
+          return Target.GATES;
+        }
+        if (isMath(owner)) {
+          return Target.MATH;
+        }
+      }
+    }
+    throw unsupported(call, "method invocation");
+  }
+
+  private static String methodName(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    return select instanceof IdentifierTree id ? id.getName().toString()
+        : ((MemberSelectTree) select).getIdentifier().toString();
+  }
+
   private Object call(MethodInvocationTree call) {
     if (isClone(call)) {
       return cloneArray(eval(((MemberSelectTree) call.getMethodSelect()).getExpression()));
     }
-    if (!(call.getMethodSelect() instanceof MemberSelectTree select)
-        || !isMath(select.getExpression().toString())) {
-      throw unsupported(call, "method invocation");
+    switch (target(call)) {
+      case SAME_CLASS: {
+        MethodTree callee = resolve(call); // chosen from static types, before the arguments run
+        List<Object> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) {
+          args.add(eval(a));
+        }
+        return invoke(callee, args);
+      }
+      case GATES:
+        return gate(call);
+      default:
+        return math(call);
     }
+  }
+
+  /**
+   * Interprets {@code method}'s body with parameters bound to {@code args} (converted to the
+   * parameter types; arrays by reference) in a fresh frame: the callee sees only its
+   * parameters and the class's constants. Returns the value converted to the declared return
+   * type, or {@link #VOID}.
+   */
+  private Object invoke(MethodTree method, List<Object> args) {
+    if (method.getBody() == null) {
+      throw unsupported(method, "method without a body");
+    }
+    if (depth == MAX_CALL_DEPTH) {
+      throw new IllegalStateException("more than " + MAX_CALL_DEPTH + " nested calls");
+    }
+    depth++;
+    Deque<Map<String, Var>> callerScopes = scopes;
+    Object callerReturned = returned;
+    scopes = new ArrayDeque<>();
+    try {
+      Map<String, Var> frame = new HashMap<>();
+      List<? extends VariableTree> params = method.getParameters();
+      for (int i = 0; i < params.size(); i++) {
+        T type = typeOf(params.get(i).getType());
+        frame.put(params.get(i).getName().toString(), new Var(type, convert(args.get(i), type)));
+      }
+      scopes.push(frame);
+      returned = VOID;
+      Flow flow = exec(method.getBody());
+      if (isVoid(method)) {
+        return VOID;
+      }
+      if (flow != Flow.RETURN || returned == VOID) {
+        throw new IllegalStateException(
+            method.getName() + " completed without returning a value");
+      }
+      return convert(returned, returnType(method));
+    } finally {
+      scopes = callerScopes;
+      returned = callerReturned;
+      depth--;
+    }
+  }
+
+  /**
+   * The method of this class {@code call} invokes, chosen as javac does for primitive and array
+   * types (JLS 15.12.2 without boxing or varargs): among the static methods of that name and
+   * arity whose parameters accept the arguments' static types by widening, the most specific.
+   */
+  private MethodTree resolve(MethodInvocationTree call) {
+    String name = methodName(call);
+    List<T> argTypes = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      argTypes.add(staticType(a));
+    }
+    List<MethodTree> applicable = new ArrayList<>();
+    for (MethodTree m : methods.getOrDefault(name, List.of())) {
+      if (m.getModifiers().getFlags().contains(Modifier.STATIC)
+          && m.getParameters().size() == argTypes.size()
+          && accepts(parameterTypes(m), argTypes)) {
+        applicable.add(m);
+      }
+    }
+    List<MethodTree> mostSpecific = new ArrayList<>();
+    for (MethodTree m : applicable) {
+      boolean best = true;
+      for (MethodTree other : applicable) {
+        best &= accepts(parameterTypes(other), parameterTypes(m));
+      }
+      if (best) {
+        mostSpecific.add(m);
+      }
+    }
+    if (mostSpecific.size() != 1) {
+      throw unsupported(call, (applicable.isEmpty() ? "method invocation (no applicable static"
+          : "method invocation (ambiguous") + " method " + name + argTypes + ")");
+    }
+    return mostSpecific.get(0);
+  }
+
+  private static List<T> parameterTypes(MethodTree m) {
+    List<T> types = new ArrayList<>();
+    for (VariableTree p : m.getParameters()) {
+      types.add(typeOrNull(p.getType()));
+    }
+    return types;
+  }
+
+  /** Whether each of {@code args} converts to the corresponding parameter by widening. */
+  private static boolean accepts(List<T> params, List<T> args) {
+    for (int i = 0; i < params.size(); i++) {
+      if (!widens(args.get(i), params.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Identity or widening primitive conversion; null (the null type) to any array type. */
+  private static boolean widens(T from, T to) {
+    if (to == null) {
+      return false; // a parameter type outside the subset
+    }
+    if (from == null) {
+      return to.array();
+    }
+    // DOUBLE, LONG, INT in promotion order: int -> long -> double.
+    return from == to || from.numeric() && to.numeric() && from.ordinal() >= to.ordinal();
+  }
+
+  // ---------------------------------------------------------------- dev.adjoint.Gates
+
+  /**
+   * A gate of {@code dev.adjoint.Gates}, from its mathematical definition (never from its
+   * registered pullback): values as {@code Gates} computes them, bit for bit, derivatives by
+   * Hipparchus.
+   */
+  private Object gate(MethodInvocationTree call) {
+    String name = methodName(call);
+    List<Object> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(eval(a));
+    }
+    int arity = name.equals("leakyRelu") ? 2 : 1;
+    if (args.size() != arity) {
+      throw unsupported(call, "arity of");
+    }
+    if (name.equals("logSumExp")) {
+      return logSumExp(args.get(0));
+    }
+    Gradient x = toGradient(args.get(0));
+    double v = x.getValue();
+    switch (name) {
+      case "sigmoid": // 1 / (1 + e^-x)
+        return x.negate().exp().add(1).reciprocal().withValue(1.0 / (1.0 + Math.exp(-v)));
+      case "relu": // x > 0 ? x : 0, derivative 0 at 0
+        return v > 0 ? x : Gradient.constant(free, 0.0);
+      case "leakyRelu": { // x > 0 ? x : slope * x, in x and in slope
+        Gradient slope = toGradient(args.get(1));
+        return v > 0 ? x : slope.multiply(x).withValue(slope.getValue() * v);
+      }
+      case "softplus": // log(1 + e^x), as x + log1p(e^-x) for x > 0
+        return v > 0
+            ? x.add(x.negate().exp().log1p()).withValue(v + Math.log1p(Math.exp(-v)))
+            : x.exp().log1p().withValue(Math.log1p(Math.exp(v)));
+      case "stopGradient": // the value, derivative 0
+        return Gradient.constant(free, v);
+      default:
+        throw unsupported(call, "Gates function " + name + " in");
+    }
+  }
+
+  /**
+   * {@code log(sum_i e^(x_i))} shifted by the maximum m: {@code m + log(sum_i e^(x_i - m))}. The
+   * shift's derivative cancels exactly, so m is taken as a constant (value-wise maximum); the
+   * derivative is then the softmax of x. An infinite (or empty) maximum is returned as is, like
+   * {@code Gates.logSumExp}, as a constant.
+   */
+  private Gradient logSumExp(Object arg) {
+    if (!(arg instanceof Gradient[] x)) {
+      if (arg == null) {
+        throw new NullPointerException("array is null");
+      }
+      throw new IllegalStateException("logSumExp of " + typeOfValue(arg));
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (Gradient g : x) {
+      max = Math.max(max, g.getValue());
+    }
+    if (Double.isInfinite(max)) {
+      return Gradient.constant(free, max);
+    }
+    double sumValue = 0;
+    Gradient sum = Gradient.constant(free, 0.0);
+    for (Gradient g : x) {
+      sumValue += Math.exp(g.getValue() - max);
+      sum = sum.add(g.subtract(max).exp());
+    }
+    return sum.log().add(max).withValue(max + Math.log(sumValue));
+  }
+
+  // ---------------------------------------------------------------- Math calls
+
+  private Object math(MethodInvocationTree call) {
+    MemberSelectTree select = (MemberSelectTree) call.getMethodSelect();
     boolean strict = select.getExpression().toString().endsWith("StrictMath");
     String name = select.getIdentifier().toString();
     List<Object> args = new ArrayList<>();

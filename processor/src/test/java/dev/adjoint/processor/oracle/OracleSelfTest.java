@@ -269,6 +269,330 @@ class OracleSelfTest {
     assertTrue(call.getMessage().contains("METHOD_INVOCATION"), call.getMessage());
   }
 
+  // ------------------------------------------------------------------ calls
+
+  private static final String CALLS = """
+      static double sq(double x) {
+        return x * x;
+      }
+      static double qualified(double x, double y) {
+        return sq(x) * Demo.sq(y) + demo.Demo.sq(x + y);
+      }
+      @Differentiable
+      static double power(double x, int n) {
+        if (n == 0) {
+          return 1;
+        }
+        return x * power(x, n - 1);
+      }
+      static double ping(double x, int n) {
+        return n <= 0 ? x : Math.sin(pong(x, n - 1));
+      }
+      static double pong(double x, int n) {
+        return n <= 0 ? x : 2 * ping(x, n - 1);
+      }
+      static double squares(double[] a, int from) {
+        return from == a.length ? 0 : a[from] * a[from] + squares(a, from + 1);
+      }
+      static double bump(double s) {
+        s = s * 10;
+        double x = 5;
+        return s + x;
+      }
+      static double shadow(double x) {
+        double s = x;
+        double t = bump(s);
+        return s + t + x;
+      }
+      @Differentiable(wrt = "b")
+      static double partly(double a, double b) {
+        return a * b * b;
+      }
+      @Differentiable(wrt = "x")
+      static double callsPartly(double x, double y) {
+        return partly(x, y) + partly(y, x);
+      }
+      static double loop(double x) {
+        return loop(x);
+      }""";
+
+  @Test
+  void callsToStaticMethodsOfTheSameClass() {
+    // x^2 y^2 + (x + y)^2 at (2, 3): 36 + 25; d/dx = 2 x y^2 + 2 (x + y), d/dy = 2 x^2 y + 10.
+    assertResult(61, new double[] {36 + 10, 24 + 10}, eval(CALLS, "qualified", 2.0, 3.0));
+    // The callee's locals live in their own frame; s is passed by value.
+    assertResult(2 + 25 + 2, new double[] {12}, eval(CALLS, "shadow", 2.0));
+    // Only the entry method's wrt counts: a callee's annotations are ignored. d/dx of
+    // x y^2 + y x^2 is y^2 + 2 x y.
+    assertResult(2 * 9 + 3 * 4, new double[] {9 + 12}, eval(CALLS, "callsPartly", 2.0, 3.0));
+  }
+
+  @Test
+  void recursionIncludingMutualAndDeep() {
+    assertResult(5.0625, new double[] {4 * 1.5 * 1.5 * 1.5}, eval(CALLS, "power", 1.5, 4));
+    assertResult(1, new double[] {0}, eval(CALLS, "power", 1.5, 0));
+    // ping(x, 2) = sin(pong(x, 1)) = sin(2 ping(x, 0)) = sin(2 x).
+    assertResult(Math.sin(1.4), new double[] {2 * Math.cos(1.4)}, eval(CALLS, "ping", 0.7, 2));
+    // ping(x, 3) = sin(2 ping(x, 1)) = sin(2 sin(x)).
+    double inner = 2 * Math.sin(0.7);
+    assertResult(Math.sin(inner), new double[] {Math.cos(inner) * 2 * Math.cos(0.7)},
+        eval(CALLS, "ping", 0.7, 3));
+    assertResult(1 + 4 + 9, new double[] {2, 4, 6},
+        eval(CALLS, "squares", new double[] {1, 2, 3}, 0));
+    assertResult(9, new double[] {0, 0, 6}, eval(CALLS, "squares", new double[] {1, 2, 3}, 2));
+    // Deep recursion fits in the interpreter's stack.
+    double x = 1.0001;
+    int n = 1500;
+    Result deep = eval(CALLS, "power", x, n);
+    assertEquals(Math.pow(x, n), deep.value(), 1e-12);
+    assertEquals(n * Math.pow(x, n - 1), deep.gradient()[0], 1e-12 * n * Math.pow(x, n - 1));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> eval(CALLS, "loop", 1.0));
+    assertTrue(e.getMessage().contains("nested calls"), e.getMessage());
+  }
+
+  private static final String OVERLOADS = """
+      static double g(double x) { return 2 * x; }
+      static double g(int n) { return 100 * n; }
+      static double g(long n) { return 1000 * n; }
+      static double g(double[] a) { return a[0] * a[1]; }
+      static double g(double[][] m) { return m[1][0]; }
+      static double g(int[] k) { return k[0]; }
+      static double g(double x, double y) { return x - y; }
+      static double g(double x, int k) { return x * k; }
+      static double overloads(double x, double[] a, double[][] m, int[] k, int n) {
+        return g(x) + g(n) + g(3L) + g((double) n) + g(a) + g(m) + g(k) + g(n + x) + g(2 * n)
+            + Demo.g(x, n) + g(x, 1.5) + g(n, n) + g(Math.max(n, 1)) + g(Math.max(x, 1));
+      }""";
+
+  @Test
+  void overloadsAreChosenByArityAndStaticTypes() {
+    double x = 0.5;
+    int n = 2;
+    Result r = eval(OVERLOADS, "overloads", x, new double[] {2, 3},
+        new double[][] {{1, 2}, {4, 5}}, new int[] {7}, n);
+    // g(x) = 2x, g(int) = 200, g(long) = 3000, g((double) n) = 4, g(a) = 6, g(m) = 4, g(k) = 7,
+    // g(n + x) = 2 (n + x), g(2n) = 400, g(x, n) = 2x, g(x, 1.5) = x - 1.5, g(n, n) = 4
+    // (g(double, int) is more specific than g(double, double)), g(max(n, 1)) = 200 and
+    // g(max(x, 1)) = 2.
+    double value = 1 + 200 + 3000 + 4 + 6 + 4 + 7 + 5 + 400 + 1 + (x - 1.5) + 4 + 200 + 2;
+    assertResult(value, new double[] {2 + 2 + 2 + 1, 3, 2, 0, 0, 1, 0}, r);
+  }
+
+  private static final String ARRAY_HELPERS = """
+      static double[] copy(double[][] d, int n) {
+        return d[n].clone();
+      }
+      static void scale(double[] a, double c) {
+        for (int i = 0; i < a.length; i++) {
+          if (i == 5) {
+            return;
+          }
+          a[i] *= c;
+        }
+      }
+      static double[][] outer(double[] u, double[] v) {
+        double[][] m = new double[u.length][v.length];
+        for (int i = 0; i < u.length; i++) {
+          for (int j = 0; j < v.length; j++) {
+            m[i][j] = u[i] * v[j];
+          }
+        }
+        return m;
+      }
+      static int[] range(int n) {
+        int[] k = new int[n];
+        for (int i = 0; i < n; i++) {
+          k[i] = i;
+        }
+        return k;
+      }
+      static double helpers(double[][] d, double c) {
+        double[] row = copy(d, 1);
+        scale(row, c);
+        double[] alias = d[0];
+        scale(alias, 2);
+        double s = row[0] + row[1] + d[0][0] + d[0][1] * c;
+        double[][] m = outer(d[1], row);
+        for (int i : range(2)) {
+          s += m[i][i];
+        }
+        return s;
+      }""";
+
+  /** {@link #ARRAY_HELPERS}' helpers compiled by javac. */
+  static double helpers(double[][] d, double c) {
+    double[] row = d[1].clone();
+    for (int i = 0; i < row.length; i++) {
+      row[i] *= c;
+    }
+    double[] alias = d[0];
+    for (int i = 0; i < alias.length; i++) {
+      alias[i] *= 2;
+    }
+    return row[0] + row[1] + d[0][0] + d[0][1] * c + d[1][0] * row[0] + d[1][1] * row[1];
+  }
+
+  @Test
+  void arrayArgumentsAndResultsPassByReference() {
+    double[][] d = {{1, 2}, {3, 4}};
+    double c = 0.5;
+    Result r = eval(ARRAY_HELPERS, "helpers", d, c);
+    assertArrayEquals(new double[][] {{1, 2}, {3, 4}}, d); // the caller's array is untouched
+    assertEquals(helpers(new double[][] {{1, 2}, {3, 4}}, c), r.value(), 0.0);
+    // row = c d1 (a copy), d0 doubled through the alias: s = c (d10 + d11) + 2 d00
+    // + 2 d01 c + c (d10^2 + d11^2).
+    assertResult(1.5 + 2 + 2 + 2 + 4.5 + 8,
+        new double[] {2, 2 * c, c + 2 * c * 3, c + 2 * c * 4, 3 + 4 + 2 * 2 + 9 + 16}, r);
+  }
+
+  @Test
+  void customGradientsAreIgnoredAndTheBodyDifferentiated() {
+    // The registered pullback is wrong on purpose: the oracle must not use it.
+    Result r = eval("""
+        static double cube(double x) {
+          return x * x * x;
+        }
+        @dev.adjoint.CustomGradient("cube")
+        static double cubePullback(double x, double seed, double[] dScalars) {
+          dScalars[0] += seed * 2 * x;
+          return cube(x);
+        }
+        @Differentiable
+        static double useCube(double x) {
+          return cube(x) + 1;
+        }""", "useCube", 2.0);
+    assertResult(9, new double[] {12}, r);
+  }
+
+  // ------------------------------------------------------------------ gates
+
+  private static final String GATES = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
+
+      public final class Demo {
+        static double sigmoid(double x) { return Gates.sigmoid(x); }
+        static double relu(double x) { return Gates.relu(x); }
+        static double leaky(double x, double slope) { return Gates.leakyRelu(x, slope); }
+        static double softplus(double x) { return Gates.softplus(x); }
+        static double lse(double[] x) { return Gates.logSumExp(x); }
+        static double stopped(double x) {
+          double scale = Gates.stopGradient(x * x);
+          return scale * x;
+        }
+        static double qualified(double x, int n) {
+          return dev.adjoint.Gates.sigmoid(x) + Gates.relu(2 * x) + Gates.relu(n);
+        }
+      }
+      """;
+
+  private static Result gate(String method, Object... args) {
+    return HipparchusOracle.evaluate(GATES, method, args);
+  }
+
+  /** The value agrees bit for bit with {@code dev.adjoint.Gates}'s, the derivative to 1e-12. */
+  private static void assertGate(double value, double derivative, Result r) {
+    assertEquals(value, r.value(), 0.0, "value");
+    assertEquals(1, r.gradient().length);
+    assertEquals(derivative, r.gradient()[0], 1e-12 * Math.max(1, Math.abs(derivative)),
+        "derivative");
+  }
+
+  private static double sigma(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  @Test
+  void sigmoidGate() {
+    for (double x : new double[] {0.3, 0, -2.5, 40, -40}) {
+      double s = sigma(x);
+      assertGate(dev.adjoint.Gates.sigmoid(x), s * (1 - s), gate("sigmoid", x));
+    }
+  }
+
+  @Test
+  void reluAndLeakyReluGates() {
+    assertGate(2, 1, gate("relu", 2.0));
+    assertGate(0, 0, gate("relu", -1.0));
+    assertGate(0, 0, gate("relu", 0.0)); // derivative 0 at 0
+    assertGate(0, 0, gate("relu", -0.0));
+    assertResult(2, new double[] {1, 0}, gate("leaky", 2.0, 0.1));
+    // slope * x: d/dx = slope, d/dslope = x.
+    assertResult(-0.2, new double[] {0.1, -2}, gate("leaky", -2.0, 0.1));
+    assertResult(0, new double[] {0.1, 0}, gate("leaky", 0.0, 0.1));
+    assertEquals(dev.adjoint.Gates.leakyRelu(-2.0, 0.1), gate("leaky", -2.0, 0.1).value(), 0.0);
+  }
+
+  @Test
+  void softplusGate() {
+    // d/dx log(1 + e^x) = sigmoid(x), on both branches of the stable formula.
+    for (double x : new double[] {1.5, -2, 0, 800, -800, 1e-9}) {
+      assertGate(dev.adjoint.Gates.softplus(x), sigma(x), gate("softplus", x));
+    }
+    assertEquals(Math.log(2), gate("softplus", 0.0).value(), 1e-15);
+    assertEquals(800, gate("softplus", 800.0).value(), 0.0); // no overflow
+  }
+
+  @Test
+  void logSumExpGate() {
+    double[] x = {1, 2, 3};
+    double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+    Result r = gate("lse", (Object) x);
+    assertEquals(dev.adjoint.Gates.logSumExp(x), r.value(), 0.0);
+    assertEquals(Math.log(z), r.value(), 1e-15);
+    // The gradient is the softmax.
+    assertResult(Math.log(z), new double[] {Math.exp(1) / z, Math.exp(2) / z, Math.exp(3) / z},
+        r);
+    // A tie for the maximum does not route the gradient to one element.
+    assertResult(2 + Math.log(2), new double[] {0.5, 0.5},
+        gate("lse", (Object) new double[] {2, 2}));
+    // Shifted by the maximum: no overflow.
+    Result big = gate("lse", (Object) new double[] {1000, 1000 - Math.log(3)});
+    assertResult(1000 + Math.log(4.0 / 3), new double[] {0.75, 0.25}, big);
+    Result empty = gate("lse", (Object) new double[0]);
+    assertEquals(Double.NEGATIVE_INFINITY, empty.value());
+    assertEquals(0, empty.gradient().length);
+    assertEquals(dev.adjoint.Gates.logSumExp(new double[] {-1, 0.5, 4}),
+        gate("lse", (Object) new double[] {-1, 0.5, 4}).value(), 0.0);
+  }
+
+  @Test
+  void stopGradientGateAndQualifiedCalls() {
+    // scale = x^2 held constant: d/dx (scale * x) = x^2.
+    assertGate(0.125, 0.25, gate("stopped", 0.5));
+    double s = sigma(0.3);
+    assertResult(s + 0.6 + 3, new double[] {s * (1 - s) + 2}, gate("qualified", 0.3, 3));
+    // relu(-0.6) = relu(-3) = 0; sigmoid(-0.3) = 1 - s has the same derivative.
+    assertResult(1 - s, new double[] {s * (1 - s)}, gate("qualified", -0.3, -3));
+  }
+
+  @Test
+  void staticallyImportedGatesAndHiding() {
+    String imported = """
+        package demo;
+
+        import static dev.adjoint.Gates.sigmoid;
+        import static dev.adjoint.Gates.*;
+
+        public final class Demo {
+          static double f(double x) { return sigmoid(x) + relu(x); }
+        }
+        """;
+    double s = sigma(0.3);
+    assertResult(s + 0.3, new double[] {s * (1 - s) + 1},
+        HipparchusOracle.evaluate(imported, "f", 0.3));
+    // A method of the class hides a statically imported one of the same name.
+    String hidden = imported.replace("static double f", "static double sigmoid(double x) {"
+        + " return 2 * x; }\n  static double f");
+    assertResult(0.6 + 0.3, new double[] {3}, HipparchusOracle.evaluate(hidden, "f", 0.3));
+    // Gates not imported: the name means nothing to the oracle.
+    assertThrows(UnsupportedOperationException.class, () -> HipparchusOracle.evaluate(
+        GATES.replace("import dev.adjoint.Gates;", ""), "sigmoid", 0.3));
+  }
+
   // ------------------------------------------------------------------ loops
 
   private static final String CLAD_LOOPS = """
