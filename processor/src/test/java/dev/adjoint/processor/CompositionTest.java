@@ -128,6 +128,48 @@ class CompositionTest {
   private static final double[] W = {0.3, -0.2, 0.5};
   private static final double[][] DATA = {{1.5, 0.5, -1.0}, {-0.5, 2.0, 0.25}};
 
+  private static final String ROWS = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
+
+      public final class Rows {
+        @Differentiable
+        public static double dot(double[] a, double[] b) {
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+          }
+          return s;
+        }
+
+        /** Rows of a matrix passed to a differentiable callee, directly and through a name. */
+        @Differentiable
+        public static double layer(double[][] W, double[] x) {
+          double s = 0;
+          for (int i = 0; i < W.length; i++) {
+            s += Gates.sigmoid(dot(W[i], x));
+          }
+          double[] first = W[0];
+          double[][] local = new double[2][2];
+          for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+              local[i][j] = W[i][j] * x[j];
+            }
+          }
+          return s + dot(first, x) * dot(local[1], x);
+        }
+      }
+      """;
+
+  @Test
+  void rowsOfAMatrixPassedToACallee() {
+    Compiled compiled = Compiled.compile(ROWS);
+    assertGradient(compiled, ROWS, "layer",
+        new double[][] {{0.1, 0.5}, {-0.3, 0.8}, {0.7, -0.2}}, new double[] {0.2, 0.4});
+  }
+
   @Test
   void callsAndCustomGradientsMatchTheOracles() {
     Compiled compiled = Compiled.compile(LAYERS);

@@ -588,7 +588,9 @@ public final class GradWriter {
       for (BackStmt stmt : statements) {
         if (stmt instanceof ZeroInit init) {
           out.addStatement("$L $N = $L", init.type().javaName(), init.adjoint(),
-              init.type() == Type.DOUBLE ? "0.0" : zeros(new Var(init.shapeOf(), init.type())));
+              init.aliasOf() != null ? init.aliasOf()
+                  : init.type() == Type.DOUBLE ? "0.0"
+                  : zeros(new Var(init.shapeOf(), init.type())));
         } else if (stmt instanceof Accumulate add) {
           commentIfNew(add.origin(), lastOrigin, out);
           if (add.declares()) {

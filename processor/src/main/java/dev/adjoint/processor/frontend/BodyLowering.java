@@ -1258,6 +1258,20 @@ final class BodyLowering {
     List<Operand> args = new ArrayList<>();
     for (ExpressionTree arg : call.getArguments()) {
       TreePath argPath = new TreePath(path, arg);
+      RowAlias row = rowArgument(argPath, env, out);
+      if (row != null) {
+        // a row m[i] passed on: the callee reads it in place, its adjoint is dm[i]
+        Origin origin = source.origin(statement, arg);
+        Var rowVar = new Var(names.numbered("row"), Type.DOUBLE_ARRAY);
+        out.add(new Assign(rowVar, new Load(row.matrix(), List.of(row.index())), origin));
+        if (!parameterVars.contains(row.matrix())) {
+          Var copy = new Var(names.numbered("t"), Type.DOUBLE_ARRAY); // a local matrix changes
+          out.add(new Assign(copy, new CloneArray(rowVar), origin));
+          rowVar = copy;
+        }
+        args.add(rowVar);
+        continue;
+      }
       Operand operand = lowerOperand(argPath, env, out);
       Element local = arg instanceof IdentifierTree ? javac.elementOf(argPath) : null;
       if (operand instanceof Var array && array.type().isArray() && local != null
@@ -1277,6 +1291,19 @@ final class BodyLowering {
   private static boolean isOwn(ExpressionTree e) {
     return e instanceof IdentifierTree || (e instanceof MemberSelectTree select
         && select.getExpression() instanceof IdentifierTree id && id.getName().contentEquals("this"));
+  }
+
+  /** The row of a matrix an argument passes ({@code m[i]}, or a row alias), else null. */
+  private RowAlias rowArgument(TreePath path, Env env, List<Stmt> out) {
+    Tree arg = path.getLeaf();
+    if (arg instanceof ArrayAccessTree access && typeOf(path) == Type.DOUBLE_ARRAY) {
+      return rowOf(path, env, out);
+    }
+    if (arg instanceof IdentifierTree) {
+      Element element = javac.elementOf(path);
+      return element == null ? null : rowAliases.get(element);
+    }
+    return null;
   }
 
   private Operand constantField(ExpressionTree e, Element element) {

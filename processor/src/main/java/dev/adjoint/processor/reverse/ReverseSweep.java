@@ -65,6 +65,8 @@ public final class ReverseSweep {
   private final Set<Var> shapeReads = new LinkedHashSet<>();
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Rows of matrices passed to calls, by the variable holding the row. */
+  private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
   private final Map<Var, String> rematerialized = new HashMap<>();
   /** Every variable by name, to see what a piece of generated code reads. */
@@ -168,6 +170,11 @@ public final class ReverseSweep {
    * {@code a[i]} again where it needs {@code t} (as a person writes {@code dw[i] += x[i] * g}).
    */
   private void findRematerializable() {
+    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof Load load && assign.target().type().isArray()) {
+        rowLoads.put(assign.target(), load);
+      }
+    });
     Map<Var, Integer> assignments = new HashMap<>();
     Set<Var> stored = new HashSet<>();
     Set<Var> counters = new HashSet<>();
@@ -309,7 +316,7 @@ public final class ReverseSweep {
     }
     List<BackStmt> withInits = new ArrayList<>();
     for (Var v : zeroInits.getOrDefault(block, Set.of())) {
-      withInits.add(new ZeroInit(adjointName(v), v.type(), v.name()));
+      withInits.add(new ZeroInit(adjointName(v), v.type(), v.name(), null));
     }
     withInits.addAll(out);
     return withInits;
@@ -320,7 +327,7 @@ public final class ReverseSweep {
     boolean isResult = target.equals(function.result());
     boolean restore = pushed.contains(assign);
     if (activity.isActive(target) && !isResult && !declared.contains(target)
-        && loopBodyOf.containsKey(assign)) {
+        && !target.type().isArray() && loopBodyOf.containsKey(assign)) {
       // later iterations, reversed later in the code, may still flow into it
       declared.add(target);
       zeroInits.computeIfAbsent(home.get(target), b -> new LinkedHashSet<>()).add(target);
@@ -387,6 +394,9 @@ public final class ReverseSweep {
   private void contributions(Assign assign, String result, String adjoint, Block block,
       List<BackStmt> out, boolean toTarget) {
     var value = assign.value();
+    if (value instanceof Load load && assign.target().type().isArray()) {
+      return; // a row passed to a call: its adjoint is the matrix adjoint's row itself
+    }
     if (value instanceof Load load) {
       if (activity.isActive(load.array())) {
         load.indices().forEach(this::read);
@@ -400,8 +410,7 @@ public final class ReverseSweep {
     }
     if (value instanceof CloneArray clone) {
       if (activity.isActive(clone.array())) {
-        declareArrayAdjoint(clone.array(), block);
-        out.add(new AddArray(adjointName(clone.array()), adjoint));
+        out.add(new AddArray(arrayAdjoint(clone.array(), block), adjoint));
       }
       return;
     }
@@ -441,8 +450,7 @@ public final class ReverseSweep {
       if (callee.parameters().get(i) == Type.DOUBLE) {
         scalars.add(i);
       } else if (activity.isActive(arg)) {
-        declareArrayAdjoint((Var) arg, block);
-        arguments.add(adjointName((Var) arg));
+        arguments.add(arrayAdjoint((Var) arg, block));
       } else {
         String shape = code(arg);
         arguments.add(callee.parameters().get(i) == Type.DOUBLE_MATRIX
@@ -540,6 +548,21 @@ public final class ReverseSweep {
     declareArrayAdjoint(array, current);
     out.add(new Accumulate(element(adjointName(array), indices), contribution, false,
         from.origin()));
+  }
+
+  /**
+   * The adjoint of an array as code: {@code dm[i]} for a row {@code m[i]} passed on (the matrix
+   * adjoint's row itself), else the array's own adjoint, declared if need be.
+   */
+  private String arrayAdjoint(Var array, Block block) {
+    Load row = rowLoads.get(array);
+    if (row == null) {
+      declareArrayAdjoint(array, block);
+      return adjointName(array);
+    }
+    declareArrayAdjoint(row.array(), block);
+    row.indices().forEach(this::read);
+    return element(adjointName(row.array()), row.indices());
   }
 
   /** Local arrays get a zero adjoint array at the start of their home block. */
