@@ -403,41 +403,16 @@ final class BodyLowering {
   /** Whether the method writes an element of array {@code local} ({@code a[i] = ...}). */
   private boolean elementsWritten(Element local) {
     boolean[] written = {false};
-    new TreePathScanner<Void, Void>() {
-      private void note(ExpressionTree target) {
-        ExpressionTree root = target;
-        while (root instanceof ArrayAccessTree access) {
-          root = access.getExpression();
-        }
-        if (root != target && root instanceof IdentifierTree
-            && local.equals(javac.elementOf(new TreePath(getCurrentPath(), root)))) {
-          written[0] = true;
-        }
+    AssignmentTargets.forEach(body, (target, path) -> {
+      ExpressionTree root = target;
+      TreePath rootPath = path;
+      while (root instanceof ArrayAccessTree access) {
+        root = access.getExpression();
+        rootPath = new TreePath(rootPath, root);
       }
-
-      @Override
-      public Void visitAssignment(AssignmentTree node, Void unused) {
-        note(node.getVariable());
-        return super.visitAssignment(node, unused);
-      }
-
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-        note(node.getVariable());
-        return super.visitCompoundAssignment(node, unused);
-      }
-
-      @Override
-      public Void visitUnary(UnaryTree node, Void unused) {
-        if (node.getKind() == Tree.Kind.PREFIX_INCREMENT
-            || node.getKind() == Tree.Kind.POSTFIX_INCREMENT
-            || node.getKind() == Tree.Kind.PREFIX_DECREMENT
-            || node.getKind() == Tree.Kind.POSTFIX_DECREMENT) {
-          note(node.getExpression());
-        }
-        return super.visitUnary(node, unused);
-      }
-    }.scan(body, null);
+      written[0] |= root != target && root instanceof IdentifierTree
+          && local.equals(javac.elementOf(rootPath));
+    });
     return written[0];
   }
 
@@ -810,40 +785,15 @@ final class BodyLowering {
   /** The locals assigned (=, op=, ++, --) anywhere under {@code path}. */
   private Set<Element> assignedLocals(TreePath path) {
     Set<Element> assigned = new java.util.LinkedHashSet<>();
-    new TreePathScanner<Void, Void>() {
-      private void note(ExpressionTree variable) {
-        if (variable instanceof IdentifierTree) {
-          Element e = javac.elementOf(new TreePath(getCurrentPath(), variable));
-          if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE
-              || e.getKind() == ElementKind.PARAMETER)) {
-            assigned.add(e);
-          }
+    AssignmentTargets.forEach(path, (target, targetPath) -> {
+      if (target instanceof IdentifierTree) {
+        Element e = javac.elementOf(targetPath);
+        if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE
+            || e.getKind() == ElementKind.PARAMETER)) {
+          assigned.add(e);
         }
       }
-
-      @Override
-      public Void visitAssignment(AssignmentTree node, Void unused) {
-        note(node.getVariable());
-        return super.visitAssignment(node, unused);
-      }
-
-      @Override
-      public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
-        note(node.getVariable());
-        return super.visitCompoundAssignment(node, unused);
-      }
-
-      @Override
-      public Void visitUnary(UnaryTree node, Void unused) {
-        if (node.getKind() == Tree.Kind.PREFIX_INCREMENT
-            || node.getKind() == Tree.Kind.POSTFIX_INCREMENT
-            || node.getKind() == Tree.Kind.PREFIX_DECREMENT
-            || node.getKind() == Tree.Kind.POSTFIX_DECREMENT) {
-          note(node.getExpression());
-        }
-        return super.visitUnary(node, unused);
-      }
-    }.scan(path, null);
+    });
     return assigned;
   }
 
