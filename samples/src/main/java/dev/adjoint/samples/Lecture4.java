@@ -12,8 +12,8 @@ import dev.adjoint.Differentiable;
  * {@code dScalars}. The numbers quoted in each method's documentation are the ones published in
  * the lecture and its notes; {@code Lecture4Test} checks the generated gradients against them.
  *
- * <p>Function calls other than {@code Math} are not differentiable yet, so the sigmoid
- * {@code 1 / (1 + e^-z)} is written inline.
+ * <p>The sigmoid {@code 1 / (1 + e^-z)} is written out as the lecture draws it, gate by gate;
+ * {@link Vectorized#neuron} is the same neuron written with {@link dev.adjoint.Gates#sigmoid}.
  */
 public final class Lecture4 {
 

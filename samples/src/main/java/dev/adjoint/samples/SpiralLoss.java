@@ -1,6 +1,7 @@
 package dev.adjoint.samples;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.Gates;
 
 /**
  * The two losses of CS231n's "minimal neural network case study", as plain Java differentiated
@@ -13,12 +14,13 @@ import dev.adjoint.Differentiable;
  * {@code seed * dL/dW} into {@code dW} and {@code seed * dL/db} into {@code db}. That is the
  * whole backward pass of {@link SpiralTraining}; no gradient is written by hand.
  *
- * <p>Sums are accumulated into elements of local matrices ({@code scores[i][c] += ...}) rather
- * than into scalar locals: the generated code saves a scalar local on its tape each time a loop
- * reassigns it, but adds into an array element without saving anything, which makes the
- * two-layer gradient about twice as fast. Calls to methods other than {@code Math} are not
- * differentiable yet, so the stable softmax cross-entropy (subtract the largest score,
- * {@code log sum e^s - s_y}) is written out in both methods.
+ * <p>Each example's row of scores goes to {@link Vectorized#softmaxCrossEntropy}, whose
+ * generated pullback gives {@code dL/ds = p - onehot(y)}; the hidden layer's ReLU is
+ * {@link Gates#relu}; the regularization is {@link #sumOfSquares}. Sums are accumulated into
+ * elements of local matrices ({@code scores[i][c] += ...}) rather than into scalar locals: the
+ * generated code saves a scalar local on its tape each time a loop reassigns it, but adds into
+ * an array element without saving anything, which makes the two-layer gradient about twice as
+ * fast.
  */
 public final class SpiralLoss {
 
@@ -39,27 +41,15 @@ public final class SpiralLoss {
     double[][] scores = new double[X.length][b.length];
     double dataLoss = 0;
     for (int i = 0; i < X.length; i++) {
-      double max = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < b.length; c++) {
         scores[i][c] = b[c];
         for (int d = 0; d < W.length; d++) {
           scores[i][c] += X[i][d] * W[d][c];
         }
-        max = Math.max(max, scores[i][c]);
       }
-      double sum = 0;
-      for (int c = 0; c < b.length; c++) {
-        sum += Math.exp(scores[i][c] - max);
-      }
-      dataLoss += Math.log(sum) - (scores[i][y[i]] - max);
+      dataLoss += Vectorized.softmaxCrossEntropy(scores[i], y[i]);
     }
-    double squares = 0;
-    for (int d = 0; d < W.length; d++) {
-      for (int c = 0; c < b.length; c++) {
-        squares += W[d][c] * W[d][c];
-      }
-    }
-    return dataLoss / X.length + 0.5 * reg * squares;
+    return dataLoss / X.length + 0.5 * reg * sumOfSquares(W);
   }
 
   /**
@@ -91,32 +81,31 @@ public final class SpiralLoss {
         for (int d = 0; d < W1.length; d++) {
           z[i][h] += X[i][d] * W1[d][h];
         }
-        double a = Math.max(0, z[i][h]);
+        double a = Gates.relu(z[i][h]);
         for (int c = 0; c < b2.length; c++) {
           scores[i][c] += a * W2[h][c];
         }
       }
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < b2.length; c++) {
-        max = Math.max(max, scores[i][c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < b2.length; c++) {
-        sum += Math.exp(scores[i][c] - max);
-      }
-      dataLoss += Math.log(sum) - (scores[i][y[i]] - max);
+      dataLoss += Vectorized.softmaxCrossEntropy(scores[i], y[i]);
     }
+    return dataLoss / X.length + 0.5 * reg * (sumOfSquares(W1) + sumOfSquares(W2));
+  }
+
+  /**
+   * The sum of the squares of a matrix's entries, {@code sum W^2}: twice the L2 regularization
+   * loss at strength 1, with gradient {@code 2 W}.
+   *
+   * @param W a matrix
+   * @return {@code sum_ij W_ij^2}
+   */
+  @Differentiable
+  public static double sumOfSquares(double[][] W) {
     double squares = 0;
-    for (int d = 0; d < W1.length; d++) {
-      for (int h = 0; h < b1.length; h++) {
-        squares += W1[d][h] * W1[d][h];
+    for (double[] row : W) {
+      for (double w : row) {
+        squares += w * w;
       }
     }
-    for (int h = 0; h < b1.length; h++) {
-      for (int c = 0; c < b2.length; c++) {
-        squares += W2[h][c] * W2[h][c];
-      }
-    }
-    return dataLoss / X.length + 0.5 * reg * squares;
+    return squares;
   }
 }

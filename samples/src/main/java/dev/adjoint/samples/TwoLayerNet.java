@@ -1,5 +1,6 @@
 package dev.adjoint.samples;
 
+import dev.adjoint.Gates;
 import java.util.List;
 import java.util.Random;
 
@@ -76,7 +77,7 @@ public final class TwoLayerNet implements Classifier {
   public int predict(double[] point) {
     double[] hidden = Weights.affine(point, w1, b1);
     for (int h = 0; h < hidden.length; h++) {
-      hidden[h] = Math.max(0, hidden[h]);
+      hidden[h] = Gates.relu(hidden[h]);
     }
     return Classifier.argmax(Weights.affine(hidden, w2, b2));
   }

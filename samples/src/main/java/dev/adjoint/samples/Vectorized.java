@@ -1,6 +1,7 @@
 package dev.adjoint.samples;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.Gates;
 
 /**
  * The vector and matrix examples of Stanford CS231n, written with {@code double[]} and
@@ -12,8 +13,11 @@ import dev.adjoint.Differentiable;
  * {@code seed * df/dW} and {@code seed * df/dx} into caller-owned arrays. Integer parameters
  * (class labels) are constants.
  *
- * <p>Calls to methods other than {@code Math} are not differentiable yet, so the scores
- * {@code s = W x} are written out in both classifier losses, and the sigmoid inline.
+ * <p>The examples are built from two helpers, as one writes them by hand: {@link #dot} for each
+ * score {@code s_k = W_k . x} (row {@code k} of {@code W} is passed as {@code W[k]}) and
+ * {@link #softmaxCrossEntropy} for the loss of a row of scores, which {@link SpiralLoss} uses
+ * too; the sigmoid is {@link Gates#sigmoid}. Each call's backward pass is the callee's
+ * generated (or, for the gates, registered) pullback.
  */
 public final class Vectorized {
 
@@ -33,11 +37,24 @@ public final class Vectorized {
    */
   @Differentiable
   public static double neuron(double[] w, double[] x) {
-    double dot = w[x.length];
+    return Gates.sigmoid(dot(w, x) + w[x.length]);
+  }
+
+  /**
+   * The dot product {@code w[0] x[0] + ... + w[n-1] x[n-1]} over the {@code n} entries of
+   * {@code x}; {@code w} may be longer (the {@link #neuron} keeps its bias after the weights).
+   *
+   * @param w at least {@code n} weights
+   * @param x {@code n} inputs
+   * @return {@code w . x}
+   */
+  @Differentiable
+  public static double dot(double[] w, double[] x) {
+    double s = 0;
     for (int i = 0; i < x.length; i++) {
-      dot += w[i] * x[i];
+      s += w[i] * x[i];
     }
-    return 1.0 / (1.0 + Math.exp(-dot));
+    return s;
   }
 
   /**
@@ -56,10 +73,7 @@ public final class Vectorized {
   public static double squaredNorm(double[][] W, double[] x) {
     double f = 0;
     for (int i = 0; i < W.length; i++) {
-      double q = 0;
-      for (int j = 0; j < x.length; j++) {
-        q += W[i][j] * x[j];
-      }
+      double q = dot(W[i], x);
       f += q * q;
     }
     return f;
@@ -67,9 +81,8 @@ public final class Vectorized {
 
   /**
    * The softmax (cross-entropy) loss of one example with scores {@code s = W x}:
-   * {@code L = -log(e^{s_y} / sum_j e^{s_j})}. The maximum score is subtracted before
-   * exponentiating, which leaves the value unchanged and keeps {@code e^s} finite; the gradient
-   * through the maximum cancels ({@code -1 + sum_j p_j = 0}).
+   * {@code L = -log(e^{s_y} / sum_j e^{s_j})}, the {@linkplain #softmaxCrossEntropy softmax
+   * cross-entropy} of the scores.
    *
    * <p>Gradient: with {@code p = softmax(s)}, {@code dL/ds = p - onehot(y)}, hence
    * {@code dW = (p - onehot(y)) x^T} and {@code dx = W^T (p - onehot(y))}.
@@ -82,18 +95,27 @@ public final class Vectorized {
   @Differentiable
   public static double softmaxLoss(double[][] W, double[] x, int y) {
     double[] s = new double[W.length];
-    double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < W.length; k++) {
-      for (int j = 0; j < x.length; j++) {
-        s[k] += W[k][j] * x[j];
-      }
-      max = Math.max(max, s[k]);
+      s[k] = dot(W[k], x);
     }
-    double sum = 0;
-    for (int k = 0; k < W.length; k++) {
-      sum += Math.exp(s[k] - max);
-    }
-    return Math.log(sum) - (s[y] - max);
+    return softmaxCrossEntropy(s, y);
+  }
+
+  /**
+   * The softmax cross-entropy of a row of scores, {@code L = -log(e^{s_y} / sum_j e^{s_j})},
+   * written as {@code log sum_j e^{s_j} - s_y}. {@link Gates#logSumExp} subtracts the largest
+   * score before exponentiating, so large scores do not overflow.
+   *
+   * <p>Gradient: {@code dL/ds = p - onehot(y)} with {@code p = softmax(s)}, the pullback of
+   * {@code logSumExp} minus 1 at the correct class.
+   *
+   * @param scores the scores of one example, one per class
+   * @param y the correct class, {@code 0 <= y < scores.length}
+   * @return the loss, at least 0
+   */
+  @Differentiable
+  public static double softmaxCrossEntropy(double[] scores, int y) {
+    return Gates.logSumExp(scores) - scores[y];
   }
 
   /**
@@ -113,9 +135,7 @@ public final class Vectorized {
   public static double svmLoss(double[][] W, double[] x, int y) {
     double[] s = new double[W.length];
     for (int k = 0; k < W.length; k++) {
-      for (int j = 0; j < x.length; j++) {
-        s[k] += W[k][j] * x[j];
-      }
+      s[k] = dot(W[k], x);
     }
     double loss = 0;
     for (int k = 0; k < W.length; k++) {
