@@ -601,11 +601,13 @@ public final class GradWriter {
             out.addStatement("$L += $L", add.adjoint(), add.expr());
           }
         } else if (stmt instanceof Reset reset) {
+          commentIfNew(reset.origin(), lastOrigin, out);
           out.addStatement("$L = 0.0", reset.target());
         } else if (stmt instanceof Restore restore) {
           out.addStatement("$L = $L", restore.target(),
               Tapes.pop(adjoint.names(), restore.type()));
         } else if (stmt instanceof Code code) {
+          commentIfNew(code.origin(), lastOrigin, out);
           out.add("$L\n", code.statement());
         } else if (stmt instanceof Capture capture) {
           out.addStatement("double $N = $L", capture.name(), capture.code());

@@ -356,7 +356,7 @@ public final class ReverseSweep {
           function.names().numbered("g"), function.names().numbered("r")});
       String g = captured[0];
       out.add(new Capture(g, adjoint));
-      out.add(new Reset(adjoint));
+      out.add(new Reset(adjoint, null));
       adjoint = g;
       if (restore) {
         // the old r comes back from the tape; keep the new one only if a rule reads it
@@ -374,7 +374,7 @@ public final class ReverseSweep {
     }
     contributions(assign, result, adjoint, block, out, true);
     if (!reads && !isResult && needsReset(assign)) {
-      out.add(new Reset(adjoint));
+      out.add(new Reset(adjoint, null));
     }
     if (restore) {
       out.add(new Restore(target.name(), target.type()));
@@ -462,11 +462,12 @@ public final class ReverseSweep {
       buffer = callBuffers.computeIfAbsent(assign,
           a -> new CallBuffer(function.names().numbered("dArgs"), scalars.size()));
       for (int k = 0; k < scalars.size(); k++) {
-        out.add(new Reset(buffer.name() + "[" + k + "]"));
+        out.add(new Reset(buffer.name() + "[" + k + "]", assign.origin()));
       }
       arguments.add(buffer.name());
     }
-    out.add(new Code(callee.pullback() + "(" + String.join(", ", arguments) + ");"));
+    out.add(new Code(callee.pullback() + "(" + String.join(", ", arguments) + ");",
+        assign.origin()));
     for (int k = 0; k < scalars.size(); k++) {
       Operand arg = call.args().get(scalars.get(k));
       if (activity.isActive(arg)) {
@@ -487,7 +488,7 @@ public final class ReverseSweep {
         accumulate((Var) store.value(), contribution, block, out, store.origin());
       }
       if (store.compound() == null) {
-        out.add(new Reset(adjoint)); // the old element is gone: its adjoint starts again at zero
+        out.add(new Reset(adjoint, null)); // the old element is gone: its adjoint restarts at 0
       }
     }
     if (pushed.contains(store)) {
