@@ -150,13 +150,13 @@ class DiagnosticsTest {
         @Differentiable static double f(double[] x) {
             double[] y = x;
             return y[0];
-          }"""), Message.ARRAY_ALIAS, "double[] y = x", "'y'", "clone()");
+          }"""), Message.ARRAY_ALIAS, "double[] y = x", "'x'", "clone()");
     assertError(method("""
         @Differentiable static double f(double[] x) {
             double[] y = new double[2];
-            y = x.clone();
+            y = x;
             return y[0];
-          }"""), Message.ARRAY_ALIAS, "y = x.clone()", "'y'");
+          }"""), Message.ARRAY_ALIAS, "y = x;", "'x'", "parameter");
   }
 
   @Test
@@ -165,7 +165,7 @@ class DiagnosticsTest {
         @Differentiable static double f(double[] x, double[] y) {
             double[] z = x[0] > 0 ? x : y;
             return z[0];
-          }"""), Message.ARRAY_ALIAS, "x[0] > 0 ? x : y", "'z'");
+          }"""), Message.ARRAY_ALIAS, "x[0] > 0 ? x : y", "'x'");
   }
 
   @Test

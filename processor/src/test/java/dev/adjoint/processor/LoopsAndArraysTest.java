@@ -51,6 +51,31 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Double buffering: array variables swapped in a loop. */
+        @Differentiable
+        public static double doubleBuffering(double[] x, double c) {
+          double[] y = x.clone();
+          double[] z = new double[x.length];
+          for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < y.length; i++) {
+              double left = y[(i + y.length - 1) % y.length];
+              z[i] = 0.5 * y[i] + 0.25 * Math.tanh(left * c);
+            }
+            double[] tmp = y;
+            y = z;
+            z = tmp;
+          }
+          double s = 0;
+          for (double v : y) {
+            s += v * v;
+          }
+          double[] fresh = new double[2];
+          if (s > 0.01) {
+            fresh = y;
+          }
+          return s + fresh[1] * c;
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -271,6 +296,8 @@ class LoopsAndArraysTest {
     double[][] m = {{0.3, -0.2, 0.5, 0.1}, {0.7, 0.4, -0.6, 0.9}, {-0.1, 0.2, 0.3, -0.4}};
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
+        Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
+        Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
         Arguments.of("tables", new Object[] {0.7}),
         Arguments.of("rowIteration", new Object[] {m, 1}),
         Arguments.of("ninth", new Object[] {1.3}),

@@ -70,6 +70,10 @@ public final class Activity {
           if (operands.get(i) instanceof Var v
               && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE) {
             edges.add(new Edge(v, assign.target()));
+            if (assign.value() instanceof dev.adjoint.processor.ir.Copy
+                && v.type().isDoubleArray()) {
+              edges.add(new Edge(assign.target(), v)); // aliases: a write through one is both's
+            }
           }
         }
       } else if (stmt instanceof Store store && store.value() instanceof Var v

@@ -30,8 +30,7 @@ public enum Message {
   ARRAY("adjoint.array",
       "%s is not supported in a @Differentiable method; %s"),
   ARRAY_ALIAS("adjoint.array-alias",
-      "array variable '%s' cannot be made to refer to %s: the generated code needs one adjoint"
-          + " array per array; copy the values (clone() or a loop) into an array of its own"),
+      "array '%s' cannot be shared with another variable here: %s; copy it first with clone()"),
   PARAMETER_WRITE("adjoint.parameter-write",
       "writing into parameter array '%s': the generated code never modifies the caller's"
           + " arrays; copy it first ('double[] mine = %1$s.clone();') and write the copy"),

@@ -383,10 +383,17 @@ public final class GradWriter {
           .computeIfAbsent(v, x -> java.util.Collections.newSetFromMap(
               new java.util.IdentityHashMap<>()))
           .add(block));
+      Set<Var> pushedTargets = new HashSet<>();
+      adjoint.pushed().forEach(stmt -> {
+        if (stmt instanceof Assign assign) {
+          pushedTargets.add(assign.target()); // its old value is pushed: it must exist first
+        }
+      });
       blocks.forEach((v, where) -> {
         boolean nested = !where.contains(root);
         if (nested && !counters.contains(v) && !declared.contains(v)
-            && (adjoint.readByBackward().contains(v) || where.size() > 1)) {
+            && (adjoint.readByBackward().contains(v) || pushedTargets.contains(v)
+                || where.size() > 1)) {
           hoisted.add(v);
         }
       });
@@ -457,6 +464,8 @@ public final class GradWriter {
       }
       adjoint.scratch().forEach((name, size) ->
           out.addStatement("double[] $N = new double[$L]", name, size));
+      adjoint.shadows().forEach((v, shadow) ->
+          out.addStatement("$L $N = null", v.type().javaName(), shadow));
       for (Var v : hoisted) {
         declared.add(v);
         out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
@@ -477,14 +486,21 @@ public final class GradWriter {
       } else if (stmt instanceof Assign assign) {
         comment(assign.origin());
         Var target = assign.target();
+        String shadow = adjoint.shadows().get(target);
         if (adjoint.pushed().contains(assign)) {
           out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), target.name()));
+          if (shadow != null) {
+            out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), shadow));
+          }
         }
         String code = code(assign.value());
         if (declared.add(target)) {
           out.addStatement("$L $N = $L", target.type().javaName(), target.name(), code);
         } else {
           out.addStatement("$N = $L", target.name(), code);
+        }
+        if (shadow != null) {
+          out.addStatement("$N = $L", shadow, shadowOf(assign.value()));
         }
       } else if (stmt instanceof Store store) {
         comment(store.origin());
@@ -513,6 +529,17 @@ public final class GradWriter {
       } else if (stmt instanceof Break) {
         out.addStatement("break");
       }
+    }
+
+    /** The shadow adjoint of an array made by {@code value}: zeros, or another's shadow. */
+    private String shadowOf(Expr value) {
+      if (value instanceof Copy copy) {
+        return adjoint.shadows().get((Var) copy.a());
+      }
+      if (value instanceof CloneArray clone) {
+        return zeros(clone.array());
+      }
+      return code(value); // new double[n]: zeros of the same size
     }
 
     private void emitLoop(Loop loop) {

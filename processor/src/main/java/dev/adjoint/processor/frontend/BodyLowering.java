@@ -367,10 +367,8 @@ final class BodyLowering {
       Element other = javac.elementOf(new TreePath(path, init));
       if (other != null && rowAliases.containsKey(other)) {
         rowAliases.put(local, rowAliases.get(other)); // another name for the same row
-      } else {
-        error(init, Message.ARRAY_ALIAS, declaration.getName(), init);
+        return;
       }
-      return;
     }
     if (type == Type.DOUBLE_MATRIX && isClone(init)) {
       // m.clone() shares m's rows: fine for reading a parameter (never written) through a
@@ -939,8 +937,10 @@ final class BodyLowering {
       }
       default -> {
         Expr value = lowerExpr(path, env, out);
-        if (value instanceof Copy copy && copy.a() instanceof Var other && other.type().isArray()) {
-          error(e, Message.ARRAY_ALIAS, target.name(), other.name());
+        if (value instanceof Copy copy && copy.a() instanceof Var other && other.type().isArray()
+            && (parameterVars.contains(other) || fieldArrays.contains(other))) {
+          error(e, Message.ARRAY_ALIAS, other.name(), "it is a parameter or a constant table,"
+              + " which the generated code never writes through another name");
         } else if (value != null) {
           out.add(new Assign(target, value, origin));
         }
@@ -962,7 +962,8 @@ final class BodyLowering {
         }
         Element element = javac.elementOf(path);
         if (element != null && rowAliases.containsKey(element)) {
-          error(e, Message.ARRAY_ALIAS, element.getSimpleName(), "a row of a matrix");
+          error(e, Message.ARRAY_ALIAS, element.getSimpleName(), "it is a row of a matrix, which"
+              + " can be indexed or passed to a call");
           return POISON;
         }
         if (element != null && (element.getKind() == ElementKind.LOCAL_VARIABLE
@@ -1323,7 +1324,7 @@ final class BodyLowering {
   }
 
   private Var newVersion(Element local) {
-    Type type = Type.valueOf(local.asType().getKind().name());
+    Type type = Types.of(local.asType());
     if (!loops.isEmpty()) {
       return loopVariable(local, type);
     }
@@ -1346,11 +1347,12 @@ final class BodyLowering {
       error(target, Message.FIELD_WRITE, element.getSimpleName());
       return null;
     }
-    if (element.asType().getKind() == TypeKind.ARRAY) {
-      error(target, Message.ARRAY_ALIAS, element.getSimpleName(), "another array");
+    if (element.asType().getKind() == TypeKind.ARRAY && element.getKind() != ElementKind.LOCAL_VARIABLE) {
+      error(target, Message.ARRAY_ALIAS, element.getSimpleName(),
+          "it is a parameter; assign a local array variable instead");
       return null;
     }
-    if (!element.asType().getKind().isPrimitive()) {
+    if (!element.asType().getKind().isPrimitive() && Types.of(element.asType()) == null) {
       error(target, Message.OBJECT, "'" + element.getSimpleName() + "'", element.asType());
       return null;
     }

@@ -65,6 +65,11 @@ public final class ReverseSweep {
   private final Set<Var> shapeReads = new LinkedHashSet<>();
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Arrays assigned to one another ({@code y = z}): their adjoints are shadows that the forward
+   * sweep allocates and assigns along with them, so an adjoint follows its array.
+   */
+  private final Set<Var> shadows = new LinkedHashSet<>();
   /** Rows of matrices passed to calls, by the variable holding the row. */
   private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
@@ -121,8 +126,10 @@ public final class ReverseSweep {
     readByBackward.addAll(shapeReads);
     Map<String, Integer> buffers = new LinkedHashMap<>();
     callBuffers.values().forEach(b -> buffers.put(b.name(), b.size()));
+    Map<Var, String> shadowNames = new LinkedHashMap<>();
+    shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
     return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, buffers,
-        names);
+        shadowNames, names);
   }
 
   /**
@@ -171,6 +178,13 @@ public final class ReverseSweep {
    */
   private void findRematerializable() {
     dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof dev.adjoint.processor.ir.Copy copy
+          && assign.target().type().isDoubleArray()) {
+        shadows.add(assign.target());
+        shadows.add((Var) copy.a());
+      }
+    });
+    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Load load && assign.target().type().isArray()) {
         rowLoads.put(assign.target(), load);
       }
@@ -195,6 +209,9 @@ public final class ReverseSweep {
     dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
       if (assignments.get(assign.target()) != 1) {
         return;
+      }
+      if (assign.value() instanceof Load load && shadows.contains(load.array())) {
+        return; // written through another name
       }
       if (assign.value() instanceof Load load && !stored.contains(load.array())
           && !assignedInLoops.contains(load.array())
@@ -225,7 +242,8 @@ public final class ReverseSweep {
     int before = pushed.size();
     toBeRecorded(function.body(), new HashSet<>());
     forEachWithDepth(function.body(), 0, (stmt, depth) -> {
-      if (stmt instanceof Assign assign && depth > 0 && shapeReads.contains(assign.target())) {
+      if (stmt instanceof Assign assign && depth > 0 && (shapeReads.contains(assign.target())
+          || shadows.contains(assign.target()))) {
         pushed.add(stmt); // an array a loop allocates anew, whose adjoint takes its shape
       }
       if (stmt instanceof Store store && pushed.contains(stmt)) {
@@ -251,7 +269,8 @@ public final class ReverseSweep {
         tbr.remove(assign.target());
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
       } else if (stmt instanceof Store store) {
-        if (tbr.contains(store.array())) {
+        if (tbr.contains(store.array())
+            || (shadows.contains(store.array()) && tbr.stream().anyMatch(shadows::contains))) {
           pushed.add(store);
         }
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
@@ -332,10 +351,11 @@ public final class ReverseSweep {
       declared.add(target);
       zeroInits.computeIfAbsent(home.get(target), b -> new LinkedHashSet<>()).add(target);
     }
-    boolean hasAdjoint = activity.isActive(target) && (isResult || declared.contains(target));
+    boolean hasAdjoint = activity.isActive(target)
+        && (isResult || declared.contains(target) || shadows.contains(target));
     if (!hasAdjoint) {
       if (restore) {
-        out.add(new Restore(target.name(), target.type()));
+        restore(target, out);
       }
       return; // inactive, or nothing flowed back into it: every contribution would be zero
     }
@@ -377,8 +397,16 @@ public final class ReverseSweep {
       out.add(new Reset(adjoint, null));
     }
     if (restore) {
-      out.add(new Restore(target.name(), target.type()));
+      restore(target, out);
     }
+  }
+
+  /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
+  private void restore(Var target, List<BackStmt> out) {
+    if (shadows.contains(target)) {
+      out.add(new Restore(adjointName(target), target.type()));
+    }
+    out.add(new Restore(target.name(), target.type()));
   }
 
   /** True for {@code r = r + x}, {@code r = r - x}: r's contribution to itself is its adjoint. */
@@ -396,6 +424,9 @@ public final class ReverseSweep {
     var value = assign.value();
     if (value instanceof Load load && assign.target().type().isArray()) {
       return; // a row passed to a call: its adjoint is the matrix adjoint's row itself
+    }
+    if (value instanceof dev.adjoint.processor.ir.Copy && assign.target().type().isArray()) {
+      return; // y = z: the shadow adjoints are assigned along in the forward sweep
     }
     if (value instanceof Load load) {
       if (activity.isActive(load.array())) {
@@ -568,6 +599,10 @@ public final class ReverseSweep {
 
   /** Local arrays get a zero adjoint array at the start of their home block. */
   private void declareArrayAdjoint(Var array, Block current) {
+    if (shadows.contains(array)) {
+      declared.add(array); // allocated by the forward sweep
+      return;
+    }
     if (declared.add(array) && !isParameter(array)) {
       zeroInits.computeIfAbsent(home.get(array), b -> new LinkedHashSet<>()).add(array);
     }

@@ -90,6 +90,9 @@ public final class DerivativeRules {
 
   /** How the gradient flows from the result of {@code expr} into operand {@code i}. */
   public static Flow flow(Expr expr, int i) {
+    if (expr instanceof Copy && expr.operands().get(0).type().isDoubleArray()) {
+      return Flow.DIFFERENTIABLE; // y = z: one array under two names
+    }
     if (expr instanceof Load || expr instanceof CloneArray) {
       return i == 0 && expr.operands().get(0).type().isDoubleArray()
           ? Flow.DIFFERENTIABLE : Flow.ZERO; // reading elements: the adjoint element receives g
