@@ -401,6 +401,36 @@ final class BodyLowering {
   /** Whether the method writes an element of array {@code local} ({@code a[i] = ...}). */
   private boolean elementsWritten(Element local) {
     boolean[] written = {false};
+    forEachElementWrite(local, path -> written[0] = true);
+    return written[0];
+  }
+
+  /**
+   * Whether an element of array {@code local} may be written after {@code call} runs: later in
+   * the source, or anywhere in a loop around the call (its next iteration). If not, the
+   * backward sweep may hand the callee's pullback the array itself instead of a copy.
+   */
+  private boolean writtenAfter(Element local, TreePath call) {
+    var positions = trees.getSourcePositions();
+    long end = positions.getEndPosition(unit, call.getLeaf());
+    Set<Tree> loopsAround = new HashSet<>();
+    for (TreePath p = call; p != null; p = p.getParentPath()) {
+      if (isLoop(p.getLeaf())) {
+        loopsAround.add(p.getLeaf());
+      }
+    }
+    boolean[] written = {false};
+    forEachElementWrite(local, path -> {
+      boolean inLoopAround = false;
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        inLoopAround |= loopsAround.contains(p.getLeaf());
+      }
+      written[0] |= inLoopAround || positions.getStartPosition(unit, path.getLeaf()) > end;
+    });
+    return written[0];
+  }
+
+  private void forEachElementWrite(Element local, java.util.function.Consumer<TreePath> action) {
     AssignmentTargets.forEach(body, (target, path) -> {
       ExpressionTree root = target;
       TreePath rootPath = path;
@@ -408,10 +438,11 @@ final class BodyLowering {
         root = access.getExpression();
         rootPath = new TreePath(rootPath, root);
       }
-      written[0] |= root != target && root instanceof IdentifierTree
-          && local.equals(javac.elementOf(rootPath));
+      if (root != target && root instanceof IdentifierTree
+          && local.equals(javac.elementOf(rootPath))) {
+        action.accept(path);
+      }
     });
-    return written[0];
   }
 
   private void lowerExpressionStatement(TreePath path, Env env, List<Stmt> out) {
@@ -1226,7 +1257,7 @@ final class BodyLowering {
       Operand operand = lowerOperand(argPath, env, out);
       Element local = arg instanceof IdentifierTree ? javac.elementOf(argPath) : null;
       if (operand instanceof Var array && array.type().isArray() && local != null
-          && !parameterVars.contains(array) && elementsWritten(local)) {
+          && !parameterVars.contains(array) && writtenAfter(local, path)) {
         // the backward sweep calls the pullback with the values of this call: keep a copy
         Var copy = new Var(names.numbered("t"), array.type());
         out.add(new Assign(copy, new CloneArray(array), source.origin(statement, arg)));
