@@ -1,0 +1,278 @@
+package dev.adjoint.benchmarks;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every workload's JMH benchmarks (one fork, short iterations, the GC profiler for
+ * allocation) through JMH's API and prints, per workload, the times and bytes per operation and
+ * the ratios of DESIGN §6; then one summary table in Markdown. Times are per call of the
+ * benchmark method; the ratios use the fastest measurement iteration of each (see
+ * {@link Measure}).
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.Report
+ * [REGEX]}, REGEX selecting workloads by name (e.g. {@code gmm|lstm}). System properties:
+ * {@code report.warmup} (default: per workload, 3 to 7) and {@code report.iterations} (default
+ * 3), {@code report.seconds}
+ * (per iteration, default 1), {@code report.logs} (folder of the JMH logs, default
+ * {@code jmh-logs} beside the jar), {@value AdBench#DIR_PROPERTY}.
+ */
+public final class Report {
+  private Report() {}
+
+  /**
+   * A workload: its JMH class, what the table says about it, and its warmup iterations (of
+   * {@code report.seconds} each). Methods that take milliseconds need more: C2 compiles a method
+   * once it has been called about 600 times (loops alone only get on-stack replacement, about
+   * twice as slow here), and compiling a 2,400-byte generated sweep itself takes a second or so
+   * on this machine, so the LSTM pullback reaches its steady state only after about 6 s.
+   */
+  record Workload(String name, String description, Class<?> benchmark, int inputs, int warmup) {}
+
+  static List<Workload> workloads() {
+    return List.of(
+        new Workload("neuron", "cs231n sigmoid neuron", SigmoidNeuronBenchmark.class, 5, 3),
+        new Workload("spiral", "two-layer net, spiral: D=2 H=100 K=3, N=300",
+            TwoLayerNetBenchmark.Spiral.class, TwoLayerData.spiral().parameters(), 5),
+        new Workload("cifar", "two-layer net, CIFAR-like: D=3072 H=100 K=10, N=32",
+            TwoLayerNetBenchmark.Cifar.class, TwoLayerData.cifar().parameters(), 7),
+        new Workload("gmm", "ADBench GMM " + GmmBenchmark.FILE + " (d=2 K=5 n=1000)",
+            GmmBenchmark.class, 30, 3),
+        new Workload("lstm", "ADBench LSTM " + LstmBenchmark.FILE + " (l=2 c=1024 b=14)",
+            LstmBenchmark.class, 266, 7),
+        new Workload("rosenbrock", "extended Rosenbrock, n=10^4", RosenbrockBenchmark.class,
+            RosenbrockBenchmark.N, 3));
+  }
+
+  /** The variants, in table order, with the method name of each in every benchmark class. */
+  static final Map<String, String> VARIANTS = new LinkedHashMap<>();
+
+  static {
+    VARIANTS.put("primal", "primal");
+    VARIANTS.put("gradient", "generated, record API");
+    VARIANTS.put("pullback", "generated, pullback (buffers preallocated)");
+    VARIANTS.put("hand", "hand-written pullback");
+    VARIANTS.put("hipparchus", "Hipparchus forward mode (Gradient)");
+    VARIANTS.put("finiteDifferences", "central finite differences");
+  }
+
+  /**
+   * One measurement: {@code ns}, the fastest measurement iteration's nanoseconds per operation
+   * (the figure the ratios use: on a shared machine other processes only ever slow an iteration
+   * down); JMH's mean over the iterations and its 99.9% error; bytes allocated per operation.
+   */
+  record Measure(double ns, double mean, double error, double bytes) {}
+
+  public static void main(String[] args) throws RunnerException, IOException {
+    Pattern select = Pattern.compile(args.length > 0 ? args[0] : ".*");
+    Integer warmupOverride = Integer.getInteger("report.warmup");
+    int iterations = Integer.getInteger("report.iterations", 3);
+    int seconds = Integer.getInteger("report.seconds", 1);
+    Path data = AdBench.dir();
+    Path logs = logs();
+    Files.createDirectories(logs);
+    System.out.printf("Adjoint benchmarks: %s warmup + %d measurement iterations of %d s, 1 fork,"
+        + " GC profiler; ADBench data %s; JMH logs in %s%n",
+        warmupOverride == null ? "3 to 7" : warmupOverride, iterations, seconds, data, logs);
+    System.out.println(machine());
+
+    List<String> summary = new ArrayList<>();
+    for (Workload w : workloads()) {
+      if (!select.matcher(w.name()).find()) {
+        continue;
+      }
+      System.out.printf("%n== %s: %s, %,d inputs%n", w.name(), w.description(), w.inputs());
+      System.out.flush();
+      Path log = logs.resolve(w.name() + ".log");
+      Options options = new OptionsBuilder()
+          .include("^" + Pattern.quote(w.benchmark().getName().replace('$', '.')) + "\\.\\w+$")
+          .forks(1)
+          .warmupIterations(warmupOverride == null ? w.warmup() : warmupOverride)
+          .warmupTime(TimeValue.seconds(seconds))
+          .measurementIterations(iterations)
+          .measurementTime(TimeValue.seconds(seconds))
+          .addProfiler(GCProfiler.class)
+          .jvmArgsAppend("-D" + AdBench.DIR_PROPERTY + "=" + data)
+          .shouldFailOnError(true)
+          .output(log.toString())
+          .build();
+      String loadBefore = loadAverage();
+      long start = System.nanoTime();
+      Collection<RunResult> results = new Runner(options).run();
+      Map<String, Measure> m = measures(results);
+      printWorkload(w, m);
+      System.out.printf("(%.0f s; load average before %s, after %s; JMH log %s)%n",
+          (System.nanoTime() - start) / 1e9, loadBefore, loadAverage(), log);
+      summary.add(summaryRow(w, m));
+    }
+
+    System.out.println();
+    System.out.println("| workload | inputs | primal | pullback | gradient/primal (target ≤ 3)"
+        + " | record API/primal | generated/hand-written (≤ 1.10)"
+        + " | Hipparchus/generated (≥ 50 at 100+ inputs) | finite differences/generated"
+        + " | pullback B/op (0 if the source allocates nothing) | primal B/op | hand B/op |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        + "| ---: |");
+    summary.forEach(System.out::println);
+  }
+
+  static Map<String, Measure> measures(Collection<RunResult> results) {
+    Map<String, Measure> out = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      String method = name.substring(name.lastIndexOf('.') + 1);
+      Result<?> primary = r.getPrimaryResult();
+      double bytes = Double.NaN;
+      for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+        if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+          bytes = e.getValue().getScore();
+        }
+      }
+      double fastest = Double.POSITIVE_INFINITY;
+      for (BenchmarkResult b : r.getBenchmarkResults()) {
+        for (IterationResult i : b.getIterationResults()) {
+          fastest = Math.min(fastest, i.getPrimaryResult().getScore());
+        }
+      }
+      out.put(method, new Measure(fastest, primary.getScore(), primary.getScoreError(), bytes));
+    }
+    return out;
+  }
+
+  private static void printWorkload(Workload w, Map<String, Measure> m) {
+    System.out.printf("%-44s %12s %12s %12s %14s%n", "variant", "fastest", "JMH mean",
+        "± (99.9%)", "B/op");
+    for (Map.Entry<String, String> v : VARIANTS.entrySet()) {
+      Measure x = m.get(v.getKey());
+      if (x == null) {
+        System.out.printf("%-44s %12s%n", v.getValue(), "skipped");
+        continue;
+      }
+      System.out.printf("%-44s %12s %12s %12s %,14.0f%n", v.getValue(), time(x.ns()),
+          time(x.mean()), Double.isNaN(x.error()) ? "" : time(x.error()), x.bytes());
+    }
+    System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
+        + " Hipparchus/generated %s, finite differences/generated %s%n",
+        ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
+        ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m));
+  }
+
+  private static String summaryRow(Workload w, Map<String, Measure> m) {
+    return String.format(Locale.ROOT,
+        "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+        w.name(), w.inputs(), timeOf(m, "primal"), timeOf(m, "pullback"),
+        ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
+        ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
+        bytes(m, "pullback"), bytes(m, "primal"), bytes(m, "hand"));
+  }
+
+  /**
+   * Finite differences over generated; where not run (hours), the estimate {@code 2 n} primal
+   * evaluations, marked {@code ~}.
+   */
+  private static String fd(Workload w, Map<String, Measure> m) {
+    if (m.containsKey("finiteDifferences")) {
+      return ratio(m, "finiteDifferences", "pullback");
+    }
+    Measure primal = m.get("primal");
+    Measure pullback = m.get("pullback");
+    if (primal == null || pullback == null) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "~%,.0f (est. 2n primal; not run)",
+        2.0 * w.inputs() * primal.ns() / pullback.ns());
+  }
+
+  private static String ratio(Map<String, Measure> m, String a, String b) {
+    Measure x = m.get(a);
+    Measure y = m.get(b);
+    if (x == null || y == null) {
+      return "skipped";
+    }
+    double r = x.ns() / y.ns();
+    return String.format(Locale.ROOT, r >= 100 ? "%,.0f" : "%.2f", r);
+  }
+
+  private static String timeOf(Map<String, Measure> m, String key) {
+    Measure x = m.get(key);
+    return x == null ? "–" : time(x.ns());
+  }
+
+  private static String bytes(Map<String, Measure> m, String key) {
+    Measure x = m.get(key);
+    return x == null || Double.isNaN(x.bytes()) ? "–"
+        : String.format(Locale.ROOT, "%,.0f", x.bytes());
+  }
+
+  static String time(double ns) {
+    if (ns < 1e3) {
+      return String.format(Locale.ROOT, "%.1f ns", ns);
+    } else if (ns < 1e6) {
+      return String.format(Locale.ROOT, "%.2f µs", ns / 1e3);
+    } else if (ns < 1e9) {
+      return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+    }
+    return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+  }
+
+  private static Path logs() {
+    String property = System.getProperty("report.logs");
+    if (property != null) {
+      return Paths.get(property).toAbsolutePath();
+    }
+    try {
+      Path jar = Paths.get(Report.class.getProtectionDomain().getCodeSource().getLocation()
+          .toURI());
+      return jar.getParent().resolve("jmh-logs");
+    } catch (URISyntaxException | RuntimeException e) {
+      return Paths.get("jmh-logs").toAbsolutePath();
+    }
+  }
+
+  /** The 1-minute load average (other processes skew the times; 1 is this benchmark). */
+  static String loadAverage() {
+    try {
+      return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** nproc, the CPU model and the JDK, for the record. */
+  static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).strip();
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: leave it unknown
+    }
+    return String.format("machine: %d cores, %s; %s %s (%s)",
+        Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"), System.getProperty("os.arch"));
+  }
+}

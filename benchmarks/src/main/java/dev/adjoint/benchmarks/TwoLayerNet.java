@@ -1,0 +1,80 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.Differentiable;
+
+/**
+ * CS231n's two-layer network loss over a batch: {@code z = x W1 + b1}, {@code a = max(0, z)},
+ * {@code s = a W2 + b2}, the mean softmax cross-entropy (shifted by the largest score) plus
+ * {@code 0.5 reg (|W1|^2 + |W2|^2)}. Written as a person writes it for speed in plain Java: rows
+ * of the weights walked in memory order ({@code for d { for h { z[h] += x[d] W1[d][h] } }}).
+ */
+public final class TwoLayerNet {
+  private TwoLayerNet() {}
+
+  /**
+   * The loss.
+   *
+   * @param W1 {@code D x H} weights
+   * @param b1 {@code H} biases
+   * @param W2 {@code H x K} weights
+   * @param b2 {@code K} biases
+   * @param X {@code N x D} points (a constant)
+   * @param y {@code N} labels in {@code 0..K-1}
+   * @param reg the L2 strength (a constant)
+   */
+  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+  public static double loss(double[][] W1, double[] b1, double[][] W2, double[] b2,
+      double[][] X, int[] y, double reg) {
+    int n = X.length;
+    int D = W1.length;
+    int H = b1.length;
+    int K = b2.length;
+    double[][] z = new double[n][H];
+    double[][] a = new double[n][H];
+    double[][] scores = new double[n][K];
+    double dataLoss = 0;
+    for (int i = 0; i < n; i++) {
+      for (int h = 0; h < H; h++) {
+        z[i][h] = b1[h];
+      }
+      for (int d = 0; d < D; d++) {
+        double xd = X[i][d];
+        for (int h = 0; h < H; h++) {
+          z[i][h] += xd * W1[d][h];
+        }
+      }
+      for (int h = 0; h < H; h++) {
+        a[i][h] = Math.max(0, z[i][h]);
+      }
+      for (int c = 0; c < K; c++) {
+        scores[i][c] = b2[c];
+      }
+      for (int h = 0; h < H; h++) {
+        for (int c = 0; c < K; c++) {
+          scores[i][c] += a[i][h] * W2[h][c];
+        }
+      }
+      double max = scores[i][0];
+      for (int c = 1; c < K; c++) {
+        max = Math.max(max, scores[i][c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < K; c++) {
+        sum += Math.exp(scores[i][c] - max);
+      }
+      dataLoss += Math.log(sum) + max - scores[i][y[i]];
+    }
+    double squares = 0;
+    for (int d = 0; d < D; d++) {
+      for (int h = 0; h < H; h++) {
+        squares += W1[d][h] * W1[d][h];
+      }
+    }
+    for (int h = 0; h < H; h++) {
+      for (int c = 0; c < K; c++) {
+        squares += W2[h][c] * W2[h][c];
+      }
+    }
+    return dataLoss / n + 0.5 * reg * squares;
+  }
+}

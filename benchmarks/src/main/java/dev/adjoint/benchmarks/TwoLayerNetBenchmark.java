@@ -1,0 +1,109 @@
+package dev.adjoint.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The two-layer net's primal and reverse-mode gradients; {@link Spiral} adds Hipparchus and
+ * finite differences, which take hours on the CIFAR-sized layer (308,310 inputs).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public abstract class TwoLayerNetBenchmark {
+  TwoLayerData t;
+  double[][] dW1;
+  double[] db1;
+  double[][] dW2;
+  double[] db2;
+
+  abstract TwoLayerData data();
+
+  @Setup
+  public void setup() {
+    t = data();
+    dW1 = FiniteDifferences.zerosLike(t.W1());
+    db1 = new double[t.b1().length];
+    dW2 = FiniteDifferences.zerosLike(t.W2());
+    db2 = new double[t.b2().length];
+    setupMore();
+  }
+
+  /** More setup after {@link #setup} (JMH does not order several {@code @Setup} methods). */
+  void setupMore() {}
+
+  private void zero() {
+    Buffers.zero(dW1);
+    Buffers.zero(db1);
+    Buffers.zero(dW2);
+    Buffers.zero(db2);
+  }
+
+  @Benchmark
+  public double primal() {
+    return TwoLayerNet.loss(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg());
+  }
+
+  @Benchmark
+  public TwoLayerNetGrad.Loss gradient() {
+    return TwoLayerNetGrad.loss(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg());
+  }
+
+  @Benchmark
+  public double pullback() {
+    zero();
+    return TwoLayerNetGrad.lossPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
+        1.0, dW1, db1, dW2, db2);
+  }
+
+  @Benchmark
+  public double hand() {
+    zero();
+    return TwoLayerNetHand.lossPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
+        1.0, dW1, db1, dW2, db2);
+  }
+
+  /** cs231n's spiral: D = 2, H = 100, K = 3, 300 points (603 inputs). */
+  public static class Spiral extends TwoLayerNetBenchmark {
+    double[][] fdRows;
+    double[][] fdGradient;
+
+    @Override
+    TwoLayerData data() {
+      return TwoLayerData.spiral();
+    }
+
+    @Override
+    void setupMore() {
+      fdRows = FiniteDifferences.rows(t.W1(), t.b1(), t.W2(), t.b2());
+      fdGradient = FiniteDifferences.zerosLike(fdRows);
+    }
+
+    @Benchmark
+    public org.hipparchus.analysis.differentiation.Gradient hipparchus() {
+      return TwoLayerNetForward.loss(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg());
+    }
+
+    @Benchmark
+    public double[][] finiteDifferences() {
+      FiniteDifferences.gradient(
+          () -> TwoLayerNet.loss(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg()),
+          fdRows, fdGradient);
+      return fdGradient;
+    }
+  }
+
+  /** A CIFAR-10-shaped layer: D = 3072, H = 100, K = 10, batch 32 (308,310 inputs). */
+  public static class Cifar extends TwoLayerNetBenchmark {
+    @Override
+    TwoLayerData data() {
+      return TwoLayerData.cifar();
+    }
+  }
+}
