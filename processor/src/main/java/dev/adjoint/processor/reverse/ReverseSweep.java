@@ -213,7 +213,11 @@ public final class ReverseSweep {
       if (assign.value() instanceof Load load && shadows.contains(load.array())) {
         return; // written through another name
       }
-      if (assign.value() instanceof Load load && !stored.contains(load.array())
+      if (isIndexArithmetic(assign, counters)) {
+        Binary binary = (Binary) assign.value();
+        rematerialized.put(assign.target(), "(" + code(binary.a()) + " " + binary.op().symbol()
+            + " " + code(binary.b()) + ")");
+      } else if (assign.value() instanceof Load load && !stored.contains(load.array())
           && !assignedInLoops.contains(load.array())
           && load.indices().stream().allMatch(i -> isIntact(i, counters))) {
         rematerialized.put(assign.target(), element(load.array().name(), load.indices()));
@@ -226,9 +230,27 @@ public final class ReverseSweep {
     });
   }
 
-  /** A constant, a loop counter, or a variable never assigned in a loop. */
+  /**
+   * A constant, a loop counter, a variable never assigned in a loop, or one recomputed from
+   * those: its value in the backward sweep is the forward sweep's.
+   */
   private boolean isIntact(Operand index, Set<Var> counters) {
-    return !(index instanceof Var v) || counters.contains(v) || !assignedInLoops.contains(v);
+    return !(index instanceof Var v) || counters.contains(v) || !assignedInLoops.contains(v)
+        || rematerialized.containsKey(v);
+  }
+
+  /**
+   * {@code t = 2 * i + 1} and the like: integer arithmetic on intact values, which the backward
+   * sweep recomputes (cheaper than a push and a pop).
+   */
+  private boolean isIndexArithmetic(Assign assign, Set<Var> counters) {
+    Type type = assign.target().type();
+    return (type == Type.INT || type == Type.LONG) && assign.value() instanceof Binary binary
+        && switch (binary.op()) {
+          case ADD, SUB, MUL, DIV, REM -> true;
+          default -> false;
+        }
+        && isIntact(binary.a(), counters) && isIntact(binary.b(), counters);
   }
 
   /**
@@ -248,7 +270,7 @@ public final class ReverseSweep {
       }
       if (stmt instanceof Store store && pushed.contains(stmt)) {
         current = store;
-        store.indices().forEach(this::read); // restoring the element reads its indices
+        readIndices(store.indices()); // restoring the element reads its indices
       }
     });
     return pushed.size() > before;
@@ -430,7 +452,7 @@ public final class ReverseSweep {
     }
     if (value instanceof Load load) {
       if (activity.isActive(load.array())) {
-        load.indices().forEach(this::read);
+        readIndices(load.indices());
         accumulateElement(load.array(), load.indices(), adjoint, assign, block, out);
       }
       return;
@@ -511,7 +533,7 @@ public final class ReverseSweep {
     String element = element(store.array().name(), store.indices());
     boolean linearInConstant = store.compound() != null && !activity.isActive(store.value());
     if (activity.isActive(store.array()) && !linearInConstant) {
-      store.indices().forEach(this::read);
+      readIndices(store.indices());
       declareArrayAdjoint(store.array(), block);
       String adjoint = element(adjointName(store.array()), store.indices());
       if (activity.isActive(store.value())) {
@@ -523,7 +545,7 @@ public final class ReverseSweep {
       }
     }
     if (pushed.contains(store)) {
-      store.indices().forEach(this::read);
+      readIndices(store.indices());
       out.add(new Restore(element, Type.DOUBLE));
     }
   }
@@ -593,7 +615,7 @@ public final class ReverseSweep {
       return adjointName(array);
     }
     declareArrayAdjoint(row.array(), block);
-    row.indices().forEach(this::read);
+    readIndices(row.indices());
     return element(adjointName(row.array()), row.indices());
   }
 
@@ -647,8 +669,13 @@ public final class ReverseSweep {
     }
   }
 
-  private static String element(String array, List<Operand> indices) {
-    return array + indices.stream().map(i -> "[" + i + "]").collect(Collectors.joining());
+  /** {@code a[i][j]}, each index as its code (a recomputed index appears as its expression). */
+  private String element(String array, List<Operand> indices) {
+    return array + indices.stream().map(i -> "[" + code(i) + "]").collect(Collectors.joining());
+  }
+
+  private void readIndices(List<Operand> indices) {
+    indices.forEach(i -> readCode(code(i)));
   }
 
   private String adjointName(Var v) {
