@@ -76,6 +76,18 @@ class LoopsAndArraysTest {
           return s + fresh[1] * c;
         }
 
+        /** A triangle of a matrix: the inner bound is a row's length (ADBench GMM's shape). */
+        @Differentiable
+        public static double triangle(double[][] m, double c) {
+          double s = 0;
+          for (int k = 0; k < m.length; k++) {
+            for (int j = k; j < m[k].length; j++) {
+              s += Math.sin(m[k][j] * c) * (j + 1);
+            }
+          }
+          return s;
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -296,6 +308,7 @@ class LoopsAndArraysTest {
     double[][] m = {{0.3, -0.2, 0.5, 0.1}, {0.7, 0.4, -0.6, 0.9}, {-0.1, 0.2, 0.3, -0.4}};
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
+        Arguments.of("triangle", new Object[] {m, 0.7}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
         Arguments.of("tables", new Object[] {0.7}),
@@ -407,6 +420,10 @@ class LoopsAndArraysTest {
     String cube = method(sweeps, "cubePullback");
     assertThat(count(cube, "doubleTape.push(")).isEqualTo(1);
     assertThat(cube).doesNotContain("intTape");
+    // a bound read from a row's length keeps the loop counted: nothing saved, no trip count
+    String triangle = method(sweeps, "trianglePullback");
+    assertThat(triangle).doesNotContain("intTape");
+    assertThat(triangle).doesNotContain("trips");
     // a counted loop over a tanh layer saves each h[j] it overwrites in the next example only
     String vectorized = method(sweeps, "vectorizedPullback");
     assertThat(count(vectorized, ".push(")).isEqualTo(1);

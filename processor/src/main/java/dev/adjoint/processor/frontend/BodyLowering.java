@@ -770,7 +770,12 @@ final class BodyLowering {
 
       @Override
       public Void visitArrayAccess(ArrayAccessTree node, Void unused) {
-        invariant[0] = false;
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        if (parent instanceof MemberSelectTree select
+            && select.getIdentifier().contentEquals("length")) {
+          return super.visitArrayAccess(node, unused); // m[k].length: rows keep their length
+        }
+        invariant[0] = false; // an element the body may write
         return null;
       }
     }.scan(bound, null);
