@@ -254,9 +254,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private static List<ExecutableElement> annotatedMethods(TypeElement type) {
     List<ExecutableElement> methods = new ArrayList<>();
     for (Element member : type.getEnclosedElements()) {
-      boolean annotated = member.getAnnotationMirrors().stream()
-          .anyMatch(a -> a.getAnnotationType().toString().equals(ANNOTATION));
-      if (member.getKind() == ElementKind.METHOD && annotated) {
+      if (member.getKind() == ElementKind.METHOD && Callees.annotation(member, ANNOTATION) != null) {
         methods.add((ExecutableElement) member);
       }
     }

@@ -74,7 +74,7 @@ public final class Callees {
    */
   public static String mismatch(ExecutableElement method, ExecutableElement pullback,
       Types types) {
-    return matches(method, pullback, types) ? null : expectedSignature(method);
+    return matches(method, pullback, types) ? null : expectedSignature(method, types);
   }
 
   public static String target(AnnotationMirror custom) {
@@ -97,60 +97,55 @@ public final class Callees {
 
   private static boolean matches(ExecutableElement method, ExecutableElement pullback,
       Types types) {
-    List<TypeMirror> expected = expectedParameters(method, types);
+    List<PullbackParameter> expected = pullbackParameters(method, types);
     List<? extends VariableElement> actual = pullback.getParameters();
     if (actual.size() != expected.size() || pullback.getReturnType().getKind() != TypeKind.DOUBLE
         || !pullback.getModifiers().contains(Modifier.STATIC)) {
       return false;
     }
     for (int i = 0; i < expected.size(); i++) {
-      if (!types.isSameType(types.erasure(expected.get(i)), types.erasure(actual.get(i).asType()))) {
+      if (!types.isSameType(types.erasure(expected.get(i).type()),
+          types.erasure(actual.get(i).asType()))) {
         return false;
       }
     }
     return true;
   }
 
-  private static List<TypeMirror> expectedParameters(ExecutableElement method, Types types) {
-    List<TypeMirror> expected = new ArrayList<>();
-    boolean scalars = false;
-    for (VariableElement p : method.getParameters()) {
-      expected.add(p.asType());
-    }
-    TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
-    expected.add(doubleType);
-    for (VariableElement p : method.getParameters()) {
-      Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
-      if (type != null && type.isDoubleArray()) {
-        expected.add(p.asType());
-      }
-      scalars |= type == Type.DOUBLE;
-    }
-    if (scalars) {
-      expected.add(types.getArrayType(doubleType));
-    }
-    return expected;
+  private static String expectedSignature(ExecutableElement method, Types types) {
+    return "static double " + method.getSimpleName() + "Pullback("
+        + String.join(", ", pullbackParameters(method, types).stream()
+            .map(p -> p.type() + " " + p.name()).toList())
+        + ")";
   }
 
-  private static String expectedSignature(ExecutableElement method) {
-    List<String> parts = new ArrayList<>();
-    boolean scalars = false;
+  /** One parameter of a pullback, as the processor generates it. */
+  private record PullbackParameter(TypeMirror type, String name) {}
+
+  /**
+   * The parameters of {@code method}'s pullback: its own, {@code double seed}, a buffer per
+   * {@code double[]}/{@code double[][]} parameter, {@code double[] dScalars} if any is a double.
+   */
+  private static List<PullbackParameter> pullbackParameters(ExecutableElement method,
+      Types types) {
+    List<PullbackParameter> parameters = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
-      parts.add(p.asType() + " " + p.getSimpleName());
+      parameters.add(new PullbackParameter(p.asType(), p.getSimpleName().toString()));
     }
-    parts.add("double seed");
+    TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
+    parameters.add(new PullbackParameter(doubleType, "seed"));
+    boolean scalars = false;
     for (VariableElement p : method.getParameters()) {
       Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
       if (type != null && type.isDoubleArray()) {
-        parts.add(p.asType() + " d" + p.getSimpleName());
+        parameters.add(new PullbackParameter(p.asType(), "d" + p.getSimpleName()));
       }
       scalars |= type == Type.DOUBLE;
     }
     if (scalars) {
-      parts.add("double[] dScalars");
+      parameters.add(new PullbackParameter(types.getArrayType(doubleType), "dScalars"));
     }
-    return "static double " + method.getSimpleName() + "Pullback(" + String.join(", ", parts)
-        + ")";
+    return parameters;
   }
 
   private static boolean isDifferentiable(Type type) {

@@ -36,7 +36,6 @@ import javax.lang.model.util.Elements;
  * was any, or if the source itself does not compile (javac reports that).
  */
 public final class MethodReader {
-  private static final String ANNOTATION = "dev.adjoint.Differentiable";
 
   private final Trees trees;
   private final Elements elements;
@@ -207,18 +206,17 @@ public final class MethodReader {
 
   private static void forEachWrtName(ExecutableElement method,
       java.util.function.BiConsumer<AnnotationMirror, AnnotationValue> action) {
-    for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
-      if (!mirror.getAnnotationType().toString().equals(ANNOTATION)) {
-        continue;
-      }
-      mirror.getElementValues().forEach((key, value) -> {
-        if (key.getSimpleName().contentEquals("wrt")) {
-          @SuppressWarnings("unchecked")
-          var items = (List<? extends AnnotationValue>) value.getValue();
-          items.forEach(item -> action.accept(mirror, item));
-        }
-      });
+    AnnotationMirror mirror = Callees.annotation(method, Callees.DIFFERENTIABLE);
+    if (mirror == null) {
+      return;
     }
+    mirror.getElementValues().forEach((key, value) -> {
+      if (key.getSimpleName().contentEquals("wrt")) {
+        @SuppressWarnings("unchecked")
+        var items = (List<? extends AnnotationValue>) value.getValue();
+        items.forEach(item -> action.accept(mirror, item));
+      }
+    });
   }
 
   private void checkWrtName(ExecutableElement method, AnnotationMirror mirror,

@@ -14,6 +14,7 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
@@ -177,14 +178,14 @@ public final class ReverseSweep {
    * {@code a[i]} again where it needs {@code t} (as a person writes {@code dw[i] += x[i] * g}).
    */
   private void findRematerializable() {
-    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+    Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof dev.adjoint.processor.ir.Copy copy
           && assign.target().type().isDoubleArray()) {
         shadows.add(assign.target());
         shadows.add((Var) copy.a());
       }
     });
-    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+    Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Load load && assign.target().type().isArray()) {
         rowLoads.put(assign.target(), load);
       }
@@ -192,7 +193,7 @@ public final class ReverseSweep {
     Map<Var, Integer> assignments = new HashMap<>();
     Set<Var> stored = new HashSet<>();
     Set<Var> counters = new HashSet<>();
-    dev.adjoint.processor.ir.Statements.forEach(function.body(), stmt -> {
+    Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
         assignments.merge(assign.target(), 1, Integer::sum);
         byName.put(assign.target().name(), assign.target());
@@ -206,7 +207,7 @@ public final class ReverseSweep {
       }
     });
     function.params().forEach(p -> byName.put(p.var().name(), p.var()));
-    dev.adjoint.processor.ir.Statements.forEachAssign(function.body(), assign -> {
+    Statements.forEachAssign(function.body(), assign -> {
       if (assignments.get(assign.target()) != 1) {
         return;
       }
