@@ -70,10 +70,13 @@ final class LayersSweeps {
     for (int i = W.length - 1; i >= 0; i--) {
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       for (int j = x.length - 1; j >= 0; j--) {
+        // this iteration's values, computed again instead of saved
+        double t4 = W[i][j];
+        double t5 = x[j];
         // line 12: q[i] += W[i][j] * x[j];
         double dt6 = dq[i];
-        double dt4 = x[j] * dt6;
-        double dt5 = W[i][j] * dt6;
+        double dt4 = t5 * dt6;
+        double dt5 = t4 * dt6;
         dx[j] += dt5;
         dW[i][j] += dt4;
       }

@@ -26,6 +26,7 @@ import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.MathCall;
@@ -637,7 +638,8 @@ public final class GradWriter {
           commentIfNew(code.origin(), lastOrigin, out);
           out.add("$L\n", code.statement());
         } else if (stmt instanceof Capture capture) {
-          out.addStatement("double $N = $L", capture.name(), capture.code());
+          out.addStatement("$L $N = $L", capture.type().javaName(), capture.name(),
+              capture.code());
         } else if (stmt instanceof AddArray add) {
           out.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", index, index,
               add.target(), index);
@@ -707,43 +709,11 @@ public final class GradWriter {
   // ---- code of IR expressions ------------------------------------------------------------
 
   private static String code(Expr expr) {
-    if (expr instanceof Copy copy) {
-      return operand(copy.a());
-    }
-    if (expr instanceof Unary unary) {
-      String a = operand(unary.a());
-      return unary.op().symbol() + (a.startsWith("-") ? "(" + a + ")" : a);
-    }
-    if (expr instanceof Binary binary) {
-      return operand(binary.a()) + " " + binary.op().symbol() + " " + operand(binary.b());
-    }
-    if (expr instanceof MathCall call) {
-      return call.owner() + "." + call.function() + "("
-          + call.args().stream().map(GradWriter::operand).collect(Collectors.joining(", "))
-          + ")";
-    }
-    if (expr instanceof Load load) {
-      return load.array().name() + indices(load.indices());
-    }
-    if (expr instanceof Length length) {
-      return length.array().name() + indices(length.rows()) + ".length";
-    }
-    if (expr instanceof NewArray create) {
-      return "new double" + indices(create.dimensions());
-    }
-    if (expr instanceof CloneArray clone) {
-      return clone.array().name() + ".clone()";
-    }
-    if (expr instanceof Call call) {
-      return call.callee().code() + "("
-          + call.args().stream().map(GradWriter::operand).collect(Collectors.joining(", ")) + ")";
-    }
-    Cast cast = (Cast) expr;
-    return "(" + cast.to().javaName() + ") " + operand(cast.a());
+    return Exprs.code(expr, GradWriter::operand);
   }
 
   private static String indices(List<Operand> indices) {
-    return indices.stream().map(i -> "[" + operand(i) + "]").collect(Collectors.joining());
+    return Exprs.indices(indices, GradWriter::operand);
   }
 
   private static TypeName javaType(Type type) {

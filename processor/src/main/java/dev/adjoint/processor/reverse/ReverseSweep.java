@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
@@ -75,6 +76,10 @@ public final class ReverseSweep {
   private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
   private final Map<Var, String> rematerialized = new HashMap<>();
+  /** Values the backward sweep computes again at the start of a loop's iteration. */
+  private Recomputation recomputation;
+  /** The recomputed values the backward sweep reads (and those they are computed from). */
+  private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Every variable by name, to see what a piece of generated code reads. */
   private final Map<String, Var> byName = new HashMap<>();
   private final Map<Assign, String[]> captures = new IdentityHashMap<>();
@@ -191,7 +196,6 @@ public final class ReverseSweep {
       }
     });
     Map<Var, Integer> assignments = new HashMap<>();
-    Set<Var> stored = new HashSet<>();
     Set<Var> counters = new HashSet<>();
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
@@ -199,14 +203,13 @@ public final class ReverseSweep {
         byName.put(assign.target().name(), assign.target());
       } else if (stmt instanceof Declare declare) {
         byName.put(declare.var().name(), declare.var());
-      } else if (stmt instanceof Store store) {
-        stored.add(store.array());
       } else if (stmt instanceof Loop loop && loop.counted() != null) {
         counters.add(loop.counted().index());
         byName.put(loop.counted().index().name(), loop.counted().index());
       }
     });
     function.params().forEach(p -> byName.put(p.var().name(), p.var()));
+    recomputation = new Recomputation(function, assignedInLoops, shadows);
     Statements.forEachAssign(function.body(), assign -> {
       if (assignments.get(assign.target()) != 1) {
         return;
@@ -218,8 +221,8 @@ public final class ReverseSweep {
         Binary binary = (Binary) assign.value();
         rematerialized.put(assign.target(), "(" + code(binary.a()) + " " + binary.op().symbol()
             + " " + code(binary.b()) + ")");
-      } else if (assign.value() instanceof Load load && !stored.contains(load.array())
-          && !assignedInLoops.contains(load.array())
+      } else if (assign.value() instanceof Load load
+          && recomputation.isReplayable(load.array())
           && load.indices().stream().allMatch(i -> isIntact(i, counters))) {
         rematerialized.put(assign.target(), element(load.array().name(), load.indices()));
       } else if (assign.value() instanceof Length length
@@ -229,6 +232,8 @@ public final class ReverseSweep {
             element(length.array().name(), length.rows()) + ".length");
       }
     });
+    recomputation.findRecomputed(rematerialized::containsKey, assignments, home);
+    rematerialized.keySet().removeIf(recomputation::isRecomputed);
   }
 
   /**
@@ -398,7 +403,7 @@ public final class ReverseSweep {
       String[] captured = captures.computeIfAbsent(assign, a -> new String[] {
           function.names().numbered("g"), function.names().numbered("r")});
       String g = captured[0];
-      out.add(new Capture(g, adjoint));
+      out.add(new Capture(Type.DOUBLE, g, adjoint));
       out.add(new Reset(adjoint, null));
       adjoint = g;
       if (restore) {
@@ -408,7 +413,7 @@ public final class ReverseSweep {
         if (contributions.stream().anyMatch(c -> c instanceof Accumulate a
             && java.util.regex.Pattern.compile("\\b" + captured[1] + "\\b")
                 .matcher(a.expr()).find())) {
-          out.add(new Capture(captured[1], target.name()));
+          out.add(new Capture(target.type(), captured[1], target.name()));
         }
         out.add(new Restore(target.name(), target.type()));
         out.addAll(contributions);
@@ -567,6 +572,7 @@ public final class ReverseSweep {
     if (body.isEmpty()) {
       return;
     }
+    body.addAll(0, recompute(loop));
     current = loop;
     if (loop.counted() != null) {
       String from = code(loop.counted().from());
@@ -663,11 +669,52 @@ public final class ReverseSweep {
   private static final java.util.regex.Pattern IDENTIFIER =
       java.util.regex.Pattern.compile("([A-Za-z_$][\\w$]*)(\\.length)?");
 
+  /**
+   * Marks a variable as read by the backward sweep: one it recomputes, as needed there; else as
+   * read by the adjoint of the current statement (which saves it if overwritten), unless its
+   * elements are replayable.
+   */
   private void read(Operand operand) {
     if (operand instanceof Var v) {
+      if (recomputation.isRecomputed(v)) {
+        recomputeNeeded.add(v);
+        return;
+      }
       reads.add(v);
-      uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
+      if (!recomputation.isReplayable(v)) {
+        uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
+      }
     }
+  }
+
+  /**
+   * The values of one iteration of {@code loop} the backward sweep computes again before its
+   * adjoints, in program order: those it reads and what they are computed from.
+   */
+  private List<BackStmt> recompute(Loop loop) {
+    List<Assign> assigns = recomputation.recomputedIn(loop.body());
+    for (int k = assigns.size() - 1; k >= 0; k--) {
+      if (recomputeNeeded.contains(assigns.get(k).target())) {
+        assigns.get(k).value().operands().forEach(o -> {
+          if (o instanceof Var v && recomputation.isRecomputed(v)) {
+            recomputeNeeded.add(v);
+          }
+        });
+      }
+    }
+    List<BackStmt> out = new ArrayList<>();
+    for (Assign assign : assigns) {
+      if (recomputeNeeded.contains(assign.target())) {
+        if (out.isEmpty()) {
+          out.add(new Code("// this iteration's values, computed again instead of saved", null));
+        }
+        current = assign;
+        String code = Exprs.code(assign.value(), this::code);
+        readCode(code);
+        out.add(new Capture(assign.target().type(), assign.target().name(), code));
+      }
+    }
+    return out;
   }
 
   /** {@code a[i][j]}, each index as its code (a recomputed index appears as its expression). */

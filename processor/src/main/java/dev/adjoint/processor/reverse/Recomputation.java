@@ -1,0 +1,270 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Unary;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * What the backward sweep computes again instead of saving, as a person writing backpropagation
+ * by hand does.
+ *
+ * <p><b>Replayable arrays.</b> An array whose every element, when the backward sweep runs, still
+ * holds what each read of it saw in the forward sweep: no write to it runs after a read of the
+ * same element. That holds for arrays nobody writes, and for arrays written only before they are
+ * read, where "before" may be per iteration of the loops around both: in
+ * {@code for (i) { for (h) z[i][h] = ...; for (h) a[i][h] = max(0, z[i][h]); }} iteration
+ * {@code i} writes and reads only row {@code i}, so the backward sweep reads {@code z[i][h]}
+ * again instead of saving it. Arrays shared with another name (a row variable, an argument of a
+ * call, an array assigned to another) are never replayable.
+ *
+ * <p><b>Recomputed values.</b> A variable assigned once, directly in a loop's body, from a cheap
+ * operation (arithmetic, a cast, an element of a replayable array) whose operands keep their
+ * values through the backward sweep (constants, the counters of the loops around it, variables no
+ * loop assigns, other recomputed values): the backward sweep computes it again at the start of
+ * the same iteration of the reversed loop, so the forward sweep pushes nothing for it. Calls and
+ * {@code Math} functions are saved instead (a push is cheaper than an {@code exp}). This also
+ * reads a loop-invariant element once per iteration of the outer loop, not in the inner one.
+ */
+final class Recomputation {
+  private final Function function;
+  private final Set<Var> assignedInLoops;
+  private final Set<Var> replayable = new HashSet<>();
+  private final Map<Var, Assign> recomputed = new LinkedHashMap<>();
+  /** The loop body each recomputed value is computed again at the start of. */
+  private final Map<Var, Block> bodyOf = new HashMap<>();
+  private final Map<Stmt, Integer> position = new IdentityHashMap<>();
+  /** The loops around each statement, outermost first. */
+  private final Map<Stmt, List<Loop>> loopsAround = new IdentityHashMap<>();
+
+  Recomputation(Function function, Set<Var> assignedInLoops, Set<Var> shadows) {
+    this.function = function;
+    this.assignedInLoops = assignedInLoops;
+    locate(function.body(), new ArrayList<>());
+    findReplayable(shadows);
+  }
+
+  /** True if reading {@code array}'s elements in the backward sweep gives the forward values. */
+  boolean isReplayable(Var array) {
+    return replayable.contains(array);
+  }
+
+  boolean isRecomputed(Var v) {
+    return recomputed.containsKey(v);
+  }
+
+  /** The assignments the backward sweep repeats at the start of {@code body}, in program order. */
+  List<Assign> recomputedIn(Block body) {
+    List<Assign> out = new ArrayList<>();
+    recomputed.forEach((v, assign) -> {
+      if (bodyOf.get(v) == body) {
+        out.add(assign);
+      }
+    });
+    return out;
+  }
+
+  private void locate(Block block, List<Loop> loops) {
+    for (Stmt stmt : block.statements()) {
+      position.put(stmt, position.size());
+      loopsAround.put(stmt, loops);
+      if (stmt instanceof If branch) {
+        locate(branch.then(), loops);
+        locate(branch.otherwise(), loops);
+      } else if (stmt instanceof Loop loop) {
+        List<Loop> inner = new ArrayList<>(loops);
+        inner.add(loop);
+        locate(loop.header(), inner);
+        locate(loop.body(), inner);
+      }
+    }
+  }
+
+  private void findReplayable(Set<Var> shadows) {
+    Map<Var, List<Assign>> loads = new HashMap<>();
+    Map<Var, List<Store>> stores = new HashMap<>();
+    Map<Var, Integer> assignments = new HashMap<>();
+    Set<Var> shared = new HashSet<>(shadows);
+    Set<Var> arrays = new HashSet<>();
+    function.params().forEach(p -> arrays.add(p.var()));
+    Statements.forEach(function.body(), stmt -> {
+      if (stmt instanceof Assign assign) {
+        assignments.merge(assign.target(), 1, Integer::sum);
+        arrays.add(assign.target());
+        if (assign.value() instanceof Load load) {
+          if (assign.target().type().isArray()) {
+            shared.add(load.array()); // a row under another name
+            shared.add(assign.target());
+          } else {
+            loads.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(assign);
+          }
+        } else if (assign.value() instanceof Call call) {
+          call.args().forEach(a -> {
+            if (a instanceof Var v && v.type().isArray()) {
+              shared.add(v); // its pullback reads the elements
+            }
+          });
+        }
+      } else if (stmt instanceof Store store) {
+        stores.computeIfAbsent(store.array(), a -> new ArrayList<>()).add(store);
+      }
+    });
+    for (Var array : arrays) {
+      if (!array.type().isArray() || shared.contains(array) || assignedInLoops.contains(array)
+          || assignments.getOrDefault(array, 0) > 1) {
+        continue;
+      }
+      boolean safe = true;
+      for (Store store : stores.getOrDefault(array, List.of())) {
+        for (Assign load : loads.getOrDefault(array, List.of())) {
+          safe &= writesBefore(store, load);
+        }
+      }
+      if (safe) {
+        replayable.add(array);
+      }
+    }
+  }
+
+  /**
+   * True if {@code store} never writes an element after {@code load} read it: it comes first in
+   * the code, and each loop around both indexes the array by its counter at the same place in
+   * both, so another iteration touches other elements.
+   */
+  private boolean writesBefore(Store store, Assign load) {
+    if (position.get(store) > position.get(load)) {
+      return false;
+    }
+    List<Operand> read = ((Load) load.value()).indices();
+    List<Loop> storeLoops = loopsAround.get(store);
+    List<Loop> loadLoops = loopsAround.get(load);
+    for (int k = 0; k < Math.min(storeLoops.size(), loadLoops.size())
+        && storeLoops.get(k) == loadLoops.get(k); k++) {
+      Loop.Counted counted = storeLoops.get(k).counted();
+      if (counted == null) {
+        return false;
+      }
+      boolean separated = false;
+      for (int p = 0; p < Math.min(read.size(), store.indices().size()); p++) {
+        separated |= read.get(p).equals(counted.index())
+            && store.indices().get(p).equals(counted.index());
+      }
+      if (!separated) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Finds the recomputed values, loop by loop; {@code inline} says which variables the backward
+   * sweep already writes as their expression (indices, lengths), {@code assignments} how often
+   * each variable is assigned, {@code home} the block declaring it.
+   */
+  void findRecomputed(Predicate<Var> inline, Map<Var, Integer> assignments, Map<Var, Block> home) {
+    Statements.forEach(function.body(), stmt -> {
+      if (!(stmt instanceof Loop loop)) {
+        return;
+      }
+      Set<Var> mentioned = new HashSet<>();
+      loop.header().statements().forEach(s -> mentions(s, mentioned));
+      if (loop.test() instanceof Var v) {
+        mentioned.add(v);
+      }
+      for (Stmt inBody : loop.body().statements()) {
+        if (inBody instanceof Assign assign && !mentioned.contains(assign.target())
+            && assignments.get(assign.target()) == 1 && home.get(assign.target()) == loop.body()
+            && isCheap(assign) && !(inline.test(assign.target()) && !isElement(assign))
+            && assign.value().operands().stream()
+                .allMatch(o -> isAvailable(o, assign, inline))) {
+          recomputed.put(assign.target(), assign);
+          bodyOf.put(assign.target(), loop.body());
+        }
+        mentions(inBody, mentioned);
+      }
+    });
+  }
+
+  private boolean isCheap(Assign assign) {
+    Var target = assign.target();
+    if (target.type().isArray() || target.equals(function.result())
+        || assign.value().operands().contains(target)) {
+      return false;
+    }
+    Expr value = assign.value();
+    return value instanceof Binary || value instanceof Unary || value instanceof Copy
+        || value instanceof Cast || isElement(assign);
+  }
+
+  private boolean isElement(Assign assign) {
+    return assign.value() instanceof Load load && replayable.contains(load.array());
+  }
+
+  /** True if {@code operand} has its forward value where the backward sweep recomputes. */
+  private boolean isAvailable(Operand operand, Assign at, Predicate<Var> inline) {
+    if (!(operand instanceof Var v)) {
+      return true;
+    }
+    if (replayable.contains(v) || inline.test(v) || !assignedInLoops.contains(v)) {
+      return true;
+    }
+    List<Loop> around = loopsAround.get(at);
+    for (Loop loop : around) {
+      if (loop.counted() != null && loop.counted().index().equals(v)
+          || recomputed.containsKey(v) && bodyOf.get(v) == loop.body()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void mentions(Stmt stmt, Set<Var> out) {
+    Statements.forEach(new Block(List.of(stmt)), s -> {
+      if (s instanceof Assign assign) {
+        addVars(assign.value().operands(), out);
+      } else if (s instanceof Store store) {
+        addVars(store.indices(), out);
+        addVars(List.of(store.value()), out);
+      } else if (s instanceof If branch) {
+        addVars(List.of(branch.condition()), out);
+      } else if (s instanceof Loop loop) {
+        if (loop.test() != null) {
+          addVars(List.of(loop.test()), out);
+        }
+        if (loop.counted() != null) {
+          addVars(List.of(loop.counted().from(), loop.counted().to()), out);
+        }
+      }
+    });
+  }
+
+  private static void addVars(List<Operand> operands, Set<Var> out) {
+    operands.forEach(o -> {
+      if (o instanceof Var v) {
+        out.add(v);
+      }
+    });
+  }
+}
