@@ -1,40 +1,25 @@
 package dev.adjoint;
 
 /**
- * The usual gates of neural networks with their derivatives, for {@code @Differentiable} code:
- * each gate's pullback is registered with {@link CustomGradient}, exactly as a user registers
- * one, so the backward sweep uses the known local derivative (cs231n: the sigmoid gate's
- * {@code s(1 - s)}) instead of differentiating the gate's body.
+ * The usual gates of neural networks, for {@code @Differentiable} code. The backward sweep uses
+ * each gate's known local derivative instead of differentiating its body: {@link #sigmoid},
+ * {@link #relu}, {@link #leakyRelu} and {@link #softplus} have theirs in Adjoint's table of
+ * derivative rules, beside {@code Math}'s functions, and are written inline (cs231n's sigmoid
+ * gate: {@code s (1 - s)} times the incoming gradient, from the saved {@code s}); {@link
+ * #logSumExp}'s pullback is registered with {@link CustomGradient}, exactly as a user registers
+ * one.
  */
 public final class Gates {
   private Gates() {}
 
-  /** {@code 1 / (1 + e^-x)}. */
+  /** {@code 1 / (1 + e^-x)}; its derivative is {@code s (1 - s)}. */
   public static double sigmoid(double x) {
     return 1.0 / (1.0 + Math.exp(-x));
   }
 
-  /** The pullback of {@link #sigmoid}: {@code d = s (1 - s)}. */
-  @CustomGradient("sigmoid")
-  public static double sigmoidPullback(double x, double seed, double[] dScalars) {
-    double s = sigmoid(x);
-    dScalars[0] += seed * s * (1 - s);
-    return s;
-  }
-
-  /** {@code max(0, x)}. */
+  /** {@code max(0, x)}; its derivative is 1 where {@code x > 0}, else 0 (0 at 0). */
   public static double relu(double x) {
     return x > 0 ? x : 0.0;
-  }
-
-  /** The pullback of {@link #relu}: the gradient passes where {@code x > 0} (0 at 0). */
-  @CustomGradient("relu")
-  public static double reluPullback(double x, double seed, double[] dScalars) {
-    if (x > 0) {
-      dScalars[0] += seed;
-      return x;
-    }
-    return 0.0;
   }
 
   /** {@code x} for {@code x > 0}, else {@code slope * x}. */
@@ -42,29 +27,9 @@ public final class Gates {
     return x > 0 ? x : slope * x;
   }
 
-  /** The pullback of {@link #leakyRelu}, in {@code x} and in {@code slope}. */
-  @CustomGradient("leakyRelu")
-  public static double leakyReluPullback(double x, double slope, double seed,
-      double[] dScalars) {
-    if (x > 0) {
-      dScalars[0] += seed;
-      return x;
-    }
-    dScalars[0] += seed * slope;
-    dScalars[1] += seed * x;
-    return slope * x;
-  }
-
-  /** {@code log(1 + e^x)}, computed without overflow. */
+  /** {@code log(1 + e^x)}, computed without overflow; its derivative is {@code sigmoid(x)}. */
   public static double softplus(double x) {
     return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-  }
-
-  /** The pullback of {@link #softplus}: {@code d = sigmoid(x)}. */
-  @CustomGradient("softplus")
-  public static double softplusPullback(double x, double seed, double[] dScalars) {
-    dScalars[0] += seed * sigmoid(x);
-    return softplus(x);
   }
 
   /** {@code log(sum_i e^(x_i))}, shifted by the maximum so it does not overflow. */

@@ -438,6 +438,18 @@ class CompositionTest {
     assertExact(compiled, NET, "mlp", W1, W2, new double[] {0.0, -1.0, 0.0});
   }
 
+  /** Gates with a rule in the table are differentiated inline, from the gate's saved value. */
+  @Test
+  void tabulatedGatesAreWrittenInline() {
+    Compiled compiled = Compiled.compile(NET);
+    String sweeps = compiled.generatedSource("demo.NetSweeps");
+    String gates = sweeps.substring(sweeps.indexOf(" gatesPullback("));
+    gates = gates.substring(gates.indexOf("// backward sweep"), gates.indexOf("\n  }\n"));
+    assertThat(gates).doesNotContain("dev.adjoint.Gates.");
+    assertThat(gates).doesNotContain("dArgs");
+    assertThat(gates).containsMatch("\\* \\(1 - \\w+\\) \\*"); // s * (1 - s) * g
+  }
+
   @Test
   void aWrongCustomGradientIsCaughtByTheExactOracle() {
     // The pullback forgets the factor 3: the processor trusts it, the oracle differentiates

@@ -58,6 +58,7 @@ import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.rules.DerivativeRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -1211,7 +1212,10 @@ final class BodyLowering {
     }
     TypeElement owner = (TypeElement) method.getEnclosingElement();
     String ownerName = owner.getQualifiedName().toString();
-    boolean isMath = ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath");
+    boolean isGate = ownerName.equals("dev.adjoint.Gates")
+        && DerivativeRules.isTabulated(method.getSimpleName().toString());
+    boolean isMath = ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath")
+        || isGate;
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if (!method.getModifiers().contains(Modifier.STATIC)) {
       error(call, Message.CALL, display, "it is an instance method; make it static, or compute"
@@ -1225,8 +1229,8 @@ final class BodyLowering {
     for (ExpressionTree arg : call.getArguments()) {
       args.add(lowerOperand(new TreePath(path, arg), env, out));
     }
-    return new MathCall(owner.getSimpleName().toString(), method.getSimpleName().toString(),
-        args);
+    return new MathCall(isGate ? ownerName : owner.getSimpleName().toString(),
+        method.getSimpleName().toString(), args);
   }
 
   /** A call to a static method of a user's (or a library's) class. */

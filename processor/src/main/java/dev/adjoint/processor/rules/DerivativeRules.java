@@ -81,12 +81,22 @@ public final class DerivativeRules {
       entry("min", template("$a <= $b ? $g : 0.0", "$a <= $b ? 0.0 : $g")),
       entry("hypot", template("$r == 0 ? 0.0 : $a / $r * $g", "$r == 0 ? 0.0 : $b / $r * $g")),
       entry("toRadians", template("0.017453292519943295 * $g")), // pi / 180
-      entry("toDegrees", template("57.29577951308232 * $g"))); // 180 / pi
+      entry("toDegrees", template("57.29577951308232 * $g")), // 180 / pi
+      // dev.adjoint.Gates: the gates of neural networks (cs231n: sigmoid's s (1 - s))
+      entry("sigmoid", template("$r * (1 - $r) * $g")),
+      entry("relu", template("$a > 0 ? $g : 0.0")),
+      entry("leakyRelu", template("$a > 0 ? $g : $b * $g", "$a > 0 ? 0.0 : $a * $g")),
+      entry("softplus", template("$g / (1 + Math.exp(-$a))")));
 
   private static final Set<String> PIECEWISE_CONSTANT =
       Set.of("floor", "ceil", "rint", "signum", "round");
 
   private DerivativeRules() {}
+
+  /** True if {@code function} (of {@code Math} or {@code Gates}) has a rule in this table. */
+  public static boolean isTabulated(String function) {
+    return MATH.containsKey(function) || PIECEWISE_CONSTANT.contains(function);
+  }
 
   /** How the gradient flows from the result of {@code expr} into operand {@code i}. */
   public static Flow flow(Expr expr, int i) {
