@@ -47,7 +47,9 @@ import java.util.stream.Collectors;
  * value the backward sweep reads and the forward sweep overwrites (a variable assigned in a loop,
  * an array element written) is pushed before it is overwritten and restored after the adjoint of
  * that statement, and only those: the sweep is built once to learn what it reads, then again
- * with the restores.
+ * with the restores. What is cheaper to compute again than to save (integer index arithmetic,
+ * elements of arrays that still hold the same values, arithmetic on those) is not saved: see
+ * {@link Recomputation}.
  */
 public final class ReverseSweep {
   private final Function function;
