@@ -11,6 +11,8 @@ import java.util.Set;
 import javax.tools.Diagnostic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 /**
  * Every message of the catalogue, provoked by a source a user could write, asserted by id, text,
@@ -193,12 +195,66 @@ class DiagnosticsTest {
   }
 
   @Test
-  void switchStatement() {
+  void switchOverAString() {
     assertError(method("""
         @Differentiable static double f(double x, int k) {
-            switch (k) { default: x = x * 2; }
+            switch (String.valueOf(k)) {
+              case "1": x = x * 2; break;
+              default: break;
+            }
             return x;
-          }"""), Message.SWITCH, "switch (k)", "if / else");
+          }"""), Message.SWITCH, "switch (String.valueOf(k))",
+        "a switch over a value of type java.lang.String is not supported",
+        "switch over an int, char, short or byte value");
+  }
+
+  @Test
+  void yieldBeforeTheEndOfACase() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0 -> {
+                if (x > 0) {
+                  yield x;
+                }
+                yield -x;
+              }
+              default -> x;
+            };
+            return y;
+          }"""), Message.SWITCH, "if (x > 0)", "a yield before the end of its case",
+        "yield it as the last statement");
+  }
+
+  @Test
+  void fallThroughInASwitchExpression() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0:
+                x = x * 2;
+              case 1:
+                yield x;
+              default:
+                yield 1;
+            };
+            return y;
+          }"""), Message.SWITCH, "case 0:", "falling through from one case into the next",
+        "end each case with yield");
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void patternSwitch() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            switch (Integer.valueOf(k)) {
+              case Integer i when i > 2 -> x = x * 2;
+              default -> { }
+            }
+            return x;
+          }"""), Message.SWITCH, "case Integer i when", "a pattern or a guard in a case label",
+        "use constant labels");
   }
 
   @Test
@@ -372,7 +428,7 @@ class DiagnosticsTest {
         @Differentiable static double f(double x) {
             field = x;
             float small = (float) x;
-            switch ((int) x) { default: x = x * 2; }
+            switch (String.valueOf(x)) { default: x = x * 2; }
             return x;
           }"""));
     long ours = compilation.errors().stream()

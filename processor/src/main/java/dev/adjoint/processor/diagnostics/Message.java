@@ -38,7 +38,7 @@ public enum Message {
       "%s is not supported in a @Differentiable method: the derivative of code that throws is"
           + " not defined; compute the value without exceptions"),
   SWITCH("adjoint.switch",
-      "switch is not supported in a @Differentiable method yet; use if / else if / else"),
+      "%s is not supported in a @Differentiable method; %s"),
   CALL("adjoint.call",
       "call to '%s' is not supported in a @Differentiable method: %s"),
   NO_DERIVATIVE("adjoint.no-derivative",

@@ -1,0 +1,299 @@
+package dev.adjoint.processor;
+
+import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+
+import dev.adjoint.processor.testing.Compiled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code switch} statements and expressions, compiled through the processor and checked against
+ * Hipparchus forward mode and finite differences for every selector value that picks a
+ * different path (each case, the default, and no case at all).
+ */
+class SwitchTest {
+  static final String SOURCE = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Switches {
+        static final int SQUARE = 3;
+
+        @Differentiable
+        public static double arrow(double x, double y, int k) {
+          double r = y;
+          switch (k) {
+            case 0 -> r = x * y;
+            case 1, 2 -> {
+              double t = Math.sin(x);
+              r = t * y + r;
+            }
+            case SQUARE -> r *= x;
+            default -> r = x - y;
+          }
+          return r * x;
+        }
+
+        @Differentiable
+        public static double colon(double x, double y, int k) {
+          double r = 1;
+          double q = y;
+          switch (k) {
+            default:
+              r = x;
+              break;
+            case 1:
+            case 2:
+              r = x * x;
+              q = q * x;
+              break;
+            case -1:
+              q = Math.exp(x);
+              break;
+            case 4:
+              r = y / x;
+          }
+          return r + q * y;
+        }
+
+        @Differentiable
+        public static double noDefault(double x, int k) {
+          double r = x;
+          switch (k) {
+            case 0:
+              r = r * r;
+              break;
+            case 1:
+              r = Math.log(r);
+              break;
+          }
+          return r + x;
+        }
+
+        @Differentiable
+        public static double returns(double x, double y, int k) {
+          double s = x * y;
+          switch (k) {
+            case 0:
+              return s;
+            case 1: {
+              if (x > 1) {
+                return s * x;
+              }
+              s = s + y;
+              break;
+            }
+            case 2:
+              return Math.cos(s);
+            default:
+              s *= 2;
+          }
+          return s + x;
+        }
+
+        @Differentiable
+        public static double fallThrough(double x, int k) {
+          double s = 0;
+          switch (k) {
+            case 0:
+              s += x;
+            case 1:
+            case 2:
+              s += x * x;
+              break;
+            default:
+              s = 7 * x;
+            case 5:
+              s -= Math.sqrt(x);
+          }
+          return s * x;
+        }
+
+        @Differentiable
+        public static double breakEarly(double x, double y, int k) {
+          double s = x;
+          switch (k) {
+            case 0:
+              if (y > 0) {
+                break;
+              }
+              s = s * y;
+              break;
+            default:
+              s = s + y;
+          }
+          return s * s;
+        }
+
+        @Differentiable
+        public static double inLoop(double[] w, double x, int n) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            switch (i % 4) {
+              case 0:
+                s += w[i % w.length] * x;
+                break;
+              case 1:
+                if (s > 2) {
+                  break;
+                }
+                s *= x;
+                break;
+              case 2:
+                continue;
+              default:
+                s = Math.tanh(s);
+            }
+            s += 0.5 * x;
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double returnInLoop(double x, int n) {
+          double s = x;
+          int i = 0;
+          while (i < n) {
+            switch (i) {
+              case 3 -> {
+                return s * x;
+              }
+              case 1 -> s = s * s;
+              default -> s += x;
+            }
+            i++;
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double expression(double x, double a, int k) {
+          double y = switch (k) {
+            case 0 -> a * x;
+            case 1 -> Math.sin(x);
+            case 2, 3 -> {
+              double t = x * x;
+              if (t > 1) {
+                t = t * a;
+              }
+              yield t + a;
+            }
+            default -> x;
+          };
+          return y * a + switch (k) {
+            case 1:
+              yield 1;
+            case 2:
+              double u = a * a;
+              yield u;
+            default:
+              yield 0.5;
+          };
+        }
+
+        @Differentiable
+        public static double expressionAssigns(double x, int k) {
+          double s = x;
+          double y = switch (k) {
+            case 0 -> {
+              s = s * x;
+              yield s;
+            }
+            default -> 2 * x;
+          };
+          return y + s;
+        }
+
+        @Differentiable
+        public static double nestedInIf(double x, double y, int k) {
+          double r = x;
+          if (x > 0) {
+            switch (k) {
+              case 0 -> r = r * y;
+              default -> {
+                switch (k % 2) {
+                  case 0 -> r = r + y;
+                  default -> r = r - y * y;
+                }
+              }
+            }
+          } else {
+            r = switch (k) { case 1 -> y; default -> r * r; };
+          }
+          return r;
+        }
+
+        @Differentiable
+        public static double selectors(double x, int k) {
+          char c = (char) ('a' + k);
+          byte b = (byte) k;
+          short h = (short) (k * 100);
+          double r = x;
+          switch (c) {
+            case 'a' -> r = r * x;
+            case 'b' -> r = r + x * x;
+            default -> { }
+          }
+          switch (b) {
+            case 1 -> r = r * 3;
+            default -> r = r + 1;
+          }
+          switch (h) {
+            case 200 -> r = Math.exp(r);
+            default -> { }
+          }
+          return r;
+        }
+      }
+      """;
+
+  private static Compiled compiled;
+
+  @BeforeAll
+  static void compile() {
+    compiled = Compiled.compile(SOURCE);
+  }
+
+  private static Stream<Arguments> each(String method, Object[] before, int... selectors) {
+    List<Arguments> cases = new ArrayList<>();
+    for (int k : selectors) {
+      Object[] args = java.util.Arrays.copyOf(before, before.length + 1);
+      args[before.length] = k;
+      cases.add(Arguments.of(method, args));
+    }
+    return cases.stream();
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        each("arrow", new Object[] {0.7, 1.3}, 0, 1, 2, 3, 4, -5),
+        each("colon", new Object[] {0.7, 1.3}, 0, 1, 2, -1, 4, 9),
+        each("noDefault", new Object[] {1.7}, 0, 1, 2),
+        each("returns", new Object[] {0.7, 1.3}, 0, 1, 2, 3),
+        each("returns", new Object[] {1.7, 1.3}, 1),
+        each("fallThrough", new Object[] {1.7}, 0, 1, 2, 5, 6),
+        each("breakEarly", new Object[] {0.7, 1.3}, 0, 1),
+        each("breakEarly", new Object[] {0.7, -1.3}, 0, 1),
+        each("inLoop", new Object[] {new double[] {0.5, -1.5, 2.0}, 0.9}, 0, 1, 2, 3, 7, 12),
+        each("inLoop", new Object[] {new double[] {2.5, 1.5, 2.0}, 1.9}, 7),
+        each("returnInLoop", new Object[] {0.8}, 0, 2, 3, 6),
+        each("expression", new Object[] {0.7, 1.3}, 0, 1, 2, 3, 4),
+        each("expression", new Object[] {1.7, 1.3}, 2),
+        each("expressionAssigns", new Object[] {0.7}, 0, 1),
+        each("nestedInIf", new Object[] {0.7, 1.3}, 0, 1, 2),
+        each("nestedInIf", new Object[] {-0.7, 1.3}, 0, 1))
+        .flatMap(s -> s);
+  }
+
+  @ParameterizedTest(name = "{0}{1}")
+  @MethodSource("cases")
+  void matchesOracles(String method, Object[] args) {
+    assertGradient(compiled, SOURCE, method, args);
+  }
+}
