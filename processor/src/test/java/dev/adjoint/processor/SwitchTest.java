@@ -230,6 +230,100 @@ class SwitchTest {
         }
 
         @Differentiable
+        public static double counted(double[] w, int k) {
+          double s = 0;
+          for (int i = 0; i < w.length; i++) {
+            switch ((i + k) % 3) {
+              case 0:
+                s += w[i] * w[i];
+                break;
+              case 1:
+                if (w[i] < 0) {
+                  break;
+                }
+                s = s * w[i];
+                break;
+              default:
+                s -= w[i];
+            }
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double sharedScope(double x, int k) {
+          double r = x;
+          switch (k) {
+            case 0:
+              double t = x * x;
+              r = t + r;
+              break;
+            case 1:
+              t = Math.exp(x);
+              r = t * r;
+              break;
+            default:
+          }
+          for (int i = 0; i < 2; i++) {
+            switch (k + i) {
+              case 1:
+                double u = r * x;
+                r = u;
+                break;
+              case 2:
+                u = r + x;
+                r = u * u;
+            }
+          }
+          return r;
+        }
+
+        @Differentiable
+        public static double onlyDefault(double x, int k) {
+          switch (k) {
+            default -> x = x * x;
+          }
+          switch (k) {
+          }
+          return x;
+        }
+
+        @Differentiable
+        public static double castSelector(double x, double y) {
+          return switch ((int) Math.floor(x)) {
+            case 0 -> x * y;
+            case 1 -> Math.sin(x) * y;
+            default -> y;
+          };
+        }
+
+        @Differentiable
+        public static double nestedJumps(double x, int k, int n) {
+          double s = x;
+          for (int i = 0; i < n; i++) {
+            switch (k) {
+              case 0:
+                switch (i) {
+                  case 1:
+                    return s * x;
+                  case 0:
+                    s = s * x;
+                  default:
+                    s = s + x;
+                }
+                break;
+              default:
+                s = Math.sin(s) + x;
+                if (i == 2) {
+                  continue;
+                }
+                s = s * 0.5;
+            }
+          }
+          return s;
+        }
+
+        @Differentiable
         public static double selectors(double x, int k) {
           char c = (char) ('a' + k);
           byte b = (byte) k;
@@ -287,7 +381,16 @@ class SwitchTest {
         each("expression", new Object[] {1.7, 1.3}, 2),
         each("expressionAssigns", new Object[] {0.7}, 0, 1),
         each("nestedInIf", new Object[] {0.7, 1.3}, 0, 1, 2),
-        each("nestedInIf", new Object[] {-0.7, 1.3}, 0, 1))
+        each("nestedInIf", new Object[] {-0.7, 1.3}, 0, 1),
+        each("counted", new Object[] {new double[] {0.5, -1.5, 2.0, 1.1, -0.3}}, 0, 1, 2),
+        each("sharedScope", new Object[] {0.7}, 0, 1, 2),
+        each("onlyDefault", new Object[] {0.7}, 0),
+        Stream.of(Arguments.of("castSelector", new Object[] {0.5, 1.5}),
+            Arguments.of("castSelector", new Object[] {1.5, 1.5}),
+            Arguments.of("castSelector", new Object[] {2.5, 1.5}),
+            Arguments.of("nestedJumps", new Object[] {0.7, 0, 1}),
+            Arguments.of("nestedJumps", new Object[] {0.7, 0, 3}),
+            Arguments.of("nestedJumps", new Object[] {0.7, 1, 4})))
         .flatMap(s -> s);
   }
 

@@ -820,6 +820,7 @@ final class BodyLowering {
     List<Env> ends = new ArrayList<>();
     List<List<Stmt>> branches = new ArrayList<>();
     for (CaseGroup group : groups) {
+      forgetGroupLocals(groups);
       List<Stmt> branch = new ArrayList<>();
       Env end = lowerSequence(new Continuation(withoutFinalBreak(group.statements()), 0,
           group.statementsParent(), null), env.copy(), branch);
@@ -866,6 +867,7 @@ final class BodyLowering {
     Continuation outer = switchExits.put(choice, rest);
     try {
       for (Continuation entry : entries) {
+        forgetGroupLocals(groups);
         List<Stmt> branch = new ArrayList<>();
         endPath(lowerSequence(entry, env.copy(), branch));
         branches.add(branch);
@@ -882,6 +884,24 @@ final class BodyLowering {
     }
     chain(groups, branches, none, out);
     return null;
+  }
+
+  /**
+   * A local declared in one case group is in scope in the groups after it, where it is
+   * assigned before it is read: inside a loop, each branch gets its own variable for it, so
+   * that no branch assigns a variable first declared in another one.
+   */
+  private void forgetGroupLocals(List<CaseGroup> groups) {
+    for (CaseGroup group : groups) {
+      if (group.isRule()) {
+        continue; // a rule's block is its own scope
+      }
+      for (StatementTree s : group.statements()) {
+        if (s instanceof VariableTree) {
+          loopVariables.remove(javac.elementOf(new TreePath(group.path(), s)));
+        }
+      }
+    }
   }
 
   /** A path lowered with what follows it ended in {@code end}: past the method's end if not null. */

@@ -718,6 +718,15 @@ public final class HipparchusOracle {
     int first = selectCase(eval(s.getExpression()), cases);
     scopes.push(new HashMap<>()); // the switch block: one scope for all groups
     try {
+      for (int i = 0; i < first; i++) {
+        // a local declared in a group before the selected one is in scope, not yet assigned
+        List<? extends StatementTree> skipped = cases.get(i).getStatements();
+        for (StatementTree declaration : skipped == null ? List.<StatementTree>of() : skipped) {
+          if (declaration instanceof VariableTree v && !isVar(v)) {
+            scopes.peek().put(v.getName().toString(), new Var(typeOf(v.getType()), UNSET));
+          }
+        }
+      }
       for (int i = Math.max(first, 0); first >= 0 && i < cases.size(); i++) {
         CaseTree c = cases.get(i);
         Flow flow = Flow.NORMAL;
