@@ -244,6 +244,26 @@ class DiagnosticsTest {
   }
 
   @Test
+  void switchStatementThatFallsThroughInsideASwitchExpression() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0 -> {
+                double s = x;
+                switch (k + 1) {
+                  case 1: s = s * 2;
+                  default: s = s + 1;
+                }
+                yield s;
+              }
+              default -> x;
+            };
+            return y;
+          }"""), Message.SWITCH, "switch (k + 1)", "a switch statement with fall-through",
+        "inside a switch expression", "move it out of the switch expression");
+  }
+
+  @Test
   @EnabledForJreRange(min = JRE.JAVA_21)
   void patternSwitch() {
     assertError(method("""

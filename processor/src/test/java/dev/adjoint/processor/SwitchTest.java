@@ -1,8 +1,11 @@
 package dev.adjoint.processor;
 
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.Compiled;
+import dev.adjoint.processor.testing.GradientAssertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code switch} statements and expressions, compiled through the processor and checked against
@@ -324,6 +328,23 @@ class SwitchTest {
         }
 
         @Differentiable
+        public static double expressionInLoop(double[] w, int n) {
+          double s = 1;
+          for (int i = 0; i < n; i++) {
+            double v = w[i % w.length];
+            s = switch (i % 3) {
+              case 0 -> s * v;
+              case 1 -> {
+                double t = Math.sin(s) + v;
+                yield t * t;
+              }
+              default -> s + v;
+            };
+          }
+          return s;
+        }
+
+        @Differentiable
         public static double selectors(double x, int k) {
           char c = (char) ('a' + k);
           byte b = (byte) k;
@@ -390,7 +411,8 @@ class SwitchTest {
             Arguments.of("castSelector", new Object[] {2.5, 1.5}),
             Arguments.of("nestedJumps", new Object[] {0.7, 0, 1}),
             Arguments.of("nestedJumps", new Object[] {0.7, 0, 3}),
-            Arguments.of("nestedJumps", new Object[] {0.7, 1, 4})))
+            Arguments.of("nestedJumps", new Object[] {0.7, 1, 4})),
+        each("expressionInLoop", new Object[] {new double[] {0.5, -1.5, 0.25}}, 0, 1, 2, 7))
         .flatMap(s -> s);
   }
 
@@ -398,5 +420,19 @@ class SwitchTest {
   @MethodSource("cases")
   void matchesOracles(String method, Object[] args) {
     assertGradient(compiled, SOURCE, method, args);
+  }
+
+  /** char, byte and short selectors (outside the Hipparchus oracle's types): finite differences. */
+  @ParameterizedTest(name = "selectors(x, {0})")
+  @ValueSource(ints = {0, 1, 2, 3})
+  void charByteAndShortSelectors(int k) {
+    double x = 0.6;
+    Compiled.Gradient g = compiled.gradient("demo.Switches", "selectors", x, k);
+    assertEquals(compiled.primal("demo.Switches", "selectors", x, k), g.value());
+    double h = 1e-6;
+    double numerical = (compiled.primal("demo.Switches", "selectors", x + h, k)
+        - compiled.primal("demo.Switches", "selectors", x - h, k)) / (2 * h);
+    assertTrue(GradientAssertions.rho(g.partials()[0], numerical) < 1e-7,
+        g.partials()[0] + " vs " + numerical);
   }
 }
