@@ -443,6 +443,18 @@ class DiagnosticsTest {
   }
 
   @Test
+  void tooManyPathsThroughSwitches() {
+    StringBuilder body = new StringBuilder("@Differentiable static double f(double x, int k) {\n");
+    for (int i = 0; i < 16; i++) {
+      body.append("    switch (k + ").append(i).append(") { case 0: if (x > 1) break;")
+          .append(" x = x * 1.01; break; default: x = x + 1; }\n");
+    }
+    body.append("    return x;\n  }");
+    assertError(method(body.toString()), Message.TOO_MANY_PATHS,
+        "static double f(double x, int k)", "end each switch case with break");
+  }
+
+  @Test
   void reportsAllErrorsOfAMethodInOneBuild() {
     Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), method("""
         @Differentiable static double f(double x) {
