@@ -345,6 +345,24 @@ class SwitchTest {
         }
 
         @Differentiable
+        public static double returnSwitchInLoop(double x, int n) {
+          double s = x;
+          for (int i = 0; i < 5; i++) {
+            s = s * x;
+            if (i == n) {
+              return switch (i % 2) {
+                case 0 -> s + x;
+                default -> {
+                  double t = s * s;
+                  yield t;
+                }
+              };
+            }
+          }
+          return s;
+        }
+
+        @Differentiable
         public static double selectors(double x, int k) {
           char c = (char) ('a' + k);
           byte b = (byte) k;
@@ -412,7 +430,8 @@ class SwitchTest {
             Arguments.of("nestedJumps", new Object[] {0.7, 0, 1}),
             Arguments.of("nestedJumps", new Object[] {0.7, 0, 3}),
             Arguments.of("nestedJumps", new Object[] {0.7, 1, 4})),
-        each("expressionInLoop", new Object[] {new double[] {0.5, -1.5, 0.25}}, 0, 1, 2, 7))
+        each("expressionInLoop", new Object[] {new double[] {0.5, -1.5, 0.25}}, 0, 1, 2, 7),
+        each("returnSwitchInLoop", new Object[] {0.9}, 0, 1, 2, 9))
         .flatMap(s -> s);
   }
 
