@@ -340,6 +340,16 @@ class SwitchTest {
               }
               default -> s + v;
             };
+            s += switch (i) {
+              case 0:
+                double u = v * s;
+                yield u;
+              case 1:
+                u = Math.cos(v);
+                yield u * s;
+              default:
+                yield 0;
+            };
           }
           return s;
         }

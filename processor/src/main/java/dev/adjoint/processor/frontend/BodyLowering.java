@@ -927,6 +927,7 @@ final class BodyLowering {
     List<Env> ends = new ArrayList<>();
     List<List<Stmt>> branches = new ArrayList<>();
     for (CaseGroup group : groups) {
+      forgetGroupLocals(groups);
       List<Stmt> branch = new ArrayList<>();
       ends.add(lowerYieldingCase(group, groups, target, env.copy(), branch));
       branches.add(branch);

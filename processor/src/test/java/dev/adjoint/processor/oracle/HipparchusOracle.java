@@ -718,15 +718,7 @@ public final class HipparchusOracle {
     int first = selectCase(eval(s.getExpression()), cases);
     scopes.push(new HashMap<>()); // the switch block: one scope for all groups
     try {
-      for (int i = 0; i < first; i++) {
-        // a local declared in a group before the selected one is in scope, not yet assigned
-        List<? extends StatementTree> skipped = cases.get(i).getStatements();
-        for (StatementTree declaration : skipped == null ? List.<StatementTree>of() : skipped) {
-          if (declaration instanceof VariableTree v && !isVar(v)) {
-            scopes.peek().put(v.getName().toString(), new Var(typeOf(v.getType()), UNSET));
-          }
-        }
-      }
+      declareSkipped(cases, first);
       for (int i = Math.max(first, 0); first >= 0 && i < cases.size(); i++) {
         CaseTree c = cases.get(i);
         Flow flow = Flow.NORMAL;
@@ -753,6 +745,18 @@ public final class HipparchusOracle {
     }
   }
 
+  /** A local declared in a group before the selected one is in scope, not yet assigned. */
+  private void declareSkipped(List<? extends CaseTree> cases, int first) {
+    for (int i = 0; i < first; i++) {
+      List<? extends StatementTree> skipped = cases.get(i).getStatements();
+      for (StatementTree declaration : skipped == null ? List.<StatementTree>of() : skipped) {
+        if (declaration instanceof VariableTree v && !isVar(v)) {
+          scopes.peek().put(v.getName().toString(), new Var(typeOf(v.getType()), UNSET));
+        }
+      }
+    }
+  }
+
   /** A switch expression: the value of the selected rule, or what its statements yield. */
   private Object switchExpression(SwitchExpressionTree s) {
     List<? extends CaseTree> cases = s.getCases();
@@ -762,6 +766,7 @@ public final class HipparchusOracle {
     }
     scopes.push(new HashMap<>());
     try {
+      declareSkipped(cases, first);
       for (int i = first; i < cases.size(); i++) {
         CaseTree c = cases.get(i);
         if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
