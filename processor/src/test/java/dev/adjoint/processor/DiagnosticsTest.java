@@ -11,6 +11,8 @@ import java.util.Set;
 import javax.tools.Diagnostic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 /**
  * Every message of the catalogue, provoked by a source a user could write, asserted by id, text,
@@ -193,12 +195,86 @@ class DiagnosticsTest {
   }
 
   @Test
-  void switchStatement() {
+  void switchOverAString() {
     assertError(method("""
         @Differentiable static double f(double x, int k) {
-            switch (k) { default: x = x * 2; }
+            switch (String.valueOf(k)) {
+              case "1": x = x * 2; break;
+              default: break;
+            }
             return x;
-          }"""), Message.SWITCH, "switch (k)", "if / else");
+          }"""), Message.SWITCH, "switch (String.valueOf(k))",
+        "a switch over a value of type java.lang.String is not supported",
+        "switch over an int, char, short or byte value");
+  }
+
+  @Test
+  void yieldBeforeTheEndOfACase() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0 -> {
+                if (x > 0) {
+                  yield x;
+                }
+                yield -x;
+              }
+              default -> x;
+            };
+            return y;
+          }"""), Message.SWITCH, "if (x > 0)", "a yield before the end of its case",
+        "yield it as the last statement");
+  }
+
+  @Test
+  void fallThroughInASwitchExpression() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0:
+                x = x * 2;
+              case 1:
+                yield x;
+              default:
+                yield 1;
+            };
+            return y;
+          }"""), Message.SWITCH, "case 0:", "falling through from one case into the next",
+        "end each case with yield");
+  }
+
+  @Test
+  void switchStatementThatFallsThroughInsideASwitchExpression() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            double y = switch (k) {
+              case 0 -> {
+                double s = x;
+                switch (k + 1) {
+                  case 1: s = s * 2;
+                  default: s = s + 1;
+                }
+                yield s;
+              }
+              default -> x;
+            };
+            return y;
+          }"""), Message.SWITCH, "switch (k + 1)", "a switch statement with fall-through",
+        "inside a switch expression", "move it out of the switch expression");
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void patternSwitch() {
+    assertError(method("""
+        @Differentiable static double f(double x, int k) {
+            switch (Integer.valueOf(k)) {
+              case Integer i when i > 2 -> x = x * 2;
+              default -> { }
+            }
+            return x;
+          }"""), Message.SWITCH, "case Integer i when", "a pattern or a guard in a case label",
+        "use constant labels");
   }
 
   @Test
@@ -367,12 +443,24 @@ class DiagnosticsTest {
   }
 
   @Test
+  void tooManyPathsThroughSwitches() {
+    StringBuilder body = new StringBuilder("@Differentiable static double f(double x, int k) {\n");
+    for (int i = 0; i < 16; i++) {
+      body.append("    switch (k + ").append(i).append(") { case 0: if (x > 1) break;")
+          .append(" x = x * 1.01; break; default: x = x + 1; }\n");
+    }
+    body.append("    return x;\n  }");
+    assertError(method(body.toString()), Message.TOO_MANY_PATHS,
+        "static double f(double x, int k)", "end each switch case with break");
+  }
+
+  @Test
   void reportsAllErrorsOfAMethodInOneBuild() {
     Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), method("""
         @Differentiable static double f(double x) {
             field = x;
             float small = (float) x;
-            switch ((int) x) { default: x = x * 2; }
+            switch (String.valueOf(x)) { default: x = x * 2; }
             return x;
           }"""));
     long ours = compilation.errors().stream()

@@ -38,7 +38,7 @@ public enum Message {
       "%s is not supported in a @Differentiable method: the derivative of code that throws is"
           + " not defined; compute the value without exceptions"),
   SWITCH("adjoint.switch",
-      "switch is not supported in a @Differentiable method yet; use if / else if / else"),
+      "%s is not supported in a @Differentiable method; %s"),
   CALL("adjoint.call",
       "call to '%s' is not supported in a @Differentiable method: %s"),
   NO_DERIVATIVE("adjoint.no-derivative",
@@ -67,8 +67,9 @@ public enum Message {
   UNSUPPORTED("adjoint.unsupported",
       "%s is not supported in a @Differentiable method; %s"),
   TOO_MANY_PATHS("adjoint.too-many-paths",
-      "'%s' has too many paths through early returns to differentiate (more than %d statements"
-          + " after expanding them); return once at the end instead"),
+      "'%s' has too many paths through early returns (or switch cases that fall through or"
+          + " break early) to differentiate (more than %d statements after expanding them); return"
+          + " once at the end, and end each switch case with break, instead"),
   NO_TREES("adjoint.no-trees",
       "Adjoint needs javac's Tree API to read the body of '%s', and this compiler (%s) does not"
           + " provide it; build with javac (Maven, Gradle or plain javac)"),

@@ -5,6 +5,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -23,11 +24,14 @@ import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -64,6 +68,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +124,11 @@ final class BodyLowering {
   private final Set<Var> fieldArrays = new HashSet<>();
   /** {@code double[] row = m[i]} and {@code for (double[] row : m)}: rows by element. */
   private final Map<Element, RowAlias> rowAliases = new HashMap<>();
+  /**
+   * Where a {@code break} goes out of each switch statement lowered with what follows it in
+   * every branch (see {@link #lowerSwitchWithJumps}), while its branches are lowered.
+   */
+  private final Map<Tree, Continuation> switchExits = new IdentityHashMap<>();
   /** Set when a {@code return} inside a loop leaves it early; null until one does. */
   private Var returned;
   private TreePath body;
@@ -266,6 +276,12 @@ final class BodyLowering {
       } else if (s instanceof BreakTree jump) {
         if (jump.getLabel() != null) {
           error(s, Message.UNSUPPORTED, "a labeled break", "break out of the innermost loop");
+        } else if (breakTarget(path) instanceof SwitchTree target) {
+          c = switchExits.get(target); // ends the switch: what follows it
+          if (c == null) {
+            throw new IllegalStateException("a break inside a switch lowered as if / else");
+          }
+          continue;
         }
         out.add(new Break(origin(s)));
         return null;
@@ -278,6 +294,8 @@ final class BodyLowering {
       } else if (s instanceof IfTree branch && containsJump(branch)) {
         lowerIfWithJump(path, branch, env, c.rest(), out);
         return null;
+      } else if (s instanceof SwitchTree choice && !isStructured(choice)) {
+        return lowerSwitchWithJumps(path, choice, env, c.rest(), out);
       } else if (isLoop(s)) {
         env = lowerLoop(path, s, env, out);
         if (env != null && containsReturn(s)) {
@@ -329,7 +347,11 @@ final class BodyLowering {
       case EMPTY_STATEMENT -> { }
       case TRY -> error(s, Message.EXCEPTION, "try");
       case THROW -> error(s, Message.EXCEPTION, "throw");
-      case SWITCH -> error(s, Message.SWITCH);
+      case SWITCH -> {
+        return lowerSwitch(path, (SwitchTree) s, env, out);
+      }
+      case YIELD -> error(s, Message.SWITCH, "a yield before the end of its case",
+          "assign the value to a local variable and yield it as the last statement of the case");
       case SYNCHRONIZED -> error(s, Message.UNSUPPORTED, "synchronized",
           "the generated code keeps no state, so there is nothing to lock; remove it");
       case CLASS -> error(s, Message.UNSUPPORTED, "a local class",
@@ -547,24 +569,457 @@ final class BodyLowering {
     Env elseEnd = branch.getElseStatement() == null ? env.copy() : lowerSequence(
         new Continuation(List.of(branch.getElseStatement()), 0, path, null), env.copy(),
         otherwise);
+    Env merged = merge(env, List.of(thenEnd, elseEnd), List.of(then, otherwise), origin, out);
+    out.add(new If(condition, new Block(then), new Block(otherwise), origin));
+    return merged;
+  }
+
+  /**
+   * The environment after branches that started from {@code env} and ended in {@code ends}: a
+   * local with different versions at the ends gets a new version, declared in {@code out} and
+   * assigned at the end of each branch.
+   */
+  private Env merge(Env env, List<Env> ends, List<List<Stmt>> branches, Origin origin,
+      List<Stmt> out) {
     Env merged = env.copy();
     for (Element local : env.versions.keySet()) {
-      Var a = thenEnd.versions.get(local);
-      Var b = elseEnd.versions.get(local);
-      if (a == b) {
-        merged.versions.put(local, a);
-      } else if (a == UNASSIGNED || b == UNASSIGNED) {
+      Var first = ends.get(0).versions.get(local);
+      boolean same = true;
+      boolean unassigned = false;
+      for (Env end : ends) {
+        Var v = end.versions.get(local);
+        same &= v == first;
+        unassigned |= v == UNASSIGNED;
+      }
+      if (same) {
+        merged.versions.put(local, first);
+      } else if (unassigned) {
         merged.versions.put(local, UNASSIGNED);
       } else {
         Var m = newVersion(local);
         out.add(new Declare(m));
-        then.add(new Assign(m, new Copy(a), origin));
-        otherwise.add(new Assign(m, new Copy(b), origin));
+        for (int i = 0; i < ends.size(); i++) {
+          branches.get(i).add(new Assign(m, new Copy(ends.get(i).versions.get(local)), origin));
+        }
         merged.versions.put(local, m);
       }
     }
-    out.add(new If(condition, new Block(then), new Block(otherwise), origin));
     return merged;
+  }
+
+  // ---- switch ----------------------------------------------------------------------------
+
+  /**
+   * Case labels sharing statements ({@code case 1: case 2:} or {@code case 1, 2 ->}): the
+   * condition that selects them (null for the group holding {@code default}), the case that
+   * holds the statements and its path.
+   */
+  private record CaseGroup(Operand condition, CaseTree holder, TreePath path) {
+    boolean isDefault() {
+      return condition == null;
+    }
+
+    boolean isRule() {
+      return holder.getCaseKind() == CaseTree.CaseKind.RULE;
+    }
+
+    /** The statements run when the group is selected, and the path of their parent. */
+    List<? extends StatementTree> statements() {
+      return statementsOf(holder);
+    }
+
+    TreePath statementsParent() {
+      return isRule() && holder.getBody() instanceof BlockTree block
+          ? new TreePath(path, block) : path;
+    }
+  }
+
+  /**
+   * The statements of a case: a group's statements, the statements of a rule's block, or a
+   * rule's one statement; empty for a rule whose body is an expression (a switch expression).
+   */
+  private static List<? extends StatementTree> statementsOf(CaseTree c) {
+    if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
+      Tree body = c.getBody();
+      return body instanceof BlockTree block ? block.getStatements()
+          : body instanceof StatementTree statement ? List.of(statement) : List.of();
+    }
+    return c.getStatements();
+  }
+
+  /** {@code statements} without a last unlabeled {@code break}, which ends the switch. */
+  private static List<? extends StatementTree> withoutFinalBreak(
+      List<? extends StatementTree> statements) {
+    return endsInBreak(statements) ? statements.subList(0, statements.size() - 1) : statements;
+  }
+
+  private static boolean endsInBreak(List<? extends StatementTree> statements) {
+    return !statements.isEmpty() && statements.get(statements.size() - 1) instanceof BreakTree b
+        && b.getLabel() == null;
+  }
+
+  /**
+   * Whether a switch statement lowers to if / else if / else with its branches merged, like an
+   * if: every case group ends with {@code break} or is the last one (no fall-through from a
+   * group with statements into the next), and nothing else in it leaves the switch (no other
+   * break, no return, no continue). Any other switch is lowered with what follows it copied
+   * into each branch, as an if that returns is ({@link #lowerSwitchWithJumps}).
+   */
+  static boolean isStructured(SwitchTree choice) {
+    List<? extends CaseTree> cases = choice.getCases();
+    for (int i = 0; i < cases.size(); i++) {
+      CaseTree c = cases.get(i);
+      List<? extends StatementTree> statements = statementsOf(c);
+      if (c.getCaseKind() == CaseTree.CaseKind.STATEMENT && i < cases.size() - 1
+          && !statements.isEmpty() && !endsInBreak(statements)) {
+        return false; // falls through, or leaves by return, continue or throw
+      }
+      for (StatementTree statement : withoutFinalBreak(statements)) {
+        if (jumps(statement, true, true, true)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The loop or switch statement an unlabeled {@code break} at {@code path} ends. */
+  private static Tree breakTarget(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      if (isLoop(p.getLeaf()) || p.getLeaf().getKind() == Tree.Kind.SWITCH) {
+        return p.getLeaf();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks the selector and the labels of a switch and emits the condition of each case group
+   * ({@code k == 1 | k == 2}) into {@code out}, before any branch runs; the groups in source
+   * order, or null after an error.
+   */
+  private List<CaseGroup> caseGroups(TreePath path, ExpressionTree selector,
+      List<? extends CaseTree> cases, Env env, List<Stmt> out) {
+    for (CaseTree c : cases) {
+      Tree pattern = patternOrGuard(c);
+      if (pattern != null) {
+        error(pattern, Message.SWITCH, "a pattern or a guard in a case label",
+            "use constant labels ('case 1, 2 ->') over an int value, or if / else if / else");
+        return null;
+      }
+    }
+    TreePath selectorPath = new TreePath(path, selector);
+    TypeMirror selectorType = javac.typeOf(selectorPath);
+    if (selectorType == null || selectorType.getKind() == TypeKind.ERROR) {
+      incomplete = true;
+      return null;
+    }
+    switch (selectorType.getKind()) {
+      case INT, CHAR, SHORT, BYTE -> { }
+      default -> {
+        error(selector, Message.SWITCH, "a switch over a value of type " + selectorType,
+            "switch over an int, char, short or byte value (a label, an index, a size), or use"
+                + " if / else if / else");
+        return null;
+      }
+    }
+    Tree before = statement;
+    statement = path.getLeaf();
+    Operand value = lowerOperand(selectorPath, env, out);
+    List<CaseGroup> groups = new ArrayList<>();
+    List<CaseTree> labels = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      CaseTree c = cases.get(i);
+      labels.add(c);
+      if (c.getCaseKind() == CaseTree.CaseKind.STATEMENT && c.getStatements().isEmpty()
+          && i < cases.size() - 1) {
+        continue; // 'case 1: case 2: ...': one group
+      }
+      TreePath casePath = new TreePath(path, c);
+      Operand condition = null;
+      if (labels.stream().noneMatch(label -> label.getExpressions().isEmpty())) {
+        for (CaseTree label : labels) {
+          statement = label;
+          TreePath labelPath = new TreePath(path, label);
+          for (ExpressionTree constant : label.getExpressions()) {
+            Origin origin = source.origin(label, constant);
+            Operand k = lowerOperand(new TreePath(labelPath, constant), env, out);
+            Var equal = new Var(names.numbered("c"), Type.BOOLEAN);
+            out.add(new Assign(equal, new Binary(Binary.Op.EQ, value, k), origin));
+            if (condition == null) {
+              condition = equal;
+            } else {
+              Var either = new Var(names.numbered("c"), Type.BOOLEAN);
+              out.add(new Assign(either, new Binary(Binary.Op.OR, condition, equal), origin));
+              condition = either;
+            }
+          }
+        }
+      }
+      groups.add(new CaseGroup(condition, c, casePath));
+      labels.clear();
+    }
+    statement = before;
+    return groups;
+  }
+
+  /** A pattern label or a guard ({@code case Integer i when ...}, Java 21), else null. */
+  private static Tree patternOrGuard(CaseTree c) {
+    try {
+      if (CaseTree.class.getMethod("getGuard").invoke(c) instanceof Tree guard) {
+        return guard;
+      }
+    } catch (ReflectiveOperationException | RuntimeException beforeJava21) {
+      // no guards
+    }
+    try {
+      if (CaseTree.class.getMethod("getLabels").invoke(c) instanceof List<?> labels) {
+        for (Object label : labels) {
+          if (label instanceof Tree tree && tree.getKind().name().contains("PATTERN")) {
+            return tree;
+          }
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException beforeJava17) {
+      // constant labels only
+    }
+    return null;
+  }
+
+  /**
+   * Appends if (c1) {b1} else if (c2) {b2} ... else {default} to {@code out}: the groups in
+   * source order, the default group (or {@code none}) last, whatever its place in the source.
+   */
+  private void chain(List<CaseGroup> groups, List<List<Stmt>> branches, List<Stmt> none,
+      List<Stmt> out) {
+    List<Stmt> otherwise = none;
+    for (int i = 0; i < groups.size(); i++) {
+      if (groups.get(i).isDefault()) {
+        otherwise = branches.get(i);
+      }
+    }
+    for (int i = groups.size() - 1; i >= 0; i--) {
+      CaseGroup group = groups.get(i);
+      if (!group.isDefault()) {
+        otherwise = List.of(new If(group.condition(), new Block(branches.get(i)),
+            new Block(otherwise), source.origin(group.holder(), group.holder())));
+      }
+    }
+    out.addAll(otherwise);
+  }
+
+  /**
+   * A switch statement that {@link #isStructured} accepts: if / else if / else, each branch the
+   * statements of one group without its final break, merged afterwards like an if.
+   */
+  private Env lowerSwitch(TreePath path, SwitchTree choice, Env env, List<Stmt> out) {
+    List<CaseGroup> groups = caseGroups(path, choice.getExpression(), choice.getCases(), env,
+        out);
+    if (groups == null) {
+      return env;
+    }
+    List<Env> ends = new ArrayList<>();
+    List<List<Stmt>> branches = new ArrayList<>();
+    for (CaseGroup group : groups) {
+      forgetGroupLocals(groups);
+      List<Stmt> branch = new ArrayList<>();
+      Env end = lowerSequence(new Continuation(withoutFinalBreak(group.statements()), 0,
+          group.statementsParent(), null), env.copy(), branch);
+      if (end == null) {
+        throw new IllegalStateException("a structured switch left early");
+      }
+      ends.add(end);
+      branches.add(branch);
+    }
+    List<Stmt> none = new ArrayList<>();
+    if (groups.stream().noneMatch(CaseGroup::isDefault)) {
+      ends.add(env.copy());
+      branches.add(none);
+    }
+    Env merged = merge(env, ends, branches, origin(choice), out);
+    chain(groups, branches, none, out);
+    return merged;
+  }
+
+  /**
+   * A switch statement with fall-through, a break before the end of a case, a return or a
+   * continue: like an if that returns, each branch is lowered with everything that follows it,
+   * the groups after it in the source (fall-through) and then the statements after the switch
+   * ({@code rest}), where a break inside the switch goes. Returns what lowering the rest
+   * returned after an error, else null (the branches hold the rest).
+   */
+  private Env lowerSwitchWithJumps(TreePath path, SwitchTree choice, Env env, Continuation rest,
+      List<Stmt> out) {
+    List<CaseGroup> groups = caseGroups(path, choice.getExpression(), choice.getCases(), env,
+        out);
+    if (groups == null) {
+      return lowerSequence(rest, env, out);
+    }
+    List<Continuation> entries = new ArrayList<>();
+    Continuation next = rest;
+    for (int i = groups.size() - 1; i >= 0; i--) {
+      CaseGroup group = groups.get(i);
+      next = new Continuation(group.statements(), 0, group.statementsParent(),
+          group.isRule() ? rest : next);
+      entries.add(0, next);
+    }
+    List<List<Stmt>> branches = new ArrayList<>();
+    List<Stmt> none = new ArrayList<>();
+    Continuation outer = switchExits.put(choice, rest);
+    try {
+      for (Continuation entry : entries) {
+        forgetGroupLocals(groups);
+        List<Stmt> branch = new ArrayList<>();
+        endPath(lowerSequence(entry, env.copy(), branch));
+        branches.add(branch);
+      }
+      if (groups.stream().noneMatch(CaseGroup::isDefault)) {
+        endPath(lowerSequence(rest, env.copy(), none));
+      }
+    } finally {
+      if (outer == null) {
+        switchExits.remove(choice);
+      } else {
+        switchExits.put(choice, outer);
+      }
+    }
+    chain(groups, branches, none, out);
+    return null;
+  }
+
+  /**
+   * A local declared in one case group is in scope in the groups after it, where it is
+   * assigned before it is read: inside a loop, each branch gets its own variable for it, so
+   * that no branch assigns a variable first declared in another one.
+   */
+  private void forgetGroupLocals(List<CaseGroup> groups) {
+    for (CaseGroup group : groups) {
+      if (group.isRule()) {
+        continue; // a rule's block is its own scope
+      }
+      for (StatementTree s : group.statements()) {
+        if (s instanceof VariableTree) {
+          loopVariables.remove(javac.elementOf(new TreePath(group.path(), s)));
+        }
+      }
+    }
+  }
+
+  /** A path lowered with what follows it ended in {@code end}: past the method's end if not null. */
+  private void endPath(Env end) {
+    if (end != null && loops.isEmpty()) {
+      incomplete = true; // can fall off the end of the method: javac reports it
+    }
+  }
+
+  /**
+   * {@code switch (k) { case 0 -> a; default -> { ...; yield b; } }} into {@code target}: the
+   * same if / else if / else, each branch assigning {@code target}; a case block yields as its
+   * last statement only.
+   */
+  private void lowerSwitchExpression(TreePath path, Var target, Env env, List<Stmt> out) {
+    SwitchExpressionTree choice = (SwitchExpressionTree) path.getLeaf();
+    Tree before = statement;
+    List<CaseGroup> groups = caseGroups(path, choice.getExpression(), choice.getCases(), env,
+        out);
+    if (groups == null) {
+      return;
+    }
+    List<Env> ends = new ArrayList<>();
+    List<List<Stmt>> branches = new ArrayList<>();
+    for (CaseGroup group : groups) {
+      forgetGroupLocals(groups);
+      List<Stmt> branch = new ArrayList<>();
+      ends.add(lowerYieldingCase(group, groups, target, env.copy(), branch));
+      branches.add(branch);
+      statement = before;
+    }
+    Origin origin = source.origin(statement, choice);
+    Env merged = merge(env, ends, branches, origin, out);
+    env.versions.putAll(merged.versions);
+    out.add(new Declare(target));
+    chain(groups, branches, List.of(), out);
+  }
+
+  /** One case of a switch expression: its statements, then its value into {@code target}. */
+  private Env lowerYieldingCase(CaseGroup group, List<CaseGroup> groups, Var target, Env env,
+      List<Stmt> out) {
+    CaseTree holder = group.holder();
+    statement = holder;
+    if (group.isRule() && holder.getBody() instanceof ExpressionTree value) {
+      lowerInto(new TreePath(group.path(), value), target, env, out);
+      return env;
+    }
+    List<? extends StatementTree> statements = group.statements();
+    StatementTree last = statements.isEmpty() ? null : statements.get(statements.size() - 1);
+    if (!(last instanceof YieldTree yield)) {
+      if (!group.isRule() && group != groups.get(groups.size() - 1)) {
+        error(holder, Message.SWITCH, "falling through from one case into the next in a switch"
+            + " expression", "end each case with yield, or use 'case 1, 2 ->' for labels that"
+            + " share a value");
+        return env;
+      }
+      // a throw (reported as such), or no value: javac reports it
+      Env end = lowerSequence(new Continuation(statements, 0, group.statementsParent(), null),
+          env, out);
+      return end == null ? env : end;
+    }
+    List<? extends StatementTree> before = statements.subList(0, statements.size() - 1);
+    for (StatementTree s : before) {
+      if (containsYield(s)) {
+        error(s, Message.SWITCH, "a yield before the end of its case",
+            "assign the value to a local variable and yield it as the last statement of the"
+                + " case");
+        return env;
+      }
+      if (jumps(s, true, true, true)) {
+        error(s, Message.SWITCH, "a switch statement with fall-through or a break before the"
+            + " end of a case, inside a switch expression", "end each of its cases with break,"
+            + " or move it out of the switch expression");
+        return env;
+      }
+    }
+    Env end = lowerSequence(new Continuation(before, 0, group.statementsParent(), null), env,
+        out);
+    if (end == null) {
+      throw new IllegalStateException("a switch expression case left early");
+    }
+    statement = yield;
+    lowerInto(new TreePath(new TreePath(group.statementsParent(), yield), yield.getValue()),
+        target, end, out);
+    return end;
+  }
+
+  /** A yield of the switch expression around {@code tree} (not of one nested in it). */
+  private static boolean containsYield(Tree tree) {
+    Boolean found = new TreeScanner<Boolean, Void>() {
+      @Override
+      public Boolean visitYield(YieldTree node, Void unused) {
+        return true;
+      }
+
+      @Override
+      public Boolean visitSwitchExpression(SwitchExpressionTree node, Void unused) {
+        return false;
+      }
+
+      @Override
+      public Boolean visitClass(com.sun.source.tree.ClassTree node, Void unused) {
+        return false;
+      }
+
+      @Override
+      public Boolean visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node,
+          Void unused) {
+        return false;
+      }
+
+      @Override
+      public Boolean reduce(Boolean a, Boolean b) {
+        return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+      }
+    }.scan(tree, null);
+    return Boolean.TRUE.equals(found);
   }
 
   // ---- loops -----------------------------------------------------------------------------
@@ -959,6 +1414,7 @@ final class BodyLowering {
         out.add(new Declare(target));
         out.add(new If(condition, new Block(then), new Block(otherwise), origin));
       }
+      case SWITCH_EXPRESSION -> lowerSwitchExpression(path, target, env, out);
       case CONDITIONAL_AND, CONDITIONAL_OR -> {
         BinaryTree logical = (BinaryTree) e;
         boolean and = e.getKind() == Tree.Kind.CONDITIONAL_AND;
@@ -1035,7 +1491,8 @@ final class BodyLowering {
     }
     String prefix = type == Type.BOOLEAN ? "c" : "t";
     if (e.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
-        || e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR) {
+        || e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR
+        || e.getKind() == Tree.Kind.SWITCH_EXPRESSION) {
       Var temp = new Var(names.numbered(prefix), type);
       lowerInto(path, temp, env, out);
       return temp;
@@ -1095,7 +1552,6 @@ final class BodyLowering {
           "write the computation inline");
       case MEMBER_REFERENCE -> error(e, Message.UNSUPPORTED, "a method reference",
           "write the computation inline");
-      case SWITCH_EXPRESSION -> error(e, Message.SWITCH);
       case INSTANCE_OF -> error(e, Message.OBJECT, "instanceof on a value", typeName(path));
       case STRING_LITERAL -> error(e, Message.OBJECT, "a string", "String");
       case NULL_LITERAL -> error(e, Message.OBJECT, "null", "null");
@@ -1508,68 +1964,92 @@ final class BodyLowering {
   }
 
   private static boolean containsReturn(Tree tree) {
-    return jumps(tree, true, false);
+    return jumps(tree, true, false, false);
   }
 
-  /** A break that leaves the loop whose body is {@code tree}. */
+  /** A break or continue that leaves the loop whose body is {@code tree}. */
   private static boolean containsBreak(Tree tree) {
-    return jumps(tree, false, true);
-  }
-
-  /** A return, break or continue that leaves {@code tree}. */
-  private static boolean containsJump(Tree tree) {
-    return jumps(tree, true, true);
+    return jumps(tree, false, true, false);
   }
 
   /**
-   * Whether {@code tree} holds a return (if {@code returns}) or a break or continue that is not
-   * inside a loop within {@code tree} (if {@code loopJumps}); local classes and lambdas aside.
+   * A return, break or continue that leaves {@code tree}, or a switch inside it that needs the
+   * statements after it lowered into its branches: then so does {@code tree}.
    */
-  private static boolean jumps(Tree tree, boolean returns, boolean loopJumps) {
-    Boolean found = new TreeScanner<Boolean, Integer>() {
+  private static boolean containsJump(Tree tree) {
+    return jumps(tree, true, true, true);
+  }
+
+  /**
+   * Whether {@code tree} holds a return (if {@code returns}) or a break or continue that leaves
+   * {@code tree} (if {@code loopJumps}; a break inside a switch in {@code tree} ends that
+   * switch and leaves nothing), or, if {@code unstructured}, a switch statement that needs what
+   * follows it in each branch (see {@link #isStructured}); local classes and lambdas aside.
+   */
+  private static boolean jumps(Tree tree, boolean returns, boolean loopJumps,
+      boolean unstructured) {
+    /** Loops and switch statements around the visited tree, inside {@code tree}. */
+    record Depth(int loops, int switches) {
+      Depth inLoop() {
+        return new Depth(loops + 1, switches);
+      }
+
+      Depth inSwitch() {
+        return new Depth(loops, switches + 1);
+      }
+    }
+    Boolean found = new TreeScanner<Boolean, Depth>() {
       @Override
-      public Boolean visitReturn(ReturnTree node, Integer depth) {
+      public Boolean visitReturn(ReturnTree node, Depth depth) {
         return returns;
       }
 
       @Override
-      public Boolean visitBreak(BreakTree node, Integer depth) {
-        return loopJumps && depth == 0;
+      public Boolean visitBreak(BreakTree node, Depth depth) {
+        return loopJumps && depth.loops() == 0 && depth.switches() == 0;
       }
 
       @Override
-      public Boolean visitContinue(ContinueTree node, Integer depth) {
-        return loopJumps && depth == 0;
+      public Boolean visitContinue(ContinueTree node, Depth depth) {
+        return loopJumps && depth.loops() == 0;
       }
 
       @Override
-      public Boolean visitForLoop(ForLoopTree node, Integer depth) {
-        return super.visitForLoop(node, depth + 1);
+      public Boolean visitForLoop(ForLoopTree node, Depth depth) {
+        return super.visitForLoop(node, depth.inLoop());
       }
 
       @Override
-      public Boolean visitEnhancedForLoop(EnhancedForLoopTree node, Integer depth) {
-        return super.visitEnhancedForLoop(node, depth + 1);
+      public Boolean visitEnhancedForLoop(EnhancedForLoopTree node, Depth depth) {
+        return super.visitEnhancedForLoop(node, depth.inLoop());
       }
 
       @Override
-      public Boolean visitWhileLoop(WhileLoopTree node, Integer depth) {
-        return super.visitWhileLoop(node, depth + 1);
+      public Boolean visitWhileLoop(WhileLoopTree node, Depth depth) {
+        return super.visitWhileLoop(node, depth.inLoop());
       }
 
       @Override
-      public Boolean visitDoWhileLoop(DoWhileLoopTree node, Integer depth) {
-        return super.visitDoWhileLoop(node, depth + 1);
+      public Boolean visitDoWhileLoop(DoWhileLoopTree node, Depth depth) {
+        return super.visitDoWhileLoop(node, depth.inLoop());
       }
 
       @Override
-      public Boolean visitClass(com.sun.source.tree.ClassTree node, Integer depth) {
+      public Boolean visitSwitch(SwitchTree node, Depth depth) {
+        if (unstructured && !isStructured(node)) {
+          return true;
+        }
+        return super.visitSwitch(node, depth.inSwitch());
+      }
+
+      @Override
+      public Boolean visitClass(com.sun.source.tree.ClassTree node, Depth depth) {
         return false; // a return in a local class is not this method's
       }
 
       @Override
       public Boolean visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node,
-          Integer depth) {
+          Depth depth) {
         return false;
       }
 
@@ -1577,7 +2057,7 @@ final class BodyLowering {
       public Boolean reduce(Boolean a, Boolean b) {
         return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
       }
-    }.scan(tree, 0);
+    }.scan(tree, new Depth(0, 0));
     return Boolean.TRUE.equals(found);
   }
 

@@ -1,7 +1,10 @@
 package dev.adjoint.processor.frontend;
 
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.Trees;
@@ -27,9 +30,22 @@ final class SourceText {
     long start = positions.getStartPosition(unit, statement);
     long end = statement instanceof IfTree branch
         ? positions.getStartPosition(unit, branch.getThenStatement())
+        : statement instanceof CaseTree label ? labelEnd(label)
+        : statement instanceof SwitchTree choice && !choice.getCases().isEmpty()
+            ? positions.getStartPosition(unit, choice.getCases().get(0))
         : positions.getEndPosition(unit, statement);
     int line = start < 0 ? 0 : (int) unit.getLineMap().getLineNumber(start);
     return new Origin(line, text(start, end), expression);
+  }
+
+  /** A case up to its statements or block: {@code case 1, 2 ->}, or all of {@code case 0 -> x;}. */
+  private long labelEnd(CaseTree label) {
+    if (label.getCaseKind() == CaseTree.CaseKind.RULE) {
+      return label.getBody() instanceof BlockTree block
+          ? positions.getStartPosition(unit, block) : positions.getEndPosition(unit, label);
+    }
+    return label.getStatements().isEmpty() ? positions.getEndPosition(unit, label)
+        : positions.getStartPosition(unit, label.getStatements().get(0));
   }
 
   private String text(long start, long end) {

@@ -17,5 +17,18 @@
  * an {@code if} get a new version assigned on both sides, and a {@code return} inside a branch
  * takes the rest of the method into that branch's other side, so every path ends by assigning
  * the result once.
+ *
+ * <p><b>Switch.</b> A {@code switch} over an {@code int}, {@code char}, {@code short} or
+ * {@code byte} value becomes if / else if / else in the IR, so no later stage knows about it:
+ * each group's condition ({@code k == 1 | k == 2}) is computed before the first branch, and the
+ * default group is the last else wherever it stands. A switch statement whose groups each end
+ * with {@code break} (or are arrow rules, or the last group) and which nothing else leaves is
+ * merged like an if. Any other one (fall-through, a break before the end of a case, a return or
+ * a continue inside) is lowered like an if that returns: each branch takes the groups after it
+ * and then the rest of the enclosing block, where its {@code break} goes. That copies code, but
+ * is exact, and the statement bound ({@code [adjoint.too-many-paths]}) caps it. A switch
+ * expression assigns one fresh variable in each branch; a case block must yield as its last
+ * statement. String and enum selectors, patterns and guards are {@code [adjoint.switch]}
+ * errors: the IR has no objects to compare.
  */
 package dev.adjoint.processor.frontend;

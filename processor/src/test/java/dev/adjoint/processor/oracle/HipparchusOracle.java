@@ -7,6 +7,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -30,11 +31,14 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
 import com.sun.source.util.JavacTask;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -71,8 +75,9 @@ import org.hipparchus.analysis.differentiation.Gradient;
  *
  * <p>Statements: blocks, local declarations ({@code var} too), expression statements, if/else,
  * return, {@code for} (several inits and updates), enhanced {@code for} over arrays,
- * {@code while}, {@code do}/{@code while}, {@code break} and {@code continue} (labeled too) and
- * labeled statements. More than {@link #MAX_ITERATIONS} loop iterations in one evaluation
+ * {@code while}, {@code do}/{@code while}, {@code break} and {@code continue} (labeled too),
+ * labeled statements, and {@code switch} over {@code int} values (statements with fall-through,
+ * and expressions with {@code yield}; constant labels only). More than {@link #MAX_ITERATIONS} loop iterations in one evaluation
  * throw, so an infinite loop cannot hang a test.
  *
  * <p>Calls: static methods of the same class, unqualified or qualified with the class's simple
@@ -225,9 +230,9 @@ public final class HipparchusOracle {
 
   /**
    * How a statement completed. BREAK and CONTINUE carry their label (or null) in
-   * {@link #jumpLabel}.
+   * {@link #jumpLabel}, YIELD its value in {@link #yielded}.
    */
-  private enum Flow { NORMAL, RETURN, BREAK, CONTINUE }
+  private enum Flow { NORMAL, RETURN, BREAK, CONTINUE, YIELD }
 
   /** The parsed source: its compilation unit and first top-level class. */
   private record Parsed(CompilationUnitTree unit, ClassTree clazz) {}
@@ -249,6 +254,7 @@ public final class HipparchusOracle {
   private Deque<Map<String, Var>> scopes = new ArrayDeque<>();
   private Object returned;
   private String jumpLabel;
+  private Object yielded;
   private long iterations;
   private int depth;
 
@@ -665,6 +671,11 @@ public final class HipparchusOracle {
         jumpLabel = target == null ? null : target.toString();
         return Flow.CONTINUE;
       }
+      case SWITCH:
+        return switchStatement((SwitchTree) s);
+      case YIELD:
+        yielded = eval(((YieldTree) s).getValue());
+        return Flow.YIELD;
       case FOR_LOOP:
         return forLoop((ForLoopTree) s, label);
       case ENHANCED_FOR_LOOP:
@@ -696,6 +707,152 @@ public final class HipparchusOracle {
       default:
         throw unsupported(s, "statement");
     }
+  }
+
+  /**
+   * JLS 14.11.3: the case whose label equals the selector, else {@code default}; from there the
+   * statements of each group in turn (fall-through) until a break, or one rule's body.
+   */
+  private Flow switchStatement(SwitchTree s) {
+    List<? extends CaseTree> cases = s.getCases();
+    int first = selectCase(eval(s.getExpression()), cases);
+    scopes.push(new HashMap<>()); // the switch block: one scope for all groups
+    try {
+      declareSkipped(cases, first);
+      for (int i = Math.max(first, 0); first >= 0 && i < cases.size(); i++) {
+        CaseTree c = cases.get(i);
+        Flow flow = Flow.NORMAL;
+        if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
+          flow = exec((StatementTree) c.getBody());
+        } else {
+          for (StatementTree inner : c.getStatements()) {
+            flow = exec(inner);
+            if (flow != Flow.NORMAL) {
+              break;
+            }
+          }
+        }
+        if (flow == Flow.BREAK && jumpLabel == null) {
+          return Flow.NORMAL;
+        }
+        if (flow != Flow.NORMAL || c.getCaseKind() == CaseTree.CaseKind.RULE) {
+          return flow;
+        }
+      }
+      return Flow.NORMAL;
+    } finally {
+      scopes.pop();
+    }
+  }
+
+  /** A local declared in a group before the selected one is in scope, not yet assigned. */
+  private void declareSkipped(List<? extends CaseTree> cases, int first) {
+    for (int i = 0; i < first; i++) {
+      List<? extends StatementTree> skipped = cases.get(i).getStatements();
+      for (StatementTree declaration : skipped == null ? List.<StatementTree>of() : skipped) {
+        if (declaration instanceof VariableTree v && !isVar(v)) {
+          scopes.peek().put(v.getName().toString(), new Var(typeOf(v.getType()), UNSET));
+        }
+      }
+    }
+  }
+
+  /** A switch expression: the value of the selected rule, or what its statements yield. */
+  private Object switchExpression(SwitchExpressionTree s) {
+    List<? extends CaseTree> cases = s.getCases();
+    int first = selectCase(eval(s.getExpression()), cases);
+    if (first < 0) {
+      throw new IllegalStateException("no case matches in " + s);
+    }
+    scopes.push(new HashMap<>());
+    try {
+      declareSkipped(cases, first);
+      for (int i = first; i < cases.size(); i++) {
+        CaseTree c = cases.get(i);
+        if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
+          if (c.getBody() instanceof ExpressionTree value) {
+            return promoted(eval(value), s);
+          }
+          if (exec((StatementTree) c.getBody()) == Flow.YIELD) {
+            return promoted(yielded, s);
+          }
+          throw unsupported(c, "case completing without a value");
+        }
+        for (StatementTree inner : c.getStatements()) {
+          Flow flow = exec(inner);
+          if (flow == Flow.YIELD) {
+            return promoted(yielded, s);
+          }
+          if (flow != Flow.NORMAL) {
+            throw unsupported(inner, "jump out of a switch expression");
+          }
+        }
+      }
+      throw unsupported(s, "switch expression completing without a value");
+    } finally {
+      scopes.pop();
+    }
+  }
+
+  private Object promoted(Object value, SwitchExpressionTree s) {
+    T type = switchType(s);
+    return type == null ? value : convert(value, type);
+  }
+
+  /** The index of the case for {@code selector}: its constant label, else default, else -1. */
+  private int selectCase(Object selector, List<? extends CaseTree> cases) {
+    if (!(selector instanceof Integer k)) {
+      throw new UnsupportedOperationException("unsupported switch selector value " + selector);
+    }
+    int otherwise = -1;
+    for (int i = 0; i < cases.size(); i++) {
+      CaseTree c = cases.get(i);
+      if (c.getExpressions().isEmpty()) {
+        otherwise = i;
+      }
+      for (ExpressionTree label : c.getExpressions()) {
+        if (eval(label) instanceof Integer constant && constant.intValue() == k) {
+          return i;
+        }
+      }
+    }
+    return otherwise;
+  }
+
+  /**
+   * JLS 15.28.1: a switch expression's values are promoted to one type, known from its rules'
+   * expressions and the last yield of each block; null if one of those reads a local of its
+   * block (then each value keeps its own type, which an assignment converts).
+   */
+  private T switchType(SwitchExpressionTree s) {
+    T type = null;
+    boolean first = true;
+    for (CaseTree c : s.getCases()) {
+      ExpressionTree value = null;
+      if (c.getCaseKind() == CaseTree.CaseKind.RULE && c.getBody() instanceof ExpressionTree e) {
+        value = e;
+      } else {
+        List<? extends StatementTree> statements = c.getCaseKind() == CaseTree.CaseKind.RULE
+            ? (c.getBody() instanceof BlockTree b ? b.getStatements() : List.of())
+            : c.getStatements();
+        if (!statements.isEmpty()
+            && statements.get(statements.size() - 1) instanceof YieldTree y) {
+          value = y.getValue();
+        }
+      }
+      if (value == null) {
+        continue; // a throw
+      }
+      T t;
+      try {
+        t = staticType(value);
+      } catch (RuntimeException localsOfTheBlock) {
+        return null; // unknown: each value keeps its own type
+      }
+      type = first ? t : promote(type, t);
+      first = false;
+    }
+    return type;
   }
 
   private static boolean isVar(VariableTree v) {
@@ -910,6 +1067,8 @@ public final class HipparchusOracle {
         }
         return v;
       }
+      case SWITCH_EXPRESSION:
+        return switchExpression((SwitchExpressionTree) e);
       default:
         throw unsupported(e, "expression");
     }
@@ -1241,6 +1400,8 @@ public final class HipparchusOracle {
       }
       case TYPE_CAST:
         return typeOf(((TypeCastTree) e).getType());
+      case SWITCH_EXPRESSION:
+        return switchType((SwitchExpressionTree) e);
       case ASSIGNMENT:
         return staticType(((AssignmentTree) e).getVariable());
       case PLUS_ASSIGNMENT: case MINUS_ASSIGNMENT: case MULTIPLY_ASSIGNMENT:

@@ -261,12 +261,77 @@ class OracleSelfTest {
   @Test
   void unsupportedConstructsNameTheTreeKind() {
     UnsupportedOperationException sw = assertThrows(UnsupportedOperationException.class,
-        () -> eval("static double f(double x, int n) { switch (n) { default: return x; } }",
-            "f", 1.0, 2));
-    assertTrue(sw.getMessage().contains("SWITCH"), sw.getMessage());
+        () -> eval("static double f(double x) { assert x > 0; return x; }", "f", 1.0));
+    assertTrue(sw.getMessage().contains("ASSERT"), sw.getMessage());
     UnsupportedOperationException call = assertThrows(UnsupportedOperationException.class,
         () -> eval("static double f(double x) { return g(x); }", "f", 1.0));
     assertTrue(call.getMessage().contains("METHOD_INVOCATION"), call.getMessage());
+  }
+
+  private static final String SWITCHES = """
+      static double fallThrough(double x, int k) {
+        double s = 0;
+        switch (k) {
+          case 0:
+            s += x;
+          case 1:
+          case 2:
+            s += x * x;
+            break;
+          default:
+            s = 7;
+          case 5:
+            s -= x;
+        }
+        return s;
+      }
+
+      static double rules(double x, int k) {
+        double y = switch (k) {
+          case 0 -> 2 * x;
+          case 1, 2 -> {
+            double t = x * x;
+            yield t + 1;
+          }
+          default -> 1;
+        };
+        return y + (switch (k) { case 3 -> 1; default -> 2.0; }) / 4; // 1 / 4 is 0.25
+      }
+
+      static double inLoop(double x, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          switch (i % 3) {
+            case 0 -> s += x;
+            case 1 -> {
+              if (s > 10) {
+                break;
+              }
+              s *= x;
+            }
+            default -> {
+              continue;
+            }
+          }
+          s += 1;
+        }
+        return s;
+      }
+      """;
+
+  @Test
+  void switchStatementsAndExpressions() {
+    double x = 1.5;
+    assertResult(x + x * x, new double[] {1 + 2 * x}, eval(SWITCHES, "fallThrough", x, 0));
+    assertResult(x * x, new double[] {2 * x}, eval(SWITCHES, "fallThrough", x, 2));
+    assertResult(7 - x, new double[] {-1}, eval(SWITCHES, "fallThrough", x, 9));
+    assertResult(-x, new double[] {-1}, eval(SWITCHES, "fallThrough", x, 5));
+    assertResult(2 * x + 0.5, new double[] {2}, eval(SWITCHES, "rules", x, 0));
+    assertResult(x * x + 1 + 0.5, new double[] {2 * x}, eval(SWITCHES, "rules", x, 2));
+    assertResult(1.25, new double[] {0}, eval(SWITCHES, "rules", x, 3));
+    // i = 0: s = x + 1; i = 1: s = (x + 1) x + 1; i = 2: continue; i = 3: s += x, s += 1
+    double s = (x + 1) * x + 1 + x + 1;
+    assertResult(s, new double[] {2 * x + 1 + 1}, eval(SWITCHES, "inLoop", x, 4));
   }
 
   // ------------------------------------------------------------------ calls

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * Generator of random, compilable {@code @Differentiable} Java methods over the subset that
  * {@link HipparchusOracle} interprets: locals, (compound) assignment, ++/--, if / else if /
- * else, early returns, {@code ?:}, {@code && ||}, int/double mixing, casts and Math calls.
+ * else, switch over an int (arrow and colon forms, fall-through), early returns, {@code ?:},
+ * {@code && ||}, int/double mixing, casts and Math calls.
  *
  * <p>The generator runs each program while writing it, in plain Java arithmetic that mirrors
  * the source, on the live path only and at several points at once: the arguments, and each
@@ -212,7 +213,13 @@ public final class RandomPrograms {
         case 7 -> compoundInt(indent);
         case 8 -> increment(indent);
         case 9 -> splitDeclaration(indent);
-        default -> ifChain(indent, nesting);
+        default -> {
+          if (rnd.nextInt(3) == 0) {
+            switchStatement(indent, nesting);
+          } else {
+            ifChain(indent, nesting);
+          }
+        }
       }
     }
 
@@ -366,6 +373,69 @@ public final class RandomPrograms {
             : i < conditions ? "} else if (" + conds.get(i) + ") {" : "} else {");
         live = outer && i == taken;
         block(indent + 2, nesting + 1, i != open && rnd.nextInt(5) < 2);
+      }
+      line(indent, "}");
+      live = outer && !returned;
+    }
+
+    /**
+     * A switch over an int expression, arrow or colon form: one to three groups of one or two
+     * labels near the selector's value, maybe a default anywhere; colon groups end with break,
+     * or fall through into the next group now and then, or return.
+     */
+    private void switchStatement(int indent, int nesting) {
+      boolean outer = live;
+      Ex selector = attempt(() -> genI(2, live), () -> leafI(live));
+      int value = (int) selector.v[0];
+      boolean arrow = rnd.nextBoolean();
+      int groups = 1 + rnd.nextInt(3);
+      int defaultAt = rnd.nextBoolean() ? rnd.nextInt(groups + 1) : -1;
+      List<Integer> pool = new ArrayList<>();
+      for (int k = value - 3; k <= value + 3; k++) { // enough for three groups of two
+        pool.add(k);
+      }
+      java.util.Collections.shuffle(pool, rnd);
+      List<List<Integer>> labels = new ArrayList<>();
+      for (int i = 0; i < groups; i++) {
+        int count = 1 + (rnd.nextInt(3) == 0 ? 1 : 0);
+        labels.add(new ArrayList<>(pool.subList(0, count)));
+        pool.subList(0, count).clear();
+      }
+      if (defaultAt >= 0) {
+        labels.add(defaultAt, null);
+      }
+      int taken = -1; // the group the selector picks for the program's arguments
+      for (int i = 0; i < labels.size() && outer; i++) {
+        if (labels.get(i) != null && labels.get(i).contains(value)) {
+          taken = i;
+        }
+      }
+      if (outer && taken == -1) {
+        taken = defaultAt;
+      }
+      int open = rnd.nextInt(labels.size()); // never returns: the code after stays reachable
+      line(indent, "switch (" + selector.src + ") {");
+      boolean running = false; // live code fell through from the group before
+      for (int i = 0; i < labels.size(); i++) {
+        List<Integer> group = labels.get(i);
+        String head = group == null ? "default" : "case " + String.join(", ",
+            group.stream().map(String::valueOf).toList());
+        live = outer && !returned && (i == taken || running);
+        boolean returns = i != open && rnd.nextInt(5) == 0;
+        if (arrow) {
+          line(indent + 2, head + " -> {");
+          block(indent + 4, nesting + 1, returns);
+          line(indent + 2, "}");
+          running = false;
+        } else {
+          line(indent + 2, head + ":");
+          block(indent + 4, nesting + 1, returns);
+          boolean fallsThrough = !returns && rnd.nextInt(4) == 0;
+          if (!returns && !fallsThrough && (i < labels.size() - 1 || rnd.nextBoolean())) {
+            line(indent + 4, "break;");
+          }
+          running = fallsThrough && live;
+        }
       }
       line(indent, "}");
       live = outer && !returned;
@@ -2402,7 +2472,7 @@ public final class RandomPrograms {
         case 5:
           return declareLocal(indent, ctx);
         case 6, 7:
-          return ifElse(indent, ctx);
+          return rnd.nextInt(3) == 0 ? switchStatement(indent, ctx) : ifElse(indent, ctx);
         case 8, 9:
           return jump(indent, ctx);
         case 10: {
@@ -2453,6 +2523,78 @@ public final class RandomPrograms {
           return a.exec(en);
         }
         return b == null ? Flow.NORMAL : b.exec(en);
+      });
+    }
+
+    /**
+     * A switch over an int expression (counters, ints, lengths) inside a loop body, arrow or
+     * colon form: one to three groups of labels in [-1, 4], maybe a default anywhere; colon
+     * groups end with break or fall through now and then. A break inside a case (from
+     * {@link #jump}) ends the switch; continue and return leave it.
+     */
+    private St switchStatement(int indent, Ctx ctx) {
+      X selector = genI(2, ctx);
+      boolean arrow = rnd.nextBoolean();
+      int count = 1 + rnd.nextInt(3);
+      List<Integer> pool = new ArrayList<>(List.of(-1, 0, 1, 2, 3, 4));
+      java.util.Collections.shuffle(pool, rnd);
+      List<List<Integer>> labels = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = 1 + (rnd.nextInt(3) == 0 ? 1 : 0);
+        labels.add(new ArrayList<>(pool.subList(0, n)));
+        pool.subList(0, n).clear();
+      }
+      if (rnd.nextBoolean()) {
+        labels.add(rnd.nextInt(count + 1), null);
+      }
+      StringBuilder text = new StringBuilder(pad(indent)).append("switch (")
+          .append(selector.src()).append(") {\n");
+      Run[] runs = new Run[labels.size()];
+      boolean[] ends = new boolean[labels.size()];
+      for (int i = 0; i < labels.size(); i++) {
+        List<Integer> group = labels.get(i);
+        String head = group == null ? "default" : "case " + String.join(", ",
+            group.stream().map(String::valueOf).toList());
+        List<St> parts = branch(indent + 4, ctx);
+        text.append(pad(indent + 2)).append(head).append(arrow ? " -> {\n" : ":\n");
+        for (St part : parts) {
+          text.append(part.text());
+        }
+        boolean last = i == labels.size() - 1;
+        if (arrow) {
+          text.append(pad(indent + 2)).append("}\n");
+          ends[i] = true;
+        } else {
+          ends[i] = last || rnd.nextInt(4) != 0; // else falls through into the next group
+          if (ends[i] && (!last || rnd.nextBoolean())) {
+            text.append(pad(indent + 4)).append("break;\n");
+          }
+        }
+        runs[i] = seq(parts);
+      }
+      text.append(pad(indent)).append("}\n");
+      Fn value = selector.f();
+      return new St(text.toString(), en -> {
+        int k = (int) value.at(en)[0];
+        int first = -1;
+        for (int i = 0; i < labels.size(); i++) {
+          if (labels.get(i) == null ? first < 0 : labels.get(i).contains(k)) {
+            first = i;
+            if (labels.get(i) != null) {
+              break;
+            }
+          }
+        }
+        for (int i = Math.max(first, 0); first >= 0 && i < runs.length; i++) {
+          Flow flow = runs[i].exec(en);
+          if (flow == Flow.BREAK) {
+            return Flow.NORMAL; // ends the switch, not the loop
+          }
+          if (flow != Flow.NORMAL || ends[i]) {
+            return flow;
+          }
+        }
+        return Flow.NORMAL;
       });
     }
 
