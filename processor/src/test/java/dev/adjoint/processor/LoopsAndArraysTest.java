@@ -316,6 +316,18 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Extended Rosenbrock: x[2 i] read three times per iteration. */
+        @Differentiable
+        public static double pairs(double[] x) {
+          double f = 0;
+          for (int i = 0; i < x.length / 2; i++) {
+            double a = x[2 * i] * x[2 * i] - x[2 * i + 1];
+            double b = x[2 * i] - 1;
+            f += 100 * a * a + b * b;
+          }
+          return f;
+        }
+
         /** A buffer reused by every iteration: what it held must be saved. */
         @Differentiable
         public static double reusedBuffer(double[] x) {
@@ -400,6 +412,7 @@ class LoopsAndArraysTest {
         Arguments.of("selectedArray", new Object[] {a, b}),
         Arguments.of("rowsPerExample", new Object[] {m, b}),
         Arguments.of("reusedBuffer", new Object[] {a}),
+        Arguments.of("pairs", new Object[] {a}),
         Arguments.of("readThenWrite", new Object[] {a}),
         Arguments.of("transposed", new Object[] {a}));
   }
@@ -500,6 +513,10 @@ class LoopsAndArraysTest {
     assertThat(vectorized).doesNotContain("Tape");
     // rows written and read within one example, and arithmetic on them, are computed again
     assertThat(method(sweeps, "rowsPerExamplePullback")).doesNotContain("Tape");
+    // x[2 i], read three times, receives the sum of its three contributions once
+    String pairs = method(sweeps, "pairsPullback");
+    assertThat(pairs).doesNotContain("Tape");
+    assertThat(count(pairs, "dx[(2 * i)] +=")).isEqualTo(1);
     // a buffer every iteration overwrites, or an element overwritten after it is read, is saved
     assertThat(method(sweeps, "reusedBufferPullback")).contains("doubleTape.push(");
     assertThat(method(sweeps, "readThenWritePullback")).contains("doubleTape.push(");

@@ -136,6 +136,7 @@ public final class ReverseSweep {
     callBuffers.values().forEach(b -> buffers.put(b.name(), b.size()));
     Map<Var, String> shadowNames = new LinkedHashMap<>();
     shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
+    backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowNames.values()));
     return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, buffers,
         shadowNames, names);
   }
