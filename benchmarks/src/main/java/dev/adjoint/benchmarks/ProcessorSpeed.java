@@ -46,7 +46,8 @@ import javax.tools.ToolProvider;
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.ProcessorSpeed
  * [WARMUP [RUNS]]} (default 5 and 9) from the repository root. The processor path (processor
  * jar, JavaPoet, runtime) is written into {@code processor-path.properties} by the build;
- * {@code -Dadjoint.processorpath=...} overrides it.
+ * {@code -Dadjoint.processorpath=...} overrides it. The temporary folder is deleted at the end
+ * unless {@code -Dadjoint.speed.keep=true}.
  */
 public final class ProcessorSpeed {
   static final int METHODS = 200;
@@ -138,8 +139,16 @@ public final class ProcessorSpeed {
         median(timed) / 1e6, median(inside) / 1e6);
     System.out.printf(Locale.ROOT, "    in CPU time: javac %.0f ms, of which %.0f ms inside"
         + " process()%n", median(timedCpu) / 1e6, median(insideCpu) / 1e6);
+    boolean keep = Boolean.getBoolean("adjoint.speed.keep");
     System.out.printf(Locale.ROOT, "  generated: %d files, %d lines (%s)%n", generatedFiles,
-        generatedLines, generated);
+        generatedLines, keep ? generated : "-Dadjoint.speed.keep=true keeps them");
+    if (!keep) {
+      try (Stream<Path> files = Files.walk(work)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   /** How javac runs: with the processor path, without processing, with a timed processor. */
