@@ -102,6 +102,23 @@ public final class Activity {
     }
   }
 
+  /**
+   * An int, long or boolean result computed from double values only (no array the callee could
+   * write into): piecewise constant, so its derivative is zero, as a cast to int's is.
+   */
+  private boolean integralOfScalars(Assign assign) {
+    if (!java.util.EnumSet.of(Type.INT, Type.LONG, Type.SHORT, Type.BYTE, Type.CHAR,
+        Type.BOOLEAN).contains(assign.target().type())) {
+      return false;
+    }
+    for (Operand operand : assign.value().operands()) {
+      if (varied.contains(operand) && ((Var) operand).type() != Type.DOUBLE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void findProblems(Function function) {
     Statements.forEachAssign(function.body(), assign -> {
       var operands = assign.value().operands();
@@ -113,7 +130,8 @@ public final class Activity {
           problems.add(new Problem(assign, Problem.Kind.FLOAT));
           return;
         }
-        if (DerivativeRules.flow(assign.value(), i) == Flow.UNKNOWN) {
+        if (DerivativeRules.flow(assign.value(), i) == Flow.UNKNOWN
+            && !integralOfScalars(assign)) {
           problems.add(new Problem(assign, Problem.Kind.NO_DERIVATIVE));
           return;
         }

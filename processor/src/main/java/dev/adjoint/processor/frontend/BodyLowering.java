@@ -1473,6 +1473,10 @@ final class BodyLowering {
           CHAR_LITERAL -> {
         return Constants.of(((LiteralTree) e).getValue());
       }
+      case LAMBDA_EXPRESSION, MEMBER_REFERENCE -> {
+        lowerExpr(path, env, out); // reports it as what it is, not as an object of some type
+        return POISON;
+      }
       case UNARY_MINUS -> {
         ExpressionTree operand = ((UnaryTree) e).getExpression();
         if (operand instanceof LiteralTree) {
@@ -1549,10 +1553,11 @@ final class BodyLowering {
       }
       case NEW_CLASS -> error(e, Message.OBJECT, "creating an object", typeName(path));
       case LAMBDA_EXPRESSION -> error(e, Message.UNSUPPORTED, "a lambda",
-          "write the computation inline");
+          "write the computation inline, or as a @Differentiable method it calls");
       case MEMBER_REFERENCE -> error(e, Message.UNSUPPORTED, "a method reference",
-          "write the computation inline");
-      case INSTANCE_OF -> error(e, Message.OBJECT, "instanceof on a value", typeName(path));
+          "call the method directly");
+      case INSTANCE_OF -> error(e, Message.OBJECT, "instanceof on a value", typeName(
+          new TreePath(path, ((com.sun.source.tree.InstanceOfTree) e).getExpression())));
       case STRING_LITERAL -> error(e, Message.OBJECT, "a string", "String");
       case NULL_LITERAL -> error(e, Message.OBJECT, "null", "null");
       case MEMBER_SELECT -> {
@@ -1673,6 +1678,11 @@ final class BodyLowering {
     boolean isMath = ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath")
         || isGate;
     String display = owner.getSimpleName() + "." + method.getSimpleName();
+    if (ownerName.startsWith("java.util.stream.")) {
+      error(call, Message.CALL, display, "streams and their lambdas cannot be differentiated;"
+          + " write a for loop over the array");
+      return null;
+    }
     if (!method.getModifiers().contains(Modifier.STATIC)) {
       error(call, Message.CALL, display, "it is an instance method; make it static, or compute"
           + " the value before the @Differentiable method and pass it in");

@@ -42,6 +42,8 @@ public final class MethodReader {
   private final javax.lang.model.util.Types types;
   private final Reporter reporter;
   private final JavacAttribution javac;
+  /** Each method's tree path, found by one pass over its class (see {@link #pathOf}). */
+  private final Map<Element, TreePath> paths = new java.util.HashMap<>();
 
   public MethodReader(Trees trees, Elements elements, javax.lang.model.util.Types types,
       Reporter reporter) {
@@ -87,7 +89,7 @@ public final class MethodReader {
    */
   public Set<String> namesInBody(ExecutableElement method) {
     Set<String> names = new java.util.HashSet<>();
-    TreePath path = trees.getPath(method);
+    TreePath path = pathOf(method);
     if (path != null) {
       new com.sun.source.util.TreeScanner<Void, Void>() {
         @Override
@@ -101,12 +103,38 @@ public final class MethodReader {
   }
 
   /**
+   * The tree path of {@code method}. {@link Trees#getPath(Element)} searches the whole
+   * compilation unit from its top, which made a class of many methods quadratic; here one search
+   * finds the class, and its members give the paths of all its methods.
+   */
+  private TreePath pathOf(ExecutableElement method) {
+    if (!paths.containsKey(method)) {
+      TreePath owner = trees.getPath(method.getEnclosingElement());
+      if (owner != null && owner.getLeaf() instanceof com.sun.source.tree.ClassTree type) {
+        for (com.sun.source.tree.Tree member : type.getMembers()) {
+          if (member instanceof MethodTree) {
+            TreePath path = new TreePath(owner, member);
+            Element element = trees.getElement(path);
+            if (element != null) {
+              paths.putIfAbsent(element, path);
+            }
+          }
+        }
+      }
+      if (!paths.containsKey(method)) {
+        paths.put(method, trees.getPath(method));
+      }
+    }
+    return paths.get(method);
+  }
+
+  /**
    * Reads the body of a method whose signature {@link #readSignature} accepted: has javac type
    * it, and lowers it to IR.
    */
   public Result readBody(ExecutableElement method, String generatedClass) {
     int errorsBefore = reporter.errorCount();
-    TreePath path = trees.getPath(method);
+    TreePath path = pathOf(method);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
       reporter.error(method, Message.NO_BODY, method.getSimpleName());
       return new Result.Rejected(null);
