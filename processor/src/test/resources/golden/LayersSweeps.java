@@ -39,6 +39,10 @@ final class LayersSweeps {
     // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
     int t7 = q.length;
     double f2 = f;
+    // the adjoints this loop's backward passes read, known before it runs
+    double[] dq = new double[q.length];
+    // line 20: return f;
+    double df2 = seed;
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
       double t8 = q[i2];
@@ -47,16 +51,7 @@ final class LayersSweeps {
       // line 18: f += h * h;
       double t9 = h * h;
       f2 = f2 + t9;
-    }
-    // line 20: return f;
-    double value = f2;
-
-    // backward sweep
-    double[] dq = new double[q.length];
-    // line 20: return f;
-    double df2 = seed;
-    // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
-    for (int i2 = q.length - 1; i2 >= 0; i2--) {
+      // backward pass of this iteration, fused: no adjoint flows between iterations
       // line 18: f += h * h;
       double dt9 = df2;
       double dh = h * dt9;
@@ -66,6 +61,10 @@ final class LayersSweeps {
       h = doubleTape.pop();
       dq[i2] += dt8;
     }
+    // line 20: return f;
+    double value = f2;
+
+    // backward sweep
     // line 10: for (int i = 0; i < W.length; i++) { for (int j = 0; j < x.length; j++) { q[i...
     for (int i = W.length - 1; i >= 0; i--) {
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }

@@ -299,9 +299,10 @@ public final class GradWriter {
     List<Param> wrt = f.differentiableParams();
     List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
     CodeBlock.Builder body = CodeBlock.builder();
-    new ForwardSweep(adjoint, body).emit();
+    BackwardSweep backward = new BackwardSweep(adjoint, body);
+    new ForwardSweep(adjoint, body, backward).emit();
     body.add("\n// backward sweep\n");
-    new BackwardSweep(adjoint, body).emit(adjoint.backward());
+    backward.emit(adjoint.backward());
     boolean flushes = false;
     for (int i = 0; i < scalars.size(); i++) {
       String d = adjoint.paramAdjoints().get(scalars.get(i).var());
@@ -356,6 +357,8 @@ public final class GradWriter {
   private static final class ForwardSweep {
     private final Adjoint adjoint;
     private final CodeBlock.Builder out;
+    /** Writes the backward pass of fused loops, inside them. */
+    private final BackwardSweep backward;
     private final Set<Var> declared = new HashSet<>();
     private final Set<Var> assignedInLoops = new HashSet<>();
     private final Set<Var> counters = new HashSet<>();
@@ -364,9 +367,10 @@ public final class GradWriter {
     /** Variables declared at the top of the method: see {@link #findHoisted}. */
     private final Set<Var> hoisted = new LinkedHashSet<>();
 
-    ForwardSweep(Adjoint adjoint, CodeBlock.Builder out) {
+    ForwardSweep(Adjoint adjoint, CodeBlock.Builder out, BackwardSweep backward) {
       this.adjoint = adjoint;
       this.out = out;
+      this.backward = backward;
       adjoint.primal().params().forEach(p -> declared.add(p.var()));
       collectLoopAssignments(adjoint.primal().body(), false);
       findHoisted();
@@ -547,10 +551,20 @@ public final class GradWriter {
       comment(loop.origin());
       Loop.Counted counted = loop.counted();
       if (counted != null) {
+        var fused = adjoint.fused().get(loop);
+        if (fused != null) {
+          out.add("// the adjoints this loop's backward passes read, known before it runs\n");
+          backward.emit(fused.before());
+        }
         out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", counted.index().name(),
             operand(counted.from()), counted.index().name(), counted.inclusive() ? "<=" : "<",
             operand(counted.to()), counted.index().name());
         emitBlock(loop.body());
+        if (fused != null) {
+          out.add("// backward pass of this iteration, fused: no adjoint flows between"
+              + " iterations\n");
+          backward.emit(fused.body());
+        }
         out.endControlFlow();
         return;
       }

@@ -14,11 +14,12 @@ import java.util.Set;
  * the backward sweep reads, the statements whose overwritten value the forward sweep pushes,
  * the trip counters of loops, the buffers (name and length) that receive the scalar adjoints of
  * calls' arguments, the shadow adjoints of arrays that are assigned to one another (allocated
- * and assigned along with them in the forward sweep), and the pullback's names.
+ * and assigned along with them in the forward sweep), the loops whose backward pass runs inside
+ * them ({@link Fusion}), and the pullback's names.
  */
 public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, String> paramAdjoints,
     Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<String, Integer> scratch,
-    Map<Var, String> shadows, Names names) {
+    Map<Var, String> shadows, Map<Loop, FusedLoop> fused, Names names) {
   public Adjoint {
     backward = List.copyOf(backward);
   }

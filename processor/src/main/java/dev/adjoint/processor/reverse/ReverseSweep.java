@@ -82,6 +82,8 @@ public final class ReverseSweep {
   private Recomputation recomputation;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
+  /** Per loop, the statements its backward pass starts with to recompute values. */
+  private final Map<Loop, List<BackStmt>> recomputeStatements = new IdentityHashMap<>();
   /** Every variable by name, to see what a piece of generated code reads. */
   private final Map<String, Var> byName = new HashMap<>();
   private final Map<Assign, String[]> captures = new IdentityHashMap<>();
@@ -137,8 +139,13 @@ public final class ReverseSweep {
     Map<Var, String> shadowNames = new LinkedHashMap<>();
     shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowNames.values()));
-    return new Adjoint(function, backward, paramAdjoints, readByBackward, pushed, trips, buffers,
-        shadowNames, names);
+    Fusion fusion = shadows.isEmpty()
+        ? Fusion.of(function, activity, home, this::passesThrough, byName, names.seed(), backward,
+            recomputeStatements)
+        : null;
+    return new Adjoint(function, fusion == null ? backward : fusion.remaining(), paramAdjoints,
+        readByBackward, pushed, trips, buffers, shadowNames,
+        fusion == null ? Map.of() : fusion.fused(), names);
   }
 
   /**
@@ -575,7 +582,9 @@ public final class ReverseSweep {
     if (body.isEmpty()) {
       return;
     }
-    body.addAll(0, recompute(loop));
+    List<BackStmt> recomputed = recompute(loop);
+    recomputeStatements.put(loop, recomputed);
+    body.addAll(0, recomputed);
     current = loop;
     if (loop.counted() != null) {
       String from = code(loop.counted().from());

@@ -1,0 +1,370 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the backward pass of a loop's iteration right after its forward pass, in the same loop,
+ * as a person writes {@code f += 100 a² + b²; dx[2i] += ...;}: one pass over the data instead of
+ * a forward loop and a backward loop that reads everything again.
+ *
+ * <p>Valid when no adjoint flows from one iteration to another, so the order of the iterations'
+ * backward passes does not matter: a top-level counted loop whose differentiated variables from
+ * outside the loop are only sums ({@code s = s + e}, {@code s = s - e}, read nowhere else in the
+ * loop, so their adjoint is the same for every iteration), whose arrays written in the loop are
+ * declared in it or touched only at the loop counter's row ({@code z[i][h]}) and not used after
+ * it, and where the adjoints of those sums can be computed before the loop, from the seed and
+ * values computed before it ({@code df = seed} for {@code return f}). Those few statements of the
+ * backward sweep move before the loop, with the zero adjoints the loop adds into. Values an
+ * iteration overwrites are still saved and restored within the iteration; recomputing values is
+ * unnecessary (they are live).
+ */
+final class Fusion {
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][\\w$]*");
+
+  private final Function function;
+  private final Activity activity;
+  private final Map<Var, Block> home;
+  private final Predicate<Assign> passesThrough;
+  private final Map<String, Var> byName;
+  private final String seed;
+  private final Map<Loop, FusedLoop> fused = new LinkedHashMap<>();
+  private List<BackStmt> backward;
+
+  private Fusion(Function function, Activity activity, Map<Var, Block> home,
+      Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
+      List<BackStmt> backward) {
+    this.function = function;
+    this.activity = activity;
+    this.home = home;
+    this.passesThrough = passesThrough;
+    this.byName = byName;
+    this.seed = seed;
+    this.backward = new ArrayList<>(backward);
+  }
+
+  /**
+   * Fuses what can be fused of {@code backward}; {@code recomputed} are the statements each
+   * loop's backward pass starts with to compute values again.
+   */
+  static Fusion of(Function function, Activity activity, Map<Var, Block> home,
+      Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
+      List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
+    Fusion fusion = new Fusion(function, activity, home, passesThrough, byName, seed, backward);
+    List<Stmt> top = function.body().statements();
+    for (int k = 0; k < top.size(); k++) {
+      if (top.get(k) instanceof Loop loop && loop.counted() != null) {
+        fusion.tryFuse(loop, k, recomputed.getOrDefault(loop, List.of()));
+      }
+    }
+    return fusion;
+  }
+
+  Map<Loop, FusedLoop> fused() {
+    return fused;
+  }
+
+  /** The backward sweep without the fused loops and the statements moved before them. */
+  List<BackStmt> remaining() {
+    return backward;
+  }
+
+  private void tryFuse(Loop loop, int position, List<BackStmt> recomputed) {
+    int at = -1;
+    for (int k = 0; k < backward.size(); k++) {
+      if (backward.get(k) instanceof BackLoop back && back.loop() == loop) {
+        at = k;
+      }
+    }
+    if (at < 0 || !iterationsIndependent(loop, position)) {
+      return;
+    }
+    BackLoop back = (BackLoop) backward.get(at);
+    Set<Var> before = definedBefore(position);
+    Map<String, BackStmt> declarations = new HashMap<>();
+    for (BackStmt stmt : backward) {
+      declared(stmt).forEach(name -> declarations.put(name, stmt));
+    }
+    // what the iterations' backward pass reads or adds into that is declared outside it
+    Set<BackStmt> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<String> work = new ArrayDeque<>();
+    for (BackStmt stmt : back.body()) {
+      work.addAll(identifiers(stmt));
+    }
+    Set<String> seen = new HashSet<>();
+    while (!work.isEmpty()) {
+      String name = work.pop();
+      if (!seen.add(name) || name.equals(seed)) {
+        continue;
+      }
+      Var primal = byName.get(name);
+      if (primal != null) {
+        if (!before.contains(primal) && !insideLoop(primal, loop)) {
+          return; // read by what moves, but computed after the loop
+        }
+        continue;
+      }
+      BackStmt declaration = declarations.get(name);
+      if (declaration == null) {
+        continue; // Math, a field, a buffer parameter, or declared inside the loop's pass
+      }
+      int index = backward.indexOf(declaration);
+      if (index > at) {
+        return; // declared after the loop in the backward sweep: not an outer adjoint
+      }
+      for (int k = 0; k < at; k++) {
+        BackStmt stmt = backward.get(k);
+        if (writes(stmt, name)) {
+          if (!(stmt instanceof Accumulate || stmt instanceof ZeroInit)) {
+            return; // written inside a branch or loop of the backward sweep
+          }
+          if (moved.add(stmt)) {
+            work.addAll(identifiers(stmt));
+          }
+        }
+      }
+    }
+    List<BackStmt> hoisted = new ArrayList<>();
+    for (BackStmt stmt : backward) {
+      if (moved.contains(stmt)) {
+        hoisted.add(stmt);
+      }
+    }
+    List<BackStmt> body = new ArrayList<>(back.body());
+    body.removeAll(recomputed);
+    fused.put(loop, new FusedLoop(hoisted, body));
+    backward.removeIf(s -> s == back || moved.contains(s));
+  }
+
+  /**
+   * True if no adjoint flows between iterations: the variables from outside the loop that it
+   * assigns and that carry derivatives are sums read nowhere else in the loop, and its arrays
+   * written are its own or touched only at its counter's row, and unused after it.
+   */
+  private boolean iterationsIndependent(Loop loop, int position) {
+    Var counter = loop.counted().index();
+    Map<Var, List<Assign>> outerAssigns = new LinkedHashMap<>();
+    Map<Var, List<List<Operand>>> arrayAccesses = new HashMap<>();
+    Set<Var> stored = new HashSet<>();
+    List<Stmt> inLoop = new ArrayList<>();
+    Statements.forEach(loop.body(), inLoop::add);
+    for (Stmt stmt : inLoop) {
+      if (stmt instanceof Loop inner && inner.counted() == null) {
+        return false; // its trip count is declared in the forward body and popped backward
+      }
+      if (stmt instanceof Assign assign) {
+        Var target = assign.target();
+        if (!insideLoop(target, loop)) {
+          if (target.type().isArray()) {
+            return false; // an outer array variable reassigned
+          }
+          outerAssigns.computeIfAbsent(target, t -> new ArrayList<>()).add(assign);
+        }
+        if (assign.value() instanceof Load load) {
+          if (target.type().isArray()) {
+            return false; // a row under another name
+          }
+          arrayAccesses.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(load.indices());
+        } else if (assign.value() instanceof Call call) {
+          call.args().forEach(a -> {
+            if (a instanceof Var v && v.type().isArray() && !insideLoop(v, loop)) {
+              arrayAccesses.computeIfAbsent(v, x -> new ArrayList<>()).add(List.of());
+            }
+          });
+        }
+      } else if (stmt instanceof Store store) {
+        stored.add(store.array());
+        arrayAccesses.computeIfAbsent(store.array(), a -> new ArrayList<>())
+            .add(store.indices());
+      }
+    }
+    for (var entry : outerAssigns.entrySet()) {
+      Var sum = entry.getKey();
+      if (!activity.isActive(sum)) {
+        continue; // no adjoint to carry
+      }
+      for (Assign assign : entry.getValue()) {
+        if (!assign.value().operands().contains(sum) || !passesThrough.test(assign)) {
+          return false;
+        }
+      }
+      for (Stmt stmt : inLoop) {
+        if (mentions(stmt, sum) && !entry.getValue().contains(stmt)) {
+          return false; // the sum's running value is read: its adjoint changes per iteration
+        }
+      }
+    }
+    List<Stmt> after = function.body().statements()
+        .subList(position + 1, function.body().statements().size());
+    for (Var array : stored) {
+      if (insideLoop(array, loop) || !activity.isActive(array)) {
+        continue; // a fresh array each iteration, or one without an adjoint
+      }
+      boolean separated = false;
+      List<List<Operand>> accesses = arrayAccesses.get(array);
+      int width = accesses.stream().mapToInt(List::size).min().orElse(0);
+      for (int p = 0; p < width; p++) {
+        final int place = p;
+        separated |= accesses.stream().allMatch(i -> i.get(place).equals(counter));
+      }
+      if (!separated) {
+        return false;
+      }
+      for (Stmt stmt : after) {
+        List<Stmt> all = new ArrayList<>();
+        Statements.forEach(new Block(List.of(stmt)), all::add);
+        if (all.stream().anyMatch(s -> mentions(s, array))) {
+          return false; // read after the loop: its adjoint comes from after the loop
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean insideLoop(Var v, Loop loop) {
+    Block block = home.get(v);
+    if (block == null) {
+      return false;
+    }
+    boolean[] found = {block == loop.body()};
+    Statements.forEach(loop.body(), stmt -> {
+      if (stmt instanceof If branch) {
+        found[0] |= branch.then() == block || branch.otherwise() == block;
+      } else if (stmt instanceof Loop inner) {
+        found[0] |= inner.body() == block || inner.header() == block;
+      }
+    });
+    return found[0] || loop.counted().index().equals(v);
+  }
+
+  /** Parameters, and variables assigned only in the top-level statements before {@code end}. */
+  private Set<Var> definedBefore(int end) {
+    Set<Var> before = new HashSet<>();
+    function.params().stream().map(Param::var).forEach(before::add);
+    List<Stmt> top = function.body().statements();
+    Set<Var> later = new HashSet<>();
+    for (int k = 0; k < top.size(); k++) {
+      Set<Var> target = k < end ? before : later;
+      Statements.forEach(new Block(List.of(top.get(k))), stmt -> {
+        if (stmt instanceof Assign assign) {
+          target.add(assign.target());
+        } else if (stmt instanceof Loop loop && loop.counted() != null) {
+          target.add(loop.counted().index());
+        }
+      });
+    }
+    before.removeAll(later);
+    return before;
+  }
+
+  private static boolean mentions(Stmt stmt, Var v) {
+    if (stmt instanceof Assign assign) {
+      return assign.target().equals(v) || assign.value().operands().contains(v);
+    }
+    if (stmt instanceof Store store) {
+      return store.array().equals(v) || store.indices().contains(v) || store.value().equals(v);
+    }
+    if (stmt instanceof If branch) {
+      return branch.condition().equals(v);
+    }
+    if (stmt instanceof Loop loop) {
+      return v.equals(loop.test()) || loop.counted() != null
+          && (loop.counted().from().equals(v) || loop.counted().to().equals(v));
+    }
+    return false;
+  }
+
+  /** The names a top-level backward statement declares. */
+  private static List<String> declared(BackStmt stmt) {
+    if (stmt instanceof ZeroInit init) {
+      return List.of(init.adjoint());
+    }
+    if (stmt instanceof Accumulate add && add.declares()) {
+      return List.of(add.adjoint());
+    }
+    if (stmt instanceof Capture capture) {
+      return List.of(capture.name());
+    }
+    return List.of();
+  }
+
+  private static boolean writes(BackStmt stmt, String name) {
+    if (stmt instanceof Accumulate add) {
+      return add.adjoint().equals(name);
+    }
+    if (stmt instanceof ZeroInit init) {
+      return init.adjoint().equals(name);
+    }
+    return identifiers(stmt).contains(name); // conservatively: any mention inside a block
+  }
+
+  /** Every identifier a backward statement's code names, nested statements included. */
+  private static Set<String> identifiers(BackStmt stmt) {
+    List<String> code = new ArrayList<>();
+    if (stmt instanceof Accumulate add) {
+      code.add(add.adjoint());
+      code.add(add.expr());
+    } else if (stmt instanceof Capture capture) {
+      code.add(capture.name());
+      code.add(capture.code());
+    } else if (stmt instanceof Reset reset) {
+      code.add(reset.target());
+    } else if (stmt instanceof Restore restore) {
+      code.add(restore.target());
+    } else if (stmt instanceof Code line) {
+      code.add(line.statement().startsWith("//") ? "" : line.statement());
+    } else if (stmt instanceof AddArray add) {
+      code.add(add.target());
+      code.add(add.source());
+    } else if (stmt instanceof ZeroInit init) {
+      code.add(init.adjoint());
+      code.add(init.shapeOf() == null ? "" : init.shapeOf());
+      code.add(init.aliasOf() == null ? "" : init.aliasOf());
+    }
+    Set<String> names = new HashSet<>();
+    for (String text : code) {
+      var matcher = IDENTIFIER.matcher(text);
+      while (matcher.find()) {
+        names.add(matcher.group());
+      }
+    }
+    if (stmt instanceof BackIf branch) {
+      names.addAll(IDENTIFIER.matcher(branch.condition()).results().map(r -> r.group()).toList());
+      branch.then().forEach(s -> names.addAll(identifiers(s)));
+      branch.otherwise().forEach(s -> names.addAll(identifiers(s)));
+    } else if (stmt instanceof BackLoop loop) {
+      for (String text : new String[] {loop.from(), loop.to(), loop.trips()}) {
+        if (text != null) {
+          names.addAll(IDENTIFIER.matcher(text).results().map(r -> r.group()).toList());
+        }
+      }
+      loop.body().forEach(s -> names.addAll(identifiers(s)));
+    }
+    return names;
+  }
+}
