@@ -16,7 +16,18 @@
  * three-address SSA form: each assignment makes a new version of a variable, values merged after
  * an {@code if} get a new version assigned on both sides, and a {@code return} inside a branch
  * takes the rest of the method into that branch's other side, so every path ends by assigning
- * the result once.
+ * the result once. It walks the statements and hands each kind of construct to one class, all
+ * sharing one {@link dev.adjoint.processor.frontend.LoweringContext} (attribution, source,
+ * reporter, names, the statement being lowered):
+ * {@link dev.adjoint.processor.frontend.AssignmentLowering} (assignments, {@code op=},
+ * {@code ++}), {@link dev.adjoint.processor.frontend.ExpressionLowering} (expressions into
+ * temporaries), {@link dev.adjoint.processor.frontend.ArrayLowering} (elements, lengths, rows of
+ * matrices), {@link dev.adjoint.processor.frontend.CallLowering} ({@code Math}, {@code Gates}
+ * and user methods), {@link dev.adjoint.processor.frontend.FieldReads},
+ * {@link dev.adjoint.processor.frontend.SwitchLowering} and
+ * {@link dev.adjoint.processor.frontend.LoopLowering}, with the loops around the statement in
+ * {@link dev.adjoint.processor.frontend.LoopNest}. {@link dev.adjoint.processor.frontend.Jumps}
+ * answers where control leaves a tree, which decides how a statement is lowered.
  *
  * <p><b>Switch.</b> A {@code switch} over an {@code int}, {@code char}, {@code short} or
  * {@code byte} value becomes if / else if / else in the IR, so no later stage knows about it:

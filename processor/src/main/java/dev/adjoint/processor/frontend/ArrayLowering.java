@@ -1,0 +1,344 @@
+package dev.adjoint.processor.frontend;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import dev.adjoint.processor.diagnostics.Message;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.lang.model.element.Element;
+
+/**
+ * Lowers array elements read and written ({@code a[i]}, {@code m[i][j]}, {@code row[j]}), array
+ * creation and initializers, lengths, and rows of matrices: a {@code double[] row = m[i]} is no
+ * variable but another name for row {@code i} of {@code m}. Knows which arrays the generated
+ * code must never write (parameters, constant tables) and which arrays the method writes.
+ */
+final class ArrayLowering {
+  private final LoweringContext context;
+  private final Operands operands;
+  /** Parameters, whose arrays the generated code must never write. */
+  private final Set<Var> parameterVars = new HashSet<>();
+  /** Static array fields read as constant tables. */
+  private final Set<Var> fieldArrays = new HashSet<>();
+  /** {@code double[] row = m[i]} and {@code for (double[] row : m)}: rows by element. */
+  private final Map<Element, RowAlias> rowAliases = new HashMap<>();
+  /** The method body, searched for element writes. */
+  private TreePath body;
+
+  /** A {@code double[]} local standing for row {@code index} of {@code matrix}. */
+  record RowAlias(Var matrix, Operand index) {}
+
+  ArrayLowering(LoweringContext context, Operands operands) {
+    this.context = context;
+    this.operands = operands;
+  }
+
+  /** Starts the method {@code body}, whose {@code parameters} are never written. */
+  void enterBody(TreePath body, Collection<Var> parameters) {
+    this.body = body;
+    parameterVars.addAll(parameters);
+  }
+
+  boolean isParameter(Var array) {
+    return parameterVars.contains(array);
+  }
+
+  /** Whether {@code array} is a parameter or a constant table, which nothing may write. */
+  boolean isReadOnly(Var array) {
+    return parameterVars.contains(array) || fieldArrays.contains(array);
+  }
+
+  /** {@code table}, a static array field, is read in place as a table of constants. */
+  void addTable(Var table) {
+    fieldArrays.add(table);
+  }
+
+  /** The row a local stands for, or null if it stands for none. */
+  RowAlias rowAlias(Element local) {
+    return rowAliases.get(local);
+  }
+
+  void addRowAlias(Element local, RowAlias row) {
+    rowAliases.put(local, row);
+  }
+
+  /**
+   * Declares a {@code double[]} or {@code double[][]} local that makes no variable: a row of a
+   * matrix ({@code m[i]}), another name for a row, or a clone of a matrix that is only read.
+   * Whether it was one of these, lowered (or reported).
+   */
+  boolean declareAlias(TreePath path, Element local, Type type, ExpressionTree init, Env env,
+      List<Stmt> out) {
+    if (type.isArray() && init instanceof ArrayAccessTree row) {
+      RowAlias alias = rowOf(new TreePath(path, row), env, out);
+      if (alias != null) {
+        rowAliases.put(local, alias);
+      }
+      return true;
+    }
+    if (type.isArray() && (init.getKind() == Tree.Kind.IDENTIFIER
+        || init.getKind() == Tree.Kind.MEMBER_SELECT)) {
+      Element other = context.javac.elementOf(new TreePath(path, init));
+      if (other != null && rowAliases.containsKey(other)) {
+        rowAliases.put(local, rowAliases.get(other)); // another name for the same row
+        return true;
+      }
+    }
+    if (type == Type.DOUBLE_MATRIX && isClone(init)) {
+      // m.clone() shares m's rows: fine for reading a parameter (never written) through a
+      // copy that is never written either
+      MemberSelectTree select = (MemberSelectTree) ((MethodInvocationTree) init).getMethodSelect();
+      Operand source = operands.lower(new TreePath(new TreePath(new TreePath(path, init),
+          select), select.getExpression()), env, out);
+      if (!(source instanceof Var matrix && parameterVars.contains(matrix)
+          && !elementsWritten(local))) {
+        context.error(init, Message.ARRAY, "clone() of a matrix that is written (clone copies"
+            + " only the row references)", "copy it into 'new double[m][n]' element by element");
+      }
+      if (source instanceof Var matrix) {
+        env.versions.put(local, matrix); // read as the matrix (after an error: no more errors)
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean isClone(ExpressionTree e) {
+    return e instanceof MethodInvocationTree call && call.getArguments().isEmpty()
+        && call.getMethodSelect() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("clone");
+  }
+
+  /** Whether the method writes an element of array {@code local} ({@code a[i] = ...}). */
+  private boolean elementsWritten(Element local) {
+    boolean[] written = {false};
+    forEachElementWrite(local, path -> written[0] = true);
+    return written[0];
+  }
+
+  /**
+   * Whether an element of array {@code local} may be written after {@code call} runs: later in
+   * the source, or anywhere in a loop around the call (its next iteration). If not, the
+   * backward sweep may hand the callee's pullback the array itself instead of a copy.
+   */
+  boolean writtenAfter(Element local, TreePath call) {
+    long end = context.end(call.getLeaf());
+    Set<Tree> loopsAround = new HashSet<>();
+    for (TreePath p = call; p != null; p = p.getParentPath()) {
+      if (Jumps.isLoop(p.getLeaf())) {
+        loopsAround.add(p.getLeaf());
+      }
+    }
+    boolean[] written = {false};
+    forEachElementWrite(local, path -> {
+      boolean inLoopAround = false;
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        inLoopAround |= loopsAround.contains(p.getLeaf());
+      }
+      written[0] |= inLoopAround || context.start(path.getLeaf()) > end;
+    });
+    return written[0];
+  }
+
+  private void forEachElementWrite(Element local, Consumer<TreePath> action) {
+    AssignmentTargets.forEach(body, (target, path) -> {
+      ExpressionTree root = target;
+      TreePath rootPath = path;
+      while (root instanceof ArrayAccessTree access) {
+        root = access.getExpression();
+        rootPath = new TreePath(rootPath, root);
+      }
+      if (root != target && root instanceof IdentifierTree
+          && local.equals(context.javac.elementOf(rootPath))) {
+        action.accept(path);
+      }
+    });
+  }
+
+  /** The row {@code m[i]} of a matrix, for a {@code double[]} alias; null after an error. */
+  RowAlias rowOf(TreePath path, Env env, List<Stmt> out) {
+    ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
+    Operand matrix = operands.lower(new TreePath(path, access.getExpression()), env, out);
+    Operand index = operands.lower(new TreePath(path, access.getIndex()), env, out);
+    if (!(matrix instanceof Var m) || m.type() != Type.DOUBLE_MATRIX) {
+      context.error(access, Message.ARRAY, "indexing '" + access.getExpression() + "'",
+          "index double[], double[][] and int[] variables");
+      return null;
+    }
+    return new RowAlias(m, index);
+  }
+
+  /** The array and indices of an element access {@code a[i]}, {@code m[i][j]}, {@code row[j]}. */
+  Load load(TreePath path, Env env, List<Stmt> out) {
+    ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
+    ExpressionTree array = access.getExpression();
+    List<Operand> indices = new ArrayList<>();
+    Var base;
+    if (array instanceof ArrayAccessTree row) {
+      RowAlias alias = rowOf(new TreePath(path, row), env, out);
+      if (alias == null) {
+        return null;
+      }
+      base = alias.matrix();
+      indices.add(alias.index());
+    } else {
+      Element element = context.javac.elementOf(new TreePath(path, array));
+      RowAlias alias = element == null ? null : rowAliases.get(element);
+      if (alias != null) {
+        base = alias.matrix();
+        indices.add(alias.index());
+      } else {
+        Operand operand = operands.lower(new TreePath(path, array), env, out);
+        if (!(operand instanceof Var v) || !v.type().isArray()) {
+          return null;
+        }
+        base = v;
+      }
+    }
+    indices.add(operands.lower(new TreePath(path, access.getIndex()), env, out));
+    if (base.type().element(indices.size()).isArray()) {
+      context.error(access, Message.ARRAY, "a matrix row as a value ('" + access + "')",
+          "index it, or declare 'double[] row = " + access + ";'");
+      return null;
+    }
+    return new Load(base, indices);
+  }
+
+  /** {@code a[i] = value} or {@code a[i] op= value}: into a local array, never a parameter's. */
+  void store(TreePath path, Operand value, Binary.Op compound, Env env,
+      List<Stmt> out) {
+    Load target = load(path, env, out);
+    if (target == null) {
+      return;
+    }
+    Tree arrayTree = ((ArrayAccessTree) path.getLeaf()).getExpression();
+    while (arrayTree instanceof ArrayAccessTree inner) {
+      arrayTree = inner.getExpression();
+    }
+    if (parameterVars.contains(target.array())) {
+      context.error(path.getLeaf(), Message.PARAMETER_WRITE, arrayTree);
+      return;
+    }
+    if (fieldArrays.contains(target.array())) {
+      context.error(path.getLeaf(), Message.FIELD_WRITE, arrayTree);
+      return;
+    }
+    out.add(new Store(target.array(), target.indices(), value, compound,
+        context.originInStatement(path.getLeaf())));
+  }
+
+  /** {@code new double[n]}, {@code new double[m][n]}; initializers are lowered by {@link
+   * #lowerInitializer}. */
+  Expr newArray(TreePath path, Env env, List<Stmt> out) {
+    NewArrayTree create = (NewArrayTree) path.getLeaf();
+    Type type = context.typeOf(path);
+    if (type == null) {
+      return null;
+    }
+    if (create.getInitializers() != null) {
+      context.error(create, Message.ARRAY, "an array initializer inside an expression",
+          "declare the array with it: 'double[] a = {...};'");
+      return null;
+    }
+    List<Operand> dimensions = new ArrayList<>();
+    for (ExpressionTree dimension : create.getDimensions()) {
+      dimensions.add(operands.lower(new TreePath(path, dimension), env, out));
+    }
+    if (dimensions.size() != (type == Type.DOUBLE_MATRIX ? 2 : 1)) {
+      context.error(create, Message.ARRAY, "a matrix without its row length",
+          "give both: 'new double[m][n]'");
+      return null;
+    }
+    return new NewArray(type, dimensions);
+  }
+
+  /** {@code target = {a, b, c}} or {@code {{a, b}, {c, d}}}: zeros, then one store each. */
+  void lowerInitializer(TreePath path, Var target, Env env, List<Stmt> out) {
+    NewArrayTree create = (NewArrayTree) path.getLeaf();
+    Origin origin = context.originInStatement(create);
+    List<? extends ExpressionTree> rows = create.getInitializers();
+    if (target.type() == Type.DOUBLE_MATRIX) {
+      int columns = -1;
+      for (ExpressionTree row : rows) {
+        if (!(row instanceof NewArrayTree r) || r.getInitializers() == null
+            || (columns >= 0 && r.getInitializers().size() != columns)) {
+          context.error(row, Message.ARRAY, "a ragged or computed row in a matrix initializer",
+              "write every row as '{...}' with the same length");
+          return;
+        }
+        columns = r.getInitializers().size();
+      }
+      out.add(new Assign(target, new NewArray(target.type(), List.of(
+          Constants.of(rows.size()), Constants.of(Math.max(columns, 0)))), origin));
+      for (int i = 0; i < rows.size(); i++) {
+        TreePath rowPath = new TreePath(path, rows.get(i));
+        List<? extends ExpressionTree> cells = ((NewArrayTree) rows.get(i)).getInitializers();
+        for (int j = 0; j < cells.size(); j++) {
+          Operand value = operands.lower(new TreePath(rowPath, cells.get(j)), env, out);
+          out.add(new Store(target, List.of(Constants.of(i), Constants.of(j)), value, origin));
+        }
+      }
+      return;
+    }
+    out.add(new Assign(target, new NewArray(target.type(), List.of(Constants.of(rows.size()))),
+        origin));
+    for (int i = 0; i < rows.size(); i++) {
+      Operand value = operands.lower(new TreePath(path, rows.get(i)), env, out);
+      out.add(new Store(target, List.of(Constants.of(i)), value, origin));
+    }
+  }
+
+  /** The row of a matrix an argument passes ({@code m[i]}, or a row alias), else null. */
+  RowAlias rowArgument(TreePath path, Env env, List<Stmt> out) {
+    Tree arg = path.getLeaf();
+    if (arg instanceof ArrayAccessTree access && context.typeOf(path) == Type.DOUBLE_ARRAY) {
+      return rowOf(path, env, out);
+    }
+    if (arg instanceof IdentifierTree) {
+      Element element = context.javac.elementOf(path);
+      return element == null ? null : rowAliases.get(element);
+    }
+    return null;
+  }
+
+  /** {@code a.length}, {@code m[i].length} or {@code row.length}; null after an error. */
+  Expr length(TreePath path, Env env, List<Stmt> out) {
+    MemberSelectTree select = (MemberSelectTree) path.getLeaf();
+    TreePath arrayPath = new TreePath(path, select.getExpression());
+    if (select.getExpression() instanceof ArrayAccessTree row) {
+      RowAlias alias = rowOf(new TreePath(path, row), env, out);
+      return alias == null ? null : new Length(alias.matrix(), List.of(alias.index()));
+    }
+    Element element = context.javac.elementOf(arrayPath);
+    RowAlias alias = element == null ? null : rowAliases.get(element);
+    if (alias != null) {
+      return new Length(alias.matrix(), List.of(alias.index()));
+    }
+    Operand array = operands.lower(arrayPath, env, out);
+    return array instanceof Var v ? new Length(v, List.of()) : null;
+  }
+}

@@ -1,0 +1,297 @@
+package dev.adjoint.processor.frontend;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Lowers for, for-each, while and do-while loops: a counted {@code for (int i = a; i < b; i++)}
+ * and a for-each that leave only by their condition become counted loops the backward sweep
+ * runs in reverse; other loops keep their condition. Locals assigned in a loop become one
+ * mutable variable each ({@link LoopNest}).
+ */
+final class LoopLowering {
+  private final LoweringContext context;
+  private final BodyLowering lowering;
+  private final ExpressionLowering expressions;
+  private final ArrayLowering arrays;
+  private final LoopNest nest;
+
+  LoopLowering(LoweringContext context, BodyLowering lowering, ExpressionLowering expressions,
+      ArrayLowering arrays, LoopNest nest) {
+    this.context = context;
+    this.lowering = lowering;
+    this.expressions = expressions;
+    this.arrays = arrays;
+    this.nest = nest;
+  }
+
+  /**
+   * Lowers a loop; the environment after it (loop-carried locals are mutable variables). The
+   * variables of locals declared inside the loop are forgotten afterwards, so a copy of the same
+   * loop on another path (an early return duplicates what follows it) gets its own.
+   */
+  Env lowerLoop(TreePath path, StatementTree s, Env env, List<Stmt> out) {
+    Set<Element> outer = new HashSet<>(env.versions.keySet());
+    outer.addAll(nest.locals());
+    try {
+      return lowerLoopOnce(path, s, env, out);
+    } finally {
+      nest.forgetAllBut(outer);
+    }
+  }
+
+  private Env lowerLoopOnce(TreePath path, StatementTree s, Env env, List<Stmt> out) {
+    Origin origin = context.origin(s);
+    if (s instanceof EnhancedForLoopTree each) {
+      return lowerForEach(path, each, env, out);
+    }
+    if (s instanceof ForLoopTree loop) {
+      Loop counted = counted(path, loop, env, out);
+      if (counted != null) {
+        out.add(counted);
+        return env;
+      }
+      for (StatementTree init : loop.getInitializer()) {
+        context.statement = init;
+        env = lowering.lowerStatement(new TreePath(path, init), init, env, out);
+      }
+    }
+    makeLoopCarried(path, env, out);
+    ExpressionTree condition = s instanceof ForLoopTree f ? f.getCondition()
+        : s instanceof WhileLoopTree w ? w.getCondition()
+        : ((DoWhileLoopTree) s).getCondition();
+    context.statement = s;
+    List<Stmt> header = new ArrayList<>();
+    Operand test = condition == null ? Constants.of(true)
+        : expressions.lowerOperand(new TreePath(path, condition), env, header);
+    Continuation end = Continuation.end();
+    Continuation next = s instanceof ForLoopTree f && !f.getUpdate().isEmpty()
+        ? new Continuation(f.getUpdate(), 0, path, end) : end;
+    StatementTree body = s instanceof ForLoopTree f ? f.getStatement()
+        : s instanceof WhileLoopTree w ? w.getStatement() : ((DoWhileLoopTree) s).getStatement();
+    Block lowered = lowerBody(new Continuation(List.of(body), 0, path, next), next, env);
+    out.add(new Loop(new Block(header), test, lowered, s instanceof DoWhileLoopTree, null,
+        origin));
+    return env;
+  }
+
+  /** {@code for (double v : a)} and {@code for (double[] row : m)}: a counted loop. */
+  private Env lowerForEach(TreePath path, EnhancedForLoopTree each, Env env, List<Stmt> out) {
+    Origin origin = context.origin(each);
+    context.statement = each;
+    TreePath iterablePath = new TreePath(path, each.getExpression());
+    Element iterated = context.javac.elementOf(iterablePath);
+    ArrayLowering.RowAlias row = each.getExpression() instanceof ArrayAccessTree access
+        ? arrays.rowOf(new TreePath(path, access), env, out)
+        : iterated != null ? arrays.rowAlias(iterated) : null;
+    Var array;
+    List<Operand> rowIndex = new ArrayList<>();
+    if (row != null) {
+      array = row.matrix();
+      rowIndex.add(row.index());
+    } else {
+      Operand iterable = expressions.lowerOperand(iterablePath, env, out);
+      if (!(iterable instanceof Var v) || !v.type().isArray()) {
+        return env;
+      }
+      array = v;
+    }
+    makeLoopCarried(path, env, out);
+    Var length = new Var(context.names.numbered("n"), Type.INT);
+    out.add(new Assign(length, new Length(array, rowIndex), origin));
+    Var index = new Var(context.names.fresh("i"), Type.INT);
+    boolean counted = !Jumps.containsBreak(each.getStatement())
+        && !Jumps.containsReturn(each.getStatement());
+    Element element = context.javac.elementOf(new TreePath(path, each.getVariable()));
+    List<Stmt> first = new ArrayList<>();
+    if (array.type() == Type.DOUBLE_MATRIX && rowIndex.isEmpty()) {
+      arrays.addRowAlias(element, new ArrayLowering.RowAlias(array, index));
+    } else {
+      List<Operand> indices = new ArrayList<>(rowIndex);
+      indices.add(index);
+      Var v = nest.variable(element, array.type().element(indices.size()));
+      first.add(new Assign(v, new Load(array, indices), origin));
+      env.versions.put(element, v);
+    }
+    Continuation end = Continuation.end();
+    if (counted) {
+      Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, end), end,
+          env);
+      List<Stmt> statements = new ArrayList<>(first);
+      statements.addAll(body.statements());
+      out.add(new Loop(new Block(List.of()), null, new Block(statements), false,
+          new Loop.Counted(index, Constants.of(0), length, false), origin));
+      return env;
+    }
+    // it may leave early: an ordinary loop over a mutable index
+    out.add(new Assign(index, new Copy(Constants.of(0)), origin));
+    Continuation step = Continuation.generated(() -> List.of(
+        new Assign(index, new Binary(Binary.Op.ADD, index, Constants.of(1)), origin)), end);
+    Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, step), step,
+        env);
+    List<Stmt> statements = new ArrayList<>(first);
+    statements.addAll(body.statements());
+    Var test = new Var(context.names.numbered("c"), Type.BOOLEAN);
+    out.add(new Loop(new Block(List.of(new Assign(test, new Binary(Binary.Op.LT, index, length),
+        origin))), test, new Block(statements), false, null, origin));
+    return env;
+  }
+
+  private Block lowerBody(Continuation body, Continuation continueTarget, Env env) {
+    List<Stmt> out = new ArrayList<>();
+    nest.enter(continueTarget);
+    try {
+      lowering.lowerSequence(body, env.copy(), out);
+    } finally {
+      nest.leave();
+    }
+    return new Block(out);
+  }
+
+  /**
+   * {@code for (int i = a; i < b; i++)} whose body writes neither {@code i} nor what {@code b}
+   * reads, and leaves only by its condition: the backward sweep runs it in reverse without
+   * counting. Null for any other loop.
+   */
+  private Loop counted(TreePath path, ForLoopTree loop, Env env, List<Stmt> out) {
+    if (loop.getInitializer().size() != 1
+        || !(loop.getInitializer().get(0) instanceof VariableTree init)
+        || init.getInitializer() == null || loop.getUpdate().size() != 1
+        || !(loop.getCondition() instanceof BinaryTree condition)
+        || !(condition.getKind() == Tree.Kind.LESS_THAN
+            || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL)
+        || !(condition.getLeftOperand() instanceof IdentifierTree left)
+        || !left.getName().contentEquals(init.getName())
+        || !isIncrement(loop.getUpdate().get(0).getExpression(), init.getName())
+        || Jumps.containsReturn(loop) || Jumps.containsBreak(loop.getStatement())) {
+      return null;
+    }
+    TreePath initPath = new TreePath(path, init);
+    Element index = context.javac.elementOf(initPath);
+    if (index.asType().getKind() != TypeKind.INT) {
+      return null;
+    }
+    Set<Element> written = assignedLocals(path);
+    written.remove(index);
+    Set<Element> assignedInBody = assignedLocals(new TreePath(path, loop.getStatement()));
+    if (assignedInBody.contains(index)
+        || !isInvariant(new TreePath(path, condition.getRightOperand()), written)) {
+      return null;
+    }
+    context.statement = loop;
+    Operand from =
+        expressions.lowerOperand(new TreePath(initPath, init.getInitializer()), env, out);
+    Operand to = expressions.lowerOperand(new TreePath(new TreePath(path, condition),
+        condition.getRightOperand()), env, out);
+    makeLoopCarried(path, env, out);
+    Var i = nest.variable(index, Type.INT);
+    env.versions.put(index, i);
+    Continuation end = Continuation.end();
+    Block body = lowerBody(new Continuation(List.of(loop.getStatement()), 0, path, end), end,
+        env);
+    return new Loop(new Block(List.of()), null, body, false,
+        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL),
+        context.origin(loop));
+  }
+
+  private static boolean isIncrement(ExpressionTree update, CharSequence name) {
+    if (update instanceof UnaryTree step && (step.getKind() == Tree.Kind.POSTFIX_INCREMENT
+        || step.getKind() == Tree.Kind.PREFIX_INCREMENT)) {
+      return step.getExpression() instanceof IdentifierTree id && id.getName().contentEquals(name);
+    }
+    return update instanceof CompoundAssignmentTree add
+        && add.getKind() == Tree.Kind.PLUS_ASSIGNMENT
+        && add.getVariable() instanceof IdentifierTree id && id.getName().contentEquals(name)
+        && add.getExpression() instanceof LiteralTree one
+        && Integer.valueOf(1).equals(one.getValue());
+  }
+
+  /** Whether {@code bound} reads only locals outside {@code written}, fields and lengths. */
+  private boolean isInvariant(TreePath bound, Set<Element> written) {
+    boolean[] invariant = {true};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        invariant[0] &= !written.contains(context.javac.elementOf(getCurrentPath()));
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        invariant[0] = false;
+        return null;
+      }
+
+      @Override
+      public Void visitArrayAccess(ArrayAccessTree node, Void unused) {
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        if (parent instanceof MemberSelectTree select
+            && select.getIdentifier().contentEquals("length")) {
+          return super.visitArrayAccess(node, unused); // m[k].length: rows keep their length
+        }
+        invariant[0] = false; // an element the body may write
+        return null;
+      }
+    }.scan(bound, null);
+    return invariant[0];
+  }
+
+  /**
+   * Locals declared before the loop at {@code path} and assigned in it become one mutable
+   * variable each, initialized from their current version.
+   */
+  private void makeLoopCarried(TreePath path, Env env, List<Stmt> out) {
+    nest.makeLoopCarried(assignedLocals(path), env, out, context.origin(path.getLeaf()));
+  }
+
+  /** The locals assigned (=, op=, ++, --) anywhere under {@code path}. */
+  private Set<Element> assignedLocals(TreePath path) {
+    Set<Element> assigned = new LinkedHashSet<>();
+    AssignmentTargets.forEach(path, (target, targetPath) -> {
+      if (target instanceof IdentifierTree) {
+        Element e = context.javac.elementOf(targetPath);
+        if (e != null && (e.getKind() == ElementKind.LOCAL_VARIABLE
+            || e.getKind() == ElementKind.PARAMETER)) {
+          assigned.add(e);
+        }
+      }
+    });
+    return assigned;
+  }
+}
