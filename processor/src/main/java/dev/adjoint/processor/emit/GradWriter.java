@@ -462,7 +462,9 @@ public final class GradWriter {
         out.addStatement("$T $N = $T.forThisThread()", REFERENCE_STACK, names.referenceTape(),
             REFERENCE_STACK);
       }
-      for (Adjoint.Trips trips : adjoint.trips().values()) {
+      // by name: the map is keyed by identity, whose order differs from run to run
+      for (Adjoint.Trips trips : adjoint.trips().values().stream()
+          .sorted(java.util.Comparator.comparing(Adjoint.Trips::name)).toList()) {
         if (!trips.onTape()) {
           out.addStatement("int $N = 0", trips.name()); // read after the loop's scope ends
         }

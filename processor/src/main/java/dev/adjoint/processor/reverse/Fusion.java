@@ -53,7 +53,7 @@ final class Fusion {
   private final Predicate<Assign> passesThrough;
   private final Map<String, Var> byName;
   private final String seed;
-  private final Map<Loop, FusedLoop> fused = new LinkedHashMap<>();
+  private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private List<BackStmt> backward;
 
   private Fusion(Function function, Activity activity, Map<Var, Block> home,
@@ -105,6 +105,9 @@ final class Fusion {
       return;
     }
     BackLoop back = (BackLoop) backward.get(at);
+    if (back.body().stream().anyMatch(stmt -> restoresOuterValue(stmt, loop))) {
+      return; // the restore would undo, in the forward sweep, what code after the loop reads
+    }
     Set<Var> before = definedBefore(position);
     Map<String, BackStmt> declarations = new HashMap<>();
     for (BackStmt stmt : backward) {
@@ -260,6 +263,22 @@ final class Fusion {
       }
     });
     return found[0] || loop.counted().index().equals(v);
+  }
+
+  /** True for a restore of an array element or of a variable declared outside the loop. */
+  private boolean restoresOuterValue(BackStmt stmt, Loop loop) {
+    if (stmt instanceof Restore restore) {
+      Var v = byName.get(restore.target());
+      return v == null || !insideLoop(v, loop);
+    }
+    if (stmt instanceof BackIf branch) {
+      return branch.then().stream().anyMatch(s -> restoresOuterValue(s, loop))
+          || branch.otherwise().stream().anyMatch(s -> restoresOuterValue(s, loop));
+    }
+    if (stmt instanceof BackLoop inner) {
+      return inner.body().stream().anyMatch(s -> restoresOuterValue(s, loop));
+    }
+    return false;
   }
 
   /** Parameters, and variables assigned only in the top-level statements before {@code end}. */

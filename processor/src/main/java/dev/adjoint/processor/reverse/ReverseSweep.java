@@ -135,7 +135,9 @@ public final class ReverseSweep {
     Set<Var> readByBackward = new LinkedHashSet<>(reads);
     readByBackward.addAll(shapeReads);
     Map<String, Integer> buffers = new LinkedHashMap<>();
-    callBuffers.values().forEach(b -> buffers.put(b.name(), b.size()));
+    callBuffers.values().stream() // by name: identity order differs from run to run
+        .sorted(java.util.Comparator.comparing(CallBuffer::name))
+        .forEach(b -> buffers.put(b.name(), b.size()));
     Map<Var, String> shadowNames = new LinkedHashMap<>();
     shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowNames.values()));
