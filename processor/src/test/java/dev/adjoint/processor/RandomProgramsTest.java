@@ -1,5 +1,6 @@
 package dev.adjoint.processor;
 
+import static dev.adjoint.processor.testing.GradientAssertions.assertExactGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
 
 import dev.adjoint.processor.oracle.RandomPrograms;
@@ -13,9 +14,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random programs over the supported subset, differentiated by the processor and checked against
- * Hipparchus and finite differences. {@code -Dadjoint.fuzz.programs=N} sets how many of each
- * kind (1400 in a normal build, processor/pom.xml: about 50 s on 2 cores); {@code
- * -Dadjoint.fuzz.seed=S} where they start. A failing program is printed and written to {@code
+ * Hipparchus and finite differences (Hipparchus alone for programs calling
+ * {@code Gates.stopGradient}). {@code -Dadjoint.fuzz.programs=N} sets how many scalar programs
+ * and how many programs with loops, {@code -Dadjoint.fuzz.callPrograms=N} how many programs
+ * with calls (slower: bigger, and compiled with their helpers); processor/pom.xml sets both for
+ * a normal build (about a minute in all on 2 idle cores); {@code -Dadjoint.fuzz.seed=S} where
+ * they start. A failing program is printed and written to {@code
  * target/fuzz-failures/} to be kept as a regression case.
  */
 class RandomProgramsTest {
@@ -23,17 +27,22 @@ class RandomProgramsTest {
 
   @Test
   void scalarPrograms() throws IOException {
-    check(RandomPrograms::generate);
+    check(RandomPrograms::generate, "adjoint.fuzz.programs");
   }
 
   @Test
   void programsWithLoopsAndArrays() throws IOException {
-    check(RandomPrograms::generateWithLoops);
+    check(RandomPrograms::generateWithLoops, "adjoint.fuzz.programs");
   }
 
-  private static void check(java.util.function.LongFunction<RandomPrograms.Program> generator)
-      throws IOException {
-    int count = Integer.getInteger("adjoint.fuzz.programs", 300);
+  @Test
+  void programsWithCalls() throws IOException {
+    check(RandomPrograms::generateWithCalls, "adjoint.fuzz.callPrograms");
+  }
+
+  private static void check(java.util.function.LongFunction<RandomPrograms.Program> generator,
+      String countProperty) throws IOException {
+    int count = Integer.getInteger(countProperty, 300);
     long first = Long.getLong("adjoint.fuzz.seed", 1);
     System.out.printf("RandomProgramsTest: %d programs from seed %d%n", count, first);
     List<String> failures = new ArrayList<>();
@@ -55,7 +64,13 @@ class RandomProgramsTest {
       }
       for (RandomPrograms.Program program : batch) {
         try {
-          assertGradient(compiled, program.source(), program.methodName(), program.args());
+          if (program.source().contains("Gates.stopGradient(")) {
+            // finite differences see through stopGradient: the exact oracle alone checks it
+            assertExactGradient(
+                compiled, program.source(), program.methodName(), program.args());
+          } else {
+            assertGradient(compiled, program.source(), program.methodName(), program.args());
+          }
         } catch (AssertionError | RuntimeException e) {
           keep(program, e.getMessage());
           failures.add(program.description() + ": " + e.getMessage());

@@ -46,6 +46,28 @@ public final class GradientAssertions {
     return actual;
   }
 
+  /**
+   * As {@link #assertGradient(Compiled, String, String, Object...)}, against the exact oracle
+   * only: for code that calls {@code Gates.stopGradient}, whose derivative finite differences of
+   * the original method cannot see.
+   */
+  public static Compiled.Gradient assertExactGradient(Compiled compiled, String source,
+      String method, Object... args) {
+    String className = Compiled.qualifiedName(source);
+    drainTapes();
+    Compiled.Gradient actual = compiled.gradient(className, method, args);
+    assertTapesBalanced(method);
+    double primal = compiled.primal(className, method, args);
+    String where = method + Arrays.deepToString(args) + " in\n" + source;
+    if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
+      throw new AssertionError("value " + actual.value() + " differs from the original method's "
+          + primal + " for " + where);
+    }
+    HipparchusOracle.Result exact = HipparchusOracle.evaluate(source, method, args);
+    assertClose("exact (Hipparchus)", actual.partials(), exact.gradient(), EXACT, actual, where);
+    return actual;
+  }
+
   /** Every value a pullback pushes it pops again: the thread's tapes end as they began. */
   private static void assertTapesBalanced(String method) {
     int left = DoubleStack.forThisThread().size() + IntStack.forThisThread().size()
