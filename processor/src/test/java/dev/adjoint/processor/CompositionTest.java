@@ -109,6 +109,16 @@ class CompositionTest {
           return scale * x;
         }
 
+        /** Found by the fuzzer: stopGradient as a whole returned value and as an arm of ?:. */
+        @Differentiable
+        public static double stoppedEarly(double a) {
+          if (a > 0) {
+            return Gates.stopGradient(a);
+          }
+          double t = a < -1 ? Gates.stopGradient(a) : a * a;
+          return t * a;
+        }
+
         @Differentiable(wrt = {"b"})
         public static double partly(double a, double b) {
           return a * b * b;
@@ -189,6 +199,9 @@ class CompositionTest {
     // alone can check it.
     assertExact(compiled, LAYERS, "stopped", 0.5);
     assertExact(compiled, LAYERS, "stopped", -1.5);
+    assertExact(compiled, LAYERS, "stoppedEarly", 0.5);
+    assertExact(compiled, LAYERS, "stoppedEarly", -2.0);
+    assertExact(compiled, LAYERS, "stoppedEarly", -0.5);
     assertGradient(compiled, LAYERS, "partly", 2.0, 3.0);
     assertGradient(compiled, LAYERS, "callsPartly", 0.6);
   }

@@ -53,29 +53,33 @@ final class Fusion {
   private final Predicate<Assign> passesThrough;
   private final Map<String, Var> byName;
   private final String seed;
+  private final Set<String> buffers;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private List<BackStmt> backward;
 
   private Fusion(Function function, Activity activity, Map<Var, Block> home,
       Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
-      List<BackStmt> backward) {
+      Set<String> buffers, List<BackStmt> backward) {
     this.function = function;
     this.activity = activity;
     this.home = home;
     this.passesThrough = passesThrough;
     this.byName = byName;
     this.seed = seed;
+    this.buffers = buffers;
     this.backward = new ArrayList<>(backward);
   }
 
   /**
-   * Fuses what can be fused of {@code backward}; {@code recomputed} are the statements each
-   * loop's backward pass starts with to compute values again.
+   * Fuses what can be fused of {@code backward}; {@code buffers} are the calls' scalar adjoint
+   * buffers, {@code recomputed} the statements each loop's backward pass starts with to compute
+   * values again.
    */
   static Fusion of(Function function, Activity activity, Map<Var, Block> home,
       Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
-      List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
-    Fusion fusion = new Fusion(function, activity, home, passesThrough, byName, seed, backward);
+      Set<String> buffers, List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
+    Fusion fusion =
+        new Fusion(function, activity, home, passesThrough, byName, seed, buffers, backward);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -131,6 +135,9 @@ final class Fusion {
           return; // read by what moves, but computed after the loop
         }
         continue;
+      }
+      if (buffers.contains(name)) {
+        return; // a call's pullback fills it in the backward sweep
       }
       BackStmt declaration = declarations.get(name);
       if (declaration == null) {

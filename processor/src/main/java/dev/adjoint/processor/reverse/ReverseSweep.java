@@ -142,8 +142,8 @@ public final class ReverseSweep {
     shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowNames.values()));
     Fusion fusion = shadows.isEmpty()
-        ? Fusion.of(function, activity, home, this::passesThrough, byName, names.seed(), backward,
-            recomputeStatements)
+        ? Fusion.of(function, activity, home, this::passesThrough, byName, names.seed(),
+            buffers.keySet(), backward, recomputeStatements)
         : null;
     return new Adjoint(function, fusion == null ? backward : fusion.remaining(), paramAdjoints,
         readByBackward, pushed, trips, buffers, shadowNames,
@@ -476,7 +476,10 @@ public final class ReverseSweep {
       return;
     }
     if (value instanceof Call call) {
-      callPullback(assign, call, adjoint, block, out);
+      // stopGradient, or a helper called with constants only: nothing flows back
+      if (!call.callee().stopsGradient() && call.callee().hasPullback()) {
+        callPullback(assign, call, adjoint, block, out);
+      }
       return;
     }
     if (value instanceof CloneArray clone) {
