@@ -517,6 +517,11 @@ class LoopsAndArraysTest {
     String pairs = method(sweeps, "pairsPullback");
     assertThat(pairs).doesNotContain("Tape");
     assertThat(count(pairs, "dx[(2 * i)] +=")).isEqualTo(1);
+    // its iterations share only the sum f: one loop, each iteration's backward pass fused in
+    assertThat(count(pairs, "for (")).isEqualTo(1);
+    assertThat(pairs).contains("backward pass of this iteration, fused");
+    // a loop whose values flow into the next iteration is not fused
+    assertThat(method(sweeps, "cubePullback")).doesNotContain("fused");
     // a buffer every iteration overwrites, or an element overwritten after it is read, is saved
     assertThat(method(sweeps, "reusedBufferPullback")).contains("doubleTape.push(");
     assertThat(method(sweeps, "readThenWritePullback")).contains("doubleTape.push(");
