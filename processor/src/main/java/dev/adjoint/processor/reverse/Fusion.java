@@ -309,20 +309,7 @@ final class Fusion {
   }
 
   private static boolean mentions(Stmt stmt, Var v) {
-    if (stmt instanceof Assign assign) {
-      return assign.target().equals(v) || assign.value().operands().contains(v);
-    }
-    if (stmt instanceof Store store) {
-      return store.array().equals(v) || store.indices().contains(v) || store.value().equals(v);
-    }
-    if (stmt instanceof If branch) {
-      return branch.condition().equals(v);
-    }
-    if (stmt instanceof Loop loop) {
-      return v.equals(loop.test()) || loop.counted() != null
-          && (loop.counted().from().equals(v) || loop.counted().to().equals(v));
-    }
-    return false;
+    return Statements.vars(stmt).contains(v);
   }
 
   /** The names a top-level backward statement declares. */

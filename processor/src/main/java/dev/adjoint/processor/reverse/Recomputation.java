@@ -240,31 +240,8 @@ final class Recomputation {
     return false;
   }
 
+  /** Adds the variables {@code stmt} and the statements nested in it name. */
   private static void mentions(Stmt stmt, Set<Var> out) {
-    Statements.forEach(new Block(List.of(stmt)), s -> {
-      if (s instanceof Assign assign) {
-        addVars(assign.value().operands(), out);
-      } else if (s instanceof Store store) {
-        addVars(store.indices(), out);
-        addVars(List.of(store.value()), out);
-      } else if (s instanceof If branch) {
-        addVars(List.of(branch.condition()), out);
-      } else if (s instanceof Loop loop) {
-        if (loop.test() != null) {
-          addVars(List.of(loop.test()), out);
-        }
-        if (loop.counted() != null) {
-          addVars(List.of(loop.counted().from(), loop.counted().to()), out);
-        }
-      }
-    });
-  }
-
-  private static void addVars(List<Operand> operands, Set<Var> out) {
-    operands.forEach(o -> {
-      if (o instanceof Var v) {
-        out.add(v);
-      }
-    });
+    Statements.forEach(new Block(List.of(stmt)), s -> out.addAll(Statements.vars(s)));
   }
 }
