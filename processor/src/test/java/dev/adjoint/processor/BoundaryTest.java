@@ -3,6 +3,8 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.testing.ErrorAssertions.assertError;
+import static dev.adjoint.processor.testing.ErrorAssertions.badClass;
 
 import com.google.testing.compile.Compilation;
 import dev.adjoint.processor.diagnostics.Message;
@@ -27,36 +29,7 @@ import org.junit.jupiter.api.Test;
 class BoundaryTest {
   private static final Path README = Path.of("..", "README.md");
 
-  private static String method(String members) {
-    return """
-        package bad;
 
-        import dev.adjoint.Differentiable;
-
-        public class Bad {
-          static double field = 1;
-          double instance = 2;
-
-          %s
-        }
-        """.formatted(members);
-  }
-
-  private static void assertError(String source, Message message, String lineContaining,
-      String... textParts) {
-    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), source);
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[" + message.id() + "]")
-        .inFile(Compiled.fileObjects(source).get(0))
-        .onLineContaining(lineContaining);
-    String text = compilation.errors().stream()
-        .map(d -> d.getMessage(null))
-        .filter(m -> m.contains(message.id()))
-        .findFirst().orElseThrow();
-    for (String part : textParts) {
-      assertThat(text).contains(part);
-    }
-  }
 
   // ---- refused, each with its id at its line
 
@@ -68,11 +41,11 @@ class BoundaryTest {
           }
 
           """;
-    assertError(method(helper + """
+    assertError(badClass(helper + """
         @Differentiable static double f(double x) {
             return x * apply(v -> v * v, 2);
           }"""), Message.UNSUPPORTED, "apply(v -> v * v, 2)", "a lambda", "inline");
-    assertError(method(helper + """
+    assertError(badClass(helper + """
         @Differentiable static double f(double x) {
             return x * apply(Math::sin, 2);
           }"""), Message.UNSUPPORTED, "apply(Math::sin, 2)", "a method reference",
@@ -81,7 +54,7 @@ class BoundaryTest {
 
   @Test
   void aCallOnALambdaLocal() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             java.util.function.DoubleUnaryOperator g = Math::exp;
             return g.applyAsDouble(x);
@@ -91,7 +64,7 @@ class BoundaryTest {
 
   @Test
   void streams() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x) {
             return java.util.Arrays.stream(x).map(v -> v * v).sum();
           }"""), Message.CALL, "java.util.Arrays.stream(x)", "'DoubleStream.sum'",
@@ -100,7 +73,7 @@ class BoundaryTest {
 
   @Test
   void tryCatch() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             try {
               x = Math.sqrt(x);
@@ -113,12 +86,12 @@ class BoundaryTest {
 
   @Test
   void assertsAndLocalClasses() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             assert x > 0;
             return x;
           }"""), Message.UNSUPPORTED, "assert x > 0", "assert", "check the input");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             class Local {}
             return x;
@@ -127,12 +100,12 @@ class BoundaryTest {
 
   @Test
   void fieldWritesOfEveryForm() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             field++;
             return x;
           }"""), Message.FIELD_WRITE, "field++", "'field'");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable double f(double x) {
             this.instance += x;
             return x;
@@ -141,17 +114,17 @@ class BoundaryTest {
 
   @Test
   void objects() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             Double boxed = x;
             return x;
           }"""), Message.OBJECT, "Double boxed", "java.lang.Double");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, Object o) {
             return o instanceof String ? x : 2 * x;
           }"""), Message.OBJECT, "o instanceof String", "instanceof on a value of type"
         + " java.lang.Object");
-    assertError(method("""
+    assertError(badClass("""
         enum Kind { A }
 
           @Differentiable static double f(double x) {
@@ -162,15 +135,15 @@ class BoundaryTest {
 
   @Test
   void strings() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             return x * Double.parseDouble("2.5");
           }"""), Message.OBJECT, "Double.parseDouble(\"2.5\")", "java.lang.String");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             return x * "abc".length();
           }"""), Message.CALL, "\"abc\".length()", "'String.length'", "instance method");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             System.out.println("x = " + x);
             return x;
@@ -179,21 +152,21 @@ class BoundaryTest {
 
   @Test
   void callsWithoutADerivative() {
-    assertError(method("""
+    assertError(badClass("""
         static int argmax(double[] v) { return 0; }
 
           @Differentiable static double f(double[] x) {
             int k = argmax(x);
             return x[k];
           }"""), Message.NO_DERIVATIVE, "int k = argmax(x)", "'Bad.argmax'");
-    assertError(method("""
+    assertError(badClass("""
         static double[] twice(double[] v) { return v; }
 
           @Differentiable static double f(double[] x) {
             double[] y = twice(x);
             return y[0];
           }"""), Message.NO_DERIVATIVE, "double[] y = twice(x)", "'Bad.twice'");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double sum(double... xs) { return xs[0] + xs[1]; }
 
           @Differentiable static double f(double x) {
@@ -203,7 +176,7 @@ class BoundaryTest {
 
   @Test
   void floatFromACall() {
-    assertError(method("""
+    assertError(badClass("""
         static float narrow(double v) { return (float) v; }
 
           @Differentiable static double f(double x) {
@@ -213,7 +186,7 @@ class BoundaryTest {
 
   @Test
   void nestedIncrement() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x) {
             int i = 0;
             double s = x[i++];
@@ -223,7 +196,7 @@ class BoundaryTest {
 
   @Test
   void methodsWithoutABody() {
-    assertError(method("@Differentiable static native double f(double x);"),
+    assertError(badClass("@Differentiable static native double f(double x);"),
         Message.NO_BODY, "native double f", "no body");
     assertError("""
         package bad;
@@ -239,15 +212,15 @@ class BoundaryTest {
 
   @Test
   void returnTypes() {
-    assertError(method("@Differentiable static double[] f(double x) { return new double[] {x}; }"),
+    assertError(badClass("@Differentiable static double[] f(double x) { return new double[] {x}; }"),
         Message.RETURN_TYPE, "static double[] f", "returns double[]");
-    assertError(method("@Differentiable static void f(double x) { }"),
+    assertError(badClass("@Differentiable static void f(double x) { }"),
         Message.RETURN_TYPE, "static void f", "returns void");
   }
 
   @Test
   void parameterTypes() {
-    assertError(method("@Differentiable static double f(double x, boolean[] b) { return x; }"),
+    assertError(badClass("@Differentiable static double f(double x, boolean[] b) { return x; }"),
         Message.PARAMETER_TYPE, "boolean[] b", "'b'", "boolean[]");
   }
 

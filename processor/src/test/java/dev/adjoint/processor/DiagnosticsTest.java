@@ -2,10 +2,12 @@ package dev.adjoint.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.testing.ErrorAssertions.badClass;
 
 import com.google.testing.compile.Compilation;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.testing.Compiled;
+import dev.adjoint.processor.testing.ErrorAssertions;
 import java.util.EnumSet;
 import java.util.Set;
 import javax.tools.Diagnostic;
@@ -27,37 +29,11 @@ class DiagnosticsTest {
       Message.INTERNAL_ERROR, // InternalErrorTest
       Message.NO_ATTRIBUTION); // JavacAttributionTest proves the JDK still attributes
 
-  private static String method(String signatureAndBody) {
-    return """
-        package bad;
-
-        import dev.adjoint.Differentiable;
-
-        public class Bad {
-          static double field = 1;
-          double instance = 2;
-
-          %s
-        }
-        """.formatted(signatureAndBody);
-  }
 
   private static Compilation assertError(String source, Message message, String lineContaining,
       String... textParts) {
     TESTED.add(message);
-    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), source);
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[" + message.id() + "]")
-        .inFile(Compiled.fileObjects(source).get(0))
-        .onLineContaining(lineContaining);
-    String text = compilation.errors().stream()
-        .map(d -> d.getMessage(null))
-        .filter(m -> m.contains(message.id()))
-        .findFirst().orElseThrow();
-    for (String part : textParts) {
-      assertThat(text).contains(part);
-    }
-    return compilation;
+    return ErrorAssertions.assertError(source, message, lineContaining, textParts);
   }
 
   @Test
@@ -77,25 +53,25 @@ class DiagnosticsTest {
 
   @Test
   void genericMethod() {
-    assertError(method("@Differentiable static <T> double f(double x, T t) { return x; }"),
+    assertError(badClass("@Differentiable static <T> double f(double x, T t) { return x; }"),
         Message.GENERIC_METHOD, "static <T> double f", "type parameters");
   }
 
   @Test
   void returnType() {
-    assertError(method("@Differentiable static float f(double x) { return (float) x; }"),
+    assertError(badClass("@Differentiable static float f(double x) { return (float) x; }"),
         Message.RETURN_TYPE, "static float f", "returns float", "must return double");
   }
 
   @Test
   void arrayParameter() {
-    assertError(method("@Differentiable static double f(double x, float[] v) { return x; }"),
+    assertError(badClass("@Differentiable static double f(double x, float[] v) { return x; }"),
         Message.PARAMETER_TYPE, "float[] v", "'v'", "float[]");
   }
 
   @Test
   void wrtUnknown() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable(wrt = {"x", "z"})
           static double f(double x, double y) { return x * y; }"""),
         Message.WRT_UNKNOWN, "wrt = {\"x\", \"z\"}", "'z'", "x, y");
@@ -103,7 +79,7 @@ class DiagnosticsTest {
 
   @Test
   void wrtNotDouble() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable(wrt = {"n"})
           static double f(double x, int n) { return x * n; }"""),
         Message.WRT_NOT_DOUBLE, "wrt = {\"n\"}", "'n'", "int");
@@ -111,13 +87,13 @@ class DiagnosticsTest {
 
   @Test
   void nothingToDifferentiate() {
-    assertError(method("@Differentiable static double f(int n) { return n; }"),
+    assertError(badClass("@Differentiable static double f(int n) { return n; }"),
         Message.NOTHING_TO_DIFFERENTIATE, "static double f(int n)", "no double,");
   }
 
   @Test
   void labeledJumps() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             outer:
             for (int i = 0; i < 3; i++) {
@@ -132,12 +108,12 @@ class DiagnosticsTest {
 
   @Test
   void arrays() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             long[] a = {1, 2};
             return x;
           }"""), Message.ARRAY, "long[] a", "long[]");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[][] m) {
             double[] row = m[0];
             double s = 0;
@@ -148,12 +124,12 @@ class DiagnosticsTest {
 
   @Test
   void arrayAliases() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x) {
             double[] y = x;
             return y[0];
           }"""), Message.ARRAY_ALIAS, "double[] y = x", "'x'", "clone()");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x) {
             double[] y = new double[2];
             y = x;
@@ -163,7 +139,7 @@ class DiagnosticsTest {
 
   @Test
   void arrayChosenByACondition() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x, double[] y) {
             double[] z = x[0] > 0 ? x : y;
             return z[0];
@@ -172,7 +148,7 @@ class DiagnosticsTest {
 
   @Test
   void writingIntoAParameterArray() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double[] x, double[][] m) {
             x[0] = 2 * x[0];
             m[0][1] += 1;
@@ -182,12 +158,12 @@ class DiagnosticsTest {
 
   @Test
   void exceptions() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             if (x < 0) throw new IllegalArgumentException();
             return x;
           }"""), Message.EXCEPTION, "throw new", "throw");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             try { x = x * 2; } finally { }
             return x;
@@ -196,7 +172,7 @@ class DiagnosticsTest {
 
   @Test
   void switchOverAString() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, int k) {
             switch (String.valueOf(k)) {
               case "1": x = x * 2; break;
@@ -210,7 +186,7 @@ class DiagnosticsTest {
 
   @Test
   void yieldBeforeTheEndOfACase() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, int k) {
             double y = switch (k) {
               case 0 -> {
@@ -228,7 +204,7 @@ class DiagnosticsTest {
 
   @Test
   void fallThroughInASwitchExpression() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, int k) {
             double y = switch (k) {
               case 0:
@@ -245,7 +221,7 @@ class DiagnosticsTest {
 
   @Test
   void switchStatementThatFallsThroughInsideASwitchExpression() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, int k) {
             double y = switch (k) {
               case 0 -> {
@@ -266,7 +242,7 @@ class DiagnosticsTest {
   @Test
   @EnabledForJreRange(min = JRE.JAVA_21)
   void patternSwitch() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x, int k) {
             switch (Integer.valueOf(k)) {
               case Integer i when i > 2 -> x = x * 2;
@@ -279,7 +255,7 @@ class DiagnosticsTest {
 
   @Test
   void callWithoutADerivative() {
-    assertError(method("""
+    assertError(badClass("""
         static double helper(double x) { return x; }
 
           @Differentiable static double f(double x) {
@@ -290,19 +266,19 @@ class DiagnosticsTest {
 
   @Test
   void callsThatCannotBeMade() {
-    assertError(method("""
+    assertError(badClass("""
         double twice(double x) { return 2 * x; }
 
           @Differentiable static double f(double x) {
             return new Bad().twice(x);
           }"""), Message.CALL, "new Bad().twice(x)", "'Bad.twice'", "instance method");
-    assertError(method("""
+    assertError(badClass("""
         private static double hidden(double x) { return 2 * x; }
 
           @Differentiable static double f(double x) {
             return hidden(x);
           }"""), Message.CALL, "return hidden(x)", "private", "package-private");
-    assertError(method("""
+    assertError(badClass("""
         static double sum(double... xs) { return xs[0]; }
 
           @Differentiable static double f(double x) {
@@ -312,14 +288,14 @@ class DiagnosticsTest {
 
   @Test
   void customGradientWithAWrongSignature() {
-    assertError(method("""
+    assertError(badClass("""
         static double cube(double x) { return x * x * x; }
 
           @dev.adjoint.CustomGradient("cube")
           static double cubePullback(double x, double seed) { return cube(x); }"""),
         Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cube\")", "'cube'",
         "static double cubePullback(double x, double seed, double[] dScalars)");
-    assertError(method("""
+    assertError(badClass("""
         @dev.adjoint.CustomGradient("cubed")
           static double cubePullback(double x, double seed, double[] d) { return x; }"""),
         Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cubed\")", "names no method");
@@ -327,7 +303,7 @@ class DiagnosticsTest {
 
   @Test
   void mathFunctionWithoutDerivative() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             double u = Math.ulp(x);
             return u * x;
@@ -336,7 +312,7 @@ class DiagnosticsTest {
 
   @Test
   void floatArithmetic() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             float small = (float) x;
             return small * 2;
@@ -345,7 +321,7 @@ class DiagnosticsTest {
 
   @Test
   void fieldWrite() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             field = x;
             return x;
@@ -372,7 +348,7 @@ class DiagnosticsTest {
 
   @Test
   void instanceField() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             return x * new Bad().instance;
           }"""), Message.INSTANCE_FIELD, "new Bad().instance", "'instance'", "own fields");
@@ -399,7 +375,7 @@ class DiagnosticsTest {
 
   @Test
   void objects() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             String s = "a";
             return x;
@@ -408,7 +384,7 @@ class DiagnosticsTest {
 
   @Test
   void nestedAssignment() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             double y;
             double z = (y = x * 2) + 1;
@@ -418,12 +394,12 @@ class DiagnosticsTest {
 
   @Test
   void lambda() {
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             java.util.function.DoubleUnaryOperator g = v -> v * 2;
             return x;
           }"""), Message.OBJECT, "DoubleUnaryOperator g", "DoubleUnaryOperator");
-    assertError(method("""
+    assertError(badClass("""
         @Differentiable static double f(double x) {
             synchronized (Bad.class) { x = x * 2; }
             return x;
@@ -438,7 +414,7 @@ class DiagnosticsTest {
           .append(") return x; x = x * 1.01; }\n");
     }
     body.append("    return x;\n  }");
-    assertError(method(body.toString()), Message.TOO_MANY_PATHS,
+    assertError(badClass(body.toString()), Message.TOO_MANY_PATHS,
         "static double f(double x)", "return once");
   }
 
@@ -450,13 +426,13 @@ class DiagnosticsTest {
           .append(" x = x * 1.01; break; default: x = x + 1; }\n");
     }
     body.append("    return x;\n  }");
-    assertError(method(body.toString()), Message.TOO_MANY_PATHS,
+    assertError(badClass(body.toString()), Message.TOO_MANY_PATHS,
         "static double f(double x, int k)", "end each switch case with break");
   }
 
   @Test
   void reportsAllErrorsOfAMethodInOneBuild() {
-    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), method("""
+    Compilation compilation = Compiled.compilation(new DifferentiableProcessor(), badClass("""
         @Differentiable static double f(double x) {
             field = x;
             float small = (float) x;

@@ -29,19 +29,10 @@ public final class GradientAssertions {
 
   public static Compiled.Gradient assertGradient(Compiled compiled, String source, String method,
       Object... args) {
-    String className = Compiled.qualifiedName(source);
-    drainTapes();
-    Compiled.Gradient actual = compiled.gradient(className, method, args);
-    assertTapesBalanced(method);
-    double primal = compiled.primal(className, method, args);
+    Compiled.Gradient actual = assertExactGradient(compiled, source, method, args);
     String where = method + Arrays.deepToString(args) + " in\n" + source;
-    if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
-      throw new AssertionError("value " + actual.value() + " differs from the original method's "
-          + primal + " for " + where);
-    }
-    HipparchusOracle.Result exact = HipparchusOracle.evaluate(source, method, args);
-    assertClose("exact (Hipparchus)", actual.partials(), exact.gradient(), EXACT, actual, where);
-    double[] numerical = finiteDifferences(compiled, className, method, args);
+    double[] numerical =
+        finiteDifferences(compiled, Compiled.qualifiedName(source), method, args);
     assertClose("finite differences", actual.partials(), numerical, NUMERICAL, actual, where);
     return actual;
   }
