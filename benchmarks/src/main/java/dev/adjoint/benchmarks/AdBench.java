@@ -1,47 +1,48 @@
 package dev.adjoint.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * ADBench's input files (shared/data/adbench, beside the repository): where they are and their
- * readers, as ADBench's {@code read_gmm_instance} and {@code read_lstm_instance} read them.
+ * ADBench's input files and their readers, as ADBench's {@code read_gmm_instance} and
+ * {@code read_lstm_instance} read them. The files this project uses are copied into the module's
+ * resources ({@code src/main/resources/adbench}, with ADBench's licence) and read from the class
+ * path, so a clone of the repository needs nothing beside it; the system property
+ * {@value #DIR_PROPERTY} reads a folder of the same layout instead.
  */
 public final class AdBench {
   private AdBench() {}
 
-  /** The system property that names the ADBench data folder. */
+  /** The system property that names another ADBench data folder. */
   public static final String DIR_PROPERTY = "adjoint.adbench.dir";
 
+  private static final String RESOURCES = "/adbench/";
+
   /**
-   * The ADBench data folder: the system property {@value #DIR_PROPERTY} if set, else the first
-   * {@code shared/data/adbench} or {@code ../shared/data/adbench} found from the working
-   * directory upwards (so both the repository root and a module folder work).
+   * Where the data comes from, for reports: the folder named by {@value #DIR_PROPERTY}, else
+   * {@code "class path /adbench/"}.
    */
-  public static Path dir() {
+  public static String source() {
+    Path dir = dirOverride();
+    return dir == null ? "class path " + RESOURCES : dir.toString();
+  }
+
+  /** The folder named by {@value #DIR_PROPERTY}, or null when the property is unset or blank. */
+  static Path dirOverride() {
     String property = System.getProperty(DIR_PROPERTY);
-    if (property != null && !property.isBlank()) {
-      Path dir = Paths.get(property);
-      if (!Files.isDirectory(dir)) {
-        throw new IllegalStateException(DIR_PROPERTY + "=" + property + " is not a folder");
-      }
-      return dir.toAbsolutePath().normalize();
+    if (property == null || property.isBlank()) {
+      return null;
     }
-    Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path p = start; p != null; p = p.getParent()) {
-      for (Path candidate : new Path[] {p.resolve("shared/data/adbench"),
-          p.resolve("../shared/data/adbench")}) {
-        if (Files.isRegularFile(candidate.resolve("gmm/test.txt"))) {
-          return candidate.normalize();
-        }
-      }
+    Path dir = Paths.get(property);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(DIR_PROPERTY + "=" + property + " is not a folder");
     }
-    throw new IllegalStateException("ADBench data not found from " + start
-        + " (looked for shared/data/adbench and ../shared/data/adbench upwards); set -D"
-        + DIR_PROPERTY + "=FOLDER");
+    return dir.toAbsolutePath().normalize();
   }
 
   /** A GMM instance: {@code d k n}, alphas, means, icf, points, Wishart gamma and m. */
@@ -62,7 +63,7 @@ public final class AdBench {
     }
   }
 
-  /** Reads a GMM file relative to {@link #dir()}, e.g. {@code gmm/1k/gmm_d2_K5.txt}. */
+  /** Reads a GMM file under the data folder, e.g. {@code gmm/1k/gmm_d2_K5.txt}. */
   public static GmmInstance readGmm(String relative) {
     Tokens in = new Tokens(read(relative));
     int d = in.nextInt();
@@ -87,7 +88,7 @@ public final class AdBench {
     return new GmmInstance(alphas, means, icf, x, gamma, m);
   }
 
-  /** Reads an LSTM file relative to {@link #dir()}, e.g. {@code lstm/lstm_l2_c1024.txt}. */
+  /** Reads an LSTM file under the data folder, e.g. {@code lstm/lstm_l2_c1024.txt}. */
   public static LstmInstance readLstm(String relative) {
     Tokens in = new Tokens(read(relative));
     int l = in.nextInt();
@@ -100,18 +101,31 @@ public final class AdBench {
     return new LstmInstance(l, c, b, main, extra, state, sequence);
   }
 
-  /** All numbers of a file relative to {@link #dir()} (for the golden values). */
+  /** All numbers of a file under the data folder (for the golden values). */
   public static double[] readNumbers(String relative) {
     Tokens in = new Tokens(read(relative));
     return in.doubles(in.remaining());
   }
 
   private static String read(String relative) {
-    Path file = dir().resolve(relative);
-    try {
-      return Files.readString(file);
+    Path dir = dirOverride();
+    if (dir != null) {
+      Path file = dir.resolve(relative);
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    }
+    try (InputStream in = AdBench.class.getResourceAsStream(RESOURCES + relative)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no ADBench file " + relative + " on the class path"
+            + " (benchmarks/src/main/resources" + RESOURCES + "); -D" + DIR_PROPERTY
+            + "=FOLDER reads another folder");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new UncheckedIOException("cannot read " + RESOURCES + relative, e);
     }
   }
 

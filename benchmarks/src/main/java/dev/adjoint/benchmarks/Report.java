@@ -88,7 +88,7 @@ public final class Report {
     Integer warmupOverride = Integer.getInteger("report.warmup");
     int iterations = Integer.getInteger("report.iterations", 3);
     int seconds = Integer.getInteger("report.seconds", 1);
-    Path data = AdBench.dir();
+    String data = AdBench.source();
     Path logs = logs();
     Files.createDirectories(logs);
     System.out.printf("Adjoint benchmarks: %s warmup + %d measurement iterations of %d s, 1 fork,"
@@ -112,7 +112,7 @@ public final class Report {
           .measurementIterations(iterations)
           .measurementTime(TimeValue.seconds(seconds))
           .addProfiler(GCProfiler.class)
-          .jvmArgsAppend("-D" + AdBench.DIR_PROPERTY + "=" + data)
+          .jvmArgsAppend(dataOverride())
           .shouldFailOnError(true)
           .output(log.toString())
           .build();
@@ -233,6 +233,12 @@ public final class Report {
       return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
     }
     return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+  }
+
+  /** Passes {@code -Dadjoint.adbench.dir} on to the forked JVMs when it is set here. */
+  private static String[] dataOverride() {
+    String dir = System.getProperty(AdBench.DIR_PROPERTY);
+    return dir == null ? new String[0] : new String[] {"-D" + AdBench.DIR_PROPERTY + "=" + dir};
   }
 
   private static Path logs() {
