@@ -516,7 +516,7 @@ class LoopsAndArraysTest {
     // x[2 i], read three times, receives the sum of its three contributions once
     String pairs = method(sweeps, "pairsPullback");
     assertThat(pairs).doesNotContain("Tape");
-    assertThat(count(pairs, "dx[(2 * i)] +=")).isEqualTo(1);
+    assertThat(count(pairs, "dx[2 * i] +=")).isEqualTo(1);
     // its iterations share only the sum f: one loop, each iteration's backward pass fused in
     assertThat(pairs).doesNotContain("i--"); // no backward loop
     assertThat(pairs).contains("backward pass of this iteration, fused");

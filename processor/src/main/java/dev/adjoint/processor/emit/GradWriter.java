@@ -9,58 +9,49 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.Assign;
-import dev.adjoint.processor.ir.Binary;
-import dev.adjoint.processor.ir.Call;
-import dev.adjoint.processor.ir.Type;
-import dev.adjoint.processor.ir.Store;
-import dev.adjoint.processor.ir.NewArray;
-import dev.adjoint.processor.ir.Loop;
-import dev.adjoint.processor.ir.NameScope;
-import dev.adjoint.processor.ir.Load;
-import dev.adjoint.processor.ir.Length;
-import dev.adjoint.processor.ir.CloneArray;
-import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.Break;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.MathCall;
-import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
-import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Unary;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Terms;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.reverse.Accumulate;
-import dev.adjoint.processor.reverse.Restore;
-import dev.adjoint.processor.reverse.Reset;
-import dev.adjoint.processor.reverse.Capture;
-import dev.adjoint.processor.reverse.Code;
-import dev.adjoint.processor.reverse.BackLoop;
 import dev.adjoint.processor.reverse.AddArray;
 import dev.adjoint.processor.reverse.Adjoint;
 import dev.adjoint.processor.reverse.BackIf;
+import dev.adjoint.processor.reverse.BackLoop;
 import dev.adjoint.processor.reverse.BackStmt;
+import dev.adjoint.processor.reverse.Capture;
+import dev.adjoint.processor.reverse.Comment;
+import dev.adjoint.processor.reverse.PullbackCall;
+import dev.adjoint.processor.reverse.Reset;
+import dev.adjoint.processor.reverse.Restore;
 import dev.adjoint.processor.reverse.ZeroInit;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
 
 /**
  * Writes the two generated classes of a class with {@code @Differentiable} methods.
@@ -285,9 +276,7 @@ public final class GradWriter {
   }
 
   private static String zeros(Var array) {
-    return array.type() == Type.DOUBLE_MATRIX
-        ? "dev.adjoint.Shapes.zerosLike(" + array.name() + ")"
-        : "new double[" + array.name() + ".length]";
+    return JavaPrinter.expr(new Zeros(array));
   }
 
   // ---- the sweeps ------------------------------------------------------------------------
@@ -305,13 +294,13 @@ public final class GradWriter {
     backward.emit(adjoint.backward());
     boolean flushes = false;
     for (int i = 0; i < scalars.size(); i++) {
-      String d = adjoint.paramAdjoints().get(scalars.get(i).var());
+      Var d = adjoint.paramAdjoints().get(scalars.get(i).var());
       if (d != null) {
         if (!flushes) {
           body.add("\n");
           flushes = true;
         }
-        body.addStatement("$N[$L] += $N", names.buffer(), i, d);
+        body.addStatement("$N[$L] += $N", names.buffer(), i, d.name());
       }
     }
     body.addStatement("return $N", f.result().name());
@@ -322,7 +311,7 @@ public final class GradWriter {
         .addParameter(double.class, names.seed());
     for (Param p : wrt) {
       if (p.var().type().isArray()) {
-        spec.addParameter(javaType(p.var().type()), adjoint.paramAdjoints().get(p.var()));
+        spec.addParameter(javaType(p.var().type()), adjoint.paramAdjoints().get(p.var()).name());
       }
     }
     if (!scalars.isEmpty()) {
@@ -469,10 +458,10 @@ public final class GradWriter {
           out.addStatement("int $N = 0", trips.name()); // read after the loop's scope ends
         }
       }
-      adjoint.scratch().forEach((name, size) ->
-          out.addStatement("double[] $N = new double[$L]", name, size));
+      adjoint.scratch().forEach((buffer, size) ->
+          out.addStatement("double[] $N = new double[$L]", buffer.name(), size));
       adjoint.shadows().forEach((v, shadow) ->
-          out.addStatement("$L $N = null", v.type().javaName(), shadow));
+          out.addStatement("$L $N = null", v.type().javaName(), shadow.name()));
       for (Var v : hoisted) {
         declared.add(v);
         out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
@@ -493,37 +482,39 @@ public final class GradWriter {
       } else if (stmt instanceof Assign assign) {
         comment(assign.origin());
         Var target = assign.target();
-        String shadow = adjoint.shadows().get(target);
+        Var shadow = adjoint.shadows().get(target);
         if (adjoint.pushed().contains(assign)) {
           out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), target.name()));
           if (shadow != null) {
-            out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), shadow));
+            out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), shadow.name()));
           }
         }
-        String code = code(assign.value());
+        String code = JavaPrinter.expr(assign.value());
         if (declared.add(target)) {
           out.addStatement("$L $N = $L", target.type().javaName(), target.name(), code);
         } else {
           out.addStatement("$N = $L", target.name(), code);
         }
         if (shadow != null) {
-          out.addStatement("$N = $L", shadow, shadowOf(assign.value()));
+          out.addStatement("$N = $L", shadow.name(), shadowOf(assign.value()));
         }
       } else if (stmt instanceof Store store) {
         comment(store.origin());
-        String element = store.array().name() + indices(store.indices());
+        String element = JavaPrinter.element(store.array(), store.indices());
         if (adjoint.pushed().contains(store)) {
-          out.addStatement("$L", Tapes.push(adjoint.names(), Type.DOUBLE, element));
+          out.addStatement("$L", Tapes.push(adjoint.names(),
+              new Restore(store.array(), store.indices()).type(), element));
         }
         out.addStatement("$L $L= $L", element,
-            store.compound() == null ? "" : store.compound().symbol(), operand(store.value()));
+            store.compound() == null ? "" : store.compound().symbol(),
+            JavaPrinter.operand(store.value()));
       } else if (stmt instanceof If branch) {
         comment(branch.origin());
         if (branch.then().isEmpty()) {
-          out.beginControlFlow("if (!$L)", operand(branch.condition()));
+          out.beginControlFlow("if (!$L)", JavaPrinter.operand(branch.condition()));
           emitBlock(branch.otherwise());
         } else {
-          out.beginControlFlow("if ($L)", operand(branch.condition()));
+          out.beginControlFlow("if ($L)", JavaPrinter.operand(branch.condition()));
           emitBlock(branch.then());
           if (!branch.otherwise().isEmpty()) {
             out.nextControlFlow("else");
@@ -541,12 +532,12 @@ public final class GradWriter {
     /** The shadow adjoint of an array made by {@code value}: zeros, or another's shadow. */
     private String shadowOf(Expr value) {
       if (value instanceof Copy copy) {
-        return adjoint.shadows().get((Var) copy.a());
+        return adjoint.shadows().get((Var) copy.a()).name();
       }
       if (value instanceof CloneArray clone) {
         return zeros(clone.array());
       }
-      return code(value); // new double[n]: zeros of the same size
+      return JavaPrinter.expr(value); // new double[n]: zeros of the same size
     }
 
     private void emitLoop(Loop loop) {
@@ -559,8 +550,9 @@ public final class GradWriter {
           backward.emit(fused.before());
         }
         out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", counted.index().name(),
-            operand(counted.from()), counted.index().name(), counted.inclusive() ? "<=" : "<",
-            operand(counted.to()), counted.index().name());
+            JavaPrinter.operand(counted.from()), counted.index().name(),
+            counted.inclusive() ? "<=" : "<", JavaPrinter.operand(counted.to()),
+            counted.index().name());
         emitBlock(loop.body());
         if (fused != null) {
           out.add("// backward pass of this iteration, fused: no adjoint flows between"
@@ -593,7 +585,7 @@ public final class GradWriter {
     private void emitTest(Loop loop) {
       emitBlock(loop.header());
       if (!(loop.test() instanceof Constant constant && constant.code().equals("true"))) {
-        out.beginControlFlow("if (!$L)", operand(loop.test()));
+        out.beginControlFlow("if (!$L)", JavaPrinter.operand(loop.test()));
         out.addStatement("break");
         out.endControlFlow();
       }
@@ -631,35 +623,39 @@ public final class GradWriter {
     void emit(List<BackStmt> statements) {
       for (BackStmt stmt : statements) {
         if (stmt instanceof ZeroInit init) {
-          out.addStatement("$L $N = $L", init.type().javaName(), init.adjoint(),
-              init.aliasOf() != null ? init.aliasOf()
-                  : init.type() == Type.DOUBLE ? "0.0"
-                  : zeros(new Var(init.shapeOf(), init.type())));
+          out.addStatement("$L $N = $L", init.adjoint().type().javaName(), init.adjoint().name(),
+              init.shape() == null ? "0.0" : zeros(init.shape()));
         } else if (stmt instanceof Accumulate add) {
           commentIfNew(add.origin(), lastOrigin, out);
+          String target = JavaPrinter.element(add.target(), add.indices());
+          var subtracted = JavaPrinter.negated(add.value());
           if (add.declares()) {
-            out.addStatement("double $L = $L", add.adjoint(), add.expr());
-          } else if (add.expr().startsWith("-") && !add.expr().startsWith("-(")) {
-            out.addStatement("$L -= $L", add.adjoint(), add.expr().substring(1));
+            out.addStatement("double $L = $L", target, JavaPrinter.operand(add.value()));
+          } else if (subtracted != null) {
+            out.addStatement("$L -= $L", target, JavaPrinter.operand(subtracted));
           } else {
-            out.addStatement("$L += $L", add.adjoint(), add.expr());
+            out.addStatement("$L += $L", target, JavaPrinter.operand(add.value()));
           }
         } else if (stmt instanceof Reset reset) {
           commentIfNew(reset.origin(), lastOrigin, out);
-          out.addStatement("$L = 0.0", reset.target());
+          out.addStatement("$L = 0.0", JavaPrinter.element(reset.target(), reset.indices()));
         } else if (stmt instanceof Restore restore) {
-          out.addStatement("$L = $L", restore.target(),
+          out.addStatement("$L = $L", JavaPrinter.element(restore.target(), restore.indices()),
               Tapes.pop(adjoint.names(), restore.type()));
-        } else if (stmt instanceof Code code) {
-          commentIfNew(code.origin(), lastOrigin, out);
-          out.add("$L\n", code.statement());
+        } else if (stmt instanceof PullbackCall call) {
+          commentIfNew(call.origin(), lastOrigin, out);
+          out.addStatement("$L($L)", call.pullback(), call.arguments().stream()
+              .map(JavaPrinter::operand).collect(Collectors.joining(", ")));
+        } else if (stmt instanceof Comment comment) {
+          out.add("// $L\n", comment.text());
         } else if (stmt instanceof Capture capture) {
-          out.addStatement("$L $N = $L", capture.type().javaName(), capture.name(),
-              capture.code());
+          out.addStatement("$L $N = $L", capture.target().type().javaName(),
+              capture.target().name(), JavaPrinter.expr(capture.value()));
         } else if (stmt instanceof AddArray add) {
-          out.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", index, index,
-              add.target(), index);
-          out.addStatement("$N[$N] += $N[$N]", add.target(), index, add.source(), index);
+          String target = JavaPrinter.operand(add.target());
+          out.beginControlFlow("for (int $N = 0; $N < $L.length; $N++)", index, index, target,
+              index);
+          out.addStatement("$L[$N] += $N[$N]", target, index, add.source().name(), index);
           out.endControlFlow();
         } else if (stmt instanceof BackIf branch) {
           emitIf(branch);
@@ -671,11 +667,12 @@ public final class GradWriter {
 
     private void emitIf(BackIf branch) {
       commentIfNew(branch.origin(), lastOrigin, out);
+      String condition = JavaPrinter.operand(branch.condition());
       if (branch.then().isEmpty()) {
-        out.beginControlFlow("if (!$N)", branch.condition());
+        out.beginControlFlow("if (!$L)", condition);
         emit(branch.otherwise());
       } else {
-        out.beginControlFlow("if ($N)", branch.condition());
+        out.beginControlFlow("if ($L)", condition);
         emit(branch.then());
         if (!branch.otherwise().isEmpty()) {
           out.nextControlFlow("else");
@@ -690,23 +687,19 @@ public final class GradWriter {
       Loop.Counted counted = back.loop().counted();
       if (counted != null) {
         String i = counted.index().name();
-        String last = counted.inclusive() ? back.to() : minusOne(back.to());
-        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i, back.from(), i);
+        String last = JavaPrinter.operand(
+            counted.inclusive() ? back.to() : Terms.minusOne(back.to()));
+        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
+            JavaPrinter.operand(back.from()), i);
       } else {
+        String trips = back.trips().name();
         if (back.tripsOnTape()) {
-          out.addStatement("int $N = $N.pop()", back.trips(), adjoint.names().intTape());
+          out.addStatement("int $N = $N.pop()", trips, adjoint.names().intTape());
         }
-        out.beginControlFlow("for (; $N > 0; $N--)", back.trips(), back.trips());
+        out.beginControlFlow("for (; $N > 0; $N--)", trips, trips);
       }
       emit(back.body());
       out.endControlFlow();
-    }
-
-    private static String minusOne(String bound) {
-      if (bound.matches("\\d+")) {
-        return Long.toString(Long.parseLong(bound) - 1);
-      }
-      return bound + " - 1";
     }
   }
 
@@ -722,15 +715,7 @@ public final class GradWriter {
     last[0] = origin;
   }
 
-  // ---- code of IR expressions ------------------------------------------------------------
-
-  private static String code(Expr expr) {
-    return Exprs.code(expr, GradWriter::operand);
-  }
-
-  private static String indices(List<Operand> indices) {
-    return Exprs.indices(indices, GradWriter::operand);
-  }
+  // ---- types, signatures and links -------------------------------------------------------
 
   private static TypeName javaType(Type type) {
     return switch (type) {
@@ -740,15 +725,6 @@ public final class GradWriter {
       default -> TypeName.DOUBLE;
     };
   }
-
-  private static String operand(Operand operand) {
-    if (operand instanceof Constant constant) {
-      return constant.code().contains(" ") ? "(" + constant.code() + ")" : constant.code();
-    }
-    return ((Var) operand).name();
-  }
-
-  // ---- signatures and links --------------------------------------------------------------
 
   /** The method's parameters, after the receiver ({@code self}) of an instance method. */
   private static List<ParameterSpec> parameters(ExecutableElement element, List<Param> params) {

@@ -66,7 +66,7 @@ final class AssignmentLowering {
         boolean up = e.getKind() == Tree.Kind.PREFIX_INCREMENT
             || e.getKind() == Tree.Kind.POSTFIX_INCREMENT;
         update(path, step.getExpression(), up ? Binary.Op.ADD : Binary.Op.SUB,
-            new Constant(Type.INT, "1"), env, out);
+            Constant.integer(1), env, out);
       }
       case METHOD_INVOCATION -> context.error(e, Message.UNSUPPORTED,
           "a call whose result is not used", "a @Differentiable method computes a value only");

@@ -10,26 +10,26 @@ final class Constants {
   /** The constant for a literal or compile-time constant value, or null for other values. */
   static Constant of(Object value) {
     if (value instanceof Double d) {
-      return new Constant(Type.DOUBLE, doubleCode(d));
+      return new Constant(Type.DOUBLE, doubleCode(d), finite(d));
     }
     if (value instanceof Float f) {
       return new Constant(Type.FLOAT, f.isNaN() || f.isInfinite()
-          ? "(float) " + doubleCode(f.doubleValue()) : f + "f");
+          ? "(float) " + doubleCode(f.doubleValue()) : f + "f", finite(f.doubleValue()));
     }
     if (value instanceof Long l) {
-      return new Constant(Type.LONG, l + "L");
+      return new Constant(Type.LONG, l + "L", (double) l);
     }
     if (value instanceof Integer i) {
-      return new Constant(Type.INT, Integer.toString(i));
+      return Constant.integer(i);
     }
     if (value instanceof Short s) {
-      return new Constant(Type.SHORT, "(short) " + s);
+      return new Constant(Type.SHORT, "(short) " + s, (double) s);
     }
     if (value instanceof Byte b) {
-      return new Constant(Type.BYTE, "(byte) " + b);
+      return new Constant(Type.BYTE, "(byte) " + b, (double) b);
     }
     if (value instanceof Character c) {
-      return new Constant(Type.CHAR, "(char) " + (int) c);
+      return new Constant(Type.CHAR, "(char) " + (int) c, (double) c);
     }
     if (value instanceof Boolean b) {
       return new Constant(Type.BOOLEAN, b.toString());
@@ -43,7 +43,12 @@ final class Constants {
         || !Character.isDigit(literal.code().charAt(0))) {
       return null;
     }
-    return new Constant(literal.type(), "-" + literal.code());
+    return new Constant(literal.type(), "-" + literal.code(),
+        literal.value() == null ? null : -literal.value());
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
   }
 
   private static String doubleCode(double d) {

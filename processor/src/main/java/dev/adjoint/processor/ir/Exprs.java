@@ -1,54 +1,80 @@
 package dev.adjoint.processor.ir;
 
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
-/** Java source of IR expressions, for the forward sweep and for values the backward sweep recomputes. */
+/** What IR operands and expressions read, nested operations included. */
 public final class Exprs {
   private Exprs() {}
 
-  /** The Java code of {@code expr}, each operand written as {@code operand} gives it. */
-  public static String code(Expr expr, Function<Operand, String> operand) {
+  /** {@code expr} with each operand replaced by what {@code f} gives for it. */
+  public static Expr map(Expr expr, UnaryOperator<Operand> f) {
     if (expr instanceof Copy copy) {
-      return operand.apply(copy.a());
+      return new Copy(f.apply(copy.a()));
     }
     if (expr instanceof Unary unary) {
-      String a = operand.apply(unary.a());
-      return unary.op().symbol() + (a.startsWith("-") ? "(" + a + ")" : a);
+      return new Unary(unary.op(), f.apply(unary.a()));
     }
     if (expr instanceof Binary binary) {
-      return operand.apply(binary.a()) + " " + binary.op().symbol() + " "
-          + operand.apply(binary.b());
+      return new Binary(binary.op(), f.apply(binary.a()), f.apply(binary.b()));
     }
     if (expr instanceof MathCall call) {
-      return call.owner() + "." + call.function() + "(" + list(call.args(), operand) + ")";
+      return new MathCall(call.owner(), call.function(), all(call.args(), f));
+    }
+    if (expr instanceof Cast cast) {
+      return new Cast(cast.to(), f.apply(cast.a()));
     }
     if (expr instanceof Load load) {
-      return load.array().name() + indices(load.indices(), operand);
+      return new Load(load.array(), all(load.indices(), f));
     }
     if (expr instanceof Length length) {
-      return length.array().name() + indices(length.rows(), operand) + ".length";
+      return new Length(length.array(), all(length.rows(), f));
     }
     if (expr instanceof NewArray create) {
-      return "new double" + indices(create.dimensions(), operand);
-    }
-    if (expr instanceof CloneArray clone) {
-      return clone.array().name() + ".clone()";
+      return new NewArray(create.type(), all(create.dimensions(), f));
     }
     if (expr instanceof Call call) {
-      return call.callee().code() + "(" + list(call.args(), operand) + ")";
+      return new Call(call.callee(), all(call.args(), f));
     }
-    Cast cast = (Cast) expr;
-    return "(" + cast.to().javaName() + ") " + operand.apply(cast.a());
+    if (expr instanceof Select select) {
+      return new Select(f.apply(select.condition()), f.apply(select.then()),
+          f.apply(select.otherwise()));
+    }
+    return expr; // CloneArray, Zeros: their operand is the array itself
   }
 
-  /** {@code [i][j]}. */
-  public static String indices(List<Operand> indices, Function<Operand, String> operand) {
-    return indices.stream().map(i -> "[" + operand.apply(i) + "]").collect(Collectors.joining());
+  private static List<Operand> all(List<Operand> operands, UnaryOperator<Operand> f) {
+    return operands.stream().map(f).toList();
   }
 
-  private static String list(List<Operand> operands, Function<Operand, String> operand) {
-    return operands.stream().map(operand).collect(Collectors.joining(", "));
+  /** Calls {@code action} for every operation nested in {@code operand}, outermost first. */
+  public static void forEachNested(Operand operand, Consumer<Expr> action) {
+    if (operand instanceof Nested nested) {
+      action.accept(nested.expr());
+      nested.expr().operands().forEach(o -> forEachNested(o, action));
+    }
+  }
+
+  /** The variables {@code operands} read, nested operations included, in order of appearance. */
+  public static Set<Var> vars(List<Operand> operands) {
+    Set<Var> vars = new LinkedHashSet<>();
+    operands.forEach(o -> addVars(o, vars));
+    return vars;
+  }
+
+  /** The variables {@code operand} reads, nested operations included. */
+  public static Set<Var> vars(Operand operand) {
+    return vars(List.of(operand));
+  }
+
+  private static void addVars(Operand operand, Set<Var> out) {
+    if (operand instanceof Var v) {
+      out.add(v);
+    } else if (operand instanceof Nested nested) {
+      nested.expr().operands().forEach(o -> addVars(o, out));
+    }
   }
 }

@@ -2,11 +2,13 @@ package dev.adjoint.processor.ir;
 
 import java.util.HashSet;
 import java.util.Set;
+import javax.lang.model.SourceVersion;
 
 /**
  * Hands out the local names of one generated method, each once. The user's own names are
  * reserved up front: a user's variable keeps its name ({@link #claim}), and a generated name
- * ({@code t1}, {@code dq}, {@code seed}) never takes one of them.
+ * ({@code t1}, {@code dq}, {@code seed}) never takes one of them, nor a Java keyword: the adjoint
+ * of a local {@code o} is {@code do2}, never {@code do}.
  */
 public final class NameScope {
   private final Set<String> reserved = new HashSet<>();
@@ -48,7 +50,9 @@ public final class NameScope {
     }
   }
 
+  /** Neither taken nor reserved, nor a Java keyword or literal ({@code do}, {@code double}). */
   private boolean isFree(String name) {
-    return !taken.contains(name) && !reserved.contains(name);
+    return !taken.contains(name) && !reserved.contains(name)
+        && !SourceVersion.isKeyword(name, SourceVersion.latest());
   }
 }

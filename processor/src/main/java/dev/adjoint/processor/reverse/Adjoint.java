@@ -17,9 +17,9 @@ import java.util.Set;
  * and assigned along with them in the forward sweep), the loops whose backward pass runs inside
  * them ({@link Fusion}), and the pullback's names.
  */
-public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, String> paramAdjoints,
-    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<String, Integer> scratch,
-    Map<Var, String> shadows, Map<Loop, FusedLoop> fused, Names names) {
+public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, Var> paramAdjoints,
+    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<Var, Integer> scratch,
+    Map<Var, Var> shadows, Map<Loop, FusedLoop> fused, Names names) {
   public Adjoint {
     backward = List.copyOf(backward);
   }

@@ -1,9 +1,10 @@
 package dev.adjoint.processor.reverse;
 
-import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Var;
 
 /**
- * {@code type name = code;}: keeps a value the next statements overwrite, or computes again a
+ * {@code type target = value}: keeps a value the next statements overwrite, or computes again a
  * value of the forward sweep that was not saved.
  */
-public record Capture(Type type, String name, String code) implements BackStmt {}
+public record Capture(Var target, Expr value) implements BackStmt {}

@@ -1,13 +1,15 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Adds several contributions to one array element once: {@code dx[2 * i] += a; ...;
@@ -21,18 +23,18 @@ import java.util.regex.Pattern;
  */
 final class ElementSums {
   private final NameScope names;
-  private final Set<String> shared;
+  private final Set<Var> shared;
 
-  private ElementSums(NameScope names, Set<String> shared) {
+  private ElementSums(NameScope names, Set<Var> shared) {
     this.names = names;
     this.shared = shared;
   }
 
   /**
    * The backward sweep {@code statements} with repeated element contributions summed, except
-   * into the adjoint arrays named in {@code shared}.
+   * into the adjoint arrays in {@code shared}.
    */
-  static List<BackStmt> of(List<BackStmt> statements, NameScope names, Set<String> shared) {
+  static List<BackStmt> of(List<BackStmt> statements, NameScope names, Set<Var> shared) {
     return new ElementSums(names, shared).block(statements);
   }
 
@@ -58,8 +60,7 @@ final class ElementSums {
           branch.origin());
     }
     if (stmt instanceof BackLoop loop) {
-      return new BackLoop(loop.loop(), loop.from(), loop.to(), loop.trips(), loop.tripsOnTape(),
-          block(loop.body()), loop.origin());
+      return loop.withBody(block(loop.body()));
     }
     return stmt;
   }
@@ -69,28 +70,31 @@ final class ElementSums {
         || stmt instanceof Reset;
   }
 
+  /** An element of an adjoint array, as a contribution names it. */
+  private record Element(Var array, List<Operand> indices) {}
+
   /** One straight run: sums each element's contributions that no read of its array separates. */
   private List<BackStmt> run(List<BackStmt> statements) {
     // for each element added to more than once, the positions of its additions
-    Map<String, List<Integer>> additions = new HashMap<>();
-    Map<String, Integer> lastRead = new HashMap<>();
+    Map<Element, List<Integer>> additions = new HashMap<>();
+    Map<Var, Integer> lastRead = new HashMap<>();
     List<List<Integer>> groups = new ArrayList<>();
     for (int k = 0; k < statements.size(); k++) {
       BackStmt stmt = statements.get(k);
-      for (String array : arraysRead(stmt)) {
+      for (Var array : BackStmts.elementsRead(stmt)) {
         lastRead.put(array, k);
       }
-      if (stmt instanceof Accumulate add && !add.declares() && add.adjoint().contains("[")) {
-        String array = add.adjoint().substring(0, add.adjoint().indexOf('['));
-        if (shared.contains(array)) {
+      if (stmt instanceof Accumulate add && add.intoElement()) {
+        if (shared.contains(add.target())) {
           continue;
         }
-        List<Integer> group = additions.get(add.adjoint());
-        if (group != null && lastRead.getOrDefault(array, -1) < group.get(0)) {
+        Element element = new Element(add.target(), add.indices());
+        List<Integer> group = additions.get(element);
+        if (group != null && lastRead.getOrDefault(add.target(), -1) < group.get(0)) {
           group.add(k);
         } else {
           group = new ArrayList<>(List.of(k));
-          additions.put(add.adjoint(), group);
+          additions.put(element, group);
           groups.add(group);
         }
       }
@@ -102,15 +106,15 @@ final class ElementSums {
         continue;
       }
       Accumulate first = (Accumulate) statements.get(group.get(0));
-      String sum = names.numbered(first.adjoint().substring(0, first.adjoint().indexOf('['))
-          + "Sum");
-      replaced.put(group.get(0), new Capture(Type.DOUBLE, sum, first.expr()));
+      Var sum = new Var(names.numbered(first.target().name() + "Sum"), Type.DOUBLE);
+      replaced.put(group.get(0), new Capture(sum, new Copy(first.value())));
       for (int k : group.subList(1, group.size())) {
         Accumulate add = (Accumulate) statements.get(k);
-        replaced.put(k, new Accumulate(sum, add.expr(), false, add.origin()));
+        replaced.put(k, new Accumulate(sum, add.value(), false, add.origin()));
       }
       int last = group.get(group.size() - 1);
-      appended.put(last, new Accumulate(first.adjoint(), sum, false, null));
+      appended.put(last,
+          new Accumulate(first.target(), first.indices(), sum, false, null));
     }
     List<BackStmt> out = new ArrayList<>();
     for (int k = 0; k < statements.size(); k++) {
@@ -121,26 +125,4 @@ final class ElementSums {
     }
     return out;
   }
-
-  /** The arrays whose elements a statement reads (or resets), by name. */
-  private static List<String> arraysRead(BackStmt stmt) {
-    String code;
-    if (stmt instanceof Accumulate add) {
-      code = add.expr() + (add.declares() ? "" : " " + add.adjoint().replaceFirst("^[^\\[]*", ""));
-    } else if (stmt instanceof Capture capture) {
-      code = capture.code();
-    } else if (stmt instanceof Reset reset) {
-      code = reset.target();
-    } else {
-      return List.of();
-    }
-    List<String> arrays = new ArrayList<>();
-    var matcher = ELEMENT.matcher(code);
-    while (matcher.find()) {
-      arrays.add(matcher.group(1));
-    }
-    return arrays;
-  }
-
-  private static final Pattern ELEMENT = Pattern.compile("([A-Za-z_$][\\w$]*)\\s*\\[");
 }

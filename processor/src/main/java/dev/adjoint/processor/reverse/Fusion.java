@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Runs the backward pass of a loop's iteration right after its forward pass, in the same loop,
@@ -45,41 +44,39 @@ import java.util.regex.Pattern;
  * unnecessary (they are live).
  */
 final class Fusion {
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][\\w$]*");
-
   private final Function function;
   private final Activity activity;
   private final Map<Var, Block> home;
   private final Predicate<Assign> passesThrough;
-  private final Map<String, Var> byName;
-  private final String seed;
-  private final Set<String> buffers;
+  private final Set<Var> primal;
+  private final Var seed;
+  private final Set<Var> buffers;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private List<BackStmt> backward;
 
   private Fusion(Function function, Activity activity, Map<Var, Block> home,
-      Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
-      Set<String> buffers, List<BackStmt> backward) {
+      Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
+      Set<Var> buffers, List<BackStmt> backward) {
     this.function = function;
     this.activity = activity;
     this.home = home;
     this.passesThrough = passesThrough;
-    this.byName = byName;
+    this.primal = primal;
     this.seed = seed;
     this.buffers = buffers;
     this.backward = new ArrayList<>(backward);
   }
 
   /**
-   * Fuses what can be fused of {@code backward}; {@code buffers} are the calls' scalar adjoint
-   * buffers, {@code recomputed} the statements each loop's backward pass starts with to compute
-   * values again.
+   * Fuses what can be fused of {@code backward}; {@code primal} are the primal's variables,
+   * {@code buffers} the calls' scalar adjoint buffers, {@code recomputed} the statements each
+   * loop's backward pass starts with to compute values again.
    */
   static Fusion of(Function function, Activity activity, Map<Var, Block> home,
-      Predicate<Assign> passesThrough, Map<String, Var> byName, String seed,
-      Set<String> buffers, List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
+      Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
+      Set<Var> buffers, List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
     Fusion fusion =
-        new Fusion(function, activity, home, passesThrough, byName, seed, buffers, backward);
+        new Fusion(function, activity, home, passesThrough, primal, seed, buffers, backward);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -113,35 +110,34 @@ final class Fusion {
       return; // the restore would undo, in the forward sweep, what code after the loop reads
     }
     Set<Var> before = definedBefore(position);
-    Map<String, BackStmt> declarations = new HashMap<>();
+    Map<Var, BackStmt> declarations = new HashMap<>();
     for (BackStmt stmt : backward) {
-      declared(stmt).forEach(name -> declarations.put(name, stmt));
+      BackStmts.declared(stmt).forEach(v -> declarations.put(v, stmt));
     }
     // what the iterations' backward pass reads or adds into that is declared outside it
     Set<BackStmt> moved = Collections.newSetFromMap(new IdentityHashMap<>());
-    Deque<String> work = new ArrayDeque<>();
+    Deque<Var> work = new ArrayDeque<>();
     for (BackStmt stmt : back.body()) {
-      work.addAll(identifiers(stmt));
+      work.addAll(BackStmts.mentioned(stmt));
     }
-    Set<String> seen = new HashSet<>();
+    Set<Var> seen = new HashSet<>();
     while (!work.isEmpty()) {
-      String name = work.pop();
-      if (!seen.add(name) || name.equals(seed)) {
+      Var v = work.pop();
+      if (!seen.add(v) || v.equals(seed)) {
         continue;
       }
-      Var primal = byName.get(name);
-      if (primal != null) {
-        if (!before.contains(primal) && !insideLoop(primal, loop)) {
+      if (primal.contains(v)) {
+        if (!before.contains(v) && !insideLoop(v, loop)) {
           return; // read by what moves, but computed after the loop
         }
         continue;
       }
-      if (buffers.contains(name)) {
+      if (buffers.contains(v)) {
         return; // a call's pullback fills it in the backward sweep
       }
-      BackStmt declaration = declarations.get(name);
+      BackStmt declaration = declarations.get(v);
       if (declaration == null) {
-        continue; // Math, a field, a buffer parameter, or declared inside the loop's pass
+        continue; // a buffer parameter, a constant table, or declared inside the loop's pass
       }
       int index = backward.indexOf(declaration);
       if (index > at) {
@@ -149,12 +145,12 @@ final class Fusion {
       }
       for (int k = 0; k < at; k++) {
         BackStmt stmt = backward.get(k);
-        if (writes(stmt, name)) {
+        if (BackStmts.writes(stmt, v)) {
           if (!(stmt instanceof Accumulate || stmt instanceof ZeroInit)) {
             return; // written inside a branch or loop of the backward sweep
           }
           if (moved.add(stmt)) {
-            work.addAll(identifiers(stmt));
+            work.addAll(BackStmts.mentioned(stmt));
           }
         }
       }
@@ -275,8 +271,7 @@ final class Fusion {
   /** True for a restore of an array element or of a variable declared outside the loop. */
   private boolean restoresOuterValue(BackStmt stmt, Loop loop) {
     if (stmt instanceof Restore restore) {
-      Var v = byName.get(restore.target());
-      return v == null || !insideLoop(v, loop);
+      return !restore.indices().isEmpty() || !insideLoop(restore.target(), loop);
     }
     if (stmt instanceof BackIf branch) {
       return branch.then().stream().anyMatch(s -> restoresOuterValue(s, loop))
@@ -310,74 +305,5 @@ final class Fusion {
 
   private static boolean mentions(Stmt stmt, Var v) {
     return Statements.vars(stmt).contains(v);
-  }
-
-  /** The names a top-level backward statement declares. */
-  private static List<String> declared(BackStmt stmt) {
-    if (stmt instanceof ZeroInit init) {
-      return List.of(init.adjoint());
-    }
-    if (stmt instanceof Accumulate add && add.declares()) {
-      return List.of(add.adjoint());
-    }
-    if (stmt instanceof Capture capture) {
-      return List.of(capture.name());
-    }
-    return List.of();
-  }
-
-  private static boolean writes(BackStmt stmt, String name) {
-    if (stmt instanceof Accumulate add) {
-      return add.adjoint().equals(name);
-    }
-    if (stmt instanceof ZeroInit init) {
-      return init.adjoint().equals(name);
-    }
-    return identifiers(stmt).contains(name); // conservatively: any mention inside a block
-  }
-
-  /** Every identifier a backward statement's code names, nested statements included. */
-  private static Set<String> identifiers(BackStmt stmt) {
-    List<String> code = new ArrayList<>();
-    if (stmt instanceof Accumulate add) {
-      code.add(add.adjoint());
-      code.add(add.expr());
-    } else if (stmt instanceof Capture capture) {
-      code.add(capture.name());
-      code.add(capture.code());
-    } else if (stmt instanceof Reset reset) {
-      code.add(reset.target());
-    } else if (stmt instanceof Restore restore) {
-      code.add(restore.target());
-    } else if (stmt instanceof Code line) {
-      code.add(line.statement().startsWith("//") ? "" : line.statement());
-    } else if (stmt instanceof AddArray add) {
-      code.add(add.target());
-      code.add(add.source());
-    } else if (stmt instanceof ZeroInit init) {
-      code.add(init.adjoint());
-      code.add(init.shapeOf() == null ? "" : init.shapeOf());
-      code.add(init.aliasOf() == null ? "" : init.aliasOf());
-    }
-    Set<String> names = new HashSet<>();
-    for (String text : code) {
-      var matcher = IDENTIFIER.matcher(text);
-      while (matcher.find()) {
-        names.add(matcher.group());
-      }
-    }
-    if (stmt instanceof BackIf branch) {
-      names.addAll(IDENTIFIER.matcher(branch.condition()).results().map(r -> r.group()).toList());
-      branch.then().forEach(s -> names.addAll(identifiers(s)));
-      branch.otherwise().forEach(s -> names.addAll(identifiers(s)));
-    } else if (stmt instanceof BackLoop loop) {
-      for (String text : new String[] {loop.from(), loop.to(), loop.trips()}) {
-        if (text != null) {
-          names.addAll(IDENTIFIER.matcher(text).results().map(r -> r.group()).toList());
-        }
-      }
-      loop.body().forEach(s -> names.addAll(identifiers(s)));
-    }
-    return names;
   }
 }

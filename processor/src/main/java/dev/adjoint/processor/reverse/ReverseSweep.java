@@ -6,20 +6,27 @@ import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
@@ -32,7 +39,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Builds the backward sweep of a function: statements in reverse, each active assignment
@@ -55,9 +61,10 @@ public final class ReverseSweep {
   private final Function function;
   private final Activity activity;
   private final Adjoint.Names names;
+  private final Var seed;
   private final Map<Var, Block> home = new HashMap<>();
   private final Set<Var> assignedInLoops = new HashSet<>();
-  private final Map<Var, String> adjointNames = new HashMap<>();
+  private final Map<Var, Var> adjoints = new HashMap<>();
   private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
   /** What the backward sweep reads; grows while building. */
   private final Set<Var> reads = new LinkedHashSet<>();
@@ -77,20 +84,20 @@ public final class ReverseSweep {
   /** Rows of matrices passed to calls, by the variable holding the row. */
   private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
-  private final Map<Var, String> rematerialized = new HashMap<>();
+  private final Map<Var, Operand> rematerialized = new HashMap<>();
   /** Values the backward sweep computes again at the start of a loop's iteration. */
   private Recomputation recomputation;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Per loop, the statements its backward pass starts with to recompute values. */
   private final Map<Loop, List<BackStmt>> recomputeStatements = new IdentityHashMap<>();
-  /** Every variable by name, to see what a piece of generated code reads. */
-  private final Map<String, Var> byName = new HashMap<>();
-  private final Map<Assign, String[]> captures = new IdentityHashMap<>();
+  /** The primal's variables: what the backward sweep reads of the forward sweep. */
+  private final Set<Var> primal = new HashSet<>();
+  private final Map<Assign, Var[]> captures = new IdentityHashMap<>();
   /** Per call, the buffer its pullback adds the scalar arguments' adjoints into. */
   private final Map<Assign, CallBuffer> callBuffers = new IdentityHashMap<>();
 
-  private record CallBuffer(String name, int size) {}
+  private record CallBuffer(Var buffer, int size) {}
   private final Map<Var, Integer> assignments = new HashMap<>();
   /** The body of the innermost loop around each assignment inside a loop. */
   private final Map<Assign, Block> loopBodyOf = new IdentityHashMap<>();
@@ -104,6 +111,7 @@ public final class ReverseSweep {
     var scope = function.names();
     this.names = new Adjoint.Names(scope.fresh("seed"), scope.fresh("dScalars"),
         scope.fresh("doubleTape"), scope.fresh("intTape"), scope.fresh("arrayTape"));
+    this.seed = new Var(names.seed(), Type.DOUBLE);
   }
 
   public static Adjoint of(Function function, Activity activity) {
@@ -114,7 +122,7 @@ public final class ReverseSweep {
     for (Param param : function.params()) {
       home.put(param.var(), function.body());
       if (param.differentiable() && param.var().type().isDoubleArray()) {
-        adjointNames.put(param.var(), function.names().fresh("d" + param.var().name()));
+        adjointOf(param.var());
       }
     }
     survey(function.body(), null);
@@ -126,27 +134,27 @@ public final class ReverseSweep {
       zeroInits.clear();
       backward = reverse(function.body(), 0);
     }
-    Map<Var, String> paramAdjoints = new LinkedHashMap<>();
+    Map<Var, Var> paramAdjoints = new LinkedHashMap<>();
     for (Param param : function.differentiableParams()) {
       if (declared.contains(param.var()) || param.var().type().isDoubleArray()) {
-        paramAdjoints.put(param.var(), adjointName(param.var()));
+        paramAdjoints.put(param.var(), adjointOf(param.var()));
       }
     }
     Set<Var> readByBackward = new LinkedHashSet<>(reads);
     readByBackward.addAll(shapeReads);
-    Map<String, Integer> buffers = new LinkedHashMap<>();
+    Map<Var, Integer> buffers = new LinkedHashMap<>();
     callBuffers.values().stream() // by name: identity order differs from run to run
-        .sorted(java.util.Comparator.comparing(CallBuffer::name))
-        .forEach(b -> buffers.put(b.name(), b.size()));
-    Map<Var, String> shadowNames = new LinkedHashMap<>();
-    shadows.forEach(v -> shadowNames.put(v, adjointName(v)));
-    backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowNames.values()));
+        .sorted(java.util.Comparator.comparing(b -> b.buffer().name()))
+        .forEach(b -> buffers.put(b.buffer(), b.size()));
+    Map<Var, Var> shadowAdjoints = new LinkedHashMap<>();
+    shadows.forEach(v -> shadowAdjoints.put(v, adjointOf(v)));
+    backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowAdjoints.values()));
     Fusion fusion = shadows.isEmpty()
-        ? Fusion.of(function, activity, home, this::passesThrough, byName, names.seed(),
+        ? Fusion.of(function, activity, home, this::passesThrough, primal, seed,
             buffers.keySet(), backward, recomputeStatements)
         : null;
     return new Adjoint(function, fusion == null ? backward : fusion.remaining(), paramAdjoints,
-        readByBackward, pushed, trips, buffers, shadowNames,
+        readByBackward, pushed, trips, buffers, shadowAdjoints,
         fusion == null ? Map.of() : fusion.fused(), names);
   }
 
@@ -196,7 +204,7 @@ public final class ReverseSweep {
    */
   private void findRematerializable() {
     Statements.forEachAssign(function.body(), assign -> {
-      if (assign.value() instanceof dev.adjoint.processor.ir.Copy copy
+      if (assign.value() instanceof Copy copy
           && assign.target().type().isDoubleArray()) {
         shadows.add(assign.target());
         shadows.add((Var) copy.a());
@@ -212,15 +220,15 @@ public final class ReverseSweep {
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
         assignments.merge(assign.target(), 1, Integer::sum);
-        byName.put(assign.target().name(), assign.target());
+        primal.add(assign.target());
       } else if (stmt instanceof Declare declare) {
-        byName.put(declare.var().name(), declare.var());
+        primal.add(declare.var());
       } else if (stmt instanceof Loop loop && loop.counted() != null) {
         counters.add(loop.counted().index());
-        byName.put(loop.counted().index().name(), loop.counted().index());
+        primal.add(loop.counted().index());
       }
     });
-    function.params().forEach(p -> byName.put(p.var().name(), p.var()));
+    function.params().forEach(p -> primal.add(p.var()));
     recomputation = new Recomputation(function, assignedInLoops, shadows);
     Statements.forEachAssign(function.body(), assign -> {
       if (assignments.get(assign.target()) != 1) {
@@ -230,18 +238,18 @@ public final class ReverseSweep {
         return; // written through another name
       }
       if (isIndexArithmetic(assign, counters)) {
-        Binary binary = (Binary) assign.value();
-        rematerialized.put(assign.target(), "(" + code(binary.a()) + " " + binary.op().symbol()
-            + " " + code(binary.b()) + ")");
+        rematerialized.put(assign.target(),
+            new Nested(Exprs.map(assign.value(), this::operand), assign.target().type()));
       } else if (assign.value() instanceof Load load
           && recomputation.isReplayable(load.array())
           && load.indices().stream().allMatch(i -> isIntact(i, counters))) {
-        rematerialized.put(assign.target(), element(load.array().name(), load.indices()));
+        rematerialized.put(assign.target(),
+            new Nested(Exprs.map(load, this::operand), assign.target().type()));
       } else if (assign.value() instanceof Length length
           && !assignedInLoops.contains(length.array())
           && length.rows().stream().allMatch(i -> isIntact(i, counters))) {
         rematerialized.put(assign.target(),
-            element(length.array().name(), length.rows()) + ".length");
+            new Nested(Exprs.map(length, this::operand), assign.target().type()));
       }
     });
     recomputation.findRecomputed(rematerialized::containsKey, assignments, home);
@@ -375,7 +383,7 @@ public final class ReverseSweep {
     }
     List<BackStmt> withInits = new ArrayList<>();
     for (Var v : zeroInits.getOrDefault(block, Set.of())) {
-      withInits.add(new ZeroInit(adjointName(v), v.type(), v.name(), null));
+      withInits.add(new ZeroInit(adjointOf(v), v.type() == Type.DOUBLE ? null : v));
     }
     withInits.addAll(out);
     return withInits;
@@ -399,42 +407,42 @@ public final class ReverseSweep {
       }
       return; // inactive, or nothing flowed back into it: every contribution would be zero
     }
-    String adjoint = isResult ? names.seed() : adjointName(target);
+    Var adjoint = isResult ? seed : adjointOf(target);
     boolean reads = assign.value().operands().contains(target);
-    String result = target.name();
+    Var result = target;
     if (reads && passesThrough(assign)) {
       // s = s + t: s's adjoint flows to the old s unchanged; only the other operands receive
       contributions(assign, result, adjoint, block, out, false);
       if (restore) {
-        out.add(new Restore(target.name(), target.type()));
+        out.add(new Restore(target, List.of()));
       }
       return;
     }
     if (reads) {
       // r = f(r, ...): take r's adjoint before the operand r receives its own
-      String[] captured = captures.computeIfAbsent(assign, a -> new String[] {
-          function.names().numbered("g"), function.names().numbered("r")});
-      String g = captured[0];
-      out.add(new Capture(Type.DOUBLE, g, adjoint));
-      out.add(new Reset(adjoint, null));
+      Var[] captured = captures.computeIfAbsent(assign, a -> new Var[] {
+          new Var(function.names().numbered("g"), Type.DOUBLE),
+          new Var(function.names().numbered("r"), target.type())});
+      Var g = captured[0];
+      out.add(new Capture(g, new Copy(adjoint)));
+      out.add(new Reset(adjoint, List.of(), null));
       adjoint = g;
       if (restore) {
         // the old r comes back from the tape; keep the new one only if a rule reads it
         List<BackStmt> contributions = new ArrayList<>();
         contributions(assign, captured[1], adjoint, block, contributions, true);
         if (contributions.stream().anyMatch(c -> c instanceof Accumulate a
-            && java.util.regex.Pattern.compile("\\b" + captured[1] + "\\b")
-                .matcher(a.expr()).find())) {
-          out.add(new Capture(target.type(), captured[1], target.name()));
+            && Exprs.vars(a.value()).contains(captured[1]))) {
+          out.add(new Capture(captured[1], new Copy(target)));
         }
-        out.add(new Restore(target.name(), target.type()));
+        out.add(new Restore(target, List.of()));
         out.addAll(contributions);
         return;
       }
     }
     contributions(assign, result, adjoint, block, out, true);
     if (!reads && !isResult && needsReset(assign)) {
-      out.add(new Reset(adjoint, null));
+      out.add(new Reset(adjoint, List.of(), null));
     }
     if (restore) {
       restore(target, out);
@@ -444,22 +452,23 @@ public final class ReverseSweep {
   /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
   private void restore(Var target, List<BackStmt> out) {
     if (shadows.contains(target)) {
-      out.add(new Restore(adjointName(target), target.type()));
+      out.add(new Restore(adjointOf(target), List.of()));
     }
-    out.add(new Restore(target.name(), target.type()));
+    out.add(new Restore(target, List.of()));
   }
 
   /** True for {@code r = r + x}, {@code r = r - x}: r's contribution to itself is its adjoint. */
   private boolean passesThrough(Assign assign) {
     var operands = assign.value().operands();
     int self = operands.indexOf(assign.target());
+    Var hole = new Var("seed", Type.DOUBLE);
     return operands.lastIndexOf(assign.target()) == self
         && DerivativeRules.flow(assign.value(), self) == Flow.DIFFERENTIABLE
-        && DerivativeRules.contribution(assign.value(), self, DerivativeRules::code, "R", "G")
-            .equals("G");
+        && DerivativeRules.contribution(assign.value(), self, operands, assign.target(), hole)
+            == hole;
   }
 
-  private void contributions(Assign assign, String result, String adjoint, Block block,
+  private void contributions(Assign assign, Var result, Var adjoint, Block block,
       List<BackStmt> out, boolean toTarget) {
     var value = assign.value();
     if (value instanceof Load load && assign.target().type().isArray()) {
@@ -489,6 +498,7 @@ public final class ReverseSweep {
       return;
     }
     var operands = value.operands();
+    List<Operand> asRead = operands.stream().map(this::operand).toList();
     for (int i = 0; i < operands.size(); i++) {
       Operand operand = operands.get(i);
       if (!toTarget && operand.equals(assign.target())) {
@@ -496,9 +506,8 @@ public final class ReverseSweep {
       }
       if (activity.isActive(operand)
           && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
-        String contribution =
-            DerivativeRules.contribution(value, i, this::code, result, adjoint);
-        readCode(contribution);
+        Operand contribution = DerivativeRules.contribution(value, i, asRead, result, adjoint);
+        read(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
       }
     }
@@ -508,12 +517,12 @@ public final class ReverseSweep {
    * {@code r = f(a, x)}: the backward sweep calls f's pullback with r's adjoint as the seed; it
    * adds into the arrays' adjoints directly and into a small buffer for the scalars.
    */
-  private void callPullback(Assign assign, Call call, String adjoint, Block block,
+  private void callPullback(Assign assign, Call call, Var adjoint, Block block,
       List<BackStmt> out) {
     var callee = call.callee();
-    List<String> arguments = new ArrayList<>();
-    call.args().forEach(a -> arguments.add(code(a)));
-    arguments.forEach(this::readCode);
+    List<Operand> arguments = new ArrayList<>();
+    call.args().forEach(a -> arguments.add(operand(a)));
+    arguments.forEach(this::read);
     arguments.add(adjoint);
     List<Integer> scalars = new ArrayList<>();
     for (int i = 0; i < call.args().size(); i++) {
@@ -526,48 +535,48 @@ public final class ReverseSweep {
       } else if (activity.isActive(arg)) {
         arguments.add(arrayAdjoint((Var) arg, block));
       } else {
-        String shape = code(arg);
-        arguments.add(callee.parameters().get(i) == Type.DOUBLE_MATRIX
-            ? "dev.adjoint.Shapes.zerosLike(" + shape + ")" : "new double[" + shape + ".length]");
+        arguments.add(new Nested(new Zeros((Var) arg), arg.type()));
       }
     }
     CallBuffer buffer = null;
     if (!scalars.isEmpty()) {
-      buffer = callBuffers.computeIfAbsent(assign,
-          a -> new CallBuffer(function.names().numbered("dArgs"), scalars.size()));
+      buffer = callBuffers.computeIfAbsent(assign, a -> new CallBuffer(
+          new Var(function.names().numbered("dArgs"), Type.DOUBLE_ARRAY), scalars.size()));
       for (int k = 0; k < scalars.size(); k++) {
-        out.add(new Reset(buffer.name() + "[" + k + "]", assign.origin()));
+        out.add(new Reset(buffer.buffer(), List.of(Constant.integer(k)), assign.origin()));
       }
-      arguments.add(buffer.name());
+      arguments.add(buffer.buffer());
     }
-    out.add(new Code(callee.pullback() + "(" + String.join(", ", arguments) + ");",
-        assign.origin()));
+    out.add(new PullbackCall(callee.pullback(), arguments, assign.origin()));
     for (int k = 0; k < scalars.size(); k++) {
       Operand arg = call.args().get(scalars.get(k));
       if (activity.isActive(arg)) {
-        accumulate((Var) arg, buffer.name() + "[" + k + "]", block, out, assign.origin());
+        accumulate((Var) arg, Terms.element(buffer.buffer(), List.of(Constant.integer(k))),
+            block, out, assign.origin());
       }
     }
   }
 
   private void reverse(Store store, Block block, List<BackStmt> out) {
-    String element = element(store.array().name(), store.indices());
+    List<Operand> indices = operands(store.indices());
     boolean linearInConstant = store.compound() != null && !activity.isActive(store.value());
     if (activity.isActive(store.array()) && !linearInConstant) {
       readIndices(store.indices());
       declareArrayAdjoint(store.array(), block);
-      String adjoint = element(adjointName(store.array()), store.indices());
+      Var adjoint = adjointOf(store.array());
       if (activity.isActive(store.value())) {
-        String contribution = store.compound() == Binary.Op.SUB ? "-" + adjoint : adjoint;
+        Operand element = Terms.element(adjoint, indices);
+        Operand contribution = store.compound() == Binary.Op.SUB ? Terms.neg(element) : element;
         accumulate((Var) store.value(), contribution, block, out, store.origin());
       }
       if (store.compound() == null) {
-        out.add(new Reset(adjoint, null)); // the old element is gone: its adjoint restarts at 0
+        // the old element is gone: its adjoint restarts at 0
+        out.add(new Reset(adjoint, indices, null));
       }
     }
     if (pushed.contains(store)) {
       readIndices(store.indices());
-      out.add(new Restore(element, Type.DOUBLE));
+      out.add(new Restore(store.array(), indices));
     }
   }
 
@@ -579,7 +588,7 @@ public final class ReverseSweep {
     }
     current = branch;
     read(branch.condition());
-    out.add(new BackIf(branch.condition().toString(), then, otherwise, branch.origin()));
+    out.add(new BackIf(branch.condition(), then, otherwise, branch.origin()));
   }
 
   private void reverse(Loop loop, int loopDepth, List<BackStmt> out) {
@@ -592,22 +601,23 @@ public final class ReverseSweep {
     body.addAll(0, recomputed);
     current = loop;
     if (loop.counted() != null) {
-      String from = code(loop.counted().from());
-      String to = code(loop.counted().to());
-      readCode(from);
-      readCode(to);
+      Operand from = operand(loop.counted().from());
+      Operand to = operand(loop.counted().to());
+      read(from);
+      read(to);
       out.add(new BackLoop(loop, from, to, null, false, body, loop.origin()));
       return;
     }
     Adjoint.Trips count = trips.computeIfAbsent(loop,
         l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
-    out.add(new BackLoop(loop, null, null, count.name(), count.onTape(), body, loop.origin()));
+    out.add(new BackLoop(loop, null, null, new Var(count.name(), Type.INT), count.onTape(), body,
+        loop.origin()));
   }
 
   // ---- adjoints --------------------------------------------------------------------------
 
-  private void accumulate(Var v, String contribution, Block current, List<BackStmt> out,
-      dev.adjoint.processor.ir.Origin origin) {
+  private void accumulate(Var v, Operand contribution, Block current, List<BackStmt> out,
+      Origin origin) {
     boolean declares = false;
     if (!declared.contains(v)) {
       declared.add(v);
@@ -618,29 +628,29 @@ public final class ReverseSweep {
         zeroInits.computeIfAbsent(vHome, b -> new LinkedHashSet<>()).add(v);
       }
     }
-    out.add(new Accumulate(adjointName(v), contribution, declares, origin));
+    out.add(new Accumulate(adjointOf(v), contribution, declares, origin));
   }
 
-  private void accumulateElement(Var array, List<Operand> indices, String contribution,
+  private void accumulateElement(Var array, List<Operand> indices, Var contribution,
       Assign from, Block current, List<BackStmt> out) {
     declareArrayAdjoint(array, current);
-    out.add(new Accumulate(element(adjointName(array), indices), contribution, false,
+    out.add(new Accumulate(adjointOf(array), operands(indices), contribution, false,
         from.origin()));
   }
 
   /**
-   * The adjoint of an array as code: {@code dm[i]} for a row {@code m[i]} passed on (the matrix
+   * The adjoint of an array: {@code dm[i]} for a row {@code m[i]} passed on (the matrix
    * adjoint's row itself), else the array's own adjoint, declared if need be.
    */
-  private String arrayAdjoint(Var array, Block block) {
+  private Operand arrayAdjoint(Var array, Block block) {
     Load row = rowLoads.get(array);
     if (row == null) {
       declareArrayAdjoint(array, block);
-      return adjointName(array);
+      return adjointOf(array);
     }
     declareArrayAdjoint(row.array(), block);
     readIndices(row.indices());
-    return element(adjointName(row.array()), row.indices());
+    return Terms.element(adjointOf(row.array()), operands(row.indices()));
   }
 
   /** Local arrays get a zero adjoint array at the start of their home block. */
@@ -661,46 +671,49 @@ public final class ReverseSweep {
     return function.params().stream().anyMatch(p -> p.var().equals(v));
   }
 
-  /** The code of an operand in a contribution: its name, or the array element it holds. */
-  private String code(Operand operand) {
+  /** An operand as the backward sweep reads it: itself, or the value it holds written in place. */
+  private Operand operand(Operand operand) {
     return operand instanceof Var v && rematerialized.containsKey(v)
-        ? rematerialized.get(v) : DerivativeRules.code(operand);
+        ? rematerialized.get(v) : operand;
+  }
+
+  private List<Operand> operands(List<Operand> operands) {
+    return operands.stream().map(this::operand).toList();
   }
 
   /**
-   * Marks the variables {@code code} names as read by the backward sweep; {@code a.length} reads
-   * no element of {@code a}.
+   * Marks the primal variables an operand of the backward sweep reads; {@code a.length} reads
+   * the shape of {@code a}, no element.
    */
-  private void readCode(String code) {
-    var matcher = IDENTIFIER.matcher(code);
-    while (matcher.find()) {
-      Var v = byName.get(matcher.group(1));
-      if (v != null && matcher.group(2) != null) {
-        shapeReads.add(v);
-      } else if (v != null) {
-        read(v);
+  private void read(Operand operand) {
+    if (operand instanceof Var v) {
+      readVar(v);
+    } else if (operand instanceof Nested nested) {
+      if (nested.expr() instanceof Length length) {
+        shapeReads.add(length.array());
+        length.rows().forEach(this::read);
+      } else {
+        nested.expr().operands().forEach(this::read);
       }
     }
   }
 
-  private static final java.util.regex.Pattern IDENTIFIER =
-      java.util.regex.Pattern.compile("([A-Za-z_$][\\w$]*)(\\.length)?");
-
   /**
-   * Marks a variable as read by the backward sweep: one it recomputes, as needed there; else as
-   * read by the adjoint of the current statement (which saves it if overwritten), unless its
-   * elements are replayable.
+   * Marks a primal variable as read by the backward sweep: one it recomputes, as needed there;
+   * else as read by the adjoint of the current statement (which saves it if overwritten), unless
+   * its elements are replayable. Adjoints and the sweep's own temporaries are not the primal's.
    */
-  private void read(Operand operand) {
-    if (operand instanceof Var v) {
-      if (recomputation.isRecomputed(v)) {
-        recomputeNeeded.add(v);
-        return;
-      }
-      reads.add(v);
-      if (!recomputation.isReplayable(v)) {
-        uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
-      }
+  private void readVar(Var v) {
+    if (!primal.contains(v)) {
+      return;
+    }
+    if (recomputation.isRecomputed(v)) {
+      recomputeNeeded.add(v);
+      return;
+    }
+    reads.add(v);
+    if (!recomputation.isReplayable(v)) {
+      uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
     }
   }
 
@@ -723,27 +736,24 @@ public final class ReverseSweep {
     for (Assign assign : assigns) {
       if (recomputeNeeded.contains(assign.target())) {
         if (out.isEmpty()) {
-          out.add(new Code("// this iteration's values, computed again instead of saved", null));
+          out.add(new Comment("this iteration's values, computed again instead of saved"));
         }
         current = assign;
-        String code = Exprs.code(assign.value(), this::code);
-        readCode(code);
-        out.add(new Capture(assign.target().type(), assign.target().name(), code));
+        Expr value = Exprs.map(assign.value(), this::operand);
+        value.operands().forEach(this::read);
+        out.add(new Capture(assign.target(), value));
       }
     }
     return out;
   }
 
-  /** {@code a[i][j]}, each index as its code (a recomputed index appears as its expression). */
-  private String element(String array, List<Operand> indices) {
-    return array + indices.stream().map(i -> "[" + code(i) + "]").collect(Collectors.joining());
-  }
-
   private void readIndices(List<Operand> indices) {
-    indices.forEach(i -> readCode(code(i)));
+    indices.forEach(i -> read(operand(i)));
   }
 
-  private String adjointName(Var v) {
-    return adjointNames.computeIfAbsent(v, x -> function.names().fresh("d" + x.name()));
+  /** The adjoint of a primal variable: {@code dq} for {@code q}, of the same shape. */
+  private Var adjointOf(Var v) {
+    return adjoints.computeIfAbsent(v, x -> new Var(function.names().fresh("d" + x.name()),
+        x.type().isArray() ? x.type() : Type.DOUBLE));
   }
 }

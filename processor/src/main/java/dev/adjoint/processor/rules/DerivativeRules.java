@@ -1,5 +1,13 @@
 package dev.adjoint.processor.rules;
 
+import static dev.adjoint.processor.ir.Terms.add;
+import static dev.adjoint.processor.ir.Terms.binary;
+import static dev.adjoint.processor.ir.Terms.div;
+import static dev.adjoint.processor.ir.Terms.math;
+import static dev.adjoint.processor.ir.Terms.mul;
+import static dev.adjoint.processor.ir.Terms.neg;
+import static dev.adjoint.processor.ir.Terms.select;
+import static dev.adjoint.processor.ir.Terms.sub;
 import static java.util.Map.entry;
 
 import dev.adjoint.processor.ir.Binary;
@@ -20,12 +28,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Local derivatives of every operation Adjoint differentiates, as adjoint updates.
+ * Local derivatives of every operation Adjoint differentiates, as IR.
  *
- * <p>A rule says, for operand {@code i} of {@code r = op(a, b)}, what that operand's adjoint
- * receives when {@code r}'s adjoint is {@code g}. Templates name the operands {@code $a} and
- * {@code $b}, the result {@code $r} and the incoming adjoint {@code $g}; they are written the way a
- * person writes backprop by hand (cs231n: add distributes, multiply switches, max routes).
+ * <p>A rule says, for operand {@code i} of {@code r = op(a, b)}, what that operand receives when
+ * {@code r} receives {@code g}: an IR expression over the operands {@code a} and {@code b}, the
+ * result {@code r} and a hole {@code g} for the incoming adjoint. Every rule is linear in
+ * {@code g}, so the same table gives the reverse transformation's contributions
+ * ({@code da += rule(a, b, r, dr)}) and a tangent transformation's terms
+ * ({@code dr = Σ rule_i(a, b, r, da_i)}). They are written the way a person writes backprop by
+ * hand (cs231n: add distributes, multiply switches, max routes).
  *
  * <p>Conventions at points where the derivative does not exist: {@code max(a, b)} routes the whole
  * gradient to {@code a} when {@code a >= b} (ties go to the first argument) and {@code min(a, b)}
@@ -47,46 +58,59 @@ public final class DerivativeRules {
     UNKNOWN
   }
 
-  private static final Rule IDENTITY = template("$g");
-  private static final Rule NEGATE = template("-$g");
+  private static final Operand ZERO = Constant.ZERO;
+  private static final Operand INT_ZERO = Constant.integer(0);
+  private static final Operand ONE = Constant.integer(1);
+  private static final Operand TWO = Constant.integer(2);
+  private static final Operand THREE = Constant.integer(3);
+
+  private static final Rule IDENTITY = (i, a, r, g) -> g;
+  private static final Rule NEGATE = (i, a, r, g) -> neg(g);
 
   private static final Map<Binary.Op, Rule> ARITHMETIC = Map.of(
-      Binary.Op.ADD, template("$g", "$g"),
-      Binary.Op.SUB, template("$g", "-$g"),
-      Binary.Op.MUL, template("$b * $g", "$a * $g"),
-      Binary.Op.DIV, template("$g / $b", "-$r * $g / $b"),
-      Binary.Op.REM, template("$g", "-Math.rint(($a - $r) / $b) * $g"));
+      Binary.Op.ADD, (i, a, r, g) -> g,
+      Binary.Op.SUB, (i, a, r, g) -> i == 0 ? g : neg(g),
+      Binary.Op.MUL, (i, a, r, g) -> mul(a.get(1 - i), g),
+      Binary.Op.DIV, (i, a, r, g) -> i == 0 ? div(g, a.get(1)) : div(mul(neg(r), g), a.get(1)),
+      Binary.Op.REM, (i, a, r, g) -> i == 0 ? g
+          : mul(neg(math("rint", div(sub(a.get(0), r), a.get(1)))), g));
 
   private static final Map<String, Rule> MATH = Map.ofEntries(
-      entry("exp", template("$r * $g")),
-      entry("log", template("$g / $a")),
-      entry("log10", template("$g / ($a * 2.302585092994046)")), // ln 10
-      entry("log1p", template("$g / (1 + $a)")),
-      entry("expm1", template("($r + 1) * $g")),
-      entry("sqrt", template("$g / (2 * $r)")),
-      entry("cbrt", template("$g / (3 * $r * $r)")),
+      entry("exp", (i, a, r, g) -> mul(r, g)),
+      entry("log", (i, a, r, g) -> div(g, a.get(0))),
+      entry("log10", (i, a, r, g) -> div(g, mul(a.get(0), Constant.number(2.302585092994046)))),
+      entry("log1p", (i, a, r, g) -> div(g, add(ONE, a.get(0)))),
+      entry("expm1", (i, a, r, g) -> mul(add(r, ONE), g)),
+      entry("sqrt", (i, a, r, g) -> div(g, mul(TWO, r))),
+      entry("cbrt", (i, a, r, g) -> div(g, mul(mul(THREE, r), r))),
       entry("pow", DerivativeRules::pow),
-      entry("sin", template("Math.cos($a) * $g")),
-      entry("cos", template("-Math.sin($a) * $g")),
-      entry("tan", template("(1 + $r * $r) * $g")),
-      entry("asin", template("$g / Math.sqrt(1 - $a * $a)")),
-      entry("acos", template("-$g / Math.sqrt(1 - $a * $a)")),
-      entry("atan", template("$g / (1 + $a * $a)")),
-      entry("atan2", template("$b / ($a * $a + $b * $b) * $g", "-$a / ($a * $a + $b * $b) * $g")),
-      entry("sinh", template("Math.cosh($a) * $g")),
-      entry("cosh", template("Math.sinh($a) * $g")),
-      entry("tanh", template("(1 - $r * $r) * $g")),
-      entry("abs", template("Math.signum($a) * $g")),
-      entry("max", template("$a >= $b ? $g : 0.0", "$a >= $b ? 0.0 : $g")),
-      entry("min", template("$a <= $b ? $g : 0.0", "$a <= $b ? 0.0 : $g")),
-      entry("hypot", template("$r == 0 ? 0.0 : $a / $r * $g", "$r == 0 ? 0.0 : $b / $r * $g")),
-      entry("toRadians", template("0.017453292519943295 * $g")), // pi / 180
-      entry("toDegrees", template("57.29577951308232 * $g")), // 180 / pi
+      entry("sin", (i, a, r, g) -> mul(math("cos", a.get(0)), g)),
+      entry("cos", (i, a, r, g) -> mul(neg(math("sin", a.get(0))), g)),
+      entry("tan", (i, a, r, g) -> mul(add(ONE, mul(r, r)), g)),
+      entry("asin", (i, a, r, g) -> div(g, math("sqrt", sub(ONE, mul(a.get(0), a.get(0)))))),
+      entry("acos", (i, a, r, g) ->
+          div(neg(g), math("sqrt", sub(ONE, mul(a.get(0), a.get(0)))))),
+      entry("atan", (i, a, r, g) -> div(g, add(ONE, mul(a.get(0), a.get(0))))),
+      entry("atan2", (i, a, r, g) -> mul(div(i == 0 ? a.get(1) : neg(a.get(0)),
+          add(mul(a.get(0), a.get(0)), mul(a.get(1), a.get(1)))), g)),
+      entry("sinh", (i, a, r, g) -> mul(math("cosh", a.get(0)), g)),
+      entry("cosh", (i, a, r, g) -> mul(math("sinh", a.get(0)), g)),
+      entry("tanh", (i, a, r, g) -> mul(sub(ONE, mul(r, r)), g)),
+      entry("abs", (i, a, r, g) -> mul(math("signum", a.get(0)), g)),
+      entry("max", (i, a, r, g) -> routeFirst(Binary.Op.GE, i, a, g)),
+      entry("min", (i, a, r, g) -> routeFirst(Binary.Op.LE, i, a, g)),
+      entry("hypot", (i, a, r, g) ->
+          select(binary(Binary.Op.EQ, r, INT_ZERO), ZERO, mul(div(a.get(i), r), g))),
+      entry("toRadians", (i, a, r, g) -> mul(Constant.number(0.017453292519943295), g)), // pi/180
+      entry("toDegrees", (i, a, r, g) -> mul(Constant.number(57.29577951308232), g)), // 180/pi
       // dev.adjoint.Gates: the gates of neural networks (cs231n: sigmoid's s (1 - s))
-      entry("sigmoid", template("$r * (1 - $r) * $g")),
-      entry("relu", template("$a > 0 ? $g : 0.0")),
-      entry("leakyRelu", template("$a > 0 ? $g : $b * $g", "$a > 0 ? 0.0 : $a * $g")),
-      entry("softplus", template("$g / (1 + Math.exp(-$a))")));
+      entry("sigmoid", (i, a, r, g) -> mul(mul(r, sub(ONE, r)), g)),
+      entry("relu", (i, a, r, g) ->
+          select(binary(Binary.Op.GT, a.get(0), INT_ZERO), g, ZERO)),
+      entry("leakyRelu", (i, a, r, g) -> select(binary(Binary.Op.GT, a.get(0), INT_ZERO),
+          i == 0 ? g : ZERO, mul(a.get(1 - i), g))),
+      entry("softplus", (i, a, r, g) ->
+          div(g, add(ONE, math("exp", neg(a.get(0)))))));
 
   private static final Set<String> PIECEWISE_CONSTANT =
       Set.of("floor", "ceil", "rint", "signum", "round");
@@ -132,16 +156,17 @@ public final class DerivativeRules {
   }
 
   /**
-   * The Java expression that operand {@code i}'s adjoint receives, for an operand whose {@link
-   * #flow} is {@link Flow#DIFFERENTIABLE}.
+   * What operand {@code i} receives when the result receives {@code seed}, for an operand whose
+   * {@link #flow} is {@link Flow#DIFFERENTIABLE}.
    *
-   * @param result the code of the operation's result
-   * @param adjoint the code of the result's adjoint
+   * @param operands the operands as the sweep reads them (a variable, or its value written in
+   *     place)
+   * @param result the operation's result
+   * @param seed the hole: what the result receives (an adjoint, or a tangent)
    */
-  public static String contribution(Expr expr, int i,
-      java.util.function.Function<Operand, String> code, String result, String adjoint) {
-    var operands = new Operands(expr.operands().stream().map(code).toList(), result, adjoint);
-    return ruleFor(expr).contribution(i, operands);
+  public static Operand contribution(Expr expr, int i, List<Operand> operands, Operand result,
+      Operand seed) {
+    return ruleFor(expr).apply(i, operands, result, seed);
   }
 
   private static Rule ruleFor(Expr expr) {
@@ -165,80 +190,41 @@ public final class DerivativeRules {
     return MATH.get(((MathCall) expr).function());
   }
 
+  /** {@code max} and {@code min}: the whole seed to the first operand when {@code a op b}. */
+  private static Operand routeFirst(Binary.Op op, int i, List<Operand> a, Operand g) {
+    Operand firstWins = binary(op, a.get(0), a.get(1));
+    return i == 0 ? select(firstWins, g, ZERO) : select(firstWins, ZERO, g);
+  }
+
   /**
    * d/da a^b = b a^(b-1), written out when the exponent is a literal ({@code 2 * x * g} for
    * {@code pow(x, 2)}); d/db a^b = ln(a) a^b.
    */
-  private static String pow(int i, Operands o) {
-    String a = o.args().get(0);
-    String b = o.args().get(1);
+  private static Operand pow(int i, List<Operand> operands, Operand r, Operand g) {
+    Operand a = operands.get(0);
+    Operand b = operands.get(1);
     if (i == 1) {
-      return substitute("$a == 0 ? 0.0 : Math.log($a) * $r * $g", o);
+      return select(binary(Binary.Op.EQ, a, INT_ZERO), ZERO, mul(mul(math("log", a), r), g));
     }
-    Double exponent = literalValue(b);
-    if (exponent == null) {
-      return substitute("$b == 0 ? 0.0 : $b * Math.pow($a, $b - 1) * $g", o);
+    if (!(b instanceof Constant exponent) || exponent.value() == null) {
+      return select(binary(Binary.Op.EQ, b, INT_ZERO), ZERO,
+          mul(mul(b, math("pow", a, sub(b, ONE))), g));
     }
-    if (exponent == 0) {
-      return "0.0";
+    if (exponent.is(0)) {
+      return ZERO;
     }
-    if (exponent == 1) {
-      return o.adjoint();
+    if (exponent.is(1)) {
+      return g;
     }
-    if (exponent == 2) {
-      return "2 * " + a + " * " + o.adjoint();
+    if (exponent.is(2)) {
+      return mul(mul(TWO, a), g);
     }
-    return b + " * Math.pow(" + a + ", " + literal(exponent - 1) + ") * " + o.adjoint();
+    return mul(mul(b, math("pow", a, Constant.number(exponent.value() - 1))), g);
   }
 
-  private static Double literalValue(String code) {
-    try {
-      return Double.valueOf(code.replace("(", "").replace(")", ""));
-    } catch (NumberFormatException notALiteral) {
-      return null;
-    }
-  }
-
-  private static String literal(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15
-        ? Long.toString((long) value) : Double.toString(value);
-  }
-
-  /** The Java code of an operand, parenthesized unless it is a plain name or number. */
-  public static String code(Operand operand) {
-    String code = operand instanceof Constant constant ? constant.code() : operand.toString();
-    return code.matches("[\\w.]+") ? code : "(" + code + ")";
-  }
-
-  private static Rule template(String... perOperand) {
-    return (i, operands) -> substitute(perOperand[i], operands);
-  }
-
-  private static String substitute(String template, Operands o) {
-    StringBuilder out = new StringBuilder();
-    for (int k = 0; k < template.length(); k++) {
-      char c = template.charAt(k);
-      if (c != '$') {
-        out.append(c);
-        continue;
-      }
-      char name = template.charAt(++k);
-      out.append(switch (name) {
-        case 'a' -> o.args().get(0);
-        case 'b' -> o.args().get(1);
-        case 'r' -> o.result();
-        case 'g' -> o.adjoint();
-        default -> throw new IllegalArgumentException("bad template " + template);
-      });
-    }
-    return out.toString();
-  }
-
-  /** The code of an operation's operands, result and result adjoint, for filling a template. */
-  private record Operands(List<String> args, String result, String adjoint) {}
-
+  /** One operation's local derivative, operand by operand, with a hole for the seed. */
   @FunctionalInterface
   private interface Rule {
-    String contribution(int operand, Operands operands);
+    Operand apply(int operand, List<Operand> operands, Operand result, Operand seed);
   }
 }

@@ -1,0 +1,66 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/**
+ * Builds the nested operands of the sweeps' statements ({@link Nested}), as the derivative rules
+ * and the reverse transformation write them: {@code mul(Math.cos(a), g)} and so on.
+ */
+public final class Terms {
+  private Terms() {}
+
+  public static Operand add(Operand a, Operand b) {
+    return binary(Binary.Op.ADD, a, b);
+  }
+
+  public static Operand sub(Operand a, Operand b) {
+    return binary(Binary.Op.SUB, a, b);
+  }
+
+  public static Operand mul(Operand a, Operand b) {
+    return binary(Binary.Op.MUL, a, b);
+  }
+
+  public static Operand div(Operand a, Operand b) {
+    return binary(Binary.Op.DIV, a, b);
+  }
+
+  public static Operand neg(Operand a) {
+    return new Nested(new Unary(Unary.Op.NEG, a), a.type());
+  }
+
+  /** {@code a op b}: a comparison is boolean; arithmetic is double unless both are integers. */
+  public static Operand binary(Binary.Op op, Operand a, Operand b) {
+    Type type = switch (op) {
+      case LT, LE, GT, GE, EQ, NE -> Type.BOOLEAN;
+      default -> a.type() == Type.DOUBLE || b.type() == Type.DOUBLE ? Type.DOUBLE
+          : a.type() == Type.LONG || b.type() == Type.LONG ? Type.LONG : Type.INT;
+    };
+    return new Nested(new Binary(op, a, b), type);
+  }
+
+  /** {@code Math.function(args)}. */
+  public static Operand math(String function, Operand... args) {
+    return new Nested(new MathCall("Math", function, List.of(args)), Type.DOUBLE);
+  }
+
+  /** {@code condition ? then : otherwise}. */
+  public static Operand select(Operand condition, Operand then, Operand otherwise) {
+    return new Nested(new Select(condition, then, otherwise), then.type());
+  }
+
+  /** {@code array[i][j]}: an element, or a row when fewer indices than the array's rank. */
+  public static Operand element(Var array, List<Operand> indices) {
+    Type type = array.type() == Type.DOUBLE_MATRIX && indices.size() == 1 ? Type.DOUBLE_ARRAY
+        : array.type() == Type.INT_ARRAY ? Type.INT : Type.DOUBLE;
+    return new Nested(new Load(array, indices), type);
+  }
+
+  /** {@code bound - 1}, folded for an int literal. */
+  public static Operand minusOne(Operand bound) {
+    if (bound instanceof Constant c && c.type() == Type.INT && c.value() != null) {
+      return Constant.integer(c.value().intValue() - 1);
+    }
+    return sub(bound, Constant.integer(1));
+  }
+}
