@@ -193,10 +193,10 @@ public final class GradWriter {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
     for (Param p : method.differentiable()) {
-      components.addParameter(javaType(p.var().type()), "d" + p.var().name());
+      components.addParameter(javaType(p.var().type()), component(p));
     }
     String partials = method.differentiable().stream()
-        .map(p -> "{@code d" + p.var().name() + "} = df/d" + p.var().name())
+        .map(p -> "{@code " + component(p) + "} = df/d" + p.var().name())
         .collect(Collectors.joining(", "));
     return TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
@@ -206,6 +206,11 @@ public final class GradWriter {
             method.differentiable().stream().anyMatch(p -> p.var().type().isArray())
                 ? " (arrays have the shape of their parameter)" : "")
         .build();
+  }
+
+  /** The record component of a parameter's derivative: {@code dx}; {@code do_} for {@code o}. */
+  private static String component(Param p) {
+    return NameScope.identifier("d" + p.var().name());
   }
 
   private static MethodSpec gradientMethod(TypeElement owner, ApiMethod method, ClassName record,

@@ -2,6 +2,7 @@ package dev.adjoint.processor.frontend;
 
 import dev.adjoint.processor.emit.GradWriter;
 import dev.adjoint.processor.ir.Callee;
+import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,7 +139,8 @@ public final class Callees {
     for (VariableElement p : method.getParameters()) {
       Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
       if (type != null && type.isDoubleArray()) {
-        parameters.add(new PullbackParameter(p.asType(), "d" + p.getSimpleName()));
+        parameters.add(new PullbackParameter(p.asType(),
+            NameScope.identifier("d" + p.getSimpleName())));
       }
       scalars |= type == Type.DOUBLE;
     }

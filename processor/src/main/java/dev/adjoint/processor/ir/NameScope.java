@@ -8,7 +8,7 @@ import javax.lang.model.SourceVersion;
  * Hands out the local names of one generated method, each once. The user's own names are
  * reserved up front: a user's variable keeps its name ({@link #claim}), and a generated name
  * ({@code t1}, {@code dq}, {@code seed}) never takes one of them, nor a Java keyword: the adjoint
- * of a local {@code o} is {@code do2}, never {@code do}.
+ * of a local {@code o} is {@code do_}, never {@code do}.
  */
 public final class NameScope {
   private final Set<String> reserved = new HashSet<>();
@@ -24,8 +24,14 @@ public final class NameScope {
     return taken.add(name) ? name : fresh(name);
   }
 
-  /** {@code base} if free, else {@code base2}, {@code base3}, ... */
+  /** {@code name}, or {@code name_} where {@code name} is a Java keyword ({@code do_}). */
+  public static String identifier(String name) {
+    return SourceVersion.isKeyword(name, SourceVersion.latest()) ? name + "_" : name;
+  }
+
+  /** {@code base} if free, else {@code base2}, {@code base3}, ...; never a keyword. */
   public String fresh(String base) {
+    base = identifier(base);
     if (isFree(base)) {
       taken.add(base);
       return base;
@@ -50,9 +56,7 @@ public final class NameScope {
     }
   }
 
-  /** Neither taken nor reserved, nor a Java keyword or literal ({@code do}, {@code double}). */
   private boolean isFree(String name) {
-    return !taken.contains(name) && !reserved.contains(name)
-        && !SourceVersion.isKeyword(name, SourceVersion.latest());
+    return !taken.contains(name) && !reserved.contains(name);
   }
 }

@@ -7,9 +7,11 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
@@ -119,6 +121,26 @@ public final class RandomPrograms {
     }
   }
 
+  /**
+   * Names a person may well give a local that a careless processor takes for its own or for
+   * Java's: the adjoint of {@code o} would be {@code do}, of {@code ouble} {@code double}; the
+   * rules write {@code Math.cos} and {@code Math.exp}; {@code seed}, {@code value},
+   * {@code dScalars}, {@code doubleTape}, {@code g1}, {@code dArgs1}, {@code trips1} are names of
+   * the generated pullback.
+   */
+  private static final List<String> AWKWARD_NAMES = List.of("o", "ouble", "efault", "nt", "f",
+      "cos", "exp", "sin", "seed", "value", "dScalars", "doubleTape", "intTape", "g1", "dArgs1",
+      "trips1");
+
+  /** {@code usual}, or now and then an awkward name not yet used in the program. */
+  private static String localName(Random rnd, String usual, Set<String> used) {
+    if (rnd.nextInt(8) != 0) {
+      return usual;
+    }
+    String name = AWKWARD_NAMES.get(rnd.nextInt(AWKWARD_NAMES.size()));
+    return used.add(name) ? name : usual;
+  }
+
   private static final class Var {
     final String name;
     final char type;
@@ -139,6 +161,7 @@ public final class RandomPrograms {
     private final List<Var> constants = new ArrayList<>();
     private int points;
     private int counter;
+    private final Set<String> awkwardUsed = new HashSet<>();
     private int statements;
     private int budget;
     /** Whether the code being written executes for the program's arguments. */
@@ -242,7 +265,7 @@ public final class RandomPrograms {
     }
 
     private Var declare(String prefix, char type, double[] v) {
-      Var var = new Var(prefix + counter++, type, v);
+      Var var = new Var(localName(rnd, prefix + counter++, awkwardUsed), type, v);
       scopes.peek().add(var);
       return var;
     }
@@ -1251,6 +1274,7 @@ public final class RandomPrograms {
     private final List<SVar> constants = new ArrayList<>();
     private int points;
     private int counter;
+    private final Set<String> awkwardUsed = new HashSet<>();
     private int statements;
     private int budget;
     private Env env;
@@ -1473,7 +1497,7 @@ public final class RandomPrograms {
     }
 
     private String fresh(String prefix) {
-      return prefix + counter++;
+      return localName(rnd, prefix + counter++, awkwardUsed);
     }
 
     private static String pad(int indent) {

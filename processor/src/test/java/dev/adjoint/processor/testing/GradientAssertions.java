@@ -164,7 +164,8 @@ public final class GradientAssertions {
     List<Integer> indices = new ArrayList<>();
     var parameters = original.getParameters();
     for (int i = 0; i < parameters.length; i++) {
-      if (components.contains("d" + parameters[i].getName())) {
+      String component = "d" + parameters[i].getName(); // do_ where that is a keyword
+      if (components.contains(component) || components.contains(component + "_")) {
         indices.add(i);
       }
     }
