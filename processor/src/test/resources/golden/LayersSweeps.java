@@ -43,6 +43,7 @@ final class LayersSweeps {
     double[] dq = new double[q.length];
     // line 20: return f;
     double df2 = seed;
+    // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
       double t8 = q[i2];

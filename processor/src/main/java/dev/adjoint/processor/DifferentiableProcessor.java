@@ -14,6 +14,7 @@ import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.reverse.ReverseSweep;
+import dev.adjoint.processor.reverse.Taping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -218,7 +219,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
     Activity activity = Activity.of(function);
     if (activity.problems().isEmpty()) {
-      return new GradWriter.Sweep(method, ReverseSweep.of(function, activity));
+      return new GradWriter.Sweep(method, Taping.of(ReverseSweep.of(function, activity)));
     }
     reportProblems(method, activity);
     return null;

@@ -8,38 +8,14 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.adjoint.processor.ir.Assign;
-import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Break;
-import dev.adjoint.processor.ir.CloneArray;
-import dev.adjoint.processor.ir.Constant;
-import dev.adjoint.processor.ir.Copy;
-import dev.adjoint.processor.ir.Declare;
-import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
-import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NameScope;
-import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
-import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Store;
-import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
-import dev.adjoint.processor.reverse.Accumulate;
-import dev.adjoint.processor.reverse.AddArray;
 import dev.adjoint.processor.reverse.Adjoint;
-import dev.adjoint.processor.reverse.BackIf;
-import dev.adjoint.processor.reverse.BackLoop;
-import dev.adjoint.processor.reverse.BackStmt;
-import dev.adjoint.processor.reverse.Capture;
-import dev.adjoint.processor.reverse.Comment;
-import dev.adjoint.processor.reverse.PullbackCall;
-import dev.adjoint.processor.reverse.Reset;
-import dev.adjoint.processor.reverse.Restore;
-import dev.adjoint.processor.reverse.ZeroInit;
+import dev.adjoint.processor.reverse.Pullback;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,9 +43,6 @@ public final class GradWriter {
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   private static final String PROCESSOR = "dev.adjoint.processor.DifferentiableProcessor";
-  private static final ClassName DOUBLE_STACK = ClassName.get("dev.adjoint", "DoubleStack");
-  private static final ClassName INT_STACK = ClassName.get("dev.adjoint", "IntStack");
-  private static final ClassName REFERENCE_STACK = ClassName.get("dev.adjoint", "ReferenceStack");
 
   /** One method's public surface, known from its signature. */
   public record ApiMethod(ExecutableElement element, List<Param> params, String recordName) {
@@ -92,7 +65,7 @@ public final class GradWriter {
   }
 
   /** A differentiated method. */
-  public record Sweep(ExecutableElement element, Adjoint adjoint) implements SweepMethod {}
+  public record Sweep(ExecutableElement element, Pullback pullback) implements SweepMethod {}
 
   /** A method with errors (already reported): its pullback throws. */
   public record Stub(ExecutableElement element, List<Param> params) implements SweepMethod {}
@@ -287,39 +260,24 @@ public final class GradWriter {
   // ---- the sweeps ------------------------------------------------------------------------
 
   private static MethodSpec pullback(TypeElement owner, Sweep method) {
-    Adjoint adjoint = method.adjoint();
-    Function f = adjoint.primal();
-    Adjoint.Names names = adjoint.names();
-    List<Param> wrt = f.differentiableParams();
-    List<Param> scalars = wrt.stream().filter(p -> !p.var().type().isArray()).toList();
+    Pullback pullback = method.pullback();
+    Function f = pullback.primal();
+    Adjoint.Names names = pullback.names();
     CodeBlock.Builder body = CodeBlock.builder();
-    BackwardSweep backward = new BackwardSweep(adjoint, body);
-    new ForwardSweep(adjoint, body, backward).emit();
-    body.add("\n// backward sweep\n");
-    backward.emit(adjoint.backward());
-    boolean flushes = false;
-    for (int i = 0; i < scalars.size(); i++) {
-      Var d = adjoint.paramAdjoints().get(scalars.get(i).var());
-      if (d != null) {
-        if (!flushes) {
-          body.add("\n");
-          flushes = true;
-        }
-        body.addStatement("$N[$L] += $N", names.buffer(), i, d.name());
-      }
-    }
+    new JavaPrinter(body, names, f.names().fresh("k")).print(pullback.body());
     body.addStatement("return $N", f.result().name());
     MethodSpec.Builder spec = MethodSpec.methodBuilder(f.name() + "Pullback")
         .addModifiers(Modifier.STATIC)
         .returns(double.class)
         .addParameters(parameters(method.element(), f.params()))
         .addParameter(double.class, names.seed());
+    List<Param> wrt = f.differentiableParams();
     for (Param p : wrt) {
       if (p.var().type().isArray()) {
-        spec.addParameter(javaType(p.var().type()), adjoint.paramAdjoints().get(p.var()).name());
+        spec.addParameter(javaType(p.var().type()), pullback.paramAdjoints().get(p.var()).name());
       }
     }
-    if (!scalars.isEmpty()) {
+    if (wrt.stream().anyMatch(p -> !p.var().type().isArray())) {
       spec.addParameter(double[].class, names.buffer());
     }
     return spec
@@ -345,379 +303,6 @@ public final class GradWriter {
         .addStatement("throw new $T($S)", IllegalStateException.class,
             "Adjoint could not differentiate " + api.name() + "; see the compile errors")
         .build();
-  }
-
-  /** Writes the forward sweep: the primal, pushing what the backward sweep needs back. */
-  private static final class ForwardSweep {
-    private final Adjoint adjoint;
-    private final CodeBlock.Builder out;
-    /** Writes the backward pass of fused loops, inside them. */
-    private final BackwardSweep backward;
-    private final Set<Var> declared = new HashSet<>();
-    private final Set<Var> assignedInLoops = new HashSet<>();
-    private final Set<Var> counters = new HashSet<>();
-    private final Origin[] lastOrigin = new Origin[1];
-
-    /** Variables declared at the top of the method: see {@link #findHoisted}. */
-    private final Set<Var> hoisted = new LinkedHashSet<>();
-
-    ForwardSweep(Adjoint adjoint, CodeBlock.Builder out, BackwardSweep backward) {
-      this.adjoint = adjoint;
-      this.out = out;
-      this.backward = backward;
-      adjoint.primal().params().forEach(p -> declared.add(p.var()));
-      collectLoopAssignments(adjoint.primal().body(), false);
-      findHoisted();
-    }
-
-    /**
-     * A variable first assigned inside a branch or loop is declared at the top of the method,
-     * with its type's zero, when the backward sweep reads it (it runs after those scopes end) or
-     * when another block assigns it too (a loop's variable on two paths).
-     */
-    private void findHoisted() {
-      Map<Var, Set<Block>> blocks = new LinkedHashMap<>();
-      Block root = adjoint.primal().body();
-      walkAssignments(root, (v, block) -> blocks
-          .computeIfAbsent(v, x -> java.util.Collections.newSetFromMap(
-              new java.util.IdentityHashMap<>()))
-          .add(block));
-      Set<Var> pushedTargets = new HashSet<>();
-      adjoint.pushed().forEach(stmt -> {
-        if (stmt instanceof Assign assign) {
-          pushedTargets.add(assign.target()); // its old value is pushed: it must exist first
-        }
-      });
-      blocks.forEach((v, where) -> {
-        boolean nested = !where.contains(root);
-        if (nested && !counters.contains(v) && !declared.contains(v)
-            && (adjoint.readByBackward().contains(v) || pushedTargets.contains(v)
-                || where.size() > 1)) {
-          hoisted.add(v);
-        }
-      });
-    }
-
-    private static void walkAssignments(Block block,
-        java.util.function.BiConsumer<Var, Block> action) {
-      for (Stmt stmt : block.statements()) {
-        if (stmt instanceof Assign assign) {
-          action.accept(assign.target(), block);
-        } else if (stmt instanceof Declare declare) {
-          action.accept(declare.var(), block);
-        } else if (stmt instanceof If branch) {
-          walkAssignments(branch.then(), action);
-          walkAssignments(branch.otherwise(), action);
-        } else if (stmt instanceof Loop loop) {
-          walkAssignments(loop.header(), action);
-          walkAssignments(loop.body(), action);
-        }
-      }
-    }
-
-    private void collectLoopAssignments(Block block, boolean inLoop) {
-      for (Stmt stmt : block.statements()) {
-        if (stmt instanceof Assign assign && inLoop) {
-          assignedInLoops.add(assign.target());
-        } else if (stmt instanceof Declare declare && inLoop) {
-          assignedInLoops.add(declare.var());
-        } else if (stmt instanceof If branch) {
-          collectLoopAssignments(branch.then(), inLoop);
-          collectLoopAssignments(branch.otherwise(), inLoop);
-        } else if (stmt instanceof Loop loop) {
-          if (loop.counted() != null) {
-            counters.add(loop.counted().index());
-          }
-          collectLoopAssignments(loop.header(), true);
-          collectLoopAssignments(loop.body(), true);
-        }
-      }
-    }
-
-    void emit() {
-      Adjoint.Names names = adjoint.names();
-      boolean doubles = false;
-      boolean ints = adjoint.trips().values().stream().anyMatch(Adjoint.Trips::onTape);
-      boolean arrays = false;
-      for (Stmt stmt : adjoint.pushed()) {
-        Type type = stmt instanceof Assign assign ? assign.target().type() : Type.DOUBLE;
-        doubles |= Tapes.of(type) == Tapes.DOUBLES;
-        ints |= Tapes.of(type) == Tapes.INTS;
-        arrays |= Tapes.of(type) == Tapes.ARRAYS;
-      }
-      if (doubles) {
-        out.addStatement("$T $N = $T.forThisThread()", DOUBLE_STACK, names.doubleTape(),
-            DOUBLE_STACK);
-      }
-      if (ints) {
-        out.addStatement("$T $N = $T.forThisThread()", INT_STACK, names.intTape(), INT_STACK);
-      }
-      if (arrays) {
-        out.addStatement("$T $N = $T.forThisThread()", REFERENCE_STACK, names.referenceTape(),
-            REFERENCE_STACK);
-      }
-      // by name: the map is keyed by identity, whose order differs from run to run
-      for (Adjoint.Trips trips : adjoint.trips().values().stream()
-          .sorted(java.util.Comparator.comparing(Adjoint.Trips::name)).toList()) {
-        if (!trips.onTape()) {
-          out.addStatement("int $N = 0", trips.name()); // read after the loop's scope ends
-        }
-      }
-      adjoint.scratch().forEach((buffer, size) ->
-          out.addStatement("double[] $N = new double[$L]", buffer.name(), size));
-      adjoint.shadows().forEach((v, shadow) ->
-          out.addStatement("$L $N = null", v.type().javaName(), shadow.name()));
-      for (Var v : hoisted) {
-        declared.add(v);
-        out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
-      }
-      adjoint.primal().body().statements().forEach(this::emit);
-    }
-
-    private void emit(Stmt stmt) {
-      if (stmt instanceof Declare declare) {
-        Var v = declare.var();
-        if (declared.add(v)) {
-          if (assignedInLoops.contains(v)) {
-            out.addStatement("$L $N = $L", v.type().javaName(), v.name(), v.type().zero());
-          } else {
-            out.addStatement("$L $N", v.type().javaName(), v.name());
-          }
-        }
-      } else if (stmt instanceof Assign assign) {
-        comment(assign.origin());
-        Var target = assign.target();
-        Var shadow = adjoint.shadows().get(target);
-        if (adjoint.pushed().contains(assign)) {
-          out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), target.name()));
-          if (shadow != null) {
-            out.addStatement("$L", Tapes.push(adjoint.names(), target.type(), shadow.name()));
-          }
-        }
-        String code = JavaPrinter.expr(assign.value());
-        if (declared.add(target)) {
-          out.addStatement("$L $N = $L", target.type().javaName(), target.name(), code);
-        } else {
-          out.addStatement("$N = $L", target.name(), code);
-        }
-        if (shadow != null) {
-          out.addStatement("$N = $L", shadow.name(), shadowOf(assign.value()));
-        }
-      } else if (stmt instanceof Store store) {
-        comment(store.origin());
-        String element = JavaPrinter.element(store.array(), store.indices());
-        if (adjoint.pushed().contains(store)) {
-          out.addStatement("$L", Tapes.push(adjoint.names(),
-              new Restore(store.array(), store.indices()).type(), element));
-        }
-        out.addStatement("$L $L= $L", element,
-            store.compound() == null ? "" : store.compound().symbol(),
-            JavaPrinter.operand(store.value()));
-      } else if (stmt instanceof If branch) {
-        comment(branch.origin());
-        if (branch.then().isEmpty()) {
-          out.beginControlFlow("if (!$L)", JavaPrinter.operand(branch.condition()));
-          emitBlock(branch.otherwise());
-        } else {
-          out.beginControlFlow("if ($L)", JavaPrinter.operand(branch.condition()));
-          emitBlock(branch.then());
-          if (!branch.otherwise().isEmpty()) {
-            out.nextControlFlow("else");
-            emitBlock(branch.otherwise());
-          }
-        }
-        out.endControlFlow();
-      } else if (stmt instanceof Loop loop) {
-        emitLoop(loop);
-      } else if (stmt instanceof Break) {
-        out.addStatement("break");
-      }
-    }
-
-    /** The shadow adjoint of an array made by {@code value}: zeros, or another's shadow. */
-    private String shadowOf(Expr value) {
-      if (value instanceof Copy copy) {
-        return adjoint.shadows().get((Var) copy.a()).name();
-      }
-      if (value instanceof CloneArray clone) {
-        return zeros(clone.array());
-      }
-      return JavaPrinter.expr(value); // new double[n]: zeros of the same size
-    }
-
-    private void emitLoop(Loop loop) {
-      comment(loop.origin());
-      Loop.Counted counted = loop.counted();
-      if (counted != null) {
-        var fused = adjoint.fused().get(loop);
-        if (fused != null) {
-          out.add("// the adjoints this loop's backward passes read, known before it runs\n");
-          backward.emit(fused.before());
-        }
-        out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", counted.index().name(),
-            JavaPrinter.operand(counted.from()), counted.index().name(),
-            counted.inclusive() ? "<=" : "<", JavaPrinter.operand(counted.to()),
-            counted.index().name());
-        emitBlock(loop.body());
-        if (fused != null) {
-          out.add("// backward pass of this iteration, fused: no adjoint flows between"
-              + " iterations\n");
-          backward.emit(fused.body());
-        }
-        out.endControlFlow();
-        return;
-      }
-      Adjoint.Trips trips = adjoint.trips().get(loop);
-      if (trips != null && trips.onTape()) {
-        out.addStatement("int $N = 0", trips.name());
-      }
-      out.beginControlFlow("while (true)");
-      if (loop.testAtEnd()) {
-        countTrip(trips);
-        emitBlock(loop.body());
-        emitTest(loop);
-      } else {
-        emitTest(loop);
-        countTrip(trips);
-        emitBlock(loop.body());
-      }
-      out.endControlFlow();
-      if (trips != null && trips.onTape()) {
-        out.addStatement("$N.push($N)", adjoint.names().intTape(), trips.name());
-      }
-    }
-
-    private void emitTest(Loop loop) {
-      emitBlock(loop.header());
-      if (!(loop.test() instanceof Constant constant && constant.code().equals("true"))) {
-        out.beginControlFlow("if (!$L)", JavaPrinter.operand(loop.test()));
-        out.addStatement("break");
-        out.endControlFlow();
-      }
-    }
-
-    private void countTrip(Adjoint.Trips trips) {
-      if (trips != null) {
-        out.addStatement("$N++", trips.name());
-      }
-    }
-
-    private void emitBlock(Block block) {
-      block.statements().forEach(this::emit);
-    }
-
-    private void comment(Origin origin) {
-      commentIfNew(origin, lastOrigin, out);
-    }
-
-  }
-
-  /** Writes the backward sweep. */
-  private static final class BackwardSweep {
-    private final Adjoint adjoint;
-    private final CodeBlock.Builder out;
-    private final Origin[] lastOrigin = new Origin[1];
-    private final String index;
-
-    BackwardSweep(Adjoint adjoint, CodeBlock.Builder out) {
-      this.adjoint = adjoint;
-      this.out = out;
-      this.index = adjoint.primal().names().fresh("k");
-    }
-
-    void emit(List<BackStmt> statements) {
-      for (BackStmt stmt : statements) {
-        if (stmt instanceof ZeroInit init) {
-          out.addStatement("$L $N = $L", init.adjoint().type().javaName(), init.adjoint().name(),
-              init.shape() == null ? "0.0" : zeros(init.shape()));
-        } else if (stmt instanceof Accumulate add) {
-          commentIfNew(add.origin(), lastOrigin, out);
-          String target = JavaPrinter.element(add.target(), add.indices());
-          var subtracted = JavaPrinter.negated(add.value());
-          if (add.declares()) {
-            out.addStatement("double $L = $L", target, JavaPrinter.operand(add.value()));
-          } else if (subtracted != null) {
-            out.addStatement("$L -= $L", target, JavaPrinter.operand(subtracted));
-          } else {
-            out.addStatement("$L += $L", target, JavaPrinter.operand(add.value()));
-          }
-        } else if (stmt instanceof Reset reset) {
-          commentIfNew(reset.origin(), lastOrigin, out);
-          out.addStatement("$L = 0.0", JavaPrinter.element(reset.target(), reset.indices()));
-        } else if (stmt instanceof Restore restore) {
-          out.addStatement("$L = $L", JavaPrinter.element(restore.target(), restore.indices()),
-              Tapes.pop(adjoint.names(), restore.type()));
-        } else if (stmt instanceof PullbackCall call) {
-          commentIfNew(call.origin(), lastOrigin, out);
-          out.addStatement("$L($L)", call.pullback(), call.arguments().stream()
-              .map(JavaPrinter::operand).collect(Collectors.joining(", ")));
-        } else if (stmt instanceof Comment comment) {
-          out.add("// $L\n", comment.text());
-        } else if (stmt instanceof Capture capture) {
-          out.addStatement("$L $N = $L", capture.target().type().javaName(),
-              capture.target().name(), JavaPrinter.expr(capture.value()));
-        } else if (stmt instanceof AddArray add) {
-          String target = JavaPrinter.operand(add.target());
-          out.beginControlFlow("for (int $N = 0; $N < $L.length; $N++)", index, index, target,
-              index);
-          out.addStatement("$L[$N] += $N[$N]", target, index, add.source().name(), index);
-          out.endControlFlow();
-        } else if (stmt instanceof BackIf branch) {
-          emitIf(branch);
-        } else if (stmt instanceof BackLoop loop) {
-          emitLoop(loop);
-        }
-      }
-    }
-
-    private void emitIf(BackIf branch) {
-      commentIfNew(branch.origin(), lastOrigin, out);
-      String condition = JavaPrinter.operand(branch.condition());
-      if (branch.then().isEmpty()) {
-        out.beginControlFlow("if (!$L)", condition);
-        emit(branch.otherwise());
-      } else {
-        out.beginControlFlow("if ($L)", condition);
-        emit(branch.then());
-        if (!branch.otherwise().isEmpty()) {
-          out.nextControlFlow("else");
-          emit(branch.otherwise());
-        }
-      }
-      out.endControlFlow();
-    }
-
-    private void emitLoop(BackLoop back) {
-      commentIfNew(back.origin(), lastOrigin, out);
-      Loop.Counted counted = back.loop().counted();
-      if (counted != null) {
-        String i = counted.index().name();
-        String last = JavaPrinter.operand(
-            counted.inclusive() ? back.to() : Terms.minusOne(back.to()));
-        out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
-            JavaPrinter.operand(back.from()), i);
-      } else {
-        String trips = back.trips().name();
-        if (back.tripsOnTape()) {
-          out.addStatement("int $N = $N.pop()", trips, adjoint.names().intTape());
-        }
-        out.beginControlFlow("for (; $N > 0; $N--)", trips, trips);
-      }
-      emit(back.body());
-      out.endControlFlow();
-    }
-  }
-
-  private static void commentIfNew(Origin origin, Origin[] last, CodeBlock.Builder out) {
-    if (origin == null) {
-      return;
-    }
-    Origin previous = last[0];
-    if (previous == null || previous.line() != origin.line()
-        || !previous.text().equals(origin.text())) {
-      out.add("// line $L: $L\n", origin.line(), origin.text());
-    }
-    last[0] = origin;
   }
 
   // ---- types, signatures and links -------------------------------------------------------

@@ -1,34 +1,300 @@
 package dev.adjoint.processor.emit;
 
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.AddArray;
+import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Cast;
 import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.OpenTape;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.Push;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Tape;
+import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
+import dev.adjoint.processor.reverse.Adjoint;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Java source of IR expressions: the only code that knows Java's expression syntax. Nested
+ * Java source of IR statements and expressions: the only code that knows Java's syntax. It
+ * decides nothing: every declaration, push and comment is in the IR it is given. Nested
  * operations get parentheses exactly where Java's precedence needs them ({@code (1 + r * r) * g},
  * {@code g / (a * b)}, never {@code a + (b * c)}); evaluation order is the tree's, so a printed
- * expression computes what the IR says, bit for bit.
+ * expression computes what the IR says, bit for bit. Each statement with a source line is
+ * preceded by a comment naming it, unless the statement before came from the same line.
  */
 final class JavaPrinter {
-  private JavaPrinter() {}
+  private static final ClassName DOUBLE_STACK = ClassName.get("dev.adjoint", "DoubleStack");
+  private static final ClassName INT_STACK = ClassName.get("dev.adjoint", "IntStack");
+  private static final ClassName REFERENCE_STACK = ClassName.get("dev.adjoint", "ReferenceStack");
+
+  private final CodeBlock.Builder out;
+  private final Adjoint.Names names;
+  /** The index of the element-wise loops this method's statements need. */
+  private final String index;
+  private Origin lastOrigin;
+
+  /**
+   * A printer into {@code out} of statements that use the tapes {@code names} names and
+   * {@code index} as a free local name.
+   */
+  JavaPrinter(CodeBlock.Builder out, Adjoint.Names names, String index) {
+    this.out = out;
+    this.names = names;
+    this.index = index;
+  }
+
+  void print(Block block) {
+    block.statements().forEach(this::print);
+  }
+
+  void print(List<Stmt> statements) {
+    statements.forEach(this::print);
+  }
+
+  void print(Stmt stmt) {
+    comment(stmt);
+    if (stmt instanceof Declare declare) {
+      Var v = declare.var();
+      if (declare.init() == null) {
+        out.addStatement("$L $N", v.type().javaName(), v.name());
+      } else {
+        out.addStatement("$L $N = $L", v.type().javaName(), v.name(), expr(declare.init()));
+      }
+    } else if (stmt instanceof Assign assign) {
+      assign(assign);
+    } else if (stmt instanceof Store store) {
+      out.addStatement("$L $L= $L", element(store.array(), store.indices()),
+          store.compound() == null ? "" : store.compound().symbol(), operand(store.value()));
+    } else if (stmt instanceof Accumulate add) {
+      accumulate(add);
+    } else if (stmt instanceof AddArray add) {
+      String target = operand(add.target());
+      out.beginControlFlow("for (int $N = 0; $N < $L.length; $N++)", index, index, target, index);
+      out.addStatement("$L[$N] += $N[$N]", target, index, add.source().name(), index);
+      out.endControlFlow();
+    } else if (stmt instanceof OpenTape open) {
+      ClassName stack = stack(open.tape());
+      out.addStatement("$T $N = $T.forThisThread()", stack, tape(open.tape()), stack);
+    } else if (stmt instanceof Push push) {
+      String value = operand(push.value());
+      out.addStatement("$N.push($L)", tape(push.tape()), push.value().type() == Type.LONG
+          ? "Double.longBitsToDouble(" + value + ")" : value);
+    } else if (stmt instanceof Pop pop) {
+      out.addStatement("$L = $L", element(pop.target(), pop.indices()), pop(pop.type()));
+    } else if (stmt instanceof DerivativeCall call) {
+      out.addStatement("$L($L)", call.method(), list(call.arguments()));
+    } else if (stmt instanceof Comment comment) {
+      if (comment.blankLineBefore()) {
+        out.add("\n");
+      }
+      if (comment.text() != null) {
+        out.add("// $L\n", comment.text());
+      }
+      lastOrigin = null; // the next statement's line is named again
+    } else if (stmt instanceof If branch) {
+      branch(branch);
+    } else if (stmt instanceof Loop loop) {
+      loop(loop);
+    } else if (stmt instanceof ReverseLoop loop) {
+      reverseLoop(loop);
+    } else if (stmt instanceof Break) {
+      out.addStatement("break");
+    }
+  }
+
+  /** {@code i++} for an int or long counter; else {@code x = value}. */
+  private void assign(Assign assign) {
+    Var target = assign.target();
+    if (assign.value() instanceof Binary binary && binary.op() == Binary.Op.ADD
+        && binary.a().equals(target) && binary.b() instanceof Constant one && one.is(1)
+        && (target.type() == Type.INT || target.type() == Type.LONG)) {
+      out.addStatement("$N++", target.name());
+    } else {
+      out.addStatement("$N = $L", target.name(), expr(assign.value()));
+    }
+  }
+
+  /** {@code d += v}; {@code d -= x} for {@code v = -x}; {@code double d = v} when it declares. */
+  private void accumulate(Accumulate add) {
+    String target = element(add.target(), add.indices());
+    Operand subtracted = negated(add.value());
+    if (add.declares()) {
+      out.addStatement("double $L = $L", target, operand(add.value()));
+    } else if (subtracted != null) {
+      out.addStatement("$L -= $L", target, operand(subtracted));
+    } else {
+      out.addStatement("$L += $L", target, operand(add.value()));
+    }
+  }
+
+  private void branch(If branch) {
+    String condition = operand(branch.condition());
+    if (branch.then().isEmpty()) {
+      out.beginControlFlow("if (!$L)", condition);
+      print(branch.otherwise());
+    } else {
+      out.beginControlFlow("if ($L)", condition);
+      print(branch.then());
+      if (!branch.otherwise().isEmpty()) {
+        out.nextControlFlow("else");
+        print(branch.otherwise());
+      }
+    }
+    out.endControlFlow();
+  }
+
+  /**
+   * A counted loop as {@code for}; any other as {@code while (true)} with its test (the header's
+   * statements, then a break) first, or last for {@code do}-{@code while}.
+   */
+  private void loop(Loop loop) {
+    Loop.Counted counted = loop.counted();
+    if (counted != null) {
+      String i = counted.index().name();
+      out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", i, operand(counted.from()), i,
+          counted.inclusive() ? "<=" : "<", operand(counted.to()), i);
+      print(loop.body());
+      out.endControlFlow();
+      return;
+    }
+    out.beginControlFlow("while (true)");
+    if (!loop.testAtEnd()) {
+      test(loop);
+    }
+    print(loop.body());
+    if (loop.testAtEnd()) {
+      test(loop);
+    }
+    out.endControlFlow();
+  }
+
+  private void test(Loop loop) {
+    print(loop.header());
+    if (!(loop.test() instanceof Constant constant && constant.code().equals("true"))) {
+      out.beginControlFlow("if (!$L)", operand(loop.test()));
+      out.addStatement("break");
+      out.endControlFlow();
+    }
+  }
+
+  private void reverseLoop(ReverseLoop back) {
+    Loop.Counted counted = back.loop().counted();
+    if (counted != null) {
+      String i = counted.index().name();
+      String last = operand(counted.inclusive() ? back.to() : Terms.minusOne(back.to()));
+      out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
+          operand(back.from()), i);
+    } else {
+      String trips = back.trips().name();
+      if (back.tripsOnTape()) {
+        out.addStatement("int $N = $N.pop()", trips, names.intTape());
+      }
+      out.beginControlFlow("for (; $N > 0; $N--)", trips, trips);
+    }
+    print(back.body());
+    out.endControlFlow();
+  }
+
+  private void comment(Stmt stmt) {
+    Origin origin = origin(stmt);
+    if (origin == null) {
+      return;
+    }
+    if (lastOrigin == null || lastOrigin.line() != origin.line()
+        || !lastOrigin.text().equals(origin.text())) {
+      out.add("// line $L: $L\n", origin.line(), origin.text());
+    }
+    lastOrigin = origin;
+  }
+
+  private static Origin origin(Stmt stmt) {
+    if (stmt instanceof Assign assign) {
+      return assign.origin();
+    }
+    if (stmt instanceof Declare declare) {
+      return declare.origin();
+    }
+    if (stmt instanceof Store store) {
+      return store.origin();
+    }
+    if (stmt instanceof Accumulate add) {
+      return add.origin();
+    }
+    if (stmt instanceof Push push) {
+      return push.origin();
+    }
+    if (stmt instanceof DerivativeCall call) {
+      return call.origin();
+    }
+    if (stmt instanceof If branch) {
+      return branch.origin();
+    }
+    if (stmt instanceof Loop loop) {
+      return loop.origin();
+    }
+    if (stmt instanceof ReverseLoop loop) {
+      return loop.origin();
+    }
+    return null;
+  }
+
+  private String tape(Tape tape) {
+    return switch (tape) {
+      case DOUBLES -> names.doubleTape();
+      case INTS -> names.intTape();
+      case REFERENCES -> names.referenceTape();
+    };
+  }
+
+  private static ClassName stack(Tape tape) {
+    return switch (tape) {
+      case DOUBLES -> DOUBLE_STACK;
+      case INTS -> INT_STACK;
+      case REFERENCES -> REFERENCE_STACK;
+    };
+  }
+
+  /** The expression that pops a value of {@code type}; longs travel bit for bit in a double. */
+  private String pop(Type type) {
+    String popped = tape(Tape.of(type)) + ".pop()";
+    return switch (type) {
+      case DOUBLE, INT -> popped;
+      case FLOAT, SHORT, BYTE, CHAR -> "(" + type.javaName() + ") " + popped;
+      case LONG -> "Double.doubleToRawLongBits(" + popped + ")";
+      case BOOLEAN -> names.intTape() + ".popBoolean()";
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, OBJECT ->
+          "(" + type.javaName() + ") " + popped;
+    };
+  }
 
   /** Precedence levels, loosest first, as in the Java Language Specification (15). */
   private static final int TERNARY = 1;
@@ -143,7 +409,7 @@ final class JavaPrinter {
     return "(" + cast.to().javaName() + ") " + operand(cast.a(), UNARY, false);
   }
 
-  private static String list(List<Operand> operands) {
+  static String list(List<Operand> operands) {
     return operands.stream().map(JavaPrinter::operand).collect(Collectors.joining(", "));
   }
 

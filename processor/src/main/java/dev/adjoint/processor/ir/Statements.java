@@ -1,38 +1,51 @@
 package dev.adjoint.processor.ir;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Walks statements in program order, into both branches of ifs and into loops. */
+/** Walks statements in program order, into branches and loops, and says what each names. */
 public final class Statements {
   private Statements() {}
 
   public static void forEach(Block block, Consumer<Stmt> action) {
-    for (Stmt stmt : block.statements()) {
-      action.accept(stmt);
-      if (stmt instanceof If branch) {
-        forEach(branch.then(), action);
-        forEach(branch.otherwise(), action);
-      } else if (stmt instanceof Loop loop) {
-        forEach(loop.header(), action);
-        forEach(loop.body(), action);
-      }
+    forEach(block.statements(), action);
+  }
+
+  public static void forEach(List<Stmt> statements, Consumer<Stmt> action) {
+    for (Stmt stmt : statements) {
+      forEach(stmt, action);
+    }
+  }
+
+  /** {@code stmt}, then the statements nested in it. */
+  public static void forEach(Stmt stmt, Consumer<Stmt> action) {
+    action.accept(stmt);
+    if (stmt instanceof If branch) {
+      forEach(branch.then(), action);
+      forEach(branch.otherwise(), action);
+    } else if (stmt instanceof Loop loop) {
+      forEach(loop.header(), action);
+      forEach(loop.body(), action);
+    } else if (stmt instanceof ReverseLoop loop) {
+      forEach(loop.body(), action);
     }
   }
 
   /**
-   * The variables one statement names itself (not those of statements nested in it): an
-   * assignment's target and operands, a store's array, indices and value, a branch's condition,
-   * a loop's test and counted bounds.
+   * The variables one statement names itself, read or written (not those of statements nested
+   * in it), nested operations included: an assignment's target and operands, a store's array,
+   * indices and value, a branch's condition, a loop's test and bounds, and so on.
    */
   public static Set<Var> vars(Stmt stmt) {
     List<Operand> named = new ArrayList<>();
     if (stmt instanceof Assign assign) {
       named.add(assign.target());
       named.addAll(assign.value().operands());
+    } else if (stmt instanceof Declare declare && declare.init() != null) {
+      named.add(declare.var());
+      named.addAll(declare.init().operands());
     } else if (stmt instanceof Store store) {
       named.add(store.array());
       named.addAll(store.indices());
@@ -47,13 +60,34 @@ public final class Statements {
         named.add(loop.counted().from());
         named.add(loop.counted().to());
       }
-    }
-    Set<Var> vars = new LinkedHashSet<>();
-    named.forEach(o -> {
-      if (o instanceof Var v) {
-        vars.add(v);
+    } else if (stmt instanceof Accumulate add) {
+      named.add(add.target());
+      named.addAll(add.indices());
+      named.add(add.value());
+    } else if (stmt instanceof AddArray add) {
+      named.add(add.target());
+      named.add(add.source());
+    } else if (stmt instanceof Push push) {
+      named.add(push.value());
+    } else if (stmt instanceof Pop pop) {
+      named.add(pop.target());
+      named.addAll(pop.indices());
+    } else if (stmt instanceof DerivativeCall call) {
+      named.addAll(call.arguments());
+    } else if (stmt instanceof ReverseLoop loop) {
+      for (Operand bound : new Operand[] {loop.from(), loop.to(), loop.trips()}) {
+        if (bound != null) {
+          named.add(bound);
+        }
       }
-    });
+    }
+    return Exprs.vars(named);
+  }
+
+  /** The variables {@code stmt} and the statements nested in it name. */
+  public static Set<Var> mentioned(Stmt stmt) {
+    Set<Var> vars = new java.util.LinkedHashSet<>();
+    forEach(stmt, s -> vars.addAll(vars(s)));
     return vars;
   }
 

@@ -17,7 +17,7 @@ import java.util.Set;
  * and assigned along with them in the forward sweep), the loops whose backward pass runs inside
  * them ({@link Fusion}), and the pullback's names.
  */
-public record Adjoint(Function primal, List<BackStmt> backward, Map<Var, Var> paramAdjoints,
+public record Adjoint(Function primal, List<Stmt> backward, Map<Var, Var> paramAdjoints,
     Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<Var, Integer> scratch,
     Map<Var, Var> shadows, Map<Loop, FusedLoop> fused, Names names) {
   public Adjoint {

@@ -1,105 +1,72 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** What a statement of the backward sweep reads, writes and declares, for the passes over it. */
+/** What the passes over the backward sweep ask of its statements. */
 final class BackStmts {
   private BackStmts() {}
 
-  /** Every variable {@code stmt} names, read or written, nested statements included. */
-  static Set<Var> mentioned(BackStmt stmt) {
-    Set<Var> vars = new LinkedHashSet<>();
-    List<Operand> named = new ArrayList<>();
-    if (stmt instanceof Accumulate add) {
-      named.add(add.target());
-      named.addAll(add.indices());
-      named.add(add.value());
-    } else if (stmt instanceof ZeroInit init) {
-      named.add(init.adjoint());
-      if (init.shape() != null) {
-        named.add(init.shape());
-      }
-    } else if (stmt instanceof Capture capture) {
-      named.add(capture.target());
-      named.addAll(capture.value().operands());
-    } else if (stmt instanceof Reset reset) {
-      named.add(reset.target());
-      named.addAll(reset.indices());
-    } else if (stmt instanceof Restore restore) {
-      named.add(restore.target());
-      named.addAll(restore.indices());
-    } else if (stmt instanceof AddArray add) {
-      named.add(add.target());
-      named.add(add.source());
-    } else if (stmt instanceof PullbackCall call) {
-      named.addAll(call.arguments());
-    } else if (stmt instanceof BackIf branch) {
-      named.add(branch.condition());
-      branch.then().forEach(s -> vars.addAll(mentioned(s)));
-      branch.otherwise().forEach(s -> vars.addAll(mentioned(s)));
-    } else if (stmt instanceof BackLoop loop) {
-      for (Operand bound : new Operand[] {loop.from(), loop.to(), loop.trips()}) {
-        if (bound != null) {
-          named.add(bound);
-        }
-      }
-      loop.body().forEach(s -> vars.addAll(mentioned(s)));
-    }
-    vars.addAll(Exprs.vars(named));
-    return vars;
-  }
-
-  /** The variables a statement declares in its block. */
-  static List<Var> declared(BackStmt stmt) {
-    if (stmt instanceof ZeroInit init) {
-      return List.of(init.adjoint());
+  /** The variable a statement declares in its block, or null. */
+  static Var declared(Stmt stmt) {
+    if (stmt instanceof Declare declare) {
+      return declare.var();
     }
     if (stmt instanceof Accumulate add && add.declares()) {
-      return List.of(add.target());
+      return add.target();
     }
-    if (stmt instanceof Capture capture) {
-      return List.of(capture.target());
-    }
-    return List.of();
+    return null;
+  }
+
+  /** {@code double dq = 0.0;} or {@code double[] dy = new double[y.length];}. */
+  static boolean isZeroInit(Stmt stmt) {
+    return stmt instanceof Declare declare
+        && (declare.init() instanceof Zeros
+            || declare.init() instanceof Copy copy && copy.a() instanceof Constant c && c.is(0));
   }
 
   /** True if {@code stmt} may write {@code v}: exactly for contributions, else any mention. */
-  static boolean writes(BackStmt stmt, Var v) {
+  static boolean writes(Stmt stmt, Var v) {
     if (stmt instanceof Accumulate add) {
       return add.target().equals(v);
     }
-    if (stmt instanceof ZeroInit init) {
-      return init.adjoint().equals(v);
+    if (isZeroInit(stmt)) {
+      return ((Declare) stmt).var().equals(v);
     }
-    return mentioned(stmt).contains(v);
+    return Statements.mentioned(stmt).contains(v);
   }
 
   /**
    * The arrays whose elements a straight-line statement reads or resets (the array a
    * contribution adds into is not read by it).
    */
-  static Set<Var> elementsRead(BackStmt stmt) {
+  static Set<Var> elementsRead(Stmt stmt) {
     Set<Var> arrays = new LinkedHashSet<>();
     List<Operand> operands = new ArrayList<>();
     if (stmt instanceof Accumulate add) {
       operands.add(add.value());
       operands.addAll(add.indices());
-    } else if (stmt instanceof Capture capture) {
-      if (capture.value() instanceof Load load) {
+    } else if (stmt instanceof Declare declare && declare.init() != null) {
+      if (declare.init() instanceof Load load) {
         arrays.add(load.array());
       }
-      operands.addAll(capture.value().operands());
-    } else if (stmt instanceof Reset reset) {
-      if (!reset.indices().isEmpty()) {
-        arrays.add(reset.target());
-      }
+      operands.addAll(declare.init().operands());
+    } else if (stmt instanceof Store reset) {
+      arrays.add(reset.array());
       operands.addAll(reset.indices());
     }
     operands.forEach(o -> Exprs.forEachNested(o, e -> {

@@ -1,8 +1,16 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -34,15 +42,15 @@ final class ElementSums {
    * The backward sweep {@code statements} with repeated element contributions summed, except
    * into the adjoint arrays in {@code shared}.
    */
-  static List<BackStmt> of(List<BackStmt> statements, NameScope names, Set<Var> shared) {
+  static List<Stmt> of(List<Stmt> statements, NameScope names, Set<Var> shared) {
     return new ElementSums(names, shared).block(statements);
   }
 
-  private List<BackStmt> block(List<BackStmt> statements) {
-    List<BackStmt> out = new ArrayList<>();
+  private List<Stmt> block(List<Stmt> statements) {
+    List<Stmt> out = new ArrayList<>();
     int start = 0;
     for (int k = 0; k <= statements.size(); k++) {
-      BackStmt stmt = k < statements.size() ? statements.get(k) : null;
+      Stmt stmt = k < statements.size() ? statements.get(k) : null;
       if (stmt == null || !isStraight(stmt)) {
         out.addAll(run(statements.subList(start, k)));
         if (stmt != null) {
@@ -54,33 +62,38 @@ final class ElementSums {
     return out;
   }
 
-  private BackStmt nested(BackStmt stmt) {
-    if (stmt instanceof BackIf branch) {
-      return new BackIf(branch.condition(), block(branch.then()), block(branch.otherwise()),
+  private Stmt nested(Stmt stmt) {
+    if (stmt instanceof If branch) {
+      return new If(branch.condition(), block(branch.then()), block(branch.otherwise()),
           branch.origin());
     }
-    if (stmt instanceof BackLoop loop) {
+    if (stmt instanceof ReverseLoop loop) {
       return loop.withBody(block(loop.body()));
     }
     return stmt;
   }
 
-  private static boolean isStraight(BackStmt stmt) {
-    return stmt instanceof Accumulate || stmt instanceof Capture || stmt instanceof ZeroInit
-        || stmt instanceof Reset;
+  private Block block(Block block) {
+    return new Block(block(block.statements()));
+  }
+
+  /** Contributions, declarations and resets (of adjoints: the backward sweep stores no other). */
+  private static boolean isStraight(Stmt stmt) {
+    return stmt instanceof Accumulate || stmt instanceof Declare || stmt instanceof Assign
+        || stmt instanceof Store;
   }
 
   /** An element of an adjoint array, as a contribution names it. */
   private record Element(Var array, List<Operand> indices) {}
 
   /** One straight run: sums each element's contributions that no read of its array separates. */
-  private List<BackStmt> run(List<BackStmt> statements) {
+  private List<Stmt> run(List<Stmt> statements) {
     // for each element added to more than once, the positions of its additions
     Map<Element, List<Integer>> additions = new HashMap<>();
     Map<Var, Integer> lastRead = new HashMap<>();
     List<List<Integer>> groups = new ArrayList<>();
     for (int k = 0; k < statements.size(); k++) {
-      BackStmt stmt = statements.get(k);
+      Stmt stmt = statements.get(k);
       for (Var array : BackStmts.elementsRead(stmt)) {
         lastRead.put(array, k);
       }
@@ -99,15 +112,15 @@ final class ElementSums {
         }
       }
     }
-    Map<Integer, BackStmt> replaced = new HashMap<>();
-    Map<Integer, BackStmt> appended = new HashMap<>();
+    Map<Integer, Stmt> replaced = new HashMap<>();
+    Map<Integer, Stmt> appended = new HashMap<>();
     for (List<Integer> group : groups) {
       if (group.size() < 2) {
         continue;
       }
       Accumulate first = (Accumulate) statements.get(group.get(0));
       Var sum = new Var(names.numbered(first.target().name() + "Sum"), Type.DOUBLE);
-      replaced.put(group.get(0), new Capture(sum, new Copy(first.value())));
+      replaced.put(group.get(0), new Declare(sum, new Copy(first.value())));
       for (int k : group.subList(1, group.size())) {
         Accumulate add = (Accumulate) statements.get(k);
         replaced.put(k, new Accumulate(sum, add.value(), false, add.origin()));
@@ -116,7 +129,7 @@ final class ElementSums {
       appended.put(last,
           new Accumulate(first.target(), first.indices(), sum, false, null));
     }
-    List<BackStmt> out = new ArrayList<>();
+    List<Stmt> out = new ArrayList<>();
     for (int k = 0; k < statements.size(); k++) {
       out.add(replaced.getOrDefault(k, statements.get(k)));
       if (appended.containsKey(k)) {

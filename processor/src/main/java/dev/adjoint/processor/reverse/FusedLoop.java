@@ -1,5 +1,6 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Stmt;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * Fusion}): {@code before} runs before the loop (the adjoints its iterations read), {@code body}
  * after each iteration's forward statements.
  */
-public record FusedLoop(List<BackStmt> before, List<BackStmt> body) {
+public record FusedLoop(List<Stmt> before, List<Stmt> body) {
   public FusedLoop {
     before = List.copyOf(before);
     body = List.copyOf(body);

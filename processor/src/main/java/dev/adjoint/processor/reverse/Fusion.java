@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
@@ -10,6 +11,8 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
@@ -52,11 +55,11 @@ final class Fusion {
   private final Var seed;
   private final Set<Var> buffers;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
-  private List<BackStmt> backward;
+  private List<Stmt> backward;
 
   private Fusion(Function function, Activity activity, Map<Var, Block> home,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
-      Set<Var> buffers, List<BackStmt> backward) {
+      Set<Var> buffers, List<Stmt> backward) {
     this.function = function;
     this.activity = activity;
     this.home = home;
@@ -74,7 +77,7 @@ final class Fusion {
    */
   static Fusion of(Function function, Activity activity, Map<Var, Block> home,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
-      Set<Var> buffers, List<BackStmt> backward, Map<Loop, List<BackStmt>> recomputed) {
+      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
     Fusion fusion =
         new Fusion(function, activity, home, passesThrough, primal, seed, buffers, backward);
     List<Stmt> top = function.body().statements();
@@ -91,34 +94,37 @@ final class Fusion {
   }
 
   /** The backward sweep without the fused loops and the statements moved before them. */
-  List<BackStmt> remaining() {
+  List<Stmt> remaining() {
     return backward;
   }
 
-  private void tryFuse(Loop loop, int position, List<BackStmt> recomputed) {
+  private void tryFuse(Loop loop, int position, List<Stmt> recomputed) {
     int at = -1;
     for (int k = 0; k < backward.size(); k++) {
-      if (backward.get(k) instanceof BackLoop back && back.loop() == loop) {
+      if (backward.get(k) instanceof ReverseLoop back && back.loop() == loop) {
         at = k;
       }
     }
     if (at < 0 || !iterationsIndependent(loop, position)) {
       return;
     }
-    BackLoop back = (BackLoop) backward.get(at);
-    if (back.body().stream().anyMatch(stmt -> restoresOuterValue(stmt, loop))) {
+    ReverseLoop back = (ReverseLoop) backward.get(at);
+    if (back.body().statements().stream().anyMatch(stmt -> restoresOuterValue(stmt, loop))) {
       return; // the restore would undo, in the forward sweep, what code after the loop reads
     }
     Set<Var> before = definedBefore(position);
-    Map<Var, BackStmt> declarations = new HashMap<>();
-    for (BackStmt stmt : backward) {
-      BackStmts.declared(stmt).forEach(v -> declarations.put(v, stmt));
+    Map<Var, Stmt> declarations = new HashMap<>();
+    for (Stmt stmt : backward) {
+      Var declared = BackStmts.declared(stmt);
+      if (declared != null) {
+        declarations.put(declared, stmt);
+      }
     }
     // what the iterations' backward pass reads or adds into that is declared outside it
-    Set<BackStmt> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Stmt> moved = Collections.newSetFromMap(new IdentityHashMap<>());
     Deque<Var> work = new ArrayDeque<>();
-    for (BackStmt stmt : back.body()) {
-      work.addAll(BackStmts.mentioned(stmt));
+    for (Stmt stmt : back.body().statements()) {
+      work.addAll(Statements.mentioned(stmt));
     }
     Set<Var> seen = new HashSet<>();
     while (!work.isEmpty()) {
@@ -135,7 +141,7 @@ final class Fusion {
       if (buffers.contains(v)) {
         return; // a call's pullback fills it in the backward sweep
       }
-      BackStmt declaration = declarations.get(v);
+      Stmt declaration = declarations.get(v);
       if (declaration == null) {
         continue; // a buffer parameter, a constant table, or declared inside the loop's pass
       }
@@ -144,24 +150,24 @@ final class Fusion {
         return; // declared after the loop in the backward sweep: not an outer adjoint
       }
       for (int k = 0; k < at; k++) {
-        BackStmt stmt = backward.get(k);
+        Stmt stmt = backward.get(k);
         if (BackStmts.writes(stmt, v)) {
-          if (!(stmt instanceof Accumulate || stmt instanceof ZeroInit)) {
+          if (!(stmt instanceof Accumulate || BackStmts.isZeroInit(stmt))) {
             return; // written inside a branch or loop of the backward sweep
           }
           if (moved.add(stmt)) {
-            work.addAll(BackStmts.mentioned(stmt));
+            work.addAll(Statements.mentioned(stmt));
           }
         }
       }
     }
-    List<BackStmt> hoisted = new ArrayList<>();
-    for (BackStmt stmt : backward) {
+    List<Stmt> hoisted = new ArrayList<>();
+    for (Stmt stmt : backward) {
       if (moved.contains(stmt)) {
         hoisted.add(stmt);
       }
     }
-    List<BackStmt> body = new ArrayList<>(back.body());
+    List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
     fused.put(loop, new FusedLoop(hoisted, body));
     backward.removeIf(s -> s == back || moved.contains(s));
@@ -243,7 +249,7 @@ final class Fusion {
       }
       for (Stmt stmt : after) {
         List<Stmt> all = new ArrayList<>();
-        Statements.forEach(new Block(List.of(stmt)), all::add);
+        Statements.forEach(stmt, all::add);
         if (all.stream().anyMatch(s -> mentions(s, array))) {
           return false; // read after the loop: its adjoint comes from after the loop
         }
@@ -269,18 +275,11 @@ final class Fusion {
   }
 
   /** True for a restore of an array element or of a variable declared outside the loop. */
-  private boolean restoresOuterValue(BackStmt stmt, Loop loop) {
-    if (stmt instanceof Restore restore) {
-      return !restore.indices().isEmpty() || !insideLoop(restore.target(), loop);
-    }
-    if (stmt instanceof BackIf branch) {
-      return branch.then().stream().anyMatch(s -> restoresOuterValue(s, loop))
-          || branch.otherwise().stream().anyMatch(s -> restoresOuterValue(s, loop));
-    }
-    if (stmt instanceof BackLoop inner) {
-      return inner.body().stream().anyMatch(s -> restoresOuterValue(s, loop));
-    }
-    return false;
+  private boolean restoresOuterValue(Stmt stmt, Loop loop) {
+    boolean[] found = {false};
+    Statements.forEach(stmt, s -> found[0] |= s instanceof Pop pop
+        && (!pop.indices().isEmpty() || !insideLoop(pop.target(), loop)));
+    return found[0];
   }
 
   /** Parameters, and variables assigned only in the top-level statements before {@code end}. */
@@ -291,7 +290,7 @@ final class Fusion {
     Set<Var> later = new HashSet<>();
     for (int k = 0; k < top.size(); k++) {
       Set<Var> target = k < end ? before : later;
-      Statements.forEach(new Block(List.of(top.get(k))), stmt -> {
+      Statements.forEach(top.get(k), stmt -> {
         if (stmt instanceof Assign assign) {
           target.add(assign.target());
         } else if (stmt instanceof Loop loop && loop.counted() != null) {

@@ -242,6 +242,6 @@ final class Recomputation {
 
   /** Adds the variables {@code stmt} and the statements nested in it name. */
   private static void mentions(Stmt stmt, Set<Var> out) {
-    Statements.forEach(new Block(List.of(stmt)), s -> out.addAll(Statements.vars(s)));
+    out.addAll(Statements.mentioned(stmt));
   }
 }

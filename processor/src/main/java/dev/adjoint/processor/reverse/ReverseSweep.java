@@ -1,14 +1,18 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.AddArray;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
@@ -20,6 +24,8 @@ import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
@@ -90,7 +96,7 @@ public final class ReverseSweep {
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Per loop, the statements its backward pass starts with to recompute values. */
-  private final Map<Loop, List<BackStmt>> recomputeStatements = new IdentityHashMap<>();
+  private final Map<Loop, List<Stmt>> recomputeStatements = new IdentityHashMap<>();
   /** The primal's variables: what the backward sweep reads of the forward sweep. */
   private final Set<Var> primal = new HashSet<>();
   private final Map<Assign, Var[]> captures = new IdentityHashMap<>();
@@ -127,7 +133,7 @@ public final class ReverseSweep {
     }
     survey(function.body(), null);
     findRematerializable();
-    List<BackStmt> backward = reverse(function.body(), 0); // learn what the sweep reads
+    List<Stmt> backward = reverse(function.body(), 0); // learn what the sweep reads
     while (decidePushes()) {
       // a restore is read by the branch or loop around it, and reads array indices: build again
       declared.clear();
@@ -365,8 +371,8 @@ public final class ReverseSweep {
 
   // ---- reversing statements --------------------------------------------------------------
 
-  private List<BackStmt> reverse(Block block, int loopDepth) {
-    List<BackStmt> out = new ArrayList<>();
+  private List<Stmt> reverse(Block block, int loopDepth) {
+    List<Stmt> out = new ArrayList<>();
     List<Stmt> statements = new ArrayList<>(block.statements());
     Collections.reverse(statements);
     for (Stmt stmt : statements) {
@@ -381,15 +387,16 @@ public final class ReverseSweep {
         reverse(loop, loopDepth, out);
       }
     }
-    List<BackStmt> withInits = new ArrayList<>();
+    List<Stmt> withInits = new ArrayList<>();
     for (Var v : zeroInits.getOrDefault(block, Set.of())) {
-      withInits.add(new ZeroInit(adjointOf(v), v.type() == Type.DOUBLE ? null : v));
+      withInits.add(new Declare(adjointOf(v),
+          v.type() == Type.DOUBLE ? new Copy(Constant.ZERO) : new Zeros(v)));
     }
     withInits.addAll(out);
     return withInits;
   }
 
-  private void reverse(Assign assign, Block block, int loopDepth, List<BackStmt> out) {
+  private void reverse(Assign assign, Block block, int loopDepth, List<Stmt> out) {
     Var target = assign.target();
     boolean isResult = target.equals(function.result());
     boolean restore = pushed.contains(assign);
@@ -414,7 +421,7 @@ public final class ReverseSweep {
       // s = s + t: s's adjoint flows to the old s unchanged; only the other operands receive
       contributions(assign, result, adjoint, block, out, false);
       if (restore) {
-        out.add(new Restore(target, List.of()));
+        out.add(new Pop(target, List.of()));
       }
       return;
     }
@@ -424,25 +431,25 @@ public final class ReverseSweep {
           new Var(function.names().numbered("g"), Type.DOUBLE),
           new Var(function.names().numbered("r"), target.type())});
       Var g = captured[0];
-      out.add(new Capture(g, new Copy(adjoint)));
-      out.add(new Reset(adjoint, List.of(), null));
+      out.add(new Declare(g, new Copy(adjoint)));
+      out.add(reset(adjoint, List.of(), null));
       adjoint = g;
       if (restore) {
         // the old r comes back from the tape; keep the new one only if a rule reads it
-        List<BackStmt> contributions = new ArrayList<>();
+        List<Stmt> contributions = new ArrayList<>();
         contributions(assign, captured[1], adjoint, block, contributions, true);
         if (contributions.stream().anyMatch(c -> c instanceof Accumulate a
             && Exprs.vars(a.value()).contains(captured[1]))) {
-          out.add(new Capture(captured[1], new Copy(target)));
+          out.add(new Declare(captured[1], new Copy(target)));
         }
-        out.add(new Restore(target, List.of()));
+        out.add(new Pop(target, List.of()));
         out.addAll(contributions);
         return;
       }
     }
     contributions(assign, result, adjoint, block, out, true);
     if (!reads && !isResult && needsReset(assign)) {
-      out.add(new Reset(adjoint, List.of(), null));
+      out.add(reset(adjoint, List.of(), null));
     }
     if (restore) {
       restore(target, out);
@@ -450,11 +457,11 @@ public final class ReverseSweep {
   }
 
   /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
-  private void restore(Var target, List<BackStmt> out) {
+  private void restore(Var target, List<Stmt> out) {
     if (shadows.contains(target)) {
-      out.add(new Restore(adjointOf(target), List.of()));
+      out.add(new Pop(adjointOf(target), List.of()));
     }
-    out.add(new Restore(target, List.of()));
+    out.add(new Pop(target, List.of()));
   }
 
   /** True for {@code r = r + x}, {@code r = r - x}: r's contribution to itself is its adjoint. */
@@ -469,7 +476,7 @@ public final class ReverseSweep {
   }
 
   private void contributions(Assign assign, Var result, Var adjoint, Block block,
-      List<BackStmt> out, boolean toTarget) {
+      List<Stmt> out, boolean toTarget) {
     var value = assign.value();
     if (value instanceof Load load && assign.target().type().isArray()) {
       return; // a row passed to a call: its adjoint is the matrix adjoint's row itself
@@ -518,7 +525,7 @@ public final class ReverseSweep {
    * adds into the arrays' adjoints directly and into a small buffer for the scalars.
    */
   private void callPullback(Assign assign, Call call, Var adjoint, Block block,
-      List<BackStmt> out) {
+      List<Stmt> out) {
     var callee = call.callee();
     List<Operand> arguments = new ArrayList<>();
     call.args().forEach(a -> arguments.add(operand(a)));
@@ -543,11 +550,11 @@ public final class ReverseSweep {
       buffer = callBuffers.computeIfAbsent(assign, a -> new CallBuffer(
           new Var(function.names().numbered("dArgs"), Type.DOUBLE_ARRAY), scalars.size()));
       for (int k = 0; k < scalars.size(); k++) {
-        out.add(new Reset(buffer.buffer(), List.of(Constant.integer(k)), assign.origin()));
+        out.add(reset(buffer.buffer(), List.of(Constant.integer(k)), assign.origin()));
       }
       arguments.add(buffer.buffer());
     }
-    out.add(new PullbackCall(callee.pullback(), arguments, assign.origin()));
+    out.add(new DerivativeCall(callee.pullback(), arguments, assign.origin()));
     for (int k = 0; k < scalars.size(); k++) {
       Operand arg = call.args().get(scalars.get(k));
       if (activity.isActive(arg)) {
@@ -557,7 +564,7 @@ public final class ReverseSweep {
     }
   }
 
-  private void reverse(Store store, Block block, List<BackStmt> out) {
+  private void reverse(Store store, Block block, List<Stmt> out) {
     List<Operand> indices = operands(store.indices());
     boolean linearInConstant = store.compound() != null && !activity.isActive(store.value());
     if (activity.isActive(store.array()) && !linearInConstant) {
@@ -571,32 +578,32 @@ public final class ReverseSweep {
       }
       if (store.compound() == null) {
         // the old element is gone: its adjoint restarts at 0
-        out.add(new Reset(adjoint, indices, null));
+        out.add(reset(adjoint, indices, null));
       }
     }
     if (pushed.contains(store)) {
       readIndices(store.indices());
-      out.add(new Restore(store.array(), indices));
+      out.add(new Pop(store.array(), indices));
     }
   }
 
-  private void reverse(If branch, int loopDepth, List<BackStmt> out) {
-    List<BackStmt> then = reverse(branch.then(), loopDepth);
-    List<BackStmt> otherwise = reverse(branch.otherwise(), loopDepth);
+  private void reverse(If branch, int loopDepth, List<Stmt> out) {
+    List<Stmt> then = reverse(branch.then(), loopDepth);
+    List<Stmt> otherwise = reverse(branch.otherwise(), loopDepth);
     if (then.isEmpty() && otherwise.isEmpty()) {
       return;
     }
     current = branch;
     read(branch.condition());
-    out.add(new BackIf(branch.condition(), then, otherwise, branch.origin()));
+    out.add(new If(branch.condition(), new Block(then), new Block(otherwise), branch.origin()));
   }
 
-  private void reverse(Loop loop, int loopDepth, List<BackStmt> out) {
-    List<BackStmt> body = reverse(loop.body(), loopDepth + 1);
+  private void reverse(Loop loop, int loopDepth, List<Stmt> out) {
+    List<Stmt> body = reverse(loop.body(), loopDepth + 1);
     if (body.isEmpty()) {
       return;
     }
-    List<BackStmt> recomputed = recompute(loop);
+    List<Stmt> recomputed = recompute(loop);
     recomputeStatements.put(loop, recomputed);
     body.addAll(0, recomputed);
     current = loop;
@@ -605,18 +612,27 @@ public final class ReverseSweep {
       Operand to = operand(loop.counted().to());
       read(from);
       read(to);
-      out.add(new BackLoop(loop, from, to, null, false, body, loop.origin()));
+      out.add(new ReverseLoop(loop, from, to, null, false, new Block(body), loop.origin()));
       return;
     }
     Adjoint.Trips count = trips.computeIfAbsent(loop,
         l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
-    out.add(new BackLoop(loop, null, null, new Var(count.name(), Type.INT), count.onTape(), body,
-        loop.origin()));
+    out.add(new ReverseLoop(loop, null, null, new Var(count.name(), Type.INT), count.onTape(),
+        new Block(body), loop.origin()));
   }
 
   // ---- adjoints --------------------------------------------------------------------------
 
-  private void accumulate(Var v, Operand contribution, Block current, List<BackStmt> out,
+  /**
+   * {@code target[indices] = 0.0}: the value whose adjoint this is was overwritten, so the earlier
+   * value under the same name starts with no contributions.
+   */
+  private static Stmt reset(Var target, List<Operand> indices, Origin origin) {
+    return indices.isEmpty() ? new Assign(target, new Copy(Constant.ZERO), origin)
+        : new Store(target, indices, Constant.ZERO, origin);
+  }
+
+  private void accumulate(Var v, Operand contribution, Block current, List<Stmt> out,
       Origin origin) {
     boolean declares = false;
     if (!declared.contains(v)) {
@@ -632,7 +648,7 @@ public final class ReverseSweep {
   }
 
   private void accumulateElement(Var array, List<Operand> indices, Var contribution,
-      Assign from, Block current, List<BackStmt> out) {
+      Assign from, Block current, List<Stmt> out) {
     declareArrayAdjoint(array, current);
     out.add(new Accumulate(adjointOf(array), operands(indices), contribution, false,
         from.origin()));
@@ -721,7 +737,7 @@ public final class ReverseSweep {
    * The values of one iteration of {@code loop} the backward sweep computes again before its
    * adjoints, in program order: those it reads and what they are computed from.
    */
-  private List<BackStmt> recompute(Loop loop) {
+  private List<Stmt> recompute(Loop loop) {
     List<Assign> assigns = recomputation.recomputedIn(loop.body());
     for (int k = assigns.size() - 1; k >= 0; k--) {
       if (recomputeNeeded.contains(assigns.get(k).target())) {
@@ -732,7 +748,7 @@ public final class ReverseSweep {
         });
       }
     }
-    List<BackStmt> out = new ArrayList<>();
+    List<Stmt> out = new ArrayList<>();
     for (Assign assign : assigns) {
       if (recomputeNeeded.contains(assign.target())) {
         if (out.isEmpty()) {
@@ -741,7 +757,7 @@ public final class ReverseSweep {
         current = assign;
         Expr value = Exprs.map(assign.value(), this::operand);
         value.operands().forEach(this::read);
-        out.add(new Capture(assign.target(), value));
+        out.add(new Declare(assign.target(), value));
       }
     }
     return out;

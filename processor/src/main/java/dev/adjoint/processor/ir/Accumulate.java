@@ -1,8 +1,5 @@
-package dev.adjoint.processor.reverse;
+package dev.adjoint.processor.ir;
 
-import dev.adjoint.processor.ir.Operand;
-import dev.adjoint.processor.ir.Origin;
-import dev.adjoint.processor.ir.Var;
 import java.util.List;
 
 /**
@@ -11,7 +8,7 @@ import java.util.List;
  * its own block), {@code double target = value}.
  */
 public record Accumulate(Var target, List<Operand> indices, Operand value, boolean declares,
-    Origin origin) implements BackStmt {
+    Origin origin) implements Stmt {
   public Accumulate {
     indices = List.copyOf(indices);
   }

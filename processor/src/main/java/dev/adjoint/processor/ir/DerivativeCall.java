@@ -1,0 +1,16 @@
+package dev.adjoint.processor.ir;
+
+import java.util.List;
+
+/**
+ * Calls a derivative of another method, {@code method(arguments)}: a callee's pullback, with the
+ * call's own arguments, the seed, then the adjoint buffers in the callee's calling convention.
+ *
+ * @param method the qualified name of the derivative method
+ */
+public record DerivativeCall(String method, List<Operand> arguments, Origin origin)
+    implements Stmt {
+  public DerivativeCall {
+    arguments = List.copyOf(arguments);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.Var;
+import java.util.Map;
+
+/**
+ * A differentiated method as one IR function: the primal's parameters, then the seed and the
+ * adjoint buffers; a body that runs the taping forward sweep, then the backward sweep, then adds
+ * the scalar parameters' adjoints into their buffer; the primal's result returned.
+ *
+ * @param paramAdjoints the adjoint of each differentiated parameter that receives contributions
+ *     (the buffer parameter of an array, a local of a scalar)
+ */
+public record Pullback(Function primal, Adjoint.Names names, Map<Var, Var> paramAdjoints,
+    Block body) {}

@@ -1,0 +1,279 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Break;
+import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.OpenTape;
+import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.Push;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Tape;
+import dev.adjoint.processor.ir.Terms;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.Zeros;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Assembles the pullback from an {@link Adjoint}: the taping forward sweep (the primal with a
+ * {@link Push} before each overwrite the backward sweep needs undone, loop trip counters, the
+ * shadow adjoints of arrays assigned to one another, the backward pass of fused loops inside
+ * them), then the backward sweep, then the scalar parameters' adjoints added into their buffer.
+ *
+ * <p>Declarations are explicit here, so the printer only prints: a variable is declared where it
+ * is first assigned, or at the top of the method (with its type's zero) when it is first assigned
+ * inside a branch or loop and read after that scope ends (by the backward sweep, or by a
+ * {@link Push} of its old value), or assigned in two blocks.
+ */
+public final class Taping {
+  private final Adjoint adjoint;
+  private final Set<Var> declared = new HashSet<>();
+  private final Set<Var> assignedInLoops = new HashSet<>();
+  private final Set<Var> counters = new HashSet<>();
+
+  private Taping(Adjoint adjoint) {
+    this.adjoint = adjoint;
+    adjoint.primal().params().forEach(p -> declared.add(p.var()));
+    Statements.forEach(adjoint.primal().body(), stmt -> {
+      if (stmt instanceof Loop loop) {
+        if (loop.counted() != null) {
+          counters.add(loop.counted().index());
+        }
+        Statements.forEach(loop.header(), this::assignedInLoop);
+        Statements.forEach(loop.body(), this::assignedInLoop);
+      }
+    });
+  }
+
+  private void assignedInLoop(Stmt stmt) {
+    if (stmt instanceof Assign assign) {
+      assignedInLoops.add(assign.target());
+    } else if (stmt instanceof Declare declare) {
+      assignedInLoops.add(declare.var());
+    }
+  }
+
+  /** The pullback of {@code adjoint}'s function. */
+  public static Pullback of(Adjoint adjoint) {
+    return new Taping(adjoint).pullback();
+  }
+
+  private Pullback pullback() {
+    Function f = adjoint.primal();
+    List<Stmt> body = new ArrayList<>(prologue());
+    body.addAll(block(f.body()).statements());
+    body.add(new Comment("backward sweep", true));
+    body.addAll(adjoint.backward());
+    Var buffer = new Var(adjoint.names().buffer(), Type.DOUBLE_ARRAY);
+    List<Param> scalars = f.differentiableParams().stream()
+        .filter(p -> !p.var().type().isArray()).toList();
+    boolean flushes = false;
+    for (int i = 0; i < scalars.size(); i++) {
+      Var d = adjoint.paramAdjoints().get(scalars.get(i).var());
+      if (d != null) {
+        if (!flushes) {
+          body.add(Comment.blankLine());
+          flushes = true;
+        }
+        body.add(new Accumulate(buffer, List.of(Constant.integer(i)), d, false, null));
+      }
+    }
+    return new Pullback(f, adjoint.names(), adjoint.paramAdjoints(), new Block(body));
+  }
+
+  /**
+   * The tapes the sweeps use, trip counters read after their loop's scope, call buffers, shadow
+   * adjoints, and the variables declared at the top.
+   */
+  private List<Stmt> prologue() {
+    List<Stmt> out = new ArrayList<>();
+    Set<Tape> tapes = EnumSet.noneOf(Tape.class);
+    if (adjoint.trips().values().stream().anyMatch(Adjoint.Trips::onTape)) {
+      tapes.add(Tape.INTS);
+    }
+    for (Stmt stmt : adjoint.pushed()) {
+      tapes.add(Tape.of(stmt instanceof Assign assign ? assign.target().type()
+          : new Pop(((Store) stmt).array(), ((Store) stmt).indices()).type()));
+    }
+    tapes.forEach(t -> out.add(new OpenTape(t)));
+    // by name: the map is keyed by identity, whose order differs from run to run
+    adjoint.trips().values().stream()
+        .filter(t -> !t.onTape())
+        .sorted(Comparator.comparing(Adjoint.Trips::name))
+        .forEach(t -> out.add(new Declare(trips(t), new Copy(Constant.integer(0)))));
+    adjoint.scratch().forEach((buffer, size) -> out.add(new Declare(buffer,
+        new NewArray(Type.DOUBLE_ARRAY, List.of(Constant.integer(size))))));
+    adjoint.shadows().forEach((v, shadow) -> out.add(new Declare(shadow, zero(v.type()))));
+    for (Var v : hoisted()) {
+      declared.add(v);
+      out.add(new Declare(v, zero(v.type())));
+    }
+    return out;
+  }
+
+  /**
+   * Variables first assigned inside a branch or loop that the backward sweep reads, whose old
+   * value is pushed, or that two blocks assign.
+   */
+  private Set<Var> hoisted() {
+    Map<Var, Set<Block>> blocks = new LinkedHashMap<>();
+    Block root = adjoint.primal().body();
+    collectBlocks(root, blocks);
+    Set<Var> pushedTargets = new HashSet<>();
+    adjoint.pushed().forEach(stmt -> {
+      if (stmt instanceof Assign assign) {
+        pushedTargets.add(assign.target());
+      }
+    });
+    Set<Var> hoisted = new LinkedHashSet<>();
+    blocks.forEach((v, where) -> {
+      boolean nested = !where.contains(root);
+      if (nested && !counters.contains(v) && !declared.contains(v)
+          && (adjoint.readByBackward().contains(v) || pushedTargets.contains(v)
+              || where.size() > 1)) {
+        hoisted.add(v);
+      }
+    });
+    return hoisted;
+  }
+
+  /** The blocks that assign or declare each variable, in program order. */
+  private static void collectBlocks(Block block, Map<Var, Set<Block>> out) {
+    for (Stmt stmt : block.statements()) {
+      Var v = stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Declare declare ? declare.var() : null;
+      if (v != null) {
+        out.computeIfAbsent(v, x -> Collections.newSetFromMap(new IdentityHashMap<>()))
+            .add(block);
+      } else if (stmt instanceof If branch) {
+        collectBlocks(branch.then(), out);
+        collectBlocks(branch.otherwise(), out);
+      } else if (stmt instanceof Loop loop) {
+        collectBlocks(loop.header(), out);
+        collectBlocks(loop.body(), out);
+      }
+    }
+  }
+
+  private Block block(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    block.statements().forEach(stmt -> statement(stmt, out));
+    return new Block(out);
+  }
+
+  private void statement(Stmt stmt, List<Stmt> out) {
+    if (stmt instanceof Declare declare) {
+      Var v = declare.var();
+      if (declared.add(v)) {
+        out.add(assignedInLoops.contains(v) ? new Declare(v, zero(v.type())) : declare);
+      }
+    } else if (stmt instanceof Assign assign) {
+      assign(assign, out);
+    } else if (stmt instanceof Store store) {
+      if (adjoint.pushed().contains(store)) {
+        out.add(new Push(Terms.element(store.array(), store.indices()), store.origin()));
+      }
+      out.add(store);
+    } else if (stmt instanceof If branch) {
+      out.add(new If(branch.condition(), block(branch.then()), block(branch.otherwise()),
+          branch.origin()));
+    } else if (stmt instanceof Loop loop) {
+      loop(loop, out);
+    } else if (stmt instanceof Break) {
+      out.add(stmt);
+    }
+  }
+
+  private void assign(Assign assign, List<Stmt> out) {
+    Var target = assign.target();
+    Var shadow = adjoint.shadows().get(target);
+    if (adjoint.pushed().contains(assign)) {
+      out.add(new Push(target, assign.origin()));
+      if (shadow != null) {
+        out.add(new Push(shadow, assign.origin()));
+      }
+    }
+    out.add(declared.add(target) ? new Declare(target, assign.value(), assign.origin()) : assign);
+    if (shadow != null) {
+      out.add(new Assign(shadow, shadowOf(assign.value()), null));
+    }
+  }
+
+  /** The shadow adjoint of an array made by {@code value}: another's shadow, or zeros. */
+  private Expr shadowOf(Expr value) {
+    if (value instanceof Copy copy) {
+      return new Copy(adjoint.shadows().get((Var) copy.a()));
+    }
+    if (value instanceof CloneArray clone) {
+      return new Zeros(clone.array());
+    }
+    return value; // new double[n]: zeros of the same size
+  }
+
+  private void loop(Loop loop, List<Stmt> out) {
+    if (loop.counted() != null) {
+      FusedLoop fused = adjoint.fused().get(loop);
+      List<Stmt> body = new ArrayList<>(block(loop.body()).statements());
+      if (fused != null) {
+        out.add(new Comment("the adjoints this loop's backward passes read, known before it"
+            + " runs"));
+        out.addAll(fused.before());
+        body.add(new Comment("backward pass of this iteration, fused: no adjoint flows between"
+            + " iterations"));
+        body.addAll(fused.body());
+      }
+      out.add(new Loop(loop.header(), loop.test(), new Block(body), false, loop.counted(),
+          loop.origin()));
+      return;
+    }
+    Adjoint.Trips count = adjoint.trips().get(loop);
+    List<Stmt> body = new ArrayList<>();
+    if (count != null) {
+      Var trips = trips(count);
+      if (count.onTape()) {
+        out.add(new Declare(trips, new Copy(Constant.integer(0))));
+      }
+      body.add(new Assign(trips, new Binary(Binary.Op.ADD, trips, Constant.integer(1)), null));
+    }
+    body.addAll(block(loop.body()).statements());
+    out.add(new Loop(block(loop.header()), loop.test(), new Block(body), loop.testAtEnd(), null,
+        loop.origin()));
+    if (count != null && count.onTape()) {
+      out.add(new Push(trips(count), null));
+    }
+  }
+
+  private static Var trips(Adjoint.Trips trips) {
+    return new Var(trips.name(), Type.INT);
+  }
+
+  /** {@code 0.0}, {@code 0}, {@code false}, {@code null}: a type's default value. */
+  private static Expr zero(Type type) {
+    return new Copy(new Constant(type, type.zero()));
+  }
+}
