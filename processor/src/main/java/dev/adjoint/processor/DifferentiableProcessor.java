@@ -13,6 +13,7 @@ import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
 import java.io.IOException;
@@ -162,7 +163,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       try {
         Optional<List<Param>> params = reader.readSignature(method);
         if (params.isPresent()) {
-          String record = GradWriter.recordNameFor(method.getSimpleName().toString(), owner,
+          String record = GeneratedNames.recordName(method.getSimpleName().toString(), owner,
               reader.namesInBody(method), records);
           records.add(record);
           api.add(new GradWriter.ApiMethod(method, params.get(), record));
@@ -193,7 +194,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       try {
         beforeEachMethod.accept(method);
         MethodReader.Result result = reader.readBody(method,
-            GradWriter.sweepsClassName(owner).simpleName());
+            GeneratedNames.sweepsClass(owner).simpleName());
         if (result instanceof MethodReader.Result.Incomplete && !last) {
           return false;
         }

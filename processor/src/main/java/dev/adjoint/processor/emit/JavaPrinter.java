@@ -57,7 +57,7 @@ final class JavaPrinter {
   private static final ClassName REFERENCE_STACK = ClassName.get("dev.adjoint", "ReferenceStack");
 
   private final CodeBlock.Builder out;
-  private final Adjoint.Names names;
+  private final Adjoint.TapeNames names;
   /** The index of the element-wise loops this method's statements need. */
   private final String index;
   private Origin lastOrigin;
@@ -66,7 +66,7 @@ final class JavaPrinter {
    * A printer into {@code out} of statements that use the tapes {@code names} names and
    * {@code index} as a free local name.
    */
-  JavaPrinter(CodeBlock.Builder out, Adjoint.Names names, String index) {
+  JavaPrinter(CodeBlock.Builder out, Adjoint.TapeNames names, String index) {
     this.out = out;
     this.names = names;
     this.index = index;

@@ -1,9 +1,12 @@
 package dev.adjoint.processor.frontend;
 
-import dev.adjoint.processor.emit.GradWriter;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.plan.DerivativeSignature;
+import dev.adjoint.processor.plan.GeneratedNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,32 +44,24 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, parameters, falses(parameters), true);
+      return new Callee(code, display, null, null, parameters, true);
     }
     if (annotation(method, DIFFERENTIABLE) != null) {
-      Set<String> wrt = wrt(method);
-      List<Boolean> differentiated = new ArrayList<>();
-      for (int i = 0; i < parameters.size(); i++) {
-        String name = method.getParameters().get(i).getSimpleName().toString();
-        differentiated.add(isDifferentiable(parameters.get(i))
-            && (wrt.isEmpty() || wrt.contains(name)));
-      }
-      String grad = GradWriter.gradClassName(owner).canonicalName();
-      return new Callee(code, display, grad + "." + method.getSimpleName() + "Pullback",
-          parameters, differentiated, false);
+      DerivativeSignature signature = signature(method, wrt(method));
+      String grad = GeneratedNames.gradClass(owner).canonicalName();
+      return new Callee(code, display, grad + "." + signature.name(), signature, parameters,
+          false);
     }
     for (Element member : owner.getEnclosedElements()) {
       AnnotationMirror custom = annotation(member, CUSTOM_GRADIENT);
       if (custom != null && method.getSimpleName().contentEquals(target(custom))
           && member instanceof ExecutableElement pullback
           && matches(method, pullback, types)) {
-        List<Boolean> differentiated = new ArrayList<>();
-        parameters.forEach(t -> differentiated.add(isDifferentiable(t)));
         return new Callee(code, display, owner.getQualifiedName() + "."
-            + pullback.getSimpleName(), parameters, differentiated, false);
+            + pullback.getSimpleName(), signature(method, Set.of()), parameters, false);
       }
     }
-    return new Callee(code, display, null, parameters, falses(parameters), false);
+    return new Callee(code, display, null, null, parameters, false);
   }
 
   /**
@@ -98,15 +93,14 @@ public final class Callees {
 
   private static boolean matches(ExecutableElement method, ExecutableElement pullback,
       Types types) {
-    List<PullbackParameter> expected = pullbackParameters(method, types);
+    List<TypeMirror> expected = pullbackTypes(method, types);
     List<? extends VariableElement> actual = pullback.getParameters();
     if (actual.size() != expected.size() || pullback.getReturnType().getKind() != TypeKind.DOUBLE
         || !pullback.getModifiers().contains(Modifier.STATIC)) {
       return false;
     }
     for (int i = 0; i < expected.size(); i++) {
-      if (!types.isSameType(types.erasure(expected.get(i).type()),
-          types.erasure(actual.get(i).asType()))) {
+      if (!types.isSameType(types.erasure(expected.get(i)), types.erasure(actual.get(i).asType()))) {
         return false;
       }
     }
@@ -114,50 +108,54 @@ public final class Callees {
   }
 
   private static String expectedSignature(ExecutableElement method, Types types) {
-    return "static double " + method.getSimpleName() + "Pullback("
-        + String.join(", ", pullbackParameters(method, types).stream()
-            .map(p -> p.type() + " " + p.name()).toList())
-        + ")";
+    DerivativeSignature signature = signature(method, Set.of());
+    List<TypeMirror> parameterTypes = pullbackTypes(method, types);
+    List<String> names = new ArrayList<>();
+    signature.params().forEach(p -> names.add(p.var().name()));
+    names.add(signature.seed());
+    names.addAll(signature.buffers());
+    List<String> parameters = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      parameters.add(parameterTypes.get(i) + " " + names.get(i));
+    }
+    return "static double " + signature.name() + "(" + String.join(", ", parameters) + ")";
   }
 
-  /** One parameter of a pullback, as the processor generates it. */
-  private record PullbackParameter(TypeMirror type, String name) {}
-
   /**
-   * The parameters of {@code method}'s pullback: its own, {@code double seed}, a buffer per
-   * {@code double[]}/{@code double[][]} parameter, {@code double[] dScalars} if any is a double.
+   * The convention of {@code method}'s pullback: every {@code double}, {@code double[]} and
+   * {@code double[][]} parameter differentiated, or those in {@code wrt} when it is not empty.
    */
-  private static List<PullbackParameter> pullbackParameters(ExecutableElement method,
-      Types types) {
-    List<PullbackParameter> parameters = new ArrayList<>();
+  private static DerivativeSignature signature(ExecutableElement method, Set<String> wrt) {
+    List<Param> params = new ArrayList<>();
+    NameScope scope = new NameScope();
     for (VariableElement p : method.getParameters()) {
-      parameters.add(new PullbackParameter(p.asType(), p.getSimpleName().toString()));
-    }
-    TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
-    parameters.add(new PullbackParameter(doubleType, "seed"));
-    boolean scalars = false;
-    for (VariableElement p : method.getParameters()) {
+      String name = p.getSimpleName().toString();
       Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
-      if (type != null && type.isDoubleArray()) {
-        parameters.add(new PullbackParameter(p.asType(),
-            NameScope.identifier("d" + p.getSimpleName())));
-      }
-      scalars |= type == Type.DOUBLE;
+      boolean differentiable = type != null && isDifferentiable(type)
+          && (wrt.isEmpty() || wrt.contains(name));
+      params.add(new Param(new Var(name, type == null ? Type.OBJECT : type), p.asType(),
+          differentiable));
+      scope.reserve(name);
     }
-    if (scalars) {
-      parameters.add(new PullbackParameter(types.getArrayType(doubleType), "dScalars"));
+    return DerivativeSignature.pullback(method.getSimpleName().toString(), params, scope);
+  }
+
+  /** The types of the pullback's parameters, in the order of its convention. */
+  private static List<TypeMirror> pullbackTypes(ExecutableElement method, Types types) {
+    DerivativeSignature signature = signature(method, Set.of());
+    List<TypeMirror> parameters = new ArrayList<>();
+    signature.params().forEach(p -> parameters.add(p.declaredType()));
+    TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
+    parameters.add(doubleType);
+    signature.arrayBuffers().keySet().forEach(p -> parameters.add(p.declaredType()));
+    if (signature.scalarBuffer() != null) {
+      parameters.add(types.getArrayType(doubleType));
     }
     return parameters;
   }
 
   private static boolean isDifferentiable(Type type) {
     return type == Type.DOUBLE || type.isDoubleArray();
-  }
-
-  private static List<Boolean> falses(List<Type> parameters) {
-    List<Boolean> none = new ArrayList<>();
-    parameters.forEach(p -> none.add(false));
-    return none;
   }
 
   private static Set<String> wrt(ExecutableElement method) {

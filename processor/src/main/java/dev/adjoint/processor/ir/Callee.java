@@ -1,27 +1,33 @@
 package dev.adjoint.processor.ir;
 
+import dev.adjoint.processor.plan.DerivativeSignature;
 import java.util.List;
 
 /**
  * A called method: how generated code names it ({@code Layers.relu}), its pullback if it has one
- * (generated for a {@code @Differentiable} method, or registered with {@code @CustomGradient}),
- * and which parameters that pullback differentiates.
+ * (generated for a {@code @Differentiable} method, or registered with {@code @CustomGradient})
+ * with that pullback's calling convention, and the types of its parameters.
  *
  * @param code the qualified call, e.g. {@code Layers.dense}
  * @param display the name in messages
  * @param pullback the qualified pullback, or null if the method has none
+ * @param signature the pullback's calling convention (which parameters it differentiates), or
+ *     null if the method has none
  * @param parameters the types of the parameters
- * @param differentiated per parameter, whether the pullback gives its derivative
  * @param stopsGradient an identity whose derivative is zero ({@code Gates.stopGradient})
  */
-public record Callee(String code, String display, String pullback, List<Type> parameters,
-    List<Boolean> differentiated, boolean stopsGradient) {
+public record Callee(String code, String display, String pullback, DerivativeSignature signature,
+    List<Type> parameters, boolean stopsGradient) {
   public Callee {
     parameters = List.copyOf(parameters);
-    differentiated = List.copyOf(differentiated);
   }
 
   public boolean hasPullback() {
     return pullback != null;
+  }
+
+  /** True if the pullback gives the derivative with respect to parameter {@code i}. */
+  public boolean differentiates(int i) {
+    return signature != null && signature.params().get(i).differentiable();
   }
 }

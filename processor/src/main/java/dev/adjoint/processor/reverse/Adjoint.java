@@ -4,6 +4,7 @@ import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.plan.DerivativeSignature;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,11 +16,12 @@ import java.util.Set;
  * the trip counters of loops, the buffers (name and length) that receive the scalar adjoints of
  * calls' arguments, the shadow adjoints of arrays that are assigned to one another (allocated
  * and assigned along with them in the forward sweep), the loops whose backward pass runs inside
- * them ({@link Fusion}), and the pullback's names.
+ * them ({@link Fusion}), the calling convention and the tapes' names.
  */
-public record Adjoint(Function primal, List<Stmt> backward, Map<Var, Var> paramAdjoints,
-    Set<Var> readByBackward, Set<Stmt> pushed, Map<Loop, Trips> trips, Map<Var, Integer> scratch,
-    Map<Var, Var> shadows, Map<Loop, FusedLoop> fused, Names names) {
+public record Adjoint(Function primal, DerivativeSignature signature, List<Stmt> backward,
+    Map<Var, Var> paramAdjoints, Set<Var> readByBackward, Set<Stmt> pushed,
+    Map<Loop, Trips> trips, Map<Var, Integer> scratch, Map<Var, Var> shadows,
+    Map<Loop, FusedLoop> fused, TapeNames tapes) {
   public Adjoint {
     backward = List.copyOf(backward);
   }
@@ -27,7 +29,6 @@ public record Adjoint(Function primal, List<Stmt> backward, Map<Var, Var> paramA
   /** The counter of a loop that is not counted, and whether it goes on the tape. */
   public record Trips(String name, boolean onTape) {}
 
-  /** Names in the pullback that the backward sweep chose. */
-  public record Names(String seed, String buffer, String doubleTape, String intTape,
-      String referenceTape) {}
+  /** The names of the pullback's tapes. */
+  public record TapeNames(String doubleTape, String intTape, String referenceTape) {}
 }

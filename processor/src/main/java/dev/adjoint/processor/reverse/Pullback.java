@@ -3,6 +3,7 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.plan.DerivativeSignature;
 import java.util.Map;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Map;
  * adjoint buffers; a body that runs the taping forward sweep, then the backward sweep, then adds
  * the scalar parameters' adjoints into their buffer; the primal's result returned.
  *
+ * @param signature the calling convention and the names of the seed and buffers
+ * @param tapes the tapes' names
  * @param paramAdjoints the adjoint of each differentiated parameter that receives contributions
  *     (the buffer parameter of an array, a local of a scalar)
  */
-public record Pullback(Function primal, Adjoint.Names names, Map<Var, Var> paramAdjoints,
-    Block body) {}
+public record Pullback(Function primal, DerivativeSignature signature, Adjoint.TapeNames tapes,
+    Map<Var, Var> paramAdjoints, Block body) {}

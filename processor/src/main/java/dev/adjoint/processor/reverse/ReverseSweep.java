@@ -33,6 +33,7 @@ import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
+import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ import java.util.Set;
 public final class ReverseSweep {
   private final Function function;
   private final Activity activity;
-  private final Adjoint.Names names;
+  private final DerivativeSignature signature;
+  private final Adjoint.TapeNames tapes;
   private final Var seed;
   private final Map<Var, Block> home = new HashMap<>();
   private final Set<Var> assignedInLoops = new HashSet<>();
@@ -115,9 +117,11 @@ public final class ReverseSweep {
     this.function = function;
     this.activity = activity;
     var scope = function.names();
-    this.names = new Adjoint.Names(scope.fresh("seed"), scope.fresh("dScalars"),
-        scope.fresh("doubleTape"), scope.fresh("intTape"), scope.fresh("arrayTape"));
-    this.seed = new Var(names.seed(), Type.DOUBLE);
+    this.signature = DerivativeSignature.pullback(function.name(), function.params(), scope);
+    signature.arrayBuffers().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
+    this.seed = new Var(signature.seed(), Type.DOUBLE);
+    this.tapes = new Adjoint.TapeNames(scope.fresh("doubleTape"), scope.fresh("intTape"),
+        scope.fresh("arrayTape"));
   }
 
   public static Adjoint of(Function function, Activity activity) {
@@ -127,9 +131,6 @@ public final class ReverseSweep {
   private Adjoint build() {
     for (Param param : function.params()) {
       home.put(param.var(), function.body());
-      if (param.differentiable() && param.var().type().isDoubleArray()) {
-        adjointOf(param.var());
-      }
     }
     survey(function.body(), null);
     findRematerializable();
@@ -159,9 +160,9 @@ public final class ReverseSweep {
         ? Fusion.of(function, activity, home, this::passesThrough, primal, seed,
             buffers.keySet(), backward, recomputeStatements)
         : null;
-    return new Adjoint(function, fusion == null ? backward : fusion.remaining(), paramAdjoints,
-        readByBackward, pushed, trips, buffers, shadowAdjoints,
-        fusion == null ? Map.of() : fusion.fused(), names);
+    return new Adjoint(function, signature, fusion == null ? backward : fusion.remaining(),
+        paramAdjoints, readByBackward, pushed, trips, buffers, shadowAdjoints,
+        fusion == null ? Map.of() : fusion.fused(), tapes);
   }
 
   /**
@@ -531,18 +532,17 @@ public final class ReverseSweep {
     call.args().forEach(a -> arguments.add(operand(a)));
     arguments.forEach(this::read);
     arguments.add(adjoint);
+    // the callee's convention: a buffer per differentiated array, then one for the scalars
+    var signature = callee.signature();
     List<Integer> scalars = new ArrayList<>();
     for (int i = 0; i < call.args().size(); i++) {
-      if (!callee.differentiated().get(i)) {
-        continue;
-      }
+      Param param = signature.params().get(i);
       Operand arg = call.args().get(i);
-      if (callee.parameters().get(i) == Type.DOUBLE) {
+      if (signature.arrayBuffers().containsKey(param)) {
+        arguments.add(activity.isActive(arg) ? arrayAdjoint((Var) arg, block)
+            : new Nested(new Zeros((Var) arg), arg.type()));
+      } else if (param.differentiable()) {
         scalars.add(i);
-      } else if (activity.isActive(arg)) {
-        arguments.add(arrayAdjoint((Var) arg, block));
-      } else {
-        arguments.add(new Nested(new Zeros((Var) arg), arg.type()));
       }
     }
     CallBuffer buffer = null;

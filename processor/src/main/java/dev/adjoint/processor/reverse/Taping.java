@@ -89,7 +89,7 @@ public final class Taping {
     body.addAll(block(f.body()).statements());
     body.add(new Comment("backward sweep", true));
     body.addAll(adjoint.backward());
-    Var buffer = new Var(adjoint.names().buffer(), Type.DOUBLE_ARRAY);
+    Var buffer = new Var(adjoint.signature().scalarBuffer(), Type.DOUBLE_ARRAY);
     List<Param> scalars = f.differentiableParams().stream()
         .filter(p -> !p.var().type().isArray()).toList();
     boolean flushes = false;
@@ -103,7 +103,8 @@ public final class Taping {
         body.add(new Accumulate(buffer, List.of(Constant.integer(i)), d, false, null));
       }
     }
-    return new Pullback(f, adjoint.names(), adjoint.paramAdjoints(), new Block(body));
+    return new Pullback(f, adjoint.signature(), adjoint.tapes(), adjoint.paramAdjoints(),
+        new Block(body));
   }
 
   /**

@@ -136,7 +136,7 @@ public final class DerivativeRules {
       if ((type != Type.DOUBLE && !type.isDoubleArray()) || call.callee().stopsGradient()) {
         return Flow.ZERO;
       }
-      return call.callee().hasPullback() && call.callee().differentiated().get(i)
+      return call.callee().hasPullback() && call.callee().differentiates(i)
           ? Flow.DIFFERENTIABLE : Flow.UNKNOWN; // the pullback is called, not a rule
     }
     if (expr instanceof Length || expr instanceof NewArray

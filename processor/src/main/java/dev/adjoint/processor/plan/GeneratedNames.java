@@ -1,0 +1,77 @@
+package dev.adjoint.processor.plan;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * The names of the generated classes and records of a class with {@code @Differentiable}
+ * methods: one place, read by the frontend (calls to another class's pullbacks), the processor
+ * and the writers.
+ */
+public final class GeneratedNames {
+  private GeneratedNames() {}
+
+  /** A generated top-level class: its package and simple name. */
+  public record GeneratedClass(String packageName, String simpleName) {
+    /** {@code demo.CircuitsGrad}; {@code CircuitsGrad} in the unnamed package. */
+    public String canonicalName() {
+      return packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
+    }
+  }
+
+  /** {@code CircuitsGrad} for {@code demo.Circuits}; {@code Outer_InnerGrad} for nested. */
+  public static GeneratedClass gradClass(TypeElement owner) {
+    return generated(owner, "Grad");
+  }
+
+  /** {@code CircuitsSweeps} for {@code demo.Circuits}. */
+  public static GeneratedClass sweepsClass(TypeElement owner) {
+    return generated(owner, "Sweeps");
+  }
+
+  private static GeneratedClass generated(TypeElement owner, String suffix) {
+    Deque<String> simpleNames = new ArrayDeque<>();
+    Element e = owner;
+    while (e instanceof TypeElement type) {
+      simpleNames.addFirst(type.getSimpleName().toString());
+      e = type.getEnclosingElement();
+    }
+    while (e != null && !(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    String packageName = e == null ? "" : ((PackageElement) e).getQualifiedName().toString();
+    return new GeneratedClass(packageName, String.join("_", simpleNames) + suffix);
+  }
+
+  /**
+   * The gradient record's name: the method's, capitalized ({@code circuit} gives
+   * {@code Circuit}). If that would shadow a class the generated code or the method's body names
+   * ({@code Math}, the owner, a constant's class), {@code Gradient} is appended; overloads are
+   * numbered ({@code Circuit2}).
+   */
+  public static String recordName(String method, TypeElement owner, Set<String> namesInBody,
+      Set<String> records) {
+    Set<String> shadowed = new HashSet<>(Set.of("Math", "StrictMath", "Double", "Generated"));
+    for (Element e = owner; e instanceof TypeElement type; e = e.getEnclosingElement()) {
+      shadowed.add(type.getSimpleName().toString());
+    }
+    shadowed.add(gradClass(owner).simpleName());
+    shadowed.add(sweepsClass(owner).simpleName());
+    shadowed.addAll(namesInBody);
+    String name = method.substring(0, 1).toUpperCase(Locale.ROOT) + method.substring(1);
+    if (shadowed.contains(name)) {
+      name += "Gradient";
+    }
+    String candidate = name;
+    for (int i = 2; records.contains(candidate) || shadowed.contains(candidate); i++) {
+      candidate = name + i;
+    }
+    return candidate;
+  }
+}
