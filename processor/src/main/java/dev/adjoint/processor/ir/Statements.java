@@ -3,6 +3,7 @@ package dev.adjoint.processor.ir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** Walks statements in program order, into branches and loops, and says what each names. */
@@ -16,6 +17,41 @@ public final class Statements {
   public static void forEach(List<Stmt> statements, Consumer<Stmt> action) {
     for (Stmt stmt : statements) {
       forEach(stmt, action);
+    }
+  }
+
+  /** Where a statement sits: the block that holds it and the loops around it, outermost first. */
+  public record Place(Block block, List<Loop> loops) {
+    public boolean inLoop() {
+      return !loops.isEmpty();
+    }
+
+    /** The body of the innermost loop around the statement, or null outside loops. */
+    public Block loopBody() {
+      return loops.isEmpty() ? null : loops.get(loops.size() - 1).body();
+    }
+  }
+
+  /** Every statement of {@code body} in program order, with its {@link Place}. */
+  public static void forEachWithPlace(Block body, BiConsumer<Stmt, Place> action) {
+    walk(body, List.of(), action);
+  }
+
+  private static void walk(Block block, List<Loop> loops, BiConsumer<Stmt, Place> action) {
+    Place place = new Place(block, loops);
+    for (Stmt stmt : block.statements()) {
+      action.accept(stmt, place);
+      if (stmt instanceof If branch) {
+        walk(branch.then(), loops, action);
+        walk(branch.otherwise(), loops, action);
+      } else if (stmt instanceof Loop loop) {
+        List<Loop> inner = new ArrayList<>(loops);
+        inner.add(loop);
+        walk(loop.header(), List.copyOf(inner), action);
+        walk(loop.body(), List.copyOf(inner), action);
+      } else if (stmt instanceof ReverseLoop loop) {
+        walk(loop.body(), loops, action);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Stmt;
@@ -10,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A differentiated method: the primal (its body is the forward sweep), the backward sweep, the
+ * A differentiated method: the primal (its body is the forward sweep) and where its statements
+ * sit, the backward sweep, the
  * adjoint of each differentiated parameter that receives contributions, the forward variables
  * the backward sweep reads, the statements whose overwritten value the forward sweep pushes,
  * the trip counters of loops, the buffers (name and length) that receive the scalar adjoints of
@@ -18,7 +20,8 @@ import java.util.Set;
  * and assigned along with them in the forward sweep), the loops whose backward pass runs inside
  * them ({@link Fusion}), the calling convention and the tapes' names.
  */
-public record Adjoint(Function primal, DerivativeSignature signature, List<Stmt> backward,
+public record Adjoint(Function primal, LoopFacts loops, DerivativeSignature signature,
+    List<Stmt> backward,
     Map<Var, Var> paramAdjoints, Set<Var> readByBackward, Set<Stmt> pushed,
     Map<Loop, Trips> trips, Map<Var, Integer> scratch, Map<Var, Var> shadows,
     Map<Loop, FusedLoop> fused, TapeNames tapes) {

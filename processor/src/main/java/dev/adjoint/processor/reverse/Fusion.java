@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
@@ -49,7 +50,7 @@ import java.util.function.Predicate;
 final class Fusion {
   private final Function function;
   private final Activity activity;
-  private final Map<Var, Block> home;
+  private final LoopFacts loops;
   private final Predicate<Assign> passesThrough;
   private final Set<Var> primal;
   private final Var seed;
@@ -57,12 +58,12 @@ final class Fusion {
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private List<Stmt> backward;
 
-  private Fusion(Function function, Activity activity, Map<Var, Block> home,
+  private Fusion(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
       Set<Var> buffers, List<Stmt> backward) {
     this.function = function;
     this.activity = activity;
-    this.home = home;
+    this.loops = loops;
     this.passesThrough = passesThrough;
     this.primal = primal;
     this.seed = seed;
@@ -75,11 +76,11 @@ final class Fusion {
    * {@code buffers} the calls' scalar adjoint buffers, {@code recomputed} the statements each
    * loop's backward pass starts with to compute values again.
    */
-  static Fusion of(Function function, Activity activity, Map<Var, Block> home,
+  static Fusion of(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
       Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
     Fusion fusion =
-        new Fusion(function, activity, home, passesThrough, primal, seed, buffers, backward);
+        new Fusion(function, activity, loops, passesThrough, primal, seed, buffers, backward);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -259,7 +260,7 @@ final class Fusion {
   }
 
   private boolean insideLoop(Var v, Loop loop) {
-    Block block = home.get(v);
+    Block block = loops.home(v);
     if (block == null) {
       return false;
     }

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
@@ -8,7 +9,6 @@ import dev.adjoint.processor.ir.Cast;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
-import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
@@ -20,7 +20,6 @@ import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,19 +49,15 @@ import java.util.function.Predicate;
  */
 final class Recomputation {
   private final Function function;
-  private final Set<Var> assignedInLoops;
+  private final LoopFacts loops;
   private final Set<Var> replayable = new HashSet<>();
   private final Map<Var, Assign> recomputed = new LinkedHashMap<>();
   /** The loop body each recomputed value is computed again at the start of. */
   private final Map<Var, Block> bodyOf = new HashMap<>();
-  private final Map<Stmt, Integer> position = new IdentityHashMap<>();
-  /** The loops around each statement, outermost first. */
-  private final Map<Stmt, List<Loop>> loopsAround = new IdentityHashMap<>();
 
-  Recomputation(Function function, Set<Var> assignedInLoops, Set<Var> shadows) {
+  Recomputation(Function function, LoopFacts loops, Set<Var> shadows) {
     this.function = function;
-    this.assignedInLoops = assignedInLoops;
-    locate(function.body(), new ArrayList<>());
+    this.loops = loops;
     findReplayable(shadows);
   }
 
@@ -86,32 +81,14 @@ final class Recomputation {
     return out;
   }
 
-  private void locate(Block block, List<Loop> loops) {
-    for (Stmt stmt : block.statements()) {
-      position.put(stmt, position.size());
-      loopsAround.put(stmt, loops);
-      if (stmt instanceof If branch) {
-        locate(branch.then(), loops);
-        locate(branch.otherwise(), loops);
-      } else if (stmt instanceof Loop loop) {
-        List<Loop> inner = new ArrayList<>(loops);
-        inner.add(loop);
-        locate(loop.header(), inner);
-        locate(loop.body(), inner);
-      }
-    }
-  }
-
   private void findReplayable(Set<Var> shadows) {
     Map<Var, List<Assign>> loads = new HashMap<>();
     Map<Var, List<Store>> stores = new HashMap<>();
-    Map<Var, Integer> assignments = new HashMap<>();
     Set<Var> shared = new HashSet<>(shadows);
     Set<Var> arrays = new HashSet<>();
     function.params().forEach(p -> arrays.add(p.var()));
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
-        assignments.merge(assign.target(), 1, Integer::sum);
         arrays.add(assign.target());
         if (assign.value() instanceof Load load) {
           if (assign.target().type().isArray()) {
@@ -132,8 +109,8 @@ final class Recomputation {
       }
     });
     for (Var array : arrays) {
-      if (!array.type().isArray() || shared.contains(array) || assignedInLoops.contains(array)
-          || assignments.getOrDefault(array, 0) > 1) {
+      if (!array.type().isArray() || shared.contains(array) || loops.isAssignedInLoop(array)
+          || loops.assignments(array) > 1) {
         continue;
       }
       boolean safe = true;
@@ -154,12 +131,12 @@ final class Recomputation {
    * both, so another iteration touches other elements.
    */
   private boolean writesBefore(Store store, Assign load) {
-    if (position.get(store) > position.get(load)) {
+    if (loops.position(store) > loops.position(load)) {
       return false;
     }
     List<Operand> read = ((Load) load.value()).indices();
-    List<Loop> storeLoops = loopsAround.get(store);
-    List<Loop> loadLoops = loopsAround.get(load);
+    List<Loop> storeLoops = loops.loopsAround(store);
+    List<Loop> loadLoops = loops.loopsAround(load);
     for (int k = 0; k < Math.min(storeLoops.size(), loadLoops.size())
         && storeLoops.get(k) == loadLoops.get(k); k++) {
       Loop.Counted counted = storeLoops.get(k).counted();
@@ -180,10 +157,9 @@ final class Recomputation {
 
   /**
    * Finds the recomputed values, loop by loop; {@code inline} says which variables the backward
-   * sweep already writes as their expression (indices, lengths), {@code assignments} how often
-   * each variable is assigned, {@code home} the block declaring it.
+   * sweep already writes as their expression (indices, lengths).
    */
-  void findRecomputed(Predicate<Var> inline, Map<Var, Integer> assignments, Map<Var, Block> home) {
+  void findRecomputed(Predicate<Var> inline) {
     Statements.forEach(function.body(), stmt -> {
       if (!(stmt instanceof Loop loop)) {
         return;
@@ -195,7 +171,8 @@ final class Recomputation {
       }
       for (Stmt inBody : loop.body().statements()) {
         if (inBody instanceof Assign assign && !mentioned.contains(assign.target())
-            && assignments.get(assign.target()) == 1 && home.get(assign.target()) == loop.body()
+            && loops.assignments(assign.target()) == 1
+            && loops.home(assign.target()) == loop.body()
             && isCheap(assign) && !(inline.test(assign.target()) && !isElement(assign))
             && assign.value().operands().stream()
                 .allMatch(o -> isAvailable(o, assign, inline))) {
@@ -227,10 +204,10 @@ final class Recomputation {
     if (!(operand instanceof Var v)) {
       return true;
     }
-    if (replayable.contains(v) || inline.test(v) || !assignedInLoops.contains(v)) {
+    if (replayable.contains(v) || inline.test(v) || !loops.isAssignedInLoop(v)) {
       return true;
     }
-    List<Loop> around = loopsAround.get(at);
+    List<Loop> around = loops.loopsAround(at);
     for (Loop loop : around) {
       if (loop.counted() != null && loop.counted().index().equals(v)
           || recomputed.containsKey(v) && bodyOf.get(v) == loop.body()) {

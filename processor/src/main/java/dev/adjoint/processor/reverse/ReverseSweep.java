@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.analysis.Activity;
+import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.AddArray;
 import dev.adjoint.processor.ir.Assign;
@@ -70,8 +71,7 @@ public final class ReverseSweep {
   private final DerivativeSignature signature;
   private final Adjoint.TapeNames tapes;
   private final Var seed;
-  private final Map<Var, Block> home = new HashMap<>();
-  private final Set<Var> assignedInLoops = new HashSet<>();
+  private final LoopFacts loops;
   private final Map<Var, Var> adjoints = new HashMap<>();
   private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
   /** What the backward sweep reads; grows while building. */
@@ -106,9 +106,6 @@ public final class ReverseSweep {
   private final Map<Assign, CallBuffer> callBuffers = new IdentityHashMap<>();
 
   private record CallBuffer(Var buffer, int size) {}
-  private final Map<Var, Integer> assignments = new HashMap<>();
-  /** The body of the innermost loop around each assignment inside a loop. */
-  private final Map<Assign, Block> loopBodyOf = new IdentityHashMap<>();
   // per build
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
@@ -116,6 +113,7 @@ public final class ReverseSweep {
   private ReverseSweep(Function function, Activity activity) {
     this.function = function;
     this.activity = activity;
+    this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(), scope);
     signature.arrayBuffers().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
@@ -129,10 +127,6 @@ public final class ReverseSweep {
   }
 
   private Adjoint build() {
-    for (Param param : function.params()) {
-      home.put(param.var(), function.body());
-    }
-    survey(function.body(), null);
     findRematerializable();
     List<Stmt> backward = reverse(function.body(), 0); // learn what the sweep reads
     while (decidePushes()) {
@@ -157,40 +151,12 @@ public final class ReverseSweep {
     shadows.forEach(v -> shadowAdjoints.put(v, adjointOf(v)));
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowAdjoints.values()));
     Fusion fusion = shadows.isEmpty()
-        ? Fusion.of(function, activity, home, this::passesThrough, primal, seed,
+        ? Fusion.of(function, activity, loops, this::passesThrough, primal, seed,
             buffers.keySet(), backward, recomputeStatements)
         : null;
-    return new Adjoint(function, signature, fusion == null ? backward : fusion.remaining(),
+    return new Adjoint(function, loops, signature, fusion == null ? backward : fusion.remaining(),
         paramAdjoints, readByBackward, pushed, trips, buffers, shadowAdjoints,
         fusion == null ? Map.of() : fusion.fused(), tapes);
-  }
-
-  /**
-   * Finds each variable's home block, how often it is assigned, and the variables assigned
-   * inside loops ({@code loopBody} is the innermost loop's body, null outside loops).
-   */
-  private void survey(Block block, Block loopBody) {
-    for (Stmt stmt : block.statements()) {
-      if (stmt instanceof Declare declare) {
-        home.putIfAbsent(declare.var(), block);
-      } else if (stmt instanceof Assign assign) {
-        home.putIfAbsent(assign.target(), block);
-        assignments.merge(assign.target(), 1, Integer::sum);
-        if (loopBody != null) {
-          assignedInLoops.add(assign.target());
-          loopBodyOf.put(assign, loopBody);
-        }
-      } else if (stmt instanceof If branch) {
-        survey(branch.then(), loopBody);
-        survey(branch.otherwise(), loopBody);
-      } else if (stmt instanceof Loop loop) {
-        if (loop.counted() != null) {
-          home.putIfAbsent(loop.counted().index(), loop.body());
-        }
-        survey(loop.header(), loop.body());
-        survey(loop.body(), loop.body());
-      }
-    }
   }
 
   /**
@@ -199,9 +165,9 @@ public final class ReverseSweep {
    * for a variable carried across iterations or assigned more than once.
    */
   private boolean needsReset(Assign assign) {
-    Block body = loopBodyOf.get(assign);
+    Block body = loops.loopBody(assign);
     return body != null && !assign.target().type().isArray()
-        && (home.get(assign.target()) != body || assignments.get(assign.target()) > 1);
+        && (loops.home(assign.target()) != body || loops.assignments(assign.target()) > 1);
   }
 
   /**
@@ -222,44 +188,40 @@ public final class ReverseSweep {
         rowLoads.put(assign.target(), load);
       }
     });
-    Map<Var, Integer> assignments = new HashMap<>();
-    Set<Var> counters = new HashSet<>();
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
-        assignments.merge(assign.target(), 1, Integer::sum);
         primal.add(assign.target());
       } else if (stmt instanceof Declare declare) {
         primal.add(declare.var());
       } else if (stmt instanceof Loop loop && loop.counted() != null) {
-        counters.add(loop.counted().index());
         primal.add(loop.counted().index());
       }
     });
     function.params().forEach(p -> primal.add(p.var()));
-    recomputation = new Recomputation(function, assignedInLoops, shadows);
+    recomputation = new Recomputation(function, loops, shadows);
     Statements.forEachAssign(function.body(), assign -> {
-      if (assignments.get(assign.target()) != 1) {
+      if (loops.assignments(assign.target()) != 1) {
         return;
       }
       if (assign.value() instanceof Load load && shadows.contains(load.array())) {
         return; // written through another name
       }
-      if (isIndexArithmetic(assign, counters)) {
+      if (isIndexArithmetic(assign)) {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(assign.value(), this::operand), assign.target().type()));
       } else if (assign.value() instanceof Load load
           && recomputation.isReplayable(load.array())
-          && load.indices().stream().allMatch(i -> isIntact(i, counters))) {
+          && load.indices().stream().allMatch(i -> isIntact(i))) {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(load, this::operand), assign.target().type()));
       } else if (assign.value() instanceof Length length
-          && !assignedInLoops.contains(length.array())
-          && length.rows().stream().allMatch(i -> isIntact(i, counters))) {
+          && !loops.isAssignedInLoop(length.array())
+          && length.rows().stream().allMatch(i -> isIntact(i))) {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(length, this::operand), assign.target().type()));
       }
     });
-    recomputation.findRecomputed(rematerialized::containsKey, assignments, home);
+    recomputation.findRecomputed(rematerialized::containsKey);
     rematerialized.keySet().removeIf(recomputation::isRecomputed);
   }
 
@@ -267,8 +229,8 @@ public final class ReverseSweep {
    * A constant, a loop counter, a variable never assigned in a loop, or one recomputed from
    * those: its value in the backward sweep is the forward sweep's.
    */
-  private boolean isIntact(Operand index, Set<Var> counters) {
-    return !(index instanceof Var v) || counters.contains(v) || !assignedInLoops.contains(v)
+  private boolean isIntact(Operand index) {
+    return !(index instanceof Var v) || loops.isCounter(v) || !loops.isAssignedInLoop(v)
         || rematerialized.containsKey(v);
   }
 
@@ -276,14 +238,14 @@ public final class ReverseSweep {
    * {@code t = 2 * i + 1} and the like: integer arithmetic on intact values, which the backward
    * sweep recomputes (cheaper than a push and a pop).
    */
-  private boolean isIndexArithmetic(Assign assign, Set<Var> counters) {
+  private boolean isIndexArithmetic(Assign assign) {
     Type type = assign.target().type();
     return (type == Type.INT || type == Type.LONG) && assign.value() instanceof Binary binary
         && switch (binary.op()) {
           case ADD, SUB, MUL, DIV, REM -> true;
           default -> false;
         }
-        && isIntact(binary.a(), counters) && isIntact(binary.b(), counters);
+        && isIntact(binary.a()) && isIntact(binary.b());
   }
 
   /**
@@ -296,9 +258,9 @@ public final class ReverseSweep {
   private boolean decidePushes() {
     int before = pushed.size();
     toBeRecorded(function.body(), new HashSet<>());
-    forEachWithDepth(function.body(), 0, (stmt, depth) -> {
-      if (stmt instanceof Assign assign && depth > 0 && (shapeReads.contains(assign.target())
-          || shadows.contains(assign.target()))) {
+    Statements.forEach(function.body(), stmt -> {
+      if (stmt instanceof Assign assign && loops.loopBody(assign) != null
+          && (shapeReads.contains(assign.target()) || shadows.contains(assign.target()))) {
         pushed.add(stmt); // an array a loop allocates anew, whose adjoint takes its shape
       }
       if (stmt instanceof Store store && pushed.contains(stmt)) {
@@ -353,23 +315,6 @@ public final class ReverseSweep {
     return tbr;
   }
 
-  private interface StmtVisitor {
-    void visit(Stmt stmt, int loopDepth);
-  }
-
-  private static void forEachWithDepth(Block block, int depth, StmtVisitor visitor) {
-    for (Stmt stmt : block.statements()) {
-      visitor.visit(stmt, depth);
-      if (stmt instanceof If branch) {
-        forEachWithDepth(branch.then(), depth, visitor);
-        forEachWithDepth(branch.otherwise(), depth, visitor);
-      } else if (stmt instanceof Loop loop) {
-        forEachWithDepth(loop.header(), depth + 1, visitor);
-        forEachWithDepth(loop.body(), depth + 1, visitor);
-      }
-    }
-  }
-
   // ---- reversing statements --------------------------------------------------------------
 
   private List<Stmt> reverse(Block block, int loopDepth) {
@@ -402,10 +347,10 @@ public final class ReverseSweep {
     boolean isResult = target.equals(function.result());
     boolean restore = pushed.contains(assign);
     if (activity.isActive(target) && !isResult && !declared.contains(target)
-        && !target.type().isArray() && loopBodyOf.containsKey(assign)) {
+        && !target.type().isArray() && loops.loopBody(assign) != null) {
       // later iterations, reversed later in the code, may still flow into it
       declared.add(target);
-      zeroInits.computeIfAbsent(home.get(target), b -> new LinkedHashSet<>()).add(target);
+      zeroInits.computeIfAbsent(loops.home(target), b -> new LinkedHashSet<>()).add(target);
     }
     boolean hasAdjoint = activity.isActive(target)
         && (isResult || declared.contains(target) || shadows.contains(target));
@@ -637,7 +582,7 @@ public final class ReverseSweep {
     boolean declares = false;
     if (!declared.contains(v)) {
       declared.add(v);
-      Block vHome = home.get(v);
+      Block vHome = loops.home(v);
       if (vHome == current) {
         declares = true;
       } else {
@@ -676,7 +621,7 @@ public final class ReverseSweep {
       return;
     }
     if (declared.add(array) && !isParameter(array)) {
-      zeroInits.computeIfAbsent(home.get(array), b -> new LinkedHashSet<>()).add(array);
+      zeroInits.computeIfAbsent(loops.home(array), b -> new LinkedHashSet<>()).add(array);
     }
     if (!isParameter(array)) {
       shapeReads.add(array); // the zero adjoint takes the array's shape

@@ -53,29 +53,10 @@ import java.util.Set;
 public final class Taping {
   private final Adjoint adjoint;
   private final Set<Var> declared = new HashSet<>();
-  private final Set<Var> assignedInLoops = new HashSet<>();
-  private final Set<Var> counters = new HashSet<>();
 
   private Taping(Adjoint adjoint) {
     this.adjoint = adjoint;
     adjoint.primal().params().forEach(p -> declared.add(p.var()));
-    Statements.forEach(adjoint.primal().body(), stmt -> {
-      if (stmt instanceof Loop loop) {
-        if (loop.counted() != null) {
-          counters.add(loop.counted().index());
-        }
-        Statements.forEach(loop.header(), this::assignedInLoop);
-        Statements.forEach(loop.body(), this::assignedInLoop);
-      }
-    });
-  }
-
-  private void assignedInLoop(Stmt stmt) {
-    if (stmt instanceof Assign assign) {
-      assignedInLoops.add(assign.target());
-    } else if (stmt instanceof Declare declare) {
-      assignedInLoops.add(declare.var());
-    }
   }
 
   /** The pullback of {@code adjoint}'s function. */
@@ -142,9 +123,17 @@ public final class Taping {
    * value is pushed, or that two blocks assign.
    */
   private Set<Var> hoisted() {
+    // the blocks that assign or declare each variable, in program order
     Map<Var, Set<Block>> blocks = new LinkedHashMap<>();
     Block root = adjoint.primal().body();
-    collectBlocks(root, blocks);
+    Statements.forEachWithPlace(root, (stmt, place) -> {
+      Var v = stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Declare declare ? declare.var() : null;
+      if (v != null) {
+        blocks.computeIfAbsent(v, x -> Collections.newSetFromMap(new IdentityHashMap<>()))
+            .add(place.block());
+      }
+    });
     Set<Var> pushedTargets = new HashSet<>();
     adjoint.pushed().forEach(stmt -> {
       if (stmt instanceof Assign assign) {
@@ -154,31 +143,13 @@ public final class Taping {
     Set<Var> hoisted = new LinkedHashSet<>();
     blocks.forEach((v, where) -> {
       boolean nested = !where.contains(root);
-      if (nested && !counters.contains(v) && !declared.contains(v)
+      if (nested && !adjoint.loops().isCounter(v) && !declared.contains(v)
           && (adjoint.readByBackward().contains(v) || pushedTargets.contains(v)
               || where.size() > 1)) {
         hoisted.add(v);
       }
     });
     return hoisted;
-  }
-
-  /** The blocks that assign or declare each variable, in program order. */
-  private static void collectBlocks(Block block, Map<Var, Set<Block>> out) {
-    for (Stmt stmt : block.statements()) {
-      Var v = stmt instanceof Assign assign ? assign.target()
-          : stmt instanceof Declare declare ? declare.var() : null;
-      if (v != null) {
-        out.computeIfAbsent(v, x -> Collections.newSetFromMap(new IdentityHashMap<>()))
-            .add(block);
-      } else if (stmt instanceof If branch) {
-        collectBlocks(branch.then(), out);
-        collectBlocks(branch.otherwise(), out);
-      } else if (stmt instanceof Loop loop) {
-        collectBlocks(loop.header(), out);
-        collectBlocks(loop.body(), out);
-      }
-    }
   }
 
   private Block block(Block block) {
@@ -191,7 +162,7 @@ public final class Taping {
     if (stmt instanceof Declare declare) {
       Var v = declare.var();
       if (declared.add(v)) {
-        out.add(assignedInLoops.contains(v) ? new Declare(v, zero(v.type())) : declare);
+        out.add(adjoint.loops().isDeclaredInLoop(v) ? new Declare(v, zero(v.type())) : declare);
       }
     } else if (stmt instanceof Assign assign) {
       assign(assign, out);
