@@ -1,7 +1,8 @@
 /**
- * Data-flow analyses over the IR. {@link dev.adjoint.processor.analysis.Activity} takes a {@link
- * dev.adjoint.processor.ir.Function} and gives the variables that need an adjoint (varied and
- * useful, in Tapenade's terms), and the places where a differentiated value reaches an operation
- * without a derivative.
+ * Analyses over the IR, computed once and consulted by the transformations. {@link
+ * dev.adjoint.processor.analysis.Activity} gives the variables that need an adjoint (varied and
+ * useful, in Tapenade's terms) and the places where a differentiated value reaches an operation
+ * without a derivative; {@link dev.adjoint.processor.analysis.LoopFacts} where each variable and
+ * statement sits (home blocks, loops around, assignments in loops).
  */
 package dev.adjoint.processor.analysis;

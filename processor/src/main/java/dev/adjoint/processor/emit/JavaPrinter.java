@@ -20,6 +20,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Located;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Nested;
@@ -225,7 +226,7 @@ final class JavaPrinter {
   }
 
   private void comment(Stmt stmt) {
-    Origin origin = origin(stmt);
+    Origin origin = stmt instanceof Located located ? located.origin() : null;
     if (origin == null) {
       return;
     }
@@ -234,37 +235,6 @@ final class JavaPrinter {
       out.add("// line $L: $L\n", origin.line(), origin.text());
     }
     lastOrigin = origin;
-  }
-
-  private static Origin origin(Stmt stmt) {
-    if (stmt instanceof Assign assign) {
-      return assign.origin();
-    }
-    if (stmt instanceof Declare declare) {
-      return declare.origin();
-    }
-    if (stmt instanceof Store store) {
-      return store.origin();
-    }
-    if (stmt instanceof Accumulate add) {
-      return add.origin();
-    }
-    if (stmt instanceof Push push) {
-      return push.origin();
-    }
-    if (stmt instanceof DerivativeCall call) {
-      return call.origin();
-    }
-    if (stmt instanceof If branch) {
-      return branch.origin();
-    }
-    if (stmt instanceof Loop loop) {
-      return loop.origin();
-    }
-    if (stmt instanceof ReverseLoop loop) {
-      return loop.origin();
-    }
-    return null;
   }
 
   private String tape(Tape tape) {

@@ -8,7 +8,7 @@ import java.util.List;
  * its own block), {@code double target = value}.
  */
 public record Accumulate(Var target, List<Operand> indices, Operand value, boolean declares,
-    Origin origin) implements Stmt {
+    Origin origin) implements Stmt, Located {
   public Accumulate {
     indices = List.copyOf(indices);
   }

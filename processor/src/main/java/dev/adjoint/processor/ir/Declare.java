@@ -8,7 +8,7 @@ package dev.adjoint.processor.ir;
  * @param init the initial value, or null
  * @param origin the source statement, or null
  */
-public record Declare(Var var, Expr init, Origin origin) implements Stmt {
+public record Declare(Var var, Expr init, Origin origin) implements Stmt, Located {
   /** {@code type var;}. */
   public Declare(Var var) {
     this(var, null, null);

@@ -9,7 +9,7 @@ import java.util.List;
  * @param method the qualified name of the derivative method
  */
 public record DerivativeCall(String method, List<Operand> arguments, Origin origin)
-    implements Stmt {
+    implements Stmt, Located {
   public DerivativeCall {
     arguments = List.copyOf(arguments);
   }

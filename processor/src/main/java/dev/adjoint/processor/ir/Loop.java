@@ -12,7 +12,7 @@ package dev.adjoint.processor.ir;
  * without counting; {@code header} and {@code test} are then empty and null.
  */
 public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Counted counted,
-    Origin origin) implements Stmt {
+    Origin origin) implements Stmt, Located {
 
   /** The index and bounds of a counted loop; {@code inclusive} for {@code i <= to}. */
   public record Counted(Var index, Operand from, Operand to, boolean inclusive) {}

@@ -7,7 +7,7 @@ package dev.adjoint.processor.ir;
  * when the loop sits inside another loop ({@code tripsOnTape}).
  */
 public record ReverseLoop(Loop loop, Operand from, Operand to, Var trips, boolean tripsOnTape,
-    Block body, Origin origin) implements Stmt {
+    Block body, Origin origin) implements Stmt, Located {
 
   /** The same loop around another body. */
   public ReverseLoop withBody(Block newBody) {

@@ -8,7 +8,7 @@ import java.util.List;
  * backward sweep treats as linear (no saved value, no reset).
  */
 public record Store(Var array, List<Operand> indices, Operand value, Binary.Op compound,
-    Origin origin) implements Stmt {
+    Origin origin) implements Stmt, Located {
   public Store {
     indices = List.copyOf(indices);
   }

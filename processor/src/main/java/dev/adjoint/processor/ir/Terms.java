@@ -56,10 +56,24 @@ public final class Terms {
     return new Nested(new Load(array, indices), type);
   }
 
-  /** {@code bound - 1}, folded for an int literal. */
+  /**
+   * {@code bound - 1} of an int bound, folded where that is exact in int arithmetic: {@code 9}
+   * for {@code 10}, {@code n - 2} for {@code n - 1}, {@code i} for {@code i + 1}.
+   */
   public static Operand minusOne(Operand bound) {
     if (bound instanceof Constant c && c.type() == Type.INT && c.value() != null) {
       return Constant.integer(c.value().intValue() - 1);
+    }
+    if (bound instanceof Nested nested && nested.type() == Type.INT
+        && nested.expr() instanceof Binary binary && binary.b() instanceof Constant k
+        && k.type() == Type.INT && k.value() != null) {
+      int step = k.value().intValue();
+      if (binary.op() == Binary.Op.ADD) {
+        return step == 1 ? binary.a() : add(binary.a(), Constant.integer(step - 1));
+      }
+      if (binary.op() == Binary.Op.SUB && step != Integer.MAX_VALUE) {
+        return sub(binary.a(), Constant.integer(step + 1));
+      }
     }
     return sub(bound, Constant.integer(1));
   }

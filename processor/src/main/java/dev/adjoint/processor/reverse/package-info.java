@@ -1,9 +1,17 @@
 /**
- * The reverse transformation. {@link dev.adjoint.processor.reverse.ReverseSweep} takes a {@link
- * dev.adjoint.processor.ir.Function} (whose body is the forward sweep) and its {@link
- * dev.adjoint.processor.analysis.Activity}, and gives the backward sweep: the statements of the
- * body visited in reverse, one adjoint per active variable, each operand's adjoint receiving the
- * contribution the rules table gives. Branches are replayed from their recorded condition, which
- * the forward sweep never overwrites (SSA outside loops).
+ * The reverse transformation, {@code ir.Function} to {@link
+ * dev.adjoint.processor.reverse.Pullback}.
+ *
+ * <p>{@link dev.adjoint.processor.reverse.ReverseSweep} takes the function and its {@link
+ * dev.adjoint.processor.analysis.Activity} and gives an {@link
+ * dev.adjoint.processor.reverse.Adjoint}: the body's statements visited in reverse, one adjoint
+ * per active variable, each operand's adjoint receiving what the rules table gives; branches are
+ * replayed from their recorded condition, which the forward sweep never overwrites (SSA outside
+ * loops). Passes over that backward sweep, each asking statements what they read and write:
+ * {@link dev.adjoint.processor.reverse.Recomputation} (values computed again instead of saved),
+ * {@link dev.adjoint.processor.reverse.ElementSums} (one addition per array element),
+ * {@link dev.adjoint.processor.reverse.Fusion} (a loop's backward pass inside it). {@link
+ * dev.adjoint.processor.reverse.Taping} then assembles the pullback: the taping forward sweep,
+ * the backward sweep, the scalar adjoints added into their buffer.
  */
 package dev.adjoint.processor.reverse;
