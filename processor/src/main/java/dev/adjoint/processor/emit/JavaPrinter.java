@@ -200,7 +200,7 @@ final class JavaPrinter {
 
   private void test(Loop loop) {
     print(loop.header());
-    if (!(loop.test() instanceof Constant constant && constant.code().equals("true"))) {
+    if (!Constant.TRUE.equals(loop.test())) {
       out.beginControlFlow("if (!$L)", operand(loop.test()));
       out.addStatement("break");
       out.endControlFlow();

@@ -32,7 +32,7 @@ final class Constants {
       return new Constant(Type.CHAR, "(char) " + (int) c, (double) c);
     }
     if (value instanceof Boolean b) {
-      return new Constant(Type.BOOLEAN, b.toString());
+      return b ? Constant.TRUE : Constant.FALSE;
     }
     return null;
   }

@@ -8,6 +8,8 @@ package dev.adjoint.processor.ir;
 public record Constant(Type type, String code, Double value) implements Operand {
   /** The double zero, {@code 0.0}. */
   public static final Constant ZERO = number(0.0);
+  public static final Constant TRUE = new Constant(Type.BOOLEAN, "true");
+  public static final Constant FALSE = new Constant(Type.BOOLEAN, "false");
 
   /** A constant without a known numeric value (a field, a boolean). */
   public Constant(Type type, String code) {
