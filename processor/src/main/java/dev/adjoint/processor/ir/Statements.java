@@ -32,7 +32,11 @@ public final class Statements {
     }
   }
 
-  /** Every statement of {@code body} in program order, with its {@link Place}. */
+  /**
+   * Every statement of {@code body} in program order, with its {@link Place}: the statements of
+   * the primal and of a forward sweep; a backward sweep's loops ({@link ReverseLoop}) are not
+   * entered.
+   */
   public static void forEachWithPlace(Block body, BiConsumer<Stmt, Place> action) {
     walk(body, List.of(), action);
   }
@@ -49,8 +53,6 @@ public final class Statements {
         inner.add(loop);
         walk(loop.header(), List.copyOf(inner), action);
         walk(loop.body(), List.copyOf(inner), action);
-      } else if (stmt instanceof ReverseLoop loop) {
-        walk(loop.body(), loops, action);
       }
     }
   }

@@ -28,15 +28,10 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,18 +40,15 @@ import java.util.Set;
  * shadow adjoints of arrays assigned to one another, the backward pass of fused loops inside
  * them), then the backward sweep, then the scalar parameters' adjoints added into their buffer.
  *
- * <p>Declarations are explicit here, so the printer only prints: a variable is declared where it
- * is first assigned, or at the top of the method (with its type's zero) when it is first assigned
- * inside a branch or loop and read after that scope ends (by the backward sweep, or by a
- * {@link Push} of its old value), or assigned in two blocks.
+ * <p>{@link Declarations} then makes the forward sweep's declarations explicit: a variable the
+ * backward sweep reads, or whose old value is pushed, is declared before the scope that assigns
+ * it.
  */
 public final class Taping {
   private final Adjoint adjoint;
-  private final Set<Var> declared = new HashSet<>();
 
   private Taping(Adjoint adjoint) {
     this.adjoint = adjoint;
-    adjoint.primal().params().forEach(p -> declared.add(p.var()));
   }
 
   /** The pullback of {@code adjoint}'s function. */
@@ -67,7 +59,18 @@ public final class Taping {
   private Pullback pullback() {
     Function f = adjoint.primal();
     List<Stmt> body = new ArrayList<>(prologue());
-    body.addAll(block(f.body()).statements());
+    Set<Var> parameters = new HashSet<>();
+    f.params().forEach(p -> parameters.add(p.var()));
+    Set<Var> managed = new HashSet<>(parameters);
+    Statements.forEach(f.body(), stmt -> managed.addAll(Statements.vars(stmt)));
+    Set<Var> pushedTargets = new HashSet<>();
+    adjoint.pushed().forEach(stmt -> {
+      if (stmt instanceof Assign assign) {
+        pushedTargets.add(assign.target()); // its old value is pushed: it must exist first
+      }
+    });
+    body.addAll(Declarations.of(block(f.body()), adjoint.loops(), managed, parameters,
+        v -> adjoint.readByBackward().contains(v) || pushedTargets.contains(v)));
     body.add(new Comment("backward sweep", true));
     body.addAll(adjoint.backward());
     Var buffer = new Var(adjoint.signature().scalarBuffer(), Type.DOUBLE_ARRAY);
@@ -88,10 +91,7 @@ public final class Taping {
         new Block(body));
   }
 
-  /**
-   * The tapes the sweeps use, trip counters read after their loop's scope, call buffers, shadow
-   * adjoints, and the variables declared at the top.
-   */
+  /** The tapes the sweeps use, trip counters read after their loop's scope, call buffers. */
   private List<Stmt> prologue() {
     List<Stmt> out = new ArrayList<>();
     Set<Tape> tapes = EnumSet.noneOf(Tape.class);
@@ -110,46 +110,9 @@ public final class Taping {
         .forEach(t -> out.add(new Declare(trips(t), new Copy(Constant.integer(0)))));
     adjoint.scratch().forEach((buffer, size) -> out.add(new Declare(buffer,
         new NewArray(Type.DOUBLE_ARRAY, List.of(Constant.integer(size))))));
-    adjoint.shadows().forEach((v, shadow) -> out.add(new Declare(shadow, zero(v.type()))));
-    for (Var v : hoisted()) {
-      declared.add(v);
-      out.add(new Declare(v, zero(v.type())));
-    }
+    adjoint.shadows().forEach((v, shadow) ->
+        out.add(new Declare(shadow, Declarations.zero(v.type()))));
     return out;
-  }
-
-  /**
-   * Variables first assigned inside a branch or loop that the backward sweep reads, whose old
-   * value is pushed, or that two blocks assign.
-   */
-  private Set<Var> hoisted() {
-    // the blocks that assign or declare each variable, in program order
-    Map<Var, Set<Block>> blocks = new LinkedHashMap<>();
-    Block root = adjoint.primal().body();
-    Statements.forEachWithPlace(root, (stmt, place) -> {
-      Var v = stmt instanceof Assign assign ? assign.target()
-          : stmt instanceof Declare declare ? declare.var() : null;
-      if (v != null) {
-        blocks.computeIfAbsent(v, x -> Collections.newSetFromMap(new IdentityHashMap<>()))
-            .add(place.block());
-      }
-    });
-    Set<Var> pushedTargets = new HashSet<>();
-    adjoint.pushed().forEach(stmt -> {
-      if (stmt instanceof Assign assign) {
-        pushedTargets.add(assign.target());
-      }
-    });
-    Set<Var> hoisted = new LinkedHashSet<>();
-    blocks.forEach((v, where) -> {
-      boolean nested = !where.contains(root);
-      if (nested && !adjoint.loops().isCounter(v) && !declared.contains(v)
-          && (adjoint.readByBackward().contains(v) || pushedTargets.contains(v)
-              || where.size() > 1)) {
-        hoisted.add(v);
-      }
-    });
-    return hoisted;
   }
 
   private Block block(Block block) {
@@ -159,11 +122,8 @@ public final class Taping {
   }
 
   private void statement(Stmt stmt, List<Stmt> out) {
-    if (stmt instanceof Declare declare) {
-      Var v = declare.var();
-      if (declared.add(v)) {
-        out.add(adjoint.loops().isDeclaredInLoop(v) ? new Declare(v, zero(v.type())) : declare);
-      }
+    if (stmt instanceof Declare) {
+      out.add(stmt);
     } else if (stmt instanceof Assign assign) {
       assign(assign, out);
     } else if (stmt instanceof Store store) {
@@ -190,7 +150,7 @@ public final class Taping {
         out.add(new Push(shadow, assign.origin()));
       }
     }
-    out.add(declared.add(target) ? new Declare(target, assign.value(), assign.origin()) : assign);
+    out.add(assign);
     if (shadow != null) {
       out.add(new Assign(shadow, shadowOf(assign.value()), null));
     }
@@ -242,10 +202,5 @@ public final class Taping {
 
   private static Var trips(Adjoint.Trips trips) {
     return new Var(trips.name(), Type.INT);
-  }
-
-  /** {@code 0.0}, {@code 0}, {@code false}, {@code null}: a type's default value. */
-  private static Expr zero(Type type) {
-    return new Copy(new Constant(type, type.zero()));
   }
 }
