@@ -39,6 +39,25 @@ public final class CircuitsGrad {
   }
 
   /**
+   * Value and directional derivative of {@link demo.Circuits#circuit(double, double, double)} along the tangents
+   * (dx, dy, dz: one per differentiated parameter, of its shape): forward mode, one pass.
+   */
+  public static CircuitJvp circuitJvp(double x, double y, double z, double dx, double dy,
+      double dz) {
+    double[] tangent = new double[1];
+    return new CircuitJvp(circuitJvp(x, y, z, dx, dy, dz, tangent), tangent[0]);
+  }
+
+  /**
+   * JVP of {@link demo.Circuits#circuit(double, double, double)}, allocation-free: returns its value f and writes the derivative of f
+   * along the tangents into {@code tangentOut[0]}.
+   */
+  public static double circuitJvp(double x, double y, double z, double dx, double dy, double dz,
+      double[] tangentOut) {
+    return CircuitsSweeps.circuitJvp(x, y, z, dx, dy, dz, tangentOut);
+  }
+
+  /**
    * Value and gradient of {@link demo.Circuits#neuron(double, double, double, double, double)}.
    */
   public static Neuron neuron(double w0, double w1, double w2, double x0, double x1) {
@@ -67,6 +86,25 @@ public final class CircuitsGrad {
   }
 
   /**
+   * Value and directional derivative of {@link demo.Circuits#neuron(double, double, double, double, double)} along the tangents
+   * (dw0, dw1, dw2, dx0, dx1: one per differentiated parameter, of its shape): forward mode, one pass.
+   */
+  public static NeuronJvp neuronJvp(double w0, double w1, double w2, double x0, double x1,
+      double dw0, double dw1, double dw2, double dx0, double dx1) {
+    double[] tangent = new double[1];
+    return new NeuronJvp(neuronJvp(w0, w1, w2, x0, x1, dw0, dw1, dw2, dx0, dx1, tangent), tangent[0]);
+  }
+
+  /**
+   * JVP of {@link demo.Circuits#neuron(double, double, double, double, double)}, allocation-free: returns its value f and writes the derivative of f
+   * along the tangents into {@code tangentOut[0]}.
+   */
+  public static double neuronJvp(double w0, double w1, double w2, double x0, double x1, double dw0,
+      double dw1, double dw2, double dx0, double dx1, double[] tangentOut) {
+    return CircuitsSweeps.neuronJvp(w0, w1, w2, x0, x1, dw0, dw1, dw2, dx0, dx1, tangentOut);
+  }
+
+  /**
    * Value and gradient of {@link demo.Circuits#circuit(double, double, double)}:
    * {@code value} = f, {@code dx} = df/dx, {@code dy} = df/dy, {@code dz} = df/dz.
    */
@@ -74,9 +112,23 @@ public final class CircuitsGrad {
   }
 
   /**
+   * Value and directional derivative of {@link demo.Circuits#circuit(double, double, double)}:
+   * {@code value} = f, {@code tangent} = the derivative of f along the tangents given.
+   */
+  public record CircuitJvp(double value, double tangent) {
+  }
+
+  /**
    * Value and gradient of {@link demo.Circuits#neuron(double, double, double, double, double)}:
    * {@code value} = f, {@code dw0} = df/dw0, {@code dw1} = df/dw1, {@code dw2} = df/dw2, {@code dx0} = df/dx0, {@code dx1} = df/dx1.
    */
   public record Neuron(double value, double dw0, double dw1, double dw2, double dx0, double dx1) {
+  }
+
+  /**
+   * Value and directional derivative of {@link demo.Circuits#neuron(double, double, double, double, double)}:
+   * {@code value} = f, {@code tangent} = the derivative of f along the tangents given.
+   */
+  public record NeuronJvp(double value, double tangent) {
   }
 }

@@ -35,6 +35,21 @@ final class CircuitsSweeps {
   }
 
   /**
+   * Forward mode of {@link demo.Circuits#circuit(double, double, double)}.
+   */
+  static double circuitJvp(double x, double y, double z, double dx, double dy, double dz,
+      double[] tangentOut) {
+    // line 9: double q = x + y;
+    double q = x + y;
+    double dq = dx + dy;
+    // line 10: return q * z;
+    double value = q * z;
+    double dvalue = z * dq + q * dz;
+    tangentOut[0] = dvalue;
+    return value;
+  }
+
+  /**
    * Sweeps of {@link demo.Circuits#neuron(double, double, double, double, double)}.
    */
   static double neuronPullback(double w0, double w1, double w2, double x0, double x1, double seed,
@@ -71,6 +86,33 @@ final class CircuitsSweeps {
     dScalars[2] += dw2;
     dScalars[3] += dx0;
     dScalars[4] += dx1;
+    return value;
+  }
+
+  /**
+   * Forward mode of {@link demo.Circuits#neuron(double, double, double, double, double)}.
+   */
+  static double neuronJvp(double w0, double w1, double w2, double x0, double x1, double dw0,
+      double dw1, double dw2, double dx0, double dx1, double[] tangentOut) {
+    // line 16: double dot = w0 * x0 + w1 * x1 + w2;
+    double t1 = w0 * x0;
+    double dt1 = x0 * dw0 + w0 * dx0;
+    double t2 = w1 * x1;
+    double dt2 = x1 * dw1 + w1 * dx1;
+    double t3 = t1 + t2;
+    double dt3 = dt1 + dt2;
+    double dot = t3 + w2;
+    double ddot = dt3 + dw2;
+    // line 17: return 1.0 / (1.0 + Math.exp(-dot));
+    double t4 = -dot;
+    double dt4 = -ddot;
+    double t5 = Math.exp(t4);
+    double dt5 = t5 * dt4;
+    double t6 = 1.0 + t5;
+    double dt6 = dt5;
+    double value = 1.0 / t6;
+    double dvalue = -value * dt6 / t6;
+    tangentOut[0] = dvalue;
     return value;
   }
 }

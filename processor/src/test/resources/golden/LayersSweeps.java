@@ -83,4 +83,56 @@ final class LayersSweeps {
     }
     return value;
   }
+
+  /**
+   * Forward mode of {@link demo.Layers#layer(double[][], double[])}.
+   */
+  static double layerJvp(double[][] W, double[] x, double[][] dW, double[] dx,
+      double[] tangentOut) {
+    // line 9: double[] q = new double[W.length];
+    int t1 = W.length;
+    double[] q = new double[t1];
+    double[] dq = new double[t1];
+    // line 10: for (int i = 0; i < W.length; i++) { for (int j = 0; j < x.length; j++) { q[i...
+    int t2 = W.length;
+    for (int i = 0; i < t2; i++) {
+      // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
+      int t3 = x.length;
+      for (int j = 0; j < t3; j++) {
+        // line 12: q[i] += W[i][j] * x[j];
+        double t4 = W[i][j];
+        double dt4 = dW[i][j];
+        double t5 = x[j];
+        double dt5 = dx[j];
+        double t6 = t4 * t5;
+        double dt6 = t5 * dt4 + t4 * dt5;
+        q[i] += t6;
+        dq[i] += dt6;
+      }
+    }
+    // line 15: double f = 0;
+    double f = 0;
+    // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
+    int t7 = q.length;
+    double f2 = f;
+    double df2 = 0.0;
+    for (int i2 = 0; i2 < t7; i2++) {
+      // line 17: double h = Math.tanh(q[i]);
+      double t8 = q[i2];
+      double dt8 = dq[i2];
+      double h = Math.tanh(t8);
+      double dh = (1 - h * h) * dt8;
+      // line 18: f += h * h;
+      double t9 = h * h;
+      double dt9 = h * dh + h * dh;
+      double old1 = f2;
+      f2 = f2 + t9;
+      df2 = df2 + dt9;
+    }
+    // line 20: return f;
+    double value = f2;
+    double dvalue = df2;
+    tangentOut[0] = dvalue;
+    return value;
+  }
 }

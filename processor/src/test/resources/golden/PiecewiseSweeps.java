@@ -66,6 +66,41 @@ final class PiecewiseSweeps {
   }
 
   /**
+   * Forward mode of {@link demo.Piecewise#huber(double, double)}.
+   */
+  static double huberJvp(double residual, double weight, double dresidual, double dweight,
+      double[] tangentOut) {
+    double value;
+    double dvalue;
+    // line 11: double a = Math.abs(residual);
+    double a = Math.abs(residual);
+    double da = Math.signum(residual) * dresidual;
+    // line 12: if (a <= KNEE)
+    boolean c1 = a <= Piecewise.KNEE;
+    if (c1) {
+      // line 13: return weight * 0.5 * residual * residual;
+      double t1 = weight * 0.5;
+      double dt1 = 0.5 * dweight;
+      double t2 = t1 * residual;
+      double dt2 = residual * dt1 + t1 * dresidual;
+      value = t2 * residual;
+      dvalue = residual * dt2 + t2 * dresidual;
+    } else {
+      // line 15: double linear = KNEE * (a - 0.5 * KNEE);
+      double t3 = 0.5 * Piecewise.KNEE;
+      double t4 = a - t3;
+      double dt4 = da;
+      double linear = Piecewise.KNEE * t4;
+      double dlinear = Piecewise.KNEE * dt4;
+      // line 16: return weight * linear;
+      value = weight * linear;
+      dvalue = linear * dweight + weight * dlinear;
+    }
+    tangentOut[0] = dvalue;
+    return value;
+  }
+
+  /**
    * Sweeps of {@link demo.Piecewise#leaky(double, double, boolean)}.
    */
   static double leakyPullback(double x, double slope, boolean enabled, double seed,
@@ -114,6 +149,44 @@ final class PiecewiseSweeps {
     dx += dy;
 
     dScalars[0] += dx;
+    return value;
+  }
+
+  /**
+   * Forward mode of {@link demo.Piecewise#leaky(double, double, boolean)}.
+   */
+  static double leakyJvp(double x, double slope, boolean enabled, double dx, double[] tangentOut) {
+    // line 22: double y = x;
+    double y = x;
+    double dy = dx;
+    boolean c1;
+    // line 23: if (enabled && x < 0)
+    if (enabled) {
+      c1 = x < 0;
+    } else {
+      c1 = false;
+    }
+    double y3;
+    double dy3;
+    if (c1) {
+      // line 24: y = slope * x;
+      double y2 = slope * x;
+      double dy2 = slope * dx;
+      // line 23: if (enabled && x < 0)
+      y3 = y2;
+      dy3 = dy2;
+    } else {
+      y3 = y;
+      dy3 = dy;
+    }
+    // line 26: return y * y + Math.max(x, 0);
+    double t1 = y3 * y3;
+    double dt1 = y3 * dy3 + y3 * dy3;
+    double t2 = Math.max(x, 0);
+    double dt2 = x >= 0 ? dx : 0.0;
+    double value = t1 + t2;
+    double dvalue = dt1 + dt2;
+    tangentOut[0] = dvalue;
     return value;
   }
 }

@@ -7,6 +7,8 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.emit.GradWriter;
+import dev.adjoint.processor.forward.Jvp;
+import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
@@ -163,10 +165,14 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       try {
         Optional<List<Param>> params = reader.readSignature(method);
         if (params.isPresent()) {
-          String record = GeneratedNames.recordName(method.getSimpleName().toString(), owner,
-              reader.namesInBody(method), records);
+          String name = method.getSimpleName().toString();
+          String record = GeneratedNames.recordName(name, owner, reader.namesInBody(method),
+              records);
           records.add(record);
-          api.add(new GradWriter.ApiMethod(method, params.get(), record));
+          String jvpRecord = GeneratedNames.recordName(name + "Jvp", owner,
+              reader.namesInBody(method), records);
+          records.add(jvpRecord);
+          api.add(new GradWriter.ApiMethod(method, params.get(), record, jvpRecord));
           accepted.add(key(method));
         }
       } catch (RuntimeException e) {
@@ -220,7 +226,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
     Activity activity = Activity.of(function);
     if (activity.problems().isEmpty()) {
-      return new GradWriter.Sweep(method, Taping.of(ReverseSweep.of(function, activity)));
+      Jvp jvp = Tangent.of(function.withOwnNames(), activity);
+      return new GradWriter.Sweep(method, Taping.of(ReverseSweep.of(function, activity)), jvp);
     }
     reportProblems(method, activity);
     return null;

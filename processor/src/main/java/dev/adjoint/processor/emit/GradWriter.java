@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
@@ -40,7 +41,8 @@ public final class GradWriter {
   private static final String PROCESSOR = "dev.adjoint.processor.DifferentiableProcessor";
 
   /** One method's public surface, known from its signature. */
-  public record ApiMethod(ExecutableElement element, List<Param> params, String recordName) {
+  public record ApiMethod(ExecutableElement element, List<Param> params, String recordName,
+      String jvpRecordName) {
     String name() {
       return element.getSimpleName().toString();
     }
@@ -57,7 +59,8 @@ public final class GradWriter {
   }
 
   /** A differentiated method. */
-  public record Sweep(ExecutableElement element, Pullback pullback) implements SweepMethod {}
+  public record Sweep(ExecutableElement element, Pullback pullback, Jvp jvp)
+      implements SweepMethod {}
 
   /** A method with errors (already reported): its pullback throws. */
   public record Stub(ExecutableElement element, List<Param> params) implements SweepMethod {}
@@ -87,14 +90,24 @@ public final class GradWriter {
     return DerivativeSignature.pullback(element.getSimpleName().toString(), params, scope);
   }
 
-  /** Adds the parameters of {@code signature}: the method's own, the seed, the buffers. */
+  /** The public JVP's convention and names, in a scope of the method's parameters alone. */
+  private static DerivativeSignature publicJvpSignature(ExecutableElement element,
+      List<Param> params) {
+    NameScope scope = new NameScope();
+    params.forEach(p -> scope.reserve(p.var().name()));
+    return DerivativeSignature.jvp(element.getSimpleName().toString(), params, scope);
+  }
+
+  /** Adds the parameters of {@code signature}: the method's own, the seed, the derivatives'. */
   private static MethodSpec.Builder addParameters(MethodSpec.Builder spec,
       ExecutableElement element, DerivativeSignature signature) {
-    spec.addParameters(parameters(element, signature.params()))
-        .addParameter(double.class, signature.seed());
-    signature.arrayBuffers().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
-    if (signature.scalarBuffer() != null) {
-      spec.addParameter(double[].class, signature.scalarBuffer());
+    spec.addParameters(parameters(element, signature.params()));
+    if (signature.seed() != null) {
+      spec.addParameter(double.class, signature.seed());
+    }
+    signature.derivatives().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
+    if (signature.last() != null) {
+      spec.addParameter(double[].class, signature.last());
     }
     return spec;
   }
@@ -116,6 +129,11 @@ public final class GradWriter {
       type.addType(gradientRecord(owner, method, record));
       type.addMethod(gradientMethod(owner, method, record, signature));
       type.addMethod(publicPullback(owner, method, signature));
+      ClassName jvpRecord = gradClass.nestedClass(method.jvpRecordName());
+      DerivativeSignature jvp = publicJvpSignature(method.element(), method.params());
+      type.addType(jvpRecord(owner, method, jvpRecord));
+      type.addMethod(jvpMethod(owner, method, jvpRecord, jvp));
+      type.addMethod(publicJvp(owner, method, jvp));
     }
     return javaFile(gradClass, type);
   }
@@ -131,7 +149,14 @@ public final class GradWriter {
             ClassName.get(owner), gradClass(owner))
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (SweepMethod method : methods) {
-      type.addMethod(method instanceof Sweep sweep ? pullback(owner, sweep) : stub((Stub) method));
+      if (method instanceof Sweep sweep) {
+        type.addMethod(pullback(owner, sweep));
+        type.addMethod(jvp(owner, sweep));
+      } else {
+        Stub stub = (Stub) method;
+        type.addMethod(stub(stub, publicSignature(stub.element(), stub.params())));
+        type.addMethod(stub(stub, publicJvpSignature(stub.element(), stub.params())));
+      }
     }
     return javaFile(sweepsClass, type);
   }
@@ -176,7 +201,7 @@ public final class GradWriter {
   private static MethodSpec gradientMethod(TypeElement owner, ApiMethod method, ClassName record,
       DerivativeSignature signature) {
     CodeBlock.Builder body = CodeBlock.builder();
-    signature.arrayBuffers().forEach((p, d) ->
+    signature.derivatives().forEach((p, d) ->
         body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var())));
     List<Param> scalars = signature.scalars();
     if (signature.scalarBuffer() != null) {
@@ -184,14 +209,14 @@ public final class GradWriter {
     }
     NameScope scope = new NameScope();
     method.params().forEach(p -> scope.reserve(p.var().name()));
-    signature.buffers().forEach(scope::reserve);
+    signature.derivativeNames().forEach(scope::reserve);
     String value = scope.fresh("value");
     body.addStatement("double $N = $N($L, 1.0, $L)", value, signature.name(),
-        arguments(method.params()), String.join(", ", signature.buffers()));
+        arguments(method.params()), String.join(", ", signature.derivativeNames()));
     CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
     for (Param p : method.differentiable()) {
       if (p.var().type().isArray()) {
-        fields.add(", $N", signature.arrayBuffers().get(p));
+        fields.add(", $N", signature.derivatives().get(p));
       } else {
         fields.add(", $N[$L]", signature.scalarBuffer(), scalars.indexOf(p));
       }
@@ -216,9 +241,9 @@ public final class GradWriter {
     for (Param p : method.differentiable()) {
       String name = p.var().name();
       if (p.var().type() == Type.DOUBLE_ARRAY) {
-        javadoc.add("$N[i] += $N * df/d$L[i]\n", signature.arrayBuffers().get(p), seed, name);
+        javadoc.add("$N[i] += $N * df/d$L[i]\n", signature.derivatives().get(p), seed, name);
       } else if (p.var().type() == Type.DOUBLE_MATRIX) {
-        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", signature.arrayBuffers().get(p), seed,
+        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", signature.derivatives().get(p), seed,
             name);
       } else {
         javadoc.add("$N[$L] += $N * df/d$L\n", signature.scalarBuffer(),
@@ -234,9 +259,64 @@ public final class GradWriter {
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
     arguments.add(seed);
-    arguments.addAll(signature.buffers());
+    arguments.addAll(signature.derivativeNames());
     return spec.addJavadoc(javadoc.build())
         .addStatement("return $T.$N($L)", sweepsClass(owner), signature.name(),
+            String.join(", ", arguments))
+        .build();
+  }
+
+  private static TypeSpec jvpRecord(TypeElement owner, ApiMethod method, ClassName record) {
+    return TypeSpec.recordBuilder(record)
+        .addModifiers(Modifier.PUBLIC)
+        .recordConstructor(MethodSpec.constructorBuilder()
+            .addParameter(double.class, "value")
+            .addParameter(double.class, "tangent")
+            .build())
+        .addJavadoc("Value and directional derivative of {@link $L}:\n{@code value} = f,"
+            + " {@code tangent} = the derivative of f along the tangents given.\n",
+            link(owner, method.element()))
+        .build();
+  }
+
+  private static MethodSpec jvpMethod(TypeElement owner, ApiMethod method, ClassName record,
+      DerivativeSignature jvp) {
+    NameScope scope = new NameScope();
+    method.params().forEach(p -> scope.reserve(p.var().name()));
+    jvp.derivativeNames().forEach(scope::reserve);
+    String tangent = scope.fresh("tangent");
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.addAll(jvp.derivatives().values());
+    arguments.add(tangent);
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(record)
+        .addParameters(parameters(method.element(), method.params()));
+    jvp.derivatives().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
+    return spec
+        .addJavadoc("Value and directional derivative of {@link $L} along the tangents\n"
+            + "($L: one per differentiated parameter, of its shape): forward mode, one pass.\n",
+            link(owner, method.element()), String.join(", ", jvp.derivatives().values()))
+        .addStatement("double[] $N = new double[1]", tangent)
+        .addStatement("return new $T($N($L), $N[0])", record, jvp.name(),
+            String.join(", ", arguments), tangent)
+        .build();
+  }
+
+  private static MethodSpec publicJvp(TypeElement owner, ApiMethod method,
+      DerivativeSignature jvp) {
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(double.class);
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.addAll(jvp.derivativeNames());
+    return addParameters(spec, method.element(), jvp)
+        .addJavadoc("JVP of {@link $L}, allocation-free: returns its value f and writes the"
+            + " derivative of f\nalong the tangents into {@code $N[0]}.\n",
+            link(owner, method.element()), jvp.last())
+        .addStatement("return $T.$N($L)", sweepsClass(owner), jvp.name(),
             String.join(", ", arguments))
         .build();
   }
@@ -262,8 +342,29 @@ public final class GradWriter {
         .build();
   }
 
-  private static MethodSpec stub(Stub method) {
-    DerivativeSignature signature = publicSignature(method.element(), method.params());
+  private static MethodSpec jvp(TypeElement owner, Sweep method) {
+    Jvp jvp = method.jvp();
+    Function f = jvp.primal();
+    CodeBlock.Builder body = CodeBlock.builder();
+    if (jvp.unsupported() != null) {
+      body.addStatement("throw new $T($S)", UnsupportedOperationException.class,
+          "Adjoint cannot differentiate " + f.name() + " in forward mode yet: "
+              + jvp.unsupported() + "; use " + f.name() + "Pullback");
+    } else {
+      new JavaPrinter(body, null, f.names().fresh("k")).print(jvp.body());
+      body.addStatement("return $N", f.result().name());
+    }
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.signature().name())
+        .addModifiers(Modifier.STATIC)
+        .returns(double.class);
+    return addParameters(spec, method.element(), jvp.signature())
+        .addJavadoc("Forward mode of {@link $L}.\n", link(owner, method.element()))
+        .addCode(body.build())
+        .build();
+  }
+
+  /** A derivative of a method with errors (already reported): it throws. */
+  private static MethodSpec stub(Stub method, DerivativeSignature signature) {
     MethodSpec.Builder spec = MethodSpec.methodBuilder(signature.name())
         .addModifiers(Modifier.STATIC)
         .returns(double.class);

@@ -44,13 +44,13 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, null, parameters, true);
+      return new Callee(code, display, null, null, null, parameters, true);
     }
     if (annotation(method, DIFFERENTIABLE) != null) {
       DerivativeSignature signature = signature(method, wrt(method));
       String grad = GeneratedNames.gradClass(owner).canonicalName();
-      return new Callee(code, display, grad + "." + signature.name(), signature, parameters,
-          false);
+      return new Callee(code, display, grad + "." + signature.name(),
+          grad + "." + method.getSimpleName() + "Jvp", signature, parameters, false);
     }
     for (Element member : owner.getEnclosedElements()) {
       AnnotationMirror custom = annotation(member, CUSTOM_GRADIENT);
@@ -58,10 +58,10 @@ public final class Callees {
           && member instanceof ExecutableElement pullback
           && matches(method, pullback, types)) {
         return new Callee(code, display, owner.getQualifiedName() + "."
-            + pullback.getSimpleName(), signature(method, Set.of()), parameters, false);
+            + pullback.getSimpleName(), null, signature(method, Set.of()), parameters, false);
       }
     }
-    return new Callee(code, display, null, null, parameters, false);
+    return new Callee(code, display, null, null, null, parameters, false);
   }
 
   /**
@@ -113,7 +113,7 @@ public final class Callees {
     List<String> names = new ArrayList<>();
     signature.params().forEach(p -> names.add(p.var().name()));
     names.add(signature.seed());
-    names.addAll(signature.buffers());
+    names.addAll(signature.derivativeNames());
     List<String> parameters = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       parameters.add(parameterTypes.get(i) + " " + names.get(i));
@@ -147,7 +147,7 @@ public final class Callees {
     signature.params().forEach(p -> parameters.add(p.declaredType()));
     TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
     parameters.add(doubleType);
-    signature.arrayBuffers().keySet().forEach(p -> parameters.add(p.declaredType()));
+    signature.derivatives().keySet().forEach(p -> parameters.add(p.declaredType()));
     if (signature.scalarBuffer() != null) {
       parameters.add(types.getArrayType(doubleType));
     }

@@ -11,19 +11,34 @@ import java.util.List;
  * @param code the qualified call, e.g. {@code Layers.dense}
  * @param display the name in messages
  * @param pullback the qualified pullback, or null if the method has none
+ * @param jvp the qualified JVP (generated for a {@code @Differentiable} method), or null
  * @param signature the pullback's calling convention (which parameters it differentiates), or
  *     null if the method has none
  * @param parameters the types of the parameters
  * @param stopsGradient an identity whose derivative is zero ({@code Gates.stopGradient})
  */
-public record Callee(String code, String display, String pullback, DerivativeSignature signature,
-    List<Type> parameters, boolean stopsGradient) {
+public record Callee(String code, String display, String pullback, String jvp,
+    DerivativeSignature signature, List<Type> parameters, boolean stopsGradient) {
   public Callee {
     parameters = List.copyOf(parameters);
   }
 
   public boolean hasPullback() {
     return pullback != null;
+  }
+
+  public boolean hasJvp() {
+    return jvp != null;
+  }
+
+  /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
+  public Callee jvpCallee() {
+    return new Callee(jvp, display, null, null, null, List.of(), false);
+  }
+
+  /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
+  public Callee pullbackCallee() {
+    return new Callee(pullback, display, null, null, null, List.of(), false);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -11,6 +11,11 @@ public record Function(String name, List<Param> params, Var result, Block body, 
     params = List.copyOf(params);
   }
 
+  /** The same function with its own copy of the names, for another generated method. */
+  public Function withOwnNames() {
+    return new Function(name, params, result, body, names.copy());
+  }
+
   public List<Param> differentiableParams() {
     return params.stream().filter(Param::differentiable).toList();
   }

@@ -14,6 +14,14 @@ public final class NameScope {
   private final Set<String> reserved = new HashSet<>();
   private final Set<String> taken = new HashSet<>();
 
+  /** A scope with the same names reserved and taken, for another method of the same body. */
+  public NameScope copy() {
+    NameScope copy = new NameScope();
+    copy.reserved.addAll(reserved);
+    copy.taken.addAll(taken);
+    return copy;
+  }
+
   /** Keeps {@code name} for {@link #claim}; generated names avoid it. */
   public void reserve(String name) {
     reserved.add(name);

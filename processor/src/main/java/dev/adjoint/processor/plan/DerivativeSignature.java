@@ -8,22 +8,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The calling convention of a pullback, the one place that says it: the method's own
- * parameters, {@code double seed}, then one buffer per differentiated {@code double[]} or
- * {@code double[][]} parameter (same type, in parameter order), then one {@code double[]} for the
- * differentiated {@code double} parameters (their adjoints at indices 0, 1, ... in parameter
- * order), if any; it returns the value. The generated pullbacks, the public API that delegates to
- * them, the calls of a callee's pullback and the check of a {@code @CustomGradient} all read
- * it. Names are chosen in the scope of the method that declares the parameters.
+ * The calling convention of one derivative of a method, the one place that says it, with the
+ * names chosen in the scope of the method that declares the parameters. The generated
+ * derivatives, the public API that delegates to them, the calls of a callee's derivatives and
+ * the check of a {@code @CustomGradient} all read it.
  *
- * @param name the pullback's name, {@code <method>Pullback}
+ * <ul>
+ *   <li>{@link Mode#PULLBACK} {@code <m>Pullback}: the method's own parameters,
+ *       {@code double seed}, one buffer per differentiated {@code double[]} or
+ *       {@code double[][]} parameter (same type, in parameter order), then one {@code double[]}
+ *       for the differentiated {@code double} parameters (their adjoints at indices 0, 1, ... in
+ *       parameter order), if any; returns the value and adds {@code seed} times the gradient.
+ *   <li>{@link Mode#JVP} {@code <m>Jvp}: the method's own parameters, then one tangent per
+ *       differentiated parameter (same type, in parameter order), then {@code double[]
+ *       tangentOut}; returns the value and writes the directional derivative into
+ *       {@code tangentOut[0]}.
+ * </ul>
+ *
+ * @param name the derivative's name, {@code <method>Pullback} or {@code <method>Jvp}
  * @param params the method's parameters
- * @param seed the seed parameter's name
- * @param arrayBuffers per differentiated array parameter, its buffer's name
- * @param scalarBuffer the scalar buffer's name, or null when no {@code double} is differentiated
+ * @param seed the seed parameter's name (pullback), or null
+ * @param derivatives per differentiated parameter with one, its derivative parameter's name: an
+ *     array's buffer (pullback), every differentiated parameter's tangent (JVP)
+ * @param last the name of the last parameter: the scalar buffer (pullback, null when no
+ *     {@code double} is differentiated), {@code tangentOut} (JVP)
  */
-public record DerivativeSignature(String name, List<Param> params, String seed,
-    Map<Param, String> arrayBuffers, String scalarBuffer) {
+public record DerivativeSignature(Mode mode, String name, List<Param> params, String seed,
+    Map<Param, String> derivatives, String last) {
+
+  /** The kinds of derivative. */
+  public enum Mode {
+    PULLBACK,
+    JVP
+  }
 
   /** The pullback of {@code method}, its names taken from {@code scope}. */
   public static DerivativeSignature pullback(String method, List<Param> params, NameScope scope) {
@@ -36,8 +53,25 @@ public record DerivativeSignature(String name, List<Param> params, String seed,
     }
     boolean scalars = params.stream()
         .anyMatch(p -> p.differentiable() && !p.var().type().isArray());
-    return new DerivativeSignature(method + "Pullback", List.copyOf(params), seed, arrays,
-        scalars ? scope.fresh("dScalars") : null);
+    return new DerivativeSignature(Mode.PULLBACK, method + "Pullback", List.copyOf(params), seed,
+        arrays, scalars ? scope.fresh("dScalars") : null);
+  }
+
+  /** The JVP of {@code method}, its names taken from {@code scope}. */
+  public static DerivativeSignature jvp(String method, List<Param> params, NameScope scope) {
+    Map<Param, String> tangents = new LinkedHashMap<>();
+    for (Param p : params) {
+      if (p.differentiable()) {
+        tangents.put(p, scope.fresh("d" + p.var().name()));
+      }
+    }
+    return new DerivativeSignature(Mode.JVP, method + "Jvp", List.copyOf(params), null, tangents,
+        scope.fresh("tangentOut"));
+  }
+
+  /** The pullback's scalar buffer, or null. */
+  public String scalarBuffer() {
+    return mode == Mode.PULLBACK ? last : null;
   }
 
   /** The differentiated {@code double} parameters, in the order of the scalar buffer. */
@@ -45,11 +79,11 @@ public record DerivativeSignature(String name, List<Param> params, String seed,
     return params.stream().filter(p -> p.differentiable() && !p.var().type().isArray()).toList();
   }
 
-  /** The buffers' names in parameter order: the arrays', then the scalar buffer. */
-  public List<String> buffers() {
-    List<String> all = new ArrayList<>(arrayBuffers.values());
-    if (scalarBuffer != null) {
-      all.add(scalarBuffer);
+  /** The names of the parameters after the method's own and the seed, in order. */
+  public List<String> derivativeNames() {
+    List<String> all = new ArrayList<>(derivatives.values());
+    if (last != null) {
+      all.add(last);
     }
     return all;
   }

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
  * assigned in two blocks. Only the {@code managed} variables are touched; the sweeps' own
  * statements declare theirs already.
  */
-final class Declarations {
+public final class Declarations {
   private final LoopFacts loops;
   private final Set<Var> managed;
   private final Set<Var> declared = new HashSet<>();
@@ -53,7 +53,7 @@ final class Declarations {
    * @param parameters the method's parameters, declared already
    * @param readAfter variables read after the scope of their first assignment ends
    */
-  static List<Stmt> of(Block body, LoopFacts loops, Set<Var> managed, Set<Var> parameters,
+  public static List<Stmt> of(Block body, LoopFacts loops, Set<Var> managed, Set<Var> parameters,
       Predicate<Var> readAfter) {
     Declarations pass = new Declarations(loops, managed, parameters);
     List<Stmt> out = new ArrayList<>();

@@ -116,7 +116,7 @@ public final class ReverseSweep {
     this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(), scope);
-    signature.arrayBuffers().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
+    signature.derivatives().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
     this.seed = new Var(signature.seed(), Type.DOUBLE);
     this.tapes = new Adjoint.TapeNames(scope.fresh("doubleTape"), scope.fresh("intTape"),
         scope.fresh("arrayTape"));
@@ -483,7 +483,7 @@ public final class ReverseSweep {
     for (int i = 0; i < call.args().size(); i++) {
       Param param = signature.params().get(i);
       Operand arg = call.args().get(i);
-      if (signature.arrayBuffers().containsKey(param)) {
+      if (signature.derivatives().containsKey(param)) {
         arguments.add(activity.isActive(arg) ? arrayAdjoint((Var) arg, block)
             : new Nested(new Zeros((Var) arg), arg.type()));
       } else if (param.differentiable()) {

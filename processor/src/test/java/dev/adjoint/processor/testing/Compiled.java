@@ -160,6 +160,24 @@ public final class Compiled {
   }
 
   /** Copies of array arguments, so a call cannot change the caller's values unseen. */
+  /**
+   * {@code <Class>Grad.<method>Jvp(args..., tangents...)}: the value and the directional
+   * derivative along {@code tangents}, one per differentiated parameter.
+   */
+  public double[] jvp(String className, String method, Object[] args, Object[] tangents) {
+    Object[] all = new Object[args.length + tangents.length];
+    System.arraycopy(deepCopy(args), 0, all, 0, args.length);
+    System.arraycopy(tangents, 0, all, args.length, tangents.length);
+    Object record = invoke(load(gradClassName(className)), method + "Jvp", all);
+    try {
+      double value = (double) record.getClass().getMethod("value").invoke(record);
+      double tangent = (double) record.getClass().getMethod("tangent").invoke(record);
+      return new double[] {value, tangent};
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   public static Object[] deepCopy(Object[] args) {
     Object[] copy = args.clone();
     for (int i = 0; i < copy.length; i++) {
