@@ -3,6 +3,7 @@ package dev.adjoint.processor.forward;
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Call;
@@ -14,6 +15,7 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
@@ -56,6 +58,7 @@ public final class Tangent {
   /** Arrays whose tangent exists although they are not active: the matrices of active rows. */
   private final Set<Var> alsoNeeded = new HashSet<>();
   private final List<Stmt> prologue = new ArrayList<>();
+  private final Var tangentOut;
   private final List<Var> managed = new ArrayList<>();
   private String unsupported;
 
@@ -64,6 +67,7 @@ public final class Tangent {
     this.activity = activity;
     this.signature = DerivativeSignature.jvp(function.name(), function.params(), function.names());
     signature.derivatives().forEach((p, d) -> tangents.put(p.var(), new Var(d, type(p.var()))));
+    this.tangentOut = new Var(signature.last(), Type.DOUBLE_ARRAY);
     Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Load load && assign.target().type().isArray()
           && activity.isActive(assign.target())) {
@@ -79,13 +83,13 @@ public final class Tangent {
 
   private Jvp jvp() {
     List<Stmt> body = new ArrayList<>(block(function.body()).statements());
-    Var out = new Var(signature.last(), Type.DOUBLE_ARRAY);
-    body.add(new Store(out, List.of(Constant.integer(0)), tangent(function.result()), null));
+    body.add(new Store(tangentOut, List.of(Constant.integer(0)), tangent(function.result()),
+        null));
     Set<Var> parameters = new HashSet<>();
     function.params().forEach(p -> parameters.add(p.var()));
     parameters.addAll(signature.derivatives().keySet().stream().map(p -> tangents.get(p.var()))
         .toList());
-    parameters.add(out);
+    parameters.add(tangentOut);
     Set<Var> managedVars = new LinkedHashSet<>(managed);
     Statements.forEach(function.body(), stmt -> managedVars.addAll(Statements.vars(stmt)));
     Function tangentFunction = new Function(function.name(), function.params(), function.result(),
@@ -200,10 +204,9 @@ public final class Tangent {
   private void call(Assign assign, Call call, Var dt, List<Stmt> out) {
     Callee callee = call.callee();
     DerivativeSignature callees = callee.signature();
-    Var buffer = new Var(function.names().numbered("dCall"), Type.DOUBLE_ARRAY);
     if (callee.hasJvp()) {
-      prologue.add(new Declare(buffer, new NewArray(Type.DOUBLE_ARRAY,
-          List.of(Constant.integer(1)))));
+      // the callee writes its tangent into our tangentOut, read at once: nothing allocated
+      Var buffer = tangentOut;
       List<Operand> arguments = new ArrayList<>(call.args());
       for (int i = 0; i < call.args().size(); i++) {
         if (callees.params().get(i).differentiable()) {
@@ -218,32 +221,78 @@ public final class Tangent {
           null));
       return;
     }
-    List<Param> scalars = callees.scalars();
-    if (!callees.derivatives().isEmpty()) {
-      unsupported = "a call of " + callee.display() + " (a @CustomGradient with array"
-          + " parameters)";
-      out.add(assign);
-      out.add(new Assign(dt, new Copy(Constant.ZERO), null));
-      return;
-    }
-    prologue.add(new Declare(buffer, new NewArray(Type.DOUBLE_ARRAY,
-        List.of(Constant.integer(scalars.size())))));
+    customGradient(assign, call, dt, out);
+  }
+
+  /**
+   * {@code r = f(a, x)} for an {@code f} with a {@code @CustomGradient}: its pullback with seed 1
+   * gives the value and the gradient (into a buffer per array parameter, allocated per call, and
+   * one for the {@code double}s), whose dot product with the arguments' tangents is the
+   * tangent: exact for a scalar result.
+   */
+  private void customGradient(Assign assign, Call call, Var dt, List<Stmt> out) {
+    Callee callee = call.callee();
+    DerivativeSignature callees = callee.signature();
     List<Operand> arguments = new ArrayList<>(call.args());
     arguments.add(Constant.number(1));
-    arguments.add(buffer);
-    Operand sum = null;
-    for (int k = 0; k < scalars.size(); k++) {
-      out.add(new Store(buffer, List.of(Constant.integer(k)), Constant.ZERO, assign.origin()));
-      Operand arg = call.args().get(callees.params().indexOf(scalars.get(k)));
+    List<Operand> terms = new ArrayList<>();
+    List<Stmt> dots = new ArrayList<>();
+    for (Param param : callees.derivatives().keySet()) {
+      Var arg = (Var) call.args().get(callees.params().indexOf(param));
+      Var buffer = new Var(function.names().numbered("dCall"), arg.type());
+      out.add(new Declare(buffer, new Zeros(arg)));
+      arguments.add(buffer);
       if (activity.isActive(arg)) {
-        Operand term = Terms.mul(Terms.element(buffer, List.of(Constant.integer(k))),
-            tangent(arg));
-        sum = sum == null ? term : Terms.add(sum, term);
+        Var dot = new Var(function.names().numbered("dot"), Type.DOUBLE);
+        dots.add(new Declare(dot, new Copy(Constant.ZERO)));
+        dots.add(dotProduct(dot, buffer, tangentVar(arg), List.of(), assign));
+        terms.add(dot);
+      }
+    }
+    List<Param> scalars = callees.scalars();
+    if (!scalars.isEmpty()) {
+      Var buffer = new Var(function.names().numbered("dCall"), Type.DOUBLE_ARRAY);
+      prologue.add(new Declare(buffer, new NewArray(Type.DOUBLE_ARRAY,
+          List.of(Constant.integer(scalars.size())))));
+      arguments.add(buffer);
+      for (int k = 0; k < scalars.size(); k++) {
+        out.add(new Store(buffer, List.of(Constant.integer(k)), Constant.ZERO, assign.origin()));
+        Operand arg = call.args().get(callees.params().indexOf(scalars.get(k)));
+        if (activity.isActive(arg)) {
+          terms.add(Terms.mul(Terms.element(buffer, List.of(Constant.integer(k))),
+              tangent(arg)));
+        }
       }
     }
     out.add(new Assign(assign.target(), new Call(callee.pullbackCallee(), arguments),
         assign.origin()));
+    out.addAll(dots);
+    Operand sum = null;
+    for (Operand term : terms) {
+      sum = sum == null ? term : Terms.add(sum, term);
+    }
     out.add(new Assign(dt, new Copy(sum == null ? Constant.ZERO : sum), null));
+  }
+
+  /** {@code dot += Σ gradient[..][k] * tangent[..][k]} over every element, row by row. */
+  private Stmt dotProduct(Var dot, Var gradient, Var tangent, List<Operand> row, Assign at) {
+    Var k = new Var(function.names().numbered("k"), Type.INT);
+    List<Operand> indices = new ArrayList<>(row);
+    indices.add(k);
+    Stmt step;
+    if (indices.size() < rank(gradient)) {
+      step = dotProduct(dot, gradient, tangent, indices, at);
+    } else {
+      step = new Assign(dot, new Binary(Binary.Op.ADD, dot, Terms.mul(
+          Terms.element(gradient, indices), Terms.element(tangent, indices))), null);
+    }
+    Operand length = new Nested(new Length(gradient, row), Type.INT);
+    return new Loop(new Block(List.of()), null, new Block(List.of(step)), false,
+        new Loop.Counted(k, Constant.integer(0), length, false), at.origin());
+  }
+
+  private static int rank(Var array) {
+    return array.type() == Type.DOUBLE_MATRIX ? 2 : 1;
   }
 
   private boolean needsTangent(Var v) {
