@@ -22,6 +22,7 @@ public class GmmBenchmark {
   double[] dalphas;
   double[][] dmeans;
   double[][] dicf;
+  double[] tangentOut = new double[1];
   double[][] fdRows;
   double[][] fdGradient;
 
@@ -56,6 +57,13 @@ public class GmmBenchmark {
     zero();
     return GmmGrad.objectivePullback(g.alphas(), g.means(), g.icf(), g.x(), g.gamma(), g.m(),
         1.0, dalphas, dmeans, dicf);
+  }
+
+  /** Forward mode along the direction (alphas, means, icf) itself. */
+  @Benchmark
+  public double jvp() {
+    return GmmGrad.objectiveJvp(g.alphas(), g.means(), g.icf(), g.x(), g.gamma(), g.m(),
+        g.alphas(), g.means(), g.icf(), tangentOut);
   }
 
   @Benchmark

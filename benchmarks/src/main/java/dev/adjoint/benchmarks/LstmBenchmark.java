@@ -21,6 +21,7 @@ public class LstmBenchmark {
   LstmInstance s;
   double[] dmain;
   double[] dextra;
+  double[] tangentOut = new double[1];
   double[][] fdRows;
   double[][] fdGradient;
 
@@ -51,6 +52,13 @@ public class LstmBenchmark {
     Buffers.zero(dextra);
     return LstmGrad.objectivePullback(s.l(), s.c(), s.b(), s.mainParams(), s.extraParams(),
         s.state(), s.sequence(), 1.0, dmain, dextra);
+  }
+
+  /** Forward mode along the direction (mainParams, extraParams) itself. */
+  @Benchmark
+  public double jvp() {
+    return LstmGrad.objectiveJvp(s.l(), s.c(), s.b(), s.mainParams(), s.extraParams(),
+        s.state(), s.sequence(), s.mainParams(), s.extraParams(), tangentOut);
   }
 
   @Benchmark

@@ -72,6 +72,7 @@ public final class Report {
     VARIANTS.put("gradient", "generated, record API");
     VARIANTS.put("pullback", "generated, pullback (buffers preallocated)");
     VARIANTS.put("hand", "hand-written pullback");
+    VARIANTS.put("jvp", "generated JVP (forward mode, one direction)");
     VARIANTS.put("hipparchus", "Hipparchus forward mode (Gradient)");
     VARIANTS.put("finiteDifferences", "central finite differences");
   }
@@ -130,9 +131,10 @@ public final class Report {
     System.out.println("| workload | inputs | primal | pullback | gradient/primal (target ≤ 3)"
         + " | record API/primal | generated/hand-written (≤ 1.10)"
         + " | Hipparchus/generated (≥ 50 at 100+ inputs) | finite differences/generated"
-        + " | pullback B/op (0 if the source allocates nothing) | primal B/op | hand B/op |");
+        + " | pullback B/op (0 if the source allocates nothing) | primal B/op | hand B/op"
+        + " | JVP/primal (≤ 2.5) | JVP B/op |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        + "| ---: |");
+        + "| ---: | ---: | ---: |");
     summary.forEach(System.out::println);
   }
 
@@ -172,18 +174,20 @@ public final class Report {
           time(x.mean()), Double.isNaN(x.error()) ? "" : time(x.error()), x.bytes());
     }
     System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
-        + " Hipparchus/generated %s, finite differences/generated %s%n",
+        + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s%n",
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
-        ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m));
+        ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
+        ratio(m, "jvp", "primal"));
   }
 
   private static String summaryRow(Workload w, Map<String, Measure> m) {
     return String.format(Locale.ROOT,
-        "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+        "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
         w.name(), w.inputs(), timeOf(m, "primal"), timeOf(m, "pullback"),
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
         ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
-        bytes(m, "pullback"), bytes(m, "primal"), bytes(m, "hand"));
+        bytes(m, "pullback"), bytes(m, "primal"), bytes(m, "hand"), ratio(m, "jvp", "primal"),
+        bytes(m, "jvp"));
   }
 
   /**

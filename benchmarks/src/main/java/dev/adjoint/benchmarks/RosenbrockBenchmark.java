@@ -19,6 +19,7 @@ public class RosenbrockBenchmark {
 
   double[] x;
   double[] dx;
+  double[] tangentOut = new double[1];
   double[][] fdRows;
   double[][] fdGradient;
 
@@ -54,6 +55,12 @@ public class RosenbrockBenchmark {
   public double pullback() {
     Buffers.zero(dx);
     return RosenbrockGrad.extendedPullback(x, 1.0, dx);
+  }
+
+  /** Forward mode along the direction x itself. */
+  @Benchmark
+  public double jvp() {
+    return RosenbrockGrad.extendedJvp(x, x, tangentOut);
   }
 
   @Benchmark

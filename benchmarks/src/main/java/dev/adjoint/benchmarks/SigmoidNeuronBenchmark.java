@@ -22,6 +22,7 @@ public class SigmoidNeuronBenchmark {
   double x1 = -2;
   double w2 = -3;
   double[] dScalars;
+  double[] tangentOut = new double[1];
   double[][] fdRows;
   double[][] fdGradient;
 
@@ -46,6 +47,12 @@ public class SigmoidNeuronBenchmark {
   public double pullback() {
     Buffers.zero(dScalars);
     return SigmoidNeuronGrad.neuronPullback(w0, x0, w1, x1, w2, 1.0, dScalars);
+  }
+
+  /** Forward mode along the direction (w0, x0, w1, x1, w2) itself. */
+  @Benchmark
+  public double jvp() {
+    return SigmoidNeuronGrad.neuronJvp(w0, x0, w1, x1, w2, w0, x0, w1, x1, w2, tangentOut);
   }
 
   @Benchmark

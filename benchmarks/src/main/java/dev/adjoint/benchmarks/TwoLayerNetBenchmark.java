@@ -21,6 +21,7 @@ public abstract class TwoLayerNetBenchmark {
   double[][] dW1;
   double[] db1;
   double[][] dW2;
+  double[] tangentOut = new double[1];
   double[] db2;
 
   abstract TwoLayerData data();
@@ -60,6 +61,13 @@ public abstract class TwoLayerNetBenchmark {
     zero();
     return TwoLayerNetGrad.lossPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
         1.0, dW1, db1, dW2, db2);
+  }
+
+  /** Forward mode along the direction (W1, b1, W2, b2) itself. */
+  @Benchmark
+  public double jvp() {
+    return TwoLayerNetGrad.lossJvp(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
+        t.W1(), t.b1(), t.W2(), t.b2(), tangentOut);
   }
 
   @Benchmark
