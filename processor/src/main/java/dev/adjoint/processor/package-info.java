@@ -20,17 +20,20 @@
  *     ▼
  *  reverse.Pullback        reverse/Taping: the pullback as one IR body: taping forward sweep
  *     │                    (Push, declarations, fused loops), backward sweep, scalar adjoints out
+ *     │   forward.Jvp      forward/Tangent, beside it from the same ir.Function: each statement
+ *     │                    followed by its tangent, the rules' seed hole taking the tangents
  *     ▼
  *  Java source             emit/JavaPrinter prints statements and expressions; emit/GradWriter
  *                          writes &lt;Class&gt;Grad (the public API, from signatures alone) and
  *                          &lt;Class&gt;Sweeps (the pullbacks) with JavaPoet
  * </pre>
  *
- * {@code diagnostics/} holds the catalogue of every message a user can see. A new mode (forward
- * mode, second order, vector outputs) is a transformation from {@code ir.Function} to a value
- * like {@link dev.adjoint.processor.reverse.Pullback}, reading the same rules table and a
- * {@link dev.adjoint.processor.plan.DerivativeSignature} of its own, plus an API writer: the
- * printer does not change.
+ * {@code diagnostics/} holds the catalogue of every message a user can see. A mode is a
+ * transformation from {@code ir.Function} to a value like {@link
+ * dev.adjoint.processor.reverse.Pullback} or {@link dev.adjoint.processor.forward.Jvp} (a
+ * {@link dev.adjoint.processor.plan.DerivativeSignature} and a body), reading the same rules
+ * table, plus its part of the API writer: the printer does not change. Second order and vector
+ * outputs come the same way.
  *
  * <p>Nothing here is API: users import only {@code dev.adjoint}.
  */
