@@ -333,13 +333,8 @@ public final class GradWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(pullback.body());
     body.addStatement("return $N", f.result().name());
-    MethodSpec.Builder spec = MethodSpec.methodBuilder(pullback.signature().name())
-        .addModifiers(Modifier.STATIC)
-        .returns(double.class);
-    return addParameters(spec, method.element(), pullback.signature())
-        .addJavadoc("Sweeps of {@link $L}.\n", link(owner, method.element()))
-        .addCode(body.build())
-        .build();
+    return derivative(method.element(), pullback.signature(),
+        CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
   }
 
   private static MethodSpec jvp(TypeElement owner, Sweep method) {
@@ -354,25 +349,29 @@ public final class GradWriter {
       new JavaPrinter(body, null, f.names().fresh("k")).print(jvp.body());
       body.addStatement("return $N", f.result().name());
     }
-    MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.signature().name())
-        .addModifiers(Modifier.STATIC)
-        .returns(double.class);
-    return addParameters(spec, method.element(), jvp.signature())
-        .addJavadoc("Forward mode of {@link $L}.\n", link(owner, method.element()))
-        .addCode(body.build())
-        .build();
+    return derivative(method.element(), jvp.signature(),
+        CodeBlock.of("Forward mode of {@link $L}.\n", link(owner, method.element())),
+        body.build());
   }
 
   /** A derivative of a method with errors (already reported): it throws. */
   private static MethodSpec stub(Stub method, DerivativeSignature signature) {
+    return derivative(method.element(), signature,
+        CodeBlock.of("Not generated: the compiler reported why at the method.\n"),
+        CodeBlock.builder().addStatement("throw new $T($S)", IllegalStateException.class,
+            "Adjoint could not differentiate " + method.element().getSimpleName()
+                + "; see the compile errors").build());
+  }
+
+  /** A derivative method of the sweeps class: {@code static double}, its signature's. */
+  private static MethodSpec derivative(ExecutableElement element, DerivativeSignature signature,
+      CodeBlock javadoc, CodeBlock body) {
     MethodSpec.Builder spec = MethodSpec.methodBuilder(signature.name())
         .addModifiers(Modifier.STATIC)
         .returns(double.class);
-    return addParameters(spec, method.element(), signature)
-        .addJavadoc("Not generated: the compiler reported why at the method.\n")
-        .addStatement("throw new $T($S)", IllegalStateException.class,
-            "Adjoint could not differentiate " + method.element().getSimpleName()
-                + "; see the compile errors")
+    return addParameters(spec, element, signature)
+        .addJavadoc(javadoc)
+        .addCode(body)
         .build();
   }
 
