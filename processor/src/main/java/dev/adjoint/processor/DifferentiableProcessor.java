@@ -38,6 +38,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Orchestrates, in two rounds per class. First, from the signatures alone, the public
@@ -132,10 +133,17 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
     }
     var types = processingEnv.getTypeUtils();
-    if (candidates.stream().anyMatch(m -> Callees.mismatch(m, pullback, types) == null)) {
+    AnnotationValue value = mirror.getElementValues().values().iterator().next();
+    List<ExecutableElement> scalar = candidates.stream()
+        .filter(m -> m.getReturnType().getKind() == TypeKind.DOUBLE).toList();
+    if (!candidates.isEmpty() && scalar.isEmpty()) {
+      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT_RESULT, target,
+          candidates.get(0).getReturnType());
       return;
     }
-    AnnotationValue value = mirror.getElementValues().values().iterator().next();
+    if (scalar.stream().anyMatch(m -> Callees.mismatch(m, pullback, types) == null)) {
+      return;
+    }
     if (candidates.isEmpty()) {
       reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
           "names no method of " + pullback.getEnclosingElement().getSimpleName(),
@@ -143,7 +151,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     } else {
       reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
           "does not match the pullback of '" + target + "'",
-          Callees.mismatch(candidates.get(0), pullback, types));
+          Callees.mismatch(scalar.get(0), pullback, types));
     }
   }
 

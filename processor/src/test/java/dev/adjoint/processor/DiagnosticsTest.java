@@ -301,6 +301,46 @@ class DiagnosticsTest {
         Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cubed\")", "names no method");
   }
 
+  /**
+   * A @CustomGradient for an array-returning helper, with exactly the signature the message for a
+   * scalar helper asks for, once made the caller's sweeps pass an array as the double seed
+   * (generated code that did not compile). Now the registration is refused at the annotation,
+   * the call is refused at the call, and nothing generated fails to compile.
+   */
+  @Test
+  void customGradientOfAnArrayResult() {
+    String source = badClass("""
+        static double[] dense(double[][] W, double[] b, double[] x) {
+            double[] y = b.clone();
+            for (int i = 0; i < b.length; i++) {
+              for (int j = 0; j < x.length; j++) {
+                y[i] += W[i][j] * x[j];
+              }
+            }
+            return y;
+          }
+
+          @dev.adjoint.CustomGradient("dense")
+          static double densePullback(double[][] W, double[] b, double[] x, double seed,
+              double[][] dW, double[] db, double[] dx) {
+            return 0;
+          }
+
+          @Differentiable static double loss(double[][] W, double[] b, double[] x) {
+            double[] h = dense(W, b, x);
+            return h[0] * h[1];
+          }""");
+    var compilation = assertError(source, Message.CUSTOM_GRADIENT_RESULT,
+        "@dev.adjoint.CustomGradient(\"dense\")", "'dense' returns double[]",
+        "return a double from 'dense'");
+    assertThat(compilation).hadErrorContaining("[" + Message.NO_DERIVATIVE.id() + "]")
+        .inFile(Compiled.fileObjects(source).get(0))
+        .onLineContaining("double[] h = dense(W, b, x)");
+    assertThat(compilation.errors().stream()
+        .filter(d -> d.getSource() != null
+            && !d.getSource().getName().endsWith("Bad.java")).toList()).isEmpty();
+  }
+
   @Test
   void mathFunctionWithoutDerivative() {
     assertError(badClass("""

@@ -47,6 +47,10 @@ public enum Message {
           + " constants only (Gates.stopGradient makes a value one)"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",
       "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
+  CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",
+      "@CustomGradient(\"%s\"): '%1$s' returns %s, and a pullback with a double seed can only"
+          + " be registered for a method returning double; return a double from '%1$s' (one"
+          + " output per method), or write its computation in the @Differentiable method"),
   FLOAT("adjoint.float",
       "float arithmetic on a differentiated value (%s) loses precision and is not supported;"
           + " use double"),

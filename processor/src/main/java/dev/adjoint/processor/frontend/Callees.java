@@ -52,9 +52,11 @@ public final class Callees {
       return new Callee(code, display, grad + "." + signature.name(),
           grad + "." + method.getSimpleName() + "Jvp", signature, parameters, false);
     }
+    // a pullback's seed is a double: only a method returning double can have one
+    boolean scalarResult = method.getReturnType().getKind() == TypeKind.DOUBLE;
     for (Element member : owner.getEnclosedElements()) {
       AnnotationMirror custom = annotation(member, CUSTOM_GRADIENT);
-      if (custom != null && method.getSimpleName().contentEquals(target(custom))
+      if (scalarResult && custom != null && method.getSimpleName().contentEquals(target(custom))
           && member instanceof ExecutableElement pullback
           && matches(method, pullback, types)) {
         return new Callee(code, display, owner.getQualifiedName() + "."
