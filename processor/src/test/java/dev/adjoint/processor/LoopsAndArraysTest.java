@@ -328,6 +328,28 @@ class LoopsAndArraysTest {
           return f;
         }
 
+        /** Extended Rosenbrock as the textbook writes it: a strided loop, offset condition. */
+        @Differentiable
+        public static double strided(double[] x) {
+          double f = 0;
+          for (int i = 0; i + 1 < x.length; i += 2) {
+            double a = x[i + 1] - x[i] * x[i];
+            double b = 1 - x[i];
+            f += 100 * a * a + b * b;
+          }
+          return f;
+        }
+
+        /** A stride of 3 from a given start, inclusive bound, a recurrence: not fused. */
+        @Differentiable
+        public static double stridedRecurrence(double[] x, int from) {
+          double s = 0.5;
+          for (int i = from; i <= x.length - 1; i = i + 3) {
+            s = s * x[i] + Math.sin(s);
+          }
+          return s;
+        }
+
         /** A buffer reused by every iteration: what it held must be saved. */
         @Differentiable
         public static double reusedBuffer(double[] x) {
@@ -414,7 +436,15 @@ class LoopsAndArraysTest {
         Arguments.of("reusedBuffer", new Object[] {a}),
         Arguments.of("pairs", new Object[] {a}),
         Arguments.of("readThenWrite", new Object[] {a}),
-        Arguments.of("transposed", new Object[] {a}));
+        Arguments.of("transposed", new Object[] {a}),
+        Arguments.of("strided", new Object[] {a}),
+        Arguments.of("strided", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
+        Arguments.of("strided", new Object[] {new double[] {0.5}}),
+        Arguments.of("stridedRecurrence", new Object[] {a, 0}),
+        Arguments.of("stridedRecurrence", new Object[] {a, 1}),
+        Arguments.of("stridedRecurrence", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9,
+            0.4, -0.2}, 2}),
+        Arguments.of("stridedRecurrence", new Object[] {a, 4}));
   }
 
   @ParameterizedTest(name = "{0}{1}")
@@ -520,6 +550,15 @@ class LoopsAndArraysTest {
     // its iterations share only the sum f: one loop, each iteration's backward pass fused in
     assertThat(pairs).doesNotContain("i--"); // no backward loop
     assertThat(pairs).contains("backward pass of this iteration, fused");
+    // the textbook spelling, i + 1 < n; i += 2: counted, fused, nothing saved, like pairs
+    String strided = method(sweeps, "stridedPullback");
+    assertThat(strided).doesNotContain("Tape");
+    assertThat(strided).doesNotContain("trips");
+    assertThat(strided).contains("backward pass of this iteration, fused");
+    // a strided recurrence runs backward from its last index, without counting its trips
+    String recurrence = method(sweeps, "stridedRecurrencePullback");
+    assertThat(recurrence).doesNotContain("trips");
+    assertThat(recurrence).contains("i -= 3)");
     // a loop whose values flow into the next iteration is not fused
     assertThat(method(sweeps, "cubePullback")).doesNotContain("fused");
     // a buffer every iteration overwrites, or an element overwritten after it is read, is saved

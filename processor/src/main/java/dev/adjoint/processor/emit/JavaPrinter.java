@@ -35,7 +35,6 @@ import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Tape;
-import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
@@ -181,8 +180,9 @@ final class JavaPrinter {
     Loop.Counted counted = loop.counted();
     if (counted != null) {
       String i = counted.index().name();
-      out.beginControlFlow("for (int $N = $L; $N $L $L; $N++)", i, operand(counted.from()), i,
-          counted.inclusive() ? "<=" : "<", operand(counted.to()), i);
+      out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(counted.from()), i,
+          counted.inclusive() ? "<=" : "<", operand(counted.to()),
+          counted.step() == 1 ? i + "++" : i + " += " + counted.step());
       print(loop.body());
       out.endControlFlow();
       return;
@@ -211,9 +211,8 @@ final class JavaPrinter {
     Loop.Counted counted = back.loop().counted();
     if (counted != null) {
       String i = counted.index().name();
-      String last = operand(counted.inclusive() ? back.to() : Terms.minusOne(back.to()));
-      out.beginControlFlow("for (int $N = $L; $N >= $L; $N--)", i, last, i,
-          operand(back.from()), i);
+      out.beginControlFlow("for (int $N = $L; $N >= $L; $L)", i, operand(back.last()), i,
+          operand(back.from()), counted.step() == 1 ? i + "--" : i + " -= " + counted.step());
     } else {
       String trips = back.trips().name();
       if (back.tripsOnTape()) {

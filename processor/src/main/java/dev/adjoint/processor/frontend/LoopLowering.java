@@ -1,6 +1,7 @@
 package dev.adjoint.processor.frontend;
 
 import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -185,9 +186,11 @@ final class LoopLowering {
   }
 
   /**
-   * {@code for (int i = a; i < b; i++)} whose body writes neither {@code i} nor what {@code b}
-   * reads, and leaves only by its condition: the backward sweep runs it in reverse without
-   * counting. Null for any other loop.
+   * {@code for (int i = a; i < b; i++)}, or by any constant step ({@code i += 2}), or with an
+   * offset in the condition ({@code i + 1 < n}, taken as {@code i < n - 1}: the same but where
+   * {@code n - 1} overflows), whose body writes neither {@code i} nor what {@code b} reads, and
+   * leaves only by its condition: the backward sweep runs it in reverse without counting. Null
+   * for any other loop.
    */
   private Loop counted(TreePath path, ForLoopTree loop, Env env, List<Stmt> out) {
     if (loop.getInitializer().size() != 1
@@ -196,10 +199,12 @@ final class LoopLowering {
         || !(loop.getCondition() instanceof BinaryTree condition)
         || !(condition.getKind() == Tree.Kind.LESS_THAN
             || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL)
-        || !(condition.getLeftOperand() instanceof IdentifierTree left)
-        || !left.getName().contentEquals(init.getName())
-        || !isIncrement(loop.getUpdate().get(0).getExpression(), init.getName())
         || Jumps.containsReturn(loop) || Jumps.containsBreak(loop.getStatement())) {
+      return null;
+    }
+    Integer offset = offset(condition.getLeftOperand(), init.getName());
+    Integer step = step(loop.getUpdate().get(0).getExpression(), init.getName());
+    if (offset == null || step == null) {
       return null;
     }
     TreePath initPath = new TreePath(path, init);
@@ -219,6 +224,12 @@ final class LoopLowering {
         expressions.lowerOperand(new TreePath(initPath, init.getInitializer()), env, out);
     Operand to = expressions.lowerOperand(new TreePath(new TreePath(path, condition),
         condition.getRightOperand()), env, out);
+    if (offset != 0) {
+      Var bound = new Var(context.names.numbered("t"), Type.INT);
+      out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(offset)),
+          context.origin(loop)));
+      to = bound;
+    }
     makeLoopCarried(path, env, out);
     Var i = nest.variable(index, Type.INT);
     env.versions.put(index, i);
@@ -226,20 +237,51 @@ final class LoopLowering {
     Block body = lowerBody(new Continuation(List.of(loop.getStatement()), 0, path, end), end,
         env);
     return new Loop(new Block(List.of()), null, body, false,
-        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL),
+        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL, step),
         context.origin(loop));
   }
 
-  private static boolean isIncrement(ExpressionTree update, CharSequence name) {
+  /**
+   * The constant step of {@code i++}, {@code ++i}, {@code i += k} or {@code i = i + k} (an int
+   * literal {@code k >= 1}), or null.
+   */
+  private static Integer step(ExpressionTree update, CharSequence name) {
     if (update instanceof UnaryTree step && (step.getKind() == Tree.Kind.POSTFIX_INCREMENT
         || step.getKind() == Tree.Kind.PREFIX_INCREMENT)) {
-      return step.getExpression() instanceof IdentifierTree id && id.getName().contentEquals(name);
+      return isIndex(step.getExpression(), name) ? 1 : null;
     }
-    return update instanceof CompoundAssignmentTree add
-        && add.getKind() == Tree.Kind.PLUS_ASSIGNMENT
-        && add.getVariable() instanceof IdentifierTree id && id.getName().contentEquals(name)
-        && add.getExpression() instanceof LiteralTree one
-        && Integer.valueOf(1).equals(one.getValue());
+    if (update instanceof CompoundAssignmentTree add
+        && add.getKind() == Tree.Kind.PLUS_ASSIGNMENT && isIndex(add.getVariable(), name)) {
+      return positive(add.getExpression());
+    }
+    if (update instanceof AssignmentTree assign && isIndex(assign.getVariable(), name)
+        && assign.getExpression() instanceof BinaryTree sum
+        && sum.getKind() == Tree.Kind.PLUS && isIndex(sum.getLeftOperand(), name)) {
+      return positive(sum.getRightOperand());
+    }
+    return null;
+  }
+
+  /** {@code c} in a condition {@code i + c < n} (0 for {@code i < n}), or null. */
+  private static Integer offset(ExpressionTree left, CharSequence name) {
+    if (isIndex(left, name)) {
+      return 0;
+    }
+    if (left instanceof BinaryTree sum && sum.getKind() == Tree.Kind.PLUS
+        && isIndex(sum.getLeftOperand(), name)) {
+      return positive(sum.getRightOperand());
+    }
+    return null;
+  }
+
+  private static boolean isIndex(ExpressionTree e, CharSequence name) {
+    return e instanceof IdentifierTree id && id.getName().contentEquals(name);
+  }
+
+  /** The value of a positive int literal, or null. */
+  private static Integer positive(ExpressionTree e) {
+    return e instanceof LiteralTree literal && literal.getValue() instanceof Integer k && k >= 1
+        ? k : null;
   }
 
   /** Whether {@code bound} reads only locals outside {@code written}, fields and lengths. */

@@ -7,13 +7,21 @@ package dev.adjoint.processor.ir;
  * body may end paths with {@link Break}. The backward sweep replays the body as many times as it
  * ran: the forward sweep counts.
  *
- * <p>A counted loop {@code for (int i = from; i < to; i++)} whose body writes neither the index
- * nor the bounds and never breaks runs backward as {@code for (int i = to - 1; i >= from; i--)}
+ * <p>A counted loop {@code for (int i = from; i < to; i += step)} whose body writes neither the
+ * index nor the bounds and never breaks runs backward from its last index down to {@code from}
  * without counting; {@code header} and {@code test} are then empty and null.
  */
 public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Counted counted,
     Origin origin) implements Stmt, Located {
 
-  /** The index and bounds of a counted loop; {@code inclusive} for {@code i <= to}. */
-  public record Counted(Var index, Operand from, Operand to, boolean inclusive) {}
+  /**
+   * The index and bounds of a counted loop {@code for (int i = from; i < to; i += step)};
+   * {@code inclusive} for {@code i <= to}; {@code step} a positive constant.
+   */
+  public record Counted(Var index, Operand from, Operand to, boolean inclusive, int step) {
+    /** A loop by ones. */
+    public Counted(Var index, Operand from, Operand to, boolean inclusive) {
+      this(index, from, to, inclusive, 1);
+    }
+  }
 }

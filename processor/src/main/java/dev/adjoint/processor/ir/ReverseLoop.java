@@ -1,16 +1,16 @@
 package dev.adjoint.processor.ir;
 
 /**
- * Runs a loop's iterations backward: a counted loop from its last index down to its first
- * ({@code from} and {@code to} are its bounds as the backward sweep reads them), any other loop as
- * many times as the forward sweep counted ({@code trips}), popping that count from the tape first
- * when the loop sits inside another loop ({@code tripsOnTape}).
+ * Runs a loop's iterations backward: a counted loop from its last index {@code last} down to its
+ * first {@code from} by its step (both as the backward sweep reads them), any other loop as many
+ * times as the forward sweep counted ({@code trips}), popping that count from the tape first when
+ * the loop sits inside another loop ({@code tripsOnTape}).
  */
-public record ReverseLoop(Loop loop, Operand from, Operand to, Var trips, boolean tripsOnTape,
+public record ReverseLoop(Loop loop, Operand from, Operand last, Var trips, boolean tripsOnTape,
     Block body, Origin origin) implements Stmt, Located {
 
   /** The same loop around another body. */
   public ReverseLoop withBody(Block newBody) {
-    return new ReverseLoop(loop, from, to, trips, tripsOnTape, newBody, origin);
+    return new ReverseLoop(loop, from, last, trips, tripsOnTape, newBody, origin);
   }
 }

@@ -113,7 +113,7 @@ public final class Statements {
     } else if (stmt instanceof DerivativeCall call) {
       named.addAll(call.arguments());
     } else if (stmt instanceof ReverseLoop loop) {
-      for (Operand bound : new Operand[] {loop.from(), loop.to(), loop.trips()}) {
+      for (Operand bound : new Operand[] {loop.from(), loop.last(), loop.trips()}) {
         if (bound != null) {
           named.add(bound);
         }

@@ -21,6 +21,7 @@ import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
@@ -557,13 +558,34 @@ public final class ReverseSweep {
       Operand to = operand(loop.counted().to());
       read(from);
       read(to);
-      out.add(new ReverseLoop(loop, from, to, null, false, new Block(body), loop.origin()));
+      out.add(new ReverseLoop(loop, from, lastIndex(loop.counted(), from, to), null, false,
+          new Block(body), loop.origin()));
       return;
     }
     Adjoint.Trips count = trips.computeIfAbsent(loop,
         l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
     out.add(new ReverseLoop(loop, null, null, new Var(count.name(), Type.INT), count.onTape(),
         new Block(body), loop.origin()));
+  }
+
+  /**
+   * The last index a counted loop reaches: {@code to - 1} ({@code to} if inclusive) by ones, else
+   * {@code from + floorDiv(to - 1 - from, step) * step}, below {@code from} when the loop does not
+   * run.
+   */
+  private static Operand lastIndex(Loop.Counted counted, Operand from, Operand to) {
+    if (counted.step() == 1) {
+      return counted.inclusive() ? to : Terms.minusOne(to);
+    }
+    Operand span = counted.inclusive() ? to : Terms.minusOne(to);
+    boolean fromZero = from instanceof Constant c && c.is(0);
+    if (!fromZero) {
+      span = Terms.sub(span, from);
+    }
+    Operand steps = new Nested(new MathCall("Math", "floorDiv",
+        List.of(span, Constant.integer(counted.step()))), Type.INT);
+    Operand offset = Terms.mul(steps, Constant.integer(counted.step()));
+    return fromZero ? offset : Terms.add(from, offset);
   }
 
   // ---- adjoints --------------------------------------------------------------------------

@@ -2604,6 +2604,12 @@ public final class RandomPrograms {
      */
     private static St counted(int indent, String header, String i, int hi, boolean reverse,
         List<St> parts) {
+      return counted(indent, header, i, hi, reverse, 1, parts);
+    }
+
+    /** As above, by {@code step}: i = 0, step, 2 step, ... below {@code hi}. */
+    private static St counted(int indent, String header, String i, int hi, boolean reverse,
+        int step, List<St> parts) {
       Run body = seq(parts);
       StringBuilder text = new StringBuilder(pad(indent)).append(header).append(" {\n");
       for (St part : parts) {
@@ -2611,7 +2617,7 @@ public final class RandomPrograms {
       }
       text.append(pad(indent)).append("}\n");
       return new St(text.toString(), en -> {
-        for (int k = 0; k < hi; k++) {
+        for (int k = 0; k < hi; k += step) {
           en.vars.put(i, filledLike(en, reverse ? hi - 1 - k : k));
           tick(en);
           Flow flow = body.exec(en);
@@ -2628,9 +2634,13 @@ public final class RandomPrograms {
 
     private St counted(int indent, String i, String start, String condition, int hi,
         boolean reverse, List<St> parts) {
-      String header = "for (int " + i + " = " + start + "; " + condition + "; " + i
-          + (reverse ? "--)" : "++)");
-      return counted(indent, header, i, hi, reverse, parts);
+      // now and then a stride, as users write pairs and triples: i += 2, i = i + 3
+      int step = reverse || rnd.nextInt(4) != 0 ? 1 : 2 + rnd.nextInt(2);
+      String update = reverse ? "--" : step == 1 ? "++"
+          : rnd.nextBoolean() ? " += " + step : " = " + i + " + " + step;
+      String header = "for (int " + i + " = " + start + "; " + condition + "; " + i + update
+          + ")";
+      return counted(indent, header, i, hi, reverse, step, parts);
     }
 
     /** An int value at every point of {@code en}'s arrays (the generator's point count). */
