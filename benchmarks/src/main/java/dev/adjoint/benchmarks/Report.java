@@ -61,7 +61,10 @@ public final class Report {
         new Workload("lstm", "ADBench LSTM " + LstmBenchmark.FILE + " (l=2 c=1024 b=14)",
             LstmBenchmark.class, 266, 7),
         new Workload("rosenbrock", "extended Rosenbrock, n=10^4", RosenbrockBenchmark.class,
-            RosenbrockBenchmark.N, 3));
+            RosenbrockBenchmark.N, 3),
+        new Workload("rosenbrock-textbook",
+            "extended Rosenbrock as the textbook writes it (i + 1 < n; i += 2), n=10^4",
+            RosenbrockTextbookBenchmark.class, RosenbrockBenchmark.N, 3));
   }
 
   /** The variants, in table order, with the method name of each in every benchmark class. */

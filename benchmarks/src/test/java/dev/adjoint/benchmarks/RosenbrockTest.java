@@ -57,4 +57,17 @@ class RosenbrockTest {
     FiniteDifferences.gradient(() -> Rosenbrock.extended(x), rows, fd);
     assertClose("finite differences", g.dx(), fd[0], 1e-7);
   }
+
+  @Test
+  void theTextbookSpellingIsTheSameFunctionAndGradient() {
+    double[] x = RosenbrockBenchmark.start(10_000);
+    for (int i = 0; i < x.length; i++) {
+      x[i] += 0.01 * Math.sin(i);
+    }
+    var extended = RosenbrockGrad.extended(x);
+    var textbook = RosenbrockGrad.textbook(x);
+    assertEquals(extended.value(), textbook.value(), 0.0);
+    assertEquals(Rosenbrock.extended(x), Rosenbrock.textbook(x), 0.0);
+    assertClose("textbook", extended.dx(), textbook.dx(), 1e-13);
+  }
 }
