@@ -350,6 +350,29 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Horner's rule, downward as people write it. */
+        @Differentiable
+        public static double horner(double[] c, double x) {
+          double p = 0;
+          for (int k = c.length - 1; k >= 0; k--) {
+            p = p * x + c[k];
+          }
+          return p;
+        }
+
+        /** Downward by 2 and 3, exclusive and inclusive bounds, from a given start. */
+        @Differentiable
+        public static double downward(double[] c, double x, int top) {
+          double s = 0;
+          for (int k = top; k > 0; k -= 2) {
+            s = s * x + c[k] * c[k - 1];
+          }
+          for (int k = top; k >= 1; k = k - 3) {
+            s += Math.sin(c[k]) * s;
+          }
+          return s;
+        }
+
         /** A buffer reused by every iteration: what it held must be saved. */
         @Differentiable
         public static double reusedBuffer(double[] x) {
@@ -444,7 +467,14 @@ class LoopsAndArraysTest {
         Arguments.of("stridedRecurrence", new Object[] {a, 1}),
         Arguments.of("stridedRecurrence", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9,
             0.4, -0.2}, 2}),
-        Arguments.of("stridedRecurrence", new Object[] {a, 4}));
+        Arguments.of("stridedRecurrence", new Object[] {a, 4}),
+        Arguments.of("horner", new Object[] {a, 0.7}),
+        Arguments.of("horner", new Object[] {new double[] {}, 0.7}),
+        Arguments.of("downward", new Object[] {a, 0.7, 3}),
+        Arguments.of("downward", new Object[] {a, 0.7, 2}),
+        Arguments.of("downward", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9, 0.4,
+            -0.2}, 1.3, 6}),
+        Arguments.of("downward", new Object[] {a, 0.7, 0}));
   }
 
   @ParameterizedTest(name = "{0}{1}")
@@ -559,6 +589,11 @@ class LoopsAndArraysTest {
     String recurrence = method(sweeps, "stridedRecurrencePullback");
     assertThat(recurrence).doesNotContain("trips");
     assertThat(recurrence).contains("i -= 3)");
+    // downward loops, by 1, 2 or 3, run backward upward without counting their trips
+    assertThat(method(sweeps, "hornerPullback")).doesNotContain("intTape");
+    String downward = method(sweeps, "downwardPullback");
+    assertThat(downward).doesNotContain("trips");
+    assertThat(downward).contains("k += 2)");
     // a loop whose values flow into the next iteration is not fused
     assertThat(method(sweeps, "cubePullback")).doesNotContain("fused");
     // a buffer every iteration overwrites, or an element overwritten after it is read, is saved

@@ -180,9 +180,9 @@ final class JavaPrinter {
     Loop.Counted counted = loop.counted();
     if (counted != null) {
       String i = counted.index().name();
+      String test = (counted.downward() ? ">" : "<") + (counted.inclusive() ? "=" : "");
       out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(counted.from()), i,
-          counted.inclusive() ? "<=" : "<", operand(counted.to()),
-          counted.step() == 1 ? i + "++" : i + " += " + counted.step());
+          test, operand(counted.to()), step(i, counted.step()));
       print(loop.body());
       out.endControlFlow();
       return;
@@ -211,8 +211,8 @@ final class JavaPrinter {
     Loop.Counted counted = back.loop().counted();
     if (counted != null) {
       String i = counted.index().name();
-      out.beginControlFlow("for (int $N = $L; $N >= $L; $L)", i, operand(back.last()), i,
-          operand(back.from()), counted.step() == 1 ? i + "--" : i + " -= " + counted.step());
+      out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(back.last()), i,
+          counted.downward() ? "<=" : ">=", operand(back.from()), step(i, -counted.step()));
     } else {
       String trips = back.trips().name();
       if (back.tripsOnTape()) {
@@ -222,6 +222,12 @@ final class JavaPrinter {
     }
     print(back.body());
     out.endControlFlow();
+  }
+
+  /** {@code i++}, {@code i--}, {@code i += 2}, {@code i -= 2}. */
+  private static String step(String i, int step) {
+    return step == 1 ? i + "++" : step == -1 ? i + "--"
+        : step > 0 ? i + " += " + step : i + " -= " + -step;
   }
 
   private void comment(Stmt stmt) {

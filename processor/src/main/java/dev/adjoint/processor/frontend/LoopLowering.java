@@ -188,23 +188,27 @@ final class LoopLowering {
   /**
    * {@code for (int i = a; i < b; i++)}, or by any constant step ({@code i += 2}), or with an
    * offset in the condition ({@code i + 1 < n}, taken as {@code i < n - 1}: the same but where
-   * {@code n - 1} overflows), whose body writes neither {@code i} nor what {@code b} reads, and
-   * leaves only by its condition: the backward sweep runs it in reverse without counting. Null
-   * for any other loop.
+   * {@code n - 1} overflows), or downward ({@code for (int k = m - 1; k >= 0; k--)}, any
+   * constant step), whose body writes neither {@code i} nor what {@code b} reads, and leaves only
+   * by its condition: the backward sweep runs it in reverse without counting. Null for any other
+   * loop.
    */
   private Loop counted(TreePath path, ForLoopTree loop, Env env, List<Stmt> out) {
     if (loop.getInitializer().size() != 1
         || !(loop.getInitializer().get(0) instanceof VariableTree init)
         || init.getInitializer() == null || loop.getUpdate().size() != 1
         || !(loop.getCondition() instanceof BinaryTree condition)
-        || !(condition.getKind() == Tree.Kind.LESS_THAN
-            || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL)
         || Jumps.containsReturn(loop) || Jumps.containsBreak(loop.getStatement())) {
       return null;
     }
-    Integer offset = offset(condition.getLeftOperand(), init.getName());
+    boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
+        || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
+    boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
+        || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+    Integer offset = upward ? offset(condition.getLeftOperand(), init.getName())
+        : isIndex(condition.getLeftOperand(), init.getName()) ? Integer.valueOf(0) : null;
     Integer step = step(loop.getUpdate().get(0).getExpression(), init.getName());
-    if (offset == null || step == null) {
+    if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)) {
       return null;
     }
     TreePath initPath = new TreePath(path, init);
@@ -237,27 +241,35 @@ final class LoopLowering {
     Block body = lowerBody(new Continuation(List.of(loop.getStatement()), 0, path, end), end,
         env);
     return new Loop(new Block(List.of()), null, body, false,
-        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL, step),
+        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
+            || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL, step),
         context.origin(loop));
   }
 
   /**
-   * The constant step of {@code i++}, {@code ++i}, {@code i += k} or {@code i = i + k} (an int
-   * literal {@code k >= 1}), or null.
+   * The constant step of {@code i++}, {@code ++i}, {@code i += k}, {@code i = i + k} (an int
+   * literal {@code k >= 1}), or, negative, of {@code i--}, {@code --i}, {@code i -= k},
+   * {@code i = i - k}; null for any other update.
    */
   private static Integer step(ExpressionTree update, CharSequence name) {
-    if (update instanceof UnaryTree step && (step.getKind() == Tree.Kind.POSTFIX_INCREMENT
-        || step.getKind() == Tree.Kind.PREFIX_INCREMENT)) {
-      return isIndex(step.getExpression(), name) ? 1 : null;
+    if (update instanceof UnaryTree step && isIndex(step.getExpression(), name)) {
+      return switch (step.getKind()) {
+        case POSTFIX_INCREMENT, PREFIX_INCREMENT -> 1;
+        case POSTFIX_DECREMENT, PREFIX_DECREMENT -> -1;
+        default -> null;
+      };
     }
-    if (update instanceof CompoundAssignmentTree add
-        && add.getKind() == Tree.Kind.PLUS_ASSIGNMENT && isIndex(add.getVariable(), name)) {
-      return positive(add.getExpression());
+    if (update instanceof CompoundAssignmentTree add && isIndex(add.getVariable(), name)) {
+      Integer k = positive(add.getExpression());
+      return k == null ? null : add.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? k
+          : add.getKind() == Tree.Kind.MINUS_ASSIGNMENT ? Integer.valueOf(-k) : null;
     }
     if (update instanceof AssignmentTree assign && isIndex(assign.getVariable(), name)
         && assign.getExpression() instanceof BinaryTree sum
-        && sum.getKind() == Tree.Kind.PLUS && isIndex(sum.getLeftOperand(), name)) {
-      return positive(sum.getRightOperand());
+        && isIndex(sum.getLeftOperand(), name)) {
+      Integer k = positive(sum.getRightOperand());
+      return k == null ? null : sum.getKind() == Tree.Kind.PLUS ? k
+          : sum.getKind() == Tree.Kind.MINUS ? Integer.valueOf(-k) : null;
     }
     return null;
   }

@@ -15,13 +15,18 @@ public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Co
     Origin origin) implements Stmt, Located {
 
   /**
-   * The index and bounds of a counted loop {@code for (int i = from; i < to; i += step)};
-   * {@code inclusive} for {@code i <= to}; {@code step} a positive constant.
+   * The index and bounds of a counted loop {@code for (int i = from; i < to; i += step)}, or with
+   * a negative {@code step} {@code for (int i = from; i > to; i += step)} (downward);
+   * {@code inclusive} for {@code i <= to} ({@code i >= to}); {@code step} a nonzero constant.
    */
   public record Counted(Var index, Operand from, Operand to, boolean inclusive, int step) {
     /** A loop by ones. */
     public Counted(Var index, Operand from, Operand to, boolean inclusive) {
       this(index, from, to, inclusive, 1);
+    }
+
+    public boolean downward() {
+      return step < 0;
     }
   }
 }

@@ -31,6 +31,17 @@ public final class Terms {
 
   /** {@code a op b}: a comparison is boolean; arithmetic is double unless both are integers. */
   public static Operand binary(Binary.Op op, Operand a, Operand b) {
+    if (a instanceof Constant x && b instanceof Constant y && x.type() == Type.INT
+        && y.type() == Type.INT && x.value() != null && y.value() != null) {
+      int i = x.value().intValue();
+      int j = y.value().intValue();
+      switch (op) { // int arithmetic wraps as Java's does
+        case ADD: return Constant.integer(i + j);
+        case SUB: return Constant.integer(i - j);
+        case MUL: return Constant.integer(i * j);
+        default: break;
+      }
+    }
     Type type = switch (op) {
       case LT, LE, GT, GE, EQ, NE -> Type.BOOLEAN;
       default -> a.type() == Type.DOUBLE || b.type() == Type.DOUBLE ? Type.DOUBLE

@@ -571,21 +571,33 @@ public final class ReverseSweep {
   /**
    * The last index a counted loop reaches: {@code to - 1} ({@code to} if inclusive) by ones, else
    * {@code from + floorDiv(to - 1 - from, step) * step}, below {@code from} when the loop does not
-   * run.
+   * run; downward, {@code to + 1} ({@code to}) by ones, else
+   * {@code from - floorDiv(from - to - 1, k) * k} for a step {@code -k}, above {@code from} when
+   * the loop does not run.
    */
   private static Operand lastIndex(Loop.Counted counted, Operand from, Operand to) {
-    if (counted.step() == 1) {
-      return counted.inclusive() ? to : Terms.minusOne(to);
+    int k = Math.abs(counted.step());
+    if (counted.downward()) {
+      Operand bound = counted.inclusive() ? to : Terms.add(to, Constant.integer(1));
+      if (k == 1) {
+        return bound;
+      }
+      Operand steps = floorDiv(Terms.sub(from, bound), k);
+      return Terms.sub(from, Terms.mul(steps, Constant.integer(k)));
     }
-    Operand span = counted.inclusive() ? to : Terms.minusOne(to);
+    Operand bound = counted.inclusive() ? to : Terms.minusOne(to);
+    if (k == 1) {
+      return bound;
+    }
     boolean fromZero = from instanceof Constant c && c.is(0);
-    if (!fromZero) {
-      span = Terms.sub(span, from);
-    }
-    Operand steps = new Nested(new MathCall("Math", "floorDiv",
-        List.of(span, Constant.integer(counted.step()))), Type.INT);
-    Operand offset = Terms.mul(steps, Constant.integer(counted.step()));
+    Operand steps = floorDiv(fromZero ? bound : Terms.sub(bound, from), k);
+    Operand offset = Terms.mul(steps, Constant.integer(k));
     return fromZero ? offset : Terms.add(from, offset);
+  }
+
+  private static Operand floorDiv(Operand a, int k) {
+    return new Nested(new MathCall("Math", "floorDiv", List.of(a, Constant.integer(k))),
+        Type.INT);
   }
 
   // ---- adjoints --------------------------------------------------------------------------

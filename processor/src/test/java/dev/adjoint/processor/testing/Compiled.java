@@ -160,6 +160,13 @@ public final class Compiled {
   }
 
   /** Copies of array arguments, so a call cannot change the caller's values unseen. */
+  /** The gradient record's components after {@code value}: {@code d<param>}, in order. */
+  public List<String> components(String className, String method, Object... args) {
+    Object record = invoke(load(gradClassName(className)), method, deepCopy(args));
+    return java.util.Arrays.stream(record.getClass().getRecordComponents()).skip(1)
+        .map(RecordComponent::getName).toList();
+  }
+
   /**
    * {@code <Class>Grad.<method>Jvp(args..., tangents...)}: the value and the directional
    * derivative along {@code tangents}, one per differentiated parameter.

@@ -216,8 +216,7 @@ public final class GradientAssertions {
   /** Indices of the arguments the record has a component for ({@code d<name>...}). */
   private static List<Integer> differentiatedIndices(Compiled compiled, String className,
       String method, Object[] args) {
-    List<String> components = compiled.gradient(className, method, args).names().stream()
-        .map(n -> n.replaceAll("\\[.*", "")).distinct().toList();
+    List<String> components = compiled.components(className, method, args);
     java.lang.reflect.Method original = Arrays.stream(compiled.load(className).getDeclaredMethods())
         .filter(m -> m.getName().equals(method) && m.getParameterCount() == args.length)
         .findFirst().orElseThrow();
