@@ -253,7 +253,16 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             call.owner() + "." + call.function());
       } else {
         var call = (dev.adjoint.processor.ir.Call) problem.assign().value();
-        reporter.error(trees, unit, tree, Message.NO_DERIVATIVE, call.callee().display());
+        var callee = call.callee();
+        if (callee.signature() != null) {
+          reporter.error(trees, unit, tree, Message.WRT_EXCLUDED, callee.display(),
+              callee.signature().params().get(problem.operand()).var().name());
+        } else if (problem.assign().target().type().isArray()) {
+          reporter.error(trees, unit, tree, Message.NO_DERIVATIVE_ARRAY, callee.display(),
+              problem.assign().target().type().javaName());
+        } else {
+          reporter.error(trees, unit, tree, Message.NO_DERIVATIVE, callee.display());
+        }
       }
     }
   }

@@ -165,7 +165,7 @@ class BoundaryTest {
           @Differentiable static double f(double[] x) {
             double[] y = twice(x);
             return y[0];
-          }"""), Message.NO_DERIVATIVE, "double[] y = twice(x)", "'Bad.twice'");
+          }"""), Message.NO_DERIVATIVE_ARRAY, "double[] y = twice(x)", "'Bad.twice'");
     assertError(badClass("""
         @Differentiable static double sum(double... xs) { return xs[0] + xs[1]; }
 

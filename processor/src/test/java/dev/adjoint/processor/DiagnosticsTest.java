@@ -333,12 +333,41 @@ class DiagnosticsTest {
     var compilation = assertError(source, Message.CUSTOM_GRADIENT_RESULT,
         "@dev.adjoint.CustomGradient(\"dense\")", "'dense' returns double[]",
         "return a double from 'dense'");
-    assertThat(compilation).hadErrorContaining("[" + Message.NO_DERIVATIVE.id() + "]")
+    assertThat(compilation).hadErrorContaining("[" + Message.NO_DERIVATIVE_ARRAY.id() + "]")
         .inFile(Compiled.fileObjects(source).get(0))
         .onLineContaining("double[] h = dense(W, b, x)");
     assertThat(compilation.errors().stream()
         .filter(d -> d.getSource() != null
             && !d.getSource().getName().endsWith("Bad.java")).toList()).isEmpty();
+  }
+
+  @Test
+  void anArrayReturningHelperNamesWhatWorks() {
+    assertError(badClass("""
+        static double[] twice(double[] v) {
+            double[] w = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+              w[i] = 2 * v[i];
+            }
+            return w;
+          }
+
+          @Differentiable static double f(double[] v) {
+            double[] w = twice(v);
+            return w[0] * v[1];
+          }"""), Message.NO_DERIVATIVE_ARRAY, "double[] w = twice(v);", "'Bad.twice'",
+        "returns double[]", "split it into methods that each return one double");
+  }
+
+  @Test
+  void aParameterOutsideTheCalleesWrtIsNamed() {
+    assertError(badClass("""
+        @Differentiable(wrt = {"x"}) static double scaled(double x, double k) { return x * k; }
+
+          @Differentiable static double f(double x) {
+            return scaled(x, x * x);
+          }"""), Message.WRT_EXCLUDED, "return scaled(x, x * x);", "'Bad.scaled'", "'k'",
+        "add \"k\" to its wrt");
   }
 
   @Test

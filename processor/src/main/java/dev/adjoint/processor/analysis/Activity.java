@@ -27,7 +27,7 @@ public final class Activity {
   private final List<Problem> problems = new ArrayList<>();
 
   /** A differentiated value reaching an operation Adjoint cannot differentiate. */
-  public record Problem(Assign assign, Kind kind) {
+  public record Problem(Assign assign, Kind kind, int operand) {
     /** What is wrong with the operation. */
     public enum Kind {
       NO_DERIVATIVE,
@@ -127,12 +127,12 @@ public final class Activity {
           continue;
         }
         if (assign.target().type() == Type.FLOAT) {
-          problems.add(new Problem(assign, Problem.Kind.FLOAT));
+          problems.add(new Problem(assign, Problem.Kind.FLOAT, i));
           return;
         }
         if (DerivativeRules.flow(assign.value(), i) == Flow.UNKNOWN
             && !integralOfScalars(assign)) {
-          problems.add(new Problem(assign, Problem.Kind.NO_DERIVATIVE));
+          problems.add(new Problem(assign, Problem.Kind.NO_DERIVATIVE, i));
           return;
         }
       }

@@ -45,6 +45,14 @@ public enum Message {
       "'%s' has no derivative and receives a differentiated value; mark it @Differentiable,"
           + " register its pullback with @CustomGradient, or compute its arguments from"
           + " constants only (Gates.stopGradient makes a value one)"),
+  NO_DERIVATIVE_ARRAY("adjoint.no-derivative-array",
+      "'%s' returns %s and receives a differentiated value; Adjoint differentiates calls of"
+          + " methods returning double only: write its computation in the @Differentiable"
+          + " method, or split it into methods that each return one double"),
+  WRT_EXCLUDED("adjoint.wrt-excluded",
+      "'%s' is @Differentiable without '%s' in its wrt, and '%2$s' receives a differentiated"
+          + " value here; add \"%2$s\" to its wrt, or pass a constant"
+          + " (Gates.stopGradient makes a value one)"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",
       "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",
