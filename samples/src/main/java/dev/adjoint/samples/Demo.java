@@ -65,6 +65,7 @@ public final class Demo {
     out.println("Adjoint: CS231n examples, gradients generated at compile time");
     boolean ok = examples(out, "Lecture 4 circuits (double parameters)", lecture4());
     ok &= examples(out, "Vectorized examples (double[] and double[][] parameters)", vectorized());
+    ok &= forwardMode(out);
     ok &= spiral(out, pictures);
     out.println();
     out.printf(Locale.ROOT, "demo time: %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -100,6 +101,30 @@ public final class Demo {
           "gradcheck", outcome.check().maxRelativeError(), verdict(ok, TOLERANCE));
     }
     return allOk;
+  }
+
+  /**
+   * Forward mode: the neuron's derivative along one direction, in one pass beside its value,
+   * against the generated gradient dotted with the same direction.
+   */
+  private static boolean forwardMode(PrintStream out) {
+    out.println();
+    out.println("== Forward mode (JVP): the derivative along one direction, in one pass");
+    double[] p = {2, -3, -3, -1, -2}; // w0, w1, w2, x0, x1: cs231n's neuron
+    double[] v = {1, 0, 0, 0, 0}; // along w0
+    var jvp = Lecture4Grad.neuronJvp(p[0], p[1], p[2], p[3], p[4], v[0], v[1], v[2], v[3], v[4]);
+    var g = Lecture4Grad.neuron(p[0], p[1], p[2], p[3], p[4]);
+    double dot = g.dw0() * v[0] + g.dw1() * v[1] + g.dw2() * v[2] + g.dx0() * v[3]
+        + g.dx1() * v[4];
+    boolean ok = Math.abs(jvp.tangent() - dot) <= 1e-12 * Math.max(1, Math.abs(dot))
+        && jvp.value() == g.value();
+    out.println();
+    out.printf(Locale.ROOT, "%-12s%s%n", "neuron", "f = sigmoid(w0 x0 + w1 x1 + w2)");
+    out.printf(Locale.ROOT, "  %-10sLecture4Grad.neuronJvp(w..., x..., 1, 0, 0, 0, 0) = %s%n",
+        "jvp", GradientExample.format(jvp.tangent()));
+    out.printf(Locale.ROOT, "  %-10sgrad f . v = %s: %s%n", "check",
+        GradientExample.format(dot), ok ? "ok" : "FAILED");
+    return ok;
   }
 
   private static boolean spiral(PrintStream out, Path pictures) throws IOException {

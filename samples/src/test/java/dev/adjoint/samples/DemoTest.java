@@ -52,6 +52,10 @@ class DemoTest {
     assertFalse(out.contains("Coming with array support"), out);
     assertTrue(out.contains("f(-2, 5, -4) = -12"), out);
     assertTrue(out.contains("dw0 = -0.19661"), out);
+    // forward mode: the neuron's derivative along w0 in one pass equals the gradient's dw0
+    assertTrue(out.contains("Lecture4Grad.neuronJvp(w..., x..., 1, 0, 0, 0, 0) = -0.19661"),
+        out);
+    assertTrue(out.contains("grad f . v = -0.19661: ok"), out);
     assertTrue(out.contains("dw = [-0.19661, -0.39322, 0.19661], dx = [0.39322, -0.58984]"), out);
     assertTrue(out.contains("dW = [[0.088, 0.176], [0.104, 0.208]], dx = [-0.112, 0.636]"), out);
   }
