@@ -169,10 +169,12 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     List<GradWriter.ApiMethod> api = new ArrayList<>();
     Set<String> records = new LinkedHashSet<>();
     Set<String> accepted = new LinkedHashSet<>();
+    Map<String, ExecutableElement> generated = new LinkedHashMap<>();
+    String gradClass = GeneratedNames.gradClass(owner).simpleName();
     for (ExecutableElement method : methods) {
       try {
         Optional<List<Param>> params = reader.readSignature(method);
-        if (params.isPresent()) {
+        if (params.isPresent() && !clashes(method, params.get(), gradClass, generated)) {
           String name = method.getSimpleName().toString();
           String record = GeneratedNames.recordName(name, owner, reader.namesInBody(method),
               records);
@@ -190,6 +192,27 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     if (!api.isEmpty() && write(owner, GradWriter.writeApi(owner, api))) {
       sweepsDue.put(owner.getQualifiedName().toString(), accepted);
     }
+  }
+
+  /**
+   * True, after reporting it, if a method {@code <Class>Grad} would get for {@code method} has
+   * the signature of one it gets for another ({@code loss} and {@code lossJvp} both giving
+   * {@code lossJvp(double, double)}); else records {@code method}'s.
+   */
+  private boolean clashes(ExecutableElement method, List<Param> params, String gradClass,
+      Map<String, ExecutableElement> generated) {
+    List<String> signatures = GeneratedNames.apiSignatures(method.getSimpleName().toString(),
+        params, processingEnv.getTypeUtils());
+    for (String signature : signatures) {
+      ExecutableElement other = generated.get(signature);
+      if (other != null) {
+        reporter.error(method, Message.GENERATED_CLASH, method.getSimpleName(), gradClass,
+            signature, other.getSimpleName());
+        return true;
+      }
+    }
+    signatures.forEach(s -> generated.put(s, method));
+    return false;
   }
 
   /**

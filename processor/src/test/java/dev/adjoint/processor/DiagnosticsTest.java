@@ -370,6 +370,17 @@ class DiagnosticsTest {
         "add \"k\" to its wrt");
   }
 
+  /** Generated code that would not compile: two methods of BadGrad with one signature. */
+  @Test
+  void generatedMethodsThatWouldClash() {
+    assertError(badClass("""
+        @Differentiable static double loss(double x) { return x * x; }
+
+          @Differentiable static double lossJvp(double a, double b) { return a * b; }"""),
+        Message.GENERATED_CLASH, "static double lossJvp(double a, double b)",
+        "'lossJvp' would give BadGrad a method lossJvp(double, double)", "'loss' already");
+  }
+
   @Test
   void mathFunctionWithoutDerivative() {
     assertError(badClass("""

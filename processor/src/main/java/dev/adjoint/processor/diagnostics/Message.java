@@ -53,6 +53,8 @@ public enum Message {
       "'%s' is @Differentiable without '%s' in its wrt, and '%2$s' receives a differentiated"
           + " value here; add \"%2$s\" to its wrt, or pass a constant"
           + " (Gates.stopGradient makes a value one)"),
+  GENERATED_CLASH("adjoint.generated-clash",
+      "'%s' would give %s a method %s, which '%s' already gives it; rename one of the two"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",
       "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",

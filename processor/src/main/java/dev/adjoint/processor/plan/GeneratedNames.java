@@ -1,13 +1,18 @@
 package dev.adjoint.processor.plan;
 
+import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Param;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Types;
 
 /**
  * The names of the generated classes and records of a class with {@code @Differentiable}
@@ -47,6 +52,34 @@ public final class GeneratedNames {
     }
     String packageName = e == null ? "" : ((PackageElement) e).getQualifiedName().toString();
     return new GeneratedClass(packageName, String.join("_", simpleNames) + suffix);
+  }
+
+  /**
+   * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
+   * gets for {@code method}: the gradient, the pullback and the two JVPs.
+   */
+  public static List<String> apiSignatures(String method, List<Param> params, Types types) {
+    DerivativeSignature pullback = DerivativeSignature.pullback(method, params, new NameScope());
+    DerivativeSignature jvp = DerivativeSignature.jvp(method, params, new NameScope());
+    List<String> own = params.stream()
+        .map(p -> types.erasure(p.declaredType()).toString()).toList();
+    List<String> gradient = new ArrayList<>(own);
+    List<String> pullbackTypes = new ArrayList<>(own);
+    pullbackTypes.add("double");
+    pullback.derivatives().keySet().forEach(p -> pullbackTypes.add(p.var().type().javaName()));
+    if (pullback.scalarBuffer() != null) {
+      pullbackTypes.add("double[]");
+    }
+    List<String> jvpTypes = new ArrayList<>(own);
+    jvp.derivatives().keySet().forEach(p -> jvpTypes.add(p.var().type().javaName()));
+    List<String> jvpBuffer = new ArrayList<>(jvpTypes);
+    jvpBuffer.add("double[]");
+    return List.of(signature(method, gradient), signature(pullback.name(), pullbackTypes),
+        signature(jvp.name(), jvpTypes), signature(jvp.name(), jvpBuffer));
+  }
+
+  private static String signature(String name, List<String> types) {
+    return name + "(" + String.join(", ", types) + ")";
   }
 
   /**
