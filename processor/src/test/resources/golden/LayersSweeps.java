@@ -1,6 +1,5 @@
 package demo;
 
-import dev.adjoint.DoubleStack;
 import javax.annotation.processing.Generated;
 
 /**
@@ -16,7 +15,6 @@ final class LayersSweeps {
    * Sweeps of {@link demo.Layers#layer(double[][], double[])}.
    */
   static double layerPullback(double[][] W, double[] x, double seed, double[][] dW, double[] dx) {
-    DoubleStack doubleTape = DoubleStack.forThisThread();
     double h = 0.0;
     // line 9: double[] q = new double[W.length];
     int t1 = W.length;
@@ -47,7 +45,6 @@ final class LayersSweeps {
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
       double t8 = q[i2];
-      doubleTape.push(h);
       h = Math.tanh(t8);
       // line 18: f += h * h;
       double t9 = h * h;
@@ -59,7 +56,6 @@ final class LayersSweeps {
       dh += h * dt9;
       // line 17: double h = Math.tanh(q[i]);
       double dt8 = (1 - h * h) * dh;
-      h = doubleTape.pop();
       dq[i2] += dt8;
     }
     // line 20: return f;

@@ -56,6 +56,7 @@ final class Fusion {
   private final Var seed;
   private final Set<Var> buffers;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
+  private final Set<Var> unsaved = new HashSet<>();
   private List<Stmt> backward;
 
   private Fusion(Function function, Activity activity, LoopFacts loops,
@@ -92,6 +93,11 @@ final class Fusion {
 
   Map<Loop, FusedLoop> fused() {
     return fused;
+  }
+
+  /** The variables of fused iterations whose old values need no saving any more. */
+  Set<Var> unsaved() {
+    return unsaved;
   }
 
   /** The backward sweep without the fused loops and the statements moved before them. */
@@ -170,6 +176,15 @@ final class Fusion {
     }
     List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
+    // A value the iteration assigns once, declared in it, is restored only for the iterations
+    // before, whose backward passes have run already: neither saved nor restored.
+    for (Stmt stmt : List.copyOf(body)) {
+      if (stmt instanceof Pop pop && pop.indices().isEmpty()
+          && loops.home(pop.target()) == loop.body() && loops.assignments(pop.target()) == 1) {
+        body.remove(stmt);
+        unsaved.add(pop.target());
+      }
+    }
     fused.put(loop, new FusedLoop(hoisted, body));
     backward.removeIf(s -> s == back || moved.contains(s));
   }

@@ -155,6 +155,9 @@ public final class ReverseSweep {
         ? Fusion.of(function, activity, loops, this::passesThrough, primal, seed,
             buffers.keySet(), backward, recomputeStatements)
         : null;
+    if (fusion != null) {
+      pushed.removeIf(s -> s instanceof Assign a && fusion.unsaved().contains(a.target()));
+    }
     return new Adjoint(function, loops, signature, fusion == null ? backward : fusion.remaining(),
         paramAdjoints, readByBackward, pushed, trips, buffers, shadowAdjoints,
         fusion == null ? Map.of() : fusion.fused(), tapes);
