@@ -85,17 +85,23 @@ public final class GradWriter {
    */
   private static DerivativeSignature publicSignature(ExecutableElement element,
       List<Param> params) {
-    NameScope scope = new NameScope();
-    params.forEach(p -> scope.reserve(p.var().name()));
-    return DerivativeSignature.pullback(element.getSimpleName().toString(), params, scope);
+    return DerivativeSignature.pullback(element.getSimpleName().toString(), params,
+        scopeOf(params, List.of()));
   }
 
   /** The public JVP's convention and names, in a scope of the method's parameters alone. */
   private static DerivativeSignature publicJvpSignature(ExecutableElement element,
       List<Param> params) {
+    return DerivativeSignature.jvp(element.getSimpleName().toString(), params,
+        scopeOf(params, List.of()));
+  }
+
+  /** Names for a public method: its parameters' and {@code taken} are reserved. */
+  private static NameScope scopeOf(List<Param> params, List<String> taken) {
     NameScope scope = new NameScope();
     params.forEach(p -> scope.reserve(p.var().name()));
-    return DerivativeSignature.jvp(element.getSimpleName().toString(), params, scope);
+    taken.forEach(scope::reserve);
+    return scope;
   }
 
   /** Adds the parameters of {@code signature}: the method's own, the seed, the derivatives'. */
@@ -207,10 +213,7 @@ public final class GradWriter {
     if (signature.scalarBuffer() != null) {
       body.addStatement("double[] $N = new double[$L]", signature.scalarBuffer(), scalars.size());
     }
-    NameScope scope = new NameScope();
-    method.params().forEach(p -> scope.reserve(p.var().name()));
-    signature.derivativeNames().forEach(scope::reserve);
-    String value = scope.fresh("value");
+    String value = scopeOf(method.params(), signature.derivativeNames()).fresh("value");
     body.addStatement("double $N = $N($L, 1.0, $L)", value, signature.name(),
         arguments(method.params()), String.join(", ", signature.derivativeNames()));
     CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
@@ -281,10 +284,7 @@ public final class GradWriter {
 
   private static MethodSpec jvpMethod(TypeElement owner, ApiMethod method, ClassName record,
       DerivativeSignature jvp) {
-    NameScope scope = new NameScope();
-    method.params().forEach(p -> scope.reserve(p.var().name()));
-    jvp.derivativeNames().forEach(scope::reserve);
-    String tangent = scope.fresh("tangent");
+    String tangent = scopeOf(method.params(), jvp.derivativeNames()).fresh("tangent");
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
     arguments.addAll(jvp.derivatives().values());

@@ -72,9 +72,6 @@ public final class Terms {
    * for {@code 10}, {@code n - 2} for {@code n - 1}, {@code i} for {@code i + 1}.
    */
   public static Operand minusOne(Operand bound) {
-    if (bound instanceof Constant c && c.type() == Type.INT && c.value() != null) {
-      return Constant.integer(c.value().intValue() - 1);
-    }
     if (bound instanceof Nested nested && nested.type() == Type.INT
         && nested.expr() instanceof Binary binary && binary.b() instanceof Constant k
         && k.type() == Type.INT && k.value() != null) {
