@@ -17,6 +17,11 @@ import java.lang.annotation.Target;
  * <p>Differentiable parameters are every {@code double} parameter, or exactly those named in
  * {@link #wrt()}. Parameters of other types ({@code int}, {@code long}, {@code boolean}, ...) are
  * constants.
+ *
+ * <p>Every method also gets forward mode, {@code CGrad.mJvp(same parameters, tangents...)}. With
+ * {@code order = 2} it gets second derivatives too: {@code CGrad.mHvp(same parameters,
+ * directions...)} (gradient and Hessian-vector product, forward over reverse) and
+ * {@code CGrad.mHessian(same parameters)}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -28,4 +33,11 @@ public @interface Differentiable {
    * {@code double} parameter. A name that is not a parameter is a compile error.
    */
   String[] wrt() default {};
+
+  /**
+   * The highest order of derivatives to generate: 1 (gradient, pullback, JVP) or 2 (also
+   * Hessian-vector products and Hessians). Every {@code @Differentiable} method an order-2 method
+   * calls with a differentiated value must be order 2 too.
+   */
+  int order() default 1;
 }

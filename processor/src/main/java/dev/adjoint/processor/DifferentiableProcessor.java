@@ -15,7 +15,9 @@ import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.plan.GeneratedNames;
+import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
 import java.io.IOException;
@@ -182,7 +184,18 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           String jvpRecord = GeneratedNames.recordName(name + "Jvp", owner,
               reader.namesInBody(method), records);
           records.add(jvpRecord);
-          api.add(new GradWriter.ApiMethod(method, params.get(), record, jvpRecord));
+          GradWriter.SecondOrderNames secondOrder = null;
+          if (MethodReader.order(method) == 2) {
+            String hvpRecord = GeneratedNames.recordName(name + "Hvp", owner,
+                reader.namesInBody(method), records);
+            records.add(hvpRecord);
+            String hessianRecord = GeneratedNames.recordName(name + "Hessian", owner,
+                reader.namesInBody(method), records);
+            records.add(hessianRecord);
+            secondOrder = new GradWriter.SecondOrderNames(hvpRecord, hessianRecord);
+          }
+          api.add(new GradWriter.ApiMethod(method, params.get(), record, jvpRecord,
+              secondOrder));
           accepted.add(key(method));
         }
       } catch (RuntimeException e) {
@@ -202,7 +215,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private boolean clashes(ExecutableElement method, List<Param> params, String gradClass,
       Map<String, ExecutableElement> generated) {
     List<String> signatures = GeneratedNames.apiSignatures(method.getSimpleName().toString(),
-        params, processingEnv.getTypeUtils());
+        params, MethodReader.order(method), processingEnv.getTypeUtils());
     for (String signature : signatures) {
       ExecutableElement other = generated.get(signature);
       if (other != null) {
@@ -246,7 +259,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       if (sweep == null) {
         sweep = new GradWriter.Stub(method,
-            reader.readSignature(method).orElseThrow(IllegalStateException::new));
+            reader.readSignature(method).orElseThrow(IllegalStateException::new),
+            MethodReader.order(method) == 2);
       }
       sweeps.add(sweep);
     }
@@ -256,12 +270,38 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
     Activity activity = Activity.of(function);
-    if (activity.problems().isEmpty()) {
+    boolean secondOrder = MethodReader.order(method) == 2;
+    if (activity.problems().isEmpty()
+        && (!secondOrder || secondOrderCallees(method, function, activity))) {
       Jvp jvp = Tangent.of(function.withOwnNames(), activity);
-      return new GradWriter.Sweep(method, Taping.of(ReverseSweep.of(function, activity)), jvp);
+      Pullback pullback = Taping.of(ReverseSweep.of(function, activity));
+      return new GradWriter.Sweep(method, pullback, jvp,
+          secondOrder ? Tangent.hvp(pullback) : null);
     }
     reportProblems(method, activity);
     return null;
+  }
+
+  /**
+   * True if every method an order-2 method calls with a differentiated value has a second
+   * derivative; else reports each that has not, at its call.
+   */
+  private boolean secondOrderCallees(ExecutableElement method, Function function,
+      Activity activity) {
+    var trees = this.trees.orElseThrow();
+    var unit = trees.getPath(method).getCompilationUnit();
+    int errorsBefore = reporter.errorCount();
+    Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof dev.adjoint.processor.ir.Call call
+          && call.callee().hasPullback() && !call.callee().hasHvp()
+          && call.args().stream().anyMatch(activity::isActive)) {
+        var tree = assign.origin().tree();
+        reporter.error(trees, unit, tree, Message.SECOND_ORDER_CALLEE, call.callee().display(),
+            call.callee().hasJvp() ? "it is @Differentiable of order 1"
+                : "its @CustomGradient gives first derivatives only");
+      }
+    });
+    return reporter.errorCount() == errorsBefore;
   }
 
   private void reportProblems(ExecutableElement method, Activity activity) {

@@ -370,6 +370,52 @@ class DiagnosticsTest {
         "add \"k\" to its wrt");
   }
 
+  @Test
+  void orderOtherThanOneOrTwo() {
+    assertError(badClass("""
+        @Differentiable(order = 3) static double cube(double x) { return x * x * x; }"""),
+        Message.ORDER, "order = 3", "order = 3 on 'cube'", "write order = 1 or order = 2");
+  }
+
+  @Test
+  void secondOrderCallingFirstOrder() {
+    assertError(badClass("""
+        @Differentiable static double square(double x) { return x * x; }
+
+          @Differentiable(order = 2) static double f(double x) {
+            double s = square(x);
+            return s * x;
+          }"""), Message.SECOND_ORDER_CALLEE, "double s = square(x);", "'Bad.square'",
+        "it is @Differentiable of order 1", "mark it @Differentiable(order = 2)");
+  }
+
+  @Test
+  void secondOrderCallingCustomGradient() {
+    assertError(badClass("""
+        static double cube(double x) { return x * x * x; }
+
+          @dev.adjoint.CustomGradient("cube")
+          static double cubePullback(double x, double seed, double[] dScalars) {
+            dScalars[0] += seed * 3 * x * x;
+            return x * x * x;
+          }
+
+          @Differentiable(order = 2) static double f(double x) {
+            return cube(x) + x;
+          }"""), Message.SECOND_ORDER_CALLEE, "return cube(x) + x;", "'Bad.cube'",
+        "its @CustomGradient gives first derivatives only");
+  }
+
+  @Test
+  void secondOrderMethodsThatWouldClash() {
+    assertError(badClass("""
+        @Differentiable(order = 2) static double loss(double x) { return x * x; }
+
+          @Differentiable static double lossHessian(double a) { return a * a; }"""),
+        Message.GENERATED_CLASH, "static double lossHessian(double a)",
+        "a method lossHessian(double)", "'loss' already");
+  }
+
   /** Generated code that would not compile: two methods of BadGrad with one signature. */
   @Test
   void generatedMethodsThatWouldClash() {

@@ -53,6 +53,13 @@ public enum Message {
       "'%s' is @Differentiable without '%s' in its wrt, and '%2$s' receives a differentiated"
           + " value here; add \"%2$s\" to its wrt, or pass a constant"
           + " (Gates.stopGradient makes a value one)"),
+  ORDER("adjoint.order",
+      "order = %s on '%s': Adjoint generates derivatives of order 1 (gradient, pullback, JVP) or"
+          + " 2 (also HVP and Hessian); write order = 1 or order = 2"),
+  SECOND_ORDER_CALLEE("adjoint.second-order-callee",
+      "'%s' is called with a differentiated value from an order-2 method, and %s; mark it"
+          + " @Differentiable(order = 2), or pass it constants only (Gates.stopGradient makes a"
+          + " value one)"),
   GENERATED_CLASH("adjoint.generated-clash",
       "'%s' would give %s a method %s, which '%s' already gives it; rename one of the two"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",

@@ -8,6 +8,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.NameScope;
@@ -17,6 +18,7 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.GeneratedNames;
+import dev.adjoint.processor.plan.HvpSignature;
 import dev.adjoint.processor.reverse.Pullback;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class GradWriter {
 
   /** One method's public surface, known from its signature. */
   public record ApiMethod(ExecutableElement element, List<Param> params, String recordName,
-      String jvpRecordName) {
+      String jvpRecordName, SecondOrderNames secondOrder) {
     String name() {
       return element.getSimpleName().toString();
     }
@@ -53,17 +55,21 @@ public final class GradWriter {
 
   }
 
+  /** The records of an order-2 method's HVP and Hessian. */
+  public record SecondOrderNames(String hvpRecord, String hessianRecord) {}
+
   /** A method of the sweeps class: differentiated, or a stub for one that could not be. */
   public sealed interface SweepMethod permits Sweep, Stub {
     ExecutableElement element();
   }
 
-  /** A differentiated method. */
-  public record Sweep(ExecutableElement element, Pullback pullback, Jvp jvp)
+  /** A differentiated method; {@code hvp} is null unless it is order 2. */
+  public record Sweep(ExecutableElement element, Pullback pullback, Jvp jvp, Hvp hvp)
       implements SweepMethod {}
 
-  /** A method with errors (already reported): its pullback throws. */
-  public record Stub(ExecutableElement element, List<Param> params) implements SweepMethod {}
+  /** A method with errors (already reported): its derivatives throw. */
+  public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
+      implements SweepMethod {}
 
   private GradWriter() {}
 
@@ -71,7 +77,7 @@ public final class GradWriter {
     return className(GeneratedNames.gradClass(owner));
   }
 
-  private static ClassName sweepsClass(TypeElement owner) {
+  static ClassName sweepsClass(TypeElement owner) {
     return className(GeneratedNames.sweepsClass(owner));
   }
 
@@ -96,8 +102,13 @@ public final class GradWriter {
         scopeOf(params, List.of()));
   }
 
+  /** The public HVP's convention and names, in a scope of the method's parameters alone. */
+  private static HvpSignature publicHvpSignature(ExecutableElement element, List<Param> params) {
+    return HvpSignature.of(element.getSimpleName().toString(), params, scopeOf(params, List.of()));
+  }
+
   /** Names for a public method: its parameters' and {@code taken} are reserved. */
-  private static NameScope scopeOf(List<Param> params, List<String> taken) {
+  static NameScope scopeOf(List<Param> params, List<String> taken) {
     NameScope scope = new NameScope();
     params.forEach(p -> scope.reserve(p.var().name()));
     taken.forEach(scope::reserve);
@@ -114,6 +125,19 @@ public final class GradWriter {
     signature.derivatives().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
     if (signature.last() != null) {
       spec.addParameter(double[].class, signature.last());
+    }
+    return spec;
+  }
+
+  /** Adds the parameters of {@code signature}: the pullback's, then their tangents. */
+  static MethodSpec.Builder addParameters(MethodSpec.Builder spec,
+      ExecutableElement element, HvpSignature signature) {
+    addParameters(spec, element, signature.pullback());
+    signature.directions().forEach((p, v) -> spec.addParameter(javaType(p.var().type()), v));
+    spec.addParameter(double.class, signature.seedTangent());
+    signature.buffers().forEach((p, h) -> spec.addParameter(javaType(p.var().type()), h));
+    if (signature.scalarBuffer() != null) {
+      spec.addParameter(double[].class, signature.scalarBuffer());
     }
     return spec;
   }
@@ -140,6 +164,10 @@ public final class GradWriter {
       type.addType(jvpRecord(owner, method, jvpRecord));
       type.addMethod(jvpMethod(owner, method, jvpRecord, jvp));
       type.addMethod(publicJvp(owner, method, jvp));
+      if (method.secondOrder() != null) {
+        SecondOrderApi.add(type, owner, method, gradClass,
+            publicHvpSignature(method.element(), method.params()));
+      }
     }
     return javaFile(gradClass, type);
   }
@@ -158,10 +186,22 @@ public final class GradWriter {
       if (method instanceof Sweep sweep) {
         type.addMethod(pullback(owner, sweep));
         type.addMethod(jvp(owner, sweep));
+        if (sweep.hvp() != null) {
+          type.addMethod(hvp(owner, sweep));
+        }
       } else {
         Stub stub = (Stub) method;
         type.addMethod(stub(stub, publicSignature(stub.element(), stub.params())));
         type.addMethod(stub(stub, publicJvpSignature(stub.element(), stub.params())));
+        if (stub.secondOrder()) {
+          HvpSignature hvp = publicHvpSignature(stub.element(), stub.params());
+          type.addMethod(addParameters(MethodSpec.methodBuilder(hvp.name()), stub.element(), hvp)
+              .addModifiers(Modifier.STATIC)
+              .returns(double.class)
+              .addJavadoc(STUB_JAVADOC)
+              .addCode(stubBody(stub))
+              .build());
+        }
       }
     }
     return javaFile(sweepsClass, type);
@@ -321,7 +361,7 @@ public final class GradWriter {
         .build();
   }
 
-  private static String zeros(Var array) {
+  static String zeros(Var array) {
     return JavaPrinter.expr(new Zeros(array));
   }
 
@@ -354,13 +394,39 @@ public final class GradWriter {
         body.build());
   }
 
+  private static final String STUB_JAVADOC =
+      "Not generated: the compiler reported why at the method.\n";
+
   /** A derivative of a method with errors (already reported): it throws. */
   private static MethodSpec stub(Stub method, DerivativeSignature signature) {
-    return derivative(method.element(), signature,
-        CodeBlock.of("Not generated: the compiler reported why at the method.\n"),
-        CodeBlock.builder().addStatement("throw new $T($S)", IllegalStateException.class,
-            "Adjoint could not differentiate " + method.element().getSimpleName()
-                + "; see the compile errors").build());
+    return derivative(method.element(), signature, CodeBlock.of(STUB_JAVADOC), stubBody(method));
+  }
+
+  private static CodeBlock stubBody(Stub method) {
+    return CodeBlock.builder().addStatement("throw new $T($S)", IllegalStateException.class,
+        "Adjoint could not differentiate " + method.element().getSimpleName()
+            + "; see the compile errors").build();
+  }
+
+  private static MethodSpec hvp(TypeElement owner, Sweep method) {
+    Hvp hvp = method.hvp();
+    Function f = hvp.pullback().primal();
+    CodeBlock.Builder body = CodeBlock.builder();
+    if (hvp.unsupported() != null) {
+      body.addStatement("throw new $T($S)", UnsupportedOperationException.class,
+          "Adjoint cannot differentiate " + f.name() + " twice yet: " + hvp.unsupported());
+    } else {
+      new JavaPrinter(body, hvp.pullback().tapes(), hvp.loopIndex()).print(hvp.body());
+      body.addStatement("return $N", f.result().name());
+    }
+    return addParameters(MethodSpec.methodBuilder(hvp.signature().name()), method.element(),
+        hvp.signature())
+        .addModifiers(Modifier.STATIC)
+        .returns(double.class)
+        .addJavadoc("Second order of {@link $L}: the tangent of its pullback, forward over"
+            + " reverse.\n", link(owner, method.element()))
+        .addCode(body.build())
+        .build();
   }
 
   /** A derivative method of the sweeps class: {@code static double}, its signature's. */
@@ -377,7 +443,7 @@ public final class GradWriter {
 
   // ---- types, signatures and links -------------------------------------------------------
 
-  private static TypeName javaType(Type type) {
+  static TypeName javaType(Type type) {
     return switch (type) {
       case DOUBLE_ARRAY -> TypeName.get(double[].class);
       case DOUBLE_MATRIX -> TypeName.get(double[][].class);
@@ -387,17 +453,17 @@ public final class GradWriter {
   }
 
   /** The method's parameters, after the receiver ({@code self}) of an instance method. */
-  private static List<ParameterSpec> parameters(ExecutableElement element, List<Param> params) {
+  static List<ParameterSpec> parameters(ExecutableElement element, List<Param> params) {
     return params.stream()
         .map(p -> ParameterSpec.builder(TypeName.get(p.declaredType()), p.var().name()).build())
         .toList();
   }
 
-  private static String arguments(List<Param> params) {
+  static String arguments(List<Param> params) {
     return params.stream().map(p -> p.var().name()).collect(Collectors.joining(", "));
   }
 
-  private static String link(TypeElement owner, ExecutableElement method) {
+  static String link(TypeElement owner, ExecutableElement method) {
     String params = method.getParameters().stream()
         .map(p -> TypeName.get(p.asType()).toString())
         .collect(Collectors.joining(", "));

@@ -2,6 +2,9 @@ package dev.adjoint.processor.forward;
 
 import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.analysis.LoopFacts;
+import dev.adjoint.processor.analysis.SweepActivity;
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.AddArray;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
@@ -9,19 +12,28 @@ import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.OpenTape;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.Push;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
@@ -30,7 +42,9 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.plan.DerivativeSignature;
+import dev.adjoint.processor.plan.HvpSignature;
 import dev.adjoint.processor.reverse.Declarations;
+import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
@@ -40,64 +54,115 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The tangent (forward-mode) transformation, {@code ir.Function} to {@link Jvp}: the primal's
- * statements in their order, each active one followed by its tangent, {@code dr = Σ rule_i(a, b,
- * r, da_i)} from the same rules table the reverse sweep reads (the seed hole takes the operand's
- * tangent). Branches and loops keep their shape; an array's tangent is an array of the same shape
- * (a row's tangent the tangent matrix's row); a call of a {@code @Differentiable} method calls its
- * JVP, a call of a method with a {@code @CustomGradient} whose differentiated parameters are
- * {@code double}s calls that pullback with seed 1 and takes {@code Σ ∂f/∂x_k · dx_k}. No tape.
+ * The tangent (forward-mode) transformation of IR: every statement in its order, each active one
+ * followed by its tangent, {@code dr = Σ rule_i(a, b, r, da_i)} from the same rules table the
+ * reverse sweep reads (the seed hole takes the operand's tangent). Branches and loops keep their
+ * shape; an array's tangent is an array of the same shape (a row's tangent the tangent matrix's
+ * row); a call of a {@code @Differentiable} method calls its JVP. No tape of its own.
+ *
+ * <p>Applied to a method ({@link #of}) it gives the JVP; there a call of a method with a
+ * {@code @CustomGradient} whose differentiated parameters are {@code double}s calls that
+ * pullback with seed 1 and takes {@code Σ ∂f/∂x_k · dx_k}. Applied to a pullback ({@link #hvp})
+ * it gives the Hessian-vector product, forward over reverse: the sweeps' own statements get
+ * tangents too (a contribution to an adjoint, a value pushed and popped with its tangent beside
+ * it, a loop run backward), and a callee's pullback becomes its HVP.
  */
 public final class Tangent {
-  private final Function function;
-  private final Activity activity;
-  private final DerivativeSignature signature;
-  private final Map<Var, Var> tangents = new LinkedHashMap<>();
+  private final NameScope names;
+  private final Predicate<Var> active;
+  private final String prefix;
+  private final Set<Var> parameters;
+  private final Map<Var, Var> tangents;
   /** Arrays whose tangent exists although they are not active: the matrices of active rows. */
   private final Set<Var> alsoNeeded = new HashSet<>();
   private final List<Stmt> prologue = new ArrayList<>();
-  private final Var tangentOut;
   private final List<Var> managed = new ArrayList<>();
+  /** Where a callee's JVP writes its tangent. */
+  private final Var jvpBuffer;
+  private final boolean ofPullback;
+  private boolean jvpBufferDeclared;
   private String unsupported;
 
-  private Tangent(Function function, Activity activity) {
-    this.function = function;
-    this.activity = activity;
-    this.signature = DerivativeSignature.jvp(function.name(), function.params(), function.names());
-    signature.derivatives().forEach((p, d) -> tangents.put(p.var(), new Var(d, type(p.var()))));
-    this.tangentOut = new Var(signature.last(), Type.DOUBLE_ARRAY);
-    Statements.forEachAssign(function.body(), assign -> {
-      if (assign.value() instanceof Load load && assign.target().type().isArray()
-          && activity.isActive(assign.target())) {
-        alsoNeeded.add(load.array()); // a row written through: the matrix's tangent takes it
-      }
-    });
+  private Tangent(NameScope names, Predicate<Var> active, String prefix, Set<Var> parameters,
+      Map<Var, Var> tangents, Var jvpBuffer, boolean ofPullback) {
+    this.names = names;
+    this.active = active;
+    this.prefix = prefix;
+    this.parameters = parameters;
+    this.tangents = tangents;
+    this.jvpBuffer = jvpBuffer;
+    this.ofPullback = ofPullback;
   }
 
   /** The JVP of {@code function}. */
   public static Jvp of(Function function, Activity activity) {
-    return new Tangent(function, activity).jvp();
-  }
-
-  private Jvp jvp() {
-    List<Stmt> body = new ArrayList<>(block(function.body()).statements());
-    body.add(new Store(tangentOut, List.of(Constant.integer(0)), tangent(function.result()),
-        null));
+    DerivativeSignature signature =
+        DerivativeSignature.jvp(function.name(), function.params(), function.names());
+    Map<Var, Var> tangents = new LinkedHashMap<>();
+    signature.derivatives().forEach((p, d) -> tangents.put(p.var(), new Var(d, type(p.var()))));
+    Var tangentOut = new Var(signature.last(), Type.DOUBLE_ARRAY);
     Set<Var> parameters = new HashSet<>();
     function.params().forEach(p -> parameters.add(p.var()));
-    parameters.addAll(signature.derivatives().keySet().stream().map(p -> tangents.get(p.var()))
-        .toList());
-    parameters.add(tangentOut);
-    Set<Var> managedVars = new LinkedHashSet<>(managed);
+    Tangent tangent = new Tangent(function.names(), activity::isActive, "d", parameters,
+        tangents, tangentOut, false);
+    Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof Load load && assign.target().type().isArray()
+          && activity.isActive(assign.target())) {
+        tangent.alsoNeeded.add(load.array()); // a row written through: the matrix's takes it
+      }
+    });
+    List<Stmt> body = new ArrayList<>(tangent.block(function.body()).statements());
+    body.add(new Store(tangentOut, List.of(Constant.integer(0)),
+        tangent.tangent(function.result()), null));
+    Set<Var> declared = new HashSet<>(parameters);
+    signature.derivatives().forEach((p, d) -> declared.add(new Var(d, type(p.var()))));
+    declared.add(tangentOut);
+    Set<Var> managedVars = new LinkedHashSet<>(tangent.managed);
     Statements.forEach(function.body(), stmt -> managedVars.addAll(Statements.vars(stmt)));
     Function tangentFunction = new Function(function.name(), function.params(), function.result(),
         new Block(body), function.names());
-    List<Stmt> declared = new ArrayList<>(prologue);
-    declared.addAll(Declarations.of(new Block(body), LoopFacts.of(tangentFunction), managedVars,
-        parameters, v -> false));
-    return new Jvp(function, signature, new Block(declared), unsupported);
+    List<Stmt> all = new ArrayList<>(tangent.prologue);
+    all.addAll(Declarations.of(new Block(body), LoopFacts.of(tangentFunction), managedVars,
+        declared, v -> false));
+    return new Jvp(function, signature, new Block(all), tangent.unsupported);
+  }
+
+  /**
+   * The Hessian-vector product of {@code pullback}: its tangent, with a tangent for the
+   * differentiated parameters (the directions), the seed and the buffers (the H·v buffers).
+   */
+  public static Hvp hvp(Pullback pullback) {
+    Function f = pullback.primal();
+    NameScope names = f.names().copy();
+    DerivativeSignature convention = pullback.signature();
+    HvpSignature signature = HvpSignature.of(f.name(), convention, names);
+    Map<Var, Var> tangents = new LinkedHashMap<>();
+    signature.directions().forEach((p, v) -> tangents.put(p.var(), new Var(v, type(p.var()))));
+    tangents.put(new Var(convention.seed(), Type.DOUBLE),
+        new Var(signature.seedTangent(), Type.DOUBLE));
+    Set<Var> outputs = new LinkedHashSet<>();
+    signature.buffers().forEach((p, h) -> {
+      Var buffer = new Var(convention.derivatives().get(p), p.var().type());
+      tangents.put(buffer, new Var(h, p.var().type()));
+      outputs.add(buffer);
+    });
+    if (convention.scalarBuffer() != null) {
+      Var buffer = new Var(convention.scalarBuffer(), Type.DOUBLE_ARRAY);
+      tangents.put(buffer, new Var(signature.scalarBuffer(), Type.DOUBLE_ARRAY));
+      outputs.add(buffer);
+    }
+    SweepActivity activity = SweepActivity.of(pullback.body(), tangents.keySet(), outputs);
+    Set<Var> parameters = new HashSet<>();
+    f.params().forEach(p -> parameters.add(p.var()));
+    Tangent tangent = new Tangent(names, activity::isActive, "t", parameters, tangents,
+        new Var(names.fresh("jvpOut"), Type.DOUBLE_ARRAY), true);
+    Block body = tangent.block(pullback.body());
+    List<Stmt> all = new ArrayList<>(tangent.prologue);
+    all.addAll(body.statements());
+    return new Hvp(pullback, signature, new Block(all), names.fresh("k"), tangent.unsupported);
   }
 
   private Block block(Block block) {
@@ -108,17 +173,21 @@ public final class Tangent {
 
   private void statement(Stmt stmt, List<Stmt> out) {
     if (stmt instanceof Declare declare) {
-      out.add(declare);
-      if (needsTangent(declare.var())) {
-        out.add(new Declare(tangentVar(declare.var())));
+      if (declare.init() == null) {
+        out.add(declare);
+        if (needsTangent(declare.var())) {
+          out.add(new Declare(tangentVar(declare.var())));
+        }
+      } else {
+        define(declare.var(), declare.init(), declare.origin(), true, out);
       }
     } else if (stmt instanceof Assign assign) {
-      assign(assign, out);
+      define(assign.target(), assign.value(), assign.origin(), false, out);
     } else if (stmt instanceof Store store) {
       out.add(store);
       if (needsTangent(store.array())) {
         Operand value = tangent(store.value());
-        if (store.compound() == null || !(value instanceof Constant)) {
+        if (store.compound() == null || !isZero(value)) {
           out.add(new Store(tangentVar(store.array()), store.indices(), value, store.compound(),
               store.origin()));
         }
@@ -129,54 +198,105 @@ public final class Tangent {
     } else if (stmt instanceof Loop loop) {
       out.add(new Loop(block(loop.header()), loop.test(), block(loop.body()), loop.testAtEnd(),
           loop.counted(), loop.origin()));
-    } else if (stmt instanceof Break) {
+    } else if (stmt instanceof Accumulate add) {
+      accumulate(add, out);
+    } else if (stmt instanceof AddArray add) {
+      out.add(add);
+      if (needsTangent(add.source()) && needsTangent(arrayOf(add.target()))) {
+        out.add(new AddArray(arrayTangentOf(add.target()), tangentVar(add.source())));
+      }
+    } else if (stmt instanceof Push push) {
+      out.add(push);
+      Operand value = push.value();
+      if (needsTangent(arrayOf(value))) {
+        out.add(new Push(value instanceof Var v ? tangentVar(v) : elementTangent(value), null));
+      }
+    } else if (stmt instanceof Pop pop) {
+      if (needsTangent(pop.target())) {
+        out.add(new Pop(tangentVar(pop.target()), pop.indices()));
+      }
+      out.add(pop);
+    } else if (stmt instanceof ReverseLoop loop) {
+      out.add(loop.withBody(block(loop.body())));
+    } else if (stmt instanceof DerivativeCall call) {
+      derivativeCall(call, out);
+    } else if (stmt instanceof Break || stmt instanceof OpenTape || stmt instanceof Comment) {
       out.add(stmt);
     }
   }
 
-  private void assign(Assign assign, List<Stmt> out) {
-    Var target = assign.target();
-    Expr value = assign.value();
+  /** {@code target = value} (a declaration when {@code declares}), then its tangent. */
+  private void define(Var target, Expr value, Origin origin, boolean declares,
+      List<Stmt> out) {
     if (!needsTangent(target)) {
-      out.add(assign);
+      out.add(definition(target, value, origin, declares));
       return;
     }
     Var dt = tangentVar(target);
     if (target.type().isArray()) {
-      out.add(assign);
-      out.add(new Assign(dt, arrayTangent(value), null));
+      out.add(definition(target, value, origin, declares));
+      out.add(definition(dt, arrayTangent(value), null, declares));
       return;
     }
     if (value instanceof Call call && !call.callee().stopsGradient()
         && call.callee().hasPullback()) {
-      call(assign, call, dt, out);
+      call(target, call, dt, origin, declares, out);
       return;
     }
     // r = f(r, x): the rules read the old r, kept before the assignment overwrites it
     List<Operand> operands = new ArrayList<>(value.operands());
     if (operands.contains(target)) {
-      Var old = new Var(function.names().numbered("old"), target.type());
+      Var old = new Var(names.numbered("old"), target.type());
       out.add(new Declare(old, new Copy(target)));
       operands.replaceAll(o -> o.equals(target) ? old : o);
     }
-    out.add(assign);
+    out.add(definition(target, value, origin, declares));
+    out.add(definition(dt, new Copy(tangent(value, operands, target)), null, declares));
+  }
+
+  private static Stmt definition(Var target, Expr value, Origin origin, boolean declares) {
+    return declares ? new Declare(target, value, origin) : new Assign(target, value, origin);
+  }
+
+  /** {@code d(a op b) = Σ rule_i(a, b, r, da_i)}, or 0 when no operand has a tangent. */
+  private Operand tangent(Expr value, List<Operand> operands, Operand result) {
+    if (value instanceof Load load) {
+      return needsTangent(load.array()) ? Terms.element(tangentVar(load.array()), load.indices())
+          : Constant.ZERO;
+    }
+    if (value instanceof Select select) {
+      Operand then = tangent(select.then());
+      Operand otherwise = tangent(select.otherwise());
+      return isZero(then) && isZero(otherwise) ? Constant.ZERO
+          : Terms.select(select.condition(), then, otherwise);
+    }
     Operand sum = null;
     for (int i = 0; i < operands.size(); i++) {
-      Operand operand = value.operands().get(i);
-      if (activity.isActive(operand) && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
-        Operand term = value instanceof Load load
-            ? Terms.element(tangentVar(load.array()), load.indices())
-            : DerivativeRules.contribution(value, i, operands, target, tangent(operand));
+      Operand dx = tangent(value.operands().get(i));
+      if (!isZero(dx) && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
+        Operand term = DerivativeRules.contribution(value, i, operands, result, dx);
         sum = sum == null ? term : Terms.add(sum, term);
       }
     }
-    out.add(new Assign(dt, new Copy(sum == null ? Constant.ZERO : sum), null));
+    return sum == null ? Constant.ZERO : sum;
+  }
+
+  /** {@code target[indices] += value}: its tangent into the target's tangent. */
+  private void accumulate(Accumulate add, List<Stmt> out) {
+    out.add(add);
+    if (needsTangent(add.target())) {
+      Operand value = tangent(add.value());
+      if (add.declares() || !isZero(value)) {
+        out.add(new Accumulate(tangentVar(add.target()), add.indices(), value, add.declares(),
+            null));
+      }
+    }
   }
 
   /** The tangent of an array made by {@code value}: another's tangent, its row, or zeros. */
   private Expr arrayTangent(Expr value) {
     if (value instanceof Copy copy) {
-      return new Copy(arrayTangentOf((Var) copy.a()));
+      return copy.a() instanceof Var array ? new Copy(arrayTangentOf(array)) : copy;
     }
     if (value instanceof Load load) {
       return new Load(tangentVar(load.array()), load.indices());
@@ -185,15 +305,44 @@ public final class Tangent {
       return needsTangent(clone.array()) ? new CloneArray(tangentVar(clone.array()))
           : new Zeros(clone.array());
     }
-    if (value instanceof NewArray) {
-      return value; // new double[n]: zeros of the same size
+    if (value instanceof NewArray || value instanceof Zeros) {
+      return value; // zeros of the same size
     }
     unsupported = "an array made by " + value.getClass().getSimpleName();
     return new Zeros((Var) value.operands().get(0));
   }
 
-  private Operand arrayTangentOf(Var array) {
-    return needsTangent(array) ? tangentVar(array) : new Nested(new Zeros(array), array.type());
+  /** The tangent of an array operand: its tangent, its tangent matrix's row, or zeros. */
+  private Operand arrayTangentOf(Operand array) {
+    Var v = arrayOf(array);
+    if (v == null) {
+      return array; // a buffer of zeros nobody reads: its tangent is another
+    }
+    if (needsTangent(v)) {
+      return array instanceof Var ? tangentVar(v) : elementTangent(array);
+    }
+    if (!(array instanceof Var)) {
+      unsupported = "the row of a matrix that has no tangent";
+    }
+    return new Nested(new Zeros(v), v.type());
+  }
+
+  /**
+   * The variable an operand names: itself, or the array it reads an element or row of; null for
+   * a fresh array of zeros.
+   */
+  private static Var arrayOf(Operand operand) {
+    if (operand instanceof Var v) {
+      return v;
+    }
+    return operand instanceof Nested nested && nested.expr() instanceof Load load
+        ? load.array() : null;
+  }
+
+  /** {@code tx[i]} for {@code x[i]}. */
+  private Operand elementTangent(Operand element) {
+    Load load = (Load) ((Nested) element).expr();
+    return Terms.element(tangentVar(load.array()), load.indices());
   }
 
   /**
@@ -201,27 +350,36 @@ public final class Tangent {
    * gradient's pullback with seed 1 gives the value and the partials of its {@code double}
    * parameters.
    */
-  private void call(Assign assign, Call call, Var dt, List<Stmt> out) {
+  private void call(Var target, Call call, Var dt, Origin origin, boolean declares,
+      List<Stmt> out) {
     Callee callee = call.callee();
     DerivativeSignature callees = callee.signature();
-    if (callee.hasJvp()) {
-      // the callee writes its tangent into our tangentOut, read at once: nothing allocated
-      Var buffer = tangentOut;
-      List<Operand> arguments = new ArrayList<>(call.args());
-      for (int i = 0; i < call.args().size(); i++) {
-        if (callees.params().get(i).differentiable()) {
-          Operand arg = call.args().get(i);
-          arguments.add(arg.type().isArray() ? arrayTangentOf((Var) arg) : tangent(arg));
-        }
+    if (!callee.hasJvp()) {
+      if (ofPullback) {
+        unsupported = callee.display() + " has a @CustomGradient, whose derivative is not known";
+        out.add(definition(target, call, origin, declares));
+        return;
       }
-      arguments.add(buffer);
-      out.add(new Assign(assign.target(), new Call(callee.jvpCallee(), arguments),
-          assign.origin()));
-      out.add(new Assign(dt, new Copy(Terms.element(buffer, List.of(Constant.integer(0)))),
-          null));
+      customGradient(target, call, dt, origin, declares, out);
       return;
     }
-    customGradient(assign, call, dt, out);
+    // the callee writes its tangent into a buffer read at once: nothing allocated per call
+    if (ofPullback && !jvpBufferDeclared) {
+      prologue.add(new Declare(jvpBuffer, new NewArray(Type.DOUBLE_ARRAY,
+          List.of(Constant.integer(1)))));
+      jvpBufferDeclared = true;
+    }
+    List<Operand> arguments = new ArrayList<>(call.args());
+    for (int i = 0; i < call.args().size(); i++) {
+      if (callees.params().get(i).differentiable()) {
+        Operand arg = call.args().get(i);
+        arguments.add(arg.type().isArray() ? arrayTangentOf(arg) : tangent(arg));
+      }
+    }
+    arguments.add(jvpBuffer);
+    out.add(definition(target, new Call(callee.jvpCallee(), arguments), origin, declares));
+    out.add(definition(dt, new Copy(Terms.element(jvpBuffer, List.of(Constant.integer(0)))),
+        null, declares));
   }
 
   /**
@@ -230,7 +388,8 @@ public final class Tangent {
    * one for the {@code double}s), whose dot product with the arguments' tangents is the
    * tangent: exact for a scalar result.
    */
-  private void customGradient(Assign assign, Call call, Var dt, List<Stmt> out) {
+  private void customGradient(Var target, Call call, Var dt, Origin origin, boolean declares,
+      List<Stmt> out) {
     Callee callee = call.callee();
     DerivativeSignature callees = callee.signature();
     List<Operand> arguments = new ArrayList<>(call.args());
@@ -239,56 +398,85 @@ public final class Tangent {
     List<Stmt> dots = new ArrayList<>();
     for (Param param : callees.derivatives().keySet()) {
       Var arg = (Var) call.args().get(callees.params().indexOf(param));
-      Var buffer = new Var(function.names().numbered("dCall"), arg.type());
+      Var buffer = new Var(names.numbered("dCall"), arg.type());
       out.add(new Declare(buffer, new Zeros(arg)));
       arguments.add(buffer);
-      if (activity.isActive(arg)) {
-        Var dot = new Var(function.names().numbered("dot"), Type.DOUBLE);
+      if (needsTangent(arg)) {
+        Var dot = new Var(names.numbered("dot"), Type.DOUBLE);
         dots.add(new Declare(dot, new Copy(Constant.ZERO)));
-        dots.add(dotProduct(dot, buffer, tangentVar(arg), List.of(), assign));
+        dots.add(dotProduct(dot, buffer, tangentVar(arg), List.of(), origin));
         terms.add(dot);
       }
     }
     List<Param> scalars = callees.scalars();
     if (!scalars.isEmpty()) {
-      Var buffer = new Var(function.names().numbered("dCall"), Type.DOUBLE_ARRAY);
+      Var buffer = new Var(names.numbered("dCall"), Type.DOUBLE_ARRAY);
       prologue.add(new Declare(buffer, new NewArray(Type.DOUBLE_ARRAY,
           List.of(Constant.integer(scalars.size())))));
       arguments.add(buffer);
       for (int k = 0; k < scalars.size(); k++) {
-        out.add(new Store(buffer, List.of(Constant.integer(k)), Constant.ZERO, assign.origin()));
+        out.add(new Store(buffer, List.of(Constant.integer(k)), Constant.ZERO, origin));
         Operand arg = call.args().get(callees.params().indexOf(scalars.get(k)));
-        if (activity.isActive(arg)) {
-          terms.add(Terms.mul(Terms.element(buffer, List.of(Constant.integer(k))),
-              tangent(arg)));
+        Operand dx = tangent(arg);
+        if (!isZero(dx)) {
+          terms.add(Terms.mul(Terms.element(buffer, List.of(Constant.integer(k))), dx));
         }
       }
     }
-    out.add(new Assign(assign.target(), new Call(callee.pullbackCallee(), arguments),
-        assign.origin()));
+    out.add(definition(target, new Call(callee.pullbackCallee(), arguments), origin, declares));
     out.addAll(dots);
     Operand sum = null;
     for (Operand term : terms) {
       sum = sum == null ? term : Terms.add(sum, term);
     }
-    out.add(new Assign(dt, new Copy(sum == null ? Constant.ZERO : sum), null));
+    out.add(definition(dt, new Copy(sum == null ? Constant.ZERO : sum), null, declares));
   }
 
   /** {@code dot += Σ gradient[..][k] * tangent[..][k]} over every element, row by row. */
-  private Stmt dotProduct(Var dot, Var gradient, Var tangent, List<Operand> row, Assign at) {
-    Var k = new Var(function.names().numbered("k"), Type.INT);
+  private Stmt dotProduct(Var dot, Var gradient, Var tangent, List<Operand> row, Origin origin) {
+    Var k = new Var(names.numbered("k"), Type.INT);
     List<Operand> indices = new ArrayList<>(row);
     indices.add(k);
     Stmt step;
     if (indices.size() < rank(gradient)) {
-      step = dotProduct(dot, gradient, tangent, indices, at);
+      step = dotProduct(dot, gradient, tangent, indices, origin);
     } else {
       step = new Assign(dot, new Binary(Binary.Op.ADD, dot, Terms.mul(
           Terms.element(gradient, indices), Terms.element(tangent, indices))), null);
     }
     Operand length = new Nested(new Length(gradient, row), Type.INT);
     return new Loop(new Block(List.of()), null, new Block(List.of(step)), false,
-        new Loop.Counted(k, Constant.integer(0), length, false), at.origin());
+        new Loop.Counted(k, Constant.integer(0), length, false), origin);
+  }
+
+  /**
+   * A callee's pullback in a pullback: its HVP in the HVP, with the tangents of the arguments,
+   * of the seed and of the buffers; it adds into both, so it replaces the pullback's call.
+   */
+  private void derivativeCall(DerivativeCall call, List<Stmt> out) {
+    Callee callee = call.callee();
+    List<Operand> args = call.arguments();
+    int seed = callee == null ? 0 : callee.signature().params().size();
+    List<Operand> buffers = callee == null ? List.of() : args.subList(seed + 1, args.size());
+    if (buffers.stream().noneMatch(b -> needsTangent(arrayOf(b)))) {
+      out.add(call); // nothing differentiated flows through: its first derivative is enough
+      return;
+    }
+    if (!callee.hasHvp()) {
+      unsupported = callee.display() + " has no second derivative";
+      out.add(call);
+      return;
+    }
+    List<Operand> arguments = new ArrayList<>(args);
+    for (int i = 0; i < seed; i++) {
+      if (callee.signature().params().get(i).differentiable()) {
+        Operand arg = args.get(i);
+        arguments.add(arg.type().isArray() ? arrayTangentOf(arg) : tangent(arg));
+      }
+    }
+    arguments.add(tangent(args.get(seed)));
+    buffers.forEach(buffer -> arguments.add(arrayTangentOf(buffer)));
+    out.add(new DerivativeCall(callee.hvp(), arguments, null, call.origin()));
   }
 
   private static int rank(Var array) {
@@ -296,30 +484,39 @@ public final class Tangent {
   }
 
   private boolean needsTangent(Var v) {
-    return activity.isActive(v) || alsoNeeded.contains(v);
+    return v != null && (active.test(v) || alsoNeeded.contains(v));
   }
 
-  /** The tangent of an operand: its tangent variable, or 0 for a constant or inactive value. */
+  private static boolean isZero(Operand operand) {
+    return operand instanceof Constant c && c.is(0);
+  }
+
+  /**
+   * The tangent of a {@code double} operand: its tangent variable, that of an operation nested
+   * in place, or 0 for a constant or inactive value.
+   */
   private Operand tangent(Operand operand) {
-    return operand instanceof Var v && activity.isActive(v) ? tangentVar(v) : Constant.ZERO;
+    if (operand instanceof Var v) {
+      return needsTangent(v) ? tangentVar(v) : Constant.ZERO;
+    }
+    if (operand instanceof Nested nested && nested.type() == Type.DOUBLE) {
+      return tangent(nested.expr(), nested.expr().operands(), nested);
+    }
+    return Constant.ZERO;
   }
 
   /** The tangent variable of {@code v}: {@code dq} for {@code q}, of the same shape. */
   private Var tangentVar(Var v) {
     Var tangent = tangents.get(v);
     if (tangent == null) {
-      tangent = new Var(function.names().fresh("d" + v.name()), type(v));
+      tangent = new Var(names.fresh(prefix + v.name()), type(v));
       tangents.put(v, tangent);
       managed.add(tangent);
-      if (isParameter(v)) {
+      if (parameters.contains(v)) {
         prologue.add(new Declare(tangent, new Zeros(v))); // a matrix not differentiated
       }
     }
     return tangent;
-  }
-
-  private boolean isParameter(Var v) {
-    return function.params().stream().anyMatch(p -> p.var().equals(v));
   }
 
   private static Type type(Var v) {

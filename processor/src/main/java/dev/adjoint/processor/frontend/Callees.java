@@ -44,13 +44,15 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, null, null, parameters, true);
+      return new Callee(code, display, null, null, null, null, parameters, true);
     }
     if (annotation(method, DIFFERENTIABLE) != null) {
       DerivativeSignature signature = signature(method, wrt(method));
       String grad = GeneratedNames.gradClass(owner).canonicalName();
+      String hvp = MethodReader.order(method) == 2
+          ? grad + "." + method.getSimpleName() + "Hvp" : null;
       return new Callee(code, display, grad + "." + signature.name(),
-          grad + "." + method.getSimpleName() + "Jvp", signature, parameters, false);
+          grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false);
     }
     // a pullback's seed is a double: only a method returning double can have one
     boolean scalarResult = method.getReturnType().getKind() == TypeKind.DOUBLE;
@@ -60,10 +62,11 @@ public final class Callees {
           && member instanceof ExecutableElement pullback
           && matches(method, pullback, types)) {
         return new Callee(code, display, owner.getQualifiedName() + "."
-            + pullback.getSimpleName(), null, signature(method, Set.of()), parameters, false);
+            + pullback.getSimpleName(), null, null, signature(method, Set.of()), parameters,
+            false);
       }
     }
-    return new Callee(code, display, null, null, null, parameters, false);
+    return new Callee(code, display, null, null, null, null, parameters, false);
   }
 
   /**

@@ -77,6 +77,7 @@ public final class MethodReader {
     int errorsBefore = reporter.errorCount();
     checkSignature(method);
     checkWrt(method);
+    checkOrder(method);
     if (reporter.errorCount() > errorsBefore) {
       return Optional.empty();
     }
@@ -217,6 +218,37 @@ public final class MethodReader {
     }
     if (!anyDouble) {
       reporter.error(method, Message.NOTHING_TO_DIFFERENTIATE, name);
+    }
+  }
+
+  /** The {@code order} of a {@code @Differentiable} method: 1 unless it says 2. */
+  public static int order(ExecutableElement method) {
+    AnnotationValue value = orderValue(method);
+    return value != null && value.getValue() instanceof Integer order ? order : 1;
+  }
+
+  private static AnnotationValue orderValue(ExecutableElement method) {
+    AnnotationMirror mirror = Callees.annotation(method, Callees.DIFFERENTIABLE);
+    if (mirror == null) {
+      return null;
+    }
+    for (var entry : mirror.getElementValues().entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals("order")) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  private void checkOrder(ExecutableElement method) {
+    AnnotationValue value = orderValue(method);
+    if (value == null) {
+      return;
+    }
+    int order = order(method);
+    if (order != 1 && order != 2) {
+      reporter.error(method, Callees.annotation(method, Callees.DIFFERENTIABLE), value,
+          Message.ORDER, value, method.getSimpleName());
     }
   }
 

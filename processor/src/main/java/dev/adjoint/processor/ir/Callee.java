@@ -12,12 +12,14 @@ import java.util.List;
  * @param display the name in messages
  * @param pullback the qualified pullback, or null if the method has none
  * @param jvp the qualified JVP (generated for a {@code @Differentiable} method), or null
+ * @param hvp the qualified HVP, the tangent of the pullback (generated for a method with
+ *     {@code @Differentiable(order = 2)}), or null
  * @param signature the pullback's calling convention (which parameters it differentiates), or
  *     null if the method has none
  * @param parameters the types of the parameters
  * @param stopsGradient an identity whose derivative is zero ({@code Gates.stopGradient})
  */
-public record Callee(String code, String display, String pullback, String jvp,
+public record Callee(String code, String display, String pullback, String jvp, String hvp,
     DerivativeSignature signature, List<Type> parameters, boolean stopsGradient) {
   public Callee {
     parameters = List.copyOf(parameters);
@@ -27,18 +29,22 @@ public record Callee(String code, String display, String pullback, String jvp,
     return pullback != null;
   }
 
+  public boolean hasHvp() {
+    return hvp != null;
+  }
+
   public boolean hasJvp() {
     return jvp != null;
   }
 
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
-    return new Callee(jvp, display, null, null, null, List.of(), false);
+    return new Callee(jvp, display, null, null, null, null, List.of(), false);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
-    return new Callee(pullback, display, null, null, null, List.of(), false);
+    return new Callee(pullback, display, null, null, null, null, List.of(), false);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -56,9 +56,11 @@ public final class GeneratedNames {
 
   /**
    * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
-   * gets for {@code method}: the gradient, the pullback and the two JVPs.
+   * gets for {@code method}: the gradient, the pullback and the two JVPs; at order 2 also the
+   * two HVPs and the Hessian.
    */
-  public static List<String> apiSignatures(String method, List<Param> params, Types types) {
+  public static List<String> apiSignatures(String method, List<Param> params, int order,
+      Types types) {
     DerivativeSignature pullback = DerivativeSignature.pullback(method, params, new NameScope());
     DerivativeSignature jvp = DerivativeSignature.jvp(method, params, new NameScope());
     List<String> own = params.stream()
@@ -74,8 +76,25 @@ public final class GeneratedNames {
     jvp.derivatives().keySet().forEach(p -> jvpTypes.add(p.var().type().javaName()));
     List<String> jvpBuffer = new ArrayList<>(jvpTypes);
     jvpBuffer.add("double[]");
-    return List.of(signature(method, gradient), signature(pullback.name(), pullbackTypes),
-        signature(jvp.name(), jvpTypes), signature(jvp.name(), jvpBuffer));
+    List<String> all = new ArrayList<>(List.of(signature(method, gradient),
+        signature(pullback.name(), pullbackTypes), signature(jvp.name(), jvpTypes),
+        signature(jvp.name(), jvpBuffer)));
+    if (order == 2) {
+      HvpSignature hvp = HvpSignature.of(method, params, new NameScope());
+      List<String> hvpTypes = new ArrayList<>(own);
+      hvp.directions().keySet().forEach(p -> hvpTypes.add(p.var().type().javaName()));
+      List<String> full = new ArrayList<>(pullbackTypes);
+      full.addAll(hvpTypes.subList(own.size(), hvpTypes.size()));
+      full.add("double");
+      hvp.buffers().keySet().forEach(p -> full.add(p.var().type().javaName()));
+      if (hvp.scalarBuffer() != null) {
+        full.add("double[]");
+      }
+      all.add(signature(hvp.name(), hvpTypes));
+      all.add(signature(hvp.name(), full));
+      all.add(signature(method + "Hessian", own));
+    }
+    return all;
   }
 
   private static String signature(String name, List<String> types) {

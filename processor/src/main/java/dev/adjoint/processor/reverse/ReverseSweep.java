@@ -503,7 +503,7 @@ public final class ReverseSweep {
       }
       arguments.add(buffer.buffer());
     }
-    out.add(new DerivativeCall(callee.pullback(), arguments, assign.origin()));
+    out.add(new DerivativeCall(callee.pullback(), arguments, callee, assign.origin()));
     for (int k = 0; k < scalars.size(); k++) {
       Operand arg = call.args().get(scalars.get(k));
       if (activity.isActive(arg)) {

@@ -1,0 +1,18 @@
+package dev.adjoint.processor.forward;
+
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.plan.HvpSignature;
+import dev.adjoint.processor.reverse.Pullback;
+
+/**
+ * A method's Hessian-vector product as one IR function, the tangent of its {@link Pullback}:
+ * the pullback's parameters and a tangent for each that carries one; a body that runs the
+ * pullback's sweeps with each derivative-carrying value's tangent beside it (pushed and popped
+ * with it); the primal's result returned.
+ *
+ * @param loopIndex a name free for the printer's loops over array elements
+ * @param unsupported what cannot be differentiated twice, or null: then the HVP is not generated
+ *     and says so when called
+ */
+public record Hvp(Pullback pullback, HvpSignature signature, Block body, String loopIndex,
+    String unsupported) {}
