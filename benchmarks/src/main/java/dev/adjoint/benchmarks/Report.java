@@ -64,7 +64,11 @@ public final class Report {
             RosenbrockBenchmark.N, 3),
         new Workload("rosenbrock-textbook",
             "extended Rosenbrock as the textbook writes it (i + 1 < n; i += 2), n=10^4",
-            RosenbrockTextbookBenchmark.class, RosenbrockBenchmark.N, 3));
+            RosenbrockTextbookBenchmark.class, RosenbrockBenchmark.N, 3),
+        new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",
+            TanhNetBenchmark.class, TanhNetBenchmark.parameters(), 5),
+        new Workload("rosenbrock-hessian", "extended Rosenbrock's full Hessian, n=100",
+            RosenbrockHessianBenchmark.class, RosenbrockHessianBenchmark.N, 3));
   }
 
   /** The variants, in table order, with the method name of each in every benchmark class. */
@@ -76,6 +80,9 @@ public final class Report {
     VARIANTS.put("pullback", "generated, pullback (buffers preallocated)");
     VARIANTS.put("hand", "hand-written pullback");
     VARIANTS.put("jvp", "generated JVP (forward mode, one direction)");
+    VARIANTS.put("hvp", "generated HVP (forward over reverse)");
+    VARIANTS.put("hessian", "generated Hessian (n HVPs)");
+    VARIANTS.put("hipparchusHessian", "Hipparchus DerivativeStructure, order 2");
     VARIANTS.put("hipparchus", "Hipparchus forward mode (Gradient)");
     VARIANTS.put("finiteDifferences", "central finite differences");
   }
@@ -135,9 +142,10 @@ public final class Report {
         + " | record API/primal | generated/hand-written (≤ 1.10)"
         + " | Hipparchus/generated (≥ 50 at 100+ inputs) | finite differences/generated"
         + " | pullback B/op (0 if the source allocates nothing) | primal B/op | hand B/op"
-        + " | JVP/primal (≤ 2.5) | JVP B/op |");
+        + " | JVP/primal (≤ 2.5) | JVP B/op | HVP/gradient (≤ 3) | HVP B/op"
+        + " | Hipparchus Hessian/generated Hessian |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        + "| ---: | ---: | ---: |");
+        + "| ---: | ---: | ---: | ---: | ---: | ---: |");
     summary.forEach(System.out::println);
   }
 
@@ -177,20 +185,23 @@ public final class Report {
           time(x.mean()), Double.isNaN(x.error()) ? "" : time(x.error()), x.bytes());
     }
     System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
-        + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s%n",
+        + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s,"
+        + " HVP/gradient %s, Hipparchus Hessian/generated Hessian %s%n",
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
         ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
-        ratio(m, "jvp", "primal"));
+        ratio(m, "jvp", "primal"), ratio(m, "hvp", "pullback"),
+        ratio(m, "hipparchusHessian", "hessian"));
   }
 
   private static String summaryRow(Workload w, Map<String, Measure> m) {
     return String.format(Locale.ROOT,
-        "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+        "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
         w.name(), w.inputs(), timeOf(m, "primal"), timeOf(m, "pullback"),
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
         ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
         bytes(m, "pullback"), bytes(m, "primal"), bytes(m, "hand"), ratio(m, "jvp", "primal"),
-        bytes(m, "jvp"));
+        bytes(m, "jvp"), ratio(m, "hvp", "pullback"), bytes(m, "hvp"),
+        ratio(m, "hipparchusHessian", "hessian"));
   }
 
   /**

@@ -10,8 +10,8 @@ import dev.adjoint.Differentiable;
 public final class Rosenbrock {
   private Rosenbrock() {}
 
-  /** The function, differentiated in every {@code x[i]}. */
-  @Differentiable
+  /** The function, differentiated in every {@code x[i]}, twice. */
+  @Differentiable(order = 2)
   public static double extended(double[] x) {
     double f = 0;
     for (int i = 0; i < x.length / 2; i++) {
@@ -26,7 +26,7 @@ public final class Rosenbrock {
    * The same function as the textbook writes it: a strided loop, {@code i + 1 < n; i += 2}, two
    * scalar temporaries. Same value, bit for bit (the squares of negated terms).
    */
-  @Differentiable
+  @Differentiable(order = 2)
   public static double textbook(double[] x) {
     double f = 0;
     for (int i = 0; i + 1 < x.length; i += 2) {

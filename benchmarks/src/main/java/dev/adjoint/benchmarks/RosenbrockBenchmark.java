@@ -20,6 +20,7 @@ public class RosenbrockBenchmark {
   double[] x;
   double[] dx;
   double[] tangentOut = new double[1];
+  double[] hx;
   double[][] fdRows;
   double[][] fdGradient;
 
@@ -37,6 +38,7 @@ public class RosenbrockBenchmark {
   public void setup() {
     x = start(N);
     dx = new double[N];
+    hx = new double[N];
     fdRows = new double[][] {x};
     fdGradient = FiniteDifferences.zerosLike(fdRows);
   }
@@ -61,6 +63,14 @@ public class RosenbrockBenchmark {
   @Benchmark
   public double jvp() {
     return RosenbrockGrad.extendedJvp(x, x, tangentOut);
+  }
+
+  /** Gradient and Hessian-vector product along x itself: forward over reverse. */
+  @Benchmark
+  public double hvp() {
+    Buffers.zero(dx);
+    Buffers.zero(hx);
+    return RosenbrockGrad.extendedHvp(x, 1.0, dx, x, 0.0, hx);
   }
 
   @Benchmark

@@ -20,11 +20,13 @@ public class RosenbrockTextbookBenchmark {
   double[] x;
   double[] dx;
   double[] tangentOut = new double[1];
+  double[] hx;
 
   @Setup
   public void setup() {
     x = RosenbrockBenchmark.start(RosenbrockBenchmark.N);
     dx = new double[RosenbrockBenchmark.N];
+    hx = new double[RosenbrockBenchmark.N];
   }
 
   @Benchmark
@@ -47,6 +49,14 @@ public class RosenbrockTextbookBenchmark {
   public double hand() {
     Buffers.zero(dx);
     return RosenbrockHand.extendedPullback(x, 1.0, dx);
+  }
+
+  /** Gradient and Hessian-vector product along x itself: forward over reverse. */
+  @Benchmark
+  public double hvp() {
+    Buffers.zero(dx);
+    Buffers.zero(hx);
+    return RosenbrockGrad.textbookHvp(x, 1.0, dx, x, 0.0, hx);
   }
 
   @Benchmark

@@ -22,7 +22,7 @@ public final class TwoLayerNet {
    * @param y {@code N} labels in {@code 0..K-1}
    * @param reg the L2 strength (a constant)
    */
-  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+  @Differentiable(wrt = {"W1", "b1", "W2", "b2"}, order = 2)
   public static double loss(double[][] W1, double[] b1, double[][] W2, double[] b2,
       double[][] X, int[] y, double reg) {
     int n = X.length;

@@ -23,6 +23,10 @@ public abstract class TwoLayerNetBenchmark {
   double[][] dW2;
   double[] tangentOut = new double[1];
   double[] db2;
+  double[][] hW1;
+  double[] hb1;
+  double[][] hW2;
+  double[] hb2;
 
   abstract TwoLayerData data();
 
@@ -33,6 +37,10 @@ public abstract class TwoLayerNetBenchmark {
     db1 = new double[t.b1().length];
     dW2 = FiniteDifferences.zerosLike(t.W2());
     db2 = new double[t.b2().length];
+    hW1 = FiniteDifferences.zerosLike(t.W1());
+    hb1 = new double[t.b1().length];
+    hW2 = FiniteDifferences.zerosLike(t.W2());
+    hb2 = new double[t.b2().length];
     setupMore();
   }
 
@@ -68,6 +76,21 @@ public abstract class TwoLayerNetBenchmark {
   public double jvp() {
     return TwoLayerNetGrad.lossJvp(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
         t.W1(), t.b1(), t.W2(), t.b2(), tangentOut);
+  }
+
+  /**
+   * Gradient and Hessian-vector product along (W1, b1, W2, b2) itself: forward over reverse
+   * (ReLU's second derivative is 0, softmax's is not).
+   */
+  @Benchmark
+  public double hvp() {
+    zero();
+    Buffers.zero(hW1);
+    Buffers.zero(hb1);
+    Buffers.zero(hW2);
+    Buffers.zero(hb2);
+    return TwoLayerNetGrad.lossHvp(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(), 1.0,
+        dW1, db1, dW2, db2, t.W1(), t.b1(), t.W2(), t.b2(), 0.0, hW1, hb1, hW2, hb2);
   }
 
   @Benchmark
