@@ -98,11 +98,40 @@ class GoldenSourceTest {
       }
       """;
 
+  static final String SECOND_ORDER = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Curvature {
+        /** cs231n's sigmoid neuron, with its Hessian. */
+        @Differentiable(order = 2)
+        public static double neuron(double w0, double w1, double w2, double x0, double x1) {
+          double dot = w0 * x0 + w1 * x1 + w2;
+          return 1.0 / (1.0 + Math.exp(-dot));
+        }
+
+        /** A recurrence (its old values go on the tape, with their tangents) and a call. */
+        @Differentiable(order = 2)
+        public static double damped(double[] x, double decay) {
+          double s = 0;
+          int i = 0;
+          while (i < x.length) {
+            s = s * decay + Math.sin(x[i]);
+            i++;
+          }
+          return neuron(s, decay, 0.5, 1.0, -1.0);
+        }
+      }
+      """;
+
   static Stream<Arguments> sources() {
     return Stream.of(Arguments.of(CIRCUITS, "demo.CircuitsGrad"),
         Arguments.of(CIRCUITS, "demo.CircuitsSweeps"),
         Arguments.of(PIECEWISE, "demo.PiecewiseSweeps"),
-        Arguments.of(LAYERS, "demo.LayersSweeps"));
+        Arguments.of(LAYERS, "demo.LayersSweeps"),
+        Arguments.of(SECOND_ORDER, "demo.CurvatureGrad"),
+        Arguments.of(SECOND_ORDER, "demo.CurvatureSweeps"));
   }
 
   @ParameterizedTest(name = "{1}")
