@@ -6,8 +6,8 @@ package dev.adjoint;
  * {@link #relu}, {@link #leakyRelu} and {@link #softplus} have theirs in Adjoint's table of
  * derivative rules, beside {@code Math}'s functions, and are written inline (cs231n's sigmoid
  * gate: {@code s (1 - s)} times the incoming gradient, from the saved {@code s}); {@link
- * #logSumExp}'s pullback is registered with {@link CustomGradient}, exactly as a user registers
- * one.
+ * #logSumExp}'s pullback is registered with {@link CustomGradient} and its second derivative with
+ * {@link CustomHvp}, exactly as a user registers them.
  */
 public final class Gates {
   private Gates() {}
@@ -54,6 +54,26 @@ public final class Gates {
     double value = logSumExp(x);
     for (int i = 0; i < x.length; i++) {
       dx[i] += seed * Math.exp(x[i] - value);
+    }
+    return value;
+  }
+
+  /**
+   * The HVP of {@link #logSumExp}, for order-2 code: with {@code p} the softmax of {@code x}, the
+   * gradient is {@code p} and {@code H v = p ⊙ v - p (p · v)}.
+   */
+  @CustomHvp("logSumExp")
+  public static double logSumExpHvp(double[] x, double seed, double[] dx, double[] vx,
+      double seedTangent, double[] hx) {
+    double value = logSumExp(x);
+    double pv = 0;
+    for (int i = 0; i < x.length; i++) {
+      pv += Math.exp(x[i] - value) * vx[i];
+    }
+    for (int i = 0; i < x.length; i++) {
+      double p = Math.exp(x[i] - value);
+      dx[i] += seed * p;
+      hx[i] += seedTangent * p + seed * p * (vx[i] - pv);
     }
     return value;
   }

@@ -79,7 +79,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION, Callees.CUSTOM_GRADIENT);
+    return Set.of(ANNOTATION, Callees.CUSTOM_GRADIENT, Callees.CUSTOM_HVP);
   }
 
   @Override
@@ -95,9 +95,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         sweepsDue.remove(name);
       }
     }
-    TypeElement custom = processingEnv.getElementUtils().getTypeElement(Callees.CUSTOM_GRADIENT);
-    if (custom != null) {
-      round.getElementsAnnotatedWith(custom).forEach(this::checkCustomGradient);
+    for (Callees.Registration kind : Callees.Registration.values()) {
+      TypeElement custom = processingEnv.getElementUtils().getTypeElement(kind.annotation());
+      if (custom != null) {
+        round.getElementsAnnotatedWith(custom).forEach(e -> checkRegistration(e, kind));
+      }
     }
     TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
     if (annotation == null) {
@@ -119,14 +121,17 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   /**
-   * A {@code @CustomGradient("f")} must sit beside a method {@code f} and have the signature of
-   * the pullback Adjoint would generate for it; say so at the annotation otherwise.
+   * A {@code @CustomGradient("f")} (a {@code @CustomHvp("f")}) must sit beside a method {@code f}
+   * and have the signature of the pullback (the HVP) Adjoint would generate for it; say so at the
+   * annotation otherwise.
    */
-  private void checkCustomGradient(Element element) {
+  private void checkRegistration(Element element, Callees.Registration kind) {
     if (!(element instanceof ExecutableElement pullback)) {
       return;
     }
-    AnnotationMirror mirror = Callees.annotation(pullback, Callees.CUSTOM_GRADIENT);
+    Message message = kind == Callees.Registration.GRADIENT ? Message.CUSTOM_GRADIENT
+        : Message.CUSTOM_HVP;
+    AnnotationMirror mirror = Callees.annotation(pullback, kind.annotation());
     String target = Callees.target(mirror);
     List<ExecutableElement> candidates = new ArrayList<>();
     for (Element member : pullback.getEnclosingElement().getEnclosedElements()) {
@@ -139,21 +144,27 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     List<ExecutableElement> scalar = candidates.stream()
         .filter(m -> m.getReturnType().getKind() == TypeKind.DOUBLE).toList();
     if (!candidates.isEmpty() && scalar.isEmpty()) {
-      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT_RESULT, target,
-          candidates.get(0).getReturnType());
+      if (kind == Callees.Registration.GRADIENT) {
+        reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT_RESULT, target,
+            candidates.get(0).getReturnType());
+      } else {
+        reporter.error(pullback, mirror, value, message, target,
+            "names a method returning " + candidates.get(0).getReturnType(),
+            "registered for a method returning double");
+      }
       return;
     }
-    if (scalar.stream().anyMatch(m -> Callees.mismatch(m, pullback, types) == null)) {
+    if (scalar.stream().anyMatch(m -> Callees.mismatch(m, pullback, kind, types) == null)) {
       return;
     }
     if (candidates.isEmpty()) {
-      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
+      reporter.error(pullback, mirror, value, message, target,
           "names no method of " + pullback.getEnclosingElement().getSimpleName(),
           "a static method of the same class");
     } else {
-      reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT, target,
-          "does not match the pullback of '" + target + "'",
-          Callees.mismatch(scalar.get(0), pullback, types));
+      reporter.error(pullback, mirror, value, message, target,
+          "does not match the " + kind.derivative() + " of '" + target + "'",
+          Callees.mismatch(scalar.get(0), pullback, kind, types));
     }
   }
 
@@ -298,7 +309,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         var tree = assign.origin().tree();
         reporter.error(trees, unit, tree, Message.SECOND_ORDER_CALLEE, call.callee().display(),
             call.callee().hasJvp() ? "it is @Differentiable of order 1"
-                : "its @CustomGradient gives first derivatives only");
+                : "it has a @CustomGradient but no @CustomHvp");
       }
     });
     return reporter.errorCount() == errorsBefore;

@@ -479,7 +479,7 @@ class CompositionTest {
    * Calls whose arguments the forward sweep overwrites afterwards (the callee's pullback needs
    * the old values), calls carried through loops, under branches and nested in each other.
    */
-  private static final String REUSE = """
+  static final String REUSE = """
       package demo;
 
       import dev.adjoint.Differentiable;

@@ -403,7 +403,34 @@ class DiagnosticsTest {
           @Differentiable(order = 2) static double f(double x) {
             return cube(x) + x;
           }"""), Message.SECOND_ORDER_CALLEE, "return cube(x) + x;", "'Bad.cube'",
-        "its @CustomGradient gives first derivatives only");
+        "it has a @CustomGradient but no @CustomHvp");
+  }
+
+  @Test
+  void customHvpWithTheWrongSignature() {
+    assertError(badClass("""
+        static double cube(double x) { return x * x * x; }
+
+          @dev.adjoint.CustomGradient("cube")
+          static double cubePullback(double x, double seed, double[] dScalars) {
+            dScalars[0] += seed * 3 * x * x;
+            return x * x * x;
+          }
+
+          @dev.adjoint.CustomHvp("cube")
+          static double cubeHvp(double x, double seed, double[] dScalars, double vx) {
+            return x * x * x;
+          }"""), Message.CUSTOM_HVP, "@dev.adjoint.CustomHvp(\"cube\")",
+        "does not match the HVP of 'cube'", "static double cubeHvp(double x, double seed,"
+            + " double[] dScalars, double vx, double seedTangent, double[] hScalars)");
+  }
+
+  @Test
+  void customHvpNamingNoMethod() {
+    assertError(badClass("""
+        @dev.adjoint.CustomHvp("cubed")
+          static double cubedHvp(double x) { return x; }"""), Message.CUSTOM_HVP,
+        "@dev.adjoint.CustomHvp(\"cubed\")", "names no method of Bad");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.adjoint.processor;
 
 import static dev.adjoint.processor.testing.GradientAssertions.assertExactGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder;
 
 import dev.adjoint.processor.oracle.RandomPrograms;
 import dev.adjoint.processor.testing.Compiled;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Random programs over the supported subset, differentiated by the processor and checked against
  * Hipparchus and finite differences (Hipparchus alone for programs calling
- * {@code Gates.stopGradient}). {@code -Dadjoint.fuzz.programs=N} sets how many scalar programs
+ * {@code Gates.stopGradient}); every third program, made order 2, also against Hipparchus
+ * {@code DerivativeStructure} of order 2 (its HVP and Hessian). {@code -Dadjoint.fuzz.programs=N} sets how many scalar programs
  * and how many programs with loops, {@code -Dadjoint.fuzz.callPrograms=N} how many programs
  * with calls (slower: bigger, and compiled with their helpers); processor/pom.xml sets both for
  * a normal build (about a minute in all on 2 idle cores); {@code -Dadjoint.fuzz.seed=S} where
@@ -49,7 +51,7 @@ class RandomProgramsTest {
     for (long start = first; start < first + count; start += BATCH) {
       List<RandomPrograms.Program> batch = new ArrayList<>();
       for (long seed = start; seed < Math.min(start + BATCH, first + count); seed++) {
-        batch.add(generator.apply(seed));
+        batch.add(secondOrderSometimes(generator.apply(seed), seed));
       }
       Compiled compiled;
       try {
@@ -71,6 +73,9 @@ class RandomProgramsTest {
           } else {
             assertGradient(compiled, program.source(), program.methodName(), program.args());
           }
+          if (program.source().contains("order = 2")) {
+            assertSecondOrder(compiled, program.source(), program.methodName(), program.args());
+          }
         } catch (AssertionError | RuntimeException e) {
           keep(program, e.getMessage());
           failures.add(program.description() + ": " + e.getMessage());
@@ -81,6 +86,21 @@ class RandomProgramsTest {
       throw new AssertionError(failures.size() + " of " + count + " programs failed; kept in "
           + "target/fuzz-failures/\n" + String.join("\n\n", failures));
     }
+  }
+
+  /**
+   * Every third program with its methods of order 2, so that its HVP and Hessian are checked too,
+   * unless it calls a method with a {@code @CustomGradient} (which would need a
+   * {@code @CustomHvp}).
+   */
+  private static RandomPrograms.Program secondOrderSometimes(RandomPrograms.Program program,
+      long seed) {
+    if (seed % 3 != 0 || program.source().contains("@CustomGradient")) {
+      return program;
+    }
+    return new RandomPrograms.Program(Compiled.secondOrder(program.source()),
+        program.className(), program.methodName(), program.args(),
+        program.description() + ", order 2");
   }
 
   private static void keep(RandomPrograms.Program program, String why) throws IOException {

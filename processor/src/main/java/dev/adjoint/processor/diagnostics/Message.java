@@ -58,12 +58,14 @@ public enum Message {
           + " 2 (also HVP and Hessian); write order = 1 or order = 2"),
   SECOND_ORDER_CALLEE("adjoint.second-order-callee",
       "'%s' is called with a differentiated value from an order-2 method, and %s; mark it"
-          + " @Differentiable(order = 2), or pass it constants only (Gates.stopGradient makes a"
-          + " value one)"),
+          + " @Differentiable(order = 2) (or register its HVP with @CustomHvp), or pass it"
+          + " constants only (Gates.stopGradient makes a value one)"),
   GENERATED_CLASH("adjoint.generated-clash",
       "'%s' would give %s a method %s, which '%s' already gives it; rename one of the two"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",
       "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
+  CUSTOM_HVP("adjoint.custom-hvp",
+      "@CustomHvp(\"%s\") %s; the HVP of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",
       "@CustomGradient(\"%s\"): '%1$s' returns %s, and a pullback with a double seed can only"
           + " be registered for a method returning double; return a double from '%1$s' (one"

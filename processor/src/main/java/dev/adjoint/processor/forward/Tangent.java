@@ -80,21 +80,21 @@ public final class Tangent {
   private final Set<Var> alsoNeeded = new HashSet<>();
   private final List<Stmt> prologue = new ArrayList<>();
   private final List<Var> managed = new ArrayList<>();
-  /** Where a callee's JVP writes its tangent. */
+  /** Where a callee's JVP writes its tangent: the JVP's tangentOut, or a local of the HVP. */
   private final Var jvpBuffer;
-  private final boolean ofPullback;
+  private final boolean jvpBufferIsLocal;
   private boolean jvpBufferDeclared;
   private String unsupported;
 
   private Tangent(NameScope names, Predicate<Var> active, String prefix, Set<Var> parameters,
-      Map<Var, Var> tangents, Var jvpBuffer, boolean ofPullback) {
+      Map<Var, Var> tangents, Var jvpBuffer, boolean jvpBufferIsLocal) {
     this.names = names;
     this.active = active;
     this.prefix = prefix;
     this.parameters = parameters;
     this.tangents = tangents;
     this.jvpBuffer = jvpBuffer;
-    this.ofPullback = ofPullback;
+    this.jvpBufferIsLocal = jvpBufferIsLocal;
   }
 
   /** The JVP of {@code function}. */
@@ -355,16 +355,11 @@ public final class Tangent {
     Callee callee = call.callee();
     DerivativeSignature callees = callee.signature();
     if (!callee.hasJvp()) {
-      if (ofPullback) {
-        unsupported = callee.display() + " has a @CustomGradient, whose derivative is not known";
-        out.add(definition(target, call, origin, declares));
-        return;
-      }
       customGradient(target, call, dt, origin, declares, out);
       return;
     }
     // the callee writes its tangent into a buffer read at once: nothing allocated per call
-    if (ofPullback && !jvpBufferDeclared) {
+    if (jvpBufferIsLocal && !jvpBufferDeclared) {
       prologue.add(new Declare(jvpBuffer, new NewArray(Type.DOUBLE_ARRAY,
           List.of(Constant.integer(1)))));
       jvpBufferDeclared = true;

@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.GeneratedNames;
+import dev.adjoint.processor.plan.HvpSignature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +31,32 @@ import javax.lang.model.util.Types;
 public final class Callees {
   static final String DIFFERENTIABLE = "dev.adjoint.Differentiable";
   public static final String CUSTOM_GRADIENT = "dev.adjoint.CustomGradient";
+  public static final String CUSTOM_HVP = "dev.adjoint.CustomHvp";
+
+  /** What a user registers for a method Adjoint does not differentiate from its body. */
+  public enum Registration {
+    /** {@code @CustomGradient}: its pullback. */
+    GRADIENT(CUSTOM_GRADIENT, "pullback"),
+    /** {@code @CustomHvp}: its HVP, the tangent of the pullback. */
+    HVP(CUSTOM_HVP, "HVP");
+
+    private final String annotation;
+    private final String derivative;
+
+    Registration(String annotation, String derivative) {
+      this.annotation = annotation;
+      this.derivative = derivative;
+    }
+
+    public String annotation() {
+      return annotation;
+    }
+
+    /** {@code pullback}, {@code HVP}: what the registered method is, for messages. */
+    public String derivative() {
+      return derivative;
+    }
+  }
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
 
   private Callees() {}
@@ -55,27 +82,42 @@ public final class Callees {
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false);
     }
     // a pullback's seed is a double: only a method returning double can have one
-    boolean scalarResult = method.getReturnType().getKind() == TypeKind.DOUBLE;
-    for (Element member : owner.getEnclosedElements()) {
-      AnnotationMirror custom = annotation(member, CUSTOM_GRADIENT);
-      if (scalarResult && custom != null && method.getSimpleName().contentEquals(target(custom))
-          && member instanceof ExecutableElement pullback
-          && matches(method, pullback, types)) {
-        return new Callee(code, display, owner.getQualifiedName() + "."
-            + pullback.getSimpleName(), null, null, signature(method, Set.of()), parameters,
-            false);
-      }
+    String pullback = registered(method, Registration.GRADIENT, types);
+    if (pullback != null) {
+      return new Callee(code, display, pullback, null, registered(method, Registration.HVP, types),
+          signature(method, Set.of()), parameters, false);
     }
     return new Callee(code, display, null, null, null, null, parameters, false);
   }
 
   /**
-   * The pullback signature of {@code method} that a {@code @CustomGradient} must have, as text
-   * for messages, or null if {@code pullback} has it.
+   * The qualified name of the method registered as {@code method}'s {@code kind} in its class
+   * (with the right signature), or null.
    */
-  public static String mismatch(ExecutableElement method, ExecutableElement pullback,
-      Types types) {
-    return matches(method, pullback, types) ? null : expectedSignature(method, types);
+  private static String registered(ExecutableElement method, Registration kind, Types types) {
+    if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+      return null;
+    }
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    for (Element member : owner.getEnclosedElements()) {
+      AnnotationMirror custom = annotation(member, kind.annotation());
+      if (custom != null && method.getSimpleName().contentEquals(target(custom))
+          && member instanceof ExecutableElement registered
+          && matches(method, registered, kind, types)) {
+        return owner.getQualifiedName() + "." + registered.getSimpleName();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The signature of {@code method}'s {@code kind} that a registration must have, as text for
+   * messages, or null if {@code registered} has it.
+   */
+  public static String mismatch(ExecutableElement method, ExecutableElement registered,
+      Registration kind, Types types) {
+    return matches(method, registered, kind, types) ? null
+        : expectedSignature(method, kind, types);
   }
 
   public static String target(AnnotationMirror custom) {
@@ -96,12 +138,13 @@ public final class Callees {
     return null;
   }
 
-  private static boolean matches(ExecutableElement method, ExecutableElement pullback,
-      Types types) {
-    List<TypeMirror> expected = pullbackTypes(method, types);
-    List<? extends VariableElement> actual = pullback.getParameters();
-    if (actual.size() != expected.size() || pullback.getReturnType().getKind() != TypeKind.DOUBLE
-        || !pullback.getModifiers().contains(Modifier.STATIC)) {
+  private static boolean matches(ExecutableElement method, ExecutableElement registered,
+      Registration kind, Types types) {
+    List<TypeMirror> expected = parameterTypes(method, kind, types);
+    List<? extends VariableElement> actual = registered.getParameters();
+    if (actual.size() != expected.size()
+        || registered.getReturnType().getKind() != TypeKind.DOUBLE
+        || !registered.getModifiers().contains(Modifier.STATIC)) {
       return false;
     }
     for (int i = 0; i < expected.size(); i++) {
@@ -112,18 +155,35 @@ public final class Callees {
     return true;
   }
 
-  private static String expectedSignature(ExecutableElement method, Types types) {
+  private static String expectedSignature(ExecutableElement method, Registration kind,
+      Types types) {
     DerivativeSignature signature = signature(method, Set.of());
-    List<TypeMirror> parameterTypes = pullbackTypes(method, types);
+    List<TypeMirror> parameterTypes = parameterTypes(method, kind, types);
     List<String> names = new ArrayList<>();
     signature.params().forEach(p -> names.add(p.var().name()));
     names.add(signature.seed());
     names.addAll(signature.derivativeNames());
+    String name = signature.name();
+    if (kind == Registration.HVP) {
+      HvpSignature hvp = hvpSignature(method);
+      names.addAll(hvp.tangentNames());
+      name = hvp.name();
+    }
     List<String> parameters = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       parameters.add(parameterTypes.get(i) + " " + names.get(i));
     }
-    return "static double " + signature.name() + "(" + String.join(", ", parameters) + ")";
+    return "static double " + name + "(" + String.join(", ", parameters) + ")";
+  }
+
+  /** The HVP convention of {@code method}, every double-carrying parameter differentiated. */
+  private static HvpSignature hvpSignature(ExecutableElement method) {
+    DerivativeSignature pullback = signature(method, Set.of());
+    NameScope scope = new NameScope();
+    pullback.params().forEach(p -> scope.reserve(p.var().name()));
+    pullback.derivativeNames().forEach(scope::reserve);
+    scope.reserve(pullback.seed());
+    return HvpSignature.of(method.getSimpleName().toString(), pullback, scope);
   }
 
   /**
@@ -145,8 +205,9 @@ public final class Callees {
     return DerivativeSignature.pullback(method.getSimpleName().toString(), params, scope);
   }
 
-  /** The types of the pullback's parameters, in the order of its convention. */
-  private static List<TypeMirror> pullbackTypes(ExecutableElement method, Types types) {
+  /** The types of the registered method's parameters, in the order of its convention. */
+  private static List<TypeMirror> parameterTypes(ExecutableElement method, Registration kind,
+      Types types) {
     DerivativeSignature signature = signature(method, Set.of());
     List<TypeMirror> parameters = new ArrayList<>();
     signature.params().forEach(p -> parameters.add(p.declaredType()));
@@ -155,6 +216,15 @@ public final class Callees {
     signature.derivatives().keySet().forEach(p -> parameters.add(p.declaredType()));
     if (signature.scalarBuffer() != null) {
       parameters.add(types.getArrayType(doubleType));
+    }
+    if (kind == Registration.HVP) {
+      HvpSignature hvp = hvpSignature(method);
+      hvp.directions().keySet().forEach(p -> parameters.add(p.declaredType()));
+      parameters.add(doubleType);
+      hvp.buffers().keySet().forEach(p -> parameters.add(p.declaredType()));
+      if (hvp.scalarBuffer() != null) {
+        parameters.add(types.getArrayType(doubleType));
+      }
     }
     return parameters;
   }

@@ -58,6 +58,10 @@ import javax.tools.DiagnosticCollector;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
+import java.lang.reflect.Array;
+import org.hipparchus.analysis.differentiation.DSFactory;
+import org.hipparchus.analysis.differentiation.Derivative;
+import org.hipparchus.analysis.differentiation.DerivativeStructure;
 import org.hipparchus.analysis.differentiation.Gradient;
 
 /**
@@ -91,10 +95,90 @@ import org.hipparchus.analysis.differentiation.Gradient;
  * their mathematical definitions; see {@link #gate}. More than {@link #MAX_CALL_DEPTH} nested
  * calls throw, so infinite recursion fails cleanly.
  */
-public final class HipparchusOracle {
+public final class HipparchusOracle<D extends Derivative<D>> {
 
   /** Value of the method and its gradient with respect to the differentiated parameters. */
   public record Result(double value, double[] gradient) {}
+
+  /** Value, gradient and Hessian with respect to the differentiated parameters, flattened. */
+  public record SecondOrder(double value, double[] gradient, double[][] hessian) {}
+
+  /**
+   * How the interpreter makes and reads its numbers: {@link Gradient}s (first order) or
+   * {@link DerivativeStructure}s of order 2, over {@code free} variables.
+   */
+  private interface Numbers<D extends Derivative<D>> {
+    Class<D> type();
+
+    D constant(double value);
+
+    D variable(int index, double value);
+
+    /** {@code base^exponent} for a constant base. */
+    D pow(double base, D exponent);
+
+    boolean isConstant(D x);
+  }
+
+  private static Numbers<Gradient> gradients(int free) {
+    return new Numbers<>() {
+      @Override
+      public Class<Gradient> type() {
+        return Gradient.class;
+      }
+
+      @Override
+      public Gradient constant(double value) {
+        return Gradient.constant(free, value);
+      }
+
+      @Override
+      public Gradient variable(int index, double value) {
+        return Gradient.variable(free, index, value);
+      }
+
+      @Override
+      public Gradient pow(double base, Gradient exponent) {
+        return Gradient.pow(base, exponent);
+      }
+
+      @Override
+      public boolean isConstant(Gradient x) {
+        return Arrays.stream(x.getGradient()).allMatch(d -> d == 0);
+      }
+    };
+  }
+
+  private static Numbers<DerivativeStructure> structures(int free) {
+    DSFactory factory = new DSFactory(free, 2);
+    return new Numbers<>() {
+      @Override
+      public Class<DerivativeStructure> type() {
+        return DerivativeStructure.class;
+      }
+
+      @Override
+      public DerivativeStructure constant(double value) {
+        return factory.constant(value);
+      }
+
+      @Override
+      public DerivativeStructure variable(int index, double value) {
+        return factory.variable(index, value);
+      }
+
+      @Override
+      public DerivativeStructure pow(double base, DerivativeStructure exponent) {
+        return DerivativeStructure.pow(base, exponent);
+      }
+
+      @Override
+      public boolean isConstant(DerivativeStructure x) {
+        double[] all = x.getAllDerivatives();
+        return Arrays.stream(all, 1, all.length).allMatch(d -> d == 0);
+      }
+    };
+  }
 
   /** Loop iterations (summed over all loops) after which an evaluation gives up. */
   public static final long MAX_ITERATIONS = 10_000_000L;
@@ -189,7 +273,7 @@ public final class HipparchusOracle {
    * An array element: array and index are evaluated when the place is formed, the bounds (and
    * null) check happens on access, as in Java (JLS 15.26.1, 15.26.2).
    */
-  private static final class Element implements Place {
+  private final class Element implements Place {
     final Object array;
     final int index;
 
@@ -208,18 +292,18 @@ public final class HipparchusOracle {
 
     @Override
     public Object get() {
-      if (array instanceof Gradient[] a) return a[index];
-      if (array instanceof Gradient[][] m) return m[index];
+      if (isRow(array)) return row(array)[index];
+      if (isMatrix(array)) return matrix(array)[index];
       if (array instanceof int[] k) return k[index];
       throw nullOrNotArray(array);
     }
 
     @Override
     public void set(Object value) {
-      if (array instanceof Gradient[] a) {
-        a[index] = (Gradient) value;
-      } else if (array instanceof Gradient[][] m) {
-        m[index] = (Gradient[]) value;
+      if (isRow(array)) {
+        row(array)[index] = number(value);
+      } else if (isMatrix(array)) {
+        matrix(array)[index] = row(value);
       } else if (array instanceof int[] k) {
         k[index] = (Integer) value;
       } else {
@@ -240,7 +324,7 @@ public final class HipparchusOracle {
   private final ClassTree clazz;
   /** The class's qualified name ({@code demo.Layers}), or its simple name without a package. */
   private final String qualifiedName;
-  private final int free;
+  private final Numbers<D> numbers;
   private final Map<String, VariableTree> constantDecls = new HashMap<>();
   private final Map<String, Var> constants = new HashMap<>();
   private final Set<String> evaluatingConstants = new HashSet<>();
@@ -258,9 +342,9 @@ public final class HipparchusOracle {
   private long iterations;
   private int depth;
 
-  private HipparchusOracle(Parsed parsed, int free) {
+  private HipparchusOracle(Parsed parsed, Numbers<D> numbers) {
     this.clazz = parsed.clazz();
-    this.free = free;
+    this.numbers = numbers;
     String simpleName = clazz.getSimpleName().toString();
     String pkg = parsed.unit().getPackageName() == null ? ""
         : parsed.unit().getPackageName().toString();
@@ -298,13 +382,48 @@ public final class HipparchusOracle {
    * entry and never modified.
    */
   public static Result evaluate(String source, String methodName, Object... args) {
-    Result[] result = new Result[1];
+    return onBigStack(() -> {
+      Entry entry = entry(source, methodName, args);
+      Gradient result = entry.run(gradients(entry.free()), args);
+      return new Result(result.getValue(), result.getGradient());
+    });
+  }
+
+  /**
+   * As {@link #evaluate}, with second derivatives: interprets the method over Hipparchus
+   * {@link DerivativeStructure}s of order 2 and returns its value, gradient and Hessian over the
+   * same flattened inputs.
+   */
+  public static SecondOrder hessian(String source, String methodName, Object... args) {
+    return onBigStack(() -> {
+      Entry entry = entry(source, methodName, args);
+      DerivativeStructure result = entry.run(structures(entry.free()), args);
+      int n = entry.free();
+      double[] gradient = new double[n];
+      double[][] hessian = new double[n][n];
+      int[] orders = new int[n];
+      for (int i = 0; i < n; i++) {
+        orders[i]++;
+        gradient[i] = result.getPartialDerivative(orders);
+        for (int j = 0; j < n; j++) {
+          orders[j]++;
+          hessian[i][j] = result.getPartialDerivative(orders);
+          orders[j]--;
+        }
+        orders[i]--;
+      }
+      return new SecondOrder(result.getValue(), gradient, hessian);
+    });
+  }
+
+  /** Runs {@code work} on a thread of its own, so deep recursion in the source fits. */
+  private static <R> R onBigStack(java.util.function.Supplier<R> work) {
+    List<R> result = new ArrayList<>();
     RuntimeException[] failure = new RuntimeException[1];
     Error[] error = new Error[1];
-    // A thread of its own, so deep recursion in the source fits in the interpreter's stack.
     Thread thread = new Thread(null, () -> {
       try {
-        result[0] = evaluateHere(source, methodName, args);
+        result.add(work.get());
       } catch (RuntimeException e) {
         failure[0] = e;
       } catch (Error e) {
@@ -324,10 +443,26 @@ public final class HipparchusOracle {
     if (error[0] != null) {
       throw error[0];
     }
-    return result[0];
+    return result.get(0);
   }
 
-  private static Result evaluateHere(String source, String methodName, Object... args) {
+  /** The entry method, which of its parameters are differentiated, and how many inputs that is. */
+  private record Entry(Parsed parsed, MethodTree method, boolean[] differentiated, int free) {
+    /** Interprets the method at {@code args} with {@code numbers}. */
+    <D extends Derivative<D>> D run(Numbers<D> numbers, Object[] args) {
+      HipparchusOracle<D> oracle = new HipparchusOracle<>(parsed, numbers);
+      List<? extends VariableTree> params = method.getParameters();
+      List<Object> values = new ArrayList<>();
+      int[] next = {0}; // the next free variable
+      for (int i = 0; i < params.size(); i++) {
+        T type = typeOf(params.get(i).getType());
+        values.add(oracle.argument(args[i], type, differentiated[i], next));
+      }
+      return oracle.toNumber(oracle.invoke(method, values));
+    }
+  }
+
+  private static Entry entry(String source, String methodName, Object... args) {
     Parsed parsed = parseClass(source);
     MethodTree method = entryMethod(parsed.clazz(), methodName, args);
     List<? extends VariableTree> params = method.getParameters();
@@ -350,20 +485,11 @@ public final class HipparchusOracle {
     if (wrt != null && !wrt.isEmpty()) {
       throw new IllegalArgumentException("wrt names unknown parameters " + wrt);
     }
-
     T returnType = returnType(method);
     if (returnType == null || !returnType.numeric()) {
       throw new UnsupportedOperationException(returnType + " return type of " + methodName);
     }
-    HipparchusOracle oracle = new HipparchusOracle(parsed, free);
-    List<Object> values = new ArrayList<>();
-    int[] next = {0}; // the next free variable
-    for (int i = 0; i < params.size(); i++) {
-      T type = typeOf(params.get(i).getType());
-      values.add(oracle.argument(args[i], type, differentiated[i], next));
-    }
-    Gradient result = oracle.toGradient(oracle.invoke(method, values));
-    return new Result(result.getValue(), result.getGradient());
+    return new Entry(parsed, method, differentiated, free);
   }
 
   /**
@@ -465,7 +591,7 @@ public final class HipparchusOracle {
           return null;
         }
         double[][] m = (double[][]) arg;
-        Gradient[][] copy = new Gradient[m.length][];
+        D[][] copy = newMatrix(m.length);
         for (int r = 0; r < m.length; r++) {
           copy[r] = m[r] == null ? null : row(m[r], differentiated, next);
         }
@@ -474,17 +600,17 @@ public final class HipparchusOracle {
     }
   }
 
-  private Gradient[] row(double[] values, boolean differentiated, int[] next) {
-    Gradient[] row = new Gradient[values.length];
+  private D[] row(double[] values, boolean differentiated, int[] next) {
+    D[] row = newRow(values.length);
     for (int k = 0; k < values.length; k++) {
       row[k] = scalar(values[k], differentiated, next);
     }
     return row;
   }
 
-  private Gradient scalar(double value, boolean differentiated, int[] next) {
-    return differentiated ? Gradient.variable(free, next[0]++, value)
-        : Gradient.constant(free, value);
+  private D scalar(double value, boolean differentiated, int[] next) {
+    return differentiated ? numbers.variable(next[0]++, value)
+        : numbers.constant(value);
   }
 
   // ---------------------------------------------------------------- parsing and declarations
@@ -951,7 +1077,7 @@ public final class HipparchusOracle {
       case BOOLEAN_LITERAL:
         return ((LiteralTree) e).getValue();
       case DOUBLE_LITERAL:
-        return Gradient.constant(free, (Double) ((LiteralTree) e).getValue());
+        return numbers.constant((Double) ((LiteralTree) e).getValue());
       case NULL_LITERAL:
         return null;
       case PARENTHESIZED:
@@ -1150,7 +1276,7 @@ public final class HipparchusOracle {
       String owner = m.getExpression().toString();
       name = m.getIdentifier().toString();
       if (isMath(owner) && (name.equals("PI") || name.equals("E"))) {
-        return new Var(T.DOUBLE, Gradient.constant(free, name.equals("PI") ? Math.PI : Math.E));
+        return new Var(T.DOUBLE, numbers.constant(name.equals("PI") ? Math.PI : Math.E));
       }
       if (!owner.equals(clazz.getSimpleName().toString()) && !owner.equals(qualifiedName)) {
         throw unsupported(e, "member select");
@@ -1264,9 +1390,9 @@ public final class HipparchusOracle {
   private Object allocate(T type, List<Integer> dims) {
     Object array = allocate(type, dims.get(0));
     if (dims.size() > 1) {
-      Gradient[][] m = (Gradient[][]) array;
+      D[][] m = matrix(array);
       for (int r = 0; r < m.length; r++) {
-        m[r] = (Gradient[]) allocate(T.DOUBLE_ARRAY, dims.subList(1, dims.size()));
+        m[r] = row(allocate(T.DOUBLE_ARRAY, dims.subList(1, dims.size())));
       }
     }
     return array;
@@ -1275,12 +1401,12 @@ public final class HipparchusOracle {
   private Object allocate(T type, int length) {
     switch (type) {
       case DOUBLE_ARRAY: {
-        Gradient[] a = new Gradient[length];
-        Arrays.fill(a, Gradient.constant(free, 0.0));
+        D[] a = newRow(length);
+        Arrays.fill(a, numbers.constant(0.0));
         return a;
       }
       case DOUBLE_MATRIX:
-        return new Gradient[length][];
+        return newMatrix(length);
       case INT_ARRAY:
         return new int[length];
       default:
@@ -1288,17 +1414,17 @@ public final class HipparchusOracle {
     }
   }
 
-  private static int length(Object array) {
-    if (array instanceof Gradient[] a) return a.length;
-    if (array instanceof Gradient[][] m) return m.length;
+  private int length(Object array) {
+    if (isRow(array)) return row(array).length;
+    if (isMatrix(array)) return matrix(array).length;
     if (array instanceof int[] k) return k.length;
     throw nullOrNotArray(array);
   }
 
   /** {@code array.clone()}: shallow, so the rows of a {@code double[][]} are shared. */
-  private static Object cloneArray(Object array) {
-    if (array instanceof Gradient[] a) return a.clone();
-    if (array instanceof Gradient[][] m) return m.clone();
+  private Object cloneArray(Object array) {
+    if (isRow(array)) return row(array).clone();
+    if (isMatrix(array)) return matrix(array).clone();
     if (array instanceof int[] k) return k.clone();
     throw nullOrNotArray(array);
   }
@@ -1310,10 +1436,47 @@ public final class HipparchusOracle {
 
   // ---------------------------------------------------------------- types and conversions
 
-  private static T typeOfValue(Object v) {
-    if (v instanceof Gradient) return T.DOUBLE;
-    if (v instanceof Gradient[]) return T.DOUBLE_ARRAY;
-    if (v instanceof Gradient[][]) return T.DOUBLE_MATRIX;
+  private boolean isNumber(Object v) {
+    return numbers.type().isInstance(v);
+  }
+
+  private boolean isRow(Object v) {
+    return v != null && v.getClass() == numbers.type().arrayType();
+  }
+
+  private boolean isMatrix(Object v) {
+    return v != null && v.getClass() == numbers.type().arrayType().arrayType();
+  }
+
+  @SuppressWarnings("unchecked")
+  private D number(Object v) {
+    return (D) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private D[] row(Object v) {
+    return (D[]) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private D[][] matrix(Object v) {
+    return (D[][]) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private D[] newRow(int length) {
+    return (D[]) Array.newInstance(numbers.type(), length);
+  }
+
+  @SuppressWarnings("unchecked")
+  private D[][] newMatrix(int length) {
+    return (D[][]) Array.newInstance(numbers.type().arrayType(), length);
+  }
+
+  private T typeOfValue(Object v) {
+    if (isNumber(v)) return T.DOUBLE;
+    if (isRow(v)) return T.DOUBLE_ARRAY;
+    if (isMatrix(v)) return T.DOUBLE_MATRIX;
     if (v instanceof int[]) return T.INT_ARRAY;
     if (v instanceof Long) return T.LONG;
     if (v instanceof Integer) return T.INT;
@@ -1343,20 +1506,20 @@ public final class HipparchusOracle {
     }
     switch (type) {
       case DOUBLE:
-        return toGradient(v);
+        return toNumber(v);
       case LONG:
-        return v instanceof Gradient g ? (long) g.getValue() : ((Number) v).longValue();
+        return isNumber(v) ? (long) number(v).getValue() : ((Number) v).longValue();
       default:
-        return v instanceof Gradient g ? (int) g.getValue() : ((Number) v).intValue();
+        return isNumber(v) ? (int) number(v).getValue() : ((Number) v).intValue();
     }
   }
 
-  private Gradient toGradient(Object v) {
-    if (v instanceof Gradient g) {
-      return g;
+  private D toNumber(Object v) {
+    if (isNumber(v)) {
+      return number(v);
     }
     if (v instanceof Integer || v instanceof Long) {
-      return Gradient.constant(free, ((Number) v).doubleValue());
+      return numbers.constant(((Number) v).doubleValue());
     }
     throw new IllegalStateException("not numeric: " + v);
   }
@@ -1436,7 +1599,7 @@ public final class HipparchusOracle {
   // ---------------------------------------------------------------- operators
 
   private Object negate(Object v) {
-    if (v instanceof Gradient g) return g.negate();
+    if (isNumber(v)) return number(v).negate();
     if (v instanceof Long l) return -l;
     if (v instanceof Integer i) return -i;
     throw new IllegalStateException("cannot negate " + v);
@@ -1445,8 +1608,8 @@ public final class HipparchusOracle {
   private Object arithmetic(Tree.Kind op, Object l, Object r) {
     T type = promote(typeOfValue(l), typeOfValue(r));
     if (type == T.DOUBLE) {
-      Gradient a = toGradient(l);
-      Gradient b = toGradient(r);
+      D a = toNumber(l);
+      D b = toNumber(r);
       double x = a.getValue();
       double y = b.getValue();
       switch (op) {
@@ -1509,8 +1672,8 @@ public final class HipparchusOracle {
     int c;
     boolean nan = false;
     if (type == T.DOUBLE) {
-      double a = toGradient(l).getValue();
-      double b = toGradient(r).getValue();
+      double a = toNumber(l).getValue();
+      double b = toNumber(r).getValue();
       nan = Double.isNaN(a) || Double.isNaN(b);
       c = a < b ? -1 : a > b ? 1 : 0; // == treats -0.0 and 0.0 as equal, like Java
     } else {
@@ -1731,15 +1894,15 @@ public final class HipparchusOracle {
     if (name.equals("logSumExp")) {
       return logSumExp(args.get(0));
     }
-    Gradient x = toGradient(args.get(0));
+    D x = toNumber(args.get(0));
     double v = x.getValue();
     switch (name) {
       case "sigmoid": // 1 / (1 + e^-x)
         return x.negate().exp().add(1).reciprocal().withValue(1.0 / (1.0 + Math.exp(-v)));
       case "relu": // x > 0 ? x : 0, derivative 0 at 0
-        return v > 0 ? x : Gradient.constant(free, 0.0);
+        return v > 0 ? x : numbers.constant(0.0);
       case "leakyRelu": { // x > 0 ? x : slope * x, in x and in slope
-        Gradient slope = toGradient(args.get(1));
+        D slope = toNumber(args.get(1));
         return v > 0 ? x : slope.multiply(x).withValue(slope.getValue() * v);
       }
       case "softplus": // log(1 + e^x), as x + log1p(e^-x) for x > 0
@@ -1747,7 +1910,7 @@ public final class HipparchusOracle {
             ? x.add(x.negate().exp().log1p()).withValue(v + Math.log1p(Math.exp(-v)))
             : x.exp().log1p().withValue(Math.log1p(Math.exp(v)));
       case "stopGradient": // the value, derivative 0
-        return Gradient.constant(free, v);
+        return numbers.constant(v);
       default:
         throw unsupported(call, "Gates function " + name + " in");
     }
@@ -1759,23 +1922,24 @@ public final class HipparchusOracle {
    * derivative is then the softmax of x. An infinite (or empty) maximum is returned as is, like
    * {@code Gates.logSumExp}, as a constant.
    */
-  private Gradient logSumExp(Object arg) {
-    if (!(arg instanceof Gradient[] x)) {
+  private D logSumExp(Object arg) {
+    if (!isRow(arg)) {
       if (arg == null) {
         throw new NullPointerException("array is null");
       }
       throw new IllegalStateException("logSumExp of " + typeOfValue(arg));
     }
+    D[] x = row(arg);
     double max = Double.NEGATIVE_INFINITY;
-    for (Gradient g : x) {
+    for (D g : x) {
       max = Math.max(max, g.getValue());
     }
     if (Double.isInfinite(max)) {
-      return Gradient.constant(free, max);
+      return numbers.constant(max);
     }
     double sumValue = 0;
-    Gradient sum = Gradient.constant(free, 0.0);
-    for (Gradient g : x) {
+    D sum = numbers.constant(0.0);
+    for (D g : x) {
       sumValue += Math.exp(g.getValue() - max);
       sum = sum.add(g.subtract(max).exp());
     }
@@ -1805,26 +1969,26 @@ public final class HipparchusOracle {
       type = promote(type, typeOfValue(a));
     }
     switch (name) {
-      case "exp": return unary(a0, Gradient::exp, strict ? StrictMath::exp : Math::exp);
-      case "log": return unary(a0, Gradient::log, strict ? StrictMath::log : Math::log);
-      case "log10": return unary(a0, Gradient::log10, strict ? StrictMath::log10 : Math::log10);
-      case "log1p": return unary(a0, Gradient::log1p, strict ? StrictMath::log1p : Math::log1p);
-      case "expm1": return unary(a0, Gradient::expm1, strict ? StrictMath::expm1 : Math::expm1);
-      case "sqrt": return unary(a0, Gradient::sqrt, strict ? StrictMath::sqrt : Math::sqrt);
-      case "cbrt": return unary(a0, Gradient::cbrt, strict ? StrictMath::cbrt : Math::cbrt);
-      case "sin": return unary(a0, Gradient::sin, strict ? StrictMath::sin : Math::sin);
-      case "cos": return unary(a0, Gradient::cos, strict ? StrictMath::cos : Math::cos);
-      case "tan": return unary(a0, Gradient::tan, strict ? StrictMath::tan : Math::tan);
-      case "asin": return unary(a0, Gradient::asin, strict ? StrictMath::asin : Math::asin);
-      case "acos": return unary(a0, Gradient::acos, strict ? StrictMath::acos : Math::acos);
-      case "atan": return unary(a0, Gradient::atan, strict ? StrictMath::atan : Math::atan);
-      case "sinh": return unary(a0, Gradient::sinh, strict ? StrictMath::sinh : Math::sinh);
-      case "cosh": return unary(a0, Gradient::cosh, strict ? StrictMath::cosh : Math::cosh);
-      case "tanh": return unary(a0, Gradient::tanh, strict ? StrictMath::tanh : Math::tanh);
+      case "exp": return unary(a0, D::exp, strict ? StrictMath::exp : Math::exp);
+      case "log": return unary(a0, D::log, strict ? StrictMath::log : Math::log);
+      case "log10": return unary(a0, D::log10, strict ? StrictMath::log10 : Math::log10);
+      case "log1p": return unary(a0, D::log1p, strict ? StrictMath::log1p : Math::log1p);
+      case "expm1": return unary(a0, D::expm1, strict ? StrictMath::expm1 : Math::expm1);
+      case "sqrt": return unary(a0, D::sqrt, strict ? StrictMath::sqrt : Math::sqrt);
+      case "cbrt": return unary(a0, D::cbrt, strict ? StrictMath::cbrt : Math::cbrt);
+      case "sin": return unary(a0, D::sin, strict ? StrictMath::sin : Math::sin);
+      case "cos": return unary(a0, D::cos, strict ? StrictMath::cos : Math::cos);
+      case "tan": return unary(a0, D::tan, strict ? StrictMath::tan : Math::tan);
+      case "asin": return unary(a0, D::asin, strict ? StrictMath::asin : Math::asin);
+      case "acos": return unary(a0, D::acos, strict ? StrictMath::acos : Math::acos);
+      case "atan": return unary(a0, D::atan, strict ? StrictMath::atan : Math::atan);
+      case "sinh": return unary(a0, D::sinh, strict ? StrictMath::sinh : Math::sinh);
+      case "cosh": return unary(a0, D::cosh, strict ? StrictMath::cosh : Math::cosh);
+      case "tanh": return unary(a0, D::tanh, strict ? StrictMath::tanh : Math::tanh);
       case "toRadians":
-        return unary(a0, Gradient::toRadians, strict ? StrictMath::toRadians : Math::toRadians);
+        return unary(a0, D::toRadians, strict ? StrictMath::toRadians : Math::toRadians);
       case "toDegrees":
-        return unary(a0, Gradient::toDegrees, strict ? StrictMath::toDegrees : Math::toDegrees);
+        return unary(a0, D::toDegrees, strict ? StrictMath::toDegrees : Math::toDegrees);
       // Piecewise constant: derivative 0.
       case "floor": return step(a0, strict ? StrictMath::floor : Math::floor);
       case "ceil": return step(a0, strict ? StrictMath::ceil : Math::ceil);
@@ -1832,45 +1996,45 @@ public final class HipparchusOracle {
       case "signum": return step(a0, strict ? StrictMath::signum : Math::signum);
       case "round":
         // round(double) -> long; an int/long argument widens to float: round(float) -> int.
-        return a0 instanceof Gradient g ? (Object) Math.round(g.getValue())
+        return isNumber(a0) ? (Object) Math.round(number(a0).getValue())
             : (Object) Math.round(((Number) a0).floatValue());
       case "pow": {
-        Gradient x = toGradient(a0);
-        Gradient y = toGradient(args.get(1));
+        D x = toNumber(a0);
+        D y = toNumber(args.get(1));
         double value = strict ? StrictMath.pow(x.getValue(), y.getValue())
             : Math.pow(x.getValue(), y.getValue());
-        Gradient r;
+        D r;
         if (isConstant(y)) {
           // Constant exponent: d/dx x^c = c x^(c-1), also valid for a negative base.
           double c = y.getValue();
           r = c == Math.rint(c) && Math.abs(c) < 1 << 30 ? x.pow((int) c) : x.pow(c);
         } else if (isConstant(x)) {
-          r = Gradient.pow(x.getValue(), y);
+          r = numbers.pow(x.getValue(), y);
         } else {
           r = x.pow(y);
         }
         return r.withValue(value);
       }
       case "atan2": {
-        Gradient y = toGradient(a0);
-        Gradient x = toGradient(args.get(1));
+        D y = toNumber(a0);
+        D x = toNumber(args.get(1));
         double value = strict ? StrictMath.atan2(y.getValue(), x.getValue())
             : Math.atan2(y.getValue(), x.getValue());
         return y.atan2(x).withValue(value);
       }
       case "hypot": {
-        Gradient x = toGradient(a0);
-        Gradient y = toGradient(args.get(1));
+        D x = toNumber(a0);
+        D y = toNumber(args.get(1));
         double value = strict ? StrictMath.hypot(x.getValue(), y.getValue())
             : Math.hypot(x.getValue(), y.getValue());
         return x.hypot(y).withValue(value);
       }
       case "abs":
         if (type == T.DOUBLE) {
-          Gradient x = toGradient(a0);
+          D x = toNumber(a0);
           double v = x.getValue();
           // Adjoint convention: d|x|/dx = signum(x), so 0 at x == 0.
-          return v == 0 ? Gradient.constant(free, 0.0) : x.abs().withValue(Math.abs(v));
+          return v == 0 ? numbers.constant(0.0) : x.abs().withValue(Math.abs(v));
         }
         return type == T.LONG ? (Object) Math.abs(((Number) a0).longValue())
             : (Object) Math.abs((Integer) a0);
@@ -1879,12 +2043,12 @@ public final class HipparchusOracle {
         boolean max = name.equals("max");
         Object b0 = args.get(1);
         if (type == T.DOUBLE) {
-          Gradient a = toGradient(a0);
-          Gradient b = toGradient(b0);
+          D a = toNumber(a0);
+          D b = toNumber(b0);
           double x = a.getValue();
           double y = b.getValue();
           // Adjoint convention: ties route the gradient to the first argument.
-          Gradient chosen = (max ? x >= y : x <= y) ? a : b;
+          D chosen = (max ? x >= y : x <= y) ? a : b;
           return chosen.withValue(max ? Math.max(x, y) : Math.min(x, y));
         }
         if (type == T.LONG) {
@@ -1899,22 +2063,17 @@ public final class HipparchusOracle {
     }
   }
 
-  private Gradient unary(Object arg, UnaryOperator<Gradient> derivative,
+  private D unary(Object arg, UnaryOperator<D> derivative,
       DoubleUnaryOperator value) {
-    Gradient x = toGradient(arg);
+    D x = toNumber(arg);
     return derivative.apply(x).withValue(value.applyAsDouble(x.getValue()));
   }
 
-  private Gradient step(Object arg, DoubleUnaryOperator value) {
-    return Gradient.constant(free, value.applyAsDouble(toGradient(arg).getValue()));
+  private D step(Object arg, DoubleUnaryOperator value) {
+    return numbers.constant(value.applyAsDouble(toNumber(arg).getValue()));
   }
 
-  private static boolean isConstant(Gradient g) {
-    for (double d : g.getGradient()) {
-      if (d != 0) {
-        return false;
-      }
-    }
-    return true;
+  private boolean isConstant(D g) {
+    return numbers.isConstant(g);
   }
 }

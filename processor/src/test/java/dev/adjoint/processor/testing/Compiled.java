@@ -121,25 +121,14 @@ public final class Compiled {
   public Gradient gradient(String className, String method, Object... args) {
     Object record = invoke(load(gradClassName(className)), method, deepCopy(args));
     RecordComponent[] components = record.getClass().getRecordComponents();
+    List<Object> values = componentValues(record);
     List<String> names = new ArrayList<>();
     List<Double> partials = new ArrayList<>();
-    double value = Double.NaN;
-    try {
-      for (int i = 0; i < components.length; i++) {
-        Method accessor = components[i].getAccessor();
-        accessor.setAccessible(true);
-        Object v = accessor.invoke(record);
-        if (i == 0) {
-          value = (double) v;
-        } else {
-          flatten(components[i].getName(), v, names, partials);
-        }
-      }
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
+    for (int i = 1; i < components.length; i++) {
+      flatten(components[i].getName(), values.get(i), names, partials);
     }
-    return new Gradient(value, partials.stream().mapToDouble(Double::doubleValue).toArray(),
-        names);
+    return new Gradient((double) values.get(0),
+        partials.stream().mapToDouble(Double::doubleValue).toArray(), names);
   }
 
   private static void flatten(String name, Object value, List<String> names,
@@ -183,6 +172,60 @@ public final class Compiled {
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** What a second-order method returned: value, gradient and H·v (or the Hessian), flattened. */
+  public record SecondOrder(double value, double[] gradient, double[] hv, double[][] hessian) {}
+
+  /**
+   * {@code <Class>Grad.<method>Hvp(args..., directions...)}: its record {@code (value,
+   * d<param>..., h<param>...)} with the gradient and H·v each flattened row-major in component
+   * order.
+   */
+  public SecondOrder hvp(String className, String method, Object[] args, Object[] directions) {
+    Object[] all = new Object[args.length + directions.length];
+    System.arraycopy(deepCopy(args), 0, all, 0, args.length);
+    System.arraycopy(directions, 0, all, args.length, directions.length);
+    Object record = invoke(load(gradClassName(className)), method + "Hvp", all);
+    List<Object> values = componentValues(record);
+    int k = (values.size() - 1) / 2;
+    return new SecondOrder((double) values.get(0), flat(values.subList(1, 1 + k)),
+        flat(values.subList(1 + k, values.size())), null);
+  }
+
+  /** {@code <Class>Grad.<method>Hessian(args)}: its record {@code (value, d<param>..., hessian)}. */
+  public SecondOrder hessian(String className, String method, Object... args) {
+    Object record = invoke(load(gradClassName(className)), method + "Hessian", deepCopy(args));
+    List<Object> values = componentValues(record);
+    return new SecondOrder((double) values.get(0), flat(values.subList(1, values.size() - 1)),
+        null, (double[][]) values.get(values.size() - 1));
+  }
+
+  private static List<Object> componentValues(Object record) {
+    List<Object> values = new ArrayList<>();
+    try {
+      for (RecordComponent component : record.getClass().getRecordComponents()) {
+        Method accessor = component.getAccessor();
+        accessor.setAccessible(true);
+        values.add(accessor.invoke(record));
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+    return values;
+  }
+
+  private static double[] flat(List<Object> components) {
+    List<String> names = new ArrayList<>();
+    List<Double> entries = new ArrayList<>();
+    components.forEach(c -> flatten("", c, names, entries));
+    return entries.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** The same source with every {@code @Differentiable} method of order 2. */
+  public static String secondOrder(String source) {
+    return source.replaceAll("@Differentiable\\(", "@Differentiable(order = 2, ")
+        .replaceAll("@Differentiable(?![(\\w])", "@Differentiable(order = 2)");
   }
 
   public static Object[] deepCopy(Object[] args) {

@@ -69,32 +69,7 @@ public final class GradientAssertions {
       Object[] args, double primal, double[] gradient, String where) {
     List<Integer> differentiated = differentiatedIndices(compiled, className, method, args);
     Object[] tangents = new Object[differentiated.size()];
-    double[] direction = new double[gradient.length];
-    int k = 0;
-    for (int t = 0; t < tangents.length; t++) {
-      Object arg = args[differentiated.get(t)];
-      if (arg instanceof double[][] matrix) {
-        double[][] tangent = new double[matrix.length][];
-        for (int r = 0; r < matrix.length; r++) {
-          tangent[r] = new double[matrix[r].length];
-          for (int c = 0; c < matrix[r].length; c++) {
-            tangent[r][c] = direction[k] = direction(k);
-            k++;
-          }
-        }
-        tangents[t] = tangent;
-      } else if (arg instanceof double[] row) {
-        double[] tangent = new double[row.length];
-        for (int j = 0; j < row.length; j++) {
-          tangent[j] = direction[k] = direction(k);
-          k++;
-        }
-        tangents[t] = tangent;
-      } else {
-        tangents[t] = direction[k] = direction(k);
-        k++;
-      }
-    }
+    double[] direction = directions(differentiated, args, tangents);
     double[] jvp = compiled.jvp(className, method, args, tangents);
     if (Double.doubleToLongBits(jvp[0]) != Double.doubleToLongBits(primal)) {
       throw new AssertionError("JVP value " + jvp[0] + " differs from the original method's "
@@ -112,6 +87,95 @@ public final class GradientAssertions {
           + " (difference " + Math.abs(jvp[1] - expected) + " > " + EXACT + " × " + scale
           + ") for " + where);
     }
+  }
+
+  /**
+   * The generated HVP of an order-2 method along the fixed direction {@code v} of
+   * {@link #assertJvp}: its value is the primal's bit for bit, its gradient the exact oracle's,
+   * and its H·v the product of Hipparchus's {@code DerivativeStructure} Hessian with {@code v}, to
+   * {@link #EXACT} relative to {@code 1 + Σ_j |H_ij v_j|} (the row's own scale); then the
+   * generated Hessian against the oracle's, entry by entry.
+   */
+  public static void assertSecondOrder(Compiled compiled, String source, String method,
+      Object... args) {
+    String className = Compiled.qualifiedName(source);
+    String where = method + Arrays.deepToString(args) + " in\n" + source;
+    List<Integer> differentiated = differentiatedIndices(compiled, className, method, args);
+    Object[] shaped = new Object[differentiated.size()];
+    double[] v = directions(differentiated, args, shaped);
+    drainTapes();
+    Compiled.SecondOrder hvp = compiled.hvp(className, method, args, shaped);
+    assertTapesBalanced(method);
+    double primal = compiled.primal(className, method, args);
+    if (Double.doubleToLongBits(hvp.value()) != Double.doubleToLongBits(primal)) {
+      throw new AssertionError("HVP value " + hvp.value() + " differs from the original"
+          + " method's " + primal + " for " + where);
+    }
+    HipparchusOracle.SecondOrder exact = HipparchusOracle.hessian(source, method, args);
+    Compiled.Gradient names = compiled.gradient(className, method, args);
+    assertClose("HVP gradient vs exact (Hipparchus)", hvp.gradient(), exact.gradient(), EXACT,
+        names, where);
+    double[][] h = exact.hessian();
+    for (int i = 0; i < v.length; i++) {
+      double expected = 0;
+      double scale = 1;
+      for (int j = 0; j < v.length; j++) {
+        expected += h[i][j] * v[j];
+        scale += Math.abs(h[i][j] * v[j]);
+      }
+      double actual = hvp.hv()[i];
+      boolean bothNaN = Double.isNaN(expected) && Double.isNaN(actual);
+      if (!bothNaN && !(Math.abs(actual - expected) <= EXACT * scale)) {
+        throw new AssertionError("H·v of " + names.names().get(i) + " = " + actual
+            + ", expected " + expected + " from Hipparchus DerivativeStructure (difference "
+            + Math.abs(actual - expected) + " > " + EXACT + " × " + scale + ") for " + where);
+      }
+    }
+    drainTapes();
+    Compiled.SecondOrder full = compiled.hessian(className, method, args);
+    assertTapesBalanced(method);
+    for (int i = 0; i < v.length; i++) {
+      for (int j = 0; j < v.length; j++) {
+        if (!(rho(full.hessian()[i][j], h[i][j]) <= EXACT)) {
+          throw new AssertionError("Hessian[" + i + "][" + j + "] = " + full.hessian()[i][j]
+              + ", expected " + h[i][j] + " from Hipparchus DerivativeStructure for " + where);
+        }
+      }
+    }
+  }
+
+  /**
+   * The fixed direction {@code v}, {@link #direction(int)} in every entry: flattened, and shaped
+   * like each differentiated argument into {@code shaped}.
+   */
+  private static double[] directions(List<Integer> differentiated, Object[] args,
+      Object[] shaped) {
+    List<Double> flat = new ArrayList<>();
+    for (int t = 0; t < shaped.length; t++) {
+      Object arg = args[differentiated.get(t)];
+      if (arg instanceof double[][] matrix) {
+        double[][] tangent = new double[matrix.length][];
+        for (int r = 0; r < matrix.length; r++) {
+          tangent[r] = new double[matrix[r].length];
+          for (int c = 0; c < matrix[r].length; c++) {
+            tangent[r][c] = direction(flat.size());
+            flat.add(tangent[r][c]);
+          }
+        }
+        shaped[t] = tangent;
+      } else if (arg instanceof double[] row) {
+        double[] tangent = new double[row.length];
+        for (int j = 0; j < row.length; j++) {
+          tangent[j] = direction(flat.size());
+          flat.add(tangent[j]);
+        }
+        shaped[t] = tangent;
+      } else {
+        shaped[t] = direction(flat.size());
+        flat.add((Double) shaped[t]);
+      }
+    }
+    return flat.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** A fixed direction, different in every entry, of order 1. */

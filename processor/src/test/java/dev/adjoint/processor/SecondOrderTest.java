@@ -1,0 +1,163 @@
+package dev.adjoint.processor;
+
+import static dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.adjoint.processor.testing.Compiled;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Second order: every construct of the first-order suites, its methods made
+ * {@code @Differentiable(order = 2)}, differentiated twice and checked against Hipparchus
+ * {@code DerivativeStructure} of order 2 (HVP along a fixed direction, and the full Hessian), as
+ * are calls between order-2 methods, matrices, the gates, and registered second derivatives
+ * ({@code @CustomHvp}, {@code Gates.logSumExp}'s).
+ */
+class SecondOrderTest {
+  static final String CALLS = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
+
+      public final class Curved {
+        @Differentiable(order = 2)
+        public static double layer(double[][] W, double[] x, double[] b) {
+          double s = 0;
+          for (int i = 0; i < W.length; i++) {
+            double z = b[i];
+            for (int j = 0; j < x.length; j++) {
+              z += W[i][j] * x[j];
+            }
+            s += Gates.sigmoid(z) + Math.tanh(z) * Gates.softplus(z) + Gates.relu(z) * z;
+          }
+          return s + energy(x, W[0][0]);
+        }
+
+        @Differentiable(order = 2, wrt = {"x"})
+        public static double partly(double x, double y) {
+          return Math.pow(x, 3) * y + Math.atan2(x, y) + Math.hypot(x, 2 * y);
+        }
+
+        @Differentiable(order = 2)
+        public static double callsPartly(double a) {
+          double s = 0;
+          for (int k = 0; k < 3; k++) {
+            s = s * Math.cos(a) + partly(a * k + 0.5, 1.5);
+          }
+          return s;
+        }
+
+        @Differentiable(order = 2)
+        public static double branchy(double x, double y) {
+          double r = Math.max(x, y) * Math.min(x * y, 1.0);
+          if (x > y) {
+            r += Math.exp(x - y) / (1 + y * y);
+          } else {
+            r -= Math.log1p(x * x) * Math.sqrt(1 + y * y);
+          }
+          return r + Math.abs(x - 2 * y) * Math.sinh(y);
+        }
+
+        @Differentiable(order = 2)
+        static double energy(double[] v, double k) {
+          double e = 0;
+          double[] w = v.clone();
+          for (int i = w.length - 1; i >= 0; i--) {
+            w[i] = w[i] * k + (i + 1 < w.length ? w[i + 1] : 0);
+            e += w[i] * w[i] / (1 + k * k);
+          }
+          return e;
+        }
+
+        /** A cube whose derivatives the user registers, both orders. */
+        static double cube(double x) {
+          return x * x * x;
+        }
+
+        @dev.adjoint.CustomGradient("cube")
+        static double cubePullback(double x, double seed, double[] dScalars) {
+          dScalars[0] += seed * 3 * x * x;
+          return cube(x);
+        }
+
+        @dev.adjoint.CustomHvp("cube")
+        static double cubeHvp(double x, double seed, double[] dScalars, double vx,
+            double seedTangent, double[] hScalars) {
+          dScalars[0] += seed * 3 * x * x;
+          hScalars[0] += seedTangent * 3 * x * x + seed * 6 * x * vx;
+          return cube(x);
+        }
+
+        @Differentiable(order = 2)
+        public static double registered(double[] x, double a) {
+          return cube(a * x[0]) + Gates.logSumExp(x) * cube(x[1] - a);
+        }
+      }
+      """;
+
+  private static final Map<String, Compiled> COMPILED = new HashMap<>();
+
+  private static Compiled compiled(String source) {
+    return COMPILED.computeIfAbsent(source, Compiled::compile);
+  }
+
+  static Stream<Arguments> cases() {
+    double[][] W = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}};
+    return Stream.of(
+        LoopsAndArraysTest.cases().map(a -> withSource(LoopsAndArraysTest.SOURCE, a)),
+        ScalarConstructsTest.cases().map(a -> withSource(ScalarConstructsTest.SOURCE, a)),
+        SwitchTest.cases().map(a -> withSource(SwitchTest.SOURCE, a)),
+        Stream.of(
+            Arguments.of(CompositionTest.REUSE, "overwriteAfterCall", new Object[] {0.7}),
+            Arguments.of(CompositionTest.REUSE, "inLoopOverwrite",
+                new Object[] {new double[] {0.3, -0.2, 0.5}, 0.4}),
+            Arguments.of(CompositionTest.REUSE, "scalarReassigned", new Object[] {0.6}),
+            Arguments.of(CompositionTest.REUSE, "loopCarried", new Object[] {0.6, 4}),
+            Arguments.of(CompositionTest.REUSE, "whileBreak", new Object[] {0.9}),
+            Arguments.of(CompositionTest.REUSE, "branches", new Object[] {-0.9, 0.3}),
+            Arguments.of(CompositionTest.REUSE, "nestedCalls", new Object[] {0.8}),
+            Arguments.of(CompositionTest.REUSE, "matrixRows",
+                new Object[] {new double[][] {{0.3, -0.2}, {1.5, 0.4}}, new double[] {0.7, -1.1}}),
+            Arguments.of(CompositionTest.REUSE, "accumulateArray",
+                new Object[] {new double[] {0.3, -0.2, 0.5}})).map(a ->
+            Arguments.of(Compiled.secondOrder((String) a.get()[0]), a.get()[1], a.get()[2])),
+        Stream.of(
+            Arguments.of(CALLS, "layer", new Object[] {W, new double[] {0.4, -1.2, 0.8},
+                new double[] {0.1, -0.3}}),
+            Arguments.of(CALLS, "callsPartly", new Object[] {0.35}),
+            Arguments.of(CALLS, "branchy", new Object[] {0.8, 0.3}),
+            Arguments.of(CALLS, "branchy", new Object[] {-0.4, 0.9}),
+            Arguments.of(CALLS, "registered", new Object[] {new double[] {0.3, -1.1, 0.6}, 0.7})))
+        .flatMap(s -> s);
+  }
+
+  private static Arguments withSource(String source, Arguments arguments) {
+    Object[] a = arguments.get();
+    return Arguments.of(Compiled.secondOrder(source), a[0], a[1]);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("cases")
+  void hvpAndHessianMatchDerivativeStructure(String source, String method, Object[] args) {
+    assertSecondOrder(compiled(source), source, method, args);
+  }
+
+  /** An order-1 method has no second derivatives: no HVP, no Hessian in its API. */
+  @Test
+  void orderOneHasNoSecondDerivatives() {
+    String source = CALLS.replace("@Differentiable(order = 2, wrt = {\"x\"})",
+        "@Differentiable(wrt = {\"x\"})").replace("public static double callsPartly",
+        "public static double unused").replace("partly(a * k + 0.5, 1.5)", "a * k");
+    Compiled compiled = compiled(source);
+    Class<?> grad = compiled.load("demo.CurvedGrad");
+    assertThrows(NoSuchMethodException.class,
+        () -> grad.getMethod("partlyHessian", double.class, double.class));
+  }
+}
