@@ -71,17 +71,12 @@ public final class SweepActivity {
       int buffers = call.callee().signature().params().size() + 1;
       Set<Var> read = Exprs.vars(call.arguments());
       for (Operand buffer : call.arguments().subList(buffers, call.arguments().size())) {
-        if (buffer instanceof Var v) {
-          edges(read, v);
-        }
+        Exprs.vars(buffer).forEach(v -> edges(read, v)); // a buffer, or the row of one
       }
     }
   }
 
   private void value(Var target, Expr value) {
-    if (target.type() != Type.DOUBLE && !target.type().isDoubleArray()) {
-      return;
-    }
     List<Operand> carriers = new ArrayList<>();
     if (value instanceof Select select) {
       carriers.add(select.then());
@@ -106,6 +101,9 @@ public final class SweepActivity {
   }
 
   private void edge(Var source, Var target) {
+    if (target.type() != Type.DOUBLE && !target.type().isDoubleArray()) {
+      return; // an index: no derivative flows into it
+    }
     forward.computeIfAbsent(source, v -> new HashSet<>()).add(target);
     backward.computeIfAbsent(target, v -> new HashSet<>()).add(source);
   }
