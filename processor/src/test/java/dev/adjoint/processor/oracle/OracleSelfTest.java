@@ -1203,4 +1203,81 @@ class OracleSelfTest {
       }
     };
   }
+
+  // ---- second order: DerivativeStructure of order 2 against closed forms
+
+  private static void assertHessian(double[][] expected, HipparchusOracle.SecondOrder actual) {
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], actual.hessian()[i],
+          TOL * (1 + Arrays.stream(expected[i]).map(Math::abs).max().orElse(0)),
+          "Hessian row " + i);
+    }
+  }
+
+  @Test
+  void hessianOfRosenbrockIsItsClosedForm() {
+    String members = """
+        @Differentiable
+        static double rosenbrock(double[] x) {
+          double f = 0;
+          for (int i = 0; i + 1 < x.length; i += 2) {
+            double a = x[i + 1] - x[i] * x[i];
+            double b = 1 - x[i];
+            f += 100 * a * a + b * b;
+          }
+          return f;
+        }""";
+    double[] x = {-1.2, 1.0, 0.5, 0.3};
+    HipparchusOracle.SecondOrder r = HipparchusOracle.hessian(unit(members), "rosenbrock", x);
+    double[][] h = new double[4][4];
+    for (int i = 0; i < 4; i += 2) {
+      h[i][i] = 1200 * x[i] * x[i] - 400 * x[i + 1] + 2;
+      h[i][i + 1] = -400 * x[i];
+      h[i + 1][i] = -400 * x[i];
+      h[i + 1][i + 1] = 200;
+    }
+    assertHessian(h, r);
+    assertArrayEquals(eval(members, "rosenbrock", x).gradient(), r.gradient(), 0.0,
+        "the same gradient as with Gradients, bit for bit");
+  }
+
+  @Test
+  void hessianOfProductsAndExponentials() {
+    double x = 0.7;
+    double y = -1.3;
+    double z = 0.4;
+    HipparchusOracle.SecondOrder r = HipparchusOracle.hessian(unit("""
+        @Differentiable
+        static double f(double x, double y, double z) {
+          return x * y * z + Math.exp(x * y) + Math.sin(z) / y;
+        }"""), "f", x, y, z);
+    double e = Math.exp(x * y);
+    assertHessian(new double[][] {
+        {y * y * e, z + e + x * y * e, y},
+        {z + e + x * y * e, x * x * e + 2 * Math.sin(z) / (y * y * y), x - Math.cos(z) / (y * y)},
+        {y, x - Math.cos(z) / (y * y), -Math.sin(z) / y}}, r);
+    assertEquals(x * y * z + e + Math.sin(z) / y, r.value(), 0.0);
+  }
+
+  @Test
+  void hessianThroughCallsWrtAndMatrices() {
+    double[][] m = {{0.3, -0.5}, {1.1, 0.2}};
+    HipparchusOracle.SecondOrder r = HipparchusOracle.hessian(unit("""
+        static double square(double v) {
+          return v * v;
+        }
+
+        @Differentiable(wrt = {"m"})
+        static double f(double[][] m, double k) {
+          return square(m[0][1] * m[1][0]) * k + Math.log(m[1][1] + 1);
+        }"""), "f", m, 3.0);
+    double p = m[0][1] * m[1][0];
+    double[][] h = new double[4][4];
+    h[1][1] = 2 * 3.0 * m[1][0] * m[1][0];
+    h[2][2] = 2 * 3.0 * m[0][1] * m[0][1];
+    h[1][2] = 4 * 3.0 * p;
+    h[2][1] = h[1][2];
+    h[3][3] = -1 / ((m[1][1] + 1) * (m[1][1] + 1));
+    assertHessian(h, r);
+  }
 }
