@@ -66,6 +66,8 @@ public final class Demo {
     boolean ok = examples(out, "Lecture 4 circuits (double parameters)", lecture4());
     ok &= examples(out, "Vectorized examples (double[] and double[][] parameters)", vectorized());
     ok &= forwardMode(out);
+    ok &= greeks(out);
+    ok &= newton(out);
     ok &= spiral(out, pictures);
     out.println();
     out.printf(Locale.ROOT, "demo time: %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -101,6 +103,75 @@ public final class Demo {
           "gradcheck", outcome.check().maxRelativeError(), verdict(ok, TOLERANCE));
     }
     return allOk;
+  }
+
+  /**
+   * Second order: the greeks of a Black-Scholes call, delta, vega and rho from the generated
+   * gradient and gamma from the generated Hessian, beside their closed forms.
+   */
+  private static boolean greeks(PrintStream out) {
+    out.println();
+    out.println("== Second order: Black-Scholes greeks (@Differentiable(order = 2))");
+    double spot = 100;
+    double strike = 95;
+    double sigma = 0.25;
+    double rate = 0.03;
+    double maturity = 0.75;
+    var h = BlackScholesGrad.callHessian(spot, strike, sigma, rate, maturity);
+    var exact = BlackScholes.Greeks.closedForm(spot, strike, sigma, rate, maturity);
+    out.println();
+    out.printf(Locale.ROOT, "call S = %.0f, K = %.0f, sigma = %.2f, r = %.2f, T = %.2f:"
+        + " price %.6f%n", spot, strike, sigma, rate, maturity, h.value());
+    out.printf(Locale.ROOT, "  %-7s %-22s %15s %15s %10s%n", "greek", "from", "generated",
+        "closed form", "rel. error");
+    boolean ok = greek(out, "delta", "callHessian: dspot", h.dspot(), exact.delta());
+    ok &= greek(out, "vega", "callHessian: dsigma", h.dsigma(), exact.vega());
+    ok &= greek(out, "rho", "callHessian: drate", h.drate(), exact.rho());
+    ok &= greek(out, "gamma", "callHessian: hessian[0][0]", h.hessian()[0][0], exact.gamma());
+    return ok;
+  }
+
+  private static boolean greek(PrintStream out, String name, String from, double generated,
+      double closedForm) {
+    double error = Math.abs(generated - closedForm) / Math.abs(closedForm);
+    boolean ok = error < 1e-9;
+    out.printf(Locale.ROOT, "  %-7s %-22s %15.10f %15.10f %10.1e: %s%n", name, from, generated,
+        closedForm, error, ok ? "ok" : "FAILED");
+    return ok;
+  }
+
+  /**
+   * Second order: Newton's method with conjugate gradients on Hessian-vector products against
+   * gradient descent, minimising the extended Rosenbrock function from its standard start.
+   */
+  private static boolean newton(PrintStream out) {
+    out.println();
+    out.println("== Second order: Newton's method with Hessian-vector products"
+        + " (extended Rosenbrock, n = 100)");
+    out.println();
+    double[] start = NewtonRosenbrock.start(100);
+    out.printf(Locale.ROOT, "  %-9s %14s %11s %16s%n", "iteration", "f", "|grad f|",
+        "CG steps (HVPs)");
+    long begin = System.nanoTime();
+    var newton = NewtonRosenbrock.newton(start, 1e-8, 100, step -> out.printf(Locale.ROOT,
+        "  %-9d %14.6e %11.3e %16d%n", step.iteration(), step.value(), step.gradientNorm(),
+        step.innerIterations()));
+    double newtonMs = (System.nanoTime() - begin) / 1e6;
+    begin = System.nanoTime();
+    var descent = NewtonRosenbrock.gradientDescent(start, 1e-8, 10_000);
+    double descentMs = (System.nanoTime() - begin) / 1e6;
+    double distance = 0;
+    for (double v : newton.x()) {
+      distance = Math.max(distance, Math.abs(v - 1));
+    }
+    boolean ok = newton.gradientNorm() < 1e-8 && distance < 1e-6;
+    out.printf(Locale.ROOT, "Newton-CG: |grad f| = %.1e after %d iterations (%.0f ms),"
+        + " max |x_i - 1| = %.1e: %s%n", newton.gradientNorm(), newton.iterations(), newtonMs,
+        distance, ok ? "ok" : "FAILED");
+    out.printf(Locale.ROOT, "gradient descent: f = %.3e, |grad f| = %.1e after %,d iterations"
+        + " (%.0f ms)%n", descent.value(), descent.gradientNorm(), descent.iterations(),
+        descentMs);
+    return ok;
   }
 
   /**

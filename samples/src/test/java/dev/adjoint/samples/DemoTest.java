@@ -56,6 +56,15 @@ class DemoTest {
     assertTrue(out.contains("Lecture4Grad.neuronJvp(w..., x..., 1, 0, 0, 0, 0) = -0.19661"),
         out);
     assertTrue(out.contains("grad f . v = -0.19661: ok"), out);
+    // second order: the greeks (gamma from the generated Hessian) and Newton-CG with HVPs
+    for (String greek : List.of("delta", "vega", "rho", "gamma")) {
+      assertTrue(out.lines().anyMatch(l -> l.strip().startsWith(greek) && l.endsWith(": ok")),
+          () -> "no passing " + greek + " in\n" + out);
+    }
+    assertTrue(out.contains("price 12.346869"), out);
+    assertTrue(Pattern.compile("Newton-CG: \\|grad f\\| = \\S+ after \\d+ iterations .*: ok")
+        .matcher(out).find(), out);
+    assertTrue(out.contains("gradient descent: f = "), out);
     assertTrue(out.contains("dw = [-0.19661, -0.39322, 0.19661], dx = [0.39322, -0.58984]"), out);
     assertTrue(out.contains("dW = [[0.088, 0.176], [0.104, 0.208]], dx = [-0.112, 0.636]"), out);
   }
