@@ -3,8 +3,9 @@ package dev.adjoint;
 import java.util.Arrays;
 
 /**
- * Arrays seen as one flat vector, row by row: how the generated Hessian drivers walk the
- * differentiated inputs ({@code CGrad.fHessian}) one unit direction at a time.
+ * Arrays seen as one flat vector, row by row: how the generated Hessian and Jacobian drivers
+ * ({@code CGrad.fHessian}, {@code CGrad.fJacobian}) walk the differentiated inputs one unit
+ * direction at a time.
  */
 public final class Flat {
   private Flat() {}
@@ -58,6 +59,22 @@ public final class Flat {
     for (double[] row : from) {
       System.arraycopy(row, 0, to, offset, row.length);
       offset += row.length;
+    }
+  }
+
+  /** {@code v[k] = value}. */
+  public static void set(double[] v, int k, double value) {
+    v[k] = value;
+  }
+
+  /** The {@code k}-th element of {@code v}, row by row, set to {@code value}. */
+  public static void set(double[][] v, int k, double value) {
+    for (double[] row : v) {
+      if (k < row.length) {
+        row[k] = value;
+        return;
+      }
+      k -= row.length;
     }
   }
 }

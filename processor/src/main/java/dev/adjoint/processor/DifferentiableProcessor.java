@@ -142,7 +142,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     var types = processingEnv.getTypeUtils();
     AnnotationValue value = mirror.getElementValues().values().iterator().next();
     List<ExecutableElement> scalar = candidates.stream()
-        .filter(m -> m.getReturnType().getKind() == TypeKind.DOUBLE).toList();
+        .filter(m -> kind.accepts(MethodReader.resultType(m))).toList();
     if (!candidates.isEmpty() && scalar.isEmpty()) {
       if (kind == Callees.Registration.GRADIENT) {
         reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT_RESULT, target,
@@ -226,7 +226,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private boolean clashes(ExecutableElement method, List<Param> params, String gradClass,
       Map<String, ExecutableElement> generated) {
     List<String> signatures = GeneratedNames.apiSignatures(method.getSimpleName().toString(),
-        params, MethodReader.order(method), processingEnv.getTypeUtils());
+        params, MethodReader.resultType(method), MethodReader.order(method),
+        processingEnv.getTypeUtils());
     for (String signature : signatures) {
       ExecutableElement other = generated.get(signature);
       if (other != null) {

@@ -302,10 +302,11 @@ class DiagnosticsTest {
   }
 
   /**
-   * A @CustomGradient for an array-returning helper, with exactly the signature the message for a
-   * scalar helper asks for, once made the caller's sweeps pass an array as the double seed
-   * (generated code that did not compile). Now the registration is refused at the annotation,
-   * the call is refused at the call, and nothing generated fails to compile.
+   * A @CustomGradient for an array-returning helper, with a double seed as a scalar helper's
+   * pullback has, once made the caller's sweeps pass an array as the double seed (generated code
+   * that did not compile). Now the registration is refused at the annotation with the signature
+   * expected (a double[] seed), the call is refused at the call, and nothing generated fails to
+   * compile. (With that signature it works: VectorOutputTest.)
    */
   @Test
   void customGradientOfAnArrayResult() {
@@ -330,9 +331,10 @@ class DiagnosticsTest {
             double[] h = dense(W, b, x);
             return h[0] * h[1];
           }""");
-    var compilation = assertError(source, Message.CUSTOM_GRADIENT_RESULT,
-        "@dev.adjoint.CustomGradient(\"dense\")", "'dense' returns double[]",
-        "return a double from 'dense'");
+    var compilation = assertError(source, Message.CUSTOM_GRADIENT,
+        "@dev.adjoint.CustomGradient(\"dense\")", "does not match the pullback of 'dense'",
+        "static double[] densePullback(double[][] W, double[] b, double[] x, double[] seed,"
+            + " double[][] dW, double[] db, double[] dx)");
     assertThat(compilation).hadErrorContaining("[" + Message.NO_DERIVATIVE_ARRAY.id() + "]")
         .inFile(Compiled.fileObjects(source).get(0))
         .onLineContaining("double[] h = dense(W, b, x)");
@@ -356,7 +358,48 @@ class DiagnosticsTest {
             double[] w = twice(v);
             return w[0] * v[1];
           }"""), Message.NO_DERIVATIVE_ARRAY, "double[] w = twice(v);", "'Bad.twice'",
-        "returns double[]", "split it into methods that each return one double");
+        "returns double[]", "mark it @Differentiable (a method may return double[]",
+        "register that pullback with @CustomGradient (double[] seed");
+  }
+
+  @Test
+  void customGradientOfAMatrixResult() {
+    assertError(badClass("""
+        static double[][] outer(double[] v) {
+            return new double[][] {v};
+          }
+
+          @dev.adjoint.CustomGradient("outer")
+          static double[][] outerPullback(double[] v, double[][] seed, double[] dv) {
+            return outer(v);
+          }"""), Message.CUSTOM_GRADIENT_RESULT, "@dev.adjoint.CustomGradient(\"outer\")",
+        "'outer' returns double[][]", "double[] (a double[] seed)");
+  }
+
+  @Test
+  void vectorReturnedFromSeveralPlaces() {
+    assertError(badClass("""
+        @Differentiable static double[] pick(double[] a, double[] b, double t) {
+            if (t > 0) {
+              return a.clone();
+            }
+            double[] c = b.clone();
+            return c;
+          }"""), Message.ARRAY_RETURN, "static double[] pick", "'pick' returns its double[]",
+        "one return at its end");
+  }
+
+  @Test
+  void secondOrderOfAVector() {
+    assertError(badClass("""
+        @Differentiable(order = 2) static double[] twice(double[] a) {
+            double[] b = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+              b[i] = 2 * a[i];
+            }
+            return b;
+          }"""), Message.SECOND_ORDER_RESULT, "static double[] twice",
+        "'twice' returns double[] and has order = 2", "use order = 1");
   }
 
   @Test

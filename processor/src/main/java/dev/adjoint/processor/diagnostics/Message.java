@@ -14,7 +14,16 @@ public enum Message {
       "@Differentiable method '%s' declares type parameters; write it for double values"),
   RETURN_TYPE("adjoint.return-type",
       "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
-          + " is generated)"),
+          + " is generated) or double[] (a vector whose pullback, JVP and Jacobian are"
+          + " generated)"),
+  ARRAY_RETURN("adjoint.array-return",
+      "@Differentiable method '%s' returns its %s from several places; Adjoint differentiates"
+          + " a method returning an array from one return at its end, of a local array or of a"
+          + " new array (a call, clone(), new)"),
+  SECOND_ORDER_RESULT("adjoint.second-order-result",
+      "@Differentiable method '%s' returns %s and has order = 2; HVPs and Hessians are of"
+          + " methods returning double: use order = 1 (its pullback, JVP and Jacobian), or"
+          + " differentiate twice the scalar loss that uses it"),
   PARAMETER_TYPE("adjoint.parameter-type",
       "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
           + " double[] and double[][] (differentiated), or int, long, boolean and int[] values"
@@ -46,9 +55,9 @@ public enum Message {
           + " register its pullback with @CustomGradient, or compute its arguments from"
           + " constants only (Gates.stopGradient makes a value one)"),
   NO_DERIVATIVE_ARRAY("adjoint.no-derivative-array",
-      "'%s' returns %s and receives a differentiated value; Adjoint differentiates calls of"
-          + " methods returning double only: write its computation in the @Differentiable"
-          + " method, or split it into methods that each return one double"),
+      "'%s' returns %s and receives a differentiated value, and has no derivative; mark it"
+          + " @Differentiable (a method may return double[]: its pullback takes a double[] seed),"
+          + " or register that pullback with @CustomGradient (double[] seed, then the buffers)"),
   WRT_EXCLUDED("adjoint.wrt-excluded",
       "'%s' is @Differentiable without '%s' in its wrt, and '%2$s' receives a differentiated"
           + " value here; add \"%2$s\" to its wrt, or pass a constant"
@@ -67,9 +76,9 @@ public enum Message {
   CUSTOM_HVP("adjoint.custom-hvp",
       "@CustomHvp(\"%s\") %s; the HVP of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",
-      "@CustomGradient(\"%s\"): '%1$s' returns %s, and a pullback with a double seed can only"
-          + " be registered for a method returning double; return a double from '%1$s' (one"
-          + " output per method), or write its computation in the @Differentiable method"),
+      "@CustomGradient(\"%s\"): '%1$s' returns %s, and a pullback can be registered for a"
+          + " method returning double (a double seed) or double[] (a double[] seed); return one"
+          + " of those from '%1$s', or write its computation in the @Differentiable method"),
   FLOAT("adjoint.float",
       "float arithmetic on a differentiated value (%s) loses precision and is not supported;"
           + " use double"),

@@ -85,6 +85,12 @@ public final class GradWriter {
     return ClassName.get(generated.packageName(), generated.simpleName());
   }
 
+  /** What a method returns: a {@code double}, or a vector (the only other result accepted). */
+  static Type result(ExecutableElement element) {
+    return element.getReturnType().getKind() == javax.lang.model.type.TypeKind.DOUBLE
+        ? Type.DOUBLE : Type.DOUBLE_ARRAY;
+  }
+
   /**
    * The public pullback's convention and names: in a scope of the method's parameters alone,
    * then {@code value} for the gradient method's local.
@@ -92,14 +98,14 @@ public final class GradWriter {
   private static DerivativeSignature publicSignature(ExecutableElement element,
       List<Param> params) {
     return DerivativeSignature.pullback(element.getSimpleName().toString(), params,
-        scopeOf(params, List.of()));
+        result(element), scopeOf(params, List.of()));
   }
 
   /** The public JVP's convention and names, in a scope of the method's parameters alone. */
   private static DerivativeSignature publicJvpSignature(ExecutableElement element,
       List<Param> params) {
     return DerivativeSignature.jvp(element.getSimpleName().toString(), params,
-        scopeOf(params, List.of()));
+        result(element), scopeOf(params, List.of()));
   }
 
   /** The public HVP's convention and names, in a scope of the method's parameters alone. */
@@ -120,11 +126,12 @@ public final class GradWriter {
       ExecutableElement element, DerivativeSignature signature) {
     spec.addParameters(parameters(element, signature.params()));
     if (signature.seed() != null) {
-      spec.addParameter(double.class, signature.seed());
+      spec.addParameter(javaType(signature.result()), signature.seed());
     }
     signature.derivatives().forEach((p, d) -> spec.addParameter(javaType(p.var().type()), d));
     if (signature.last() != null) {
-      spec.addParameter(double[].class, signature.last());
+      spec.addParameter(javaType(signature.mode() == DerivativeSignature.Mode.JVP
+          ? signature.tangentOutType() : Type.DOUBLE_ARRAY), signature.last());
     }
     return spec;
   }
@@ -156,8 +163,12 @@ public final class GradWriter {
     for (ApiMethod method : methods) {
       ClassName record = gradClass.nestedClass(method.recordName());
       DerivativeSignature signature = publicSignature(method.element(), method.params());
-      type.addType(gradientRecord(owner, method, record));
-      type.addMethod(gradientMethod(owner, method, record, signature));
+      if (signature.result() == Type.DOUBLE) {
+        type.addType(gradientRecord(owner, method, record));
+        type.addMethod(gradientMethod(owner, method, record, signature));
+      } else {
+        VectorApi.addJacobian(type, owner, method, record, signature);
+      }
       type.addMethod(publicPullback(owner, method, signature));
       ClassName jvpRecord = gradClass.nestedClass(method.jvpRecordName());
       DerivativeSignature jvp = publicJvpSignature(method.element(), method.params());
@@ -277,27 +288,31 @@ public final class GradWriter {
   private static MethodSpec publicPullback(TypeElement owner, ApiMethod method,
       DerivativeSignature signature) {
     String seed = signature.seed();
+    boolean vector = signature.result() != Type.DOUBLE;
     CodeBlock.Builder javadoc = CodeBlock.builder()
-        .add("Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient"
+        .add(vector ? "Pullback (vector-Jacobian product) of {@link $L}:\nreturns its value f (a"
+            + " fresh array) and adds {@code $N}ᵀ J to the buffers\n(the caller zeroes them"
+            + " first, or accumulates):\n<pre>\n"
+            : "Pullback of {@link $L}:\nreturns its value f and adds {@code $N} times its gradient"
             + " to the buffers\n(the caller zeroes them first, or accumulates):\n<pre>\n",
             link(owner, method.element()), seed);
+    String times = vector ? "Σ_k " + seed + "[k] * df[k]" : seed + " * df";
     for (Param p : method.differentiable()) {
       String name = p.var().name();
       if (p.var().type() == Type.DOUBLE_ARRAY) {
-        javadoc.add("$N[i] += $N * df/d$L[i]\n", signature.derivatives().get(p), seed, name);
+        javadoc.add("$N[i] += $L/d$L[i]\n", signature.derivatives().get(p), times, name);
       } else if (p.var().type() == Type.DOUBLE_MATRIX) {
-        javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n", signature.derivatives().get(p), seed,
-            name);
+        javadoc.add("$N[i][j] += $L/d$L[i][j]\n", signature.derivatives().get(p), times, name);
       } else {
-        javadoc.add("$N[$L] += $N * df/d$L\n", signature.scalarBuffer(),
-            signature.scalars().indexOf(p), seed, name);
+        javadoc.add("$N[$L] += $L/d$L\n", signature.scalarBuffer(),
+            signature.scalars().indexOf(p), times, name);
       }
     }
     javadoc.add("</pre>\nSaved values go on this thread's tapes ({@code DoubleStack.forThisThread()}),"
         + "\nso once they have grown a call allocates nothing but what the method itself does.\n");
     MethodSpec.Builder spec = MethodSpec.methodBuilder(signature.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(double.class);
+        .returns(javaType(signature.result()));
     addParameters(spec, method.element(), signature);
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
@@ -310,11 +325,12 @@ public final class GradWriter {
   }
 
   private static TypeSpec jvpRecord(TypeElement owner, ApiMethod method, ClassName record) {
+    TypeName result = javaType(result(method.element()));
     return TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
         .recordConstructor(MethodSpec.constructorBuilder()
-            .addParameter(double.class, "value")
-            .addParameter(double.class, "tangent")
+            .addParameter(result, "value")
+            .addParameter(result, "tangent")
             .build())
         .addJavadoc("Value and directional derivative of {@link $L}:\n{@code value} = f,"
             + " {@code tangent} = the derivative of f along the tangents given.\n",
@@ -338,7 +354,8 @@ public final class GradWriter {
         .addJavadoc("Value and directional derivative of {@link $L} along the tangents\n"
             + "($L: one per differentiated parameter, of its shape): forward mode, one pass.\n",
             link(owner, method.element()), String.join(", ", jvp.derivatives().values()))
-        .addStatement("double[] $N = new double[1]", tangent)
+        .addStatement(jvp.result() == Type.DOUBLE ? "double[] $N = new double[1]"
+            : "double[][] $N = new double[1][]", tangent)
         .addStatement("return new $T($N($L), $N[0])", record, jvp.name(),
             String.join(", ", arguments), tangent)
         .build();
@@ -348,7 +365,7 @@ public final class GradWriter {
       DerivativeSignature jvp) {
     MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(double.class);
+        .returns(javaType(jvp.result()));
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
     arguments.addAll(jvp.derivativeNames());
@@ -372,7 +389,7 @@ public final class GradWriter {
     Function f = pullback.primal();
     CodeBlock.Builder body = CodeBlock.builder();
     new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(pullback.body());
-    body.addStatement("return $N", f.result().name());
+    body.addStatement("return $N", pullback.returned().name());
     return derivative(method.element(), pullback.signature(),
         CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
   }
@@ -429,12 +446,12 @@ public final class GradWriter {
         .build();
   }
 
-  /** A derivative method of the sweeps class: {@code static double}, its signature's. */
+  /** A derivative method of the sweeps class: static, returning the method's value. */
   private static MethodSpec derivative(ExecutableElement element, DerivativeSignature signature,
       CodeBlock javadoc, CodeBlock body) {
     MethodSpec.Builder spec = MethodSpec.methodBuilder(signature.name())
         .addModifiers(Modifier.STATIC)
-        .returns(double.class);
+        .returns(javaType(signature.result()));
     return addParameters(spec, element, signature)
         .addJavadoc(javadoc)
         .addCode(body)

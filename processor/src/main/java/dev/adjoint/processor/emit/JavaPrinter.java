@@ -370,7 +370,9 @@ final class JavaPrinter {
       return element(length.array(), length.rows()) + ".length";
     }
     if (expr instanceof NewArray create) {
-      return "new double" + indices(create.dimensions());
+      int rank = create.type() == Type.DOUBLE_MATRIX ? 2 : 1;
+      return "new double" + indices(create.dimensions())
+          + "[]".repeat(rank - create.dimensions().size());
     }
     if (expr instanceof CloneArray clone) {
       return clone.array().name() + ".clone()";

@@ -80,34 +80,36 @@ public final class Tangent {
   private final Set<Var> alsoNeeded = new HashSet<>();
   private final List<Stmt> prologue = new ArrayList<>();
   private final List<Var> managed = new ArrayList<>();
-  /** Where a callee's JVP writes its tangent: the JVP's tangentOut, or a local of the HVP. */
-  private final Var jvpBuffer;
-  private final boolean jvpBufferIsLocal;
-  private boolean jvpBufferDeclared;
+  /**
+   * Where a callee's JVP writes its tangent, by the type of that buffer ({@code double[]} for a
+   * callee returning double, {@code double[][]} for one returning a vector): the JVP's own
+   * tangentOut where it has that type, else a local allocated once.
+   */
+  private final Map<Type, Var> jvpBuffers = new LinkedHashMap<>();
   private String unsupported;
 
   private Tangent(NameScope names, Predicate<Var> active, String prefix, Set<Var> parameters,
-      Map<Var, Var> tangents, Var jvpBuffer, boolean jvpBufferIsLocal) {
+      Map<Var, Var> tangents) {
     this.names = names;
     this.active = active;
     this.prefix = prefix;
     this.parameters = parameters;
     this.tangents = tangents;
-    this.jvpBuffer = jvpBuffer;
-    this.jvpBufferIsLocal = jvpBufferIsLocal;
   }
 
   /** The JVP of {@code function}. */
   public static Jvp of(Function function, Activity activity) {
     DerivativeSignature signature =
-        DerivativeSignature.jvp(function.name(), function.params(), function.names());
+        DerivativeSignature.jvp(function.name(), function.params(), function.result().type(),
+            function.names());
     Map<Var, Var> tangents = new LinkedHashMap<>();
     signature.derivatives().forEach((p, d) -> tangents.put(p.var(), new Var(d, type(p.var()))));
-    Var tangentOut = new Var(signature.last(), Type.DOUBLE_ARRAY);
+    Var tangentOut = new Var(signature.last(), signature.tangentOutType());
     Set<Var> parameters = new HashSet<>();
     function.params().forEach(p -> parameters.add(p.var()));
     Tangent tangent = new Tangent(function.names(), activity::isActive, "d", parameters,
-        tangents, tangentOut, false);
+        tangents);
+    tangent.jvpBuffers.put(tangentOut.type(), tangentOut);
     Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Load load && assign.target().type().isArray()
           && activity.isActive(assign.target())) {
@@ -115,8 +117,9 @@ public final class Tangent {
       }
     });
     List<Stmt> body = new ArrayList<>(tangent.block(function.body()).statements());
-    body.add(new Store(tangentOut, List.of(Constant.integer(0)),
-        tangent.tangent(function.result()), null));
+    Var result = function.result();
+    body.add(new Store(tangentOut, List.of(Constant.integer(0)), result.type().isArray()
+        ? tangent.arrayTangentOf(result) : tangent.tangent(result), null));
     Set<Var> declared = new HashSet<>(parameters);
     signature.derivatives().forEach((p, d) -> declared.add(new Var(d, type(p.var()))));
     declared.add(tangentOut);
@@ -157,8 +160,7 @@ public final class Tangent {
     SweepActivity activity = SweepActivity.of(pullback.body(), tangents.keySet(), outputs);
     Set<Var> parameters = new HashSet<>();
     f.params().forEach(p -> parameters.add(p.var()));
-    Tangent tangent = new Tangent(names, activity::isActive, "t", parameters, tangents,
-        new Var(names.fresh("jvpOut"), Type.DOUBLE_ARRAY), true);
+    Tangent tangent = new Tangent(names, activity::isActive, "t", parameters, tangents);
     Block body = tangent.block(pullback.body());
     List<Stmt> all = new ArrayList<>(tangent.prologue);
     all.addAll(body.statements());
@@ -233,14 +235,14 @@ public final class Tangent {
       return;
     }
     Var dt = tangentVar(target);
-    if (target.type().isArray()) {
-      out.add(definition(target, value, origin, declares));
-      out.add(definition(dt, arrayTangent(value), null, declares));
-      return;
-    }
     if (value instanceof Call call && !call.callee().stopsGradient()
         && call.callee().hasPullback()) {
       call(target, call, dt, origin, declares, out);
+      return;
+    }
+    if (target.type().isArray()) {
+      out.add(definition(target, value, origin, declares));
+      out.add(definition(dt, arrayTangent(value), null, declares));
       return;
     }
     // r = f(r, x): the rules read the old r, kept before the assignment overwrites it
@@ -355,15 +357,18 @@ public final class Tangent {
     Callee callee = call.callee();
     DerivativeSignature callees = callee.signature();
     if (!callee.hasJvp()) {
+      if (callees.result() != Type.DOUBLE) {
+        // a vector's JVP from its pullback would take one pullback per output
+        unsupported = callee.display() + " returns a vector and has only a @CustomGradient";
+        out.add(definition(target, call, origin, declares));
+        return;
+      }
       customGradient(target, call, dt, origin, declares, out);
       return;
     }
     // the callee writes its tangent into a buffer read at once: nothing allocated per call
-    if (jvpBufferIsLocal && !jvpBufferDeclared) {
-      prologue.add(new Declare(jvpBuffer, new NewArray(Type.DOUBLE_ARRAY,
-          List.of(Constant.integer(1)))));
-      jvpBufferDeclared = true;
-    }
+    Var jvpBuffer = jvpBuffer(target.type() == Type.DOUBLE ? Type.DOUBLE_ARRAY
+        : Type.DOUBLE_MATRIX);
     List<Operand> arguments = new ArrayList<>(call.args());
     for (int i = 0; i < call.args().size(); i++) {
       if (callees.params().get(i).differentiable()) {
@@ -375,6 +380,15 @@ public final class Tangent {
     out.add(definition(target, new Call(callee.jvpCallee(), arguments), origin, declares));
     out.add(definition(dt, new Copy(Terms.element(jvpBuffer, List.of(Constant.integer(0)))),
         null, declares));
+  }
+
+  /** The buffer of {@code type} a callee's JVP writes its tangent into, allocated once. */
+  private Var jvpBuffer(Type type) {
+    return jvpBuffers.computeIfAbsent(type, t -> {
+      Var buffer = new Var(names.fresh("jvpOut"), t);
+      prologue.add(new Declare(buffer, new NewArray(t, List.of(Constant.integer(1)))));
+      return buffer;
+    });
   }
 
   /**

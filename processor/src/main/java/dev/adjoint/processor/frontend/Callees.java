@@ -56,6 +56,14 @@ public final class Callees {
     public String derivative() {
       return derivative;
     }
+
+    /**
+     * Whether a method returning {@code result} (null: neither double nor a vector) can have
+     * one: a pullback, if it returns double or double[]; an HVP, if it returns double.
+     */
+    public boolean accepts(Type result) {
+      return result == Type.DOUBLE || (this == GRADIENT && result == Type.DOUBLE_ARRAY);
+    }
   }
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
 
@@ -81,7 +89,7 @@ public final class Callees {
       return new Callee(code, display, grad + "." + signature.name(),
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false);
     }
-    // a pullback's seed is a double: only a method returning double can have one
+    // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
     if (pullback != null) {
       return new Callee(code, display, pullback, null, registered(method, Registration.HVP, types),
@@ -95,7 +103,7 @@ public final class Callees {
    * (with the right signature), or null.
    */
   private static String registered(ExecutableElement method, Registration kind, Types types) {
-    if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+    if (!kind.accepts(MethodReader.resultType(method))) {
       return null;
     }
     TypeElement owner = (TypeElement) method.getEnclosingElement();
@@ -143,7 +151,7 @@ public final class Callees {
     List<TypeMirror> expected = parameterTypes(method, kind, types);
     List<? extends VariableElement> actual = registered.getParameters();
     if (actual.size() != expected.size()
-        || registered.getReturnType().getKind() != TypeKind.DOUBLE
+        || !types.isSameType(registered.getReturnType(), method.getReturnType())
         || !registered.getModifiers().contains(Modifier.STATIC)) {
       return false;
     }
@@ -173,7 +181,8 @@ public final class Callees {
     for (int i = 0; i < names.size(); i++) {
       parameters.add(parameterTypes.get(i) + " " + names.get(i));
     }
-    return "static double " + name + "(" + String.join(", ", parameters) + ")";
+    return "static " + method.getReturnType() + " " + name + "(" + String.join(", ", parameters)
+        + ")";
   }
 
   /** The HVP convention of {@code method}, every double-carrying parameter differentiated. */
@@ -202,7 +211,8 @@ public final class Callees {
           differentiable));
       scope.reserve(name);
     }
-    return DerivativeSignature.pullback(method.getSimpleName().toString(), params, scope);
+    return DerivativeSignature.pullback(method.getSimpleName().toString(), params,
+        MethodReader.resultType(method), scope);
   }
 
   /** The types of the registered method's parameters, in the order of its convention. */
@@ -212,7 +222,7 @@ public final class Callees {
     List<TypeMirror> parameters = new ArrayList<>();
     signature.params().forEach(p -> parameters.add(p.declaredType()));
     TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
-    parameters.add(doubleType);
+    parameters.add(method.getReturnType()); // the seed: double, or double[] for a vector
     signature.derivatives().keySet().forEach(p -> parameters.add(p.declaredType()));
     if (signature.scalarBuffer() != null) {
       parameters.add(types.getArrayType(doubleType));

@@ -150,12 +150,22 @@ public final class MethodReader {
     Map<Element, Var> versions = new LinkedHashMap<>();
     List<Param> params = params(method, names, versions, types);
     Var receiver = method.getModifiers().contains(Modifier.STATIC) ? null : params.get(0).var();
-    Var result = new Var(names.fresh("value"), Type.DOUBLE);
+    Var result = new Var(names.fresh("value"), resultType(method));
     CompilationUnitTree unit = path.getCompilationUnit();
     PackageElement pkg = elements.getPackageOf(method);
     var lowering = new BodyLowering(trees, unit, javac, elements, types, reporter, names, result,
         receiver, method.getSimpleName().toString(), generatedClass, pkg);
     Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
+    if (body != null && result.type().isArray() && reporter.errorCount() == errorsBefore) {
+      ReturnedArray returned = ReturnedArray.of(body, result, params);
+      if (returned == null) {
+        reporter.error(method, Message.ARRAY_RETURN, method.getSimpleName(),
+            method.getReturnType());
+        return new Result.Rejected(null);
+      }
+      body = returned.body();
+      result = returned.result();
+    }
     Function function = body == null ? null
         : new Function(method.getSimpleName().toString(), params, result, body, names);
     if (reporter.errorCount() > errorsBefore) {
@@ -205,8 +215,11 @@ public final class MethodReader {
     if (!method.getTypeParameters().isEmpty()) {
       reporter.error(method, Message.GENERIC_METHOD, name);
     }
-    if (method.getReturnType().getKind() != TypeKind.DOUBLE) {
+    Type result = resultType(method);
+    if (result == null) {
       reporter.error(method, Message.RETURN_TYPE, name, method.getReturnType());
+    } else if (result.isArray() && order(method) == 2) {
+      reporter.error(method, Message.SECOND_ORDER_RESULT, name, method.getReturnType());
     }
     boolean anyDouble = false;
     for (VariableElement p : method.getParameters()) {
@@ -219,6 +232,14 @@ public final class MethodReader {
     if (!anyDouble) {
       reporter.error(method, Message.NOTHING_TO_DIFFERENTIATE, name);
     }
+  }
+
+  /** What a {@code @Differentiable} method returns: a double, a vector ({@code double[]}), else null. */
+  public static Type resultType(ExecutableElement method) {
+    if (method.getReturnType().getKind() == TypeKind.DOUBLE) {
+      return Type.DOUBLE;
+    }
+    return Types.of(method.getReturnType()) == Type.DOUBLE_ARRAY ? Type.DOUBLE_ARRAY : null;
   }
 
   /** The {@code order} of a {@code @Differentiable} method: 1 unless it says 2. */

@@ -2,6 +2,7 @@ package dev.adjoint.processor.plan;
 
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +33,11 @@ import java.util.Map;
  *     array's buffer (pullback), every differentiated parameter's tangent (JVP)
  * @param last the name of the last parameter: the scalar buffer (pullback, null when no
  *     {@code double} is differentiated), {@code tangentOut} (JVP)
+ * @param result what the method returns, {@code double} or {@code double[]}: the type of the
+ *     seed and of the value; {@code tangentOut} is an array of it
  */
 public record DerivativeSignature(Mode mode, String name, List<Param> params, String seed,
-    Map<Param, String> derivatives, String last) {
+    Map<Param, String> derivatives, String last, Type result) {
 
   /** The kinds of derivative. */
   public enum Mode {
@@ -43,7 +46,8 @@ public record DerivativeSignature(Mode mode, String name, List<Param> params, St
   }
 
   /** The pullback of {@code method}, its names taken from {@code scope}. */
-  public static DerivativeSignature pullback(String method, List<Param> params, NameScope scope) {
+  public static DerivativeSignature pullback(String method, List<Param> params, Type result,
+      NameScope scope) {
     String seed = scope.fresh("seed");
     Map<Param, String> arrays = new LinkedHashMap<>();
     for (Param p : params) {
@@ -54,11 +58,12 @@ public record DerivativeSignature(Mode mode, String name, List<Param> params, St
     boolean scalars = params.stream()
         .anyMatch(p -> p.differentiable() && !p.var().type().isArray());
     return new DerivativeSignature(Mode.PULLBACK, method + "Pullback", List.copyOf(params), seed,
-        arrays, scalars ? scope.fresh("dScalars") : null);
+        arrays, scalars ? scope.fresh("dScalars") : null, result);
   }
 
   /** The JVP of {@code method}, its names taken from {@code scope}. */
-  public static DerivativeSignature jvp(String method, List<Param> params, NameScope scope) {
+  public static DerivativeSignature jvp(String method, List<Param> params, Type result,
+      NameScope scope) {
     Map<Param, String> tangents = new LinkedHashMap<>();
     for (Param p : params) {
       if (p.differentiable()) {
@@ -66,7 +71,12 @@ public record DerivativeSignature(Mode mode, String name, List<Param> params, St
       }
     }
     return new DerivativeSignature(Mode.JVP, method + "Jvp", List.copyOf(params), null, tangents,
-        scope.fresh("tangentOut"));
+        scope.fresh("tangentOut"), result);
+  }
+
+  /** The type of {@code tangentOut}: an array of the result's type. */
+  public Type tangentOutType() {
+    return result == Type.DOUBLE ? Type.DOUBLE_ARRAY : Type.DOUBLE_MATRIX;
   }
 
   /** The pullback's scalar buffer, or null. */

@@ -2,6 +2,7 @@ package dev.adjoint.processor.plan;
 
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -56,18 +57,19 @@ public final class GeneratedNames {
 
   /**
    * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
-   * gets for {@code method}: the gradient, the pullback and the two JVPs; at order 2 also the
-   * two HVPs and the Hessian.
+   * gets for {@code method}: the gradient (the Jacobian of a vector output), the pullback and the
+   * two JVPs; at order 2 also the two HVPs and the Hessian.
    */
-  public static List<String> apiSignatures(String method, List<Param> params, int order,
-      Types types) {
-    DerivativeSignature pullback = DerivativeSignature.pullback(method, params, new NameScope());
-    DerivativeSignature jvp = DerivativeSignature.jvp(method, params, new NameScope());
+  public static List<String> apiSignatures(String method, List<Param> params, Type result,
+      int order, Types types) {
+    DerivativeSignature pullback =
+        DerivativeSignature.pullback(method, params, result, new NameScope());
+    DerivativeSignature jvp = DerivativeSignature.jvp(method, params, result, new NameScope());
     List<String> own = params.stream()
         .map(p -> types.erasure(p.declaredType()).toString()).toList();
     List<String> gradient = new ArrayList<>(own);
     List<String> pullbackTypes = new ArrayList<>(own);
-    pullbackTypes.add("double");
+    pullbackTypes.add(result.javaName());
     pullback.derivatives().keySet().forEach(p -> pullbackTypes.add(p.var().type().javaName()));
     if (pullback.scalarBuffer() != null) {
       pullbackTypes.add("double[]");
@@ -75,8 +77,9 @@ public final class GeneratedNames {
     List<String> jvpTypes = new ArrayList<>(own);
     jvp.derivatives().keySet().forEach(p -> jvpTypes.add(p.var().type().javaName()));
     List<String> jvpBuffer = new ArrayList<>(jvpTypes);
-    jvpBuffer.add("double[]");
-    List<String> all = new ArrayList<>(List.of(signature(method, gradient),
+    jvpBuffer.add(jvp.tangentOutType().javaName());
+    String gradientName = result == Type.DOUBLE ? method : method + "Jacobian";
+    List<String> all = new ArrayList<>(List.of(signature(gradientName, gradient),
         signature(pullback.name(), pullbackTypes), signature(jvp.name(), jvpTypes),
         signature(jvp.name(), jvpBuffer)));
     if (order == 2) {

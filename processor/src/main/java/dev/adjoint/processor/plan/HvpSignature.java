@@ -2,6 +2,7 @@ package dev.adjoint.processor.plan;
 
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public record HvpSignature(DerivativeSignature pullback, String name,
 
   /** The HVP of {@code method}, its names (and its pullback's) taken from {@code scope}. */
   public static HvpSignature of(String method, List<Param> params, NameScope scope) {
-    return of(method, DerivativeSignature.pullback(method, params, scope), scope);
+    return of(method, DerivativeSignature.pullback(method, params, Type.DOUBLE, scope), scope);
   }
 
   /** The HVP of {@code method} whose pullback is {@code pullback}, new names from {@code scope}. */

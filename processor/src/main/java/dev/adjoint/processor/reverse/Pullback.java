@@ -15,6 +15,8 @@ import java.util.Map;
  * @param tapes the tapes' names
  * @param paramAdjoints the adjoint of each differentiated parameter that receives contributions
  *     (the buffer parameter of an array, a local of a scalar)
+ * @param returned what the pullback returns: the result, or a copy of a vector result taken
+ *     before the backward sweep restores elements of it
  */
 public record Pullback(Function primal, DerivativeSignature signature, Adjoint.TapeNames tapes,
-    Map<Var, Var> paramAdjoints, Block body) {}
+    Map<Var, Var> paramAdjoints, Block body, Var returned) {}

@@ -116,9 +116,10 @@ public final class ReverseSweep {
     this.activity = activity;
     this.loops = LoopFacts.of(function);
     var scope = function.names();
-    this.signature = DerivativeSignature.pullback(function.name(), function.params(), scope);
+    this.signature = DerivativeSignature.pullback(function.name(), function.params(),
+        function.result().type(), scope);
     signature.derivatives().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
-    this.seed = new Var(signature.seed(), Type.DOUBLE);
+    this.seed = new Var(signature.seed(), signature.result());
     this.tapes = new Adjoint.TapeNames(scope.fresh("doubleTape"), scope.fresh("intTape"),
         scope.fresh("arrayTape"));
   }
@@ -129,12 +130,12 @@ public final class ReverseSweep {
 
   private Adjoint build() {
     findRematerializable();
-    List<Stmt> backward = reverse(function.body(), 0); // learn what the sweep reads
+    List<Stmt> backward = reverseBody(); // learn what the sweep reads
     while (decidePushes()) {
       // a restore is read by the branch or loop around it, and reads array indices: build again
       declared.clear();
       zeroInits.clear();
-      backward = reverse(function.body(), 0);
+      backward = reverseBody();
     }
     Map<Var, Var> paramAdjoints = new LinkedHashMap<>();
     for (Param param : function.differentiableParams()) {
@@ -161,6 +162,19 @@ public final class ReverseSweep {
     return new Adjoint(function, loops, signature, fusion == null ? backward : fusion.remaining(),
         paramAdjoints, readByBackward, pushed, trips, buffers, shadowAdjoints,
         fusion == null ? Map.of() : fusion.fused(), tapes);
+  }
+
+  /**
+   * The backward sweep of the whole body. A vector result's adjoint exists from its start: the
+   * seed, copied (the sweep zeroes elements of adjoints as it goes; the caller's seed stays).
+   */
+  private List<Stmt> reverseBody() {
+    Var result = function.result();
+    if (result.type().isArray() && activity.isActive(result)) {
+      declared.add(result);
+      zeroInits.computeIfAbsent(loops.home(result), b -> new LinkedHashSet<>()).add(result);
+    }
+    return reverse(function.body(), 0);
   }
 
   /**
@@ -340,7 +354,8 @@ public final class ReverseSweep {
     List<Stmt> withInits = new ArrayList<>();
     for (Var v : zeroInits.getOrDefault(block, Set.of())) {
       withInits.add(new Declare(adjointOf(v),
-          v.type() == Type.DOUBLE ? new Copy(Constant.ZERO) : new Zeros(v)));
+          v.type() == Type.DOUBLE ? new Copy(Constant.ZERO)
+              : v.equals(function.result()) ? new CloneArray(seed) : new Zeros(v)));
     }
     withInits.addAll(out);
     return withInits;
@@ -348,7 +363,7 @@ public final class ReverseSweep {
 
   private void reverse(Assign assign, Block block, int loopDepth, List<Stmt> out) {
     Var target = assign.target();
-    boolean isResult = target.equals(function.result());
+    boolean isResult = target.equals(function.result()) && !target.type().isArray();
     boolean restore = pushed.contains(assign);
     if (activity.isActive(target) && !isResult && !declared.contains(target)
         && !target.type().isArray() && loops.loopBody(assign) != null) {

@@ -71,6 +71,13 @@ public final class Taping {
     });
     body.addAll(Declarations.of(block(f.body()), adjoint.loops(), managed, parameters,
         v -> adjoint.readByBackward().contains(v) || pushedTargets.contains(v)));
+    Var returned = f.result();
+    if (adjoint.pushed().stream().anyMatch(s -> s instanceof Store store
+        && store.array().equals(f.result()))) {
+      // the backward sweep puts back old elements of the vector returned: return a copy
+      returned = new Var(f.names().fresh(f.result().name() + "Out"), f.result().type());
+      body.add(new Declare(returned, new CloneArray(f.result())));
+    }
     body.add(new Comment("backward sweep", true));
     body.addAll(adjoint.backward());
     Var buffer = new Var(adjoint.signature().scalarBuffer(), Type.DOUBLE_ARRAY);
@@ -88,7 +95,7 @@ public final class Taping {
       }
     }
     return new Pullback(f, adjoint.signature(), adjoint.tapes(), adjoint.paramAdjoints(),
-        new Block(body));
+        new Block(body), returned);
   }
 
   /** The tapes the sweeps use, trip counters read after their loop's scope, call buffers. */

@@ -384,7 +384,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   public static Result evaluate(String source, String methodName, Object... args) {
     return onBigStack(() -> {
       Entry entry = entry(source, methodName, args);
-      Gradient result = entry.run(gradients(entry.free()), args);
+      Gradient result = entry.scalar(gradients(entry.free()), args);
       return new Result(result.getValue(), result.getGradient());
     });
   }
@@ -397,7 +397,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   public static SecondOrder hessian(String source, String methodName, Object... args) {
     return onBigStack(() -> {
       Entry entry = entry(source, methodName, args);
-      DerivativeStructure result = entry.run(structures(entry.free()), args);
+      DerivativeStructure result = entry.scalar(structures(entry.free()), args);
       int n = entry.free();
       double[] gradient = new double[n];
       double[][] hessian = new double[n][n];
@@ -446,11 +446,44 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     return result.get(0);
   }
 
+  /** Value and Jacobian (a row per output) of a method returning {@code double[]}. */
+  public record Jacobian(double[] value, double[][] jacobian) {}
+
+  /**
+   * As {@link #evaluate}, for a method returning {@code double[]}: its value and Jacobian,
+   * {@code jacobian[k]} the gradient of output k over the same flattened inputs.
+   */
+  public static Jacobian jacobian(String source, String methodName, Object... args) {
+    return onBigStack(() -> {
+      Entry entry = entry(source, methodName, args);
+      Object result = entry.run(gradients(entry.free()), args);
+      if (!(result instanceof Gradient[] outputs)) {
+        throw new IllegalStateException(methodName + " returned " + result + ", not a double[]");
+      }
+      double[] value = new double[outputs.length];
+      double[][] rows = new double[outputs.length][];
+      for (int k = 0; k < outputs.length; k++) {
+        value[k] = outputs[k].getValue();
+        rows[k] = outputs[k].getGradient();
+      }
+      return new Jacobian(value, rows);
+    });
+  }
+
   /** The entry method, which of its parameters are differentiated, and how many inputs that is. */
   private record Entry(Parsed parsed, MethodTree method, boolean[] differentiated, int free) {
-    /** Interprets the method at {@code args} with {@code numbers}. */
-    <D extends Derivative<D>> D run(Numbers<D> numbers, Object[] args) {
+    /** Interprets a method returning a number. */
+    <D extends Derivative<D>> D scalar(Numbers<D> numbers, Object[] args) {
       HipparchusOracle<D> oracle = new HipparchusOracle<>(parsed, numbers);
+      return oracle.toNumber(run(oracle, args));
+    }
+
+    /** Interprets the method at {@code args} with {@code numbers}: what it returns. */
+    <D extends Derivative<D>> Object run(Numbers<D> numbers, Object[] args) {
+      return run(new HipparchusOracle<>(parsed, numbers), args);
+    }
+
+    private <D extends Derivative<D>> Object run(HipparchusOracle<D> oracle, Object[] args) {
       List<? extends VariableTree> params = method.getParameters();
       List<Object> values = new ArrayList<>();
       int[] next = {0}; // the next free variable
@@ -458,7 +491,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         T type = typeOf(params.get(i).getType());
         values.add(oracle.argument(args[i], type, differentiated[i], next));
       }
-      return oracle.toNumber(oracle.invoke(method, values));
+      return oracle.invoke(method, values);
     }
   }
 
@@ -486,7 +519,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       throw new IllegalArgumentException("wrt names unknown parameters " + wrt);
     }
     T returnType = returnType(method);
-    if (returnType == null || !returnType.numeric()) {
+    if (returnType == null || !returnType.numeric() && returnType != T.DOUBLE_ARRAY) {
       throw new UnsupportedOperationException(returnType + " return type of " + methodName);
     }
     return new Entry(parsed, method, differentiated, free);

@@ -15,6 +15,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +221,89 @@ public final class Compiled {
     List<Double> entries = new ArrayList<>();
     components.forEach(c -> flatten("", c, names, entries));
     return entries.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Calls the original method returning {@code double[]} (on copies of array arguments). */
+  public double[] primalVector(String className, String method, Object... args) {
+    return (double[]) invoke(load(className), method, deepCopy(args));
+  }
+
+  /** The Jacobian a vector method's {@code <method>Jacobian} returns, rows flattened. */
+  public record Jacobian(double[] value, double[][] rows, List<String> components) {}
+
+  /**
+   * {@code <Class>Grad.<method>Jacobian(args)}: its record {@code (value, d<param>...)}, each
+   * {@code d<param>[k]} flattened into row k in component order.
+   */
+  public Jacobian jacobian(String className, String method, Object... args) {
+    Object record = invoke(load(gradClassName(className)), method + "Jacobian", deepCopy(args));
+    List<Object> values = componentValues(record);
+    double[] value = (double[]) values.get(0);
+    double[][] rows = new double[value.length][];
+    for (int k = 0; k < value.length; k++) {
+      List<Object> row = new ArrayList<>();
+      for (Object d : values.subList(1, values.size())) {
+        row.add(d instanceof double[] scalars ? (Object) scalars[k] : ((Object[]) d)[k]);
+      }
+      rows[k] = flat(row);
+    }
+    List<String> names = Arrays.stream(record.getClass().getRecordComponents()).skip(1)
+        .map(RecordComponent::getName).toList();
+    return new Jacobian(value, rows, names);
+  }
+
+  /**
+   * {@code <Class>Grad.<method>Pullback(args, seed, buffers...)} of a vector method: the value it
+   * returns, then {@code seedᵀ J} flattened in parameter order ({@code differentiated} says which
+   * arguments have buffers or a slot in the scalar buffer).
+   */
+  public double[] vjp(String className, String method, Object[] args, double[] seed,
+      List<Integer> differentiated) {
+    List<Object> all = new ArrayList<>(Arrays.asList(deepCopy(args)));
+    all.add(seed.clone());
+    List<Object> buffers = new ArrayList<>();
+    int scalars = 0;
+    for (int i : differentiated) {
+      if (args[i] instanceof double[] row) {
+        buffers.add(new double[row.length]);
+      } else if (args[i] instanceof double[][] matrix) {
+        double[][] zeros = new double[matrix.length][];
+        for (int r = 0; r < matrix.length; r++) {
+          zeros[r] = new double[matrix[r].length];
+        }
+        buffers.add(zeros);
+      } else {
+        buffers.add(null);
+        scalars++;
+      }
+    }
+    buffers.stream().filter(b -> b != null).forEach(all::add);
+    double[] dScalars = new double[scalars];
+    if (scalars > 0) {
+      all.add(dScalars);
+    }
+    double[] value = (double[]) invoke(load(gradClassName(className)), method + "Pullback",
+        all.toArray());
+    List<Object> parts = new ArrayList<>();
+    int s = 0;
+    for (Object buffer : buffers) {
+      parts.add(buffer != null ? buffer : (Object) dScalars[s++]);
+    }
+    double[] product = flat(parts);
+    double[] out = new double[value.length + product.length];
+    System.arraycopy(value, 0, out, 0, value.length);
+    System.arraycopy(product, 0, out, value.length, product.length);
+    return out;
+  }
+
+  /** {@code <Class>Grad.<method>Jvp(args, tangents)} of a vector method: value, then tangent. */
+  public double[][] vectorJvp(String className, String method, Object[] args, Object[] tangents) {
+    Object[] all = new Object[args.length + tangents.length];
+    System.arraycopy(deepCopy(args), 0, all, 0, args.length);
+    System.arraycopy(tangents, 0, all, args.length, tangents.length);
+    List<Object> values = componentValues(
+        invoke(load(gradClassName(className)), method + "Jvp", all));
+    return new double[][] {(double[]) values.get(0), (double[]) values.get(1)};
   }
 
   /** The same source with every {@code @Differentiable} method of order 2. */

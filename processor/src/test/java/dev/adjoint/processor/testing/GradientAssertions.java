@@ -145,6 +145,85 @@ public final class GradientAssertions {
   }
 
   /**
+   * A method returning {@code double[]}: its value equals the original method's bit for bit; its
+   * Jacobian (forward or reverse, as {@code fJacobian} chooses), its VJP along the fixed seed
+   * {@code direction(k)} and its JVP along the fixed direction equal the products of Hipparchus's
+   * Jacobian, to {@link #EXACT} relative to the products' own scales.
+   */
+  public static void assertVectorOutput(Compiled compiled, String source, String method,
+      Object... args) {
+    String className = Compiled.qualifiedName(source);
+    String where = method + Arrays.deepToString(args) + " in\n" + source;
+    double[] primal = compiled.primalVector(className, method, args);
+    HipparchusOracle.Jacobian exact = HipparchusOracle.jacobian(source, method, args);
+    drainTapes();
+    Compiled.Jacobian jacobian = compiled.jacobian(className, method, args);
+    assertTapesBalanced(method);
+    if (!Arrays.equals(primal, jacobian.value())) {
+      throw new AssertionError("value " + Arrays.toString(jacobian.value()) + " differs from the"
+          + " original method's " + Arrays.toString(primal) + " for " + where);
+    }
+    int m = primal.length;
+    for (int k = 0; k < m; k++) {
+      for (int j = 0; j < exact.jacobian()[k].length; j++) {
+        if (!(rho(jacobian.rows()[k][j], exact.jacobian()[k][j]) <= EXACT)) {
+          throw new AssertionError("Jacobian[" + k + "][" + j + "] = " + jacobian.rows()[k][j]
+              + ", expected " + exact.jacobian()[k][j] + " (Hipparchus) for " + where);
+        }
+      }
+    }
+    List<Integer> differentiated = new ArrayList<>();
+    java.lang.reflect.Method original = Arrays.stream(compiled.load(className)
+        .getDeclaredMethods()).filter(x -> x.getName().equals(method)
+            && x.getParameterCount() == args.length).findFirst().orElseThrow();
+    for (int i = 0; i < args.length; i++) {
+      String component = "d" + original.getParameters()[i].getName();
+      if (jacobian.components().contains(component)
+          || jacobian.components().contains(component + "_")) {
+        differentiated.add(i);
+      }
+    }
+    double[] seed = new double[m];
+    for (int k = 0; k < m; k++) {
+      seed[k] = direction(k);
+    }
+    drainTapes();
+    double[] vjp = compiled.vjp(className, method, args, seed, differentiated);
+    assertTapesBalanced(method);
+    int n = exact.jacobian().length == 0 ? 0 : exact.jacobian()[0].length;
+    for (int j = 0; j < n; j++) {
+      double expected = 0;
+      double scale = 1;
+      for (int k = 0; k < m; k++) {
+        expected += seed[k] * exact.jacobian()[k][j];
+        scale += Math.abs(seed[k] * exact.jacobian()[k][j]);
+      }
+      if (!(Math.abs(vjp[m + j] - expected) <= EXACT * scale)) {
+        throw new AssertionError("VJP entry " + j + " = " + vjp[m + j] + ", expected seedᵀJ = "
+            + expected + " for " + where);
+      }
+    }
+    Object[] tangents = new Object[differentiated.size()];
+    double[] v = directions(differentiated, args, tangents);
+    double[][] jvp = compiled.vectorJvp(className, method, args, tangents);
+    if (!Arrays.equals(primal, jvp[0])) {
+      throw new AssertionError("JVP value differs from the original method's for " + where);
+    }
+    for (int k = 0; k < m; k++) {
+      double expected = 0;
+      double scale = 1;
+      for (int j = 0; j < n; j++) {
+        expected += exact.jacobian()[k][j] * v[j];
+        scale += Math.abs(exact.jacobian()[k][j] * v[j]);
+      }
+      if (!(Math.abs(jvp[1][k] - expected) <= EXACT * scale)) {
+        throw new AssertionError("JVP output " + k + " = " + jvp[1][k] + ", expected J v = "
+            + expected + " for " + where);
+      }
+    }
+  }
+
+  /**
    * The fixed direction {@code v}, {@link #direction(int)} in every entry: flattened, and shaped
    * like each differentiated argument into {@code shaped}.
    */

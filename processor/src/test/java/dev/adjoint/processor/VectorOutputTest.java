@@ -1,0 +1,191 @@
+package dev.adjoint.processor;
+
+import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static dev.adjoint.processor.testing.GradientAssertions.assertVectorOutput;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.processor.oracle.HipparchusOracle;
+import dev.adjoint.processor.testing.Compiled;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Methods returning {@code double[]}: layers that compose. Their Jacobians (forward and
+ * reverse), VJPs and JVPs against Hipparchus; losses that call them (and a registered pullback
+ * with a vector seed) against Hipparchus and finite differences.
+ */
+class VectorOutputTest {
+  static final String SOURCE = """
+      package demo;
+
+      import dev.adjoint.CustomGradient;
+      import dev.adjoint.Differentiable;
+
+      public final class Net {
+        /** A dense layer written the natural way: a scalar accumulator per output. */
+        @Differentiable
+        public static double[] dense(double[][] W, double[] b, double[] x) {
+          double[] z = new double[b.length];
+          for (int i = 0; i < b.length; i++) {
+            double s = b[i];
+            for (int j = 0; j < x.length; j++) {
+              s += W[i][j] * x[j];
+            }
+            z[i] = s;
+          }
+          return z;
+        }
+
+        @Differentiable
+        public static double[] relu(double[] z) {
+          double[] a = new double[z.length];
+          for (int i = 0; i < z.length; i++) {
+            a[i] = Math.max(0, z[i]);
+          }
+          return a;
+        }
+
+        /** Elements overwritten in place: the pullback returns the final values. */
+        @Differentiable
+        public static double[] squash(double[] x, double k) {
+          double[] y = x.clone();
+          for (int i = 0; i < y.length; i++) {
+            y[i] = y[i] * k + Math.sin(y[i]);
+            y[i] = y[i] * y[i] / (1 + y[i] * y[i]);
+          }
+          return y;
+        }
+
+        /** Few inputs, many outputs: its Jacobian runs forward. */
+        @Differentiable
+        public static double[] curve(double t, double s) {
+          double[] p = new double[4];
+          p[0] = Math.cos(t) * s;
+          p[1] = Math.sin(t) * s;
+          p[2] = t * t;
+          p[3] = Math.exp(-s * t);
+          return p;
+        }
+
+        /** A composition returned directly. */
+        @Differentiable
+        public static double[] twoLayers(double[][] W1, double[] b1, double[][] W2, double[] b2,
+            double[] x) {
+          return dense(W2, b2, relu(dense(W1, b1, x)));
+        }
+
+        @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+        public static double loss(double[][] W1, double[] b1, double[][] W2, double[] b2,
+            double[] x, int label) {
+          double[] scores = twoLayers(W1, b1, W2, b2, x);
+          double max = scores[0];
+          for (int c = 1; c < scores.length; c++) {
+            max = Math.max(max, scores[c]);
+          }
+          double sum = 0;
+          for (int c = 0; c < scores.length; c++) {
+            sum += Math.exp(scores[c] - max);
+          }
+          return Math.log(sum) + max - scores[label];
+        }
+
+        static double[] affine(double[] x, double a) {
+          double[] y = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            y[i] = a * x[i] + 1;
+          }
+          return y;
+        }
+
+        /** The pullback of a vector method, registered: its seed is a vector too. */
+        @CustomGradient("affine")
+        static double[] affinePullback(double[] x, double a, double[] seed, double[] dx,
+            double[] dScalars) {
+          for (int i = 0; i < x.length; i++) {
+            dx[i] += seed[i] * a;
+            dScalars[0] += seed[i] * x[i];
+          }
+          return affine(x, a);
+        }
+
+        @Differentiable
+        public static double usesAffine(double[] x, double a) {
+          double[] y = affine(squash(x, a), a * a);
+          double s = 0;
+          for (int i = 0; i < y.length; i++) {
+            s += y[i] * y[i];
+          }
+          return s;
+        }
+      }
+      """;
+
+  private static Compiled compiled;
+
+  @BeforeAll
+  static void compile() {
+    compiled = Compiled.compile(SOURCE);
+  }
+
+  static Stream<Arguments> vectors() {
+    double[][] W1 = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}, {0.2, 0.4, -0.8}};
+    double[] b1 = {0.1, -0.3, 0.2, -0.1};
+    double[][] W2 = {{0.5, -0.2, 0.3, 0.7}, {0.3, 0.9, -0.4, 0.1}};
+    double[] b2 = {0.05, -0.1};
+    double[] x = {0.4, -1.2, 0.8};
+    return Stream.of(
+        Arguments.of("dense", new Object[] {W1, b1, x}),
+        Arguments.of("relu", new Object[] {new double[] {0.3, -0.2, 1.5, -0.7}}),
+        Arguments.of("squash", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.7}),
+        Arguments.of("curve", new Object[] {0.8, 1.3}),
+        Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectors")
+  void jacobianVjpAndJvpMatchHipparchus(String method, Object[] args) {
+    assertVectorOutput(compiled, SOURCE, method, args);
+  }
+
+  static Stream<Arguments> losses() {
+    double[][] W1 = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}, {0.2, 0.4, -0.8}};
+    double[] b1 = {0.1, -0.3, 0.2, -0.1};
+    double[][] W2 = {{0.5, -0.2, 0.3, 0.7}, {0.3, 0.9, -0.4, 0.1}};
+    double[] b2 = {0.05, -0.1};
+    return Stream.of(
+        Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
+        Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("losses")
+  void lossesThroughVectorMethodsMatchTheOracles(String method, Object[] args) {
+    assertGradient(compiled, SOURCE, method, args);
+  }
+
+  /**
+   * A registered pullback with a vector seed (the defect of issue #13: generated code passed an
+   * array as a double seed) gives the exact gradient; the JVP through it is refused when called,
+   * with the reason, as its derivative along a direction would take one pullback per output.
+   */
+  @Test
+  void registeredVectorPullback() {
+    Object[] args = {new double[] {0.3, -0.2, 1.5}, 0.7};
+    Compiled.Gradient gradient = compiled.gradient("demo.Net", "usesAffine", args);
+    double[] exact = HipparchusOracle.evaluate(SOURCE, "usesAffine", args).gradient();
+    for (int i = 0; i < exact.length; i++) {
+      assertEquals(exact[i], gradient.partials()[i], 1e-12 * (1 + Math.abs(exact[i])));
+    }
+    AssertionError refused = assertThrows(AssertionError.class, () -> compiled.jvp("demo.Net",
+        "usesAffine", args, new Object[] {new double[] {1, 0, 0}, 0.0}));
+    assertTrue(String.valueOf(refused.getCause()).contains(
+        "Net.affine returns a vector and has only a @CustomGradient"), refused::toString);
+  }
+}
