@@ -96,6 +96,35 @@ class VectorOutputTest {
           return Math.log(sum) + max - scores[label];
         }
 
+        /** A layer whose weights are one flattened row, {@code W[i * n + j]}, tanh applied. */
+        @Differentiable
+        public static double[] flatLayer(double[] W, double[] b, double[] x) {
+          int n = x.length;
+          double[] z = new double[b.length];
+          for (int i = 0; i < b.length; i++) {
+            double s = b[i];
+            for (int j = 0; j < n; j++) {
+              s += W[i * n + j] * x[j];
+            }
+            z[i] = Math.tanh(s);
+          }
+          return z;
+        }
+
+        /** A loop over layers of different widths: {@code h = layer(W[l], b[l], h)}. */
+        @Differentiable(wrt = {"W", "b"})
+        public static double deep(double[][] W, double[][] b, double[] x, double target) {
+          double[] h = x.clone();
+          for (int l = 0; l < W.length; l++) {
+            h = flatLayer(W[l], b[l], h);
+          }
+          double s = 0;
+          for (int i = 0; i < h.length; i++) {
+            s += h[i];
+          }
+          return (s - target) * (s - target);
+        }
+
         static double[] affine(double[] x, double a) {
           double[] y = new double[x.length];
           for (int i = 0; i < x.length; i++) {
@@ -145,6 +174,8 @@ class VectorOutputTest {
         Arguments.of("relu", new Object[] {new double[] {0.3, -0.2, 1.5, -0.7}}),
         Arguments.of("squash", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.7}),
         Arguments.of("curve", new Object[] {0.8, 1.3}),
+        Arguments.of("flatLayer", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
+            new double[] {0.1, -0.3}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}));
   }
 
@@ -161,7 +192,11 @@ class VectorOutputTest {
     double[] b2 = {0.05, -0.1};
     return Stream.of(
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
-        Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}));
+        Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
+        Arguments.of("deep", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5, 1.1, 0.2, -0.4}, {0.6, -0.2, 0.1, 0.9}, {0.5, -0.8}},
+            new double[][] {{0.1, -0.3}, {0.2, 0.4}, {-0.1}}, new double[] {0.4, -1.2, 0.8},
+            0.3}));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -382,6 +382,19 @@ public final class ReverseSweep {
     Var adjoint = isResult ? seed : adjointOf(target);
     boolean reads = assign.value().operands().contains(target);
     Var result = target;
+    if (reads && target.type().isArray()) {
+      // h = layer(..., h): the new h's adjoint seeds the call's pullback, the old h (back from
+      // the tape: the call's argument) gets an adjoint of its own shape, from zeros
+      Var g = captures.computeIfAbsent(assign, a -> new Var[] {
+          new Var(function.names().numbered("g"), target.type())})[0];
+      out.add(new Declare(g, new Copy(adjoint)));
+      if (restore) {
+        restore(target, out);
+      }
+      out.add(new Assign(adjoint, new Zeros(target), null));
+      contributions(assign, target, g, block, out, true);
+      return;
+    }
     if (reads && passesThrough(assign)) {
       // s = s + t: s's adjoint flows to the old s unchanged; only the other operands receive
       contributions(assign, result, adjoint, block, out, false);
@@ -431,6 +444,9 @@ public final class ReverseSweep {
 
   /** True for {@code r = r + x}, {@code r = r - x}: r's contribution to itself is its adjoint. */
   private boolean passesThrough(Assign assign) {
+    if (assign.value() instanceof Call) {
+      return false; // a call's pullback takes the whole adjoint
+    }
     var operands = assign.value().operands();
     int self = operands.indexOf(assign.target());
     Var hole = new Var("seed", Type.DOUBLE);

@@ -159,19 +159,19 @@ public final class Taping {
     }
     out.add(assign);
     if (shadow != null) {
-      out.add(new Assign(shadow, shadowOf(assign.value()), null));
+      out.add(new Assign(shadow, shadowOf(assign), null));
     }
   }
 
-  /** The shadow adjoint of an array made by {@code value}: another's shadow, or zeros. */
-  private Expr shadowOf(Expr value) {
-    if (value instanceof Copy copy) {
+  /** The shadow adjoint of an array just made: another's shadow, or zeros of its shape. */
+  private Expr shadowOf(Assign assign) {
+    if (assign.value() instanceof Copy copy) {
       return new Copy(adjoint.shadows().get((Var) copy.a()));
     }
-    if (value instanceof CloneArray clone) {
-      return new Zeros(clone.array());
+    if (assign.value() instanceof NewArray) {
+      return assign.value(); // new double[n]: zeros of the same size
     }
-    return value; // new double[n]: zeros of the same size
+    return new Zeros(assign.target()); // a clone, a call's fresh array
   }
 
   private void loop(Loop loop, List<Stmt> out) {
