@@ -79,7 +79,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION, Callees.CUSTOM_GRADIENT, Callees.CUSTOM_HVP);
+    return Set.of(ANNOTATION, Callees.CUSTOM_GRADIENT, Callees.CUSTOM_JVP, Callees.CUSTOM_HVP);
   }
 
   @Override
@@ -129,8 +129,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     if (!(element instanceof ExecutableElement pullback)) {
       return;
     }
-    Message message = kind == Callees.Registration.GRADIENT ? Message.CUSTOM_GRADIENT
-        : Message.CUSTOM_HVP;
+    Message message = switch (kind) {
+      case GRADIENT -> Message.CUSTOM_GRADIENT;
+      case JVP -> Message.CUSTOM_JVP;
+      case HVP -> Message.CUSTOM_HVP;
+    };
     AnnotationMirror mirror = Callees.annotation(pullback, kind.annotation());
     String target = Callees.target(mirror);
     List<ExecutableElement> candidates = new ArrayList<>();

@@ -450,6 +450,25 @@ class DiagnosticsTest {
   }
 
   @Test
+  void customJvpWithTheWrongSignature() {
+    assertError(badClass("""
+        static double[] twice(double[] v) {
+            double[] w = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+              w[i] = 2 * v[i];
+            }
+            return w;
+          }
+
+          @dev.adjoint.CustomJvp("twice")
+          static double[] twiceJvp(double[] v, double[] dv, double[] tangentOut) {
+            return twice(v);
+          }"""), Message.CUSTOM_JVP, "@dev.adjoint.CustomJvp(\"twice\")",
+        "does not match the JVP of 'twice'",
+        "static double[] twiceJvp(double[] v, double[] dv, double[][] tangentOut)");
+  }
+
+  @Test
   void customHvpWithTheWrongSignature() {
     assertError(badClass("""
         static double cube(double x) { return x * x * x; }

@@ -156,6 +156,29 @@ class VectorOutputTest {
       }
       """;
 
+  /** A network written as layers of the runtime's vectorised gates, and an order-2 loss. */
+  static final String GATES = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Vectors;
+
+      public final class Layered {
+        @Differentiable(wrt = {"W1", "W2"})
+        public static double loss(double[][] W1, double[][] W2, double[] x, int label) {
+          double[] h = Vectors.relu(Vectors.matVec(W1, x));
+          double[] s = Vectors.tanh(Vectors.matVec(W2, h));
+          double[] p = Vectors.softmax(s);
+          return Vectors.softmaxCrossEntropy(Vectors.sigmoid(s), label) + Vectors.dot(p, h);
+        }
+
+        @Differentiable(order = 2)
+        public static double curved(double[] scores, double[] w) {
+          return Vectors.softmaxCrossEntropy(scores, 1) * Vectors.dot(w, scores);
+        }
+      }
+      """;
+
   private static Compiled compiled;
 
   @BeforeAll
@@ -203,6 +226,17 @@ class VectorOutputTest {
   @MethodSource("losses")
   void lossesThroughVectorMethodsMatchTheOracles(String method, Object[] args) {
     assertGradient(compiled, SOURCE, method, args);
+  }
+
+  @Test
+  void vectorisedGatesMatchTheOracles() {
+    Compiled gates = Compiled.compile(GATES);
+    double[][] W1 = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}};
+    double[][] W2 = {{0.5, -0.2, 0.3}, {0.3, 0.9, -0.4}, {0.1, 0.2, 0.7}};
+    assertGradient(gates, GATES, "loss", W1, W2, new double[] {0.4, -1.2, 0.8}, 1);
+    assertGradient(gates, GATES, "loss", W1, W2, new double[] {-0.9, 0.5, 1.1}, 2);
+    dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder(gates, GATES, "curved",
+        new double[] {0.3, -1.1, 0.6}, new double[] {0.5, 0.2, -0.4});
   }
 
   /**

@@ -73,6 +73,8 @@ public enum Message {
       "'%s' would give %s a method %s, which '%s' already gives it; rename one of the two"),
   CUSTOM_GRADIENT("adjoint.custom-gradient",
       "@CustomGradient(\"%s\") %s; the pullback of '%1$s' must be: %s"),
+  CUSTOM_JVP("adjoint.custom-jvp",
+      "@CustomJvp(\"%s\") %s; the JVP of '%1$s' must be: %s"),
   CUSTOM_HVP("adjoint.custom-hvp",
       "@CustomHvp(\"%s\") %s; the HVP of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",

@@ -32,11 +32,14 @@ public final class Callees {
   static final String DIFFERENTIABLE = "dev.adjoint.Differentiable";
   public static final String CUSTOM_GRADIENT = "dev.adjoint.CustomGradient";
   public static final String CUSTOM_HVP = "dev.adjoint.CustomHvp";
+  public static final String CUSTOM_JVP = "dev.adjoint.CustomJvp";
 
   /** What a user registers for a method Adjoint does not differentiate from its body. */
   public enum Registration {
     /** {@code @CustomGradient}: its pullback. */
     GRADIENT(CUSTOM_GRADIENT, "pullback"),
+    /** {@code @CustomJvp}: its JVP. */
+    JVP(CUSTOM_JVP, "JVP"),
     /** {@code @CustomHvp}: its HVP, the tangent of the pullback. */
     HVP(CUSTOM_HVP, "HVP");
 
@@ -59,10 +62,10 @@ public final class Callees {
 
     /**
      * Whether a method returning {@code result} (null: neither double nor a vector) can have
-     * one: a pullback, if it returns double or double[]; an HVP, if it returns double.
+     * one: a pullback or a JVP, if it returns double or double[]; an HVP, if it returns double.
      */
     public boolean accepts(Type result) {
-      return result == Type.DOUBLE || (this == GRADIENT && result == Type.DOUBLE_ARRAY);
+      return result == Type.DOUBLE || (this != HVP && result == Type.DOUBLE_ARRAY);
     }
   }
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
@@ -92,8 +95,9 @@ public final class Callees {
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
     if (pullback != null) {
-      return new Callee(code, display, pullback, null, registered(method, Registration.HVP, types),
-          signature(method, Set.of()), parameters, false);
+      return new Callee(code, display, pullback, registered(method, Registration.JVP, types),
+          registered(method, Registration.HVP, types), signature(method, Set.of()), parameters,
+          false);
     }
     return new Callee(code, display, null, null, null, null, parameters, false);
   }
@@ -169,9 +173,18 @@ public final class Callees {
     List<TypeMirror> parameterTypes = parameterTypes(method, kind, types);
     List<String> names = new ArrayList<>();
     signature.params().forEach(p -> names.add(p.var().name()));
-    names.add(signature.seed());
-    names.addAll(signature.derivativeNames());
     String name = signature.name();
+    if (kind == Registration.JVP) {
+      NameScope scope = new NameScope();
+      signature.params().forEach(p -> scope.reserve(p.var().name()));
+      DerivativeSignature jvp = DerivativeSignature.jvp(method.getSimpleName().toString(),
+          signature.params(), signature.result(), scope);
+      names.addAll(jvp.derivativeNames());
+      name = jvp.name();
+    } else {
+      names.add(signature.seed());
+      names.addAll(signature.derivativeNames());
+    }
     if (kind == Registration.HVP) {
       HvpSignature hvp = hvpSignature(method);
       names.addAll(hvp.tangentNames());
@@ -222,6 +235,12 @@ public final class Callees {
     List<TypeMirror> parameters = new ArrayList<>();
     signature.params().forEach(p -> parameters.add(p.declaredType()));
     TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
+    if (kind == Registration.JVP) {
+      signature.params().stream().filter(Param::differentiable)
+          .forEach(p -> parameters.add(p.declaredType()));
+      parameters.add(types.getArrayType(method.getReturnType())); // tangentOut
+      return parameters;
+    }
     parameters.add(method.getReturnType()); // the seed: double, or double[] for a vector
     signature.derivatives().keySet().forEach(p -> parameters.add(p.declaredType()));
     if (signature.scalarBuffer() != null) {

@@ -227,6 +227,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
 
   private static final String GATES_PACKAGE = "dev.adjoint";
   private static final String GATES = GATES_PACKAGE + ".Gates";
+  private static final String VECTORS = GATES_PACKAGE + ".Vectors";
 
   /** Marks a declared variable that has not been assigned yet (null is a valid array value). */
   private static final Object UNSET = new Object();
@@ -332,6 +333,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   private final Map<String, List<MethodTree>> methods = new HashMap<>();
   /** Whether {@code Gates} names {@code dev.adjoint.Gates}. */
   private final boolean gatesImported;
+  /** Whether {@code Vectors} names {@code dev.adjoint.Vectors}. */
+  private final boolean vectorsImported;
   /** Gate names imported statically ({@code "*"} for all). */
   private final Set<String> staticGates = new HashSet<>();
   /** The local scopes of the method being interpreted (a fresh stack per call). */
@@ -359,6 +362,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       }
     }
     boolean gates = pkg.equals(GATES_PACKAGE);
+    boolean vectors = pkg.equals(GATES_PACKAGE);
     for (ImportTree i : parsed.unit().getImports()) {
       String name = i.getQualifiedIdentifier().toString();
       if (i.isStatic()) {
@@ -368,8 +372,10 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       } else if (name.equals(GATES) || name.equals(GATES_PACKAGE + ".*")) {
         gates = true;
       }
+      vectors |= !i.isStatic() && (name.equals(VECTORS) || name.equals(GATES_PACKAGE + ".*"));
     }
     this.gatesImported = gates && !simpleName.equals("Gates");
+    this.vectorsImported = vectors && !simpleName.equals("Vectors");
   }
 
   /**
@@ -1611,6 +1617,11 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         switch (target(m)) {
           case SAME_CLASS: return returnType(resolve(m));
           case GATES: return T.DOUBLE;
+          case VECTORS: {
+            String function = methodName(m);
+            return function.equals("dot") || function.equals("softmaxCrossEntropy") ? T.DOUBLE
+                : T.DOUBLE_ARRAY;
+          }
           default: break;
         }
         String name = ((MemberSelectTree) m.getMethodSelect()).getIdentifier().toString();
@@ -1736,7 +1747,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   }
 
   /** What a method invocation calls. */
-  private enum Target { SAME_CLASS, GATES, MATH }
+  private enum Target { SAME_CLASS, GATES, VECTORS, MATH }
 
   /**
    * Classifies {@code call} (not a clone): a method of this class ({@code f(x)},
@@ -1764,6 +1775,9 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         }
         if (owner.equals(GATES) || gatesImported && owner.equals("Gates")) {
           return Target.GATES;
+        }
+        if (owner.equals(VECTORS) || vectorsImported && owner.equals("Vectors")) {
+          return Target.VECTORS;
         }
         if (isMath(owner)) {
           return Target.MATH;
@@ -1794,9 +1808,80 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       }
       case GATES:
         return gate(call);
+      case VECTORS:
+        return vectors(call);
       default:
         return math(call);
     }
+  }
+
+  /**
+   * The functions of {@code dev.adjoint.Vectors}, from their definitions, element by element
+   * through this interpreter's own arithmetic (so values match the JDK's bit for bit).
+   */
+  private Object vectors(MethodInvocationTree call) {
+    String name = methodName(call);
+    List<Object> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(eval(a));
+    }
+    switch (name) {
+      case "relu": case "sigmoid": case "tanh": {
+        D[] z = row(args.get(0));
+        D[] out = newRow(z.length);
+        for (int i = 0; i < z.length; i++) {
+          double v = z[i].getValue();
+          out[i] = switch (name) {
+            case "relu" -> v > 0 ? z[i] : numbers.constant(0.0);
+            case "sigmoid" -> z[i].negate().exp().add(1).reciprocal()
+                .withValue(1.0 / (1.0 + Math.exp(-v)));
+            default -> z[i].tanh().withValue(Math.tanh(v));
+          };
+        }
+        return out;
+      }
+      case "softmax": {
+        D[] z = row(args.get(0));
+        double max = Double.NEGATIVE_INFINITY;
+        for (D v : z) {
+          max = Math.max(max, v.getValue());
+        }
+        D[] p = newRow(z.length);
+        Object sum = numbers.constant(0.0);
+        for (int i = 0; i < z.length; i++) {
+          p[i] = z[i].subtract(max).exp().withValue(Math.exp(z[i].getValue() - max));
+          sum = arithmetic(Tree.Kind.PLUS, sum, p[i]);
+        }
+        for (int i = 0; i < z.length; i++) {
+          p[i] = toNumber(arithmetic(Tree.Kind.DIVIDE, p[i], sum));
+        }
+        return p;
+      }
+      case "softmaxCrossEntropy": {
+        D[] scores = row(args.get(0));
+        return arithmetic(Tree.Kind.MINUS, logSumExp(scores), scores[(Integer) args.get(1)]);
+      }
+      case "dot":
+        return dot(row(args.get(0)), row(args.get(1)));
+      case "matVec": {
+        D[][] w = matrix(args.get(0));
+        D[] y = newRow(w.length);
+        for (int i = 0; i < w.length; i++) {
+          y[i] = dot(w[i], row(args.get(1)));
+        }
+        return y;
+      }
+      default:
+        throw unsupported(call, "Vectors function " + name + " in");
+    }
+  }
+
+  private D dot(D[] a, D[] b) {
+    Object s = numbers.constant(0.0);
+    for (int i = 0; i < a.length; i++) {
+      s = arithmetic(Tree.Kind.PLUS, s, arithmetic(Tree.Kind.MULTIPLY, a[i], b[i]));
+    }
+    return toNumber(s);
   }
 
   /**

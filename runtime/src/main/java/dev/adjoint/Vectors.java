@@ -1,0 +1,246 @@
+package dev.adjoint;
+
+/**
+ * The gates of {@link Gates} over whole vectors, and the linear algebra of a layer, so that a
+ * network is written as layers ({@code Vectors.relu(Vectors.matVec(W, x))}) rather than index
+ * loops. Each has its pullback registered with {@link CustomGradient} and its JVP with
+ * {@link CustomJvp}, written as a person writes them (cs231n): ReLU routes the gradient where the
+ * input was positive, softmax cross-entropy's gradient is {@code p - onehot(label)}, a
+ * matrix-vector product's is the outer product with the input.
+ */
+public final class Vectors {
+  private Vectors() {}
+
+  /** {@code max(0, z_i)}, element by element. */
+  public static double[] relu(double[] z) {
+    double[] a = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      a[i] = z[i] > 0 ? z[i] : 0.0;
+    }
+    return a;
+  }
+
+  @CustomGradient("relu")
+  public static double[] reluPullback(double[] z, double[] seed, double[] dz) {
+    for (int i = 0; i < z.length; i++) {
+      if (z[i] > 0) {
+        dz[i] += seed[i];
+      }
+    }
+    return relu(z);
+  }
+
+  @CustomJvp("relu")
+  public static double[] reluJvp(double[] z, double[] dz, double[][] tangentOut) {
+    double[] t = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      t[i] = z[i] > 0 ? dz[i] : 0.0;
+    }
+    tangentOut[0] = t;
+    return relu(z);
+  }
+
+  /** {@code 1 / (1 + e^-z_i)}, element by element; its derivative is {@code s (1 - s)}. */
+  public static double[] sigmoid(double[] z) {
+    double[] s = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      s[i] = Gates.sigmoid(z[i]);
+    }
+    return s;
+  }
+
+  @CustomGradient("sigmoid")
+  public static double[] sigmoidPullback(double[] z, double[] seed, double[] dz) {
+    double[] s = sigmoid(z);
+    for (int i = 0; i < z.length; i++) {
+      dz[i] += seed[i] * s[i] * (1 - s[i]);
+    }
+    return s;
+  }
+
+  @CustomJvp("sigmoid")
+  public static double[] sigmoidJvp(double[] z, double[] dz, double[][] tangentOut) {
+    double[] s = sigmoid(z);
+    double[] t = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      t[i] = s[i] * (1 - s[i]) * dz[i];
+    }
+    tangentOut[0] = t;
+    return s;
+  }
+
+  /** {@code tanh(z_i)}, element by element; its derivative is {@code 1 - t²}. */
+  public static double[] tanh(double[] z) {
+    double[] t = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      t[i] = Math.tanh(z[i]);
+    }
+    return t;
+  }
+
+  @CustomGradient("tanh")
+  public static double[] tanhPullback(double[] z, double[] seed, double[] dz) {
+    double[] t = tanh(z);
+    for (int i = 0; i < z.length; i++) {
+      dz[i] += seed[i] * (1 - t[i] * t[i]);
+    }
+    return t;
+  }
+
+  @CustomJvp("tanh")
+  public static double[] tanhJvp(double[] z, double[] dz, double[][] tangentOut) {
+    double[] t = tanh(z);
+    double[] out = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      out[i] = (1 - t[i] * t[i]) * dz[i];
+    }
+    tangentOut[0] = out;
+    return t;
+  }
+
+  /** {@code e^z_i / Σ_j e^z_j}, shifted by the maximum so it does not overflow. */
+  public static double[] softmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double[] p = new double[z.length];
+    double sum = 0;
+    for (int i = 0; i < z.length; i++) {
+      p[i] = Math.exp(z[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < z.length; i++) {
+      p[i] /= sum;
+    }
+    return p;
+  }
+
+  /** Softmax's Jacobian is {@code diag(p) - p pᵀ}: {@code dz = p ⊙ (g - g · p)}. */
+  @CustomGradient("softmax")
+  public static double[] softmaxPullback(double[] z, double[] seed, double[] dz) {
+    double[] p = softmax(z);
+    double gp = dot(seed, p);
+    for (int i = 0; i < z.length; i++) {
+      dz[i] += p[i] * (seed[i] - gp);
+    }
+    return p;
+  }
+
+  /** The Jacobian is symmetric: the JVP is the pullback's formula along the tangent. */
+  @CustomJvp("softmax")
+  public static double[] softmaxJvp(double[] z, double[] dz, double[][] tangentOut) {
+    double[] p = softmax(z);
+    double vp = dot(dz, p);
+    double[] t = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      t[i] = p[i] * (dz[i] - vp);
+    }
+    tangentOut[0] = t;
+    return p;
+  }
+
+  /**
+   * The softmax cross-entropy of {@code scores} for the correct class {@code label}:
+   * {@code log Σ_j e^s_j - s_label}; its gradient is {@code p - onehot(label)}.
+   */
+  public static double softmaxCrossEntropy(double[] scores, int label) {
+    return Gates.logSumExp(scores) - scores[label];
+  }
+
+  @CustomGradient("softmaxCrossEntropy")
+  public static double softmaxCrossEntropyPullback(double[] scores, int label, double seed,
+      double[] dscores) {
+    double lse = Gates.logSumExp(scores);
+    for (int i = 0; i < scores.length; i++) {
+      dscores[i] += seed * Math.exp(scores[i] - lse);
+    }
+    dscores[label] -= seed;
+    return lse - scores[label];
+  }
+
+  /** Its Hessian is softmax's Jacobian, {@code diag(p) - p pᵀ}. */
+  @CustomHvp("softmaxCrossEntropy")
+  public static double softmaxCrossEntropyHvp(double[] scores, int label, double seed,
+      double[] dscores, double[] vscores, double seedTangent, double[] hscores) {
+    double lse = Gates.logSumExp(scores);
+    double pv = 0;
+    for (int i = 0; i < scores.length; i++) {
+      pv += Math.exp(scores[i] - lse) * vscores[i];
+    }
+    for (int i = 0; i < scores.length; i++) {
+      double p = Math.exp(scores[i] - lse);
+      double g = p - (i == label ? 1 : 0);
+      dscores[i] += seed * g;
+      hscores[i] += seedTangent * g + seed * p * (vscores[i] - pv);
+    }
+    return lse - scores[label];
+  }
+
+  /** {@code W x}. */
+  public static double[] matVec(double[][] W, double[] x) {
+    double[] y = new double[W.length];
+    for (int i = 0; i < W.length; i++) {
+      y[i] = dot(W[i], x);
+    }
+    return y;
+  }
+
+  /** {@code dW += g xᵀ}, {@code dx += Wᵀ g}. */
+  @CustomGradient("matVec")
+  public static double[] matVecPullback(double[][] W, double[] x, double[] seed, double[][] dW,
+      double[] dx) {
+    for (int i = 0; i < W.length; i++) {
+      double g = seed[i];
+      for (int j = 0; j < x.length; j++) {
+        dW[i][j] += g * x[j];
+        dx[j] += g * W[i][j];
+      }
+    }
+    return matVec(W, x);
+  }
+
+  /** {@code d(W x) = dW x + W dx}. */
+  @CustomJvp("matVec")
+  public static double[] matVecJvp(double[][] W, double[] x, double[][] dW, double[] dx,
+      double[][] tangentOut) {
+    double[] t = new double[W.length];
+    for (int i = 0; i < W.length; i++) {
+      t[i] = dot(dW[i], x) + dot(W[i], dx);
+    }
+    tangentOut[0] = t;
+    return matVec(W, x);
+  }
+
+  /** {@code Σ a_i b_i}. */
+  public static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  @CustomGradient("dot")
+  public static double dotPullback(double[] a, double[] b, double seed, double[] da,
+      double[] db) {
+    for (int i = 0; i < a.length; i++) {
+      da[i] += seed * b[i];
+      db[i] += seed * a[i];
+    }
+    return dot(a, b);
+  }
+
+  /** Its Hessian pairs each {@code a_i} with {@code b_i}. */
+  @CustomHvp("dot")
+  public static double dotHvp(double[] a, double[] b, double seed, double[] da, double[] db,
+      double[] va, double[] vb, double seedTangent, double[] ha, double[] hb) {
+    for (int i = 0; i < a.length; i++) {
+      da[i] += seed * b[i];
+      db[i] += seed * a[i];
+      ha[i] += seedTangent * b[i] + seed * vb[i];
+      hb[i] += seedTangent * a[i] + seed * va[i];
+    }
+    return dot(a, b);
+  }
+}
