@@ -65,6 +65,7 @@ public final class Demo {
     out.println("Adjoint: CS231n examples, gradients generated at compile time");
     boolean ok = examples(out, "Lecture 4 circuits (double parameters)", lecture4());
     ok &= examples(out, "Vectorized examples (double[] and double[][] parameters)", vectorized());
+    ok &= jacobian(out);
     ok &= forwardMode(out);
     ok &= greeks(out);
     ok &= newton(out);
@@ -175,6 +176,51 @@ public final class Demo {
   }
 
   /**
+   * Vector outputs composed: a damped oscillator integrated by RK4 steps (each a method
+   * returning double[]), fitted to a measurement by gradient descent on the spring constant.
+   */
+  private static boolean oscillator(PrintStream out) {
+    double[] start = {1, 0};
+    double[] target = Oscillator.step(Oscillator.step(new double[] {1, 0}, 2.0, 0.05), 2.0, 0.05);
+    for (int s = 2; s < 200; s++) {
+      target = Oscillator.step(target, 2.0, 0.05);
+    }
+    double k = 1.5;
+    var g = OscillatorGrad.misfit(k, start, 0.05, 200, target);
+    double h = 1e-6;
+    double difference = (Oscillator.misfit(k + h, start, 0.05, 200, target)
+        - Oscillator.misfit(k - h, start, 0.05, 200, target)) / (2 * h);
+    boolean ok = Math.abs(g.dk() - difference) <= 1e-6 * Math.max(1, Math.abs(difference));
+    for (int i = 0; i < 200; i++) {
+      k -= 0.2 * OscillatorGrad.misfit(k, start, 0.05, 200, target).dk();
+    }
+    out.println();
+    out.printf(Locale.ROOT, "%-12s%s%n", "oscillator",
+        "misfit(k) = |y(10 s) - measured|^2, y by 200 RK4 steps (Oscillator.step returns double[])");
+    out.printf(Locale.ROOT, "  %-10sdmisfit/dk at k = 1.5: %.8f, centered difference %.8f: %s%n",
+        "gradient", g.dk(), difference, ok ? "ok" : "FAILED");
+    out.printf(Locale.ROOT, "  %-10s200 gradient steps from k = 1.5: k = %.6f (measured with k = 2)%n",
+        "fit", k);
+    return ok && Math.abs(k - 2) < 1e-3;
+  }
+
+  /** A vector output: the Jacobian of cs231n's {@code q = W x} is {@code W}. */
+  private static boolean jacobian(PrintStream out) {
+    out.println();
+    out.println("== Vector outputs: a method returning double[] gets its Jacobian");
+    double[][] w = {{0.1, 0.5}, {-0.3, 0.8}};
+    double[] x = {0.2, 0.4};
+    var j = VectorizedGrad.productJacobian(w, x);
+    boolean ok = java.util.Arrays.deepEquals(j.dx(), w);
+    out.println();
+    out.printf(Locale.ROOT, "%-12s%s%n", "product", "q = W x");
+    out.printf(Locale.ROOT, "  %-10sq = %s%n", "value", java.util.Arrays.toString(j.value()));
+    out.printf(Locale.ROOT, "  %-10sdq/dx = %s (VectorizedGrad.productJacobian): equals W: %s%n",
+        "jacobian", java.util.Arrays.deepToString(j.dx()), ok ? "ok" : "FAILED");
+    return oscillator(out) && ok;
+  }
+
+  /**
    * Forward mode: the neuron's derivative along one direction, in one pass beside its value,
    * against the generated gradient dotted with the same direction.
    */
@@ -213,12 +259,24 @@ public final class Demo {
         SpiralTraining.CHECK_SCALE);
     Random random = new Random(SpiralTraining.SEED + 3);
     boolean ok = gradientCheck(out, SpiralTraining.linearClassifier(), data, random);
-    ok &= gradientCheck(out, SpiralTraining.twoLayerNet(), data, random);
+    Classifier checkedNet = SpiralTraining.randomize(SpiralTraining.twoLayerNet(), random);
+    ok &= gradientCheck(out, checkedNet, data);
+    // the layered net at the same point: the same function, written as layers
+    Classifier checkedLayers = SpiralTraining.layeredNet();
+    for (int p = 0; p < checkedNet.parameters().size(); p++) {
+      Parameter from = checkedNet.parameters().get(p);
+      for (int k = 0; k < from.size(); k++) {
+        checkedLayers.parameters().get(p).set(k, from.get(k));
+      }
+    }
+    ok &= gradientCheck(out, checkedLayers, data);
 
     Classifier linear = SpiralTraining.linearClassifier();
     Classifier net = SpiralTraining.twoLayerNet();
     SpiralTraining.Result linearResult = train(out, linear, data);
     SpiralTraining.Result netResult = train(out, net, data);
+    Classifier layered = SpiralTraining.layeredNet();
+    SpiralTraining.Result layeredResult = train(out, layered, data);
 
     out.println();
     out.printf(
@@ -226,6 +284,12 @@ public final class Demo {
     out.printf(
         Locale.ROOT, "two-layer net: training accuracy %.1f%%, final loss %.4f%n",
         100 * netResult.accuracy(), netResult.finalLoss());
+    out.printf(
+        Locale.ROOT, "layered net (dense, relu, dense, softmax cross-entropy as methods returning"
+            + " double[]): training accuracy %.1f%%, final loss %.4f, %.1f s%n",
+        100 * layeredResult.accuracy(), layeredResult.finalLoss(),
+        layeredResult.elapsedMillis() / 1e3);
+    ok &= Math.abs(layeredResult.finalLoss() - netResult.finalLoss()) < 1e-9;
     out.printf(
         Locale.ROOT, "training time: %.1f s (linear classifier %.1f s, two-layer net %.1f s)%n",
         (linearResult.elapsedMillis() + netResult.elapsedMillis()) / 1e3,
@@ -240,9 +304,13 @@ public final class Demo {
 
   private static boolean gradientCheck(
       PrintStream out, Classifier model, SpiralData data, Random random) {
+    return gradientCheck(out, SpiralTraining.randomize(model, random), data);
+  }
+
+  /** Checks every entry of the model's generated gradient at its current parameters. */
+  private static boolean gradientCheck(PrintStream out, Classifier model, SpiralData data) {
     boolean allOk = true;
-    for (SpiralTraining.BlockCheck check :
-        SpiralTraining.gradientCheck(SpiralTraining.randomize(model, random), data)) {
+    for (SpiralTraining.BlockCheck check : SpiralTraining.gradientCheck(model, data)) {
       boolean ok = check.report().passes(SpiralTraining.CHECK_TOLERANCE);
       allOk &= ok;
       out.printf(

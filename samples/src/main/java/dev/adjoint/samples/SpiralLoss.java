@@ -2,6 +2,7 @@ package dev.adjoint.samples;
 
 import dev.adjoint.Differentiable;
 import dev.adjoint.Gates;
+import dev.adjoint.Vectors;
 
 /**
  * The two losses of CS231n's "minimal neural network case study", as plain Java differentiated
@@ -107,5 +108,52 @@ public final class SpiralLoss {
       }
     }
     return squares;
+  }
+
+  /**
+   * A fully connected layer as the case study stores it, {@code z = x W + b} with {@code W}
+   * of {@code D x H}: a method returning a vector, whose generated pullback takes the adjoint of
+   * {@code z} as its seed.
+   *
+   * @param x the input, {@code D}
+   * @param W the weights, {@code D x H}
+   * @param b the biases, {@code H}
+   * @return {@code x W + b}
+   */
+  @Differentiable
+  public static double[] dense(double[] x, double[][] W, double[] b) {
+    double[] z = b.clone();
+    for (int d = 0; d < W.length; d++) {
+      for (int h = 0; h < b.length; h++) {
+        z[h] += x[d] * W[d][h];
+      }
+    }
+    return z;
+  }
+
+  /**
+   * {@link #twoLayer} written as layers, as cs231n's modular backprop does it: per example a
+   * dense layer, {@link Vectors#relu}, a dense layer and {@link Vectors#softmaxCrossEntropy}.
+   * Same loss, same gradient.
+   *
+   * @param W1 the first layer's weights, {@code D x H}
+   * @param b1 the first layer's biases, {@code H}
+   * @param W2 the second layer's weights, {@code H x K}
+   * @param b2 the second layer's biases, {@code K}
+   * @param X the points, {@code N x D}, a constant
+   * @param y the class of each point, {@code N}, a constant
+   * @param reg the regularization strength, a constant
+   * @return the average cross-entropy plus {@code 0.5 reg (sum W1^2 + sum W2^2)}
+   */
+  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+  public static double layered(
+      double[][] W1, double[] b1, double[][] W2, double[] b2, double[][] X, int[] y,
+      double reg) {
+    double dataLoss = 0;
+    for (int i = 0; i < X.length; i++) {
+      double[] hidden = Vectors.relu(dense(X[i], W1, b1));
+      dataLoss += Vectors.softmaxCrossEntropy(dense(hidden, W2, b2), y[i]);
+    }
+    return dataLoss / X.length + 0.5 * reg * (sumOfSquares(W1) + sumOfSquares(W2));
   }
 }

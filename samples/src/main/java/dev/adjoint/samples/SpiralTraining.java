@@ -124,7 +124,17 @@ public final class SpiralTraining {
    * @return a new, untrained network
    */
   public static Classifier twoLayerNet() {
-    return new TwoLayerNet(DIMENSIONS, HIDDEN, CLASSES, REG, new Random(SEED + 2));
+    return new TwoLayerNet(DIMENSIONS, HIDDEN, CLASSES, REG, false, new Random(SEED + 2));
+  }
+
+  /**
+   * The same network, same initial weights, its loss written as layers
+   * ({@link SpiralLoss#layered}).
+   *
+   * @return a new, untrained network
+   */
+  public static Classifier layeredNet() {
+    return new TwoLayerNet(DIMENSIONS, HIDDEN, CLASSES, REG, true, new Random(SEED + 2));
   }
 
   /**

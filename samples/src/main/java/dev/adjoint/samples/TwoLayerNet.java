@@ -21,6 +21,7 @@ public final class TwoLayerNet implements Classifier {
   private final double[][] dw2;
   private final double[] db2;
   private final double reg;
+  private final boolean layers;
   private final List<Parameter> parameters;
 
   /**
@@ -31,9 +32,12 @@ public final class TwoLayerNet implements Classifier {
    * @param hidden {@code H}, the hidden units
    * @param classes {@code K}
    * @param reg the regularization strength
+   * @param layers whether its loss is {@link SpiralLoss#layered} (dense and ReLU layers)
+   *     rather than {@link SpiralLoss#twoLayer} (one method)
    * @param random the source of the initial weights
    */
-  public TwoLayerNet(int dimensions, int hidden, int classes, double reg, Random random) {
+  public TwoLayerNet(int dimensions, int hidden, int classes, double reg, boolean layers,
+      Random random) {
     this.w1 = Weights.gaussian(dimensions, hidden, 0.01, random);
     this.b1 = new double[hidden];
     this.w2 = Weights.gaussian(hidden, classes, 0.01, random);
@@ -43,6 +47,7 @@ public final class TwoLayerNet implements Classifier {
     this.dw2 = new double[hidden][classes];
     this.db2 = new double[classes];
     this.reg = reg;
+    this.layers = layers;
     this.parameters =
         List.of(
             Parameter.matrix("W1", w1, dw1),
@@ -53,7 +58,7 @@ public final class TwoLayerNet implements Classifier {
 
   @Override
   public String name() {
-    return "two-layer net";
+    return layers ? "layered net" : "two-layer net";
   }
 
   @Override
@@ -63,14 +68,18 @@ public final class TwoLayerNet implements Classifier {
 
   @Override
   public double loss(SpiralData data) {
-    return SpiralLoss.twoLayer(w1, b1, w2, b2, data.points(), data.labels(), reg);
+    return layers ? SpiralLoss.layered(w1, b1, w2, b2, data.points(), data.labels(), reg)
+        : SpiralLoss.twoLayer(w1, b1, w2, b2, data.points(), data.labels(), reg);
   }
 
   @Override
   public double lossAndGradient(SpiralData data) {
     zeroGradients();
-    return SpiralLossGrad.twoLayerPullback(
-        w1, b1, w2, b2, data.points(), data.labels(), reg, 1.0, dw1, db1, dw2, db2);
+    return layers
+        ? SpiralLossGrad.layeredPullback(
+            w1, b1, w2, b2, data.points(), data.labels(), reg, 1.0, dw1, db1, dw2, db2)
+        : SpiralLossGrad.twoLayerPullback(
+            w1, b1, w2, b2, data.points(), data.labels(), reg, 1.0, dw1, db1, dw2, db2);
   }
 
   @Override

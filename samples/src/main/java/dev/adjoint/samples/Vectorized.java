@@ -80,6 +80,23 @@ public final class Vectorized {
   }
 
   /**
+   * The intermediate of that example as a vector output, {@code q = W x}: its generated
+   * {@code productJacobian} has {@code dq/dx = W} and {@code dq_i/dW = e_i x^T}.
+   *
+   * @param W an {@code m x n} matrix
+   * @param x a vector of {@code n} elements
+   * @return {@code W x}
+   */
+  @Differentiable
+  public static double[] product(double[][] W, double[] x) {
+    double[] q = new double[W.length];
+    for (int i = 0; i < W.length; i++) {
+      q[i] = dot(W[i], x);
+    }
+    return q;
+  }
+
+  /**
    * The softmax (cross-entropy) loss of one example with scores {@code s = W x}:
    * {@code L = -log(e^{s_y} / sum_j e^{s_j})}, the {@linkplain #softmaxCrossEntropy softmax
    * cross-entropy} of the scores.

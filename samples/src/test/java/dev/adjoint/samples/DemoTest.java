@@ -65,6 +65,12 @@ class DemoTest {
     assertTrue(Pattern.compile("Newton-CG: \\|grad f\\| = \\S+ after \\d+ iterations .*: ok")
         .matcher(out).find(), out);
     assertTrue(out.contains("gradient descent: f = "), out);
+    // vector outputs: a Jacobian, an RK4 integration, a network written as layers
+    assertTrue(out.contains("dq/dx = [[0.1, 0.5], [-0.3, 0.8]] (VectorizedGrad.productJacobian):"
+        + " equals W: ok"), out);
+    assertTrue(out.lines().anyMatch(l -> l.contains("dmisfit/dk") && l.endsWith(": ok")), out);
+    assertTrue(out.contains("k = 2.000000 (measured with k = 2)"), out);
+    assertTrue(out.contains("double[]): training accuracy 99.0%, final loss 0.2490"), out);
     assertTrue(out.contains("dw = [-0.19661, -0.39322, 0.19661], dx = [0.39322, -0.58984]"), out);
     assertTrue(out.contains("dW = [[0.088, 0.176], [0.104, 0.208]], dx = [-0.112, 0.636]"), out);
   }

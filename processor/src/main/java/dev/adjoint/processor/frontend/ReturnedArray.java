@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * The array a method returns, made the function's result: {@code return out;} of a local array
  * makes {@code out} itself the result (no second name for it, so its adjoint is the seed);
- * {@code return f(...);}, {@code return x.clone();} and {@code return new double[n];} assign a
- * fresh array to the result. Returns in several places are not supported yet (a parameter
+ * {@code return f(...);}, {@code return x.clone();}, {@code return new double[n];} and
+ * {@code return new double[] {a, b};} assign a fresh array to the result. Returns in several places are not supported yet (a parameter
  * returned is refused where it is read, as an alias).
  *
  * @param body the body, the returning copy removed
@@ -30,17 +30,18 @@ record ReturnedArray(Block body, Var result) {
     List<Stmt> statements = new ArrayList<>(body.statements());
     int[] assignments = {0};
     Statements.forEachAssign(body, a -> assignments[0] += a.target().equals(result) ? 1 : 0);
-    if (assignments[0] != 1 || statements.isEmpty()
-        || !(statements.get(statements.size() - 1) instanceof Assign last)
-        || !last.target().equals(result)) {
-      return null;
+    Assign only = statements.stream()
+        .filter(s -> s instanceof Assign a && a.target().equals(result))
+        .map(Assign.class::cast).findFirst().orElse(null);
+    if (assignments[0] != 1 || only == null) {
+      return null; // returns in branches or loops
     }
-    if (last.value() instanceof Call || last.value() instanceof CloneArray
-        || last.value() instanceof NewArray) {
-      return new ReturnedArray(body, result);
+    if (only.value() instanceof Call || only.value() instanceof CloneArray
+        || only.value() instanceof NewArray) {
+      return new ReturnedArray(body, result); // new double[] {a, b} stores its elements after
     }
-    if (last.value() instanceof Copy copy && copy.a() instanceof Var local
-        && local.type() == result.type()
+    if (statements.get(statements.size() - 1) == only && only.value() instanceof Copy copy
+        && copy.a() instanceof Var local && local.type() == result.type()
         && params.stream().noneMatch(p -> p.var().equals(local))) {
       statements.remove(statements.size() - 1);
       return new ReturnedArray(new Block(statements), local);
