@@ -78,6 +78,7 @@ public final class Report {
     VARIANTS.put("primal", "primal");
     VARIANTS.put("gradient", "generated, record API");
     VARIANTS.put("pullback", "generated, pullback (buffers preallocated)");
+    VARIANTS.put("layered", "generated, the loss written as layers");
     VARIANTS.put("hand", "hand-written pullback");
     VARIANTS.put("jvp", "generated JVP (forward mode, one direction)");
     VARIANTS.put("hvp", "generated HVP (forward over reverse)");
@@ -186,11 +187,13 @@ public final class Report {
     }
     System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
         + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s,"
-        + " HVP/gradient %s, Hipparchus Hessian/generated Hessian %s%n",
+        + " HVP/gradient %s, Hipparchus Hessian/generated Hessian %s, layered/single method %s,"
+        + " layered/hand-written %s%n",
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
         ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
         ratio(m, "jvp", "primal"), ratio(m, "hvp", "pullback"),
-        ratio(m, "hipparchusHessian", "hessian"));
+        ratio(m, "hipparchusHessian", "hessian"), ratio(m, "layered", "pullback"),
+        ratio(m, "layered", "hand"));
   }
 
   private static String summaryRow(Workload w, Map<String, Measure> m) {

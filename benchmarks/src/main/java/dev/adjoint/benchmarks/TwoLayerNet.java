@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.Vectors;
 
 /**
  * CS231n's two-layer network loss over a batch: {@code z = x W1 + b1}, {@code a = max(0, z)},
@@ -76,5 +77,41 @@ public final class TwoLayerNet {
       }
     }
     return dataLoss / n + 0.5 * reg * squares;
+  }
+
+  /** A fully connected layer {@code x W + b}, {@code W} of {@code D x H}: a vector output. */
+  @Differentiable
+  public static double[] dense(double[] x, double[][] W, double[] b) {
+    double[] z = b.clone();
+    for (int d = 0; d < W.length; d++) {
+      double xd = x[d];
+      for (int h = 0; h < b.length; h++) {
+        z[h] += xd * W[d][h];
+      }
+    }
+    return z;
+  }
+
+  /** {@link #loss} written as layers: dense, ReLU, dense, softmax cross-entropy per example. */
+  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+  public static double layered(double[][] W1, double[] b1, double[][] W2, double[] b2,
+      double[][] X, int[] y, double reg) {
+    double dataLoss = 0;
+    for (int i = 0; i < X.length; i++) {
+      double[] hidden = Vectors.relu(dense(X[i], W1, b1));
+      dataLoss += Vectors.softmaxCrossEntropy(dense(hidden, W2, b2), y[i]);
+    }
+    double squares = 0;
+    for (int d = 0; d < W1.length; d++) {
+      for (int h = 0; h < b1.length; h++) {
+        squares += W1[d][h] * W1[d][h];
+      }
+    }
+    for (int h = 0; h < b1.length; h++) {
+      for (int c = 0; c < b2.length; c++) {
+        squares += W2[h][c] * W2[h][c];
+      }
+    }
+    return dataLoss / X.length + 0.5 * reg * squares;
   }
 }

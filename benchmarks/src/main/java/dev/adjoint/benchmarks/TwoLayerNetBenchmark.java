@@ -93,6 +93,14 @@ public abstract class TwoLayerNetBenchmark {
         dW1, db1, dW2, db2, t.W1(), t.b1(), t.W2(), t.b2(), 0.0, hW1, hb1, hW2, hb2);
   }
 
+  /** The same loss written as layers (methods returning double[]), its generated pullback. */
+  @Benchmark
+  public double layered() {
+    zero();
+    return TwoLayerNetGrad.layeredPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
+        1.0, dW1, db1, dW2, db2);
+  }
+
   @Benchmark
   public double hand() {
     zero();

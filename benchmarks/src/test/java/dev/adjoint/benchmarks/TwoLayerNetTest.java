@@ -51,6 +51,22 @@ class TwoLayerNetTest {
     assertClose("pullback", generated, flatten(dW1, db1, dW2, db2), 0);
   }
 
+  /** The loss written as layers is the same function with the same gradient. */
+  @Test
+  void layeredEqualsTheSingleMethod() {
+    TwoLayerData t = TwoLayerData.spiral();
+    var g = TwoLayerNetGrad.loss(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg());
+    double[][] dW1 = FiniteDifferences.zerosLike(t.W1());
+    double[] db1 = new double[t.b1().length];
+    double[][] dW2 = FiniteDifferences.zerosLike(t.W2());
+    double[] db2 = new double[t.b2().length];
+    double value = TwoLayerNetGrad.layeredPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(),
+        t.reg(), 1.0, dW1, db1, dW2, db2);
+    assertClose("layered value", g.value(), value, 1e-14);
+    assertClose("layered", flatten(g.dW1(), g.db1(), g.dW2(), g.db2()),
+        flatten(dW1, db1, dW2, db2), 1e-12);
+  }
+
   @Test
   void hipparchusAndFiniteDifferencesEqualGeneratedOnTheSpiral() {
     TwoLayerData t = TwoLayerData.spiral();

@@ -63,6 +63,12 @@ class VectorOutputTest {
           return y;
         }
 
+        /** A new array written out: its elements computed after it is made. */
+        @Differentiable
+        public static double[] rhs(double[] y, double k) {
+          return new double[] {y[1], -k * y[0] - 0.1 * y[1] * y[1]};
+        }
+
         /** Few inputs, many outputs: its Jacobian runs forward. */
         @Differentiable
         public static double[] curve(double t, double s) {
@@ -197,6 +203,7 @@ class VectorOutputTest {
         Arguments.of("relu", new Object[] {new double[] {0.3, -0.2, 1.5, -0.7}}),
         Arguments.of("squash", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.7}),
         Arguments.of("curve", new Object[] {0.8, 1.3}),
+        Arguments.of("rhs", new Object[] {new double[] {0.7, -0.4}, 2.5}),
         Arguments.of("flatLayer", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.1, -0.3}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}));
