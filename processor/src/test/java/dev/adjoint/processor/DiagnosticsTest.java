@@ -122,17 +122,20 @@ class DiagnosticsTest {
           }"""), Message.ARRAY, "m[1] == null", "matrix row as a value");
   }
 
+  /** A second name for a parameter that is written through (read only, it is a copy). */
   @Test
   void arrayAliases() {
     assertError(badClass("""
         @Differentiable static double f(double[] x) {
             double[] y = x;
+            y[0] = 2 * y[1];
             return y[0];
           }"""), Message.ARRAY_ALIAS, "double[] y = x", "'x'", "clone()");
     assertError(badClass("""
         @Differentiable static double f(double[] x) {
             double[] y = new double[2];
             y = x;
+            y[1] += 1;
             return y[0];
           }"""), Message.ARRAY_ALIAS, "y = x;", "'x'", "parameter");
   }

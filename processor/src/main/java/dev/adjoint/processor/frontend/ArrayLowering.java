@@ -164,6 +164,30 @@ final class ArrayLowering {
     return written[0];
   }
 
+  /**
+   * {@code h = x} where {@code x} is a parameter or a constant table and nothing writes through
+   * {@code local}: {@code x}, to be copied ({@code h = x.clone()} reads the same values, and the
+   * generated code keeps one name per array it differentiates); else null, and the alias is
+   * refused where it is lowered.
+   */
+  Var readOnlySource(TreePath value, Element local, Env env) {
+    ExpressionTree e = (ExpressionTree) value.getLeaf();
+    while (e instanceof com.sun.source.tree.ParenthesizedTree p) {
+      e = p.getExpression();
+      value = new TreePath(value, e);
+    }
+    if (!(e instanceof IdentifierTree) || local == null) {
+      return null;
+    }
+    Var source = env.versions.get(context.javac.elementOf(value));
+    if (source == null || !source.type().isArray() || !isReadOnly(source)) {
+      return null;
+    }
+    boolean[] written = {false};
+    forEachElementWrite(local, path -> written[0] = true);
+    return written[0] ? null : source;
+  }
+
   private void forEachElementWrite(Element local, Consumer<TreePath> action) {
     AssignmentTargets.forEach(body, (target, path) -> {
       ExpressionTree root = target;

@@ -11,6 +11,7 @@ import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Operand;
@@ -57,7 +58,13 @@ final class AssignmentLowering {
         Element target = assignedLocal(new TreePath(path, assignment.getVariable()));
         if (target != null) {
           Var v = nest.newVersion(target);
-          expressions.lowerInto(new TreePath(path, assignment.getExpression()), v, env, out);
+          TreePath value = new TreePath(path, assignment.getExpression());
+          Var readOnly = arrays.readOnlySource(value, target, env);
+          if (readOnly != null) {
+            out.add(new Assign(v, new CloneArray(readOnly), context.originInStatement(e)));
+          } else {
+            expressions.lowerInto(value, v, env, out);
+          }
           env.versions.put(target, v);
         }
       }

@@ -18,6 +18,7 @@ import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Break;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.If;
@@ -271,7 +272,12 @@ final class BodyLowering {
     }
     Var v = !nest.inLoop() ? new Var(context.names.claim(declaration.getName().toString()), type)
         : nest.variable(local, type);
-    expressions.lowerInto(new TreePath(path, init), v, env, out);
+    Var readOnly = arrays.readOnlySource(new TreePath(path, init), local, env);
+    if (readOnly != null) {
+      out.add(new Assign(v, new CloneArray(readOnly), context.origin(declaration)));
+    } else {
+      expressions.lowerInto(new TreePath(path, init), v, env, out);
+    }
     env.versions.put(local, v);
   }
 
