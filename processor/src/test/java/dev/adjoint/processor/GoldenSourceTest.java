@@ -125,13 +125,46 @@ class GoldenSourceTest {
       }
       """;
 
+  static final String VECTORS = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+      import dev.adjoint.Vectors;
+
+      public final class Layered {
+        /** A dense layer, a vector output: its pullback takes the output's adjoint as the seed. */
+        @Differentiable
+        public static double[] dense(double[][] W, double[] b, double[] x) {
+          double[] z = new double[b.length];
+          for (int i = 0; i < b.length; i++) {
+            double s = b[i];
+            for (int j = 0; j < x.length; j++) {
+              s += W[i][j] * x[j];
+            }
+            z[i] = s;
+          }
+          return z;
+        }
+
+        /** Layers composed, the last one's gradient p - onehot. */
+        @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+        public static double loss(double[][] W1, double[] b1, double[][] W2, double[] b2,
+            double[] x, int label) {
+          double[] hidden = Vectors.relu(dense(W1, b1, x));
+          return Vectors.softmaxCrossEntropy(dense(W2, b2, hidden), label);
+        }
+      }
+      """;
+
   static Stream<Arguments> sources() {
     return Stream.of(Arguments.of(CIRCUITS, "demo.CircuitsGrad"),
         Arguments.of(CIRCUITS, "demo.CircuitsSweeps"),
         Arguments.of(PIECEWISE, "demo.PiecewiseSweeps"),
         Arguments.of(LAYERS, "demo.LayersSweeps"),
         Arguments.of(SECOND_ORDER, "demo.CurvatureGrad"),
-        Arguments.of(SECOND_ORDER, "demo.CurvatureSweeps"));
+        Arguments.of(SECOND_ORDER, "demo.CurvatureSweeps"),
+        Arguments.of(VECTORS, "demo.LayeredGrad"),
+        Arguments.of(VECTORS, "demo.LayeredSweeps"));
   }
 
   @ParameterizedTest(name = "{1}")

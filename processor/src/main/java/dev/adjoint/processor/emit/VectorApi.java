@@ -65,10 +65,11 @@ final class VectorApi {
   private static MethodSpec jacobian(TypeElement owner, GradWriter.ApiMethod method,
       ClassName record, DerivativeSignature pullback) {
     DerivativeSignature jvp = DerivativeSignature.jvp(method.name(), method.params(),
-        Type.DOUBLE_ARRAY, GradWriter.scopeOf(method.params(), pullback.derivativeNames()));
-    List<String> taken = new ArrayList<>(pullback.derivativeNames());
-    taken.addAll(jvp.derivativeNames());
-    taken.add(pullback.seed());
+        Type.DOUBLE_ARRAY, new NameScope());
+    List<String> taken = new ArrayList<>(List.of(pullback.seed()));
+    if (pullback.scalarBuffer() != null) {
+      taken.add(pullback.scalarBuffer());
+    }
     NameScope scope = GradWriter.scopeOf(method.params(), taken);
     String value = scope.fresh("value");
     String m = scope.fresh("m");
@@ -143,8 +144,10 @@ final class VectorApi {
     String r = scope.fresh("r");
     body.addStatement("double[][] $N = new double[1][]", out);
     List<String> tangents = new ArrayList<>();
+    java.util.Map<Param, String> directions = new java.util.HashMap<>();
     for (Param p : inputs) {
-      String v = jvp.derivatives().get(p);
+      String v = scope.fresh("v" + p.var().name());
+      directions.put(p, v);
       if (p.var().type().isArray()) {
         body.addStatement("$L $N = $L", p.var().type().javaName(), v, GradWriter.zeros(p.var()));
         tangents.add(v);
@@ -155,7 +158,7 @@ final class VectorApi {
     body.beginControlFlow("for (int $N = 0; $N < $N; $N++)", j, j, n, j);
     for (int i = 0; i < inputs.size(); i++) {
       if (inputs.get(i).var().type().isArray()) {
-        body.addStatement("$T.basis($N, $N - $N)", FLAT, jvp.derivatives().get(inputs.get(i)), j,
+        body.addStatement("$T.basis($N, $N - $N)", FLAT, directions.get(inputs.get(i)), j,
             offsets.get(i));
       }
     }
