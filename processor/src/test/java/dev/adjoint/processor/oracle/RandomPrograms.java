@@ -1518,7 +1518,13 @@ public final class RandomPrograms {
      * model (evaluated in a frame holding the parameters) and its source.
      */
     private record Helper(String name, List<SVar> params, int n, boolean[] wrt,
-        boolean constantsOnly, Fn fn, String text) {}
+        boolean constantsOnly, Fn fn, String text, String element) {
+      /** A helper returning a double. */
+      Helper(String name, List<SVar> params, int n, boolean[] wrt, boolean constantsOnly, Fn fn,
+          String text) {
+        this(name, params, n, wrt, constantsOnly, fn, text, "");
+      }
+    }
 
     /** Calls and gates drawn in this program (or helper) so far, kept or not. */
     private int callSites;
@@ -1533,7 +1539,7 @@ public final class RandomPrograms {
     private Helper makeHelper(String name, List<SVar> frame, List<Helper> earlier) {
       int kind = rnd.nextInt(10);
       if (kind >= 8) {
-        return fixedHelper(name, rnd.nextInt(4));
+        return fixedHelper(name, rnd.nextInt(6));
       }
       List<Integer> lengths = new ArrayList<>();
       SVar matrix = null;
@@ -1769,6 +1775,50 @@ public final class RandomPrograms {
               + "    dScalars[0] += seed * s;\n"
               + "    return s * b;\n"
               + "  }\n");
+        case 4:
+          // a vector output, differentiated from its body; calls read its element 0
+          return new Helper(name, List.of(new SVar("u", 'A', -1, 0, false, false),
+              SVar.scalar("b", false)), 0, new boolean[] {true, true}, false,
+              en -> vectorFirst(en, (u0, u1, b) -> Math.sin(u0) * b + u0 * u1),
+              "  @Differentiable\n"
+              + "  static double[] " + name + "(double[] u, double b) {\n"
+              + "    double[] r = new double[u.length];\n"
+              + "    for (int i = 0; i < u.length; i++) {\n"
+              + "      r[i] = Math.sin(u[i]) * b + u[i] * u[(i + 1) % u.length];\n"
+              + "    }\n"
+              + "    return r;\n"
+              + "  }\n", "[0]");
+        case 5:
+          // a vector output with a hand-written pullback (a vector seed) and JVP
+          return new Helper(name, List.of(new SVar("u", 'A', -1, 0, false, false),
+              SVar.scalar("b", false)), 0, new boolean[] {true, true}, false,
+              en -> vectorFirst(en, (u0, u1, b) -> u0 * u0 * b),
+              "  static double[] " + name + "(double[] u, double b) {\n"
+              + "    double[] r = new double[u.length];\n"
+              + "    for (int i = 0; i < u.length; i++) {\n"
+              + "      r[i] = u[i] * u[i] * b;\n"
+              + "    }\n"
+              + "    return r;\n"
+              + "  }\n\n"
+              + "  @CustomGradient(\"" + name + "\")\n"
+              + "  static double[] " + p + "(double[] u, double b, double[] seed, double[] du,\n"
+              + "      double[] dScalars) {\n"
+              + "    for (int i = 0; i < u.length; i++) {\n"
+              + "      du[i] += seed[i] * 2 * u[i] * b;\n"
+              + "      dScalars[0] += seed[i] * u[i] * u[i];\n"
+              + "    }\n"
+              + "    return " + name + "(u, b);\n"
+              + "  }\n\n"
+              + "  @dev.adjoint.CustomJvp(\"" + name + "\")\n"
+              + "  static double[] " + name + "Jvp(double[] u, double b, double[] du, double db,\n"
+              + "      double[][] tangentOut) {\n"
+              + "    double[] t = new double[u.length];\n"
+              + "    for (int i = 0; i < u.length; i++) {\n"
+              + "      t[i] = 2 * u[i] * b * du[i] + u[i] * u[i] * db;\n"
+              + "    }\n"
+              + "    tangentOut[0] = t;\n"
+              + "    return " + name + "(u, b);\n"
+              + "  }\n", "[0]");
         default: {
           int n = 1 + rnd.nextInt(3);
           return new Helper(name, List.of(SVar.scalar("a", false),
@@ -1780,6 +1830,23 @@ public final class RandomPrograms {
               + "  }\n");
         }
       }
+    }
+
+    /** Element 0 of a vector helper of (u, b), per point: {@code f(u[0], u[1 % n], b)}. */
+    private static double[] vectorFirst(Env en, Formula f) {
+      Arr u = en.arr("u");
+      double[] b = en.scalar("b");
+      double[] v = new double[b.length];
+      for (int q = 0; q < v.length; q++) {
+        double[] row = u.v[q];
+        v[q] = f.at(row[0], row[1 % row.length], b[q]);
+      }
+      return check(v);
+    }
+
+    /** A helper's formula of {@code u[0]}, {@code u[1]} and {@code b}. */
+    private interface Formula {
+      double at(double u0, double u1, double b);
     }
 
     /** A call of a helper or a gate, its arguments drawn at {@code depth}. */
@@ -1837,7 +1904,7 @@ public final class RandomPrograms {
       }
       List<SVar> params = h.params();
       Fn fn = h.fn();
-      return dbl(h.name() + "(" + String.join(", ", sources) + ")", en -> {
+      return dbl(h.name() + "(" + String.join(", ", sources) + ")" + h.element(), en -> {
         Env frame = new Env(new HashMap<>(), en.points());
         frame.relaxed = true;
         for (int i = 0; i < params.size(); i++) {
