@@ -92,9 +92,9 @@ class OptimizerTest {
   }
 
   private static void forEachPair(Model m, Model g) {
-    double[][][] ps = {m.first().W()[0], m.first().W()[1], m.first().b(), m.second().W()[0],
+    double[][] ps = {m.first().W()[0], m.first().W()[1], m.first().b(), m.second().W()[0],
         m.second().b()};
-    double[][][] gs = {g.first().W()[0], g.first().W()[1], g.first().b(), g.second().W()[0],
+    double[][] gs = {g.first().W()[0], g.first().W()[1], g.first().b(), g.second().W()[0],
         g.second().b()};
     for (int k = 0; k < ps.length; k++) {
       for (int i = 0; i < ps[k].length; i++) {
