@@ -380,19 +380,6 @@ class DiagnosticsTest {
   }
 
   @Test
-  void vectorReturnedFromSeveralPlaces() {
-    assertError(badClass("""
-        @Differentiable static double[] pick(double[] a, double[] b, double t) {
-            if (t > 0) {
-              return a.clone();
-            }
-            double[] c = b.clone();
-            return c;
-          }"""), Message.ARRAY_RETURN, "static double[] pick", "'pick' returns its double[]",
-        "one return at its end");
-  }
-
-  @Test
   void secondOrderOfAVector() {
     assertError(badClass("""
         @Differentiable(order = 2) static double[] twice(double[] a) {

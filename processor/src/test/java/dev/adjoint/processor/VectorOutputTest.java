@@ -69,6 +69,23 @@ class VectorOutputTest {
           return new double[] {y[1], -k * y[0] - 0.1 * y[1] * y[1]};
         }
 
+        /** Returns in two places: a local array (copied), a new one. */
+        @Differentiable
+        public static double[] pick(double[] a, double t) {
+          double[] c = new double[a.length];
+          for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] * t;
+          }
+          if (t > 0.5) {
+            return c;
+          }
+          double[] d = new double[a.length];
+          for (int i = 0; i < a.length; i++) {
+            d[i] = Math.sin(c[i]) * t;
+          }
+          return d;
+        }
+
         /** Few inputs, many outputs: its Jacobian runs forward. */
         @Differentiable
         public static double[] curve(double t, double s) {
@@ -203,6 +220,8 @@ class VectorOutputTest {
         Arguments.of("relu", new Object[] {new double[] {0.3, -0.2, 1.5, -0.7}}),
         Arguments.of("squash", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.7}),
         Arguments.of("curve", new Object[] {0.8, 1.3}),
+        Arguments.of("pick", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.7}),
+        Arguments.of("pick", new Object[] {new double[] {0.3, -0.2, 1.5}, 0.2}),
         Arguments.of("rhs", new Object[] {new double[] {0.7, -0.4}, 2.5}),
         Arguments.of("flatLayer", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.1, -0.3}, new double[] {0.4, -1.2, 0.8}}),

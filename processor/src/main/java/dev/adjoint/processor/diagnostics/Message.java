@@ -16,10 +16,6 @@ public enum Message {
       "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
           + " is generated) or double[] (a vector whose pullback, JVP and Jacobian are"
           + " generated)"),
-  ARRAY_RETURN("adjoint.array-return",
-      "@Differentiable method '%s' returns its %s from several places; Adjoint differentiates"
-          + " a method returning an array from one return at its end, of a local array or of a"
-          + " new array (a call, clone(), new)"),
   SECOND_ORDER_RESULT("adjoint.second-order-result",
       "@Differentiable method '%s' returns %s and has order = 2; HVPs and Hessians are of"
           + " methods returning double: use order = 1 (its pullback, JVP and Jacobian), or"

@@ -159,8 +159,8 @@ public final class MethodReader {
     if (body != null && result.type().isArray() && reporter.errorCount() == errorsBefore) {
       ReturnedArray returned = ReturnedArray.of(body, result, params);
       if (returned == null) {
-        reporter.error(method, Message.ARRAY_RETURN, method.getSimpleName(),
-            method.getReturnType());
+        reporter.error(method, Message.UNSUPPORTED, "returning this " + method.getReturnType(),
+            "return a local array, a call's result, a clone() or a new array");
         return new Result.Rejected(null);
       }
       body = returned.body();

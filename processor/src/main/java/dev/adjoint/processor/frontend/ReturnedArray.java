@@ -5,6 +5,9 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
@@ -17,8 +20,10 @@ import java.util.List;
  * The array a method returns, made the function's result: {@code return out;} of a local array
  * makes {@code out} itself the result (no second name for it, so its adjoint is the seed);
  * {@code return f(...);}, {@code return x.clone();}, {@code return new double[n];} and
- * {@code return new double[] {a, b};} assign a fresh array to the result. Returns in several places are not supported yet (a parameter
- * returned is refused where it is read, as an alias).
+ * {@code return new double[] {a, b};} assign a fresh array to the result. Where the method
+ * returns in several places, a local returned is copied ({@code return out.clone();}), since
+ * the result then has several sources. (A parameter returned is refused where it is read, as
+ * an alias.)
  *
  * @param body the body, the returning copy removed
  * @param result the variable holding the array returned
@@ -34,7 +39,9 @@ record ReturnedArray(Block body, Var result) {
         .filter(s -> s instanceof Assign a && a.target().equals(result))
         .map(Assign.class::cast).findFirst().orElse(null);
     if (assignments[0] != 1 || only == null) {
-      return null; // returns in branches or loops
+      // returns in several places: each gives a new array (a local returned is copied)
+      Block copied = copiedReturns(body, result, params);
+      return copied == null ? null : new ReturnedArray(copied, result);
     }
     if (only.value() instanceof Call || only.value() instanceof CloneArray
         || only.value() instanceof NewArray) {
@@ -47,5 +54,46 @@ record ReturnedArray(Block body, Var result) {
       return new ReturnedArray(new Block(statements), local);
     }
     return null;
+  }
+
+  /**
+   * {@code body} with each {@code result = local} made {@code result = local.clone()}, or null
+   * if a return gives something else than a new array or a local one.
+   */
+  private static Block copiedReturns(Block body, Var result, List<Param> params) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : body.statements()) {
+      if (stmt instanceof Assign assign && assign.target().equals(result)) {
+        Expr value = assign.value();
+        if (value instanceof Copy copy && copy.a() instanceof Var local
+            && local.type() == result.type()
+            && params.stream().noneMatch(p -> p.var().equals(local))) {
+          out.add(new Assign(result, new CloneArray(local), assign.origin()));
+        } else if (value instanceof Call || value instanceof CloneArray
+            || value instanceof NewArray) {
+          out.add(stmt);
+        } else {
+          return null;
+        }
+      } else if (stmt instanceof If branch) {
+        Block then = copiedReturns(branch.then(), result, params);
+        Block otherwise = copiedReturns(branch.otherwise(), result, params);
+        if (then == null || otherwise == null) {
+          return null;
+        }
+        out.add(new If(branch.condition(), then, otherwise, branch.origin()));
+      } else if (stmt instanceof Loop loop) {
+        Block header = copiedReturns(loop.header(), result, params);
+        Block loopBody = copiedReturns(loop.body(), result, params);
+        if (header == null || loopBody == null) {
+          return null;
+        }
+        out.add(new Loop(header, loop.test(), loopBody, loop.testAtEnd(), loop.counted(),
+            loop.origin()));
+      } else {
+        out.add(stmt);
+      }
+    }
+    return new Block(out);
   }
 }
