@@ -67,6 +67,8 @@ public final class Report {
             RosenbrockTextbookBenchmark.class, RosenbrockBenchmark.N, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",
             TanhNetBenchmark.class, TanhNetBenchmark.parameters(), 5),
+        new Workload("rosenbrock-1000", "extended Rosenbrock, n=1000 (issue #14's HVP size)",
+            RosenbrockHvpBenchmark.class, RosenbrockHvpBenchmark.N, 3),
         new Workload("rosenbrock-hessian", "extended Rosenbrock's full Hessian, n=100",
             RosenbrockHessianBenchmark.class, RosenbrockHessianBenchmark.N, 3));
   }
