@@ -129,11 +129,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     if (!(element instanceof ExecutableElement pullback)) {
       return;
     }
-    Message message = switch (kind) {
-      case GRADIENT -> Message.CUSTOM_GRADIENT;
-      case JVP -> Message.CUSTOM_JVP;
-      case HVP -> Message.CUSTOM_HVP;
-    };
+    Message message = kind.mismatch();
     AnnotationMirror mirror = Callees.annotation(pullback, kind.annotation());
     String target = Callees.target(mirror);
     List<ExecutableElement> candidates = new ArrayList<>();

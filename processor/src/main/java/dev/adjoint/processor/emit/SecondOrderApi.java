@@ -6,7 +6,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
-import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.HvpSignature;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import javax.lang.model.element.TypeElement;
  * and {@code fHessian(args...)}, which runs one HVP per unit direction.
  */
 final class SecondOrderApi {
-  private static final ClassName FLAT = ClassName.get("dev.adjoint", "Flat");
-
+  private static final ClassName FLAT = FlatInputs.FLAT;
   private final TypeElement owner;
   private final GradWriter.ApiMethod method;
   private final HvpSignature hvp;
@@ -187,14 +185,6 @@ final class SecondOrderApi {
         .build();
   }
 
-  /** The size of a differentiated input, flattened: 1, {@code x.length}, {@code Flat.size(W)}. */
-  private static CodeBlock size(Param p) {
-    String name = p.var().name();
-    return p.var().type() == Type.DOUBLE ? CodeBlock.of("1")
-        : p.var().type() == Type.DOUBLE_ARRAY ? CodeBlock.of("$N.length", name)
-        : CodeBlock.of("$T.size($N)", FLAT, name);
-  }
-
   private MethodSpec hessianMethod(ClassName record) {
     List<String> taken = new ArrayList<>(pullback.derivativeNames());
     taken.addAll(hvp.tangentNames());
@@ -204,17 +194,8 @@ final class SecondOrderApi {
     String value = scope.fresh("value");
     String k = scope.fresh("k");
     List<Param> inputs = method.differentiable();
-    List<String> offsets = new ArrayList<>();
     CodeBlock.Builder body = CodeBlock.builder();
-    for (Param p : inputs) {
-      String offset = scope.fresh("at" + p.var().name());
-      offsets.add(offset);
-      body.addStatement("int $N = $L", offset, offsets.size() == 1 ? CodeBlock.of("0")
-          : CodeBlock.of("$N + $L", offsets.get(offsets.size() - 2),
-              size(inputs.get(offsets.size() - 2))));
-    }
-    body.addStatement("int $N = $N + $L", n, offsets.get(offsets.size() - 1),
-        size(inputs.get(inputs.size() - 1)));
+    List<String> offsets = FlatInputs.declare(body, inputs, scope, n);
     body.addStatement("double[][] $N = new double[$N][$N]", hessian, n, n);
     declareBuffers(body);
     List<String> directions = new ArrayList<>();

@@ -22,7 +22,7 @@ import javax.lang.model.element.TypeElement;
  * output with a unit seed (reverse mode): the cheaper of the two.
  */
 final class VectorApi {
-  private static final ClassName FLAT = ClassName.get("dev.adjoint", "Flat");
+  private static final ClassName FLAT = FlatInputs.FLAT;
   private static final ClassName SHAPES = ClassName.get("dev.adjoint", "Shapes");
 
   private VectorApi() {}
@@ -54,14 +54,6 @@ final class VectorApi {
         .build();
   }
 
-  /** The size of a differentiated input, flattened: 1, {@code x.length}, {@code Flat.size(W)}. */
-  static CodeBlock size(Param p) {
-    String name = p.var().name();
-    return p.var().type() == Type.DOUBLE ? CodeBlock.of("1")
-        : p.var().type() == Type.DOUBLE_ARRAY ? CodeBlock.of("$N.length", name)
-        : CodeBlock.of("$T.size($N)", FLAT, name);
-  }
-
   private static MethodSpec jacobian(TypeElement owner, GradWriter.ApiMethod method,
       ClassName record, DerivativeSignature pullback) {
     DerivativeSignature jvp = DerivativeSignature.jvp(method.name(), method.params(),
@@ -80,15 +72,7 @@ final class VectorApi {
     CodeBlock.Builder body = CodeBlock.builder();
     body.addStatement("double[] $N = $L", value, primalCall(owner, method));
     body.addStatement("int $N = $N.length", m, value);
-    List<String> offsets = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      String offset = scope.fresh("at" + inputs.get(i).var().name());
-      offsets.add(offset);
-      body.addStatement("int $N = $L", offset, i == 0 ? CodeBlock.of("0")
-          : CodeBlock.of("$N + $L", offsets.get(i - 1), size(inputs.get(i - 1))));
-    }
-    body.addStatement("int $N = $N + $L", n, offsets.get(offsets.size() - 1),
-        size(inputs.get(inputs.size() - 1)));
+    List<String> offsets = FlatInputs.declare(body, inputs, scope, n);
     List<String> jacobians = new ArrayList<>();
     for (Param p : inputs) {
       String d = scope.fresh("d" + p.var().name());
@@ -172,7 +156,8 @@ final class VectorApi {
     for (int i = 0; i < inputs.size(); i++) {
       Param p = inputs.get(i);
       String offset = offsets.get(i);
-      body.beginControlFlow("if ($N >= $N && $N < $N + $L)", j, offset, j, offset, size(p));
+      body.beginControlFlow("if ($N >= $N && $N < $N + $L)", j, offset, j, offset,
+          FlatInputs.size(p));
       body.beginControlFlow("for (int $N = 0; $N < $N; $N++)", r, r, m, r);
       if (p.var().type() == Type.DOUBLE) {
         body.addStatement("$N[$N] = $N[$N]", jacobians.get(i), r, column, r);

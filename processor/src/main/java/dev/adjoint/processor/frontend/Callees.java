@@ -1,5 +1,6 @@
 package dev.adjoint.processor.frontend;
 
+import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
@@ -37,18 +38,25 @@ public final class Callees {
   /** What a user registers for a method Adjoint does not differentiate from its body. */
   public enum Registration {
     /** {@code @CustomGradient}: its pullback. */
-    GRADIENT(CUSTOM_GRADIENT, "pullback"),
+    GRADIENT(CUSTOM_GRADIENT, "pullback", Message.CUSTOM_GRADIENT),
     /** {@code @CustomJvp}: its JVP. */
-    JVP(CUSTOM_JVP, "JVP"),
+    JVP(CUSTOM_JVP, "JVP", Message.CUSTOM_JVP),
     /** {@code @CustomHvp}: its HVP, the tangent of the pullback. */
-    HVP(CUSTOM_HVP, "HVP");
+    HVP(CUSTOM_HVP, "HVP", Message.CUSTOM_HVP);
 
     private final String annotation;
     private final String derivative;
+    private final Message mismatch;
 
-    Registration(String annotation, String derivative) {
+    Registration(String annotation, String derivative, Message mismatch) {
       this.annotation = annotation;
       this.derivative = derivative;
+      this.mismatch = mismatch;
+    }
+
+    /** The error for a registration of this kind that matches no method. */
+    public Message mismatch() {
+      return mismatch;
     }
 
     public String annotation() {
