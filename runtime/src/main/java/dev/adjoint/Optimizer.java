@@ -23,7 +23,7 @@ import java.util.Map;
  * Optimizer adam = Optimizer.adam(Schedule.cosine(1e-3, 100, 10_000));
  * for (int step = 0; step < 10_000; step++) {
  *   adam.zero(grads);
- *   LossGrad.lossPullback(model.W1(), model.b1(), ..., 1.0, grads.W1(), grads.b1(), ...);
+ *   MlpGrad.lossPullback(model, batchX, batchLabels, 1.0, grads); // grads: an Mlp of buffers
  *   adam.step(model, grads);
  * }
  * }</pre>
@@ -170,8 +170,9 @@ public abstract class Optimizer {
               + " is a double, which a step cannot change in a record; hold it in a double[] of"
               + " length 1");
         }
-        if (type.isPrimitive() || type == String.class || type == int[].class) {
-          continue; // sizes, names, labels: constants
+        if (type.isPrimitive() || type == String.class || type == int[].class
+            || component.isAnnotationPresent(NoDerivative.class)) {
+          continue; // sizes, names, labels, data: constants
         }
         try {
           component.getAccessor().setAccessible(true);

@@ -1,6 +1,9 @@
 package dev.adjoint;
 
-/** Zero arrays shaped like others, for the adjoints of matrices in generated code. */
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+
+/** Zero arrays and records shaped like others: adjoint buffers and gradients. */
 public final class Shapes {
   private Shapes() {}
 
@@ -11,5 +14,45 @@ public final class Shapes {
       zeros[i] = new double[m[i].length];
     }
     return zeros;
+  }
+
+  /**
+   * A new record of {@code model}'s type whose arrays are zeros of the shapes of its arrays
+   * (nested records likewise), its {@code double} components {@code 0.0}, and its other
+   * components (sizes, names) {@code model}'s: the buffer record a generated pullback fills,
+   * made once before a training loop.
+   *
+   * <pre>{@code
+   * Mlp grads = Shapes.zerosLike(model);
+   * MlpGrad.lossPullback(model, X, labels, 1.0, grads);
+   * }</pre>
+   */
+  @SuppressWarnings("unchecked")
+  public static <R extends Record> R zerosLike(R model) {
+    RecordComponent[] components = model.getClass().getRecordComponents();
+    Object[] values = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    try {
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        components[i].getAccessor().setAccessible(true);
+        Object value = components[i].getAccessor().invoke(model);
+        if (value instanceof double[] v) {
+          values[i] = new double[v.length];
+        } else if (value instanceof double[][] m) {
+          values[i] = zerosLike(m);
+        } else if (value instanceof Record r) {
+          values[i] = zerosLike(r);
+        } else {
+          values[i] = types[i] == double.class ? 0.0 : value;
+        }
+      }
+      Constructor<?> canonical = model.getClass().getDeclaredConstructor(types);
+      canonical.setAccessible(true);
+      return (R) canonical.newInstance(values);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot build a " + model.getClass().getSimpleName()
+          + " of zeros: " + e.getMessage(), e);
+    }
   }
 }

@@ -86,6 +86,23 @@ class DiagnosticsTest {
   }
 
   @Test
+  void recordComponentType() {
+    assertError("""
+        package bad;
+
+        import dev.adjoint.Differentiable;
+
+        public record Deep(double[][][] weights) {
+          @Differentiable
+          public double norm() {
+            return 0;
+          }
+        }
+        """, Message.RECORD_COMPONENT_TYPE, "public double norm()", "deep.weights()",
+        "double[][][]", "a record per layer");
+  }
+
+  @Test
   void nothingToDifferentiate() {
     assertError(badClass("@Differentiable static double f(int n) { return n; }"),
         Message.NOTHING_TO_DIFFERENTIATE, "static double f(int n)", "no double,");

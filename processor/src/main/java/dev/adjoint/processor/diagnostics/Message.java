@@ -22,13 +22,17 @@ public enum Message {
           + " differentiate twice the scalar loss that uses it"),
   PARAMETER_TYPE("adjoint.parameter-type",
       "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
-          + " double[] and double[][] (differentiated), or int, long, boolean and int[] values"
-          + " (constants)"),
+          + " double[], double[][] and records of them (differentiated; a record per layer for a"
+          + " tensor of weights), or int, long, boolean and int[] values (constants)"),
   WRT_UNKNOWN("adjoint.wrt-unknown",
       "wrt names '%s', which is not a parameter of '%s'; the parameters are: %s"),
   WRT_NOT_DOUBLE("adjoint.wrt-not-double",
-      "wrt names '%s' of type %s; only double, double[] and double[][] parameters can be"
-          + " differentiated"),
+      "wrt names '%s' of type %s; only double, double[] and double[][] parameters and records of"
+          + " them can be differentiated"),
+  RECORD_COMPONENT_TYPE("adjoint.record-component-type",
+      "record component %s has type %s, which @Differentiable methods do not support; use"
+          + " double, double[] and double[][] (differentiated), or a nested record of them (a"
+          + " record per layer instead of a double[][][])"),
   NOTHING_TO_DIFFERENTIATE("adjoint.nothing-to-differentiate",
       "@Differentiable method '%s' has no double, double[] or double[][] parameter to"
           + " differentiate with respect to; add one, or remove the annotation"),

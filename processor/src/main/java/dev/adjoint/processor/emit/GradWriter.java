@@ -117,6 +117,7 @@ public final class GradWriter {
   static NameScope scopeOf(List<Param> params, List<String> taken) {
     NameScope scope = new NameScope();
     params.forEach(p -> scope.reserve(p.var().name()));
+    Declared.of(params).forEach(d -> scope.reserve(d.name()));
     taken.forEach(scope::reserve);
     return scope;
   }
@@ -170,11 +171,18 @@ public final class GradWriter {
         VectorApi.addJacobian(type, owner, method, record, signature);
       }
       type.addMethod(publicPullback(owner, method, signature));
+      if (Declared.anyRecord(method.params())) {
+        type.addMethod(flatPrimal(owner, method));
+        type.addMethod(recordPullback(owner, method, signature));
+      }
       ClassName jvpRecord = gradClass.nestedClass(method.jvpRecordName());
       DerivativeSignature jvp = publicJvpSignature(method.element(), method.params());
       type.addType(jvpRecord(owner, method, jvpRecord));
       type.addMethod(jvpMethod(owner, method, jvpRecord, jvp));
       type.addMethod(publicJvp(owner, method, jvp));
+      if (Declared.anyRecord(method.params())) {
+        type.addMethod(recordJvp(owner, method, jvpRecord, jvp));
+      }
       if (method.secondOrder() != null) {
         SecondOrderApi.add(type, owner, method, gradClass,
             publicHvpSignature(method.element(), method.params()));
@@ -234,30 +242,41 @@ public final class GradWriter {
   private static TypeSpec gradientRecord(TypeElement owner, ApiMethod method, ClassName record) {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
-    for (Param p : method.differentiable()) {
-      components.addParameter(javaType(p.var().type()), component(p));
+    List<Declared> differentiable = Declared.of(method.params()).stream()
+        .filter(Declared::differentiable).toList();
+    for (Declared d : differentiable) {
+      components.addParameter(d.isRecord() ? TypeName.get(d.type())
+          : javaType(d.components().get(0).var().type()), component(d.name()));
     }
-    String partials = method.differentiable().stream()
-        .map(p -> "{@code " + component(p) + "} = df/d" + p.var().name())
+    String partials = differentiable.stream()
+        .map(d -> "{@code " + component(d.name()) + "} = df/d" + d.name())
         .collect(Collectors.joining(", "));
+    boolean shaped = method.differentiable().stream().anyMatch(p -> p.var().type().isArray());
+    boolean records = differentiable.stream().anyMatch(Declared::isRecord);
     return TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
         .recordConstructor(components.build())
-        .addJavadoc("Value and gradient of {@link $L}:\n{@code value} = f, $L$L.\n",
+        .addJavadoc("Value and gradient of {@link $L}:\n{@code value} = f, $L$L.$L\n",
             link(owner, method.element()), partials,
-            method.differentiable().stream().anyMatch(p -> p.var().type().isArray())
-                ? " (arrays have the shape of their parameter)" : "")
+            shaped ? " (arrays have the shape of their parameter)" : "",
+            records ? "\nA record's gradient is a record of its type: each double component"
+                + " holds its partial,\neach array its gradient; components not differentiated"
+                + " hold 0.0 or null\n(int, String and other constants: the input's value)."
+                : "")
         .build();
   }
 
   /** The record component of a parameter's derivative: {@code dx}; {@code do_} for {@code o}. */
-  private static String component(Param p) {
-    return NameScope.identifier("d" + p.var().name());
+  private static String component(String parameter) {
+    return NameScope.identifier("d" + parameter);
   }
 
   private static MethodSpec gradientMethod(TypeElement owner, ApiMethod method, ClassName record,
       DerivativeSignature signature) {
     CodeBlock.Builder body = CodeBlock.builder();
+    List<Declared> declared = Declared.of(method.params());
+    declared.stream().filter(Declared::isRecord)
+        .forEach(d -> d.unpack(body, d.name(), p -> p.var().name()));
     signature.derivatives().forEach((p, d) ->
         body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var())));
     List<Param> scalars = signature.scalars();
@@ -267,22 +286,181 @@ public final class GradWriter {
     String value = scopeOf(method.params(), signature.derivativeNames()).fresh("value");
     body.addStatement("double $N = $N($L, 1.0, $L)", value, signature.name(),
         arguments(method.params()), String.join(", ", signature.derivativeNames()));
+    java.util.function.Function<Param, CodeBlock> derivative = p -> {
+      if (!p.differentiable()) {
+        return p.var().type() == Type.DOUBLE ? CodeBlock.of("0.0")
+            : p.var().type().isDoubleArray() ? CodeBlock.of("null")
+            : CodeBlock.of("$N", p.var().name());
+      }
+      return p.var().type().isArray() ? CodeBlock.of("$N", signature.derivatives().get(p))
+          : CodeBlock.of("$N[$L]", signature.scalarBuffer(), scalars.indexOf(p));
+    };
     CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
-    for (Param p : method.differentiable()) {
-      if (p.var().type().isArray()) {
-        fields.add(", $N", signature.derivatives().get(p));
-      } else {
-        fields.add(", $N[$L]", signature.scalarBuffer(), scalars.indexOf(p));
+    for (Declared d : declared) {
+      if (d.differentiable()) {
+        fields.add(", $L", d.isRecord() ? d.pack(derivative)
+            : derivative.apply(d.components().get(0)));
       }
     }
     body.addStatement("return new $T($L)", record, fields.build());
     return MethodSpec.methodBuilder(method.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
-        .addParameters(parameters(method.element(), method.params()))
+        .addParameters(declaredParameters(method.params()))
         .addJavadoc("Value and gradient of {@link $L}.\n", link(owner, method.element()))
         .addCode(body.build())
         .build();
+  }
+
+  /**
+   * The method itself with each record passed component by component: what a caller's
+   * generated code calls for the value (the call's arguments are flat there).
+   */
+  private static MethodSpec flatPrimal(TypeElement owner, ApiMethod method) {
+    List<Declared> declared = Declared.of(method.params());
+    List<CodeBlock> args = new ArrayList<>();
+    for (Declared d : declared) {
+      args.add(d.isRecord() ? d.pack(p -> CodeBlock.of("$N", p.var().name()))
+          : CodeBlock.of("$N", d.name()));
+    }
+    boolean instance = !method.element().getModifiers().contains(Modifier.STATIC);
+    CodeBlock call = instance
+        ? CodeBlock.of("$L.$N($L)", args.get(0), method.name(),
+            CodeBlock.join(args.subList(1, args.size()), ", "))
+        : CodeBlock.of("$T.$N($L)", ClassName.get(owner), method.name(),
+            CodeBlock.join(args, ", "));
+    return MethodSpec.methodBuilder(GeneratedNames.flatName(method.name()))
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(TypeName.get(method.element().getReturnType()))
+        .addParameters(parameters(method.element(), method.params()))
+        .addJavadoc("{@link $L} with its records passed component by component, as the code"
+            + "\ngenerated for a method calling it does.\n", link(owner, method.element()))
+        .addStatement("return $L", call)
+        .build();
+  }
+
+  /**
+   * The pullback taking records as declared: the inputs, the seed, a buffer record per record
+   * parameter (its arrays receive the adjoints), the arrays' buffers, and {@code double[]} for
+   * the {@code double} parameters and components.
+   */
+  private static MethodSpec recordPullback(TypeElement owner, ApiMethod method,
+      DerivativeSignature signature) {
+    NameScope scope = scopeOf(method.params(), signature.derivativeNames());
+    scope.reserve(signature.seed());
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(signature.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(javaType(signature.result()))
+        .addParameters(declaredParameters(method.params()))
+        .addParameter(javaType(signature.result()), signature.seed());
+    CodeBlock.Builder body = CodeBlock.builder();
+    CodeBlock.Builder javadoc = CodeBlock.builder().add("Pullback of {@link $L} with records as"
+        + " declared:\nreturns its value f and adds {@code $N} times its gradient to the buffers"
+        + "\n(the caller zeroes them first, or accumulates):\n<pre>\n",
+        link(owner, method.element()), signature.seed());
+    for (Declared d : Declared.of(method.params())) {
+      if (d.isRecord()) {
+        d.unpack(body, d.name(), p -> p.var().name());
+      }
+      if (!d.differentiable()) {
+        continue;
+      }
+      if (!d.isRecord()) {
+        Param p = d.components().get(0);
+        if (p.var().type().isArray()) {
+          spec.addParameter(javaType(p.var().type()), signature.derivatives().get(p));
+        }
+        describe(javadoc, signature, p, d.name());
+        continue;
+      }
+      String buffer = scope.fresh(component(d.name()));
+      spec.addParameter(d.parameter(buffer));
+      for (Param p : d.components()) {
+        if (p.differentiable() && p.var().type().isArray()) {
+          body.addStatement("$T $N = $L", TypeName.get(p.declaredType()),
+              signature.derivatives().get(p), Declared.read(buffer, p));
+          String index = p.var().type() == Type.DOUBLE_MATRIX ? "[i][j]" : "[i]";
+          javadoc.add("$L$L += $N * df/d($L)$L\n", Declared.read(buffer, p), index,
+              signature.seed(), Declared.read(d.name(), p), index);
+        } else if (p.differentiable()) {
+          describe(javadoc, signature, p, "(" + Declared.read(d.name(), p) + ")");
+        }
+      }
+    }
+    if (signature.scalarBuffer() != null) {
+      spec.addParameter(double[].class, signature.scalarBuffer());
+    }
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.add(signature.seed());
+    arguments.addAll(signature.derivativeNames());
+    body.addStatement("return $N($L)", signature.name(), String.join(", ", arguments));
+    return spec.addJavadoc(javadoc.add("</pre>\n").build()).addCode(body.build()).build();
+  }
+
+  /** The JVP taking records as declared, its tangents too: a record's tangent is a record. */
+  private static MethodSpec recordJvp(TypeElement owner, ApiMethod method, ClassName record,
+      DerivativeSignature jvp) {
+    NameScope scope = scopeOf(method.params(), jvp.derivativeNames());
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(jvp.name())
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(record)
+        .addParameters(declaredParameters(method.params()));
+    CodeBlock.Builder body = CodeBlock.builder();
+    List<String> tangents = new ArrayList<>();
+    for (Declared d : Declared.of(method.params())) {
+      if (d.isRecord()) {
+        d.unpack(body, d.name(), p -> p.var().name());
+      }
+      if (!d.differentiable()) {
+        continue;
+      }
+      if (!d.isRecord()) {
+        Param p = d.components().get(0);
+        spec.addParameter(javaType(p.var().type()), jvp.derivatives().get(p));
+        tangents.add(jvp.derivatives().get(p));
+        continue;
+      }
+      String tangent = scope.fresh(component(d.name()));
+      spec.addParameter(d.parameter(tangent));
+      tangents.add(tangent);
+      for (Param p : d.components()) {
+        if (p.differentiable()) {
+          body.addStatement("$T $N = $L", TypeName.get(p.declaredType()),
+              jvp.derivatives().get(p), Declared.read(tangent, p));
+        }
+      }
+    }
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.addAll(jvp.derivatives().values());
+    return spec
+        .addJavadoc("Value and directional derivative of {@link $L} along the tangents\n"
+            + "($L: one per differentiated parameter, of its type; a record's is a record\n"
+            + "whose double and array components are the tangents of its own): forward mode.\n",
+            link(owner, method.element()), String.join(", ", tangents))
+        .addCode(body.build())
+        .addStatement("return $N($L)", jvp.name(), String.join(", ", arguments))
+        .build();
+  }
+
+  /** The Javadoc line saying where {@code p}'s adjoint goes. */
+  private static void describe(CodeBlock.Builder javadoc, DerivativeSignature signature, Param p,
+      String name) {
+    String seed = signature.seed();
+    switch (p.var().type()) {
+      case DOUBLE_ARRAY -> javadoc.add("$N[i] += $N * df/d$L[i]\n",
+          signature.derivatives().get(p), seed, name);
+      case DOUBLE_MATRIX -> javadoc.add("$N[i][j] += $N * df/d$L[i][j]\n",
+          signature.derivatives().get(p), seed, name);
+      default -> javadoc.add("$N[$L] += $N * df/d$L\n", signature.scalarBuffer(),
+          signature.scalars().indexOf(p), seed, name);
+    }
+  }
+
+  /** The parameters as declared: records whole. */
+  static List<ParameterSpec> declaredParameters(List<Param> params) {
+    return Declared.of(params).stream().map(Declared::parameter).toList();
   }
 
   private static MethodSpec publicPullback(TypeElement owner, ApiMethod method,

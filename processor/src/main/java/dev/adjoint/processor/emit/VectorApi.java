@@ -10,6 +10,7 @@ import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.plan.DerivativeSignature;
+import dev.adjoint.processor.plan.GeneratedNames;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -107,9 +108,16 @@ final class VectorApi {
         .build();
   }
 
-  /** {@code Owner.f(args)}, or {@code self.f(rest)} for an instance method. */
+  /**
+   * {@code Owner.f(args)}, or {@code self.f(rest)} for an instance method; {@code fFlat(args)}
+   * with records, whose components the Jacobian takes one by one.
+   */
   private static CodeBlock primalCall(TypeElement owner, GradWriter.ApiMethod method) {
     List<Param> params = method.params();
+    if (Declared.anyRecord(params)) {
+      return CodeBlock.of("$N($L)", GeneratedNames.flatName(method.name()),
+          GradWriter.arguments(params));
+    }
     if (method.element().getModifiers().contains(Modifier.STATIC)) {
       return CodeBlock.of("$T.$N($L)", ClassName.get(owner), method.name(),
           GradWriter.arguments(params));

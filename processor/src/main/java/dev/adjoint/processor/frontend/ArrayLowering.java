@@ -40,6 +40,7 @@ import javax.lang.model.element.Element;
 final class ArrayLowering {
   private final LoweringContext context;
   private final Operands operands;
+  private final RecordReads records;
   /** Parameters, whose arrays the generated code must never write. */
   private final Set<Var> parameterVars = new HashSet<>();
   /** Static array fields read as constant tables. */
@@ -52,9 +53,10 @@ final class ArrayLowering {
   /** A {@code double[]} local standing for row {@code index} of {@code matrix}. */
   record RowAlias(Var matrix, Operand index) {}
 
-  ArrayLowering(LoweringContext context, Operands operands) {
+  ArrayLowering(LoweringContext context, Operands operands, RecordReads records) {
     this.context = context;
     this.operands = operands;
+    this.records = records;
   }
 
   /** Starts the method {@code body}, whose {@code parameters} are never written. */
@@ -108,6 +110,11 @@ final class ArrayLowering {
         return true;
       }
     }
+    Var component = type.isArray() ? records.leaf(new TreePath(path, init)) : null;
+    if (component != null && !elementsWritten(local) && !reassigned(local)) {
+      env.versions.put(local, component); // another name for a record's array, only read
+      return true;
+    }
     if (type == Type.DOUBLE_MATRIX && isClone(init)) {
       // m.clone() shares m's rows: fine for reading a parameter (never written) through a
       // copy that is never written either
@@ -131,6 +138,15 @@ final class ArrayLowering {
     return e instanceof MethodInvocationTree call && call.getArguments().isEmpty()
         && call.getMethodSelect() instanceof MemberSelectTree select
         && select.getIdentifier().contentEquals("clone");
+  }
+
+  /** Whether the method assigns {@code local} after its declaration. */
+  boolean reassigned(Element local) {
+    boolean[] assigned = {false};
+    AssignmentTargets.forEach(body, (target, path) ->
+        assigned[0] |= target instanceof IdentifierTree
+            && local.equals(context.javac.elementOf(path)));
+    return assigned[0];
   }
 
   /** Whether the method writes an element of array {@code local} ({@code a[i] = ...}). */
@@ -176,10 +192,13 @@ final class ArrayLowering {
       e = p.getExpression();
       value = new TreePath(value, e);
     }
-    if (!(e instanceof IdentifierTree) || local == null) {
+    if (local == null) {
       return null;
     }
-    Var source = env.versions.get(context.javac.elementOf(value));
+    Var source = records.leaf(value);
+    if (source == null && e instanceof IdentifierTree) {
+      source = env.versions.get(context.javac.elementOf(value));
+    }
     if (source == null || !source.type().isArray() || !isReadOnly(source)) {
       return null;
     }

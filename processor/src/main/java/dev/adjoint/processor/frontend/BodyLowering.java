@@ -54,6 +54,7 @@ final class BodyLowering {
   private final String methodName;
   private final LoopNest nest;
   private final ArrayLowering arrays;
+  private final RecordReads records;
   private final ExpressionLowering expressions;
   private final AssignmentLowering assignments;
   private final SwitchLowering switches;
@@ -74,16 +75,23 @@ final class BodyLowering {
     this.result = result;
     this.methodName = methodName;
     this.nest = new LoopNest(names);
-    this.arrays = new ArrayLowering(context, this::lowerOperand);
+    this.records = new RecordReads(context);
+    this.arrays = new ArrayLowering(context, this::lowerOperand, records);
     Visibility visibility = new Visibility(elements, generatedPackage);
     this.expressions = new ExpressionLowering(context, nest, arrays,
-        new CallLowering(context, this::lowerOperand, arrays, visibility, elements, types,
-            generatedClass),
-        new FieldReads(context, arrays, visibility, receiver, generatedClass),
+        new CallLowering(context, this::lowerOperand, arrays, records, visibility, elements,
+            types, generatedClass),
+        new FieldReads(context, arrays, visibility, receiver, generatedClass), records,
         this::lowerSwitchExpression);
     this.assignments = new AssignmentLowering(context, expressions, arrays, nest);
     this.switches = new SwitchLowering(context, this, expressions, nest);
-    this.loops = new LoopLowering(context, this, expressions, arrays, nest);
+    this.loops = new LoopLowering(context, this, expressions, arrays, records, nest);
+  }
+
+  /** The record parameters and the record receiver, flattened, which the body reads. */
+  void records(Map<Element, RecordValue> records, RecordValue receiver) {
+    context.records.putAll(records);
+    context.receiver = receiver;
   }
 
   /**
@@ -92,7 +100,12 @@ final class BodyLowering {
    */
   Block lower(TreePath body, Map<Element, Var> parameters) {
     List<Stmt> out = new ArrayList<>();
-    arrays.enterBody(body, parameters.values());
+    List<Var> readOnly = new ArrayList<>(parameters.values());
+    context.records.values().forEach(r -> readOnly.addAll(r.leaves()));
+    if (context.receiver != null) {
+      readOnly.addAll(context.receiver.leaves());
+    }
+    arrays.enterBody(body, readOnly);
     Env env = new Env(new LinkedHashMap<>(parameters));
     try {
       Env end = lowerSequence(
@@ -257,6 +270,16 @@ final class BodyLowering {
   private void lowerDeclaration(TreePath path, VariableTree declaration, Env env,
       List<Stmt> out) {
     Element local = context.javac.elementOf(path);
+    if (Parameters.isRecord(local.asType()) && declaration.getInitializer() != null) {
+      RecordValue value = records.value(new TreePath(path, declaration.getInitializer()));
+      if (value != null && arrays.reassigned(local)) {
+        context.error(declaration, Message.UNSUPPORTED, "assigning record local '"
+            + declaration.getName() + "' again", "declare a new local for each record");
+      } else if (value != null) {
+        context.records.put(local, value); // another name for a record parameter or component
+      }
+      return;
+    }
     Type type = context.valueType(declaration, local.asType(),
         "local variable '" + declaration.getName() + "'");
     if (type == null) {

@@ -37,16 +37,19 @@ final class CallLowering {
   private final LoweringContext context;
   private final Operands operands;
   private final ArrayLowering arrays;
+  private final RecordReads records;
   private final Visibility visibility;
   private final Elements elements;
   private final Types types;
   private final String generatedClass;
 
   CallLowering(LoweringContext context, Operands operands, ArrayLowering arrays,
-      Visibility visibility, Elements elements, Types types, String generatedClass) {
+      RecordReads records, Visibility visibility, Elements elements, Types types,
+      String generatedClass) {
     this.context = context;
     this.operands = operands;
     this.arrays = arrays;
+    this.records = records;
     this.visibility = visibility;
     this.elements = elements;
     this.types = types;
@@ -86,13 +89,18 @@ final class CallLowering {
           + " differentiated; write a for loop over the array");
       return null;
     }
+    RecordValue receiver = null;
     if (!method.getModifiers().contains(Modifier.STATIC)) {
-      context.error(call, Message.CALL, display, "it is an instance method; make it static, or"
-          + " compute the value before the @Differentiable method and pass it in");
-      return null;
+      receiver = recordReceiver(path, call, owner);
+      if (receiver == null) {
+        context.error(call, Message.CALL, display, "it is an instance method; make it static, or"
+            + " compute the value before the @Differentiable method and pass it in (instance"
+            + " methods of a record parameter can be called)");
+        return null;
+      }
     }
     if (!isMath) {
-      return lowerUserCall(path, call, method, owner, env, out);
+      return lowerUserCall(path, call, method, owner, receiver, env, out);
     }
     List<Operand> args = new ArrayList<>();
     for (ExpressionTree arg : call.getArguments()) {
@@ -102,9 +110,25 @@ final class CallLowering {
         method.getSimpleName().toString(), args);
   }
 
-  /** A call to a static method of a user's (or a library's) class. */
+  /** The record whose instance method {@code call} calls, or null if it is none we know. */
+  private RecordValue recordReceiver(TreePath path, MethodInvocationTree call, TypeElement owner) {
+    if (owner.getKind() != javax.lang.model.element.ElementKind.RECORD) {
+      return null;
+    }
+    if (call.getMethodSelect() instanceof MemberSelectTree select) {
+      RecordValue.Component base = records.resolve(new TreePath(
+          new TreePath(path, select), select.getExpression()));
+      return base == null ? null : base.nested();
+    }
+    return context.receiver;
+  }
+
+  /**
+   * A call to a static method of a user's (or a library's) class, or to an instance method of a
+   * record ({@code receiver}, passed component by component before the arguments).
+   */
   private Expr lowerUserCall(TreePath path, MethodInvocationTree call, ExecutableElement method,
-      TypeElement owner, Env env, List<Stmt> out) {
+      TypeElement owner, RecordValue receiver, Env env, List<Stmt> out) {
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if (method.isVarArgs()) {
       context.error(call, Message.CALL, display, "it takes varargs; pass an array");
@@ -115,9 +139,32 @@ final class CallLowering {
           + generatedClass + " cannot call it; make it package-private");
       return null;
     }
+    boolean takesRecords = receiver != null || method.getParameters().stream()
+        .anyMatch(p -> Parameters.isRecord(p.asType()));
+    if (takesRecords && Callees.annotation(method, Callees.DIFFERENTIABLE) == null) {
+      context.error(call, Message.CALL, display, "it takes a record (or is a method of one) and"
+          + " is not @Differentiable; mark it @Differentiable, or pass the components it reads");
+      return null;
+    }
     List<Operand> args = new ArrayList<>();
-    for (ExpressionTree arg : call.getArguments()) {
+    if (receiver != null) {
+      args.addAll(receiver.leaves());
+    }
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      ExpressionTree arg = call.getArguments().get(i);
       TreePath argPath = new TreePath(path, arg);
+      if (Parameters.isRecord(method.getParameters().get(i).asType())) {
+        RecordValue record = records.value(argPath);
+        if (record == null) {
+          return null;
+        }
+        args.addAll(record.leaves()); // a record's components, never written: passed as they are
+        continue;
+      }
+      if (Parameters.isRecord(context.javac.typeOf(argPath))) {
+        records.reportAsValue(argPath);
+        return null;
+      }
       ArrayLowering.RowAlias row = arrays.rowArgument(argPath, env, out);
       if (row != null) {
         // a row m[i] passed on: the callee reads it in place, its adjoint is dm[i]

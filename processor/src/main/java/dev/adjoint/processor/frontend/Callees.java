@@ -84,19 +84,23 @@ public final class Callees {
   static Callee of(ExecutableElement method, String code, Elements elements, Types types) {
     TypeElement owner = (TypeElement) method.getEnclosingElement();
     List<Type> parameters = new ArrayList<>();
-    for (VariableElement p : method.getParameters()) {
-      Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
-      parameters.add(type == null ? Type.INT : type); // objects: never differentiated
+    for (Param p : Parameters.of(method, Set.of(), types)) {
+      Type type = p.var().type();
+      parameters.add(type == Type.OBJECT ? Type.INT : type); // objects: never differentiated
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
       return new Callee(code, display, null, null, null, null, parameters, true);
     }
     if (annotation(method, DIFFERENTIABLE) != null) {
-      DerivativeSignature signature = signature(method, wrt(method));
+      DerivativeSignature signature = signature(method, wrt(method), types);
       String grad = GeneratedNames.gradClass(owner).canonicalName();
       String hvp = MethodReader.order(method) == 2
           ? grad + "." + method.getSimpleName() + "Hvp" : null;
+      if (signature.params().stream().anyMatch(p -> p.component() != null)) {
+        // its records arrive component by component: the value comes from the flat form
+        code = grad + "." + GeneratedNames.flatName(method.getSimpleName().toString());
+      }
       return new Callee(code, display, grad + "." + signature.name(),
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false);
     }
@@ -104,7 +108,7 @@ public final class Callees {
     String pullback = registered(method, Registration.GRADIENT, types);
     if (pullback != null) {
       return new Callee(code, display, pullback, registered(method, Registration.JVP, types),
-          registered(method, Registration.HVP, types), signature(method, Set.of()), parameters,
+          registered(method, Registration.HVP, types), signature(method, Set.of(), types), parameters,
           false);
     }
     return new Callee(code, display, null, null, null, null, parameters, false);
@@ -177,7 +181,7 @@ public final class Callees {
 
   private static String expectedSignature(ExecutableElement method, Registration kind,
       Types types) {
-    DerivativeSignature signature = signature(method, Set.of());
+    DerivativeSignature signature = signature(method, Set.of(), types);
     List<TypeMirror> parameterTypes = parameterTypes(method, kind, types);
     List<String> names = new ArrayList<>();
     signature.params().forEach(p -> names.add(p.var().name()));
@@ -194,7 +198,7 @@ public final class Callees {
       names.addAll(signature.derivativeNames());
     }
     if (kind == Registration.HVP) {
-      HvpSignature hvp = hvpSignature(method);
+      HvpSignature hvp = hvpSignature(method, types);
       names.addAll(hvp.tangentNames());
       name = hvp.name();
     }
@@ -207,8 +211,8 @@ public final class Callees {
   }
 
   /** The HVP convention of {@code method}, every double-carrying parameter differentiated. */
-  private static HvpSignature hvpSignature(ExecutableElement method) {
-    DerivativeSignature pullback = signature(method, Set.of());
+  private static HvpSignature hvpSignature(ExecutableElement method, Types types) {
+    DerivativeSignature pullback = signature(method, Set.of(), types);
     NameScope scope = new NameScope();
     pullback.params().forEach(p -> scope.reserve(p.var().name()));
     pullback.derivativeNames().forEach(scope::reserve);
@@ -217,21 +221,15 @@ public final class Callees {
   }
 
   /**
-   * The convention of {@code method}'s pullback: every {@code double}, {@code double[]} and
-   * {@code double[][]} parameter differentiated, or those in {@code wrt} when it is not empty.
+   * The convention of {@code method}'s pullback: its parameters flattened ({@link Parameters}),
+   * every {@code double}, {@code double[]} and {@code double[][]} differentiated, or those in
+   * {@code wrt} when it is not empty.
    */
-  private static DerivativeSignature signature(ExecutableElement method, Set<String> wrt) {
-    List<Param> params = new ArrayList<>();
+  private static DerivativeSignature signature(ExecutableElement method, Set<String> wrt,
+      Types types) {
     NameScope scope = new NameScope();
-    for (VariableElement p : method.getParameters()) {
-      String name = p.getSimpleName().toString();
-      Type type = dev.adjoint.processor.frontend.Types.of(p.asType());
-      boolean differentiable = type != null && isDifferentiable(type)
-          && (wrt.isEmpty() || wrt.contains(name));
-      params.add(new Param(new Var(name, type == null ? Type.OBJECT : type), p.asType(),
-          differentiable));
-      scope.reserve(name);
-    }
+    List<Param> params = Parameters.of(method, wrt, scope, new java.util.HashMap<>(), types)
+        .params();
     return DerivativeSignature.pullback(method.getSimpleName().toString(), params,
         MethodReader.resultType(method), scope);
   }
@@ -239,7 +237,7 @@ public final class Callees {
   /** The types of the registered method's parameters, in the order of its convention. */
   private static List<TypeMirror> parameterTypes(ExecutableElement method, Registration kind,
       Types types) {
-    DerivativeSignature signature = signature(method, Set.of());
+    DerivativeSignature signature = signature(method, Set.of(), types);
     List<TypeMirror> parameters = new ArrayList<>();
     signature.params().forEach(p -> parameters.add(p.declaredType()));
     TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
@@ -255,7 +253,7 @@ public final class Callees {
       parameters.add(types.getArrayType(doubleType));
     }
     if (kind == Registration.HVP) {
-      HvpSignature hvp = hvpSignature(method);
+      HvpSignature hvp = hvpSignature(method, types);
       hvp.directions().keySet().forEach(p -> parameters.add(p.declaredType()));
       parameters.add(doubleType);
       hvp.buffers().keySet().forEach(p -> parameters.add(p.declaredType()));
@@ -264,10 +262,6 @@ public final class Callees {
       }
     }
     return parameters;
-  }
-
-  private static boolean isDifferentiable(Type type) {
-    return type == Type.DOUBLE || type.isDoubleArray();
   }
 
   private static Set<String> wrt(ExecutableElement method) {

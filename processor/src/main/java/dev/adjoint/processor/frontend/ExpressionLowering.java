@@ -51,6 +51,7 @@ final class ExpressionLowering {
   private final ArrayLowering arrays;
   private final CallLowering calls;
   private final FieldReads fields;
+  private final RecordReads records;
   private final SwitchExpressions switches;
 
   /** Lowers a switch expression into {@code target} ({@link SwitchLowering#lowerExpression}). */
@@ -60,12 +61,13 @@ final class ExpressionLowering {
   }
 
   ExpressionLowering(LoweringContext context, LoopNest nest, ArrayLowering arrays,
-      CallLowering calls, FieldReads fields, SwitchExpressions switches) {
+      CallLowering calls, FieldReads fields, RecordReads records, SwitchExpressions switches) {
     this.context = context;
     this.nest = nest;
     this.arrays = arrays;
     this.calls = calls;
     this.fields = fields;
+    this.records = records;
     this.switches = switches;
   }
 
@@ -137,8 +139,15 @@ final class ExpressionLowering {
         return lowerOperand(new TreePath(path, ((ParenthesizedTree) e).getExpression()), env,
             out);
       }
-      case IDENTIFIER, MEMBER_SELECT -> {
+      case IDENTIFIER, MEMBER_SELECT, METHOD_INVOCATION -> {
         if (isLength(path)) {
+          break;
+        }
+        RecordValue.Component component = records.resolve(path);
+        if (component != null) {
+          return recordRead(path, component);
+        }
+        if (e.getKind() == Tree.Kind.METHOD_INVOCATION) {
           break;
         }
         Element element = context.javac.elementOf(path);
@@ -219,6 +228,11 @@ final class ExpressionLowering {
         };
       }
       case METHOD_INVOCATION -> {
+        RecordValue.Component component = records.resolve(path);
+        if (component != null) {
+          Operand read = recordRead(path, component);
+          return read == POISON ? null : new Copy(read);
+        }
         return calls.lowerCall(path, (MethodInvocationTree) e, env, out);
       }
       case TYPE_CAST -> {
@@ -260,6 +274,19 @@ final class ExpressionLowering {
       }
     }
     return null;
+  }
+
+  /** A component of a record read by {@code path}: its parameter; POISON for a whole record. */
+  private Operand recordRead(TreePath path, RecordValue.Component component) {
+    if (component.leaf() == null) {
+      records.reportAsValue(path);
+      return POISON;
+    }
+    if (component.leaf().type() == Type.OBJECT) {
+      context.valueType(path.getLeaf(), context.javac.typeOf(path), "'" + path.getLeaf() + "'");
+      return POISON;
+    }
+    return component.leaf();
   }
 
   /** Whether {@code path} is the {@code length} of an array. */

@@ -53,9 +53,12 @@ final class LoopLowering {
   private final ArrayLowering arrays;
   private final LoopNest nest;
 
+  private final RecordReads records;
+
   LoopLowering(LoweringContext context, BodyLowering lowering, ExpressionLowering expressions,
-      ArrayLowering arrays, LoopNest nest) {
+      ArrayLowering arrays, RecordReads records, LoopNest nest) {
     this.context = context;
+    this.records = records;
     this.lowering = lowering;
     this.expressions = expressions;
     this.arrays = arrays;
@@ -296,7 +299,10 @@ final class LoopLowering {
         ? k : null;
   }
 
-  /** Whether {@code bound} reads only locals outside {@code written}, fields and lengths. */
+  /**
+   * Whether {@code bound} reads only locals outside {@code written}, fields, record components
+   * and lengths.
+   */
   private boolean isInvariant(TreePath bound, Set<Element> written) {
     boolean[] invariant = {true};
     new TreePathScanner<Void, Void>() {
@@ -308,6 +314,9 @@ final class LoopLowering {
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (records.resolve(getCurrentPath()) != null) {
+          return super.visitMethodInvocation(node, unused); // p.W(): records never change
+        }
         invariant[0] = false;
         return null;
       }

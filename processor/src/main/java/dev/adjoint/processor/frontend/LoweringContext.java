@@ -27,6 +27,11 @@ final class LoweringContext {
   private final Reporter reporter;
   /** The statement being lowered: comments beside the generated code show it. */
   Tree statement;
+  /** The record parameters and record locals, flattened (see {@link Parameters}). */
+  final java.util.Map<javax.lang.model.element.Element, RecordValue> records =
+      new java.util.HashMap<>();
+  /** The receiver of an instance method of a record, flattened; else null. */
+  RecordValue receiver;
   /** Set when the body cannot be lowered because javac will report an error in it. */
   boolean incomplete;
 

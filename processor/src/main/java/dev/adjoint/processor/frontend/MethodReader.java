@@ -81,7 +81,8 @@ public final class MethodReader {
     if (reporter.errorCount() > errorsBefore) {
       return Optional.empty();
     }
-    return Optional.of(params(method, new NameScope(), new LinkedHashMap<>(), types));
+    return Optional.of(Parameters.of(method, wrtNames(method), new NameScope(),
+        new LinkedHashMap<>(), types).params());
   }
 
   /**
@@ -148,13 +149,17 @@ public final class MethodReader {
     NameScope names = new NameScope();
     reserveUserNames(tree, names);
     Map<Element, Var> versions = new LinkedHashMap<>();
-    List<Param> params = params(method, names, versions, types);
-    Var receiver = method.getModifiers().contains(Modifier.STATIC) ? null : params.get(0).var();
+    Parameters.Flattened flattened =
+        Parameters.of(method, wrtNames(method), names, versions, types);
+    List<Param> params = flattened.params();
+    Var receiver = method.getModifiers().contains(Modifier.STATIC)
+        || flattened.receiver() != null ? null : params.get(0).var();
     Var result = new Var(names.fresh("value"), resultType(method));
     CompilationUnitTree unit = path.getCompilationUnit();
     PackageElement pkg = elements.getPackageOf(method);
     var lowering = new BodyLowering(trees, unit, javac, elements, types, reporter, names, result,
         receiver, method.getSimpleName().toString(), generatedClass, pkg);
+    lowering.records(flattened.records(), flattened.receiver());
     Block body = lowering.lower(new TreePath(path, tree.getBody()), versions);
     if (body != null && result.type().isArray() && reporter.errorCount() == errorsBefore) {
       ReturnedArray returned = ReturnedArray.of(body, result, params);
@@ -177,35 +182,6 @@ public final class MethodReader {
     return new Result.Read(function);
   }
 
-  /**
-   * The parameters as IR, each claiming its own name in {@code names}; an instance method's
-   * receiver comes first, as {@code self}.
-   */
-  private static List<Param> params(ExecutableElement method, NameScope names,
-      Map<Element, Var> versions, javax.lang.model.util.Types types) {
-    Set<String> wrt = wrtNames(method);
-    List<Param> params = new ArrayList<>();
-    for (VariableElement p : method.getParameters()) {
-      names.reserve(p.getSimpleName().toString());
-    }
-    if (!method.getModifiers().contains(Modifier.STATIC)) {
-      params.add(new Param(new Var(names.fresh("self"), Type.OBJECT),
-          types.erasure(method.getEnclosingElement().asType()), false));
-    }
-    for (VariableElement p : method.getParameters()) {
-      String name = p.getSimpleName().toString();
-      Type type = Types.of(p.asType());
-      Var v = new Var(names.claim(name), type == null ? Type.OBJECT : type);
-      boolean differentiable = type != null && (type == Type.DOUBLE || type.isDoubleArray())
-          && (wrt.isEmpty() || wrt.contains(name));
-      params.add(new Param(v, p.asType(), differentiable));
-      if (type != null) {
-        versions.put(p, v);
-      }
-    }
-    return params;
-  }
-
   private void checkSignature(ExecutableElement method) {
     String name = method.getSimpleName().toString();
     if (method.getModifiers().contains(Modifier.ABSTRACT)
@@ -221,15 +197,21 @@ public final class MethodReader {
     } else if (result.isArray() && order(method) == 2) {
       reporter.error(method, Message.SECOND_ORDER_RESULT, name, method.getReturnType());
     }
-    boolean anyDouble = false;
     for (VariableElement p : method.getParameters()) {
-      Type type = Types.of(p.asType());
-      anyDouble |= type == Type.DOUBLE || (type != null && type.isDoubleArray());
-      if (type == null && p.asType().getKind() == TypeKind.ARRAY) {
+      if (Types.of(p.asType()) == null && p.asType().getKind() == TypeKind.ARRAY) {
         reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
       }
     }
-    if (!anyDouble) {
+    List<Param> flat = Parameters.of(method, Set.of(), types);
+    for (Param p : flat) {
+      if (p.component() != null && p.var().type() == Type.OBJECT
+          && p.declaredType().getKind() == TypeKind.ARRAY) {
+        reporter.error(method, Message.RECORD_COMPONENT_TYPE,
+            p.component().root() + "." + String.join("().", p.component().path()) + "()",
+            p.declaredType());
+      }
+    }
+    if (flat.stream().noneMatch(Param::differentiable)) {
       reporter.error(method, Message.NOTHING_TO_DIFFERENTIATE, name);
     }
   }
@@ -302,10 +284,16 @@ public final class MethodReader {
 
   private void checkWrtName(ExecutableElement method, AnnotationMirror mirror,
       AnnotationValue item, String name) {
+    if (name.equals(Parameters.RECEIVER) && !method.getModifiers().contains(Modifier.STATIC)
+        && Parameters.isRecord(method.getEnclosingElement().asType())) {
+      return;
+    }
     for (VariableElement p : method.getParameters()) {
       if (p.getSimpleName().contentEquals(name)) {
         Type type = Types.of(p.asType());
-        if (type != Type.DOUBLE && (type == null || !type.isDoubleArray())) {
+        boolean differentiable = type == Type.DOUBLE || (type != null && type.isDoubleArray())
+            || Parameters.isRecord(p.asType());
+        if (!differentiable) {
           reporter.error(method, mirror, item, Message.WRT_NOT_DOUBLE, name, p.asType());
         }
         return;

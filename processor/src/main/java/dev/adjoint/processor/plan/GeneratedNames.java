@@ -56,6 +56,14 @@ public final class GeneratedNames {
   }
 
   /**
+   * The method a {@code <Class>Grad} has for a method with record parameters: the method itself
+   * with each record passed component by component, so generated callers can call it.
+   */
+  public static String flatName(String method) {
+    return method + "Flat";
+  }
+
+  /**
    * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
    * gets for {@code method}: the gradient (the Jacobian of a vector output), the pullback and the
    * two JVPs; at order 2 also the two HVPs and the Hessian.

@@ -34,7 +34,8 @@ public final class Compiled {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;",
       Pattern.MULTILINE);
   private static final Pattern TYPE = Pattern.compile(
-      "(?:class|interface|enum|record)\\s+(\\w+)");
+      "^(?:public\\s+|final\\s+|abstract\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
+      Pattern.MULTILINE);
 
   private final Compilation compilation;
   private final ClassLoader loader;
@@ -142,6 +143,17 @@ public final class Compiled {
     } else if (value instanceof double[][] matrix) {
       for (int i = 0; i < matrix.length; i++) {
         flatten(name + "[" + i + "]", matrix[i], names, partials);
+      }
+    } else if (value != null && value.getClass().isRecord()) {
+      // a record parameter's gradient: its double-carrying components, in order
+      List<Object> values = componentValues(value);
+      RecordComponent[] components = value.getClass().getRecordComponents();
+      for (int i = 0; i < components.length; i++) {
+        Class<?> type = components[i].getType();
+        if (values.get(i) != null && (type == double.class || type == double[].class
+            || type == double[][].class || type.isRecord())) {
+          flatten(name + "." + components[i].getName(), values.get(i), names, partials);
+        }
       }
     } else {
       names.add(name);
@@ -351,7 +363,8 @@ public final class Compiled {
 
   private static Object invoke(Class<?> type, String name, Object[] args) {
     for (Method m : type.getDeclaredMethods()) {
-      if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+      if (m.getName().equals(name) && m.getParameterCount() == args.length
+          && accepts(m, args)) {
         try {
           m.setAccessible(true);
           return m.invoke(null, args);
@@ -364,6 +377,19 @@ public final class Compiled {
     }
     throw new AssertionError("no method " + name + " with " + args.length + " parameters in "
         + type);
+  }
+
+  /** Whether {@code m} takes {@code args}: overloads differ by type (records or components). */
+  private static boolean accepts(Method m, Object[] args) {
+    Class<?>[] types = m.getParameterTypes();
+    for (int i = 0; i < args.length; i++) {
+      Class<?> type = types[i].isPrimitive()
+          ? java.lang.invoke.MethodType.methodType(types[i]).wrap().returnType() : types[i];
+      if (args[i] != null && !type.isInstance(args[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static File runtimeClasspath() {
