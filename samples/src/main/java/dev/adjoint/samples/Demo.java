@@ -290,6 +290,16 @@ public final class Demo {
         100 * layeredResult.accuracy(), layeredResult.finalLoss(),
         layeredResult.elapsedMillis() / 1e3);
     ok &= Math.abs(layeredResult.finalLoss() - netResult.finalLoss()) < 1e-9;
+    long start = System.nanoTime();
+    SpiralNet model = SpiralNet.train(data, SpiralNet.STEPS, SpiralNet.RATE,
+        new Random(SpiralTraining.SEED + 4));
+    double modelLoss = model.loss(data.points(), data.labels(), SpiralTraining.REG);
+    out.printf(
+        Locale.ROOT, "SpiralNet (the net as a record, its loss a method of it, Adam on"
+            + " mini-batches of %d, %d steps): training accuracy %.1f%%, loss %.4f, %.1f s%n",
+        SpiralNet.BATCH, SpiralNet.STEPS, 100 * model.accuracy(data), modelLoss,
+        (System.nanoTime() - start) / 1e9);
+    ok &= model.accuracy(data) >= 0.98;
     out.printf(
         Locale.ROOT, "training time: %.1f s (linear classifier %.1f s, two-layer net %.1f s)%n",
         (linearResult.elapsedMillis() + netResult.elapsedMillis()) / 1e3,

@@ -71,6 +71,8 @@ class DemoTest {
     assertTrue(out.lines().anyMatch(l -> l.contains("dmisfit/dk") && l.endsWith(": ok")), out);
     assertTrue(out.contains("k = 2.000000 (measured with k = 2)"), out);
     assertTrue(out.contains("double[]): training accuracy 99.0%, final loss 0.2490"), out);
+    assertTrue(out.contains("Adam on mini-batches of 32, 4000 steps): training accuracy 99.0%"),
+        out);
     assertTrue(out.contains("dw = [-0.19661, -0.39322, 0.19661], dx = [0.39322, -0.58984]"), out);
     assertTrue(out.contains("dW = [[0.088, 0.176], [0.104, 0.208]], dx = [-0.112, 0.636]"), out);
   }
