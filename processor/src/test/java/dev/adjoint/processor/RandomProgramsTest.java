@@ -2,9 +2,11 @@ package dev.adjoint.processor;
 
 import static dev.adjoint.processor.testing.GradientAssertions.assertExactGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static dev.adjoint.processor.testing.GradientAssertions.assertRecordGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder;
 
 import dev.adjoint.processor.oracle.RandomPrograms;
+import dev.adjoint.processor.oracle.RecordVariant;
 import dev.adjoint.processor.testing.Compiled;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * Random programs over the supported subset, differentiated by the processor and checked against
  * Hipparchus and finite differences (Hipparchus alone for programs calling
  * {@code Gates.stopGradient}); every third program, made order 2, also against Hipparchus
- * {@code DerivativeStructure} of order 2 (its HVP and Hessian). {@code -Dadjoint.fuzz.programs=N} sets how many scalar programs
+ * {@code DerivativeStructure} of order 2 (its HVP and Hessian); every fourth, its leading
+ * parameters moved into a (sometimes nested) record, against Hipparchus on the program before
+ * ({@link RecordVariant}). {@code -Dadjoint.fuzz.programs=N} sets how many scalar programs
  * and how many programs with loops, {@code -Dadjoint.fuzz.callPrograms=N} how many programs
  * with calls (slower: bigger, and compiled with their helpers); processor/pom.xml sets both for
  * a normal build (about a minute in all on 2 idle cores); {@code -Dadjoint.fuzz.seed=S} where
@@ -50,8 +54,15 @@ class RandomProgramsTest {
     List<String> failures = new ArrayList<>();
     for (long start = first; start < first + count; start += BATCH) {
       List<RandomPrograms.Program> batch = new ArrayList<>();
+      java.util.Map<RandomPrograms.Program, RecordVariant> variants = new java.util.HashMap<>();
       for (long seed = start; seed < Math.min(start + BATCH, first + count); seed++) {
-        batch.add(secondOrderSometimes(generator.apply(seed), seed));
+        RandomPrograms.Program program = secondOrderSometimes(generator.apply(seed), seed);
+        RecordVariant variant = seed % 4 == 2 ? RecordVariant.of(program) : null;
+        if (variant != null) {
+          program = withRecord(program, variant);
+          variants.put(program, variant);
+        }
+        batch.add(program);
       }
       Compiled compiled;
       try {
@@ -66,6 +77,13 @@ class RandomProgramsTest {
       }
       for (RandomPrograms.Program program : batch) {
         try {
+          RecordVariant variant = variants.get(program);
+          if (variant != null) {
+            assertRecordGradient(compiled, program.source(), variant.original(),
+                program.methodName(), recordArgs(compiled, variant, program.args()),
+                program.args());
+            continue;
+          }
           if (program.source().contains("Gates.stopGradient(")) {
             // finite differences see through stopGradient: the exact oracle alone checks it
             assertExactGradient(
@@ -86,6 +104,42 @@ class RandomProgramsTest {
       throw new AssertionError(failures.size() + " of " + count + " programs failed; kept in "
           + "target/fuzz-failures/\n" + String.join("\n\n", failures));
     }
+  }
+
+  /** {@code program} with its leading parameters in a record (its arguments still flat). */
+  private static RandomPrograms.Program withRecord(RandomPrograms.Program program,
+      RecordVariant variant) {
+    return new RandomPrograms.Program(variant.source(), program.className(),
+        program.methodName(), program.args(), program.description() + ", "
+            + variant.packed() + " parameters in a record" + (variant.nested() ? " (nested)" : ""));
+  }
+
+  /** The arguments with the packed ones built into the variant's record. */
+  private static Object[] recordArgs(Compiled compiled, RecordVariant variant, Object[] flat) {
+    try {
+      Class<?> rec = compiled.load(variant.recordClass());
+      Object record;
+      if (variant.nested()) {
+        Class<?> rest = compiled.load(variant.recordClass().replace("$Rec", "$Rest"));
+        Object inner = construct(rest, java.util.Arrays.copyOfRange(flat, 1, variant.packed()));
+        record = construct(rec, new Object[] {flat[0], inner});
+      } else {
+        record = construct(rec, java.util.Arrays.copyOf(flat, variant.packed()));
+      }
+      Object[] args = new Object[flat.length - variant.packed() + 1];
+      args[0] = record;
+      System.arraycopy(flat, variant.packed(), args, 1, flat.length - variant.packed());
+      return args;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Object construct(Class<?> record, Object[] components)
+      throws ReflectiveOperationException {
+    var canonical = record.getDeclaredConstructors()[0];
+    canonical.setAccessible(true);
+    return canonical.newInstance(components);
   }
 
   /**

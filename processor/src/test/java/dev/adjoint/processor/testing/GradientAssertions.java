@@ -61,6 +61,29 @@ public final class GradientAssertions {
   }
 
   /**
+   * A program whose leading parameters went into a record ({@link
+   * dev.adjoint.processor.oracle.RecordVariant}): its gradient, a record of the record's type
+   * first, flattened in component order, against Hipparchus on {@code original}, the same program
+   * before, at the same values ({@code flatArgs}); its value bit for bit against its own primal.
+   */
+  public static void assertRecordGradient(Compiled compiled, String source, String original,
+      String method, Object[] recordArgs, Object[] flatArgs) {
+    String className = Compiled.qualifiedName(source);
+    drainTapes();
+    Compiled.Gradient actual = compiled.gradient(className, method, recordArgs);
+    assertTapesBalanced(method);
+    double primal = compiled.primal(className, method, recordArgs);
+    String where = method + Arrays.deepToString(flatArgs) + " in\n" + source;
+    if (Double.doubleToLongBits(actual.value()) != Double.doubleToLongBits(primal)) {
+      throw new AssertionError("value " + actual.value() + " differs from the original method's "
+          + primal + " for " + where);
+    }
+    HipparchusOracle.Result exact = HipparchusOracle.evaluate(original, method, flatArgs);
+    assertClose("exact (Hipparchus, on the program before the record)", actual.partials(),
+        exact.gradient(), EXACT, actual, where);
+  }
+
+  /**
    * The generated JVP along a fixed direction {@code v} (one tangent per differentiated
    * parameter, of its shape) gives the primal's value bit for bit and {@code ∇f · v} from the
    * exact oracle, to {@link #EXACT} relative to {@code Σ |∂f/∂x_k v_k|} (the sum's own scale).
