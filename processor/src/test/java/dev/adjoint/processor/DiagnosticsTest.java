@@ -86,6 +86,16 @@ class DiagnosticsTest {
   }
 
   @Test
+  void recordAccess() {
+    assertError(badClass("""
+        private record Hidden(double w) {}
+
+          @Differentiable static double f(Hidden h, double x) { return h.w() * x; }"""),
+        Message.RECORD_ACCESS, "static double f(Hidden h", "bad.Bad.Hidden", "BadGrad",
+        "make it package-private");
+  }
+
+  @Test
   void recordComponentType() {
     assertError("""
         package bad;

@@ -29,6 +29,9 @@ public enum Message {
   WRT_NOT_DOUBLE("adjoint.wrt-not-double",
       "wrt names '%s' of type %s; only double, double[] and double[][] parameters and records of"
           + " them can be differentiated"),
+  RECORD_ACCESS("adjoint.record-access",
+      "record %s is private, or not public in another package, and the generated %s cannot name"
+          + " it; make it package-private"),
   RECORD_COMPONENT_TYPE("adjoint.record-component-type",
       "record component %s has type %s, which @Differentiable methods do not support; use"
           + " double, double[] and double[][] (differentiated), or a nested record of them (a"

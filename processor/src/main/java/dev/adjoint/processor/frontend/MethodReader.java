@@ -13,6 +13,7 @@ import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.plan.GeneratedNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -200,6 +201,14 @@ public final class MethodReader {
     for (VariableElement p : method.getParameters()) {
       if (Types.of(p.asType()) == null && p.asType().getKind() == TypeKind.ARRAY) {
         reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
+      }
+    }
+    Visibility visibility = new Visibility(elements, elements.getPackageOf(method));
+    for (javax.lang.model.element.TypeElement record : Parameters.recordTypes(method)) {
+      if (!visibility.isAccessible(record)) {
+        reporter.error(method, Message.RECORD_ACCESS, record.getQualifiedName(),
+            GeneratedNames.gradClass((javax.lang.model.element.TypeElement)
+                method.getEnclosingElement()).simpleName());
       }
     }
     List<Param> flat = Parameters.of(method, Set.of(), types);

@@ -119,6 +119,25 @@ public final class Parameters {
     return value;
   }
 
+  /** The record types of {@code method}'s parameters and receiver, nested ones included. */
+  static java.util.Set<TypeElement> recordTypes(ExecutableElement method) {
+    java.util.Set<TypeElement> found = new java.util.LinkedHashSet<>();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      collectRecords(method.getEnclosingElement().asType(), found);
+    }
+    method.getParameters().forEach(p -> collectRecords(p.asType(), found));
+    return found;
+  }
+
+  private static void collectRecords(TypeMirror type, java.util.Set<TypeElement> found) {
+    if (isRecord(type) && found.add((TypeElement) ((DeclaredType) type).asElement())) {
+      for (RecordComponentElement c
+          : ((TypeElement) ((DeclaredType) type).asElement()).getRecordComponents()) {
+        collectRecords(c.asType(), found);
+      }
+    }
+  }
+
   private static boolean differentiable(Type type) {
     return type == Type.DOUBLE || (type != null && type.isDoubleArray());
   }
