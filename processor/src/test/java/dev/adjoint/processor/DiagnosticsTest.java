@@ -86,6 +86,15 @@ class DiagnosticsTest {
   }
 
   @Test
+  void genericRecordComponent() {
+    assertError(badClass("""
+        record Box<T>(double w, T tag) {}
+
+          @Differentiable static double f(Box<String> b, double x) { return b.w() * x; }"""),
+        Message.RECORD_COMPONENT_TYPE, "static double f(Box<String> b", "b.tag()", "type T");
+  }
+
+  @Test
   void recordAccess() {
     assertError(badClass("""
         private record Hidden(double w) {}

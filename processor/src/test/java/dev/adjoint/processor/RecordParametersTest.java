@@ -306,6 +306,87 @@ class RecordParametersTest {
     assertEquals(java.util.List.of("dp.slope", "dp.intercept"), ridge.names());
   }
 
+  static final String SECOND = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public record Spring(double k, double[] x, Anchor anchor) {
+        /** Order 2, a method of the record: its HVP and Hessian take and give Springs. */
+        @Differentiable(order = 2)
+        public double energy(double t) {
+          double e = 0;
+          for (int i = 0; i < x.length; i++) {
+            double d = x[i] - anchor.at()[i];
+            e += 0.5 * k * d * d * d * d + Math.sin(t * x[i]);
+          }
+          return e * anchor.weight();
+        }
+      }
+
+      record Anchor(double[] at, double weight) {}
+      """;
+
+  static final String SECOND_TWIN = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class SpringTwin {
+        @Differentiable(order = 2)
+        public static double energy(double k, double[] x, double[] at, double weight, double t) {
+          double e = 0;
+          for (int i = 0; i < x.length; i++) {
+            double d = x[i] - at[i];
+            e += 0.5 * k * d * d * d * d + Math.sin(t * x[i]);
+          }
+          return e * weight;
+        }
+      }
+      """;
+
+  @Test
+  void secondOrderOfAMethodOfARecordMatchesHipparchus() throws Exception {
+    Compiled second = Compiled.compile(SECOND);
+    Class<?> spring = second.load("demo.Spring");
+    Class<?> anchor = second.load("demo.Anchor");
+    var anchorConstructor = anchor.getDeclaredConstructors()[0];
+    anchorConstructor.setAccessible(true);
+    Object at = anchorConstructor.newInstance(new double[] {0.2, -0.1}, 1.3);
+    Object model = spring.getDeclaredConstructors()[0].newInstance(0.8, new double[] {0.5, 0.9},
+        at);
+    Object[] flat = RecordArgs.explode(model, 0.7);
+    HipparchusOracle.SecondOrder exact = HipparchusOracle.hessian(SECOND_TWIN, "energy", flat);
+    Class<?> grad = second.load("demo.SpringGrad");
+    Object hessian = grad.getMethod("energyHessian", spring, double.class).invoke(null, model,
+        0.7);
+    double[][] h = (double[][]) hessian.getClass().getMethod("hessian").invoke(hessian);
+    assertEquals(exact.hessian().length, h.length);
+    for (int i = 0; i < h.length; i++) {
+      assertClose(exact.hessian()[i], h[i], 1e-12);
+    }
+    // H v with a direction record (the anchor's weight among the directions)
+    double[] v = {0.3, -0.2, 0.5, 0.1, -0.4, 0.25, 0.6};
+    Object direction = RecordArgs.implode(new Object[] {model},
+        FiniteDifferences.unflatten(RecordArgs.explode(model), java.util.Arrays.copyOf(v, 6)))[0];
+    Object hvp = grad.getMethod("energyHvp", spring, double.class, spring, double.class)
+        .invoke(null, model, 0.7, direction, v[6]);
+    Object dspring = hvp.getClass().getMethod("dspring").invoke(hvp);
+    Object hspring = hvp.getClass().getMethod("hspring").invoke(hvp);
+    double ht = (double) hvp.getClass().getMethod("ht").invoke(hvp);
+    double[] hv = new double[7];
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 7; j++) {
+        hv[i] += exact.hessian()[i][j] * v[j];
+      }
+    }
+    double[] actual = FiniteDifferences.flatten(RecordArgs.explode(hspring));
+    assertClose(java.util.Arrays.copyOf(hv, 6), actual, 1e-12);
+    assertEquals(hv[6], ht, 1e-12);
+    assertClose(java.util.Arrays.copyOf(exact.gradient(), 6),
+        FiniteDifferences.flatten(RecordArgs.explode(dspring)), 1e-12);
+  }
+
   @Test
   void aComponentMarkedNoDerivativeIsAConstant() {
     String source = """

@@ -245,8 +245,7 @@ public final class GradWriter {
     List<Declared> differentiable = Declared.of(method.params()).stream()
         .filter(Declared::differentiable).toList();
     for (Declared d : differentiable) {
-      components.addParameter(d.isRecord() ? TypeName.get(d.type())
-          : javaType(d.components().get(0).var().type()), component(d.name()));
+      components.addParameter(derivativeType(d), component(d.name()));
     }
     String partials = differentiable.stream()
         .map(d -> "{@code " + component(d.name()) + "} = df/d" + d.name())
@@ -275,8 +274,7 @@ public final class GradWriter {
       DerivativeSignature signature) {
     CodeBlock.Builder body = CodeBlock.builder();
     List<Declared> declared = Declared.of(method.params());
-    declared.stream().filter(Declared::isRecord)
-        .forEach(d -> d.unpack(body, d.name(), p -> p.var().name()));
+    unpackRecords(body, method.params());
     signature.derivatives().forEach((p, d) ->
         body.addStatement("$L $N = $L", p.var().type().javaName(), d, zeros(p.var())));
     List<Param> scalars = signature.scalars();
@@ -286,22 +284,9 @@ public final class GradWriter {
     String value = scopeOf(method.params(), signature.derivativeNames()).fresh("value");
     body.addStatement("double $N = $N($L, 1.0, $L)", value, signature.name(),
         arguments(method.params()), String.join(", ", signature.derivativeNames()));
-    java.util.function.Function<Param, CodeBlock> derivative = p -> {
-      if (!p.differentiable()) {
-        return p.var().type() == Type.DOUBLE ? CodeBlock.of("0.0")
-            : p.var().type().isDoubleArray() ? CodeBlock.of("null")
-            : CodeBlock.of("$N", p.var().name());
-      }
-      return p.var().type().isArray() ? CodeBlock.of("$N", signature.derivatives().get(p))
-          : CodeBlock.of("$N[$L]", signature.scalarBuffer(), scalars.indexOf(p));
-    };
     CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
-    for (Declared d : declared) {
-      if (d.differentiable()) {
-        fields.add(", $L", d.isRecord() ? d.pack(derivative)
-            : derivative.apply(d.components().get(0)));
-      }
-    }
+    fields.add(derivativeFields(declared, signature.derivatives(), signature.scalarBuffer(),
+        scalars));
     body.addStatement("return new $T($L)", record, fields.build());
     return MethodSpec.methodBuilder(method.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -310,6 +295,74 @@ public final class GradWriter {
         .addJavadoc("Value and gradient of {@link $L}.\n", link(owner, method.element()))
         .addCode(body.build())
         .build();
+  }
+
+  /**
+   * {@code , d<param>...}: per differentiated parameter as declared, its derivative from the
+   * buffers ({@code arrays}, and {@code scalarBuffer} for the {@code double}s in the order of
+   * {@code scalars}); a record's packed into a record of its type.
+   */
+  static CodeBlock derivativeFields(List<Declared> declared, java.util.Map<Param, String> arrays,
+      String scalarBuffer, List<Param> scalars) {
+    java.util.function.Function<Param, CodeBlock> derivative = p -> {
+      if (!p.differentiable()) {
+        return p.var().type() == Type.DOUBLE ? CodeBlock.of("0.0")
+            : p.var().type().isDoubleArray() ? CodeBlock.of("null")
+            : CodeBlock.of("$N", p.var().name());
+      }
+      return p.var().type().isArray() ? CodeBlock.of("$N", arrays.get(p))
+          : CodeBlock.of("$N[$L]", scalarBuffer, scalars.indexOf(p));
+    };
+    CodeBlock.Builder fields = CodeBlock.builder();
+    for (Declared d : declared) {
+      if (d.differentiable()) {
+        fields.add(", $L", d.isRecord() ? d.pack(derivative)
+            : derivative.apply(d.components().get(0)));
+      }
+    }
+    return fields.build();
+  }
+
+  /** The type of a derivative of {@code d}: its record type, or its array or {@code double}. */
+  static TypeName derivativeType(Declared d) {
+    return d.isRecord() ? TypeName.get(d.type()) : javaType(d.components().get(0).var().type());
+  }
+
+  /**
+   * Declares the derivative parameters of the differentiated parameters as declared ({@code
+   * prefix<param>}, a record for a record), and unpacks each record's into the flat names
+   * {@code flat} gives its differentiated components; returns the parameters' names.
+   */
+  static List<String> declaredDerivatives(MethodSpec.Builder spec, CodeBlock.Builder body,
+      List<Param> params, NameScope scope, String prefix, java.util.Map<Param, String> flat) {
+    List<String> names = new ArrayList<>();
+    for (Declared d : Declared.of(params)) {
+      if (!d.differentiable()) {
+        continue;
+      }
+      if (!d.isRecord()) {
+        Param p = d.components().get(0);
+        spec.addParameter(javaType(p.var().type()), flat.get(p));
+        names.add(flat.get(p));
+        continue;
+      }
+      String name = scope.fresh(NameScope.identifier(prefix + d.name()));
+      spec.addParameter(d.parameter(name));
+      names.add(name);
+      for (Param p : d.components()) {
+        if (p.differentiable()) {
+          body.addStatement("$T $N = $L", TypeName.get(p.declaredType()), flat.get(p),
+              Declared.read(name, p));
+        }
+      }
+    }
+    return names;
+  }
+
+  /** Declares a local per component of each record parameter, named as the flat parameter. */
+  static void unpackRecords(CodeBlock.Builder body, List<Param> params) {
+    Declared.of(params).stream().filter(Declared::isRecord)
+        .forEach(d -> d.unpack(body, d.name(), p -> p.var().name()));
   }
 
   /**
@@ -407,30 +460,9 @@ public final class GradWriter {
         .returns(record)
         .addParameters(declaredParameters(method.params()));
     CodeBlock.Builder body = CodeBlock.builder();
-    List<String> tangents = new ArrayList<>();
-    for (Declared d : Declared.of(method.params())) {
-      if (d.isRecord()) {
-        d.unpack(body, d.name(), p -> p.var().name());
-      }
-      if (!d.differentiable()) {
-        continue;
-      }
-      if (!d.isRecord()) {
-        Param p = d.components().get(0);
-        spec.addParameter(javaType(p.var().type()), jvp.derivatives().get(p));
-        tangents.add(jvp.derivatives().get(p));
-        continue;
-      }
-      String tangent = scope.fresh(component(d.name()));
-      spec.addParameter(d.parameter(tangent));
-      tangents.add(tangent);
-      for (Param p : d.components()) {
-        if (p.differentiable()) {
-          body.addStatement("$T $N = $L", TypeName.get(p.declaredType()),
-              jvp.derivatives().get(p), Declared.read(tangent, p));
-        }
-      }
-    }
+    unpackRecords(body, method.params());
+    List<String> tangents = declaredDerivatives(spec, body, method.params(), scope, "d",
+        jvp.derivatives());
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
     arguments.addAll(jvp.derivatives().values());

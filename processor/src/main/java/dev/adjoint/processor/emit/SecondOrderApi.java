@@ -51,23 +51,26 @@ final class SecondOrderApi {
   private TypeSpec hvpRecord(ClassName record) {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
-    for (Param p : method.differentiable()) {
-      components.addParameter(GradWriter.javaType(p.var().type()), component("d", p));
+    List<Declared> differentiable = differentiable();
+    for (Declared d : differentiable) {
+      components.addParameter(GradWriter.derivativeType(d), NameScope.identifier("d" + d.name()));
     }
-    for (Param p : method.differentiable()) {
-      components.addParameter(GradWriter.javaType(p.var().type()), component("h", p));
+    for (Declared d : differentiable) {
+      components.addParameter(GradWriter.derivativeType(d), NameScope.identifier("h" + d.name()));
     }
     return TypeSpec.recordBuilder(record)
         .addModifiers(Modifier.PUBLIC)
         .recordConstructor(components.build())
         .addJavadoc("Value, gradient and Hessian-vector product of {@link $L}:\n{@code value} ="
             + " f, {@code d<x>} = df/dx, {@code h<x>} = the x part of H v, each of its"
-            + " parameter's shape.\n", link())
+            + " parameter's shape$L.\n", link(), Declared.anyRecord(method.params())
+                ? "\n(a record's, a record of its type)" : "")
         .build();
   }
 
-  private static String component(String prefix, Param p) {
-    return NameScope.identifier(prefix + p.var().name());
+  /** The differentiated parameters as declared. */
+  private List<Declared> differentiable() {
+    return Declared.of(method.params()).stream().filter(Declared::differentiable).toList();
   }
 
   /** {@code double[] dx = new double[x.length]} for each buffer of the full convention. */
@@ -104,44 +107,35 @@ final class SecondOrderApi {
 
   /** {@code value, dx, dScalars[0], ...}: the record's components from the buffers. */
   private CodeBlock gradientFields(String value) {
-    CodeBlock.Builder fields = CodeBlock.builder().add("$N", value);
-    for (Param p : method.differentiable()) {
-      if (p.var().type().isArray()) {
-        fields.add(", $N", pullback.derivatives().get(p));
-      } else {
-        fields.add(", $N[$L]", pullback.scalarBuffer(), pullback.scalars().indexOf(p));
-      }
-    }
-    return fields.build();
+    return CodeBlock.builder().add("$N", value).add(GradWriter.derivativeFields(
+        Declared.of(method.params()), pullback.derivatives(), pullback.scalarBuffer(),
+        pullback.scalars())).build();
   }
 
   private MethodSpec hvpMethod(ClassName record) {
     List<String> taken = new ArrayList<>(pullback.derivativeNames());
     taken.addAll(hvp.tangentNames());
-    String value = GradWriter.scopeOf(method.params(), taken).fresh("value");
-    CodeBlock.Builder body = CodeBlock.builder();
-    declareBuffers(body);
-    body.addStatement("double $N = $L", value,
-        sweepsCall(new ArrayList<>(hvp.directions().values())));
-    CodeBlock.Builder fields = CodeBlock.builder().add(gradientFields(value));
-    for (Param p : method.differentiable()) {
-      if (p.var().type().isArray()) {
-        fields.add(", $N", hvp.buffers().get(p));
-      } else {
-        fields.add(", $N[$L]", hvp.scalarBuffer(), pullback.scalars().indexOf(p));
-      }
-    }
-    body.addStatement("return new $T($L)", record, fields.build());
+    NameScope scope = GradWriter.scopeOf(method.params(), taken);
+    String value = scope.fresh("value");
     MethodSpec.Builder spec = MethodSpec.methodBuilder(hvp.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
-        .addParameters(GradWriter.parameters(method.element(), method.params()));
-    hvp.directions().forEach((p, v) -> spec.addParameter(GradWriter.javaType(p.var().type()), v));
+        .addParameters(GradWriter.declaredParameters(method.params()));
+    CodeBlock.Builder body = CodeBlock.builder();
+    GradWriter.unpackRecords(body, method.params());
+    List<String> directions = GradWriter.declaredDerivatives(spec, body, method.params(), scope,
+        "v", hvp.directions());
+    declareBuffers(body);
+    body.addStatement("double $N = $L", value,
+        sweepsCall(new ArrayList<>(hvp.directions().values())));
+    CodeBlock fields = CodeBlock.builder().add(gradientFields(value))
+        .add(GradWriter.derivativeFields(Declared.of(method.params()), hvp.buffers(),
+            hvp.scalarBuffer(), pullback.scalars())).build();
+    body.addStatement("return new $T($L)", record, fields);
     return spec
         .addJavadoc("Value, gradient and Hessian-vector product of {@link $L} along the directions"
             + "\n($L: one per differentiated parameter, of its shape): forward over reverse, one"
-            + " pass\nthat costs a few gradients.\n", link(),
-            String.join(", ", hvp.directions().values()))
+            + " pass\nthat costs a few gradients.\n", link(), String.join(", ", directions))
         .addCode(body.build())
         .build();
   }
@@ -172,8 +166,8 @@ final class SecondOrderApi {
   private TypeSpec hessianRecord(ClassName record) {
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
         .addParameter(double.class, "value");
-    for (Param p : method.differentiable()) {
-      components.addParameter(GradWriter.javaType(p.var().type()), component("d", p));
+    for (Declared d : differentiable()) {
+      components.addParameter(GradWriter.derivativeType(d), NameScope.identifier("d" + d.name()));
     }
     components.addParameter(double[][].class, "hessian");
     return TypeSpec.recordBuilder(record)
@@ -181,7 +175,8 @@ final class SecondOrderApi {
         .recordConstructor(components.build())
         .addJavadoc("Value, gradient and Hessian of {@link $L}: {@code hessian[i][j]} ="
             + " d²f/dx_i dx_j over\nthe differentiated inputs flattened in declaration order"
-            + " (matrices row by row).\n", link())
+            + " (matrices row by row$L).\n", link(), Declared.anyRecord(method.params())
+                ? ", records\ncomponent by component" : "")
         .build();
   }
 
@@ -195,6 +190,7 @@ final class SecondOrderApi {
     String k = scope.fresh("k");
     List<Param> inputs = method.differentiable();
     CodeBlock.Builder body = CodeBlock.builder();
+    GradWriter.unpackRecords(body, method.params());
     List<String> offsets = FlatInputs.declare(body, inputs, scope, n);
     body.addStatement("double[][] $N = new double[$N][$N]", hessian, n, n);
     declareBuffers(body);
@@ -240,7 +236,7 @@ final class SecondOrderApi {
     return MethodSpec.methodBuilder(method.name() + "Hessian")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(record)
-        .addParameters(GradWriter.parameters(method.element(), method.params()))
+        .addParameters(GradWriter.declaredParameters(method.params()))
         .addJavadoc("Value, gradient and Hessian of {@link $L}: one HVP (forward over reverse)"
             + " per differentiated\ninput, n passes of a few gradients each.\n", link())
         .addCode(body.build())

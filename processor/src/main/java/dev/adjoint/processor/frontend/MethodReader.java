@@ -214,7 +214,8 @@ public final class MethodReader {
     List<Param> flat = Parameters.of(method, Set.of(), types);
     for (Param p : flat) {
       if (p.component() != null && p.var().type() == Type.OBJECT
-          && p.declaredType().getKind() == TypeKind.ARRAY) {
+          && (p.declaredType().getKind() == TypeKind.ARRAY
+              || p.declaredType().getKind() == TypeKind.TYPEVAR)) {
         reporter.error(method, Message.RECORD_COMPONENT_TYPE,
             p.component().root() + "." + String.join("().", p.component().path()) + "()",
             p.declaredType());

@@ -75,7 +75,25 @@ public final class GeneratedNames {
     DerivativeSignature jvp = DerivativeSignature.jvp(method, params, result, new NameScope());
     List<String> own = params.stream()
         .map(p -> types.erasure(p.declaredType()).toString()).toList();
-    List<String> gradient = new ArrayList<>(own);
+    List<String> declared = new ArrayList<>();
+    List<String> derivatives = new ArrayList<>(); // as declared: a record's is a record
+    String root = null;
+    for (Param p : params) {
+      if (p.component() == null) {
+        declared.add(types.erasure(p.declaredType()).toString());
+        if (p.differentiable()) {
+          derivatives.add(p.var().type().javaName());
+        }
+      } else if (!p.component().root().equals(root)) {
+        declared.add(types.erasure(p.component().rootType()).toString());
+        if (params.stream().anyMatch(q -> q.differentiable() && q.component() != null
+            && q.component().root().equals(p.component().root()))) {
+          derivatives.add(types.erasure(p.component().rootType()).toString());
+        }
+      }
+      root = p.component() == null ? null : p.component().root();
+    }
+    boolean records = declared.size() != own.size();
     List<String> pullbackTypes = new ArrayList<>(own);
     pullbackTypes.add(result.javaName());
     pullback.derivatives().keySet().forEach(p -> pullbackTypes.add(p.var().type().javaName()));
@@ -87,15 +105,29 @@ public final class GeneratedNames {
     List<String> jvpBuffer = new ArrayList<>(jvpTypes);
     jvpBuffer.add(jvp.tangentOutType().javaName());
     String gradientName = result == Type.DOUBLE ? method : method + "Jacobian";
-    List<String> all = new ArrayList<>(List.of(signature(gradientName, gradient),
+    List<String> all = new ArrayList<>(List.of(
+        signature(gradientName, result == Type.DOUBLE ? declared : own),
         signature(pullback.name(), pullbackTypes), signature(jvp.name(), jvpTypes),
         signature(jvp.name(), jvpBuffer)));
+    if (records) {
+      all.add(signature(flatName(method), own));
+      List<String> recordJvp = new ArrayList<>(declared);
+      recordJvp.addAll(derivatives);
+      all.add(signature(jvp.name(), recordJvp));
+      List<String> recordPullback = new ArrayList<>(declared);
+      recordPullback.add(result.javaName());
+      derivatives.stream().filter(t -> !t.equals("double")).forEach(recordPullback::add);
+      if (pullback.scalarBuffer() != null) {
+        recordPullback.add("double[]");
+      }
+      all.add(signature(pullback.name(), recordPullback));
+    }
     if (order == 2) {
       HvpSignature hvp = HvpSignature.of(method, params, new NameScope());
-      List<String> hvpTypes = new ArrayList<>(own);
-      hvp.directions().keySet().forEach(p -> hvpTypes.add(p.var().type().javaName()));
+      List<String> hvpTypes = new ArrayList<>(declared);
+      hvpTypes.addAll(derivatives);
       List<String> full = new ArrayList<>(pullbackTypes);
-      full.addAll(hvpTypes.subList(own.size(), hvpTypes.size()));
+      hvp.directions().keySet().forEach(p -> full.add(p.var().type().javaName()));
       full.add("double");
       hvp.buffers().keySet().forEach(p -> full.add(p.var().type().javaName()));
       if (hvp.scalarBuffer() != null) {
@@ -103,7 +135,7 @@ public final class GeneratedNames {
       }
       all.add(signature(hvp.name(), hvpTypes));
       all.add(signature(hvp.name(), full));
-      all.add(signature(method + "Hessian", own));
+      all.add(signature(method + "Hessian", declared));
     }
     return all;
   }
