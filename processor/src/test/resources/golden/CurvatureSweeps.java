@@ -1,7 +1,6 @@
 package demo;
 
 import dev.adjoint.DoubleStack;
-import dev.adjoint.IntStack;
 import javax.annotation.processing.Generated;
 
 /**
@@ -152,34 +151,21 @@ final class CurvatureSweeps {
   static double dampedPullback(double[] x, double decay, double seed, double[] dx,
       double[] dScalars) {
     DoubleStack doubleTape = DoubleStack.forThisThread();
-    IntStack intTape = IntStack.forThisThread();
-    int trips1 = 0;
     double[] dArgs1 = new double[5];
-    double t3 = 0.0;
     // line 16: double s = 0;
     double s = 0;
     // line 17: int i = 0;
     int i = 0;
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
+    int t1 = x.length;
     double s2 = s;
-    int i2 = i;
-    while (true) {
-      int t1 = x.length;
-      boolean c1 = i2 < t1;
-      if (!c1) {
-        break;
-      }
-      trips1++;
+    for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
-      doubleTape.push(t3);
-      t3 = x[i2];
+      double t3 = x[i2];
       double t4 = Math.sin(t3);
       doubleTape.push(s2);
       s2 = t2 + t4;
-      // line 20: i++;
-      intTape.push(i2);
-      i2++;
     }
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     double value = Curvature.neuron(s2, decay, 0.5, 1.0, -1.0);
@@ -195,8 +181,9 @@ final class CurvatureSweeps {
     double ds2 = dArgs1[0];
     double ddecay = dArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
-    for (; trips1 > 0; trips1--) {
-      i2 = intTape.pop();
+    for (int i2 = x.length - 1; i2 >= i; i2--) {
+      // this iteration's values, computed again instead of saved
+      double t3 = x[i2];
       // line 19: s = s * decay + Math.sin(x[i]);
       double dt2 = ds2;
       double dt4 = ds2;
@@ -204,7 +191,6 @@ final class CurvatureSweeps {
       s2 = doubleTape.pop();
       double dt3 = Math.cos(t3) * dt4;
       dx[i2] += dt3;
-      t3 = doubleTape.pop();
       ds2 += decay * dt2;
       ddecay += s2 * dt2;
     }
@@ -223,15 +209,10 @@ final class CurvatureSweeps {
     // line 17: int i = 0;
     int i = 0;
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
+    int t1 = x.length;
     double s2 = s;
     double ds2 = 0.0;
-    int i2 = i;
-    while (true) {
-      int t1 = x.length;
-      boolean c1 = i2 < t1;
-      if (!c1) {
-        break;
-      }
+    for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
       double dt2 = decay * ds2 + s2 * ddecay;
@@ -241,8 +222,6 @@ final class CurvatureSweeps {
       double dt4 = Math.cos(t3) * dt3;
       s2 = t2 + t4;
       ds2 = dt2 + dt4;
-      // line 20: i++;
-      i2++;
     }
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     double value = demo.CurvatureGrad.neuronJvp(s2, decay, 0.5, 1.0, -1.0, ds2, ddecay, 0.0, 0.0, 0.0, tangentOut);
@@ -257,43 +236,28 @@ final class CurvatureSweeps {
   static double dampedHvp(double[] x, double decay, double seed, double[] dx, double[] dScalars,
       double[] vx, double vdecay, double seedTangent, double[] hx, double[] hScalars) {
     DoubleStack doubleTape = DoubleStack.forThisThread();
-    IntStack intTape = IntStack.forThisThread();
-    int trips1 = 0;
     double[] dArgs1 = new double[5];
     double[] tdArgs1 = new double[5];
-    double t3 = 0.0;
-    double tt3 = 0.0;
     // line 16: double s = 0;
     double s = 0;
     // line 17: int i = 0;
     int i = 0;
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
+    int t1 = x.length;
     double s2 = s;
     double ts2 = 0.0;
-    int i2 = i;
-    while (true) {
-      int t1 = x.length;
-      boolean c1 = i2 < t1;
-      if (!c1) {
-        break;
-      }
-      trips1++;
+    for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
       double tt2 = decay * ts2 + s2 * vdecay;
-      doubleTape.push(t3);
-      doubleTape.push(tt3);
-      t3 = x[i2];
-      tt3 = vx[i2];
+      double t3 = x[i2];
+      double tt3 = vx[i2];
       double t4 = Math.sin(t3);
       double tt4 = Math.cos(t3) * tt3;
       doubleTape.push(s2);
       doubleTape.push(ts2);
       s2 = t2 + t4;
       ts2 = tt2 + tt4;
-      // line 20: i++;
-      intTape.push(i2);
-      i2++;
     }
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     double value = Curvature.neuron(s2, decay, 0.5, 1.0, -1.0);
@@ -316,8 +280,10 @@ final class CurvatureSweeps {
     double ddecay = dArgs1[1];
     double tddecay = tdArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
-    for (; trips1 > 0; trips1--) {
-      i2 = intTape.pop();
+    for (int i2 = x.length - 1; i2 >= i; i2--) {
+      // this iteration's values, computed again instead of saved
+      double t3 = x[i2];
+      double tt3 = vx[i2];
       // line 19: s = s * decay + Math.sin(x[i]);
       double dt2 = ds2;
       double tdt2 = tds2;
@@ -331,8 +297,6 @@ final class CurvatureSweeps {
       double tdt3 = dt4 * (-Math.sin(t3) * tt3) + Math.cos(t3) * tdt4;
       dx[i2] += dt3;
       hx[i2] += tdt3;
-      tt3 = doubleTape.pop();
-      t3 = doubleTape.pop();
       ds2 += decay * dt2;
       tds2 += dt2 * vdecay + decay * tdt2;
       ddecay += s2 * dt2;

@@ -3,7 +3,10 @@ package dev.adjoint;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 
-/** Zero arrays and records shaped like others: adjoint buffers and gradients. */
+/**
+ * Zero arrays and records shaped like others (adjoint buffers and gradients), and the copies and
+ * sums of matrices that generated code needs.
+ */
 public final class Shapes {
   private Shapes() {}
 
@@ -14,6 +17,26 @@ public final class Shapes {
       zeros[i] = new double[m[i].length];
     }
     return zeros;
+  }
+
+  /** A deep copy of {@code m}: new rows with {@code m}'s values (its rows may be ragged). */
+  public static double[][] copyOf(double[][] m) {
+    double[][] copy = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      copy[i] = m[i].clone();
+    }
+    return copy;
+  }
+
+  /** {@code target[i][j] += source[i][j]} for every element: the adjoint of a copied matrix. */
+  public static void addInto(double[][] target, double[][] source) {
+    for (int i = 0; i < target.length; i++) {
+      double[] row = target[i];
+      double[] add = source[i];
+      for (int j = 0; j < row.length; j++) {
+        row[j] += add[j];
+      }
+    }
   }
 
   /**

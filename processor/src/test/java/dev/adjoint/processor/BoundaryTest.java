@@ -212,8 +212,9 @@ class BoundaryTest {
 
   @Test
   void returnTypes() {
-    assertError(badClass("@Differentiable static double[][] f(double x) { return null; }"),
-        Message.RETURN_TYPE, "static double[][] f", "returns double[][]", "or double[]");
+    assertError(badClass("@Differentiable static double[][][] f(double x) { return null; }"),
+        Message.RETURN_TYPE, "static double[][][] f", "returns double[][][]",
+        "or double[] or double[][]");
     assertError(badClass("@Differentiable static void f(double x) { }"),
         Message.RETURN_TYPE, "static void f", "returns void");
   }

@@ -360,6 +360,63 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        @Differentiable
+        public static double cubes(double[][] m) {
+          double s = 0;
+          for (double[] row : m) {
+            for (double v : row) {
+              s += v * v * v;
+            }
+          }
+          return s;
+        }
+
+        /** A local matrix passed to a call and written after it: the call sees it as it was. */
+        @Differentiable
+        public static double matrixWrittenAfterCall(double[] a) {
+          double[][] q = {{a[0], a[1]}, {a[2] * a[0], a[3]}};
+          double first = cubes(q);
+          q[0][1] = Math.sin(q[0][1]) * a[2];
+          return first + cubes(q) * q[1][0];
+        }
+
+        /** Horner's rule in a while loop over an affine counter: counted like the for loop. */
+        @Differentiable
+        public static double hornerWhile(double[] c, double x) {
+          double p = 0;
+          int k = c.length - 1;
+          while (k >= 0) {
+            p = p * x + c[k];
+            k--;
+          }
+          return p;
+        }
+
+        /** Upward by 2 with an offset, the counter declared before the loop. */
+        @Differentiable
+        public static double stridedWhile(double[] x) {
+          double f = 0;
+          int i = 0;
+          while (i + 1 < x.length) {
+            double a = x[i + 1] - x[i] * x[i];
+            f += 100 * a * a + (1 - x[i]) * (1 - x[i]);
+            i += 2;
+          }
+          return f;
+        }
+
+        /** The counter read after the loop: an ordinary loop, its trips counted. */
+        @Differentiable
+        public static double counterAfter(double[] c, double x) {
+          double p = 0;
+          int k = 0;
+          while (k < c.length) {
+            p = p * x + c[k] * k;
+            k++;
+          }
+          return p + k * x;
+        }
+
         /** Downward by 2 and 3, exclusive and inclusive bounds, from a given start. */
         @Differentiable
         public static double downward(double[] c, double x, int top) {
@@ -469,6 +526,12 @@ class LoopsAndArraysTest {
             0.4, -0.2}, 2}),
         Arguments.of("stridedRecurrence", new Object[] {a, 4}),
         Arguments.of("horner", new Object[] {a, 0.7}),
+        Arguments.of("hornerWhile", new Object[] {a, 0.7}),
+        Arguments.of("matrixWrittenAfterCall", new Object[] {a}),
+        Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
+        Arguments.of("stridedWhile", new Object[] {a}),
+        Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
+        Arguments.of("counterAfter", new Object[] {a, 0.7}),
         Arguments.of("horner", new Object[] {new double[] {}, 0.7}),
         Arguments.of("downward", new Object[] {a, 0.7, 3}),
         Arguments.of("downward", new Object[] {a, 0.7, 2}),
@@ -591,6 +654,17 @@ class LoopsAndArraysTest {
     assertThat(recurrence).contains("i -= 3)");
     // downward loops, by 1, 2 or 3, run backward upward without counting their trips
     assertThat(method(sweeps, "hornerPullback")).doesNotContain("intTape");
+    // while loops over an affine counter are counted loops too: nothing counted or saved but
+    // what the recurrence needs, the strided one fused
+    String hornerWhile = method(sweeps, "hornerWhilePullback");
+    assertThat(hornerWhile).doesNotContain("intTape");
+    assertThat(hornerWhile).doesNotContain("trips");
+    assertThat(count(hornerWhile, "doubleTape.push(")).isEqualTo(1);
+    String stridedWhile = method(sweeps, "stridedWhilePullback");
+    assertThat(stridedWhile).doesNotContain("Tape");
+    assertThat(stridedWhile).contains("backward pass of this iteration, fused");
+    // a counter read after its loop keeps the loop as written
+    assertThat(method(sweeps, "counterAfterPullback")).contains("trips");
     String downward = method(sweeps, "downwardPullback");
     assertThat(downward).doesNotContain("trips");
     assertThat(downward).contains("k += 2)");

@@ -167,6 +167,47 @@ class VectorOutputTest {
           return affine(x, a);
         }
 
+        /** A matrix result: a scaled outer product through a sine. */
+        @Differentiable
+        public static double[][] outer(double[] u, double[] v, double s) {
+          double[][] out = new double[u.length][v.length];
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < v.length; j++) {
+              out[i][j] = s * u[i] * Math.sin(v[j]);
+            }
+          }
+          return out;
+        }
+
+        /** A matrix result from a matrix: tanh of the Gram matrix, a scalar accumulator. */
+        @Differentiable
+        public static double[][] gram(double[][] A) {
+          double[][] g = new double[A.length][A.length];
+          for (int i = 0; i < A.length; i++) {
+            for (int j = 0; j < A.length; j++) {
+              double s = 0;
+              for (int k = 0; k < A[i].length; k++) {
+                s += A[i][k] * A[j][k];
+              }
+              g[i][j] = Math.tanh(s);
+            }
+          }
+          return g;
+        }
+
+        /** A loss through two matrix methods. */
+        @Differentiable
+        public static double outerLoss(double[] u, double[] v) {
+          double[][] g = gram(outer(u, v, 1.5));
+          double total = 0;
+          for (double[] row : g) {
+            for (double x : row) {
+              total += x * x * x;
+            }
+          }
+          return total;
+        }
+
         @Differentiable
         public static double usesAffine(double[] x, double a) {
           double[] y = affine(squash(x, a), a * a);
@@ -225,7 +266,10 @@ class VectorOutputTest {
         Arguments.of("rhs", new Object[] {new double[] {0.7, -0.4}, 2.5}),
         Arguments.of("flatLayer", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.1, -0.3}, new double[] {0.4, -1.2, 0.8}}),
-        Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}));
+        Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}),
+        Arguments.of("outer", new Object[] {new double[] {0.3, -0.7, 1.1},
+            new double[] {0.5, 0.2}, 1.5}),
+        Arguments.of("gram", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -240,6 +284,8 @@ class VectorOutputTest {
     double[][] W2 = {{0.5, -0.2, 0.3, 0.7}, {0.3, 0.9, -0.4, 0.1}};
     double[] b2 = {0.05, -0.1};
     return Stream.of(
+        Arguments.of("outerLoss", new Object[] {new double[] {0.3, -0.7, 1.1},
+            new double[] {0.5, 0.2}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("deep", new Object[] {

@@ -14,8 +14,8 @@ public enum Message {
       "@Differentiable method '%s' declares type parameters; write it for double values"),
   RETURN_TYPE("adjoint.return-type",
       "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
-          + " is generated) or double[] (a vector whose pullback, JVP and Jacobian are"
-          + " generated)"),
+          + " is generated), or double[] or double[][] (a vector or matrix whose pullback, JVP and"
+          + " Jacobian are generated)"),
   SECOND_ORDER_RESULT("adjoint.second-order-result",
       "@Differentiable method '%s' returns %s and has order = 2; HVPs and Hessians are of"
           + " methods returning double: use order = 1 (its pullback, JVP and Jacobian), or"

@@ -87,8 +87,7 @@ public final class GradWriter {
 
   /** What a method returns: a {@code double}, or a vector (the only other result accepted). */
   static Type result(ExecutableElement element) {
-    return element.getReturnType().getKind() == javax.lang.model.type.TypeKind.DOUBLE
-        ? Type.DOUBLE : Type.DOUBLE_ARRAY;
+    return dev.adjoint.processor.frontend.MethodReader.resultType(element);
   }
 
   /**
@@ -564,8 +563,8 @@ public final class GradWriter {
         .addJavadoc("Value and directional derivative of {@link $L} along the tangents\n"
             + "($L: one per differentiated parameter, of its shape): forward mode, one pass.\n",
             link(owner, method.element()), String.join(", ", jvp.derivatives().values()))
-        .addStatement(jvp.result() == Type.DOUBLE ? "double[] $N = new double[1]"
-            : "double[][] $N = new double[1][]", tangent)
+        .addStatement("$T $N = new double[1]$L", javaType(jvp.tangentOutType()), tangent,
+            "[]".repeat(jvp.tangentOutType().rank() - 1))
         .addStatement("return new $T($N($L), $N[0])", record, jvp.name(),
             String.join(", ", arguments), tangent)
         .build();
@@ -674,6 +673,7 @@ public final class GradWriter {
     return switch (type) {
       case DOUBLE_ARRAY -> TypeName.get(double[].class);
       case DOUBLE_MATRIX -> TypeName.get(double[][].class);
+      case DOUBLE_TENSOR -> TypeName.get(double[][][].class);
       case INT_ARRAY -> TypeName.get(int[].class);
       default -> TypeName.DOUBLE;
     };

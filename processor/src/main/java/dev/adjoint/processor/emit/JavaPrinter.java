@@ -96,6 +96,9 @@ final class JavaPrinter {
           store.compound() == null ? "" : store.compound().symbol(), operand(store.value()));
     } else if (stmt instanceof Accumulate add) {
       accumulate(add);
+    } else if (stmt instanceof AddArray add && add.source().type() == Type.DOUBLE_MATRIX) {
+      out.addStatement("dev.adjoint.Shapes.addInto($L, $N)", operand(add.target()),
+          add.source().name());
     } else if (stmt instanceof AddArray add) {
       String target = operand(add.target());
       out.beginControlFlow("for (int $N = 0; $N < $L.length; $N++)", index, index, target, index);
@@ -266,7 +269,7 @@ final class JavaPrinter {
       case FLOAT, SHORT, BYTE, CHAR -> "(" + type.javaName() + ") " + popped;
       case LONG -> "Double.doubleToRawLongBits(" + popped + ")";
       case BOOLEAN -> names.intTape() + ".popBoolean()";
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, OBJECT ->
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, OBJECT ->
           "(" + type.javaName() + ") " + popped;
     };
   }
@@ -370,12 +373,14 @@ final class JavaPrinter {
       return element(length.array(), length.rows()) + ".length";
     }
     if (expr instanceof NewArray create) {
-      int rank = create.type() == Type.DOUBLE_MATRIX ? 2 : 1;
+      int rank = create.type().rank();
       return "new double" + indices(create.dimensions())
           + "[]".repeat(rank - create.dimensions().size());
     }
     if (expr instanceof CloneArray clone) {
-      return clone.array().name() + ".clone()";
+      return clone.array().type() == Type.DOUBLE_MATRIX
+          ? "dev.adjoint.Shapes.copyOf(" + clone.array().name() + ")"
+          : clone.array().name() + ".clone()";
     }
     if (expr instanceof Zeros zeros) {
       return zeros.shape().type() == Type.DOUBLE_MATRIX

@@ -41,8 +41,9 @@ final class VectorApi {
 
   private static TypeSpec record(TypeElement owner, GradWriter.ApiMethod method,
       ClassName record) {
+    boolean matrix = GradWriter.result(method.element()) == Type.DOUBLE_MATRIX;
     MethodSpec.Builder components = MethodSpec.constructorBuilder()
-        .addParameter(double[].class, "value");
+        .addParameter(matrix ? double[][].class : double[].class, "value");
     for (Param p : method.differentiable()) {
       components.addParameter(rows(p.var().type()), NameScope.identifier("d" + p.var().name()));
     }
@@ -50,15 +51,17 @@ final class VectorApi {
         .addModifiers(Modifier.PUBLIC)
         .recordConstructor(components.build())
         .addJavadoc("Value and Jacobian of {@link $L}: {@code value} = f, and per parameter"
-            + " {@code d<x>[k]} = df[k]/dx,\nof x's shape (output index first).\n",
-            GradWriter.link(owner, method.element()))
+            + " {@code d<x>[k]} = df[k]/dx,\nof x's shape (output index first$L).\n",
+            GradWriter.link(owner, method.element()),
+            matrix ? ", k the row-major index of an element of f" : "")
         .build();
   }
 
   private static MethodSpec jacobian(TypeElement owner, GradWriter.ApiMethod method,
       ClassName record, DerivativeSignature pullback) {
-    DerivativeSignature jvp = DerivativeSignature.jvp(method.name(), method.params(),
-        Type.DOUBLE_ARRAY, new NameScope());
+    Type result = pullback.result();
+    DerivativeSignature jvp = DerivativeSignature.jvp(method.name(), method.params(), result,
+        new NameScope());
     List<String> taken = new ArrayList<>(List.of(pullback.seed()));
     if (pullback.scalarBuffer() != null) {
       taken.add(pullback.scalarBuffer());
@@ -71,8 +74,13 @@ final class VectorApi {
     String j = scope.fresh("j");
     List<Param> inputs = method.differentiable();
     CodeBlock.Builder body = CodeBlock.builder();
-    body.addStatement("double[] $N = $L", value, primalCall(owner, method));
-    body.addStatement("int $N = $N.length", m, value);
+    body.addStatement("$T $N = $L", GradWriter.javaType(result), value,
+        primalCall(owner, method));
+    if (result == Type.DOUBLE_MATRIX) {
+      body.addStatement("int $N = $T.size($N)", m, FLAT, value); // outputs, row-major
+    } else {
+      body.addStatement("int $N = $N.length", m, value);
+    }
     List<String> offsets = FlatInputs.declare(body, inputs, scope, n);
     List<String> jacobians = new ArrayList<>();
     for (Param p : inputs) {
@@ -134,7 +142,12 @@ final class VectorApi {
     String out = scope.fresh("tangentOut");
     String column = scope.fresh("column");
     String r = scope.fresh("r");
-    body.addStatement("double[][] $N = new double[1][]", out);
+    boolean matrix = jvp.result() == Type.DOUBLE_MATRIX;
+    body.addStatement("$T $N = new double[1]$L", GradWriter.javaType(jvp.tangentOutType()), out,
+        "[]".repeat(jvp.tangentOutType().rank() - 1));
+    if (matrix) {
+      body.addStatement("double[] $N = new double[$N]", column, m); // a tangent, row-major
+    }
     List<String> tangents = new ArrayList<>();
     java.util.Map<Param, String> directions = new java.util.HashMap<>();
     for (Param p : inputs) {
@@ -160,7 +173,11 @@ final class VectorApi {
     arguments.add(out);
     body.addStatement("$T.$N($L)", GradWriter.sweepsClass(owner), jvp.name(),
         String.join(", ", arguments));
-    body.addStatement("double[] $N = $N[0]", column, out);
+    if (matrix) {
+      body.addStatement("$T.copyInto($N[0], $N, 0)", FLAT, out, column);
+    } else {
+      body.addStatement("double[] $N = $N[0]", column, out);
+    }
     for (int i = 0; i < inputs.size(); i++) {
       Param p = inputs.get(i);
       String offset = offsets.get(i);
@@ -184,13 +201,23 @@ final class VectorApi {
       GradWriter.ApiMethod method, DerivativeSignature pullback, List<Param> inputs,
       List<String> jacobians, NameScope scope, String m, String k) {
     String seed = pullback.seed();
-    body.addStatement("double[] $N = new double[$N]", seed, m);
+    boolean matrix = pullback.result() == Type.DOUBLE_MATRIX;
+    if (matrix) {
+      body.addStatement("double[][] $N = $T.zerosLike($N)", seed, SHAPES,
+          GradWriter.scopeOf(method.params(), List.of()).fresh("value"));
+    } else {
+      body.addStatement("double[] $N = new double[$N]", seed, m);
+    }
     if (pullback.scalarBuffer() != null) {
       body.addStatement("double[] $N = new double[$L]", pullback.scalarBuffer(),
           pullback.scalars().size());
     }
     body.beginControlFlow("for (int $N = 0; $N < $N; $N++)", k, k, m, k);
-    body.addStatement("$N[$N] = 1.0", seed, k);
+    if (matrix) {
+      body.addStatement("$T.basis($N, $N)", FLAT, seed, k);
+    } else {
+      body.addStatement("$N[$N] = 1.0", seed, k);
+    }
     List<String> arguments = new ArrayList<>();
     arguments.add(GradWriter.arguments(method.params()));
     arguments.add(seed);
@@ -207,7 +234,9 @@ final class VectorApi {
       body.addStatement("$N[$N] = $N[$L]", jacobians.get(inputs.indexOf(p)), k,
           pullback.scalarBuffer(), pullback.scalars().indexOf(p));
     }
-    body.addStatement("$N[$N] = 0.0", seed, k);
+    if (!matrix) {
+      body.addStatement("$N[$N] = 0.0", seed, k);
+    }
     body.endControlFlow();
   }
 }

@@ -367,8 +367,7 @@ public final class Tangent {
       return;
     }
     // the callee writes its tangent into a buffer read at once: nothing allocated per call
-    Var jvpBuffer = jvpBuffer(target.type() == Type.DOUBLE ? Type.DOUBLE_ARRAY
-        : Type.DOUBLE_MATRIX);
+    Var jvpBuffer = jvpBuffer(target.type().arrayOf());
     List<Operand> arguments = new ArrayList<>(call.args());
     for (int i = 0; i < call.args().size(); i++) {
       if (callees.params().get(i).differentiable()) {

@@ -3,6 +3,9 @@ package dev.adjoint.processor.frontend;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -84,6 +87,13 @@ final class LoopLowering {
     Origin origin = context.origin(s);
     if (s instanceof EnhancedForLoopTree each) {
       return lowerForEach(path, each, env, out);
+    }
+    if (s instanceof WhileLoopTree loop) {
+      Loop counted = countedWhile(path, loop, env, out);
+      if (counted != null) {
+        out.add(counted);
+        return env;
+      }
     }
     if (s instanceof ForLoopTree loop) {
       Loop counted = counted(path, loop, env, out);
@@ -247,6 +257,111 @@ final class LoopLowering {
         new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
             || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL, step),
         context.origin(loop));
+  }
+
+  /**
+   * {@code while (k >= 0) { ...; k--; }}: a loop over an {@code int} local {@code k} declared
+   * before it in the same block and not used after it, whose body ends by stepping {@code k} by
+   * a constant (as {@link #counted} allows) and otherwise neither writes {@code k} nor what the
+   * bound reads, nor leaves early: the counted loop from {@code k}'s value, which the backward
+   * sweep runs in reverse without counting. Null for any other loop.
+   */
+  private Loop countedWhile(TreePath path, WhileLoopTree loop, Env env, List<Stmt> out) {
+    ExpressionTree test = loop.getCondition();
+    while (test instanceof ParenthesizedTree parenthesized) {
+      test = parenthesized.getExpression();
+    }
+    if (!(test instanceof BinaryTree condition)
+        || !(loop.getStatement() instanceof BlockTree block) || block.getStatements().isEmpty()
+        || !(block.getStatements().get(block.getStatements().size() - 1)
+            instanceof ExpressionStatementTree last)
+        || Jumps.containsReturn(loop) || Jumps.containsBreak(block)) {
+      return null;
+    }
+    ExpressionTree left = condition.getLeftOperand();
+    ExpressionTree counter = left instanceof BinaryTree sum ? sum.getLeftOperand() : left;
+    if (!(counter instanceof IdentifierTree name)) {
+      return null;
+    }
+    boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
+        || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
+    boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
+        || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+    Integer offset = upward ? offset(left, name.getName())
+        : isIndex(left, name.getName()) ? Integer.valueOf(0) : null;
+    Integer step = step(last.getExpression(), name.getName());
+    Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
+        test), left), counter));
+    if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)
+        || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
+        || index.asType().getKind() != TypeKind.INT || !endsWithLoop(path, index)) {
+      return null;
+    }
+    TreePath blockPath = new TreePath(path, block);
+    List<? extends StatementTree> body =
+        block.getStatements().subList(0, block.getStatements().size() - 1);
+    for (StatementTree statement : body) {
+      if (assignedLocals(new TreePath(blockPath, statement)).contains(index)) {
+        return null;
+      }
+    }
+    Set<Element> written = assignedLocals(path);
+    written.remove(index);
+    if (!isInvariant(new TreePath(new TreePath(path, test), condition.getRightOperand()),
+        written)) {
+      return null;
+    }
+    context.statement = loop;
+    Var start = env.versions.get(index);
+    if (start == null || start == Env.UNASSIGNED) {
+      return null;
+    }
+    Operand to = expressions.lowerOperand(new TreePath(new TreePath(path, test),
+        condition.getRightOperand()), env, out);
+    if (offset != 0) {
+      Var bound = new Var(context.names.numbered("t"), Type.INT);
+      out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(offset)),
+          context.origin(loop)));
+      to = bound;
+    }
+    nest.makeLoopCarried(written, env, out, context.origin(loop));
+    Var i = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
+    env.versions.put(index, i);
+    Continuation end = Continuation.end();
+    Block lowered = lowerBody(new Continuation(body, 0, blockPath, end), end, env);
+    env.versions.put(index, start); // not read after the loop
+    return new Loop(new Block(List.of()), null, lowered, false,
+        new Loop.Counted(i, start, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
+            || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL, step),
+        context.origin(loop));
+  }
+
+  /**
+   * Whether {@code local} is declared in the block holding the loop at {@code path}, before it,
+   * and not named after it: the loop is where its value ends.
+   */
+  private boolean endsWithLoop(TreePath path, Element local) {
+    if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return false;
+    }
+    TreePath blockPath = path.getParentPath();
+    int at = block.getStatements().indexOf(path.getLeaf());
+    boolean declared = false;
+    for (int k = 0; k < at; k++) {
+      declared |= block.getStatements().get(k) instanceof VariableTree v
+          && local.equals(context.javac.elementOf(new TreePath(blockPath, v)));
+    }
+    boolean[] named = {false};
+    for (int k = at + 1; k < block.getStatements().size(); k++) {
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree node, Void unused) {
+          named[0] |= local.equals(context.javac.elementOf(getCurrentPath()));
+          return null;
+        }
+      }.scan(new TreePath(blockPath, block.getStatements().get(k)), null);
+    }
+    return declared && !named[0];
   }
 
   /**

@@ -231,7 +231,8 @@ public final class MethodReader {
     if (method.getReturnType().getKind() == TypeKind.DOUBLE) {
       return Type.DOUBLE;
     }
-    return Types.of(method.getReturnType()) == Type.DOUBLE_ARRAY ? Type.DOUBLE_ARRAY : null;
+    Type type = Types.of(method.getReturnType());
+    return type != null && type.isDoubleArray() ? type : null;
   }
 
   /** The {@code order} of a {@code @Differentiable} method: 1 unless it says 2. */

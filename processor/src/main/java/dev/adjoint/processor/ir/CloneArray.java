@@ -2,7 +2,7 @@ package dev.adjoint.processor.ir;
 
 import java.util.List;
 
-/** {@code target = array.clone()} of a {@code double[]}. */
+/** A copy of an array: {@code array.clone()}, row by row for a {@code double[][]}. */
 public record CloneArray(Var array) implements Expr {
   @Override
   public List<Operand> operands() {

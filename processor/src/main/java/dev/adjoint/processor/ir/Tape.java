@@ -14,7 +14,7 @@ public enum Tape {
     return switch (type) {
       case DOUBLE, FLOAT, LONG -> DOUBLES;
       case INT, SHORT, BYTE, CHAR, BOOLEAN -> INTS;
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, OBJECT -> REFERENCES;
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, OBJECT -> REFERENCES;
     };
   }
 }

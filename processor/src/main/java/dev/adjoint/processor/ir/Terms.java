@@ -62,9 +62,7 @@ public final class Terms {
 
   /** {@code array[i][j]}: an element, or a row when fewer indices than the array's rank. */
   public static Operand element(Var array, List<Operand> indices) {
-    Type type = array.type() == Type.DOUBLE_MATRIX && indices.size() == 1 ? Type.DOUBLE_ARRAY
-        : array.type() == Type.INT_ARRAY ? Type.INT : Type.DOUBLE;
-    return new Nested(new Load(array, indices), type);
+    return new Nested(new Load(array, indices), array.type().element(indices.size()));
   }
 
   /**

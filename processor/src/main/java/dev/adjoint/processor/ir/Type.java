@@ -13,6 +13,8 @@ public enum Type {
   DOUBLE_ARRAY("double[]", "null"),
   DOUBLE_MATRIX("double[][]", "null"),
   INT_ARRAY("int[]", "null"),
+  /** The buffer a JVP of a method returning {@code double[][]} writes its tangent into. */
+  DOUBLE_TENSOR("double[][][]", "null"),
   /** Any other reference: a receiver or an object parameter, carried along, never read. */
   OBJECT("Object", "null");
 
@@ -38,7 +40,28 @@ public enum Type {
   }
 
   public boolean isArray() {
-    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY;
+    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY
+        || this == DOUBLE_TENSOR;
+  }
+
+  /** An array of this type: {@code double} gives {@code double[]}, and so on up to rank 3. */
+  public Type arrayOf() {
+    return switch (this) {
+      case DOUBLE -> DOUBLE_ARRAY;
+      case DOUBLE_ARRAY -> DOUBLE_MATRIX;
+      case DOUBLE_MATRIX -> DOUBLE_TENSOR;
+      default -> throw new IllegalArgumentException("no array of " + this);
+    };
+  }
+
+  /** How many indices an array of this type takes: 1 for {@code double[]}, 0 for a scalar. */
+  public int rank() {
+    return switch (this) {
+      case DOUBLE_ARRAY, INT_ARRAY -> 1;
+      case DOUBLE_MATRIX -> 2;
+      case DOUBLE_TENSOR -> 3;
+      default -> 0;
+    };
   }
 
   /** Arrays whose elements carry derivatives. */
@@ -52,6 +75,7 @@ public enum Type {
       case DOUBLE_ARRAY -> DOUBLE;
       case INT_ARRAY -> INT;
       case DOUBLE_MATRIX -> indices == 2 ? DOUBLE : DOUBLE_ARRAY;
+      case DOUBLE_TENSOR -> indices == 3 ? DOUBLE : indices == 2 ? DOUBLE_ARRAY : DOUBLE_MATRIX;
       default -> throw new IllegalArgumentException(this + " is not an array");
     };
   }

@@ -76,7 +76,7 @@ public record DerivativeSignature(Mode mode, String name, List<Param> params, St
 
   /** The type of {@code tangentOut}: an array of the result's type. */
   public Type tangentOutType() {
-    return result == Type.DOUBLE ? Type.DOUBLE_ARRAY : Type.DOUBLE_MATRIX;
+    return result.arrayOf();
   }
 
   /** The pullback's scalar buffer, or null. */

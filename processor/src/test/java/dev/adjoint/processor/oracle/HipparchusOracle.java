@@ -456,13 +456,22 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   public record Jacobian(double[] value, double[][] jacobian) {}
 
   /**
-   * As {@link #evaluate}, for a method returning {@code double[]}: its value and Jacobian,
-   * {@code jacobian[k]} the gradient of output k over the same flattened inputs.
+   * As {@link #evaluate}, for a method returning {@code double[]} (or {@code double[][]}, its
+   * elements row by row): its value and Jacobian, {@code jacobian[k]} the gradient of output k
+   * over the same flattened inputs.
    */
   public static Jacobian jacobian(String source, String methodName, Object... args) {
     return onBigStack(() -> {
       Entry entry = entry(source, methodName, args);
       Object result = entry.run(gradients(entry.free()), args);
+      if (result instanceof Object[] matrix && !(result instanceof Gradient[])) {
+        // a double[][]: its elements row by row
+        List<Gradient> elements = new ArrayList<>();
+        for (Object row : matrix) {
+          elements.addAll(java.util.Arrays.asList((Gradient[]) row));
+        }
+        result = elements.toArray(new Gradient[0]);
+      }
       if (!(result instanceof Gradient[] outputs)) {
         throw new IllegalStateException(methodName + " returned " + result + ", not a double[]");
       }
@@ -525,7 +534,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       throw new IllegalArgumentException("wrt names unknown parameters " + wrt);
     }
     T returnType = returnType(method);
-    if (returnType == null || !returnType.numeric() && returnType != T.DOUBLE_ARRAY) {
+    if (returnType == null || !returnType.numeric() && returnType != T.DOUBLE_ARRAY
+        && returnType != T.DOUBLE_MATRIX) {
       throw new UnsupportedOperationException(returnType + " return type of " + methodName);
     }
     return new Entry(parsed, method, differentiated, free);

@@ -1526,6 +1526,9 @@ public final class RandomPrograms {
       }
     }
 
+    /** Whether this generator writes a helper returning {@code double[]}: no early returns. */
+    private boolean vectorResult;
+
     /** Calls and gates drawn in this program (or helper) so far, kept or not. */
     private int callSites;
 
@@ -1533,8 +1536,9 @@ public final class RandomPrograms {
      * A helper for the program whose parameters are {@code frame}: usually generated like a
      * program (smaller), with double parameters a, b, arrays u, v of the lengths the program's
      * arrays have, a matrix m shaped like the program's, maybe an int n, sometimes {@code wrt}
-     * a subset; sometimes a fixed formula with a hand-written {@code @CustomGradient}, or a
-     * plain static method that calls pass constants only.
+     * a subset; a third of those with arrays return a new {@code double[]} instead (a layer,
+     * its element 0 read by the calls); sometimes a fixed formula with a hand-written {@code
+     * @CustomGradient}, or a plain static method that calls pass constants only.
      */
     private Helper makeHelper(String name, List<SVar> frame, List<Helper> earlier) {
       int kind = rnd.nextInt(10);
@@ -1599,14 +1603,16 @@ public final class RandomPrograms {
       g.calls = true;
       g.helpers = earlier;
       g.maxRuns = 12;
+      // now and then a layer: the same body, its result one element of a double[] it returns
+      boolean vector = kind >= 4 && rnd.nextInt(3) == 0;
       return g.generatedHelper(name, params, n, wrt,
           subset ? "@Differentiable(wrt = {" + String.join(", ", wrtNames) + "})"
-              : "@Differentiable");
+              : "@Differentiable", vector);
     }
 
     /** Generates a helper's body in this (fresh) generator, from random sample arguments. */
     private Helper generatedHelper(String name, List<SVar> params, int n, boolean[] wrt,
-        String annotation) {
+        String annotation, boolean vector) {
       Map<String, Object> vars = new HashMap<>();
       int entry = 0;
       List<String> decls = new ArrayList<>();
@@ -1649,11 +1655,16 @@ public final class RandomPrograms {
       env = new Env(vars, points);
       scopes.push(new ArrayList<>(params));
       scopes.push(new ArrayList<>());
+      vectorResult = vector;
       budget = 1 + rnd.nextInt(4);
       while (statements < budget) {
         helperStatement(4);
       }
-      finalReturn(4);
+      if (vector) {
+        vectorReturn(4);
+      } else {
+        finalReturn(4);
+      }
       Run[] runs = model.toArray(new Run[0]);
       Fn fn = frame -> {
         for (Run r : runs) {
@@ -1663,9 +1674,9 @@ public final class RandomPrograms {
         }
         throw new IllegalStateException(name + " completed without a return");
       };
-      String text = "  " + annotation + "\n  static double " + name + "("
-          + String.join(", ", decls) + ") {\n" + body + "  }\n";
-      return new Helper(name, params, n, wrt, false, fn, text);
+      String text = "  " + annotation + "\n  static double" + (vector ? "[] " : " ") + name
+          + "(" + String.join(", ", decls) + ") {\n" + body + "  }\n";
+      return new Helper(name, params, n, wrt, false, fn, text, vector ? "[0]" : "");
     }
 
     /** A statement of a helper: as outside loops in a program, with no if chain that returns. */
@@ -2629,6 +2640,37 @@ public final class RandomPrograms {
       }, () -> returnOf(indent, parameterElement()));
     }
 
+    /**
+     * The end of a vector helper: a new {@code double[]} of two values, returned; calls read
+     * element 0 (the value the model follows), element 1 is checked and unused.
+     */
+    private void vectorReturn(int indent) {
+      unit(() -> {
+        X first = genD(3, Ctx.TOP);
+        X second = genD(2, Ctx.TOP);
+        String out = fresh("out");
+        Fn f = varying(first).f();
+        Fn g = second.f();
+        return new St(pad(indent) + "double[] " + out + " = new double[2];\n"
+            + pad(indent) + out + "[0] = " + first.src() + ";\n"
+            + pad(indent) + out + "[1] = " + second.src() + ";\n"
+            + pad(indent) + "return " + out + ";\n", en -> {
+              g.at(en);
+              en.returned = f.at(en);
+              return Flow.RETURN;
+            });
+      }, () -> {
+        X e = parameterElement();
+        Fn f = varying(e).f();
+        String out = fresh("out");
+        return new St(pad(indent) + "double[] " + out + " = {" + e.src() + ", 0.0};\n"
+            + pad(indent) + "return " + out + ";\n", en -> {
+              en.returned = f.at(en);
+              return Flow.RETURN;
+            });
+      });
+    }
+
     private St returnOf(int indent, X e) {
       Fn f = varying(e).f();
       return new St(pad(indent) + "return " + e.src() + ";\n", en -> {
@@ -3220,7 +3262,7 @@ public final class RandomPrograms {
     /** {@code if (c) { break; }}, {@code continue} (where allowed) or an early return. */
     private St jump(int indent, Ctx ctx) {
       X c = genB(2, ctx);
-      int kind = rnd.nextInt(5);
+      int kind = vectorResult ? 1 + rnd.nextInt(4) : rnd.nextInt(5); // a layer returns once
       Fn cond = c.f();
       String head = pad(indent) + "if (" + c.src() + ") {\n";
       String tail = pad(indent) + "}\n";

@@ -235,9 +235,17 @@ public final class Compiled {
     return entries.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** Calls the original method returning {@code double[]} (on copies of array arguments). */
+  /**
+   * Calls the original method returning {@code double[]} (on copies of array arguments); a
+   * {@code double[][]} result comes flattened row by row.
+   */
   public double[] primalVector(String className, String method, Object... args) {
-    return (double[]) invoke(load(className), method, deepCopy(args));
+    return flatValue(invoke(load(className), method, deepCopy(args)));
+  }
+
+  /** A vector, or a matrix's elements row by row. */
+  private static double[] flatValue(Object value) {
+    return value instanceof double[] vector ? vector : flat(List.of(value));
   }
 
   /** The Jacobian a vector method's {@code <method>Jacobian} returns, rows flattened. */
@@ -250,7 +258,7 @@ public final class Compiled {
   public Jacobian jacobian(String className, String method, Object... args) {
     Object record = invoke(load(gradClassName(className)), method + "Jacobian", deepCopy(args));
     List<Object> values = componentValues(record);
-    double[] value = (double[]) values.get(0);
+    double[] value = flatValue(values.get(0));
     double[][] rows = new double[value.length][];
     for (int k = 0; k < value.length; k++) {
       List<Object> row = new ArrayList<>();
@@ -272,7 +280,16 @@ public final class Compiled {
   public double[] vjp(String className, String method, Object[] args, double[] seed,
       List<Integer> differentiated) {
     List<Object> all = new ArrayList<>(Arrays.asList(deepCopy(args)));
-    all.add(seed.clone());
+    Object primal = invoke(load(className), method, deepCopy(args));
+    if (primal instanceof double[][] matrix) { // the seed shaped like the result, row by row
+      double[][] shaped = new double[matrix.length][];
+      for (int r = 0, k = 0; r < matrix.length; k += matrix[r].length, r++) {
+        shaped[r] = Arrays.copyOfRange(seed, k, k + matrix[r].length);
+      }
+      all.add(shaped);
+    } else {
+      all.add(seed.clone());
+    }
     List<Object> buffers = new ArrayList<>();
     int scalars = 0;
     for (int i : differentiated) {
@@ -294,8 +311,8 @@ public final class Compiled {
     if (scalars > 0) {
       all.add(dScalars);
     }
-    double[] value = (double[]) invoke(load(gradClassName(className)), method + "Pullback",
-        all.toArray());
+    double[] value = flatValue(invoke(load(gradClassName(className)), method + "Pullback",
+        all.toArray()));
     List<Object> parts = new ArrayList<>();
     int s = 0;
     for (Object buffer : buffers) {
@@ -315,7 +332,7 @@ public final class Compiled {
     System.arraycopy(tangents, 0, all, args.length, tangents.length);
     List<Object> values = componentValues(
         invoke(load(gradClassName(className)), method + "Jvp", all));
-    return new double[][] {(double[]) values.get(0), (double[]) values.get(1)};
+    return new double[][] {flatValue(values.get(0)), flatValue(values.get(1))};
   }
 
   /** The same source with every {@code @Differentiable} method of order 2. */
