@@ -90,8 +90,10 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, null, null, null, parameters, true);
+      return new Callee(code, display, null, null, null, null, parameters, true, true);
     }
+    boolean runtime = owner.getQualifiedName().toString().startsWith("dev.adjoint.")
+        && !owner.getQualifiedName().toString().startsWith("dev.adjoint.processor.");
     if (annotation(method, DIFFERENTIABLE) != null) {
       DerivativeSignature signature = signature(method, wrt(method), types);
       String grad = GeneratedNames.gradClass(owner).canonicalName();
@@ -102,16 +104,16 @@ public final class Callees {
         code = grad + "." + GeneratedNames.flatName(method.getSimpleName().toString());
       }
       return new Callee(code, display, grad + "." + signature.name(),
-          grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false);
+          grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true);
     }
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
     if (pullback != null) {
       return new Callee(code, display, pullback, registered(method, Registration.JVP, types),
-          registered(method, Registration.HVP, types), signature(method, Set.of(), types), parameters,
-          false);
+          registered(method, Registration.HVP, types), signature(method, Set.of(), types),
+          parameters, false, runtime);
     }
-    return new Callee(code, display, null, null, null, null, parameters, false);
+    return new Callee(code, display, null, null, null, null, parameters, false, runtime);
   }
 
   /**

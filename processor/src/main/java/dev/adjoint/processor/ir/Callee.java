@@ -18,9 +18,12 @@ import java.util.List;
  *     null if the method has none
  * @param parameters the types of the parameters
  * @param stopsGradient an identity whose derivative is zero ({@code Gates.stopGradient})
+ * @param readsOnly never writes the arrays passed to it: a {@code @Differentiable} method (the
+ *     processor refuses writes into parameters) or one of the runtime's gates
  */
 public record Callee(String code, String display, String pullback, String jvp, String hvp,
-    DerivativeSignature signature, List<Type> parameters, boolean stopsGradient) {
+    DerivativeSignature signature, List<Type> parameters, boolean stopsGradient,
+    boolean readsOnly) {
   public Callee {
     parameters = List.copyOf(parameters);
   }
@@ -39,12 +42,12 @@ public record Callee(String code, String display, String pullback, String jvp, S
 
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
-    return new Callee(jvp, display, null, null, null, null, List.of(), false);
+    return new Callee(jvp, display, null, null, null, null, List.of(), false, false);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
-    return new Callee(pullback, display, null, null, null, null, List.of(), false);
+    return new Callee(pullback, display, null, null, null, null, List.of(), false, false);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -36,8 +36,9 @@ import java.util.function.Predicate;
  * read, where "before" may be per iteration of the loops around both: in
  * {@code for (i) { for (h) z[i][h] = ...; for (h) a[i][h] = max(0, z[i][h]); }} iteration
  * {@code i} writes and reads only row {@code i}, so the backward sweep reads {@code z[i][h]}
- * again instead of saving it. Arrays shared with another name (a row variable, an argument of a
- * call, an array assigned to another) are never replayable.
+ * again instead of saving it. Arrays shared with another name (a row variable, an array
+ * assigned to another, an argument of a call that may write into it: any but a
+ * {@code @Differentiable} method or a runtime gate) are never replayable.
  *
  * <p><b>Recomputed values.</b> A variable assigned once, directly in a loop's body, from a cheap
  * operation (arithmetic, a cast, an element of a replayable array) whose operands keep their
@@ -97,10 +98,10 @@ final class Recomputation {
           } else {
             loads.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(assign);
           }
-        } else if (assign.value() instanceof Call call) {
+        } else if (assign.value() instanceof Call call && !call.callee().readsOnly()) {
           call.args().forEach(a -> {
             if (a instanceof Var v && v.type().isArray()) {
-              shared.add(v); // its pullback reads the elements
+              shared.add(v); // a method that may write into it
             }
           });
         }
