@@ -1,6 +1,7 @@
 package dev.adjoint.samples;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.NoDerivative;
 import dev.adjoint.Gates;
 import dev.adjoint.Vectors;
 
@@ -9,19 +10,17 @@ import dev.adjoint.Vectors;
  * at compile time by Adjoint: the average softmax cross-entropy of a batch plus the L2
  * regularization {@code 0.5 reg sum W^2} of the weight matrices (not of the biases).
  *
- * <p>The data {@code X} (one row per point) and the labels {@code y} are constants: {@code wrt}
- * names the parameters, so the generated {@link SpiralLossGrad} has, for instance,
- * {@code linearPullback(W, b, X, y, reg, seed, dW, db)}, which returns the loss and adds
- * {@code seed * dL/dW} into {@code dW} and {@code seed * dL/db} into {@code db}. That is the
- * whole backward pass of {@link SpiralTraining}; no gradient is written by hand.
+ * <p>The data {@code X} (one row per point) and the regularization strength are marked
+ * {@link NoDerivative} and the labels are {@code int}s, so the generated {@link SpiralLossGrad}
+ * differentiates the parameters only: {@code linearPullback(W, b, X, y, reg, seed, dW, db)}
+ * returns the loss and adds {@code seed * dL/dW} into {@code dW} and {@code seed * dL/db} into
+ * {@code db}. That is the whole backward pass of {@link SpiralTraining}; no gradient is written
+ * by hand.
  *
- * <p>Each example's row of scores goes to {@link Vectorized#softmaxCrossEntropy}, whose
- * generated pullback gives {@code dL/ds = p - onehot(y)}; the hidden layer's ReLU is
- * {@link Gates#relu}; the regularization is {@link #sumOfSquares}. Sums are accumulated into
- * elements of local matrices ({@code scores[i][c] += ...}) rather than into scalar locals: the
- * generated code saves a scalar local on its tape each time a loop reassigns it, but adds into
- * an array element without saving anything, which makes the two-layer gradient about twice as
- * fast.
+ * <p>The losses are written as cs231n writes the forward pass, a dot product per hidden unit and
+ * per class accumulated into a scalar, then each example's row of scores handed to
+ * {@link Vectorized#softmaxCrossEntropy}, whose generated pullback gives {@code dL/ds =
+ * p - onehot(y)}; the regularization is {@link #sumOfSquares}.
  */
 public final class SpiralLoss {
 
@@ -37,18 +36,20 @@ public final class SpiralLoss {
    * @param reg the regularization strength, a constant
    * @return the average cross-entropy plus {@code 0.5 reg sum W^2}
    */
-  @Differentiable(wrt = {"W", "b"})
-  public static double linear(double[][] W, double[] b, double[][] X, int[] y, double reg) {
-    double[][] scores = new double[X.length][b.length];
+  @Differentiable
+  public static double linear(double[][] W, double[] b, @NoDerivative double[][] X, int[] y,
+      @NoDerivative double reg) {
     double dataLoss = 0;
     for (int i = 0; i < X.length; i++) {
+      double[] scores = new double[b.length];
       for (int c = 0; c < b.length; c++) {
-        scores[i][c] = b[c];
+        double s = b[c];
         for (int d = 0; d < W.length; d++) {
-          scores[i][c] += X[i][d] * W[d][c];
+          s += X[i][d] * W[d][c];
         }
+        scores[c] = s;
       }
-      dataLoss += Vectorized.softmaxCrossEntropy(scores[i], y[i]);
+      dataLoss += Vectorized.softmaxCrossEntropy(scores, y[i]);
     }
     return dataLoss / X.length + 0.5 * reg * sumOfSquares(W);
   }
@@ -66,28 +67,28 @@ public final class SpiralLoss {
    * @param reg the regularization strength, a constant
    * @return the average cross-entropy plus {@code 0.5 reg (sum W1^2 + sum W2^2)}
    */
-  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
-  public static double twoLayer(
-      double[][] W1, double[] b1, double[][] W2, double[] b2, double[][] X, int[] y,
-      double reg) {
-    double[][] z = new double[X.length][b1.length];
-    double[][] scores = new double[X.length][b2.length];
+  @Differentiable
+  public static double twoLayer(double[][] W1, double[] b1, double[][] W2, double[] b2,
+      @NoDerivative double[][] X, int[] y, @NoDerivative double reg) {
     double dataLoss = 0;
     for (int i = 0; i < X.length; i++) {
-      for (int c = 0; c < b2.length; c++) {
-        scores[i][c] = b2[c];
-      }
+      double[] hidden = new double[b1.length];
       for (int h = 0; h < b1.length; h++) {
-        z[i][h] = b1[h];
+        double z = b1[h];
         for (int d = 0; d < W1.length; d++) {
-          z[i][h] += X[i][d] * W1[d][h];
+          z += X[i][d] * W1[d][h];
         }
-        double a = Gates.relu(z[i][h]);
-        for (int c = 0; c < b2.length; c++) {
-          scores[i][c] += a * W2[h][c];
-        }
+        hidden[h] = Gates.relu(z);
       }
-      dataLoss += Vectorized.softmaxCrossEntropy(scores[i], y[i]);
+      double[] scores = new double[b2.length];
+      for (int c = 0; c < b2.length; c++) {
+        double s = b2[c];
+        for (int h = 0; h < b1.length; h++) {
+          s += hidden[h] * W2[h][c];
+        }
+        scores[c] = s;
+      }
+      dataLoss += Vectorized.softmaxCrossEntropy(scores, y[i]);
     }
     return dataLoss / X.length + 0.5 * reg * (sumOfSquares(W1) + sumOfSquares(W2));
   }
@@ -145,10 +146,9 @@ public final class SpiralLoss {
    * @param reg the regularization strength, a constant
    * @return the average cross-entropy plus {@code 0.5 reg (sum W1^2 + sum W2^2)}
    */
-  @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
-  public static double layered(
-      double[][] W1, double[] b1, double[][] W2, double[] b2, double[][] X, int[] y,
-      double reg) {
+  @Differentiable
+  public static double layered(double[][] W1, double[] b1, double[][] W2, double[] b2,
+      @NoDerivative double[][] X, int[] y, @NoDerivative double reg) {
     double dataLoss = 0;
     for (int i = 0; i < X.length; i++) {
       double[] hidden = Vectors.relu(dense(X[i], W1, b1));
