@@ -380,6 +380,28 @@ class LoopsAndArraysTest {
           return first + cubes(q) * q[1][0];
         }
 
+        /** A scratch array made per example, written then read in it: read again, not saved. */
+        @Differentiable
+        public static double perExampleScratch(double[][] W, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] hidden = new double[W.length];
+            for (int h = 0; h < W.length; h++) {
+              double z = 0;
+              for (int d = 0; d < X[i].length; d++) {
+                z += W[h][d] * X[i][d];
+              }
+              hidden[h] = Math.tanh(z);
+            }
+            double s = 0;
+            for (int h = 0; h < W.length; h++) {
+              s += hidden[h] * hidden[h] * W[h][0];
+            }
+            total += s * s;
+          }
+          return total;
+        }
+
         /** Horner's rule in a while loop over an affine counter: counted like the for loop. */
         @Differentiable
         public static double hornerWhile(double[] c, double x) {
@@ -528,6 +550,8 @@ class LoopsAndArraysTest {
         Arguments.of("horner", new Object[] {a, 0.7}),
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
         Arguments.of("matrixWrittenAfterCall", new Object[] {a}),
+        Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
+            {0.7, 0.4, -0.6}}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
@@ -663,6 +687,10 @@ class LoopsAndArraysTest {
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");
+    // an array made per example and read after it is written: its elements are read again in
+    // the backward pass (only tanh's value and the per-example sum are saved)
+    assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
+        .isAtMost(2);
     // a counter read after its loop keeps the loop as written
     assertThat(method(sweeps, "counterAfterPullback")).contains("trips");
     String downward = method(sweeps, "downwardPullback");

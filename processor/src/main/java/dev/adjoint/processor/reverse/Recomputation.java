@@ -11,6 +11,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
@@ -32,8 +33,10 @@ import java.util.function.Predicate;
  *
  * <p><b>Replayable arrays.</b> An array whose every element, when the backward sweep runs, still
  * holds what each read of it saw in the forward sweep: no write to it runs after a read of the
- * same element. That holds for arrays nobody writes, and for arrays written only before they are
- * read, where "before" may be per iteration of the loops around both: in
+ * same element. That holds for arrays nobody writes, for arrays written only before they are
+ * read, where "before" may be per iteration of the loops around both, and for arrays made anew
+ * in each iteration of a loop and written before they are read in it (cs231n's {@code hidden}
+ * per example): in
  * {@code for (i) { for (h) z[i][h] = ...; for (h) a[i][h] = max(0, z[i][h]); }} iteration
  * {@code i} writes and reads only row {@code i}, so the backward sweep reads {@code z[i][h]}
  * again instead of saving it. Arrays shared with another name (a row variable, an array
@@ -85,12 +88,16 @@ final class Recomputation {
   private void findReplayable(Set<Var> shadows) {
     Map<Var, List<Assign>> loads = new HashMap<>();
     Map<Var, List<Store>> stores = new HashMap<>();
+    Map<Var, Assign> allocations = new HashMap<>();
     Set<Var> shared = new HashSet<>(shadows);
     Set<Var> arrays = new HashSet<>();
     function.params().forEach(p -> arrays.add(p.var()));
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
         arrays.add(assign.target());
+        if (assign.value() instanceof NewArray) {
+          allocations.put(assign.target(), assign);
+        }
         if (assign.value() instanceof Load load) {
           if (assign.target().type().isArray()) {
             shared.add(load.array()); // a row under another name
@@ -110,14 +117,23 @@ final class Recomputation {
       }
     });
     for (Var array : arrays) {
-      if (!array.type().isArray() || shared.contains(array) || loops.isAssignedInLoop(array)
-          || loops.assignments(array) > 1) {
+      if (!array.type().isArray() || shared.contains(array) || loops.assignments(array) > 1) {
         continue;
+      }
+      // an array made afresh in each iteration of the loops around its allocation: those loops
+      // cannot carry a write of one iteration's array into another's reads
+      Set<Loop> fresh = new HashSet<>();
+      if (loops.isAssignedInLoop(array)) {
+        Assign allocation = allocations.get(array);
+        if (allocation == null) {
+          continue;
+        }
+        fresh.addAll(loops.loopsAround(allocation));
       }
       boolean safe = true;
       for (Store store : stores.getOrDefault(array, List.of())) {
         for (Assign load : loads.getOrDefault(array, List.of())) {
-          safe &= writesBefore(store, load);
+          safe &= writesBefore(store, load, fresh);
         }
       }
       if (safe) {
@@ -128,10 +144,11 @@ final class Recomputation {
 
   /**
    * True if {@code store} never writes an element after {@code load} read it: it comes first in
-   * the code, and each loop around both indexes the array by its counter at the same place in
-   * both, so another iteration touches other elements.
+   * the code, and each loop around both, but those in {@code fresh} (whose iterations each make
+   * the array anew), indexes the array by its counter at the same place in both, so another
+   * iteration touches other elements.
    */
-  private boolean writesBefore(Store store, Assign load) {
+  private boolean writesBefore(Store store, Assign load, Set<Loop> fresh) {
     if (loops.position(store) > loops.position(load)) {
       return false;
     }
@@ -140,6 +157,9 @@ final class Recomputation {
     List<Loop> loadLoops = loops.loopsAround(load);
     for (int k = 0; k < Math.min(storeLoops.size(), loadLoops.size())
         && storeLoops.get(k) == loadLoops.get(k); k++) {
+      if (fresh.contains(storeLoops.get(k))) {
+        continue; // each iteration writes and reads its own array
+      }
       Loop.Counted counted = storeLoops.get(k).counted();
       if (counted == null) {
         return false;
