@@ -402,6 +402,36 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        @Differentiable
+        public static double logSumExp(double[] s) {
+          double sum = 0;
+          for (double v : s) {
+            sum += Math.exp(v);
+          }
+          return Math.log(sum);
+        }
+
+        /**
+         * Scores made per example and passed to a call: the next example writes a new array,
+         * so the call's arguments need no copy.
+         */
+        @Differentiable
+        public static double scoresPerExample(double[][] W, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] scores = new double[W.length];
+            for (int c = 0; c < W.length; c++) {
+              double s = 0;
+              for (int d = 0; d < X[i].length; d++) {
+                s += W[c][d] * X[i][d];
+              }
+              scores[c] = s;
+            }
+            total += logSumExp(scores);
+          }
+          return total;
+        }
+
         /** Horner's rule in a while loop over an affine counter: counted like the for loop. */
         @Differentiable
         public static double hornerWhile(double[] c, double x) {
@@ -550,6 +580,8 @@ class LoopsAndArraysTest {
         Arguments.of("horner", new Object[] {a, 0.7}),
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
         Arguments.of("matrixWrittenAfterCall", new Object[] {a}),
+        Arguments.of("scoresPerExample", new Object[] {m, new double[][] {{0.3, -0.2, 0.5, 1},
+            {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
@@ -691,6 +723,8 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // an array made per example and passed to a call is not copied for the call
+    assertThat(method(sweeps, "scoresPerExamplePullback")).doesNotContain(".clone()");
     // a counter read after its loop keeps the loop as written
     assertThat(method(sweeps, "counterAfterPullback")).contains("trips");
     String downward = method(sweeps, "downwardPullback");

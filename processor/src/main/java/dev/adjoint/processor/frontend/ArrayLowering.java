@@ -3,6 +3,8 @@ package dev.adjoint.processor.frontend;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewArrayTree;
@@ -169,6 +171,11 @@ final class ArrayLowering {
         loopsAround.add(p.getLeaf());
       }
     }
+    // an array made anew by its declaration inside a loop: the next iteration writes another
+    TreePath declaration = freshDeclaration(local);
+    for (TreePath p = declaration; p != null; p = p.getParentPath()) {
+      loopsAround.remove(p.getLeaf());
+    }
     boolean[] written = {false};
     forEachElementWrite(local, path -> {
       boolean inLoopAround = false;
@@ -178,6 +185,29 @@ final class ArrayLowering {
       written[0] |= inLoopAround || context.start(path.getLeaf()) > end;
     });
     return written[0];
+  }
+
+  /**
+   * The declaration of {@code local} if it makes a new array ({@code new double[n]},
+   * {@code {...}}, {@code x.clone()}) and nothing assigns the local again; else null.
+   */
+  private TreePath freshDeclaration(Element local) {
+    if (reassigned(local)) {
+      return null;
+    }
+    TreePath[] found = {null};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        if (local.equals(context.javac.elementOf(getCurrentPath()))
+            && (node.getInitializer() instanceof NewArrayTree
+                || isClone(node.getInitializer()))) {
+          found[0] = getCurrentPath();
+        }
+        return super.visitVariable(node, unused);
+      }
+    }.scan(body, null);
+    return found[0];
   }
 
   /**
