@@ -81,6 +81,8 @@ public final class Report {
     VARIANTS.put("gradient", "generated, record API");
     VARIANTS.put("pullback", "generated, pullback (buffers preallocated)");
     VARIANTS.put("layered", "generated, the loss written as layers");
+    VARIANTS.put("naturalPrimal", "primal as cs231n spells it");
+    VARIANTS.put("natural", "generated, the loss as cs231n spells it");
     VARIANTS.put("hand", "hand-written pullback");
     VARIANTS.put("jvp", "generated JVP (forward mode, one direction)");
     VARIANTS.put("hvp", "generated HVP (forward over reverse)");
@@ -190,12 +192,14 @@ public final class Report {
     System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
         + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s,"
         + " HVP/gradient %s, Hipparchus Hessian/generated Hessian %s, layered/single method %s,"
-        + " layered/hand-written %s%n",
+        + " layered/hand-written %s, cs231n spelling/hand-written %s, cs231n spelling/its primal"
+        + " %s%n",
         ratio(m, "pullback", "primal"), ratio(m, "gradient", "primal"),
         ratio(m, "pullback", "hand"), ratio(m, "hipparchus", "pullback"), fd(w, m),
         ratio(m, "jvp", "primal"), ratio(m, "hvp", "pullback"),
         ratio(m, "hipparchusHessian", "hessian"), ratio(m, "layered", "pullback"),
-        ratio(m, "layered", "hand"));
+        ratio(m, "layered", "hand"), ratio(m, "natural", "hand"),
+        ratio(m, "natural", "naturalPrimal"));
   }
 
   private static String summaryRow(Workload w, Map<String, Measure> m) {

@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Differentiable;
+import dev.adjoint.NoDerivative;
 import dev.adjoint.Vectors;
 
 /**
@@ -110,6 +111,55 @@ public final class TwoLayerNet {
     for (int h = 0; h < b1.length; h++) {
       for (int c = 0; c < b2.length; c++) {
         squares += W2[h][c] * W2[h][c];
+      }
+    }
+    return dataLoss / X.length + 0.5 * reg * squares;
+  }
+
+  /**
+   * {@link #loss} spelled as cs231n writes the forward pass: per example a {@code hidden} and a
+   * {@code scores} array, each entry a scalar accumulator, the softmax cross-entropy inline.
+   */
+  @Differentiable
+  public static double natural(double[][] W1, double[] b1, double[][] W2, double[] b2,
+      @NoDerivative double[][] X, int[] y, @NoDerivative double reg) {
+    double dataLoss = 0;
+    for (int i = 0; i < X.length; i++) {
+      double[] hidden = new double[b1.length];
+      for (int h = 0; h < b1.length; h++) {
+        double z = b1[h];
+        for (int d = 0; d < W1.length; d++) {
+          z += X[i][d] * W1[d][h];
+        }
+        hidden[h] = Math.max(0, z);
+      }
+      double[] scores = new double[b2.length];
+      for (int c = 0; c < b2.length; c++) {
+        double s = b2[c];
+        for (int h = 0; h < b1.length; h++) {
+          s += hidden[h] * W2[h][c];
+        }
+        scores[c] = s;
+      }
+      double max = scores[0];
+      for (int c = 1; c < scores.length; c++) {
+        max = Math.max(max, scores[c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < scores.length; c++) {
+        sum += Math.exp(scores[c] - max);
+      }
+      dataLoss += Math.log(sum) + max - scores[y[i]];
+    }
+    double squares = 0;
+    for (double[] row : W1) {
+      for (double w : row) {
+        squares += w * w;
+      }
+    }
+    for (double[] row : W2) {
+      for (double w : row) {
+        squares += w * w;
       }
     }
     return dataLoss / X.length + 0.5 * reg * squares;

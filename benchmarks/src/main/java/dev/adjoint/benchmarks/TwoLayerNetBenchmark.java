@@ -101,6 +101,20 @@ public abstract class TwoLayerNetBenchmark {
         1.0, dW1, db1, dW2, db2);
   }
 
+  /** {@link TwoLayerNet#natural} itself: its loop order is not {@link TwoLayerNet#loss}'s. */
+  @Benchmark
+  public double naturalPrimal() {
+    return TwoLayerNet.natural(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg());
+  }
+
+  /** The same loss as cs231n spells it ({@link TwoLayerNet#natural}), its generated pullback. */
+  @Benchmark
+  public double natural() {
+    zero();
+    return TwoLayerNetGrad.naturalPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(), t.reg(),
+        1.0, dW1, db1, dW2, db2);
+  }
+
   @Benchmark
   public double hand() {
     zero();

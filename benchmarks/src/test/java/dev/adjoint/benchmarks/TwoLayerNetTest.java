@@ -67,6 +67,27 @@ class TwoLayerNetTest {
         flatten(dW1, db1, dW2, db2), 1e-12);
   }
 
+  /** The loss as cs231n spells it is the same function with the same gradient as the hand's. */
+  @Test
+  void naturalSpellingEqualsTheHandWrittenGradient() {
+    TwoLayerData t = TwoLayerData.spiral();
+    double[][] dW1 = FiniteDifferences.zerosLike(t.W1());
+    double[] db1 = new double[t.b1().length];
+    double[][] dW2 = FiniteDifferences.zerosLike(t.W2());
+    double[] db2 = new double[t.b2().length];
+    double hand = TwoLayerNetHand.lossPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(),
+        t.reg(), 1.0, dW1, db1, dW2, db2);
+    double[] expected = flatten(dW1, db1, dW2, db2);
+    dW1 = FiniteDifferences.zerosLike(t.W1());
+    db1 = new double[t.b1().length];
+    dW2 = FiniteDifferences.zerosLike(t.W2());
+    db2 = new double[t.b2().length];
+    double value = TwoLayerNetGrad.naturalPullback(t.W1(), t.b1(), t.W2(), t.b2(), t.X(), t.y(),
+        t.reg(), 1.0, dW1, db1, dW2, db2);
+    assertClose("natural value", hand, value, 1e-14);
+    assertClose("natural", expected, flatten(dW1, db1, dW2, db2), 1e-12);
+  }
+
   @Test
   void hipparchusAndFiniteDifferencesEqualGeneratedOnTheSpiral() {
     TwoLayerData t = TwoLayerData.spiral();
