@@ -247,6 +247,15 @@ class RecordParametersTest {
   }
 
   @Test
+  void callersReachARecordMethodThroughItsComponentsWithoutBuildingARecord() {
+    String layer = compiled.generatedSource("demo.LayerGrad");
+    String flat = layer.substring(layer.indexOf("applyFlat("));
+    flat = flat.substring(0, flat.indexOf("\n  }\n"));
+    assertTrue(!flat.contains("new Layer("), flat); // the primal over the components, printed
+    assertTrue(compiled.generatedSource("demo.NetSweeps").contains("LayerGrad.applyFlat("));
+  }
+
+  @Test
   void thePullbackTakesABufferRecordAndAccumulates() throws Exception {
     Object net = net();
     Compiled.Gradient g = compiled.gradient("demo.Net", "loss", net, X, LABELS);

@@ -202,6 +202,9 @@ public final class GradWriter {
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (SweepMethod method : methods) {
       if (method instanceof Sweep sweep) {
+        if (Declared.anyRecord(sweep.pullback().primal().params())) {
+          type.addMethod(flatSweep(owner, sweep));
+        }
         type.addMethod(pullback(owner, sweep));
         type.addMethod(jvp(owner, sweep));
         if (sweep.hvp() != null) {
@@ -209,6 +212,16 @@ public final class GradWriter {
         }
       } else {
         Stub stub = (Stub) method;
+        if (Declared.anyRecord(stub.params())) {
+          type.addMethod(MethodSpec.methodBuilder(GeneratedNames.flatName(
+                  stub.element().getSimpleName().toString()))
+              .addModifiers(Modifier.STATIC)
+              .returns(TypeName.get(stub.element().getReturnType()))
+              .addParameters(parameters(stub.element(), stub.params()))
+              .addJavadoc(STUB_JAVADOC)
+              .addCode(stubBody(stub))
+              .build());
+        }
         type.addMethod(stub(stub, publicSignature(stub.element(), stub.params())));
         type.addMethod(stub(stub, publicJvpSignature(stub.element(), stub.params())));
         if (stub.secondOrder()) {
@@ -369,25 +382,15 @@ public final class GradWriter {
    * generated code calls for the value (the call's arguments are flat there).
    */
   private static MethodSpec flatPrimal(TypeElement owner, ApiMethod method) {
-    List<Declared> declared = Declared.of(method.params());
-    List<CodeBlock> args = new ArrayList<>();
-    for (Declared d : declared) {
-      args.add(d.isRecord() ? d.pack(p -> CodeBlock.of("$N", p.var().name()))
-          : CodeBlock.of("$N", d.name()));
-    }
-    boolean instance = !method.element().getModifiers().contains(Modifier.STATIC);
-    CodeBlock call = instance
-        ? CodeBlock.of("$L.$N($L)", args.get(0), method.name(),
-            CodeBlock.join(args.subList(1, args.size()), ", "))
-        : CodeBlock.of("$T.$N($L)", ClassName.get(owner), method.name(),
-            CodeBlock.join(args, ", "));
     return MethodSpec.methodBuilder(GeneratedNames.flatName(method.name()))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(TypeName.get(method.element().getReturnType()))
         .addParameters(parameters(method.element(), method.params()))
         .addJavadoc("{@link $L} with its records passed component by component, as the code"
-            + "\ngenerated for a method calling it does.\n", link(owner, method.element()))
-        .addStatement("return $L", call)
+            + "\ngenerated for a method calling it does (no record is built per call).\n",
+            link(owner, method.element()))
+        .addStatement("return $T.$N($L)", sweepsClass(owner),
+            GeneratedNames.flatName(method.name()), arguments(method.params()))
         .build();
   }
 
@@ -601,6 +604,22 @@ public final class GradWriter {
     body.addStatement("return $N", pullback.returned().name());
     return derivative(method.element(), pullback.signature(),
         CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
+  }
+
+  /** The method itself over its records' components: the primal IR, printed. */
+  private static MethodSpec flatSweep(TypeElement owner, Sweep method) {
+    Function f = method.pullback().primal();
+    CodeBlock.Builder body = CodeBlock.builder();
+    new JavaPrinter(body, null, f.names().fresh("k"))
+        .print(dev.adjoint.processor.reverse.Declarations.ofPrimal(f));
+    body.addStatement("return $N", f.result().name());
+    return MethodSpec.methodBuilder(GeneratedNames.flatName(f.name()))
+        .addModifiers(Modifier.STATIC)
+        .returns(TypeName.get(method.element().getReturnType()))
+        .addParameters(parameters(method.element(), f.params()))
+        .addJavadoc("{@link $L} over its records' components.\n", link(owner, method.element()))
+        .addCode(body.build())
+        .build();
   }
 
   private static MethodSpec jvp(TypeElement owner, Sweep method) {

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
@@ -63,6 +64,15 @@ public final class Declarations {
     }
     out.addAll(pass.block(body).statements());
     return out;
+  }
+
+  /** The body of {@code function} itself, its variables declared: the primal as a method. */
+  public static Block ofPrimal(Function function) {
+    Set<Var> managed = new LinkedHashSet<>();
+    Statements.forEach(function.body(), stmt -> managed.addAll(Statements.vars(stmt)));
+    Set<Var> parameters = new HashSet<>();
+    function.params().forEach(p -> parameters.add(p.var()));
+    return new Block(of(function.body(), LoopFacts.of(function), managed, parameters, v -> false));
   }
 
   private Set<Var> hoisted(Block root, Predicate<Var> readAfter) {
