@@ -46,16 +46,18 @@ final class LayeredSweeps {
       double ds = dz[i];
       dz[i] = 0.0;
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
-      for (int j = x.length - 1; j >= 0; j--) {
-        // this iteration's values, computed again instead of saved
-        double t4 = W[i][j];
-        double t5 = x[j];
-        // line 14: s += W[i][j] * x[j];
-        double dt6 = ds;
-        double dt4 = t5 * dt6;
-        double dt5 = t4 * dt6;
-        dx[j] += dt5;
-        dW[i][j] += dt4;
+      if (ds != 0.0) {
+        for (int j = x.length - 1; j >= 0; j--) {
+          // this iteration's values, computed again instead of saved
+          double t4 = W[i][j];
+          double t5 = x[j];
+          // line 14: s += W[i][j] * x[j];
+          double dt6 = ds;
+          double dt4 = t5 * dt6;
+          double dt5 = t4 * dt6;
+          dx[j] += dt5;
+          dW[i][j] += dt4;
+        }
       }
       // line 12: double s = b[i];
       db[i] += ds;

@@ -20,6 +20,7 @@ import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
+import dev.adjoint.processor.reverse.ZeroSkipping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -286,7 +287,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         && (!secondOrder || secondOrderCallees(method, function, activity))) {
       Jvp jvp = Tangent.of(function.withOwnNames(), activity);
       Pullback pullback = Taping.of(ReverseSweep.of(function, activity));
-      return new GradWriter.Sweep(method, pullback, jvp,
+      return new GradWriter.Sweep(method, ZeroSkipping.of(pullback), jvp,
           secondOrder ? Tangent.hvp(pullback) : null);
     }
     reportProblems(method, activity);

@@ -432,6 +432,20 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** ReLU units: the backward loop over a unit's inputs is skipped where it is off. */
+        @Differentiable
+        public static double reluLayer(double[][] W, double[] x) {
+          double total = 0;
+          for (int h = 0; h < W.length; h++) {
+            double z = 0;
+            for (int d = 0; d < x.length; d++) {
+              z += W[h][d] * x[d];
+            }
+            total += Math.max(0, z) * (h + 1);
+          }
+          return total;
+        }
+
         /** Horner's rule in a while loop over an affine counter: counted like the for loop. */
         @Differentiable
         public static double hornerWhile(double[] c, double x) {
@@ -580,6 +594,7 @@ class LoopsAndArraysTest {
         Arguments.of("horner", new Object[] {a, 0.7}),
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
         Arguments.of("matrixWrittenAfterCall", new Object[] {a}),
+        Arguments.of("reluLayer", new Object[] {m, a}),
         Arguments.of("scoresPerExample", new Object[] {m, new double[][] {{0.3, -0.2, 0.5, 1},
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
@@ -725,6 +740,8 @@ class LoopsAndArraysTest {
         .isAtMost(2);
     // an array made per example and passed to a call is not copied for the call
     assertThat(method(sweeps, "scoresPerExamplePullback")).doesNotContain(".clone()");
+    // a ReLU unit that is off contributes nothing to its weights: that loop is skipped
+    assertThat(method(sweeps, "reluLayerPullback")).contains("if (dz != 0.0) {");
     // a counter read after its loop keeps the loop as written
     assertThat(method(sweeps, "counterAfterPullback")).contains("trips");
     String downward = method(sweeps, "downwardPullback");
