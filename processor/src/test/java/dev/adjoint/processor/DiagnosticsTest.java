@@ -402,17 +402,17 @@ class DiagnosticsTest {
   }
 
   @Test
-  void customGradientOfAMatrixResult() {
+  void customGradientOfAnIntResult() {
     assertError(badClass("""
-        static double[][] outer(double[] v) {
-            return new double[][] {v};
+        static int bucket(double v) {
+            return (int) v;
           }
 
-          @dev.adjoint.CustomGradient("outer")
-          static double[][] outerPullback(double[] v, double[][] seed, double[] dv) {
-            return outer(v);
-          }"""), Message.CUSTOM_GRADIENT_RESULT, "@dev.adjoint.CustomGradient(\"outer\")",
-        "'outer' returns double[][]", "double[] (a double[] seed)");
+          @dev.adjoint.CustomGradient("bucket")
+          static int bucketPullback(double v, int seed, double[] dScalars) {
+            return bucket(v);
+          }"""), Message.CUSTOM_GRADIENT_RESULT, "@dev.adjoint.CustomGradient(\"bucket\")",
+        "'bucket' returns int", "double[] or double[][] (a seed of that type)");
   }
 
   @Test

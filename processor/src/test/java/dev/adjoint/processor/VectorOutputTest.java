@@ -195,6 +195,56 @@ class VectorOutputTest {
           return g;
         }
 
+        static double[][] scaledOuter(double[] u, double a) {
+          double[][] out = new double[u.length][u.length];
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < u.length; j++) {
+              out[i][j] = a * u[i] * u[j];
+            }
+          }
+          return out;
+        }
+
+        /** A registered pullback of a matrix method: its seed is a matrix. */
+        @CustomGradient("scaledOuter")
+        static double[][] scaledOuterPullback(double[] u, double a, double[][] seed, double[] du,
+            double[] dScalars) {
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < u.length; j++) {
+              du[i] += seed[i][j] * a * u[j];
+              du[j] += seed[i][j] * a * u[i];
+              dScalars[0] += seed[i][j] * u[i] * u[j];
+            }
+          }
+          return scaledOuter(u, a);
+        }
+
+        /** Its registered JVP: the tangent is a matrix, written into a double[][][]. */
+        @dev.adjoint.CustomJvp("scaledOuter")
+        static double[][] scaledOuterJvp(double[] u, double a, double[] du, double da,
+            double[][][] tangentOut) {
+          double[][] t = new double[u.length][u.length];
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < u.length; j++) {
+              t[i][j] = da * u[i] * u[j] + a * du[i] * u[j] + a * u[i] * du[j];
+            }
+          }
+          tangentOut[0] = t;
+          return scaledOuter(u, a);
+        }
+
+        @Differentiable
+        public static double usesScaledOuter(double[] u, double a) {
+          double[][] m = scaledOuter(u, a * a);
+          double s = 0;
+          for (double[] row : m) {
+            for (double x : row) {
+              s += Math.sin(x);
+            }
+          }
+          return s;
+        }
+
         /** A loss through two matrix methods. */
         @Differentiable
         public static double outerLoss(double[] u, double[] v) {
@@ -286,6 +336,7 @@ class VectorOutputTest {
     return Stream.of(
         Arguments.of("outerLoss", new Object[] {new double[] {0.3, -0.7, 1.1},
             new double[] {0.5, 0.2}}),
+        Arguments.of("usesScaledOuter", new Object[] {new double[] {0.3, -0.7, 1.1}, 0.8}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("deep", new Object[] {

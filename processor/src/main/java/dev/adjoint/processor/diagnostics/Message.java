@@ -82,8 +82,9 @@ public enum Message {
       "@CustomHvp(\"%s\") %s; the HVP of '%1$s' must be: %s"),
   CUSTOM_GRADIENT_RESULT("adjoint.custom-gradient-result",
       "@CustomGradient(\"%s\"): '%1$s' returns %s, and a pullback can be registered for a"
-          + " method returning double (a double seed) or double[] (a double[] seed); return one"
-          + " of those from '%1$s', or write its computation in the @Differentiable method"),
+          + " method returning double (a double seed), double[] or double[][] (a seed of that"
+          + " type); return one of those from '%1$s', or write its computation in the"
+          + " @Differentiable method"),
   FLOAT("adjoint.float",
       "float arithmetic on a differentiated value (%s) loses precision and is not supported;"
           + " use double"),

@@ -69,11 +69,12 @@ public final class Callees {
     }
 
     /**
-     * Whether a method returning {@code result} (null: neither double nor a vector) can have
-     * one: a pullback or a JVP, if it returns double or double[]; an HVP, if it returns double.
+     * Whether a method returning {@code result} (null: neither double nor an array) can have
+     * one: a pullback or a JVP, if it returns double, double[] or double[][]; an HVP, if it
+     * returns double.
      */
     public boolean accepts(Type result) {
-      return result == Type.DOUBLE || (this != HVP && result == Type.DOUBLE_ARRAY);
+      return result == Type.DOUBLE || (this != HVP && result != null && result.isDoubleArray());
     }
   }
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
