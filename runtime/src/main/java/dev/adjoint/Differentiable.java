@@ -14,9 +14,12 @@ import java.lang.annotation.Target;
  * {@code CGrad.mPullback(same parameters, double seed, adjoint buffers)}, which adds
  * {@code seed * df/dp} into caller-owned buffers and returns the value.
  *
- * <p>Differentiable parameters are every {@code double} parameter, or exactly those named in
- * {@link #wrt()}. Parameters of other types ({@code int}, {@code long}, {@code boolean}, ...) are
- * constants.
+ * <p>Differentiable parameters are every {@code double}, {@code double[]} and {@code double[][]}
+ * parameter and every record of those (its gradient a record of the same type), except those
+ * marked {@link NoDerivative}; or exactly those named in {@link #wrt()}. Parameters of other
+ * types ({@code int}, {@code long}, {@code boolean}, ...) are constants. A method may return
+ * {@code double}, {@code double[]} or {@code double[][]}; for an array result the pullback takes
+ * a seed of its type and {@code CGrad.mJacobian} gives the Jacobian.
  *
  * <p>Every method also gets forward mode, {@code CGrad.mJvp(same parameters, tangents...)}. With
  * {@code order = 2} it gets second derivatives too: {@code CGrad.mHvp(same parameters,
@@ -29,8 +32,9 @@ import java.lang.annotation.Target;
 public @interface Differentiable {
 
   /**
-   * Names of the parameters to differentiate with respect to; empty means every
-   * {@code double} parameter. A name that is not a parameter is a compile error.
+   * Names of the parameters to differentiate with respect to ({@code "this"} for the record an
+   * instance method belongs to); empty means every {@code double}-carrying parameter not marked
+   * {@link NoDerivative}. A name that is not a parameter is a compile error.
    */
   String[] wrt() default {};
 
