@@ -214,14 +214,9 @@ final class LoopLowering {
         || Jumps.containsReturn(loop) || Jumps.containsBreak(loop.getStatement())) {
       return null;
     }
-    boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
-        || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
-    boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
-        || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
-    Integer offset = upward ? offset(condition.getLeftOperand(), init.getName())
-        : isIndex(condition.getLeftOperand(), init.getName()) ? Integer.valueOf(0) : null;
-    Integer step = step(loop.getUpdate().get(0).getExpression(), init.getName());
-    if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)) {
+    Counting counting =
+        Counting.of(condition, loop.getUpdate().get(0).getExpression(), init.getName());
+    if (counting == null) {
       return null;
     }
     TreePath initPath = new TreePath(path, init);
@@ -239,24 +234,57 @@ final class LoopLowering {
     context.statement = loop;
     Operand from =
         expressions.lowerOperand(new TreePath(initPath, init.getInitializer()), env, out);
-    Operand to = expressions.lowerOperand(new TreePath(new TreePath(path, condition),
-        condition.getRightOperand()), env, out);
-    if (offset != 0) {
-      Var bound = new Var(context.names.numbered("t"), Type.INT);
-      out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(offset)),
-          context.origin(loop)));
-      to = bound;
-    }
+    Operand to = bound(new TreePath(path, condition), counting, loop, env, out);
     makeLoopCarried(path, env, out);
     Var i = nest.variable(index, Type.INT);
     env.versions.put(index, i);
     Continuation end = Continuation.end();
     Block body = lowerBody(new Continuation(List.of(loop.getStatement()), 0, path, end), end,
         env);
-    return new Loop(new Block(List.of()), null, body, false,
-        new Loop.Counted(i, from, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
-            || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL, step),
-        context.origin(loop));
+    return counting.loop(i, from, to, body, context.origin(loop));
+  }
+
+  /**
+   * How a counted loop's condition and update count: {@code i + offset < bound} (or {@code <=})
+   * upward by a positive {@code step}, {@code i > bound} (or {@code >=}) downward by a negative
+   * one.
+   */
+  private record Counting(BinaryTree condition, int offset, int step) {
+    /** The counting of {@code condition} and {@code update} over {@code name}, or null. */
+    static Counting of(BinaryTree condition, ExpressionTree update, CharSequence name) {
+      boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
+          || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
+      boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
+          || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+      Integer offset = upward ? LoopLowering.offset(condition.getLeftOperand(), name)
+          : isIndex(condition.getLeftOperand(), name) ? Integer.valueOf(0) : null;
+      Integer step = LoopLowering.step(update, name);
+      if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)) {
+        return null;
+      }
+      return new Counting(condition, offset, step);
+    }
+
+    Loop loop(Var index, Operand from, Operand to, Block body, Origin origin) {
+      boolean inclusive = condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
+          || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+      return new Loop(new Block(List.of()), null, body, false,
+          new Loop.Counted(index, from, to, inclusive, step), origin);
+    }
+  }
+
+  /** The bound of a counted loop, its offset taken off: {@code n - 1} for {@code i + 1 < n}. */
+  private Operand bound(TreePath condition, Counting counting, StatementTree loop, Env env,
+      List<Stmt> out) {
+    Operand to = expressions.lowerOperand(
+        new TreePath(condition, counting.condition().getRightOperand()), env, out);
+    if (counting.offset() == 0) {
+      return to;
+    }
+    Var bound = new Var(context.names.numbered("t"), Type.INT);
+    out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(counting.offset())),
+        context.origin(loop)));
+    return bound;
   }
 
   /**
@@ -283,17 +311,10 @@ final class LoopLowering {
     if (!(counter instanceof IdentifierTree name)) {
       return null;
     }
-    boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
-        || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
-    boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
-        || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
-    Integer offset = upward ? offset(left, name.getName())
-        : isIndex(left, name.getName()) ? Integer.valueOf(0) : null;
-    Integer step = step(last.getExpression(), name.getName());
+    Counting counting = Counting.of(condition, last.getExpression(), name.getName());
     Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
         test), left), counter));
-    if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)
-        || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
+    if (counting == null || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
         || index.asType().getKind() != TypeKind.INT || !endsWithLoop(path, index)) {
       return null;
     }
@@ -316,24 +337,14 @@ final class LoopLowering {
     if (start == null || start == Env.UNASSIGNED) {
       return null;
     }
-    Operand to = expressions.lowerOperand(new TreePath(new TreePath(path, test),
-        condition.getRightOperand()), env, out);
-    if (offset != 0) {
-      Var bound = new Var(context.names.numbered("t"), Type.INT);
-      out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(offset)),
-          context.origin(loop)));
-      to = bound;
-    }
+    Operand to = bound(new TreePath(path, test), counting, loop, env, out);
     nest.makeLoopCarried(written, env, out, context.origin(loop));
     Var i = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
     env.versions.put(index, i);
     Continuation end = Continuation.end();
     Block lowered = lowerBody(new Continuation(body, 0, blockPath, end), end, env);
     env.versions.put(index, start); // not read after the loop
-    return new Loop(new Block(List.of()), null, lowered, false,
-        new Loop.Counted(i, start, to, condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
-            || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL, step),
-        context.origin(loop));
+    return counting.loop(i, start, to, lowered, context.origin(loop));
   }
 
   /**
