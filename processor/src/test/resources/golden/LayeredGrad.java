@@ -86,6 +86,16 @@ public final class LayeredGrad {
   }
 
   /**
+   * The backward pass of {@link demo.Layered#dense(double[][], double[], double[])} alone: adds what {@link #densePullback} adds to the buffers,
+   * without computing the value. Generated callers call it in their backward sweeps,
+   * having computed the value in their forward sweeps.
+   */
+  public static void denseBackward(double[][] W, double[] b, double[] x, double[] seed,
+      double[][] dW, double[] db, double[] dx) {
+    LayeredSweeps.denseBackward(W, b, x, seed, dW, db, dx);
+  }
+
+  /**
    * Value and directional derivative of {@link demo.Layered#dense(double[][], double[], double[])} along the tangents
    * (dW, db, dx: one per differentiated parameter, of its shape): forward mode, one pass.
    */

@@ -39,12 +39,11 @@ final class LayeredSweeps {
     }
 
     // backward sweep
-    double[] dz = seed.clone();
+    double[] dz = seed;
     // line 11: for (int i = 0; i < b.length; i++) { double s = b[i]; for (int j = 0; j < x.l...
     for (int i = b.length - 1; i >= 0; i--) {
       // line 16: z[i] = s;
       double ds = dz[i];
-      dz[i] = 0.0;
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
         for (int j = x.length - 1; j >= 0; j--) {
@@ -64,6 +63,37 @@ final class LayeredSweeps {
       ds = 0.0;
     }
     return z;
+  }
+
+  /**
+   * Backward pass of {@link demo.Layered#dense(double[][], double[], double[])}: its pullback without the value.
+   */
+  static void denseBackward(double[][] W, double[] b, double[] x, double[] seed, double[][] dW,
+      double[] db, double[] dx) {
+    // backward sweep
+    double[] dz = seed;
+    // line 11: for (int i = 0; i < b.length; i++) { double s = b[i]; for (int j = 0; j < x.l...
+    for (int i = b.length - 1; i >= 0; i--) {
+      // line 16: z[i] = s;
+      double ds = dz[i];
+      // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
+      if (ds != 0.0) {
+        for (int j = x.length - 1; j >= 0; j--) {
+          // this iteration's values, computed again instead of saved
+          double t4 = W[i][j];
+          double t5 = x[j];
+          // line 14: s += W[i][j] * x[j];
+          double dt6 = ds;
+          double dt4 = t5 * dt6;
+          double dt5 = t4 * dt6;
+          dx[j] += dt5;
+          dW[i][j] += dt4;
+        }
+      }
+      // line 12: double s = b[i];
+      db[i] += ds;
+      ds = 0.0;
+    }
   }
 
   /**
@@ -123,10 +153,10 @@ final class LayeredSweeps {
     double[] dt1 = new double[t1.length];
     // line 26: return Vectors.softmaxCrossEntropy(dense(W2, b2, hidden), label);
     dev.adjoint.Vectors.softmaxCrossEntropyPullback(t2, label, seed, dt2);
-    demo.LayeredGrad.densePullback(W2, b2, hidden, dt2, dW2, db2, dhidden);
+    demo.LayeredGrad.denseBackward(W2, b2, hidden, dt2, dW2, db2, dhidden);
     // line 25: double[] hidden = Vectors.relu(dense(W1, b1, x));
     dev.adjoint.Vectors.reluPullback(t1, dhidden, dt1);
-    demo.LayeredGrad.densePullback(W1, b1, x, dt1, dW1, db1, new double[x.length]);
+    demo.LayeredGrad.denseBackward(W1, b1, x, dt1, dW1, db1, new double[x.length]);
     return value;
   }
 

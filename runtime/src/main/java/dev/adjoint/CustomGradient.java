@@ -17,7 +17,11 @@ import java.lang.annotation.Target;
  * in order), then {@code double[] dScalars} if {@code f} has {@code double} parameters; it returns
  * {@code f}'s value and adds {@code seed} times each partial derivative into the buffers
  * ({@code +=}). Every {@code double}, {@code double[]} and {@code double[][]} parameter counts as
- * differentiated. The processor checks the signature and reports a mismatch here.
+ * differentiated. For an {@code f} returning {@code double[]} or {@code double[][]} the seed has
+ * that type (a vector-Jacobian product: add {@code Σ_k seed[k] * ∂f[k]/∂x} into each buffer), and
+ * the pullback may return {@code void}: the backward sweeps that call it have computed {@code f}'s
+ * value already, so a pullback that does not need the value need not compute it (see
+ * {@link Vectors#reluPullback}). The processor checks the signature and reports a mismatch here.
  *
  * <pre>{@code
  * static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }

@@ -19,6 +19,30 @@ public final class Shapes {
     return zeros;
   }
 
+  /**
+   * {@code buffer} filled with zeros if it has {@code like}'s length, else a new array of zeros
+   * of that length: the adjoint of an array made in each iteration of a loop, one buffer for all
+   * iterations.
+   */
+  public static double[] zeroed(double[] buffer, double[] like) {
+    if (buffer == null || buffer.length != like.length) {
+      return new double[like.length];
+    }
+    java.util.Arrays.fill(buffer, 0.0);
+    return buffer;
+  }
+
+  /** {@link #zeroed(double[], double[])} for a matrix, row by row (rows may be ragged). */
+  public static double[][] zeroed(double[][] buffer, double[][] like) {
+    if (buffer == null || buffer.length != like.length) {
+      return zerosLike(like);
+    }
+    for (int i = 0; i < like.length; i++) {
+      buffer[i] = zeroed(buffer[i], like[i]);
+    }
+    return buffer;
+  }
+
   /** A deep copy of {@code m}: new rows with {@code m}'s values (its rows may be ragged). */
   public static double[][] copyOf(double[][] m) {
     double[][] copy = new double[m.length][];

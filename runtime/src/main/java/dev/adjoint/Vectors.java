@@ -20,14 +20,17 @@ public final class Vectors {
     return a;
   }
 
+  /**
+   * Routes the gradient where the input was positive. It returns nothing: its callers have
+   * {@code relu(z)} already, and its backward pass does not need it.
+   */
   @CustomGradient("relu")
-  public static double[] reluPullback(double[] z, double[] seed, double[] dz) {
+  public static void reluPullback(double[] z, double[] seed, double[] dz) {
     for (int i = 0; i < z.length; i++) {
       if (z[i] > 0) {
         dz[i] += seed[i];
       }
     }
-    return relu(z);
   }
 
   @CustomJvp("relu")
@@ -186,9 +189,9 @@ public final class Vectors {
     return y;
   }
 
-  /** {@code dW += g xᵀ}, {@code dx += Wᵀ g}. */
+  /** {@code dW += g xᵀ}, {@code dx += Wᵀ g}; like {@link #reluPullback}, no value returned. */
   @CustomGradient("matVec")
-  public static double[] matVecPullback(double[][] W, double[] x, double[] seed, double[][] dW,
+  public static void matVecPullback(double[][] W, double[] x, double[] seed, double[][] dW,
       double[] dx) {
     for (int i = 0; i < W.length; i++) {
       double g = seed[i];
@@ -197,7 +200,6 @@ public final class Vectors {
         dx[j] += g * W[i][j];
       }
     }
-    return matVec(W, x);
   }
 
   /** {@code d(W x) = dW x + W dx}. */

@@ -12,11 +12,14 @@ import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.plan.GeneratedNames;
+import dev.adjoint.processor.reverse.AdjointScratch;
+import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
@@ -287,7 +290,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         && (!secondOrder || secondOrderCallees(method, function, activity))) {
       Jvp jvp = Tangent.of(function.withOwnNames(), activity);
       Pullback pullback = Taping.of(ReverseSweep.of(function, activity));
-      return new GradWriter.Sweep(method, ZeroSkipping.of(pullback), jvp,
+      Pullback printed = AdjointScratch.of(ZeroSkipping.of(pullback));
+      Block backward = function.result().type().isArray()
+          ? DeadCode.backwardOnly(printed) : null;
+      return new GradWriter.Sweep(method, printed, backward, jvp,
           secondOrder ? Tangent.hvp(pullback) : null);
     }
     reportProblems(method, activity);

@@ -372,7 +372,8 @@ class DiagnosticsTest {
           }""");
     var compilation = assertError(source, Message.CUSTOM_GRADIENT,
         "@dev.adjoint.CustomGradient(\"dense\")", "does not match the pullback of 'dense'",
-        "static double[] densePullback(double[][] W, double[] b, double[] x, double[] seed,"
+        "static double[] (or void) densePullback(double[][] W, double[] b, double[] x,"
+            + " double[] seed,"
             + " double[][] dW, double[] db, double[] dx)");
     assertThat(compilation).hadErrorContaining("[" + Message.NO_DERIVATIVE_ARRAY.id() + "]")
         .inFile(Compiled.fileObjects(source).get(0))
@@ -380,6 +381,25 @@ class DiagnosticsTest {
     assertThat(compilation.errors().stream()
         .filter(d -> d.getSource() != null
             && !d.getSource().getName().endsWith("Bad.java")).toList()).isEmpty();
+  }
+
+  /**
+   * Only a vector's pullback may return nothing (its callers have the value); a scalar's must
+   * return it, as the forward mode through it reads the value.
+   */
+  @Test
+  void voidPullbackOfAScalar() {
+    assertError(badClass("""
+        static double cube(double v) {
+            return v * v * v;
+          }
+
+          @dev.adjoint.CustomGradient("cube")
+          static void cubePullback(double v, double seed, double[] dScalars) {
+            dScalars[0] += seed * 3 * v * v;
+          }"""), Message.CUSTOM_GRADIENT, "@dev.adjoint.CustomGradient(\"cube\")",
+        "does not match the pullback of 'cube'",
+        "static double cubePullback(double v, double seed, double[] dScalars)");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertVectorOutput;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,18 @@ class VectorOutputTest {
           return Math.log(sum) + max - scores[label];
         }
 
+        /** The mean of {@link #loss} over a batch, the layers' outputs made per example. */
+        @Differentiable(wrt = {"W1", "b1", "W2", "b2"})
+        public static double batchLoss(double[][] W1, double[] b1, double[][] W2, double[] b2,
+            double[][] X, int[] labels) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] scores = dense(W2, b2, relu(dense(W1, b1, X[i])));
+            total += Math.log(Math.exp(scores[0]) + Math.exp(scores[1])) - scores[labels[i]];
+          }
+          return total / X.length;
+        }
+
         /** A layer whose weights are one flattened row, {@code W[i * n + j]}, tanh applied. */
         @Differentiable
         public static double[] flatLayer(double[] W, double[] b, double[] x) {
@@ -205,9 +218,9 @@ class VectorOutputTest {
           return out;
         }
 
-        /** A registered pullback of a matrix method: its seed is a matrix. */
+        /** A registered pullback of a matrix method: its seed is a matrix; no value returned. */
         @CustomGradient("scaledOuter")
-        static double[][] scaledOuterPullback(double[] u, double a, double[][] seed, double[] du,
+        static void scaledOuterPullback(double[] u, double a, double[][] seed, double[] du,
             double[] dScalars) {
           for (int i = 0; i < u.length; i++) {
             for (int j = 0; j < u.length; j++) {
@@ -216,7 +229,6 @@ class VectorOutputTest {
               dScalars[0] += seed[i][j] * u[i] * u[j];
             }
           }
-          return scaledOuter(u, a);
         }
 
         /** Its registered JVP: the tangent is a matrix, written into a double[][][]. */
@@ -338,6 +350,8 @@ class VectorOutputTest {
             new double[] {0.5, 0.2}}),
         Arguments.of("usesScaledOuter", new Object[] {new double[] {0.3, -0.7, 1.1}, 0.8}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
+        Arguments.of("batchLoss", new Object[] {W1, b1, W2, b2, new double[][] {
+            {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("deep", new Object[] {
             new double[][] {{0.3, -0.7, 0.5, 1.1, 0.2, -0.4}, {0.6, -0.2, 0.1, 0.9}, {0.5, -0.8}},
@@ -360,6 +374,77 @@ class VectorOutputTest {
     assertGradient(gates, GATES, "loss", W1, W2, new double[] {-0.9, 0.5, 1.1}, 2);
     dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder(gates, GATES, "curved",
         new double[] {0.3, -1.1, 0.6}, new double[] {0.5, 0.2, -0.4});
+  }
+
+  /**
+   * The backward pass alone of a layer, what callers' backward sweeps call (having the layer's
+   * value from their forward sweeps), does not compute the value again: dense's reads only
+   * {@code W}, {@code x} and the seed, so no forward statement is left. (That it adds what the
+   * pullback adds, bit for bit, is checked for every vector method by
+   * {@code assertVectorOutput}.)
+   */
+  @Test
+  void backwardPassAloneSkipsTheForwardSweep() {
+    String backward = statements("static void denseBackward(");
+    for (String forward : new String[] {"new double[t1]", "s = s + t6", "z[i] = s"}) {
+      assertFalse(backward.contains(forward), backward);
+      assertTrue(statements("static double[] densePullback(").contains(forward), forward);
+    }
+  }
+
+  /** The statements of a method of {@code NetSweeps}, without comments. */
+  private static String statements(String signature) {
+    String sweeps = compiled.generatedSource("demo.NetSweeps");
+    String method = sweeps.substring(sweeps.indexOf(signature));
+    return method.substring(0, method.indexOf("\n  }\n")).lines()
+        .filter(line -> !line.trim().startsWith("//"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  /**
+   * The adjoints of the arrays each example makes (the layers' outputs, and the buffer for the
+   * adjoint of {@code X[i]}, which nobody reads) are one array each for the whole batch, zeroed per
+   * example: the pullback allocates no more per example than the loss itself does (its layers'
+   * outputs). Measured with the thread's allocation counter, after a call that grows the tapes.
+   */
+  @Test
+  void perExampleAdjointsAreNotAllocatedPerExample() throws Exception {
+    int n = 2000;
+    double[][] W1 = new double[16][3];
+    double[][] W2 = new double[2][16];
+    double[][] X = new double[n][3];
+    int[] labels = new int[n];
+    java.util.Random random = new java.util.Random(7);
+    for (double[][] m : new double[][][] {W1, W2, X}) {
+      for (double[] row : m) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = random.nextGaussian();
+        }
+      }
+    }
+    Object[] args = {W1, new double[16], W2, new double[2], X, labels};
+    var primal = java.util.Arrays.stream(compiled.load("demo.Net").getMethods())
+        .filter(m -> m.getName().equals("batchLoss")).findFirst().orElseThrow();
+    var pullback = java.util.Arrays.stream(compiled.load("demo.NetGrad").getMethods())
+        .filter(m -> m.getName().equals("batchLossPullback")).findFirst().orElseThrow();
+    Object[] pullbackArgs = {W1, new double[16], W2, new double[2], X, labels, 1.0,
+        new double[16][3], new double[16], new double[2][16], new double[2]};
+    var threads = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long[] bytes = new long[2];
+    for (int round = 0; round < 3; round++) {
+      long before = threads.getThreadAllocatedBytes(id);
+      primal.invoke(null, args);
+      long between = threads.getThreadAllocatedBytes(id);
+      pullback.invoke(null, pullbackArgs);
+      bytes[0] = between - before;
+      bytes[1] = threads.getThreadAllocatedBytes(id) - between;
+    }
+    // per example the loss makes three arrays (16, 16 and 2 doubles: about 400 bytes); the
+    // adjoints made per example would add as much again, the unread buffer for X[i] 40 bytes
+    assertTrue(bytes[1] < bytes[0] + 100 * n / 10, "pullback allocated " + bytes[1]
+        + " bytes, the loss " + bytes[0]);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
@@ -63,9 +64,13 @@ public final class GradWriter {
     ExecutableElement element();
   }
 
-  /** A differentiated method; {@code hvp} is null unless it is order 2. */
-  public record Sweep(ExecutableElement element, Pullback pullback, Jvp jvp, Hvp hvp)
-      implements SweepMethod {}
+  /**
+   * A differentiated method; {@code backward} (the pullback's body without the value, see
+   * {@link dev.adjoint.processor.reverse.DeadCode}) is null unless it returns an array,
+   * {@code hvp} null unless it is order 2.
+   */
+  public record Sweep(ExecutableElement element, Pullback pullback, Block backward, Jvp jvp,
+      Hvp hvp) implements SweepMethod {}
 
   /** A method with errors (already reported): its derivatives throw. */
   public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
@@ -170,6 +175,9 @@ public final class GradWriter {
         VectorApi.addJacobian(type, owner, method, record, signature);
       }
       type.addMethod(publicPullback(owner, method, signature));
+      if (signature.result().isArray()) {
+        type.addMethod(publicBackward(owner, method, signature));
+      }
       if (Declared.anyRecord(method.params())) {
         type.addMethod(flatPrimal(owner, method));
         type.addMethod(recordPullback(owner, method, signature));
@@ -206,6 +214,9 @@ public final class GradWriter {
           type.addMethod(flatSweep(owner, sweep));
         }
         type.addMethod(pullback(owner, sweep));
+        if (sweep.backward() != null) {
+          type.addMethod(backward(owner, sweep));
+        }
         type.addMethod(jvp(owner, sweep));
         if (sweep.hvp() != null) {
           type.addMethod(hvp(owner, sweep));
@@ -222,7 +233,16 @@ public final class GradWriter {
               .addCode(stubBody(stub))
               .build());
         }
-        type.addMethod(stub(stub, publicSignature(stub.element(), stub.params())));
+        DerivativeSignature pullback = publicSignature(stub.element(), stub.params());
+        type.addMethod(stub(stub, pullback));
+        if (pullback.result().isArray()) {
+          type.addMethod(addParameters(MethodSpec.methodBuilder(GeneratedNames.backwardName(
+                  stub.element().getSimpleName().toString())), stub.element(), pullback)
+              .addModifiers(Modifier.STATIC)
+              .addJavadoc(STUB_JAVADOC)
+              .addCode(stubBody(stub))
+              .build());
+        }
         type.addMethod(stub(stub, publicJvpSignature(stub.element(), stub.params())));
         if (stub.secondOrder()) {
           HvpSignature hvp = publicHvpSignature(stub.element(), stub.params());
@@ -536,6 +556,24 @@ public final class GradWriter {
         .build();
   }
 
+  /** The backward pass alone of a method returning an array, for generated callers. */
+  private static MethodSpec publicBackward(TypeElement owner, ApiMethod method,
+      DerivativeSignature signature) {
+    String name = GeneratedNames.backwardName(method.element().getSimpleName().toString());
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.add(signature.seed());
+    arguments.addAll(signature.derivativeNames());
+    return addParameters(MethodSpec.methodBuilder(name), method.element(), signature)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("The backward pass of {@link $L} alone: adds what {@link #$N} adds to the"
+            + " buffers,\nwithout computing the value. Generated callers call it in their"
+            + " backward sweeps,\nhaving computed the value in their forward sweeps.\n",
+            link(owner, method.element()), signature.name())
+        .addStatement("$T.$N($L)", sweepsClass(owner), name, String.join(", ", arguments))
+        .build();
+  }
+
   private static TypeSpec jvpRecord(TypeElement owner, ApiMethod method, ClassName record) {
     TypeName result = javaType(result(method.element()));
     return TypeSpec.recordBuilder(record)
@@ -604,6 +642,21 @@ public final class GradWriter {
     body.addStatement("return $N", pullback.returned().name());
     return derivative(method.element(), pullback.signature(),
         CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
+  }
+
+  /** The pullback's body without the value: its backward pass alone. */
+  private static MethodSpec backward(TypeElement owner, Sweep method) {
+    Pullback pullback = method.pullback();
+    Function f = pullback.primal();
+    CodeBlock.Builder body = CodeBlock.builder();
+    new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(method.backward());
+    return addParameters(MethodSpec.methodBuilder(GeneratedNames.backwardName(f.name())),
+        method.element(), pullback.signature())
+        .addModifiers(Modifier.STATIC)
+        .addJavadoc("Backward pass of {@link $L}: its pullback without the value.\n",
+            link(owner, method.element()))
+        .addCode(body.build())
+        .build();
   }
 
   /** The method itself over its records' components: the primal IR, printed. */

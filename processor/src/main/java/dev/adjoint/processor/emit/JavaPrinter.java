@@ -382,6 +382,10 @@ final class JavaPrinter {
           ? "dev.adjoint.Shapes.copyOf(" + clone.array().name() + ")"
           : clone.array().name() + ".clone()";
     }
+    if (expr instanceof Zeros zeros && zeros.reuse() != null) {
+      return "dev.adjoint.Shapes.zeroed(" + zeros.reuse().name() + ", " + zeros.shape().name()
+          + ")";
+    }
     if (expr instanceof Zeros zeros) {
       return zeros.shape().type() == Type.DOUBLE_MATRIX
           ? "dev.adjoint.Shapes.zerosLike(" + zeros.shape().name() + ")"

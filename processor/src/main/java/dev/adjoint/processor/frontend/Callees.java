@@ -91,7 +91,7 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, null, null, null, parameters, true, true);
+      return new Callee(code, display, null, null, null, null, null, parameters, true, true);
     }
     boolean runtime = owner.getQualifiedName().toString().startsWith("dev.adjoint.")
         && !owner.getQualifiedName().toString().startsWith("dev.adjoint.processor.");
@@ -104,17 +104,21 @@ public final class Callees {
         // its records arrive component by component: the value comes from the flat form
         code = grad + "." + GeneratedNames.flatName(method.getSimpleName().toString());
       }
-      return new Callee(code, display, grad + "." + signature.name(),
+      String pullback = grad + "." + signature.name();
+      String backward = signature.result().isArray()
+          ? grad + "." + GeneratedNames.backwardName(method.getSimpleName().toString()) : pullback;
+      return new Callee(code, display, pullback, backward,
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true);
     }
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
     if (pullback != null) {
-      return new Callee(code, display, pullback, registered(method, Registration.JVP, types),
+      return new Callee(code, display, pullback, pullback,
+          registered(method, Registration.JVP, types),
           registered(method, Registration.HVP, types), signature(method, Set.of(), types),
           parameters, false, runtime);
     }
-    return new Callee(code, display, null, null, null, null, parameters, false, runtime);
+    return new Callee(code, display, null, null, null, null, null, parameters, false, runtime);
   }
 
   /**
@@ -169,8 +173,12 @@ public final class Callees {
       Registration kind, Types types) {
     List<TypeMirror> expected = parameterTypes(method, kind, types);
     List<? extends VariableElement> actual = registered.getParameters();
+    // a vector's pullback may return nothing: its callers have the value from their forward sweep
+    boolean backwardOnly = kind == Registration.GRADIENT
+        && registered.getReturnType().getKind() == TypeKind.VOID
+        && MethodReader.resultType(method) != Type.DOUBLE;
     if (actual.size() != expected.size()
-        || !types.isSameType(registered.getReturnType(), method.getReturnType())
+        || !backwardOnly && !types.isSameType(registered.getReturnType(), method.getReturnType())
         || !registered.getModifiers().contains(Modifier.STATIC)) {
       return false;
     }
@@ -209,8 +217,9 @@ public final class Callees {
     for (int i = 0; i < names.size(); i++) {
       parameters.add(parameterTypes.get(i) + " " + names.get(i));
     }
-    return "static " + method.getReturnType() + " " + name + "(" + String.join(", ", parameters)
-        + ")";
+    String result = kind == Registration.GRADIENT && signature.result() != Type.DOUBLE
+        ? method.getReturnType() + " (or void)" : method.getReturnType().toString();
+    return "static " + result + " " + name + "(" + String.join(", ", parameters) + ")";
   }
 
   /** The HVP convention of {@code method}, every double-carrying parameter differentiated. */

@@ -11,6 +11,8 @@ import java.util.List;
  * @param code the qualified call, e.g. {@code Layers.dense}
  * @param display the name in messages
  * @param pullback the qualified pullback, or null if the method has none
+ * @param backward what a backward sweep calls: the pullback, or for a {@code @Differentiable}
+ *     method returning an array its backward pass alone (the pullback's convention, no value)
  * @param jvp the qualified JVP (generated for a {@code @Differentiable} method), or null
  * @param hvp the qualified HVP, the tangent of the pullback (generated for a method with
  *     {@code @Differentiable(order = 2)}), or null
@@ -21,7 +23,8 @@ import java.util.List;
  * @param readsOnly never writes the arrays passed to it: a {@code @Differentiable} method (the
  *     processor refuses writes into parameters) or one of the runtime's gates
  */
-public record Callee(String code, String display, String pullback, String jvp, String hvp,
+public record Callee(String code, String display, String pullback, String backward, String jvp,
+    String hvp,
     DerivativeSignature signature, List<Type> parameters, boolean stopsGradient,
     boolean readsOnly) {
   public Callee {
@@ -42,12 +45,13 @@ public record Callee(String code, String display, String pullback, String jvp, S
 
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
-    return new Callee(jvp, display, null, null, null, null, List.of(), false, false);
+    return new Callee(jvp, display, null, null, null, null, null, List.of(), false, false);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
-    return new Callee(pullback, display, null, null, null, null, List.of(), false, false);
+    return new Callee(pullback, display, null, null, null, null, null, List.of(), false,
+        false);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

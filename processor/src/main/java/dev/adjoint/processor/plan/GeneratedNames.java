@@ -64,6 +64,14 @@ public final class GeneratedNames {
   }
 
   /**
+   * The name of the backward pass alone of a method returning an array: its pullback without the
+   * value, which generated callers call in their backward sweeps (they have the value already).
+   */
+  public static String backwardName(String method) {
+    return method + "Backward";
+  }
+
+  /**
    * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
    * gets for {@code method}: the gradient (the Jacobian of a vector output), the pullback and the
    * two JVPs; at order 2 also the two HVPs and the Hessian.
@@ -109,6 +117,9 @@ public final class GeneratedNames {
         signature(gradientName, result == Type.DOUBLE ? declared : own),
         signature(pullback.name(), pullbackTypes), signature(jvp.name(), jvpTypes),
         signature(jvp.name(), jvpBuffer)));
+    if (result.isArray()) {
+      all.add(signature(backwardName(method), pullbackTypes));
+    }
     if (records) {
       all.add(signature(flatName(method), own));
       List<String> recordJvp = new ArrayList<>(declared);

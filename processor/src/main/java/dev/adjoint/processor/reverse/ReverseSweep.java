@@ -534,7 +534,7 @@ public final class ReverseSweep {
       }
       arguments.add(buffer.buffer());
     }
-    out.add(new DerivativeCall(callee.pullback(), arguments, callee, assign.origin()));
+    out.add(new DerivativeCall(callee.backward(), arguments, callee, assign.origin()));
     for (int k = 0; k < scalars.size(); k++) {
       Operand arg = call.args().get(scalars.get(k));
       if (activity.isActive(arg)) {
@@ -556,7 +556,7 @@ public final class ReverseSweep {
         Operand contribution = store.compound() == Binary.Op.SUB ? Terms.neg(element) : element;
         accumulate((Var) store.value(), contribution, block, out, store.origin());
       }
-      if (store.compound() == null) {
+      if (store.compound() == null && !writesEachElementOnce(store)) {
         // the old element is gone: its adjoint restarts at 0
         out.add(reset(adjoint, indices, null));
       }
@@ -640,6 +640,53 @@ public final class ReverseSweep {
    * {@code target[indices] = 0.0}: the value whose adjoint this is was overwritten, so the earlier
    * value under the same name starts with no contributions.
    */
+  /**
+   * Whether {@code store} is the one write of an array made of zeros ({@code new double[n]}), at
+   * the counters of the loops between the array's making and the store: each element is written
+   * once, its old value a constant zero whose adjoint nobody reads, so the element's adjoint
+   * need not restart at 0 (and the seed of a layer written {@code z[i] = s} is not copied).
+   */
+  private boolean writesEachElementOnce(Store store) {
+    Var array = store.array();
+    int[] writes = {0};
+    boolean[] made = {false};
+    Statements.forEach(function.body(), stmt -> {
+      if (stmt instanceof Store other && other.array().equals(array)) {
+        writes[0]++;
+      } else if (stmt instanceof Assign assign && assign.target().equals(array)) {
+        made[0] = assign.value() instanceof dev.adjoint.processor.ir.NewArray;
+        writes[0] += made[0] ? 0 : 2;
+      } else if (stmt instanceof Assign assign && assign.value() instanceof Call call
+          && !call.callee().readsOnly() && call.args().contains(array)) {
+        writes[0] += 2; // a method that may write it
+      }
+    });
+    if (writes[0] != 1 || !made[0] || shadows.contains(array) || loops.assignments(array) != 1) {
+      return false;
+    }
+    List<Loop> around = new ArrayList<>(loops.loopsAround(store));
+    Block home = loops.home(array);
+    while (!around.isEmpty() && !inside(home, around.get(0))) {
+      around.remove(0); // loops around the making of the array too
+    }
+    Set<Var> counters = new HashSet<>();
+    for (Loop loop : around) {
+      if (loop.counted() == null) {
+        return false;
+      }
+      counters.add(loop.counted().index());
+    }
+    return store.indices().size() == around.size()
+        && new HashSet<>(store.indices()).equals(counters);
+  }
+
+  /** Whether {@code loop} sits in {@code block}, directly or nested. */
+  private static boolean inside(Block block, Loop loop) {
+    boolean[] found = {false};
+    Statements.forEach(block, stmt -> found[0] |= stmt == loop);
+    return found[0];
+  }
+
   private static Stmt reset(Var target, List<Operand> indices, Origin origin) {
     return indices.isEmpty() ? new Assign(target, new Copy(Constant.ZERO), origin)
         : new Store(target, indices, Constant.ZERO, origin);

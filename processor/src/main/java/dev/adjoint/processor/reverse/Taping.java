@@ -94,8 +94,57 @@ public final class Taping {
         body.add(new Accumulate(buffer, List.of(Constant.integer(i)), d, false, null));
       }
     }
+    Var seed = new Var(adjoint.signature().seed(), adjoint.signature().result());
     return new Pullback(f, adjoint.signature(), adjoint.tapes(), adjoint.paramAdjoints(),
-        new Block(body), returned);
+        new Block(seedUncopied(body, seed)), returned);
+  }
+
+  /**
+   * {@code body} with the vector result's adjoint the seed itself, not a copy, when nothing
+   * writes that adjoint (a layer whose backward pass only reads it): the caller's seed stays as
+   * it was either way.
+   */
+  private static List<Stmt> seedUncopied(List<Stmt> body, Var seed) {
+    for (int i = 0; i < body.size(); i++) {
+      if (body.get(i) instanceof Declare declare && declare.init() instanceof CloneArray clone
+          && clone.array().equals(seed)) {
+        Var adjoint = declare.var();
+        boolean[] written = {false};
+        Statements.forEach(body, stmt -> written[0] |= writes(stmt, adjoint));
+        if (!written[0]) {
+          List<Stmt> out = new ArrayList<>(body);
+          out.set(i, new Declare(adjoint, new Copy(seed), declare.origin()));
+          return out;
+        }
+      }
+    }
+    return body;
+  }
+
+  /** Whether {@code stmt} may write the elements of {@code array} or make another name for it. */
+  private static boolean writes(Stmt stmt, Var array) {
+    if (stmt instanceof Store store) {
+      return store.array().equals(array);
+    }
+    if (stmt instanceof Accumulate add) {
+      return add.target().equals(array);
+    }
+    if (stmt instanceof Pop pop) {
+      return pop.target().equals(array);
+    }
+    if (stmt instanceof dev.adjoint.processor.ir.AddArray add) {
+      return add.target().equals(array);
+    }
+    if (stmt instanceof dev.adjoint.processor.ir.DerivativeCall call) {
+      return call.arguments().contains(array); // a registered pullback might write its seed
+    }
+    if (stmt instanceof Assign assign) {
+      return assign.target().equals(array) || assign.value().operands().contains(array)
+          && !(assign.value() instanceof dev.adjoint.processor.ir.Load);
+    }
+    return stmt instanceof Declare declare && declare.init() != null
+        && !(declare.init() instanceof dev.adjoint.processor.ir.Load)
+        && declare.init().operands().contains(array);
   }
 
   /** The tapes the sweeps use, trip counters read after their loop's scope, call buffers. */

@@ -279,6 +279,20 @@ public final class Compiled {
    */
   public double[] vjp(String className, String method, Object[] args, double[] seed,
       List<Integer> differentiated) {
+    return vectorJacobianProduct(className, method, "Pullback", args, seed, differentiated);
+  }
+
+  /**
+   * {@code <Class>Grad.<method>Backward(args, seed, buffers...)} of a vector method, the backward
+   * pass alone that generated callers call: {@code seedᵀ J} as {@link #vjp} flattens it.
+   */
+  public double[] backward(String className, String method, Object[] args, double[] seed,
+      List<Integer> differentiated) {
+    return vectorJacobianProduct(className, method, "Backward", args, seed, differentiated);
+  }
+
+  private double[] vectorJacobianProduct(String className, String method, String form,
+      Object[] args, double[] seed, List<Integer> differentiated) {
     List<Object> all = new ArrayList<>(Arrays.asList(deepCopy(args)));
     Object primal = invoke(load(className), method, deepCopy(args));
     if (primal instanceof double[][] matrix) { // the seed shaped like the result, row by row
@@ -311,8 +325,8 @@ public final class Compiled {
     if (scalars > 0) {
       all.add(dScalars);
     }
-    double[] value = flatValue(invoke(load(gradClassName(className)), method + "Pullback",
-        all.toArray()));
+    Object returned = invoke(load(gradClassName(className)), method + form, all.toArray());
+    double[] value = returned == null ? new double[0] : flatValue(returned);
     List<Object> parts = new ArrayList<>();
     int s = 0;
     for (Object buffer : buffers) {

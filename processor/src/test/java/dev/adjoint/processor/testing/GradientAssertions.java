@@ -213,6 +213,13 @@ public final class GradientAssertions {
     drainTapes();
     double[] vjp = compiled.vjp(className, method, args, seed, differentiated);
     assertTapesBalanced(method);
+    double[] backward = compiled.backward(className, method, args, seed, differentiated);
+    assertTapesBalanced(method);
+    if (!Arrays.equals(Arrays.copyOfRange(vjp, m, vjp.length), backward)) {
+      throw new AssertionError("the backward pass alone gives " + Arrays.toString(backward)
+          + ", the pullback " + Arrays.toString(Arrays.copyOfRange(vjp, m, vjp.length)) + " for "
+          + where);
+    }
     int n = exact.jacobian().length == 0 ? 0 : exact.jacobian()[0].length;
     for (int j = 0; j < n; j++) {
       double expected = 0;
