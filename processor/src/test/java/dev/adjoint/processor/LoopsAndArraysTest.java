@@ -380,6 +380,47 @@ class LoopsAndArraysTest {
           return first + cubes(q) * q[1][0];
         }
 
+        /**
+         * A recurrent state replaced by a new array each step ({@code h = next}): every array
+         * is complete before {@code h} reads it, and never written again, so its reads are
+         * read again in the backward pass, not saved.
+         */
+        @Differentiable
+        public static double recurrent(double[][] W, double[] x0) {
+          double[] h = x0.clone();
+          for (int t = 0; t < 4; t++) {
+            double[] next = new double[W.length];
+            for (int i = 0; i < W.length; i++) {
+              double a = 0;
+              for (int j = 0; j < h.length; j++) {
+                a += W[i][j] * h[j];
+              }
+              next[i] = Math.tanh(a + x0[i]);
+            }
+            h = next;
+          }
+          return h[0] * h[1] + h[2];
+        }
+
+        /** The same, but the new state written after it is handed on: its reads are saved. */
+        @Differentiable
+        public static double recurrentWrittenAfter(double[][] W, double[] x0) {
+          double[] h = new double[W.length];
+          for (int t = 0; t < 3; t++) {
+            double[] next = new double[W.length];
+            for (int i = 0; i < W.length; i++) {
+              double a = x0[i];
+              for (int j = 0; j < h.length; j++) {
+                a += W[i][j] * h[j];
+              }
+              next[i] = Math.sin(a);
+            }
+            h = next;
+            next[0] = next[0] * h[1];
+          }
+          return h[0] * h[1] + h[2];
+        }
+
         /** A scratch array made per example, written then read in it: read again, not saved. */
         @Differentiable
         public static double perExampleScratch(double[][] W, double[][] X) {
@@ -599,6 +640,10 @@ class LoopsAndArraysTest {
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
+        Arguments.of("recurrent", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2,
+            -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("recurrentWrittenAfter", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
@@ -738,6 +783,13 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // h = next: the states' reads are read again, only tanh's values saved (one per unit)
+    String recurrent = method(sweeps, "recurrentPullback");
+    assertThat(count(recurrent, "doubleTape.push(")).isEqualTo(1);
+    assertThat(recurrent).doesNotContain("intTape");
+    // written after it is handed on: the reads of the state are saved
+    assertThat(count(method(sweeps, "recurrentWrittenAfterPullback"), "doubleTape.push("))
+        .isGreaterThan(2);
     // an array made per example and passed to a call is not copied for the call
     assertThat(method(sweeps, "scoresPerExamplePullback")).doesNotContain(".clone()");
     // a ReLU unit that is off contributes nothing to its weights: that loop is skipped

@@ -89,7 +89,7 @@ final class Recomputation {
     Map<Var, List<Assign>> loads = new HashMap<>();
     Map<Var, List<Store>> stores = new HashMap<>();
     Map<Var, Assign> allocations = new HashMap<>();
-    Set<Var> shared = new HashSet<>(shadows);
+    Set<Var> otherNames = new HashSet<>(); // rows under another name, arguments written
     Set<Var> arrays = new HashSet<>();
     function.params().forEach(p -> arrays.add(p.var()));
     Statements.forEach(function.body(), stmt -> {
@@ -100,15 +100,15 @@ final class Recomputation {
         }
         if (assign.value() instanceof Load load) {
           if (assign.target().type().isArray()) {
-            shared.add(load.array()); // a row under another name
-            shared.add(assign.target());
+            otherNames.add(load.array()); // a row under another name
+            otherNames.add(assign.target());
           } else {
             loads.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(assign);
           }
         } else if (assign.value() instanceof Call call && !call.callee().readsOnly()) {
           call.args().forEach(a -> {
             if (a instanceof Var v && v.type().isArray()) {
-              shared.add(v); // a method that may write into it
+              otherNames.add(v); // a method that may write into it
             }
           });
         }
@@ -116,6 +116,13 @@ final class Recomputation {
         stores.computeIfAbsent(store.array(), a -> new ArrayList<>()).add(store);
       }
     });
+    Set<Var> shared = new HashSet<>(shadows);
+    shared.addAll(otherNames);
+    for (Set<Var> group : aliasGroups()) {
+      if (handsOnFreshArrays(group, stores, loads, allocations, otherNames)) {
+        replayable.addAll(group);
+      }
+    }
     for (Var array : arrays) {
       if (!array.type().isArray() || shared.contains(array) || loops.assignments(array) > 1) {
         continue;
@@ -140,6 +147,76 @@ final class Recomputation {
         replayable.add(array);
       }
     }
+  }
+
+  /** The arrays assigned to one another ({@code h = next}), grouped by the copies linking them. */
+  private List<Set<Var>> aliasGroups() {
+    Map<Var, Set<Var>> groups = new java.util.LinkedHashMap<>();
+    Statements.forEachAssign(function.body(), assign -> {
+      if (assign.value() instanceof Copy copy && copy.a() instanceof Var source
+          && assign.target().type().isArray()) {
+        Set<Var> merged = new java.util.LinkedHashSet<>();
+        for (Var v : List.of(assign.target(), source)) {
+          merged.addAll(groups.getOrDefault(v, Set.of(v)));
+        }
+        merged.forEach(v -> groups.put(v, merged));
+      }
+    });
+    return groups.values().stream().distinct().toList();
+  }
+
+  /**
+   * Whether a group of arrays assigned to one another holds forward values when the backward
+   * sweep reads them, as an RNN's {@code h = next} does: one name takes every write, made anew
+   * ({@code new double[n]}) once per iteration of a loop, written after that and only in that
+   * iteration, and handed on to the others ({@code h = next}) directly in that loop's body after
+   * its last write; the others are never written, and are otherwise only made anew or copied
+   * ({@code h = x0.clone()}). So each array is complete before any other name reads it, and
+   * never written again (the next iteration writes a new one). Reads under the writing name
+   * itself follow the rule for a single array.
+   */
+  private boolean handsOnFreshArrays(Set<Var> group, Map<Var, List<Store>> stores,
+      Map<Var, List<Assign>> loads, Map<Var, Assign> allocations, Set<Var> otherNames) {
+    List<Var> writers = group.stream().filter(stores::containsKey).toList();
+    if (writers.size() != 1 || group.stream().anyMatch(otherNames::contains)) {
+      return false;
+    }
+    Var writer = writers.get(0);
+    Assign allocation = allocations.get(writer);
+    if (allocation == null || loops.assignments(writer) != 1 || !loops.isAssignedInLoop(writer)) {
+      return false;
+    }
+    List<Loop> around = loops.loopsAround(allocation);
+    Loop loop = around.get(around.size() - 1);
+    int lastWrite = -1;
+    for (Store store : stores.get(writer)) {
+      if (loops.position(store) < loops.position(allocation)
+          || !loops.loopsAround(store).contains(loop)) {
+        return false;
+      }
+      lastWrite = Math.max(lastWrite, loops.position(store));
+    }
+    boolean[] ok = {true};
+    int last = lastWrite;
+    Statements.forEachAssign(function.body(), assign -> {
+      if (!group.contains(assign.target())) {
+        return;
+      }
+      if (assign.value() instanceof Copy copy && copy.a().equals(writer)) {
+        ok[0] &= loops.loopBody(assign) == loop.body() && loops.position(assign) > last;
+      } else if (!(assign.value() instanceof Copy copy && group.contains(copy.a()))
+          && !(assign.value() instanceof NewArray)
+          && !(assign.value() instanceof dev.adjoint.processor.ir.CloneArray)) {
+        ok[0] = false; // made some other way: a call's result, a parameter's row
+      }
+    });
+    Set<Loop> fresh = new HashSet<>(around);
+    for (Store store : stores.get(writer)) {
+      for (Assign load : loads.getOrDefault(writer, List.of())) {
+        ok[0] &= writesBefore(store, load, fresh);
+      }
+    }
+    return ok[0];
   }
 
   /**

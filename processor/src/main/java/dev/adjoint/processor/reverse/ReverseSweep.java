@@ -221,7 +221,8 @@ public final class ReverseSweep {
       if (loops.assignments(assign.target()) != 1) {
         return;
       }
-      if (assign.value() instanceof Load load && shadows.contains(load.array())) {
+      if (assign.value() instanceof Load load && shadows.contains(load.array())
+          && !recomputation.isReplayable(load.array())) {
         return; // written through another name
       }
       if (isIndexArithmetic(assign)) {
@@ -233,7 +234,8 @@ public final class ReverseSweep {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(load, this::operand), assign.target().type()));
       } else if (assign.value() instanceof Length length
-          && !loops.isAssignedInLoop(length.array())
+          && (!loops.isAssignedInLoop(length.array())
+              || recomputation.isReplayable(length.array()))
           && length.rows().stream().allMatch(i -> isIntact(i))) {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(length, this::operand), assign.target().type()));

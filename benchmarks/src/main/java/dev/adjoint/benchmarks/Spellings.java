@@ -1,0 +1,100 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.Differentiable;
+import dev.adjoint.NoDerivative;
+
+/**
+ * Objectives written the way users write them (issue #16), each beside a hand-written gradient
+ * in {@link SpellingsHand}: recurrent state overwritten each step, a downward {@code while} loop
+ * inside a loop over points, and a loop over options with many locals per option.
+ */
+public final class Spellings {
+  private Spellings() {}
+
+  /**
+   * A tanh RNN over a sequence, {@code h = tanh(Wh h + Wx x_t + b)}, the state replaced by a new
+   * array each step ({@code h = next}), then the squared error of the last state.
+   */
+  @Differentiable
+  public static double rnn(double[][] Wh, double[][] Wx, double[] b, @NoDerivative double[][] xs,
+      @NoDerivative double[] target) {
+    double[] h = new double[b.length];
+    for (int t = 0; t < xs.length; t++) {
+      double[] next = new double[b.length];
+      for (int i = 0; i < b.length; i++) {
+        double a = b[i];
+        for (int j = 0; j < h.length; j++) {
+          a += Wh[i][j] * h[j];
+        }
+        for (int k = 0; k < xs[t].length; k++) {
+          a += Wx[i][k] * xs[t][k];
+        }
+        next[i] = Math.tanh(a);
+      }
+      h = next;
+    }
+    double loss = 0;
+    for (int i = 0; i < h.length; i++) {
+      double e = h[i] - target[i];
+      loss += e * e;
+    }
+    return loss;
+  }
+
+  /**
+   * Least squares of a polynomial over points, each evaluated by Horner's rule in a downward
+   * {@code while} loop.
+   */
+  @Differentiable
+  public static double horner(double[] c, @NoDerivative double[] xs,
+      @NoDerivative double[] ys) {
+    double loss = 0;
+    for (int p = 0; p < xs.length; p++) {
+      double x = xs[p];
+      double y = c[c.length - 1];
+      int k = c.length - 2;
+      while (k >= 0) {
+        y = y * x + c[k];
+        k--;
+      }
+      double e = y - ys[p];
+      loss += e * e;
+    }
+    return loss;
+  }
+
+  /**
+   * The value of a book of European calls under Black-Scholes, {@code Σ w_i C(S_i, K_i, T_i)},
+   * with the normal distribution function by Abramowitz and Stegun 26.2.17 (as in Hull), written
+   * with its locals as a quant writes it: its gradient is every option's delta, the book's vega
+   * and rho.
+   */
+  @Differentiable
+  public static double book(double[] spot, double sigma, double rate,
+      @NoDerivative double[] strike, @NoDerivative double[] maturity,
+      @NoDerivative double[] weight) {
+    double total = 0;
+    for (int i = 0; i < spot.length; i++) {
+      double sqrtT = Math.sqrt(maturity[i]);
+      double volatility = sigma * sqrtT;
+      double d1 = (Math.log(spot[i] / strike[i]) + (rate + 0.5 * sigma * sigma) * maturity[i])
+          / volatility;
+      double d2 = d1 - volatility;
+      double discount = Math.exp(-rate * maturity[i]);
+      double call = spot[i] * cdf(d1) - strike[i] * discount * cdf(d2);
+      total += weight[i] * call;
+    }
+    return total;
+  }
+
+  /** Φ(x) by Abramowitz and Stegun 26.2.17: absolute error below 7.5e-8. */
+  @Differentiable
+  public static double cdf(double x) {
+    double z = Math.abs(x);
+    double k = 1 / (1 + 0.2316419 * z);
+    double poly = k * (0.319381530 + k * (-0.356563782 + k * (1.781477937
+        + k * (-1.821255978 + k * 1.330274429))));
+    double tail = Math.exp(-0.5 * z * z) * 0.3989422804014327 * poly;
+    return x >= 0 ? 1 - tail : tail;
+  }
+}

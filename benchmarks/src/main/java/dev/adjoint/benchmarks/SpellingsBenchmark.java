@@ -1,0 +1,169 @@
+package dev.adjoint.benchmarks;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/** {@link Spellings}' objectives: primal, generated pullback, hand-written pullback. */
+public final class SpellingsBenchmark {
+  private SpellingsBenchmark() {}
+
+  /** Reproducible inputs: {@code rows x columns} draws of {@code scale * N(0, 1)}. */
+  static double[][] gaussian(Random random, int rows, int columns, double scale) {
+    double[][] m = new double[rows][columns];
+    for (double[] row : m) {
+      for (int j = 0; j < columns; j++) {
+        row[j] = scale * random.nextGaussian();
+      }
+    }
+    return m;
+  }
+
+  /** The tanh RNN: H = 32 units, 8 inputs, 50 steps (1,312 parameters). */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Rnn {
+    static final int H = 32;
+    static final int INPUTS = 8;
+    static final int STEPS = 50;
+    double[][] Wh;
+    double[][] Wx;
+    double[] b;
+    double[][] xs;
+    double[] target;
+    double[][] dWh = new double[H][H];
+    double[][] dWx = new double[H][INPUTS];
+    double[] db = new double[H];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(16);
+      Wh = gaussian(random, H, H, 0.3);
+      Wx = gaussian(random, H, INPUTS, 0.3);
+      b = gaussian(random, 1, H, 0.1)[0];
+      xs = gaussian(random, STEPS, INPUTS, 1.0);
+      target = gaussian(random, 1, H, 0.5)[0];
+    }
+
+    private void zero() {
+      Buffers.zero(dWh);
+      Buffers.zero(dWx);
+      Buffers.zero(db);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.rnn(Wh, Wx, b, xs, target);
+    }
+
+    @Benchmark
+    public double pullback() {
+      zero();
+      return SpellingsGrad.rnnPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
+    }
+
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.rnnPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
+    }
+  }
+
+  /** Horner over 1,000 points, a polynomial of 16 coefficients. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Horner {
+    static final int COEFFICIENTS = 16;
+    static final int POINTS = 1000;
+    double[] c;
+    double[] xs;
+    double[] ys;
+    double[] dc = new double[COEFFICIENTS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(17);
+      c = gaussian(random, 1, COEFFICIENTS, 1.0)[0];
+      xs = new double[POINTS];
+      ys = new double[POINTS];
+      for (int p = 0; p < POINTS; p++) {
+        xs[p] = -1 + 2.0 * p / (POINTS - 1);
+        ys[p] = Math.sin(3 * xs[p]);
+      }
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.horner(c, xs, ys);
+    }
+
+    @Benchmark
+    public double pullback() {
+      Buffers.zero(dc);
+      return SpellingsGrad.hornerPullback(c, xs, ys, 1.0, dc);
+    }
+
+    @Benchmark
+    public double hand() {
+      Buffers.zero(dc);
+      return SpellingsHand.hornerPullback(c, xs, ys, 1.0, dc);
+    }
+  }
+
+  /** A book of 1,000 European calls. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Book {
+    static final int OPTIONS = 1000;
+    double[] spot = new double[OPTIONS];
+    double[] strike = new double[OPTIONS];
+    double[] maturity = new double[OPTIONS];
+    double[] weight = new double[OPTIONS];
+    double[] dSpot = new double[OPTIONS];
+    double[] dScalars = new double[2];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(18);
+      for (int i = 0; i < OPTIONS; i++) {
+        spot[i] = 100 * Math.exp(0.2 * random.nextGaussian());
+        strike[i] = 80 + 40 * random.nextDouble();
+        maturity[i] = 0.1 + 2 * random.nextDouble();
+        weight[i] = random.nextInt(21) - 10;
+      }
+    }
+
+    private void zero() {
+      Buffers.zero(dSpot);
+      Buffers.zero(dScalars);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.book(spot, 0.25, 0.03, strike, maturity, weight);
+    }
+
+    @Benchmark
+    public double pullback() {
+      zero();
+      return SpellingsGrad.bookPullback(spot, 0.25, 0.03, strike, maturity, weight, 1.0, dSpot,
+          dScalars);
+    }
+
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.bookPullback(spot, 0.25, 0.03, strike, maturity, weight, 1.0, dSpot,
+          dScalars);
+    }
+  }
+}

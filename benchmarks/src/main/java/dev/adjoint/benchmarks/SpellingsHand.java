@@ -1,0 +1,147 @@
+package dev.adjoint.benchmarks;
+
+/**
+ * The gradients of {@link Spellings}' objectives written by hand, as fast as plain Java allows,
+ * with the contract of the generated pullbacks: each returns the value and adds {@code seed}
+ * times the gradient into the buffers.
+ */
+public final class SpellingsHand {
+  private SpellingsHand() {}
+
+  /**
+   * Backpropagation through time: the forward pass keeps every state ({@code T + 1} rows of
+   * {@code H}), the backward pass one {@code dh} and one {@code da} row.
+   */
+  public static double rnnPullback(double[][] Wh, double[][] Wx, double[] b, double[][] xs,
+      double[] target, double seed, double[][] dWh, double[][] dWx, double[] db) {
+    int steps = xs.length;
+    int n = b.length;
+    double[][] hs = new double[steps + 1][n];
+    for (int t = 0; t < steps; t++) {
+      double[] h = hs[t];
+      double[] x = xs[t];
+      double[] next = hs[t + 1];
+      for (int i = 0; i < n; i++) {
+        double[] wh = Wh[i];
+        double[] wx = Wx[i];
+        double a = b[i];
+        for (int j = 0; j < n; j++) {
+          a += wh[j] * h[j];
+        }
+        for (int k = 0; k < x.length; k++) {
+          a += wx[k] * x[k];
+        }
+        next[i] = Math.tanh(a);
+      }
+    }
+    double[] last = hs[steps];
+    double loss = 0;
+    double[] dh = new double[n];
+    double[] da = new double[n];
+    for (int i = 0; i < n; i++) {
+      double e = last[i] - target[i];
+      loss += e * e;
+      dh[i] = seed * 2 * e;
+    }
+    for (int t = steps - 1; t >= 0; t--) {
+      double[] h = hs[t];
+      double[] x = xs[t];
+      double[] next = hs[t + 1];
+      for (int i = 0; i < n; i++) {
+        da[i] = dh[i] * (1 - next[i] * next[i]);
+        db[i] += da[i];
+      }
+      java.util.Arrays.fill(dh, 0.0);
+      for (int i = 0; i < n; i++) {
+        double g = da[i];
+        double[] wh = Wh[i];
+        double[] dwh = dWh[i];
+        double[] dwx = dWx[i];
+        for (int j = 0; j < n; j++) {
+          dwh[j] += g * h[j];
+          dh[j] += wh[j] * g;
+        }
+        for (int k = 0; k < x.length; k++) {
+          dwx[k] += g * x[k];
+        }
+      }
+    }
+    return loss;
+  }
+
+  /** Per point: Horner's value, then {@code dc[k] += 2 e x^k}, the powers by multiplication. */
+  public static double hornerPullback(double[] c, double[] xs, double[] ys, double seed,
+      double[] dc) {
+    int m = c.length;
+    double loss = 0;
+    for (int p = 0; p < xs.length; p++) {
+      double x = xs[p];
+      double y = c[m - 1];
+      for (int k = m - 2; k >= 0; k--) {
+        y = y * x + c[k];
+      }
+      double e = y - ys[p];
+      loss += e * e;
+      double g = seed * 2 * e;
+      for (int k = 0; k < m; k++) {
+        dc[k] += g;
+        g *= x;
+      }
+    }
+    return loss;
+  }
+
+  private static final double A1 = 0.319381530;
+  private static final double A2 = -0.356563782;
+  private static final double A3 = 1.781477937;
+  private static final double A4 = -1.821255978;
+  private static final double A5 = 1.330274429;
+  private static final double P = 0.2316419;
+  private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+  /**
+   * Each option's price and its partials by the chain rule through {@code d1} and {@code d2},
+   * with the derivative of the approximation {@link Spellings#cdf} itself (not the normal
+   * density, which the approximation only approaches): {@code dSpot[i] += seed w_i ∂C/∂S},
+   * {@code dScalars = {∂/∂σ, ∂/∂r}}.
+   */
+  public static double bookPullback(double[] spot, double sigma, double rate, double[] strike,
+      double[] maturity, double[] weight, double seed, double[] dSpot, double[] dScalars) {
+    double total = 0;
+    double dSigma = 0;
+    double dRate = 0;
+    for (int i = 0; i < spot.length; i++) {
+      double s = spot[i];
+      double strikeI = strike[i];
+      double t = maturity[i];
+      double sqrtT = Math.sqrt(t);
+      double volatility = sigma * sqrtT;
+      double d1 = (Math.log(s / strikeI) + (rate + 0.5 * sigma * sigma) * t) / volatility;
+      double d2 = d1 - volatility;
+      double discount = Math.exp(-rate * t);
+      double n1 = Spellings.cdf(d1);
+      double n2 = Spellings.cdf(d2);
+      total += weight[i] * (s * n1 - strikeI * discount * n2);
+      double g = seed * weight[i];
+      double slope = s * cdfSlope(d1) - strikeI * discount * cdfSlope(d2); // ∂C/∂d1 = ∂C/∂d2
+      double dd1dSigma = sqrtT - d1 / sigma;
+      dSpot[i] += g * (n1 + slope / (s * volatility));
+      dSigma += g * (slope * dd1dSigma + strikeI * discount * cdfSlope(d2) * sqrtT);
+      dRate += g * (slope * t / volatility + strikeI * t * discount * n2);
+    }
+    dScalars[0] += dSigma;
+    dScalars[1] += dRate;
+    return total;
+  }
+
+  /** The derivative of {@link Spellings#cdf}: {@code -t'(|x|)}, {@code t} its tail. */
+  private static double cdfSlope(double x) {
+    double z = Math.abs(x);
+    double k = 1 / (1 + P * z);
+    double poly = k * (A1 + k * (A2 + k * (A3 + k * (A4 + k * A5))));
+    double dpoly = A1 + k * (2 * A2 + k * (3 * A3 + k * (4 * A4 + k * 5 * A5)));
+    double density = Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
+    double dk = -P * k * k;
+    return z * density * poly - density * dpoly * dk;
+  }
+}

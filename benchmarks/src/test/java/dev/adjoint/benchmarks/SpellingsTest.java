@@ -1,0 +1,64 @@
+package dev.adjoint.benchmarks;
+
+import static dev.adjoint.benchmarks.Compare.assertClose;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated gradients of {@link Spellings}' objectives equal the hand-written ones the
+ * benchmarks compare them with, and central finite differences.
+ */
+class SpellingsTest {
+
+  @Test
+  void rnn() {
+    SpellingsBenchmark.Rnn r = new SpellingsBenchmark.Rnn();
+    r.setup();
+    var g = SpellingsGrad.rnn(r.Wh, r.Wx, r.b, r.xs, r.target);
+    double[][] dWh = new double[r.Wh.length][r.Wh[0].length];
+    double[][] dWx = new double[r.Wx.length][r.Wx[0].length];
+    double[] db = new double[r.b.length];
+    double value = SpellingsHand.rnnPullback(r.Wh, r.Wx, r.b, r.xs, r.target, 1.0, dWh, dWx, db);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(g.dWh(), g.dWx(), g.db()),
+        Compare.flatten(dWh, dWx, db), 1e-12);
+    double[][] rows = {r.b};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.rnn(r.Wh, r.Wx, r.b, r.xs, r.target), rows, fd);
+    assertClose("finite differences", g.db(), fd[0], 1e-7);
+  }
+
+  @Test
+  void horner() {
+    SpellingsBenchmark.Horner h = new SpellingsBenchmark.Horner();
+    h.setup();
+    var g = SpellingsGrad.horner(h.c, h.xs, h.ys);
+    double[] dc = new double[h.c.length];
+    double value = SpellingsHand.hornerPullback(h.c, h.xs, h.ys, 1.0, dc);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", g.dc(), dc, 1e-12);
+    double[][] rows = {h.c};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.horner(h.c, h.xs, h.ys), rows, fd);
+    assertClose("finite differences", g.dc(), fd[0], 1e-7);
+  }
+
+  @Test
+  void book() {
+    SpellingsBenchmark.Book b = new SpellingsBenchmark.Book();
+    b.setup();
+    var g = SpellingsGrad.book(b.spot, 0.25, 0.03, b.strike, b.maturity, b.weight);
+    double[] dSpot = new double[b.spot.length];
+    double[] dScalars = new double[2];
+    double value = SpellingsHand.bookPullback(b.spot, 0.25, 0.03, b.strike, b.maturity,
+        b.weight, 1.0, dSpot, dScalars);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(g.dspot(), g.dsigma(), g.drate()),
+        Compare.flatten(dSpot, dScalars[0], dScalars[1]), 1e-12);
+    double[][] rows = {b.spot};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.book(b.spot, 0.25, 0.03, b.strike, b.maturity,
+        b.weight), rows, fd);
+    assertClose("finite differences", g.dspot(), fd[0], 1e-7);
+  }
+}
