@@ -421,6 +421,30 @@ class LoopsAndArraysTest {
           return h[0] * h[1] + h[2];
         }
 
+        @Differentiable
+        public static double bump(double v, double s) {
+          return Math.sin(v * s) + v * v;
+        }
+
+        /** A helper with scalar parameters called per element: the loop is fused. */
+        @Differentiable
+        public static double callsInLoop(double[] x, double s) {
+          double total = 0;
+          for (int i = 0; i < x.length; i++) {
+            total += bump(x[i], s) * x[i];
+          }
+          return total;
+        }
+
+        /** The sum's adjoint comes from a call after the loop: the loop is not fused. */
+        @Differentiable
+        public static double sumReadByLaterCall(double[] x, double b) {
+          for (int i = 0; i < x.length; i++) {
+            b -= bump(x[i], 0.5);
+          }
+          return bump(x[0], b + x[1]);
+        }
+
         /** A scratch array made per example, written then read in it: read again, not saved. */
         @Differentiable
         public static double perExampleScratch(double[][] W, double[][] X) {
@@ -640,6 +664,8 @@ class LoopsAndArraysTest {
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
+        Arguments.of("callsInLoop", new Object[] {a, 0.7}),
+        Arguments.of("sumReadByLaterCall", new Object[] {a, 0.3}),
         Arguments.of("recurrent", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2,
             -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("recurrentWrittenAfter", new Object[] {new double[][] {{0.3, -0.7, 0.5},
@@ -783,6 +809,11 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // a loop calling a helper with scalar parameters is fused, its buffer reset per call;
+    // not when the sum's adjoint comes from a call after the loop
+    assertThat(method(sweeps, "callsInLoopPullback")).contains("fused");
+    assertThat(method(sweeps, "callsInLoopPullback")).doesNotContain("Tape");
+    assertThat(method(sweeps, "sumReadByLaterCallPullback")).doesNotContain("fused");
     // h = next: the states' reads are read again, only tanh's values saved (one per unit)
     String recurrent = method(sweeps, "recurrentPullback");
     assertThat(count(recurrent, "doubleTape.push(")).isEqualTo(1);

@@ -6,6 +6,7 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
@@ -146,7 +147,10 @@ final class Fusion {
         continue;
       }
       if (buffers.contains(v)) {
-        return; // a call's pullback fills it in the backward sweep
+        if (callsIn(back.body(), v)) {
+          continue; // the scalar buffer of a call in the loop: reset and read at that call
+        }
+        return; // a call after the loop fills it in the backward sweep
       }
       Stmt declaration = declarations.get(v);
       if (declaration == null) {
@@ -272,6 +276,14 @@ final class Fusion {
       }
     }
     return true;
+  }
+
+  /** Whether a call of a derivative in {@code body} is given {@code buffer}. */
+  private static boolean callsIn(Block body, Var buffer) {
+    boolean[] found = {false};
+    Statements.forEach(body, stmt -> found[0] |= stmt instanceof DerivativeCall call
+        && call.arguments().contains(buffer));
+    return found[0];
   }
 
   private boolean insideLoop(Var v, Loop loop) {
