@@ -187,11 +187,10 @@ final class CurvatureSweeps {
       // line 19: s = s * decay + Math.sin(x[i]);
       double dt2 = ds2;
       double dt4 = ds2;
-      ds2 = 0.0;
       s2 = doubleTape.pop();
       double dt3 = Math.cos(t3) * dt4;
       dx[i2] += dt3;
-      ds2 += decay * dt2;
+      ds2 = decay * dt2;
       ddecay += s2 * dt2;
     }
 

@@ -20,6 +20,7 @@ import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
+import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
@@ -290,7 +291,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         && (!secondOrder || secondOrderCallees(method, function, activity))) {
       Jvp jvp = Tangent.of(function.withOwnNames(), activity);
       Pullback pullback = Taping.of(ReverseSweep.of(function, activity));
-      Pullback printed = AdjointScratch.of(ZeroSkipping.of(pullback));
+      Pullback printed = AdjointScratch.of(FirstContribution.of(ZeroSkipping.of(pullback)));
       Block backward = function.result().type().isArray()
           ? DeadCode.backwardOnly(printed) : null;
       return new GradWriter.Sweep(method, printed, backward, jvp,

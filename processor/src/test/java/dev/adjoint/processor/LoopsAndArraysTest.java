@@ -802,6 +802,10 @@ class LoopsAndArraysTest {
     assertThat(hornerWhile).doesNotContain("intTape");
     assertThat(hornerWhile).doesNotContain("trips");
     assertThat(count(hornerWhile, "doubleTape.push(")).isEqualTo(1);
+    // the recurrence's adjoint is assigned its one contribution, not reset to 0.0 and added
+    // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
+    assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
+    assertThat(hornerWhile).contains("dp2 = x * ");
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");
