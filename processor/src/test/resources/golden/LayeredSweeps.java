@@ -156,7 +156,7 @@ final class LayeredSweeps {
     demo.LayeredGrad.denseBackward(W2, b2, hidden, dt2, dW2, db2, dhidden);
     // line 25: double[] hidden = Vectors.relu(dense(W1, b1, x));
     dev.adjoint.Vectors.reluPullback(t1, dhidden, dt1);
-    demo.LayeredGrad.denseBackward(W1, b1, x, dt1, dW1, db1, new double[x.length]);
+    denseBackwardWithoutX(W1, b1, x, dt1, dW1, db1);
     return value;
   }
 
@@ -183,5 +183,32 @@ final class LayeredSweeps {
     double dvalue = dot1;
     tangentOut[0] = dvalue;
     return value;
+  }
+
+  /**
+   * Backward pass of {@link demo.Layered#dense(double[][], double[], double[])} without dx: for callers whose argument's adjoint nobody reads.
+   */
+  static void denseBackwardWithoutX(double[][] W, double[] b, double[] x, double[] seed,
+      double[][] dW, double[] db) {
+    // backward sweep
+    double[] dz = seed;
+    // line 11: for (int i = 0; i < b.length; i++) { double s = b[i]; for (int j = 0; j < x.l...
+    for (int i = b.length - 1; i >= 0; i--) {
+      // line 16: z[i] = s;
+      double ds = dz[i];
+      // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
+      if (ds != 0.0) {
+        for (int j = x.length - 1; j >= 0; j--) {
+          double t5 = x[j];
+          // line 14: s += W[i][j] * x[j];
+          double dt6 = ds;
+          double dt4 = t5 * dt6;
+          dW[i][j] += dt4;
+        }
+      }
+      // line 12: double s = b[i];
+      db[i] += ds;
+      ds = 0.0;
+    }
   }
 }

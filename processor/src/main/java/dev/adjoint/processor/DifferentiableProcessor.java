@@ -12,7 +12,6 @@ import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
-import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
@@ -24,6 +23,7 @@ import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
+import dev.adjoint.processor.reverse.UnreadBuffers;
 import dev.adjoint.processor.reverse.ZeroSkipping;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -280,8 +280,53 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       sweeps.add(sweep);
     }
-    write(owner, GradWriter.writeSweeps(owner, sweeps));
+    write(owner, GradWriter.writeSweeps(owner, printable(owner, sweeps)));
     return true;
+  }
+
+  /**
+   * The class's sweeps as printed: calls of its own layers given zeros for an unread adjoint
+   * call variants without that buffer ({@link UnreadBuffers}), adjoint arrays made per iteration
+   * reused ({@link AdjointScratch}), and each layer's backward pass alone ({@link DeadCode}).
+   */
+  private static List<GradWriter.SweepMethod> printable(TypeElement owner,
+      List<GradWriter.SweepMethod> sweeps) {
+    Map<String, GradWriter.Sweep> layers = new LinkedHashMap<>();
+    Map<String, Pullback> pullbacks = new LinkedHashMap<>();
+    for (GradWriter.SweepMethod method : sweeps) {
+      if (method instanceof GradWriter.Sweep sweep
+          && sweep.pullback().primal().result().type().isArray()) {
+        layers.put(sweep.pullback().primal().name(), sweep);
+        pullbacks.put(sweep.pullback().primal().name(), sweep.pullback());
+      }
+    }
+    UnreadBuffers unread =
+        new UnreadBuffers(pullbacks, GeneratedNames.gradClass(owner).canonicalName());
+    List<GradWriter.SweepMethod> out = new ArrayList<>();
+    for (GradWriter.SweepMethod method : sweeps) {
+      if (method instanceof GradWriter.Sweep sweep) {
+        Pullback printed = AdjointScratch.of(unread.rewrite(sweep.pullback()));
+        out.add(new GradWriter.Sweep(sweep.element(), printed,
+            layers.containsKey(printed.primal().name()) ? DeadCode.backwardOnly(printed) : null,
+            sweep.jvp(), sweep.hvp()));
+      } else {
+        out.add(method);
+      }
+    }
+    Set<String> done = new LinkedHashSet<>();
+    while (done.size() < unread.variants().size()) {
+      for (UnreadBuffers.Variant variant : List.copyOf(unread.variants().values())) {
+        if (done.add(variant.name())) {
+          GradWriter.Sweep layer = layers.get(variant.callee());
+          Pullback printed = AdjointScratch.of(unread.rewrite(layer.pullback()));
+          Set<dev.adjoint.processor.ir.Var> buffers = new LinkedHashSet<>();
+          variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
+          out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),
+              variant.dropped(), DeadCode.backwardOnly(printed, buffers)));
+        }
+      }
+    }
+    return out;
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
@@ -291,11 +336,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         && (!secondOrder || secondOrderCallees(method, function, activity))) {
       Jvp jvp = Tangent.of(function.withOwnNames(), activity);
       Pullback pullback = Taping.of(ReverseSweep.of(function, activity));
-      Pullback printed = AdjointScratch.of(FirstContribution.of(ZeroSkipping.of(pullback)));
-      Block backward = function.result().type().isArray()
-          ? DeadCode.backwardOnly(printed) : null;
-      return new GradWriter.Sweep(method, printed, backward, jvp,
-          secondOrder ? Tangent.hvp(pullback) : null);
+      return new GradWriter.Sweep(method, FirstContribution.of(ZeroSkipping.of(pullback)), null,
+          jvp, secondOrder ? Tangent.hvp(pullback) : null);
     }
     reportProblems(method, activity);
     return null;

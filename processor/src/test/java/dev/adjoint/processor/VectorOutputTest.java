@@ -392,6 +392,20 @@ class VectorOutputTest {
     }
   }
 
+  /**
+   * A first layer's input is data: its adjoint nobody reads. The batch loss calls a variant of
+   * the layer's backward pass that does not compute it (nor take a buffer for it); the gradient
+   * itself is checked against Hipparchus in {@link #lossesThroughVectorMethodsMatchTheOracles}.
+   */
+  @Test
+  void aLayerGivenDataDoesNotComputeItsAdjoint() {
+    String batch = statements("static double batchLossPullback(");
+    assertTrue(batch.contains("denseBackwardWithoutX(W1, b1, row"), batch);
+    String variant = statements("static void denseBackwardWithoutX(");
+    assertFalse(variant.contains("dx"), variant);
+    assertTrue(variant.contains("dW[i][j] += "), variant);
+  }
+
   /** The statements of a method of {@code NetSweeps}, without comments. */
   private static String statements(String signature) {
     String sweeps = compiled.generatedSource("demo.NetSweeps");

@@ -60,7 +60,7 @@ public final class GradWriter {
   public record SecondOrderNames(String hvpRecord, String hessianRecord) {}
 
   /** A method of the sweeps class: differentiated, or a stub for one that could not be. */
-  public sealed interface SweepMethod permits Sweep, Stub {
+  public sealed interface SweepMethod permits Sweep, Stub, BackwardVariant {
     ExecutableElement element();
   }
 
@@ -71,6 +71,13 @@ public final class GradWriter {
    */
   public record Sweep(ExecutableElement element, Pullback pullback, Block backward, Jvp jvp,
       Hvp hvp) implements SweepMethod {}
+
+  /**
+   * A layer's backward pass without the buffers of {@code dropped}, for its callers in the same
+   * class that pass zeros there ({@link dev.adjoint.processor.reverse.UnreadBuffers}).
+   */
+  public record BackwardVariant(ExecutableElement element, Pullback pullback, String name,
+      java.util.Set<Param> dropped, Block body) implements SweepMethod {}
 
   /** A method with errors (already reported): its derivatives throw. */
   public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
@@ -221,6 +228,8 @@ public final class GradWriter {
         if (sweep.hvp() != null) {
           type.addMethod(hvp(owner, sweep));
         }
+      } else if (method instanceof BackwardVariant variant) {
+        type.addMethod(backwardVariant(owner, variant));
       } else {
         Stub stub = (Stub) method;
         if (Declared.anyRecord(stub.params())) {
@@ -655,6 +664,26 @@ public final class GradWriter {
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Backward pass of {@link $L}: its pullback without the value.\n",
             link(owner, method.element()))
+        .addCode(body.build())
+        .build();
+  }
+
+  private static MethodSpec backwardVariant(TypeElement owner, BackwardVariant variant) {
+    Pullback pullback = variant.pullback();
+    DerivativeSignature full = pullback.signature();
+    java.util.Map<Param, String> kept = new java.util.LinkedHashMap<>(full.derivatives());
+    variant.dropped().forEach(kept::remove);
+    DerivativeSignature signature = new DerivativeSignature(full.mode(), variant.name(),
+        full.params(), full.seed(), kept, full.last(), full.result());
+    CodeBlock.Builder body = CodeBlock.builder();
+    new JavaPrinter(body, pullback.tapes(), pullback.primal().names().fresh("k"))
+        .print(variant.body());
+    return addParameters(MethodSpec.methodBuilder(variant.name()), variant.element(), signature)
+        .addModifiers(Modifier.STATIC)
+        .addJavadoc("Backward pass of {@link $L} without $L: for callers whose argument's"
+            + " adjoint nobody reads.\n", link(owner, variant.element()),
+            variant.dropped().stream().map(p -> full.derivatives().get(p))
+                .collect(Collectors.joining(", ")))
         .addCode(body.build())
         .build();
   }

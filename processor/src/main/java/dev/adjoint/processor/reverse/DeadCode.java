@@ -73,6 +73,14 @@ public final class DeadCode {
 
   /** The body of {@code pullback}, whose value is not wanted, without its dead statements. */
   public static Block backwardOnly(Pullback pullback) {
+    return backwardOnly(pullback, Set.of());
+  }
+
+  /**
+   * The same without the contributions to the buffers {@code unread} (which the caller does not
+   * pass: they become local arrays nobody reads).
+   */
+  public static Block backwardOnly(Pullback pullback, Set<Var> unread) {
     Set<Var> parameters = new HashSet<>();
     pullback.primal().params().forEach(p -> parameters.add(p.var()));
     var signature = pullback.signature();
@@ -81,9 +89,11 @@ public final class DeadCode {
     if (signature.scalarBuffer() != null) {
       parameters.add(new Var(signature.scalarBuffer(), dev.adjoint.processor.ir.Type.DOUBLE_ARRAY));
     }
+    parameters.removeAll(unread);
     Block body = pullback.body();
     DeadCode pass = new DeadCode(parameters);
     pass.findFresh(body);
+    pass.fresh.addAll(unread);
     int size;
     do {
       size = pass.live.size() + pass.written.size() + pass.kept.size();
