@@ -421,6 +421,39 @@ class LoopsAndArraysTest {
           return h[0] * h[1] + h[2];
         }
 
+        /** A scratch buffer made once, overwritten for each point before it is read (GMM's). */
+        @Differentiable
+        public static double scratchPerPoint(double[] w, double[][] X) {
+          double[] centered = new double[w.length];
+          double total = 0;
+          for (int p = 0; p < X.length; p++) {
+            for (int j = 0; j < w.length; j++) {
+              centered[j] = X[p][j] - w[j];
+            }
+            double s = 0;
+            for (int j = 0; j < w.length; j++) {
+              s += centered[j] * centered[j] * w[j];
+            }
+            total += Math.log(1 + s);
+          }
+          return total;
+        }
+
+        /** The same buffer read before this point overwrites it: the previous point's values. */
+        @Differentiable
+        public static double scratchReadFirst(double[] w, double[][] X) {
+          double[] centered = new double[w.length];
+          double total = 0;
+          for (int p = 0; p < X.length; p++) {
+            total += centered[0] * w[1];
+            for (int j = 0; j < w.length; j++) {
+              centered[j] = X[p][j] - w[j];
+            }
+            total += centered[1] * centered[0];
+          }
+          return total;
+        }
+
         @Differentiable
         public static double bump(double v, double s) {
           return Math.sin(v * s) + v * v;
@@ -664,6 +697,10 @@ class LoopsAndArraysTest {
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
+        Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
+        Arguments.of("scratchReadFirst", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("callsInLoop", new Object[] {a, 0.7}),
         Arguments.of("sumReadByLaterCall", new Object[] {a, 0.3}),
         Arguments.of("recurrent", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2,
@@ -813,6 +850,10 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // a scratch buffer every point overwrites before reading: the point loop is fused, its
+    // tape within one point; read before it is overwritten: not fused
+    assertThat(method(sweeps, "scratchPerPointPullback")).contains("fused");
+    assertThat(method(sweeps, "scratchReadFirstPullback")).doesNotContain("fused");
     // a loop calling a helper with scalar parameters is fused, its buffer reset per call;
     // not when the sum's adjoint comes from a call after the loop
     assertThat(method(sweeps, "callsInLoopPullback")).contains("fused");

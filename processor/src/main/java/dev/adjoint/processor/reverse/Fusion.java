@@ -7,8 +7,13 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.DerivativeCall;
+import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
@@ -160,9 +165,13 @@ final class Fusion {
       if (index > at) {
         return; // declared after the loop in the backward sweep: not an outer adjoint
       }
+      boolean onlyAddedInto = onlyAddedInto(v, back.body(), at);
       for (int k = 0; k < at; k++) {
         Stmt stmt = backward.get(k);
         if (BackStmts.writes(stmt, v)) {
+          if (onlyAddedInto && !BackStmts.isZeroInit(stmt)) {
+            continue; // the loop only adds into it too: the additions' order changes, not the sum
+          }
           if (!(stmt instanceof Accumulate || BackStmts.isZeroInit(stmt))) {
             return; // written inside a branch or loop of the backward sweep
           }
@@ -257,7 +266,7 @@ final class Fusion {
       if (insideLoop(array, loop) || !activity.isActive(array)) {
         continue; // a fresh array each iteration, or one without an adjoint
       }
-      boolean separated = false;
+      boolean separated = overwrittenBeforeRead(array, loop);
       List<List<Operand>> accesses = arrayAccesses.get(array);
       int width = accesses.stream().mapToInt(List::size).min().orElse(0);
       for (int p = 0; p < width; p++) {
@@ -276,6 +285,49 @@ final class Fusion {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code v} is an array adjoint that the loop's backward pass and every statement of the
+   * backward sweep before it only add into (but its zero initialization): then only that
+   * initialization must come before the fused loop, and nothing that moves there reads it.
+   */
+  private boolean onlyAddedInto(Var v, Block loopPass, int at) {
+    if (!v.type().isArray() || !addsOnly(loopPass, v) || loopPass.statements().stream()
+        .noneMatch(stmt -> Statements.mentioned(stmt).contains(v))) {
+      return false;
+    }
+    for (int k = 0; k < at; k++) {
+      Stmt stmt = backward.get(k);
+      if (!BackStmts.isZeroInit(stmt) && !addsOnly(stmt, v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every statement in {@code body} that names {@code v} only adds into it. */
+  private static boolean addsOnly(Block body, Var v) {
+    for (Stmt stmt : body.statements()) {
+      if (!addsOnly(stmt, v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean addsOnly(Stmt stmt, Var v) {
+    boolean[] other = {false};
+    Statements.forEach(stmt, s -> {
+      if (s instanceof Accumulate add && add.target().equals(v)) {
+        List<Operand> read = new ArrayList<>(add.indices());
+        read.add(add.value());
+        other[0] |= Exprs.vars(read).contains(v);
+      } else {
+        other[0] |= Statements.vars(s).contains(v); // read, assigned, a branch's condition
+      }
+    });
+    return !other[0];
   }
 
   /** Whether a call of a derivative in {@code body} is given {@code buffer}. */
@@ -302,12 +354,121 @@ final class Fusion {
     return found[0] || loop.counted().index().equals(v);
   }
 
-  /** True for a restore of an array element or of a variable declared outside the loop. */
+  /**
+   * True for a restore of an array element or of a variable declared outside the loop; not of an
+   * element of a scratch array every iteration overwrites before reading and nobody reads after
+   * the loop (the restored value is overwritten before anything reads it).
+   */
   private boolean restoresOuterValue(Stmt stmt, Loop loop) {
     boolean[] found = {false};
     Statements.forEach(stmt, s -> found[0] |= s instanceof Pop pop
-        && (!pop.indices().isEmpty() || !insideLoop(pop.target(), loop)));
+        && (!pop.indices().isEmpty() && !overwrittenBeforeRead(pop.target(), loop)
+            || pop.indices().isEmpty() && !insideLoop(pop.target(), loop)));
     return found[0];
+  }
+
+  /**
+   * Whether {@code array}, a {@code new double[n]} made before {@code loop}, is a scratch buffer
+   * of its iterations: each iteration writes every element (a counted loop from 0 to {@code n}
+   * storing at its counter) before any read of it, in a block around the reads, as GMM's
+   * {@code xcentered} per point and component. Then no adjoint flows through it from one
+   * iteration to another. Anything else that names it in the loop (a call, another name)
+   * answers no.
+   */
+  private boolean overwrittenBeforeRead(Var array, Loop loop) {
+    Operand length = null;
+    for (Stmt stmt : function.body().statements()) {
+      if (stmt instanceof Assign assign && assign.target().equals(array)
+          && assign.value() instanceof NewArray made && made.dimensions().size() == 1
+          && array.type() == dev.adjoint.processor.ir.Type.DOUBLE_ARRAY) {
+        length = made.dimensions().get(0);
+      }
+    }
+    if (length == null || loops.assignments(array) != 1
+        || length instanceof Var v && loops.assignments(v) > 1) {
+      return false;
+    }
+    return coveredReads(loop.body(), array, length, false);
+  }
+
+  /** Whether every read of {@code array} in {@code block} follows a full write of it. */
+  private boolean coveredReads(Block block, Var array, Operand length, boolean covered) {
+    for (Stmt stmt : block.statements()) {
+      if (!covered && fullWrite(stmt, array, length)) {
+        covered = true;
+        continue;
+      }
+      if (stmt instanceof Assign assign && assign.value() instanceof Load load
+          && load.array().equals(array)) {
+        if (!covered) {
+          return false;
+        }
+      } else if (stmt instanceof Assign assign && Exprs.vars(assign.value().operands())
+          .contains(array) || stmt instanceof Store store && !store.array().equals(array)
+          && Exprs.vars(store.indices()).contains(array)) {
+        return false; // another name, a call, a length: not followed here
+      } else if (stmt instanceof If branch) {
+        if (!coveredReads(branch.then(), array, length, covered)
+            || !coveredReads(branch.otherwise(), array, length, covered)) {
+          return false;
+        }
+      } else if (stmt instanceof Loop inner) {
+        if (!coveredReads(inner.header(), array, length, covered)
+            || !coveredReads(inner.body(), array, length, covered)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A loop {@code for (i = 0; i < length; i++)} whose body stores {@code array[i]} first. */
+  private boolean fullWrite(Stmt stmt, Var array, Operand length) {
+    if (!(stmt instanceof Loop loop) || loop.counted() == null) {
+      return false;
+    }
+    Loop.Counted counted = loop.counted();
+    if (counted.step() != 1 || counted.inclusive()
+        || !Constant.integer(0).equals(counted.from()) || !sameValue(counted.to(), length)) {
+      return false;
+    }
+    for (Stmt inBody : loop.body().statements()) {
+      if (inBody instanceof Store store && store.array().equals(array) && store.compound() == null
+          && store.indices().equals(List.of(counted.index()))) {
+        return true;
+      }
+      if (Statements.mentioned(inBody).contains(array)) {
+        return false; // read or written before the store
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code bound} and {@code length} hold the same value: the same operand, or variables
+   * assigned once from it or from the same {@code a.length} of an array never reassigned.
+   */
+  private boolean sameValue(Operand bound, Operand length) {
+    return valueOf(bound).equals(valueOf(length));
+  }
+
+  /** What a variable assigned once holds (a copy's source, an array's length); else itself. */
+  private Object valueOf(Operand operand) {
+    if (!(operand instanceof Var v) || loops.assignments(v) != 1) {
+      return operand;
+    }
+    Object[] value = {operand};
+    Statements.forEachAssign(function.body(), assign -> {
+      if (assign.target().equals(v)) {
+        if (assign.value() instanceof Copy copy) {
+          value[0] = valueOf(copy.a());
+        } else if (assign.value() instanceof Length length && length.rows().isEmpty()
+            && loops.assignments(length.array()) <= 1) {
+          value[0] = length;
+        }
+      }
+    });
+    return value[0];
   }
 
   /** Parameters, and variables assigned only in the top-level statements before {@code end}. */
