@@ -19,7 +19,9 @@ import java.lang.annotation.Target;
  * marked {@link NoDerivative}; or exactly those named in {@link #wrt()}. Parameters of other
  * types ({@code int}, {@code long}, {@code boolean}, ...) are constants. A method may return
  * {@code double}, {@code double[]} or {@code double[][]}; for an array result the pullback takes
- * a seed of its type and {@code CGrad.mJacobian} gives the Jacobian.
+ * a seed of its type, {@code CGrad.mJacobian} gives the Jacobian, and
+ * {@code CGrad.mBackward(same arguments as the pullback)} adds what the pullback adds without
+ * computing the value (what generated callers' backward sweeps call).
  *
  * <p>Every method also gets forward mode, {@code CGrad.mJvp(same parameters, tangents...)}. With
  * {@code order = 2} it gets second derivatives too: {@code CGrad.mHvp(same parameters,
