@@ -16,6 +16,7 @@ import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
@@ -45,7 +46,6 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.TypeKind;
 
 /**
  * Orchestrates, in two rounds per class. First, from the signatures alone, the public
@@ -319,7 +319,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         if (done.add(variant.name())) {
           GradWriter.Sweep layer = layers.get(variant.callee());
           Pullback printed = AdjointScratch.of(unread.rewrite(layer.pullback()));
-          Set<dev.adjoint.processor.ir.Var> buffers = new LinkedHashSet<>();
+          Set<Var> buffers = new LinkedHashSet<>();
           variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
           out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),
               variant.dropped(), DeadCode.backwardOnly(printed, buffers)));

@@ -22,7 +22,10 @@ import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.plan.HvpSignature;
 import dev.adjoint.processor.reverse.Pullback;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -77,7 +80,7 @@ public final class GradWriter {
    * class that pass zeros there ({@link dev.adjoint.processor.reverse.UnreadBuffers}).
    */
   public record BackwardVariant(ExecutableElement element, Pullback pullback, String name,
-      java.util.Set<Param> dropped, Block body) implements SweepMethod {}
+      Set<Param> dropped, Block body) implements SweepMethod {}
 
   /** A method with errors (already reported): its derivatives throw. */
   public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
@@ -671,7 +674,7 @@ public final class GradWriter {
   private static MethodSpec backwardVariant(TypeElement owner, BackwardVariant variant) {
     Pullback pullback = variant.pullback();
     DerivativeSignature full = pullback.signature();
-    java.util.Map<Param, String> kept = new java.util.LinkedHashMap<>(full.derivatives());
+    Map<Param, String> kept = new LinkedHashMap<>(full.derivatives());
     variant.dropped().forEach(kept::remove);
     DerivativeSignature signature = new DerivativeSignature(full.mode(), variant.name(),
         full.params(), full.seed(), kept, full.last(), full.result());

@@ -5,7 +5,6 @@ import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Type;
-import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.plan.HvpSignature;

@@ -21,6 +21,7 @@ import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayDeque;
@@ -87,7 +88,7 @@ public final class DeadCode {
     parameters.add(new Var(signature.seed(), signature.result()));
     signature.derivatives().forEach((p, d) -> parameters.add(new Var(d, p.var().type())));
     if (signature.scalarBuffer() != null) {
-      parameters.add(new Var(signature.scalarBuffer(), dev.adjoint.processor.ir.Type.DOUBLE_ARRAY));
+      parameters.add(new Var(signature.scalarBuffer(), Type.DOUBLE_ARRAY));
     }
     parameters.removeAll(unread);
     Block body = pullback.body();

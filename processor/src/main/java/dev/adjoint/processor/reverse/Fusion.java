@@ -6,16 +6,16 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
-import dev.adjoint.processor.ir.DerivativeCall;
-import dev.adjoint.processor.ir.NewArray;
-import dev.adjoint.processor.ir.Exprs;
-import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.DerivativeCall;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Pop;
@@ -23,6 +23,7 @@ import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -380,7 +381,7 @@ final class Fusion {
     for (Stmt stmt : function.body().statements()) {
       if (stmt instanceof Assign assign && assign.target().equals(array)
           && assign.value() instanceof NewArray made && made.dimensions().size() == 1
-          && array.type() == dev.adjoint.processor.ir.Type.DOUBLE_ARRAY) {
+          && array.type() == Type.DOUBLE_ARRAY) {
         length = made.dimensions().get(0);
       }
     }

@@ -6,6 +6,7 @@ import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,11 +153,11 @@ final class Recomputation {
 
   /** The arrays assigned to one another ({@code h = next}), grouped by the copies linking them. */
   private List<Set<Var>> aliasGroups() {
-    Map<Var, Set<Var>> groups = new java.util.LinkedHashMap<>();
+    Map<Var, Set<Var>> groups = new LinkedHashMap<>();
     Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Copy copy && copy.a() instanceof Var source
           && assign.target().type().isArray()) {
-        Set<Var> merged = new java.util.LinkedHashSet<>();
+        Set<Var> merged = new LinkedHashSet<>();
         for (Var v : List.of(assign.target(), source)) {
           merged.addAll(groups.getOrDefault(v, Set.of(v)));
         }
@@ -206,7 +208,7 @@ final class Recomputation {
         ok[0] &= loops.loopBody(assign) == loop.body() && loops.position(assign) > last;
       } else if (!(assign.value() instanceof Copy copy && group.contains(copy.a()))
           && !(assign.value() instanceof NewArray)
-          && !(assign.value() instanceof dev.adjoint.processor.ir.CloneArray)) {
+          && !(assign.value() instanceof CloneArray)) {
         ok[0] = false; // made some other way: a call's result, a parameter's row
       }
     });

@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.AddArray;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
@@ -10,9 +11,11 @@ import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.OpenTape;
@@ -132,18 +135,18 @@ public final class Taping {
     if (stmt instanceof Pop pop) {
       return pop.target().equals(array);
     }
-    if (stmt instanceof dev.adjoint.processor.ir.AddArray add) {
+    if (stmt instanceof AddArray add) {
       return add.target().equals(array);
     }
-    if (stmt instanceof dev.adjoint.processor.ir.DerivativeCall call) {
+    if (stmt instanceof DerivativeCall call) {
       return call.arguments().contains(array); // a registered pullback might write its seed
     }
     if (stmt instanceof Assign assign) {
       return assign.target().equals(array) || assign.value().operands().contains(array)
-          && !(assign.value() instanceof dev.adjoint.processor.ir.Load);
+          && !(assign.value() instanceof Load);
     }
     return stmt instanceof Declare declare && declare.init() != null
-        && !(declare.init() instanceof dev.adjoint.processor.ir.Load)
+        && !(declare.init() instanceof Load)
         && declare.init().operands().contains(array);
   }
 

@@ -13,5 +13,14 @@
  * {@link dev.adjoint.processor.reverse.Fusion} (a loop's backward pass inside it). {@link
  * dev.adjoint.processor.reverse.Taping} then assembles the pullback: the taping forward sweep,
  * the backward sweep, the scalar adjoints added into their buffer.
+ *
+ * <p>The pullback that is printed (not the one forward mode differentiates again for the HVP)
+ * then goes through {@link dev.adjoint.processor.reverse.ZeroSkipping} (loops fed by a zero
+ * adjoint skipped), {@link dev.adjoint.processor.reverse.FirstContribution} (a reset adjoint
+ * assigned its next contribution), {@link dev.adjoint.processor.reverse.UnreadBuffers} (a
+ * same-class layer given data called without the data's buffer) and
+ * {@link dev.adjoint.processor.reverse.AdjointScratch} (one adjoint array per loop, not per
+ * iteration); {@link dev.adjoint.processor.reverse.DeadCode} cuts from it a layer's backward
+ * pass alone, which generated callers call.
  */
 package dev.adjoint.processor.reverse;
