@@ -421,6 +421,20 @@ class LoopsAndArraysTest {
           return h[0] * h[1] + h[2];
         }
 
+        /** A scalar accumulator re-initialised for each row, as a person writes a dot product. */
+        @Differentiable
+        public static double accumulatorPerRow(double[][] W, double[] x) {
+          double[] out = new double[W.length];
+          for (int j = 0; j < W.length; j++) {
+            double s = x[0];
+            for (int k = 0; k < x.length; k++) {
+              s += W[j][k] * x[k];
+            }
+            out[j] = Math.tanh(s);
+          }
+          return out[0] * out[1] + out[out.length - 1];
+        }
+
         /** A scratch buffer made once, overwritten for each point before it is read (GMM's). */
         @Differentiable
         public static double scratchPerPoint(double[] w, double[][] X) {
@@ -697,6 +711,8 @@ class LoopsAndArraysTest {
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
+        Arguments.of("accumulatorPerRow", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("scratchReadFirst", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -850,6 +866,9 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // a re-initialised accumulator saves nothing of its own (its += needs no value): only
+    // tanh's value, once per row, and nothing in the inner loop
+    assertThat(count(method(sweeps, "accumulatorPerRowPullback"), "Tape.push(")).isEqualTo(1);
     // a scratch buffer every point overwrites before reading: the point loop is fused, its
     // tape within one point; read before it is overwritten: not fused
     assertThat(method(sweeps, "scratchPerPointPullback")).contains("fused");
