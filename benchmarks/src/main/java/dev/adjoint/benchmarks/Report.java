@@ -69,6 +69,8 @@ public final class Report {
             SpellingsBenchmark.Rnn.class, 32 * 32 + 32 * 8 + 32, 5),
         new Workload("horner", "Horner in a downward while loop, 16 coefficients, 1,000 points",
             SpellingsBenchmark.Horner.class, 16, 3),
+        new Workload("conv", "9-tap convolution through a ReLU, 10,000 samples",
+            SpellingsBenchmark.Conv.class, 9, 3),
         new Workload("black-scholes", "a book of 1,000 European calls, many locals per option",
             SpellingsBenchmark.Book.class, 1002, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",

@@ -6,7 +6,8 @@ import dev.adjoint.NoDerivative;
 /**
  * Objectives written the way users write them (issue #16), each beside a hand-written gradient
  * in {@link SpellingsHand}: recurrent state overwritten each step, a downward {@code while} loop
- * inside a loop over points, and a loop over options with many locals per option.
+ * inside a loop over points, a loop over options with many locals per option, and a
+ * convolution through a ReLU (half of whose outputs are off).
  */
 public final class Spellings {
   private Spellings() {}
@@ -85,6 +86,25 @@ public final class Spellings {
       total += weight[i] * call;
     }
     return total;
+  }
+
+  /**
+   * Least squares of a 1-D convolution through a ReLU, {@code a_i = max(0, Σ_t k_t x_{i+t})},
+   * written with a scalar accumulator per output.
+   */
+  @Differentiable
+  public static double conv(double[] kernel, @NoDerivative double[] signal,
+      @NoDerivative double[] target) {
+    double loss = 0;
+    for (int i = 0; i + kernel.length <= signal.length; i++) {
+      double s = 0;
+      for (int t = 0; t < kernel.length; t++) {
+        s += kernel[t] * signal[i + t];
+      }
+      double e = Math.max(0, s) - target[i];
+      loss += e * e;
+    }
+    return loss;
   }
 
   /** Φ(x) by Abramowitz and Stegun 26.2.17: absolute error below 7.5e-8. */

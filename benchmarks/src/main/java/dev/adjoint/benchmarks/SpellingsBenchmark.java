@@ -118,6 +118,44 @@ public final class SpellingsBenchmark {
     }
   }
 
+  /** A 9-tap convolution over 10,000 samples through a ReLU. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Conv {
+    static final int TAPS = 9;
+    static final int SAMPLES = 10_000;
+    double[] kernel;
+    double[] signal;
+    double[] target;
+    double[] dkernel = new double[TAPS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(19);
+      kernel = gaussian(random, 1, TAPS, 0.3)[0];
+      signal = gaussian(random, 1, SAMPLES, 1.0)[0];
+      target = gaussian(random, 1, SAMPLES, 0.5)[0];
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.conv(kernel, signal, target);
+    }
+
+    @Benchmark
+    public double pullback() {
+      Buffers.zero(dkernel);
+      return SpellingsGrad.convPullback(kernel, signal, target, 1.0, dkernel);
+    }
+
+    @Benchmark
+    public double hand() {
+      Buffers.zero(dkernel);
+      return SpellingsHand.convPullback(kernel, signal, target, 1.0, dkernel);
+    }
+  }
+
   /** A book of 1,000 European calls. */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)

@@ -91,6 +91,28 @@ public final class SpellingsHand {
     return loss;
   }
 
+  /** Per output: the convolution, the ReLU, and the kernel's gradient only where it is on. */
+  public static double convPullback(double[] kernel, double[] signal, double[] target,
+      double seed, double[] dkernel) {
+    int taps = kernel.length;
+    double loss = 0;
+    for (int i = 0; i + taps <= signal.length; i++) {
+      double s = 0;
+      for (int t = 0; t < taps; t++) {
+        s += kernel[t] * signal[i + t];
+      }
+      double e = Math.max(0, s) - target[i];
+      loss += e * e;
+      if (s > 0) {
+        double g = seed * 2 * e;
+        for (int t = 0; t < taps; t++) {
+          dkernel[t] += g * signal[i + t];
+        }
+      }
+    }
+    return loss;
+  }
+
   private static final double A1 = 0.319381530;
   private static final double A2 = -0.356563782;
   private static final double A3 = 1.781477937;

@@ -44,6 +44,21 @@ class SpellingsTest {
   }
 
   @Test
+  void conv() {
+    SpellingsBenchmark.Conv c = new SpellingsBenchmark.Conv();
+    c.setup();
+    var g = SpellingsGrad.conv(c.kernel, c.signal, c.target);
+    double[] dkernel = new double[c.kernel.length];
+    double value = SpellingsHand.convPullback(c.kernel, c.signal, c.target, 1.0, dkernel);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", g.dkernel(), dkernel, 1e-12);
+    double[][] rows = {c.kernel};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.conv(c.kernel, c.signal, c.target), rows, fd);
+    assertClose("finite differences", g.dkernel(), fd[0], 1e-6);
+  }
+
+  @Test
   void book() {
     SpellingsBenchmark.Book b = new SpellingsBenchmark.Book();
     b.setup();

@@ -421,6 +421,20 @@ class LoopsAndArraysTest {
           return h[0] * h[1] + h[2];
         }
 
+        /** A sliding window: the bound's offset is a length, {@code i + w.length <= x.length}. */
+        @Differentiable
+        public static double window(double[] w, double[] x) {
+          double total = 0;
+          for (int i = 0; i + w.length <= x.length; i++) {
+            double s = 0;
+            for (int t = 0; t < w.length; t++) {
+              s += w[t] * x[i + t];
+            }
+            total += Math.max(0, s) * s;
+          }
+          return total;
+        }
+
         /** A scalar accumulator re-initialised for each row, as a person writes a dot product. */
         @Differentiable
         public static double accumulatorPerRow(double[][] W, double[] x) {
@@ -711,6 +725,10 @@ class LoopsAndArraysTest {
             {0.7, 0.4, -0.6, 0.2}}}),
         Arguments.of("perExampleScratch", new Object[] {m, new double[][] {{0.3, -0.2, 0.5},
             {0.7, 0.4, -0.6}}}),
+        Arguments.of("window", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8, 1.5, -0.3, 0.9}}),
+        Arguments.of("window", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2}}),
         Arguments.of("accumulatorPerRow", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -866,6 +884,12 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
+    // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
+    // and the window's reads of x are read again, not saved
+    String window = method(sweeps, "windowPullback");
+    assertThat(window).doesNotContain("trips");
+    assertThat(window).contains("fused");
+    assertThat(count(window, "Tape.push(")).isAtMost(1);
     // a re-initialised accumulator saves nothing of its own (its += needs no value): only
     // tanh's value, once per row, and nothing in the inner loop
     assertThat(count(method(sweeps, "accumulatorPerRowPullback"), "Tape.push(")).isEqualTo(1);

@@ -200,8 +200,9 @@ final class LoopLowering {
 
   /**
    * {@code for (int i = a; i < b; i++)}, or by any constant step ({@code i += 2}), or with an
-   * offset in the condition ({@code i + 1 < n}, taken as {@code i < n - 1}: the same but where
-   * {@code n - 1} overflows), or downward ({@code for (int k = m - 1; k >= 0; k--)}, any
+   * offset in the condition ({@code i + 1 < n}, {@code i + w.length <= n}: a positive literal, an
+   * {@code int} variable the loop does not write, or a length; taken as {@code i < n - 1}: the
+   * same but where {@code n - 1} overflows), or downward ({@code for (int k = m - 1; k >= 0; k--)}, any
    * constant step), whose body writes neither {@code i} nor what {@code b} reads, and leaves only
    * by its condition: the backward sweep runs it in reverse without counting. Null for any other
    * loop.
@@ -228,7 +229,8 @@ final class LoopLowering {
     written.remove(index);
     Set<Element> assignedInBody = assignedLocals(new TreePath(path, loop.getStatement()));
     if (assignedInBody.contains(index)
-        || !isInvariant(new TreePath(path, condition.getRightOperand()), written)) {
+        || !isInvariant(new TreePath(path, condition.getRightOperand()), written)
+        || !hasInvariantOffset(new TreePath(path, condition), counting, written)) {
       return null;
     }
     context.statement = loop;
@@ -249,20 +251,25 @@ final class LoopLowering {
    * upward by a positive {@code step}, {@code i > bound} (or {@code >=}) downward by a negative
    * one.
    */
-  private record Counting(BinaryTree condition, int offset, int step) {
-    /** The counting of {@code condition} and {@code update} over {@code name}, or null. */
+  private record Counting(BinaryTree condition, ExpressionTree offset, int step) {
+    /**
+     * The counting of {@code condition} and {@code update} over {@code name}, or null; its
+     * {@code offset} is the {@code k} of {@code i + k < n}, null for {@code i < n}.
+     */
     static Counting of(BinaryTree condition, ExpressionTree update, CharSequence name) {
       boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
           || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
       boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
           || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
-      Integer offset = upward ? LoopLowering.offset(condition.getLeftOperand(), name)
-          : isIndex(condition.getLeftOperand(), name) ? Integer.valueOf(0) : null;
+      ExpressionTree left = condition.getLeftOperand();
+      boolean offset = upward && left instanceof BinaryTree sum
+          && sum.getKind() == Tree.Kind.PLUS && isIndex(sum.getLeftOperand(), name);
       Integer step = LoopLowering.step(update, name);
-      if (offset == null || step == null || !(upward && step > 0 || downward && step < 0)) {
+      if (!(isIndex(left, name) || offset) || step == null
+          || !(upward && step > 0 || downward && step < 0)) {
         return null;
       }
-      return new Counting(condition, offset, step);
+      return new Counting(condition, offset ? ((BinaryTree) left).getRightOperand() : null, step);
     }
 
     Loop loop(Var index, Operand from, Operand to, Block body, Origin origin) {
@@ -278,13 +285,34 @@ final class LoopLowering {
       List<Stmt> out) {
     Operand to = expressions.lowerOperand(
         new TreePath(condition, counting.condition().getRightOperand()), env, out);
-    if (counting.offset() == 0) {
+    if (counting.offset() == null) {
       return to;
     }
+    Operand offset = expressions.lowerOperand(new TreePath(new TreePath(condition,
+        counting.condition().getLeftOperand()), counting.offset()), env, out);
     Var bound = new Var(context.names.numbered("t"), Type.INT);
-    out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, Constants.of(counting.offset())),
-        context.origin(loop)));
+    out.add(new Assign(bound, new Binary(Binary.Op.SUB, to, offset), context.origin(loop)));
     return bound;
+  }
+
+  /**
+   * Whether the offset {@code k} of {@code i + k < n} (if any) is an {@code int} that the loop
+   * does not change: a positive literal, an {@code int} local or field outside {@code written},
+   * or a length ({@code kernel.length}).
+   */
+  private boolean hasInvariantOffset(TreePath condition, Counting counting,
+      Set<Element> written) {
+    ExpressionTree offset = counting.offset();
+    if (offset == null || positive(offset) != null) {
+      return true;
+    }
+    TreePath path = new TreePath(new TreePath(condition,
+        counting.condition().getLeftOperand()), offset);
+    Element element = offset instanceof IdentifierTree ? context.javac.elementOf(path) : null;
+    boolean integer = offset instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("length")
+        || element != null && element.asType().getKind() == TypeKind.INT;
+    return integer && isInvariant(path, written);
   }
 
   /**
@@ -329,7 +357,7 @@ final class LoopLowering {
     Set<Element> written = assignedLocals(path);
     written.remove(index);
     if (!isInvariant(new TreePath(new TreePath(path, test), condition.getRightOperand()),
-        written)) {
+        written) || !hasInvariantOffset(new TreePath(path, test), counting, written)) {
       return null;
     }
     context.statement = loop;
@@ -404,17 +432,6 @@ final class LoopLowering {
   }
 
   /** {@code c} in a condition {@code i + c < n} (0 for {@code i < n}), or null. */
-  private static Integer offset(ExpressionTree left, CharSequence name) {
-    if (isIndex(left, name)) {
-      return 0;
-    }
-    if (left instanceof BinaryTree sum && sum.getKind() == Tree.Kind.PLUS
-        && isIndex(sum.getLeftOperand(), name)) {
-      return positive(sum.getRightOperand());
-    }
-    return null;
-  }
-
   private static boolean isIndex(ExpressionTree e, CharSequence name) {
     return e instanceof IdentifierTree id && id.getName().contentEquals(name);
   }
