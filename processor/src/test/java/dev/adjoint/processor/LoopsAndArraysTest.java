@@ -885,11 +885,12 @@ class LoopsAndArraysTest {
     assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
         .isAtMost(2);
     // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
-    // and the window's reads of x are read again, not saved
+    // the window's reads of x are read again, and its accumulator s, declared in the iteration,
+    // is not saved at its re-initialisation (no earlier iteration's backward pass is left)
     String window = method(sweeps, "windowPullback");
     assertThat(window).doesNotContain("trips");
     assertThat(window).contains("fused");
-    assertThat(count(window, "Tape.push(")).isAtMost(1);
+    assertThat(window).doesNotContain("Tape");
     // a re-initialised accumulator saves nothing of its own (its += needs no value): only
     // tanh's value, once per row, and nothing in the inner loop
     assertThat(count(method(sweeps, "accumulatorPerRowPullback"), "Tape.push(")).isEqualTo(1);

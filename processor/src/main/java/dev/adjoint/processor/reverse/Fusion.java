@@ -63,7 +63,7 @@ final class Fusion {
   private final Var seed;
   private final Set<Var> buffers;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
-  private final Set<Var> unsaved = new HashSet<>();
+  private final Set<Stmt> unsaved = Collections.newSetFromMap(new IdentityHashMap<>());
   private List<Stmt> backward;
 
   private Fusion(Function function, Activity activity, LoopFacts loops,
@@ -102,9 +102,23 @@ final class Fusion {
     return fused;
   }
 
-  /** The variables of fused iterations whose old values need no saving any more. */
-  Set<Var> unsaved() {
+  /** The assignments of fused iterations whose old values need no saving any more. */
+  Set<Stmt> unsaved() {
     return unsaved;
+  }
+
+  /** The one statement of {@code body} itself (not nested) that assigns {@code v}, or null. */
+  private static Assign onlyAssignmentIn(Block body, Var v) {
+    Assign only = null;
+    for (Stmt stmt : body.statements()) {
+      if (stmt instanceof Assign assign && assign.target().equals(v)) {
+        if (only != null) {
+          return null;
+        }
+        only = assign;
+      }
+    }
+    return only;
   }
 
   /** The backward sweep without the fused loops and the statements moved before them. */
@@ -190,13 +204,17 @@ final class Fusion {
     }
     List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
-    // A value the iteration assigns once, declared in it, is restored only for the iterations
-    // before, whose backward passes have run already: neither saved nor restored.
+    // A variable declared in the iteration gets its first value there: the value before it is
+    // restored only for the iterations before, whose backward passes have run already, so that
+    // first assignment is neither saved nor restored (a re-initialised accumulator, s = 0).
     for (Stmt stmt : List.copyOf(body)) {
       if (stmt instanceof Pop pop && pop.indices().isEmpty()
-          && loops.home(pop.target()) == loop.body() && loops.assignments(pop.target()) == 1) {
-        body.remove(stmt);
-        unsaved.add(pop.target());
+          && loops.home(pop.target()) == loop.body()) {
+        Assign first = onlyAssignmentIn(loop.body(), pop.target());
+        if (first != null) {
+          body.remove(stmt);
+          unsaved.add(first);
+        }
       }
     }
     fused.put(loop, new FusedLoop(hoisted, body));

@@ -157,7 +157,7 @@ public final class ReverseSweep {
             buffers.keySet(), backward, recomputeStatements)
         : null;
     if (fusion != null) {
-      pushed.removeIf(s -> s instanceof Assign a && fusion.unsaved().contains(a.target()));
+      pushed.removeAll(fusion.unsaved());
     }
     return new Adjoint(function, loops, signature, fusion == null ? backward : fusion.remaining(),
         paramAdjoints, readByBackward, pushed, trips, buffers, shadowAdjoints,
