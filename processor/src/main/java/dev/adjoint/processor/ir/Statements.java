@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** Walks statements in program order, into branches and loops, and says what each names. */
 public final class Statements {
@@ -55,6 +56,26 @@ public final class Statements {
         walk(loop.body(), List.copyOf(inner), action);
       }
     }
+  }
+
+  /**
+   * {@code stmt} with each block directly nested in it (a branch's two, a loop's header and
+   * body, a backward loop's body) replaced by what {@code f} gives for it; any other statement
+   * itself. For passes that rewrite statements wherever they sit.
+   */
+  public static Stmt mapBlocks(Stmt stmt, UnaryOperator<Block> f) {
+    if (stmt instanceof If branch) {
+      return new If(branch.condition(), f.apply(branch.then()), f.apply(branch.otherwise()),
+          branch.origin());
+    }
+    if (stmt instanceof Loop loop) {
+      return new Loop(f.apply(loop.header()), loop.test(), f.apply(loop.body()),
+          loop.testAtEnd(), loop.counted(), loop.origin());
+    }
+    if (stmt instanceof ReverseLoop loop) {
+      return loop.withBody(f.apply(loop.body()));
+    }
+    return stmt;
   }
 
   /** {@code stmt}, then the statements nested in it. */

@@ -6,11 +6,9 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
-import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
@@ -52,8 +50,7 @@ public final class AdjointScratch {
     Block body = pass.block(pullback.body(), false);
     List<Stmt> all = new ArrayList<>(pass.hoisted);
     all.addAll(body.statements());
-    return new Pullback(pullback.primal(), pullback.signature(), pullback.tapes(),
-        pullback.paramAdjoints(), new Block(all), pullback.returned());
+    return pullback.withBody(new Block(all));
   }
 
   private Block block(Block block, boolean inLoop) {
@@ -75,16 +72,9 @@ public final class AdjointScratch {
           }
         }
         out.add(new DerivativeCall(call.method(), arguments, call.callee(), call.origin()));
-      } else if (stmt instanceof If branch) {
-        out.add(new If(branch.condition(), block(branch.then(), inLoop),
-            block(branch.otherwise(), inLoop), branch.origin()));
-      } else if (stmt instanceof Loop loop) {
-        out.add(new Loop(block(loop.header(), true), loop.test(), block(loop.body(), true),
-            loop.testAtEnd(), loop.counted(), loop.origin()));
-      } else if (stmt instanceof ReverseLoop loop) {
-        out.add(loop.withBody(block(loop.body(), true)));
       } else {
-        out.add(stmt);
+        boolean nestedInLoop = inLoop || !(stmt instanceof If); // a loop's blocks are in it
+        out.add(Statements.mapBlocks(stmt, nested -> block(nested, nestedInLoop)));
       }
     }
     return new Block(out);

@@ -307,26 +307,12 @@ public final class DeadCode {
           out.add(out.isEmpty() ? new Comment(comment.text()) : comment); // no blank line first
         }
       } else if (kept.contains(stmt)) {
-        out.add(rebuild(stmt));
+        out.add(Statements.mapBlocks(stmt, this::rebuild));
       }
     }
     return new Block(out);
   }
 
-  private Stmt rebuild(Stmt stmt) {
-    if (stmt instanceof If branch) {
-      return new If(branch.condition(), rebuild(branch.then()), rebuild(branch.otherwise()),
-          branch.origin());
-    }
-    if (stmt instanceof Loop loop) {
-      return new Loop(rebuild(loop.header()), loop.test(), rebuild(loop.body()), loop.testAtEnd(),
-          loop.counted(), loop.origin());
-    }
-    if (stmt instanceof ReverseLoop loop) {
-      return loop.withBody(rebuild(loop.body()));
-    }
-    return stmt;
-  }
 
   /** Whether the first statement after the comments from {@code i} is kept. */
   private boolean nextKept(List<Stmt> statements, int i) {

@@ -5,9 +5,6 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
-import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Loop;
-import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
@@ -26,14 +23,13 @@ public final class FirstContribution {
   private FirstContribution() {}
 
   public static Pullback of(Pullback pullback) {
-    return new Pullback(pullback.primal(), pullback.signature(), pullback.tapes(),
-        pullback.paramAdjoints(), block(pullback.body()), pullback.returned());
+    return pullback.withBody(block(pullback.body()));
   }
 
   private static Block block(Block block) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      out.add(nested(stmt));
+      out.add(Statements.mapBlocks(stmt, FirstContribution::block));
     }
     for (int i = 0; i < out.size(); i++) {
       if (out.get(i) instanceof Assign reset && reset.target().type() == Type.DOUBLE
@@ -56,18 +52,4 @@ public final class FirstContribution {
     return new Block(out);
   }
 
-  private static Stmt nested(Stmt stmt) {
-    if (stmt instanceof If branch) {
-      return new If(branch.condition(), block(branch.then()), block(branch.otherwise()),
-          branch.origin());
-    }
-    if (stmt instanceof Loop loop) {
-      return new Loop(block(loop.header()), loop.test(), block(loop.body()), loop.testAtEnd(),
-          loop.counted(), loop.origin());
-    }
-    if (stmt instanceof ReverseLoop loop) {
-      return loop.withBody(block(loop.body()));
-    }
-    return stmt;
-  }
 }

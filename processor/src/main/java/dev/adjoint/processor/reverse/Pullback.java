@@ -19,4 +19,9 @@ import java.util.Map;
  *     before the backward sweep restores elements of it
  */
 public record Pullback(Function primal, DerivativeSignature signature, Adjoint.TapeNames tapes,
-    Map<Var, Var> paramAdjoints, Block body, Var returned) {}
+    Map<Var, Var> paramAdjoints, Block body, Var returned) {
+  /** The same pullback with another body: what a pass over the printed pullback gives. */
+  public Pullback withBody(Block newBody) {
+    return new Pullback(primal, signature, tapes, paramAdjoints, newBody, returned);
+  }
+}

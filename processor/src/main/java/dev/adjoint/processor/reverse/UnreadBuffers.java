@@ -4,12 +4,9 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
-import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
-import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
@@ -54,26 +51,14 @@ public final class UnreadBuffers {
 
   /** {@code pullback} with its calls of same-class layers given unread zeros rewritten. */
   public Pullback rewrite(Pullback pullback) {
-    return new Pullback(pullback.primal(), pullback.signature(), pullback.tapes(),
-        pullback.paramAdjoints(), block(pullback.body()), pullback.returned());
+    return pullback.withBody(block(pullback.body()));
   }
 
   private Block block(Block block) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      if (stmt instanceof DerivativeCall call) {
-        out.add(call(call));
-      } else if (stmt instanceof If branch) {
-        out.add(new If(branch.condition(), block(branch.then()), block(branch.otherwise()),
-            branch.origin()));
-      } else if (stmt instanceof Loop loop) {
-        out.add(new Loop(block(loop.header()), loop.test(), block(loop.body()), loop.testAtEnd(),
-            loop.counted(), loop.origin()));
-      } else if (stmt instanceof ReverseLoop loop) {
-        out.add(loop.withBody(block(loop.body())));
-      } else {
-        out.add(stmt);
-      }
+      out.add(stmt instanceof DerivativeCall call ? call(call)
+          : Statements.mapBlocks(stmt, this::block));
     }
     return new Block(out);
   }

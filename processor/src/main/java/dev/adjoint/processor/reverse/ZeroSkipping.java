@@ -11,7 +11,6 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.ReverseLoop;
@@ -41,8 +40,7 @@ public final class ZeroSkipping {
 
   /** {@code pullback} with its qualifying backward loops guarded. */
   public static Pullback of(Pullback pullback) {
-    return new Pullback(pullback.primal(), pullback.signature(), pullback.tapes(),
-        pullback.paramAdjoints(), block(pullback.body()), pullback.returned());
+    return pullback.withBody(block(pullback.body()));
   }
 
   private static Block block(Block block) {
@@ -54,14 +52,6 @@ public final class ZeroSkipping {
   }
 
   private static Stmt stmt(Stmt s) {
-    if (s instanceof If branch) {
-      return new If(branch.condition(), block(branch.then()), block(branch.otherwise()),
-          branch.origin());
-    }
-    if (s instanceof Loop loop) {
-      return new Loop(loop.header(), loop.test(), block(loop.body()), loop.testAtEnd(),
-          loop.counted(), loop.origin());
-    }
     if (s instanceof ReverseLoop reverse) {
       // a counted loop only: another keeps its trip count, perhaps on the tape, for the skip
       Var zero = reverse.loop().counted() == null ? null : zeroingAdjoint(reverse.body());
@@ -72,7 +62,7 @@ public final class ZeroSkipping {
       return new If(new Nested(new Binary(Binary.Op.NE, zero, Constant.ZERO),
           Type.BOOLEAN), new Block(List.of(inner)), new Block(List.of()), reverse.origin());
     }
-    return s;
+    return Statements.mapBlocks(s, ZeroSkipping::block);
   }
 
   /**
