@@ -18,6 +18,7 @@ import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.GeneratedNames;
+import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
@@ -286,8 +287,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /**
    * The class's sweeps as printed: calls of its own layers given zeros for an unread adjoint
-   * call variants without that buffer ({@link UnreadBuffers}), adjoint arrays made per iteration
-   * reused ({@link AdjointScratch}), and each layer's backward pass alone ({@link DeadCode}).
+   * call variants without that buffer ({@link UnreadBuffers}), adjoint matrices used row by row
+   * kept as one row ({@link AdjointRows}), adjoint arrays made per iteration reused
+   * ({@link AdjointScratch}), and each layer's backward pass alone ({@link DeadCode}).
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,
       List<GradWriter.SweepMethod> sweeps) {
@@ -305,7 +307,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     List<GradWriter.SweepMethod> out = new ArrayList<>();
     for (GradWriter.SweepMethod method : sweeps) {
       if (method instanceof GradWriter.Sweep sweep) {
-        Pullback printed = AdjointScratch.of(unread.rewrite(sweep.pullback()));
+        Pullback printed = AdjointScratch.of(AdjointRows.of(unread.rewrite(sweep.pullback())));
         out.add(new GradWriter.Sweep(sweep.element(), printed,
             layers.containsKey(printed.primal().name()) ? DeadCode.backwardOnly(printed) : null,
             sweep.jvp(), sweep.hvp()));
@@ -318,7 +320,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       for (UnreadBuffers.Variant variant : List.copyOf(unread.variants().values())) {
         if (done.add(variant.name())) {
           GradWriter.Sweep layer = layers.get(variant.callee());
-          Pullback printed = AdjointScratch.of(unread.rewrite(layer.pullback()));
+          Pullback printed =
+              AdjointScratch.of(AdjointRows.of(unread.rewrite(layer.pullback())));
           Set<Var> buffers = new LinkedHashSet<>();
           variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
           out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),

@@ -449,6 +449,38 @@ class LoopsAndArraysTest {
           return out[0] * out[1] + out[out.length - 1];
         }
 
+        /** cs231n's hidden layer kept per example in an n x H matrix, used row by row. */
+        @Differentiable
+        public static double hiddenRows(double[][] W, double[][] X) {
+          int n = X.length;
+          int H = W[0].length;
+          double[][] z = new double[n][H];
+          double total = 0;
+          for (int i = 0; i < n; i++) {
+            for (int d = 0; d < W.length; d++) {
+              for (int h = 0; h < H; h++) {
+                z[i][h] += X[i][d] * W[d][h];
+              }
+            }
+            for (int h = 0; h < H; h++) {
+              total += Math.tanh(z[i][h]) * z[i][h];
+            }
+          }
+          return total;
+        }
+
+        /** Column by column: x[k] is read in every iteration of the inner loop. */
+        @Differentiable
+        public static double columns(double[][] W, double[] x) {
+          double total = 0;
+          for (int k = 0; k < x.length; k++) {
+            for (int j = 0; j < W.length; j++) {
+              total += Math.sin(W[j][k] * x[k]);
+            }
+          }
+          return total;
+        }
+
         /** A scratch buffer made once, overwritten for each point before it is read (GMM's). */
         @Differentiable
         public static double scratchPerPoint(double[] w, double[][] X) {
@@ -731,6 +763,10 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2}}),
         Arguments.of("accumulatorPerRow", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[][] {{0.4, -1.2}, {-0.9, 0.5}, {0.3, 0.3}}}),
+        Arguments.of("columns", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
+            {-0.6, 0.9}}, new double[] {0.4, -1.2}}),
         Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("scratchReadFirst", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -894,6 +930,18 @@ class LoopsAndArraysTest {
     // a re-initialised accumulator saves nothing of its own (its += needs no value): only
     // tanh's value, once per row, and nothing in the inner loop
     assertThat(count(method(sweeps, "accumulatorPerRowPullback"), "Tape.push(")).isEqualTo(1);
+    // an adjoint matrix the fused example loop uses row by row is one row, made before the
+    // loop and cleared per example
+    String hiddenRows = method(sweeps, "hiddenRowsPullback");
+    assertThat(hiddenRows).contains("double[] dzRow = new double[H];");
+    assertThat(hiddenRows).contains("java.util.Arrays.fill(dzRow, 0.0);");
+    assertThat(hiddenRows).doesNotContain("zerosLike");
+    assertThat(hiddenRows).contains("fused");
+    // x[k]'s contributions over the inner loop are summed in a local, added once after it
+    String columns = method(sweeps, "columnsPullback");
+    assertThat(columns).contains("dxSum1 += ");
+    assertThat(count(columns, "dx[k] +=")).isEqualTo(1);
+    assertThat(columns).contains("dx[k] += dxSum1;");
     // a scratch buffer every point overwrites before reading: the point loop is fused, its
     // tape within one point; read before it is overwritten: not fused
     assertThat(method(sweeps, "scratchPerPointPullback")).contains("fused");

@@ -38,6 +38,7 @@ import dev.adjoint.processor.ir.Tape;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.reverse.Adjoint;
 import java.util.List;
@@ -115,6 +116,8 @@ final class JavaPrinter {
       out.addStatement("$L = $L", element(pop.target(), pop.indices()), pop(pop.type()));
     } else if (stmt instanceof DerivativeCall call) {
       out.addStatement("$L($L)", call.method(), list(call.arguments()));
+    } else if (stmt instanceof ZeroFill fill) {
+      out.addStatement("java.util.Arrays.fill($N, 0.0)", fill.array().name());
     } else if (stmt instanceof Comment comment) {
       if (comment.blankLineBefore()) {
         out.add("\n");

@@ -126,6 +126,8 @@ public final class Statements {
     } else if (stmt instanceof AddArray add) {
       named.add(add.target());
       named.add(add.source());
+    } else if (stmt instanceof ZeroFill fill) {
+      named.add(fill.array());
     } else if (stmt instanceof Push push) {
       named.add(push.value());
     } else if (stmt instanceof Pop pop) {

@@ -5,13 +5,19 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,25 +27,33 @@ import java.util.Map;
 /**
  * The adjoint arrays a loop makes in each iteration (of a layer's output, of a per-example
  * scratch row, the buffer for an argument's adjoint nobody reads) become one array per loop,
- * zeroed in each iteration where it was made: {@code dscores = Shapes.zeroed(dscores, scores)}
- * reuses the array when the shape is the same, as a person keeps one {@code dscores} row for a
- * whole batch. Nothing but the allocation changes: each iteration sees zeros, as before, and
- * no such array outlives its iteration (it is declared in the loop's body; a buffer passed to a
+ * as a person keeps one {@code dscores} row for a whole batch. When the array it is the adjoint
+ * of has a length known before the loop ({@code new double[b2.length]}, a constant, a variable
+ * set once before), the buffer is made there and cleared in each iteration,
+ * {@code Arrays.fill(dscores, 0.0)}, so that its variable never changes in the loop (measured:
+ * the JIT optimises the inner loops far better); else it is zeroed where it was made,
+ * {@code dscores = Shapes.zeroed(dscores, scores)}, reusing the array when the shape is the
+ * same. Nothing but the allocation changes: each iteration sees zeros, as before, and no such
+ * array outlives its iteration (it is declared in the loop's body; a buffer passed to a
  * pullback receives adjoints, which are added out of it before the iteration ends).
  */
 public final class AdjointScratch {
   private final NameScope names;
+  private final Block body;
   private final Map<Var, Integer> declarations = new HashMap<>();
-  /** The arrays' declarations, before the body. */
+  /** The buffers' declarations, before the top-level statement being rewritten. */
   private final List<Stmt> hoisted = new ArrayList<>();
+  /** The index of the top-level statement being rewritten. */
+  private int at;
 
-  private AdjointScratch(NameScope names) {
-    this.names = names;
+  private AdjointScratch(Pullback pullback) {
+    this.names = pullback.primal().names();
+    this.body = pullback.body();
   }
 
   /** {@code pullback} with the adjoint arrays made in loops made once. */
   public static Pullback of(Pullback pullback) {
-    AdjointScratch pass = new AdjointScratch(pullback.primal().names());
+    AdjointScratch pass = new AdjointScratch(pullback);
     Statements.forEach(pullback.body(), stmt -> {
       Var declared = stmt instanceof Declare declare ? declare.var()
           : stmt instanceof Accumulate add && add.declares() ? add.target() : null;
@@ -47,9 +61,14 @@ public final class AdjointScratch {
         pass.declarations.merge(declared, 1, Integer::sum);
       }
     });
-    Block body = pass.block(pullback.body(), false);
-    List<Stmt> all = new ArrayList<>(pass.hoisted);
-    all.addAll(body.statements());
+    List<Stmt> all = new ArrayList<>();
+    List<Stmt> top = pullback.body().statements();
+    for (pass.at = 0; pass.at < top.size(); pass.at++) {
+      Block rewritten = pass.block(new Block(List.of(top.get(pass.at))), false);
+      all.addAll(pass.hoisted);
+      pass.hoisted.clear();
+      all.addAll(rewritten.statements());
+    }
     return pullback.withBody(new Block(all));
   }
 
@@ -80,9 +99,73 @@ public final class AdjointScratch {
     return new Block(out);
   }
 
-  /** {@code array = Shapes.zeroed(array, shape)}, {@code array} declared before the body. */
+  /**
+   * The statement clearing {@code array} where it was made: {@code Arrays.fill(array, 0.0)}, the
+   * array made before the top-level statement, when {@code shape}'s length is known there; else
+   * {@code array = Shapes.zeroed(array, shape)}, {@code array} declared there.
+   */
   private Stmt reuse(Var array, Var shape) {
+    Operand length = array.type() == Type.DOUBLE_ARRAY ? lengthBefore(body, shape, at) : null;
+    if (length != null) {
+      hoisted.add(new Declare(array, new NewArray(Type.DOUBLE_ARRAY, List.of(length))));
+      return new ZeroFill(array);
+    }
     hoisted.add(new Declare(array, Declarations.zero(array.type())));
     return new Assign(array, new Zeros(shape, array), null);
+  }
+
+  /**
+   * The length of every array {@code array} is made as, as an operand with that value before
+   * top-level statement {@code at} of {@code body}, or null: {@code array} made by
+   * {@code new double[n]} alone, {@code n} a constant, the length of an array never assigned
+   * (a parameter), or a variable set once, by a top-level statement before {@code at} or to
+   * such a length.
+   */
+  static Operand lengthBefore(Block body, Var array, int at) {
+    List<Expr> made = valuesOf(body, array);
+    if (made.size() != 1 || !(made.get(0) instanceof NewArray create)
+        || create.dimensions().size() != 1) {
+      return null;
+    }
+    return knownBefore(body, create.dimensions().get(0), at);
+  }
+
+  /** {@code operand} (or an operand with its value) as it is before top-level statement {@code at}. */
+  static Operand knownBefore(Block body, Operand operand, int at) {
+    if (!(operand instanceof Var v)) {
+      return operand;
+    }
+    List<Expr> sets = valuesOf(body, v);
+    if (sets.isEmpty()) {
+      return v; // a parameter
+    }
+    if (sets.size() != 1) {
+      return null;
+    }
+    for (int k = 0; k < at; k++) {
+      if (body.statements().get(k) instanceof Declare declare && declare.var().equals(v)
+          && declare.init() != null || body.statements().get(k) instanceof Assign assign && assign.target().equals(v)) {
+        return v;
+      }
+    }
+    return sets.get(0) instanceof Length length && length.rows().isEmpty()
+        && valuesOf(body, length.array()).isEmpty()
+        ? new Nested(length, Type.INT) : null;
+  }
+
+  /** What each statement setting {@code v} sets it to (null for a pop or a bare declaration). */
+  static List<Expr> valuesOf(Block body, Var v) {
+    List<Expr> values = new ArrayList<>();
+    Statements.forEach(body, stmt -> {
+      if (stmt instanceof Assign assign && assign.target().equals(v)) {
+        values.add(assign.value());
+      } else if (stmt instanceof Declare declare && declare.var().equals(v)
+          && declare.init() != null) {
+        values.add(declare.init());
+      } else if (stmt instanceof Pop pop && pop.target().equals(v)) {
+        values.add(null);
+      }
+    });
+    return values;
   }
 }

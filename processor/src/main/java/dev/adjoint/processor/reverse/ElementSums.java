@@ -3,18 +3,25 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +35,13 @@ import java.util.Set;
  * where the element is added to changes. Within one block, and only while nothing reads the
  * array or leaves the straight line (a branch, a loop, a call, a restore), and never for an
  * adjoint array that another name shares (the shadows of arrays assigned to one another).
+ *
+ * <p>The same across a loop: an element a backward loop adds into in every iteration, at an
+ * index the loop does not change, and whose array the loop names nowhere else, is summed in a
+ * local and added once after the loop: {@code dx[d] += w[d][h] * dz[h]} over {@code h} becomes
+ * {@code dxSum1 += ...} and {@code dx[d] += dxSum1}, as a person accumulates a dot product in a
+ * register. The sum starts at zero, so the element receives the same contributions, added in the
+ * same order, as one rounded sum.
  */
 final class ElementSums {
   private final NameScope names;
@@ -54,7 +68,7 @@ final class ElementSums {
       if (stmt == null || !isStraight(stmt)) {
         out.addAll(run(statements.subList(start, k)));
         if (stmt != null) {
-          out.add(nested(stmt));
+          out.addAll(stmt instanceof ReverseLoop loop ? loopSums(loop) : List.of(nested(stmt)));
         }
         start = k + 1;
       }
@@ -71,6 +85,91 @@ final class ElementSums {
       return loop.withBody(block(loop.body()));
     }
     return stmt;
+  }
+
+  /**
+   * {@code loop} (its body done first), with each element it adds into at a fixed index summed
+   * in a local declared before it and added after it.
+   */
+  private List<Stmt> loopSums(ReverseLoop loop) {
+    ReverseLoop done = (ReverseLoop) nested(loop);
+    Set<Var> changed = assignedIn(done);
+    Map<Var, Element> fixed = new LinkedHashMap<>();
+    Set<Var> otherwise = new HashSet<>();
+    Statements.forEach(done.body(), stmt -> {
+      Set<Var> named = Statements.vars(stmt);
+      if (stmt instanceof Accumulate add && add.intoElement() && !shared.contains(add.target())
+          && add.indices().stream().allMatch(i -> isFixed(i, changed))
+          && !Exprs.vars(add.value()).contains(add.target())) {
+        Element element = new Element(add.target(), add.indices());
+        Element before = fixed.putIfAbsent(add.target(), element);
+        if (before != null && !before.equals(element)) {
+          otherwise.add(add.target()); // two elements of one array
+        }
+      } else {
+        otherwise.addAll(named);
+      }
+    });
+    fixed.keySet().removeAll(otherwise);
+    if (fixed.isEmpty()) {
+      return List.of(done);
+    }
+    Map<Var, Var> sums = new LinkedHashMap<>();
+    List<Stmt> out = new ArrayList<>();
+    fixed.keySet().forEach(array -> {
+      Var sum = new Var(names.numbered(array.name() + "Sum"), Type.DOUBLE);
+      sums.put(array, sum);
+      out.add(new Declare(sum, new Copy(Constant.ZERO)));
+    });
+    out.add(done.withBody(summed(done.body(), sums)));
+    fixed.forEach((array, element) ->
+        out.add(new Accumulate(array, element.indices(), sums.get(array), false, null)));
+    return out;
+  }
+
+  /** {@code block} with the contributions into the arrays of {@code sums} added to the sums. */
+  private static Block summed(Block block, Map<Var, Var> sums) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      if (stmt instanceof Accumulate add && add.intoElement() && sums.containsKey(add.target())) {
+        out.add(new Accumulate(sums.get(add.target()), add.value(), false, add.origin()));
+      } else {
+        out.add(Statements.mapBlocks(stmt, b -> summed(b, sums)));
+      }
+    }
+    return new Block(out);
+  }
+
+  /** An index that keeps its value through the loop: a constant or a variable it never sets. */
+  private static boolean isFixed(Operand index, Set<Var> changed) {
+    return index instanceof Constant || index instanceof Var v && !changed.contains(v);
+  }
+
+  /** The variables {@code loop} sets: its counter and every scalar its body writes. */
+  private static Set<Var> assignedIn(ReverseLoop loop) {
+    Set<Var> changed = new HashSet<>();
+    if (loop.loop().counted() != null) {
+      changed.add(loop.loop().counted().index());
+    }
+    Statements.forEach(loop.body(), stmt -> {
+      if (stmt instanceof Assign assign) {
+        changed.add(assign.target());
+      } else if (stmt instanceof Declare declare) {
+        changed.add(declare.var());
+      } else if (stmt instanceof Accumulate add && !add.intoElement()) {
+        changed.add(add.target());
+      } else if (stmt instanceof Pop pop && pop.indices().isEmpty()) {
+        changed.add(pop.target());
+      } else if (stmt instanceof Loop || stmt instanceof ReverseLoop) {
+        Var counter = stmt instanceof Loop l && l.counted() != null ? l.counted().index()
+            : stmt instanceof ReverseLoop r && r.loop().counted() != null
+                ? r.loop().counted().index() : null;
+        if (counter != null) {
+          changed.add(counter);
+        }
+      }
+    });
+    return changed;
   }
 
   private Block block(Block block) {

@@ -1,0 +1,212 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.NewArray;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.Push;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.ZeroFill;
+import dev.adjoint.processor.ir.Zeros;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The adjoint of a local matrix that one loop uses row by row keeps one row: when every use of
+ * {@code dz} is {@code dz[i][...]} inside the loop over {@code i} (the batch loop of a fused
+ * forward and backward pass, or a backward loop), its iterations never share an element, so one
+ * row, cleared at the start of each iteration, does the work of the whole matrix:
+ * {@code double[] dzRow = new double[H]} before the loop and {@code Arrays.fill(dzRow, 0.0)} in
+ * it, as a person keeps one {@code dz} row per example instead of an {@code n x H} matrix of
+ * zeros. Only the allocation and the memory touched change: each iteration sees zeros, as
+ * before. The matrix must be made once, rectangular ({@code new double[n][H]}, its width a
+ * constant or a variable set once before the adjoint is declared), and none of its rows replaced.
+ */
+public final class AdjointRows {
+  private final NameScope names;
+  private final Block body;
+
+  private AdjointRows(Pullback pullback) {
+    this.names = pullback.primal().names();
+    this.body = pullback.body();
+  }
+
+  /** {@code pullback} with each adjoint matrix used one row per iteration of a loop kept as a row. */
+  public static Pullback of(Pullback pullback) {
+    AdjointRows pass = new AdjointRows(pullback);
+    Block body = pullback.body();
+    for (Stmt stmt : pullback.body().statements()) {
+      if (stmt instanceof Declare declare && declare.init() instanceof Zeros zeros
+          && zeros.reuse() == null && declare.var().type() == Type.DOUBLE_MATRIX) {
+        Operand width = pass.width(zeros.shape(), pullback.body().statements().indexOf(stmt));
+        if (width != null) {
+          body = pass.keepRow(body, declare, width);
+        }
+      }
+    }
+    return pullback.withBody(body);
+  }
+
+  /**
+   * The width of {@code shape}, if one statement makes it, as {@code new double[n][width]},
+   * none of its rows is replaced, and {@code width} is known before top-level statement
+   * {@code at}; else null.
+   */
+  private Operand width(Var shape, int at) {
+    boolean[] rowReplaced = {false};
+    Statements.forEach(body, stmt -> rowReplaced[0] |= stmt instanceof Store store
+        && store.array().equals(shape) && store.indices().size() < shape.type().rank());
+    List<Expr> made = AdjointScratch.valuesOf(body, shape);
+    if (rowReplaced[0] || made.size() != 1 || !(made.get(0) instanceof NewArray create)
+        || create.dimensions().size() != 2) {
+      return null;
+    }
+    return AdjointScratch.knownBefore(body, create.dimensions().get(1), at);
+  }
+
+  /**
+   * {@code block} with {@code declare}'s matrix kept as a row of {@code width}, if exactly one
+   * top-level statement after it, a counted loop or its backward loop, uses it, and only by
+   * its own rows; else {@code block} unchanged.
+   */
+  private Block keepRow(Block block, Declare declare, Operand width) {
+    Var matrix = declare.var();
+    List<Stmt> statements = block.statements();
+    int at = statements.indexOf(declare);
+    int user = -1;
+    for (int k = 0; k < statements.size(); k++) {
+      if (k != at && Statements.mentioned(statements.get(k)).contains(matrix)) {
+        if (user >= 0 || k < at) {
+          return block;
+        }
+        user = k;
+      }
+    }
+    Var index = user < 0 ? null : counter(statements.get(user));
+    if (index == null) {
+      return block;
+    }
+    Var row = new Var(names.fresh(matrix.name() + "Row"), Type.DOUBLE_ARRAY);
+    Stmt loop = Statements.mapBlocks(statements.get(user), b -> rows(b, matrix, index, row));
+    if (Statements.mentioned(loop).contains(matrix)) {
+      return block; // a use other than an element of row i
+    }
+    List<Stmt> out = new ArrayList<>(statements);
+    out.set(at, new Declare(row, new NewArray(Type.DOUBLE_ARRAY, List.of(width)),
+        declare.origin()));
+    out.set(user, startingWith(loop, List.of(new ZeroFill(row))));
+    return new Block(out);
+  }
+
+  /** {@code loop} with {@code start} before its body's statements. */
+  private static Stmt startingWith(Stmt loop, List<Stmt> start) {
+    if (loop instanceof Loop forward) {
+      return new Loop(forward.header(), forward.test(), prepend(start, forward.body()),
+          forward.testAtEnd(), forward.counted(), forward.origin());
+    }
+    ReverseLoop back = (ReverseLoop) loop;
+    return back.withBody(prepend(start, back.body()));
+  }
+
+  private static Block prepend(List<Stmt> start, Block block) {
+    List<Stmt> all = new ArrayList<>(start);
+    all.addAll(block.statements());
+    return new Block(all);
+  }
+
+  /** The counter of a counted loop or of a counted loop's backward loop, else null. */
+  private static Var counter(Stmt stmt) {
+    Loop loop = stmt instanceof Loop l ? l : stmt instanceof ReverseLoop back ? back.loop() : null;
+    return loop == null || loop.counted() == null ? null : loop.counted().index();
+  }
+
+  /** {@code block} with {@code matrix[index][j]} read and written as {@code row[j]}. */
+  private static Block rows(Block block, Var matrix, Var index, Var row) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      out.add(Statements.mapBlocks(row(stmt, matrix, index, row), b -> rows(b, matrix, index, row)));
+    }
+    return new Block(out);
+  }
+
+  private static Stmt row(Stmt stmt, Var matrix, Var index, Var row) {
+    RowOf f = new RowOf(matrix, index, row);
+    if (stmt instanceof Assign assign) {
+      return new Assign(assign.target(), f.expr(assign.value()), assign.origin());
+    }
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return new Declare(declare.var(), f.expr(declare.init()), declare.origin());
+    }
+    if (stmt instanceof Store store) {
+      List<Operand> indices = f.all(store.indices());
+      return f.isRowElement(store.array(), indices)
+          ? new Store(row, indices.subList(1, indices.size()), f.operand(store.value()),
+              store.compound(), store.origin())
+          : new Store(store.array(), indices, f.operand(store.value()), store.compound(),
+              store.origin());
+    }
+    if (stmt instanceof Accumulate add) {
+      List<Operand> indices = f.all(add.indices());
+      return f.isRowElement(add.target(), indices)
+          ? new Accumulate(row, indices.subList(1, indices.size()), f.operand(add.value()),
+              add.declares(), add.origin())
+          : new Accumulate(add.target(), indices, f.operand(add.value()), add.declares(),
+              add.origin());
+    }
+    if (stmt instanceof Push push) {
+      return new Push(f.operand(push.value()), push.origin());
+    }
+    if (stmt instanceof Pop pop) {
+      return new Pop(pop.target(), f.all(pop.indices()));
+    }
+    if (stmt instanceof DerivativeCall call) {
+      return new DerivativeCall(call.method(), f.all(call.arguments()), call.callee(),
+          call.origin());
+    }
+    if (stmt instanceof If branch) {
+      return new If(f.operand(branch.condition()), branch.then(), branch.otherwise(),
+          branch.origin());
+    }
+    return stmt;
+  }
+
+  /** Rewrites {@code matrix[index][j]} as {@code row[j]} in operands and expressions. */
+  private record RowOf(Var matrix, Var index, Var row) {
+    boolean isRowElement(Var array, List<Operand> indices) {
+      return array.equals(matrix) && indices.size() == 2 && indices.get(0).equals(index);
+    }
+
+    Expr expr(Expr expr) {
+      Expr mapped = Exprs.map(expr, this::operand);
+      if (mapped instanceof Load load && isRowElement(load.array(), load.indices())) {
+        return new Load(row, load.indices().subList(1, 2));
+      }
+      return mapped;
+    }
+
+    Operand operand(Operand operand) {
+      return operand instanceof Nested nested
+          ? new Nested(expr(nested.expr()), nested.type()) : operand;
+    }
+
+    List<Operand> all(List<Operand> operands) {
+      return operands.stream().map(this::operand).toList();
+    }
+  }
+}
