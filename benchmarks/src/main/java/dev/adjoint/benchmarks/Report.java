@@ -71,6 +71,8 @@ public final class Report {
             SpellingsBenchmark.Horner.class, 16, 3),
         new Workload("conv", "9-tap convolution through a ReLU, 10,000 samples",
             SpellingsBenchmark.Conv.class, 9, 3),
+        new Workload("logistic", "logistic regression, 1,000 examples of 20 features",
+            SpellingsBenchmark.Logistic.class, 21, 3),
         new Workload("black-scholes", "a book of 1,000 European calls, many locals per option",
             SpellingsBenchmark.Book.class, 1002, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",

@@ -6,8 +6,8 @@ import dev.adjoint.NoDerivative;
 /**
  * Objectives written the way users write them (issue #16), each beside a hand-written gradient
  * in {@link SpellingsHand}: recurrent state overwritten each step, a downward {@code while} loop
- * inside a loop over points, a loop over options with many locals per option, and a
- * convolution through a ReLU (half of whose outputs are off).
+ * inside a loop over points, a loop over options with many locals per option, a
+ * convolution through a ReLU (half of whose outputs are off), and logistic regression.
  */
 public final class Spellings {
   private Spellings() {}
@@ -105,6 +105,29 @@ public final class Spellings {
       loss += e * e;
     }
     return loss;
+  }
+
+  /**
+   * Mean logistic loss with an L2 penalty, as a textbook writes it: per example a scalar
+   * accumulator for the score {@code z = b + w·x}, then {@code log(1 + e^(-y z))}, labels
+   * {@code y} in {@code {-1, +1}}.
+   */
+  @Differentiable
+  public static double logistic(double[] w, double b, @NoDerivative double[][] X,
+      @NoDerivative double[] y, @NoDerivative double lambda) {
+    double loss = 0;
+    for (int i = 0; i < X.length; i++) {
+      double z = b;
+      for (int j = 0; j < w.length; j++) {
+        z += w[j] * X[i][j];
+      }
+      loss += Math.log(1 + Math.exp(-y[i] * z));
+    }
+    double penalty = 0;
+    for (int j = 0; j < w.length; j++) {
+      penalty += w[j] * w[j];
+    }
+    return loss / X.length + 0.5 * lambda * penalty;
   }
 
   /** Φ(x) by Abramowitz and Stegun 26.2.17: absolute error below 7.5e-8. */

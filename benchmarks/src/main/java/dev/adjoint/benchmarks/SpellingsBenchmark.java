@@ -156,6 +156,57 @@ public final class SpellingsBenchmark {
     }
   }
 
+  /** Logistic regression: 1,000 examples of 20 features. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Logistic {
+    static final int EXAMPLES = 1000;
+    static final int FEATURES = 20;
+    double[] w = new double[FEATURES];
+    double b = 0.1;
+    double[][] X = new double[EXAMPLES][FEATURES];
+    double[] y = new double[EXAMPLES];
+    double[] dw = new double[FEATURES];
+    double[] dScalars = new double[1];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(21);
+      for (int j = 0; j < FEATURES; j++) {
+        w[j] = 0.3 * random.nextGaussian();
+      }
+      for (int i = 0; i < EXAMPLES; i++) {
+        for (int j = 0; j < FEATURES; j++) {
+          X[i][j] = random.nextGaussian();
+        }
+        y[i] = random.nextBoolean() ? 1 : -1;
+      }
+    }
+
+    private void zero() {
+      Buffers.zero(dw);
+      Buffers.zero(dScalars);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.logistic(w, b, X, y, 0.01);
+    }
+
+    @Benchmark
+    public double pullback() {
+      zero();
+      return SpellingsGrad.logisticPullback(w, b, X, y, 0.01, 1.0, dw, dScalars);
+    }
+
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.logisticPullback(w, b, X, y, 0.01, 1.0, dw, dScalars);
+    }
+  }
+
   /** A book of 1,000 European calls. */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)

@@ -91,6 +91,41 @@ public final class SpellingsHand {
     return loss;
   }
 
+  /**
+   * Per example: the score, the loss, and {@code g = -y e / (1 + e)} times the seed over
+   * {@code n} added to {@code db} and, times the features, to {@code dw}; then the penalty's
+   * {@code λ w}. {@code dScalars = {∂/∂b}}.
+   */
+  public static double logisticPullback(double[] w, double b, double[][] X, double[] y,
+      double lambda, double seed, double[] dw, double[] dScalars) {
+    int n = X.length;
+    double scale = seed / n;
+    double loss = 0;
+    double db = 0;
+    for (int i = 0; i < n; i++) {
+      double[] x = X[i];
+      double z = b;
+      for (int j = 0; j < w.length; j++) {
+        z += w[j] * x[j];
+      }
+      double e = Math.exp(-y[i] * z);
+      loss += Math.log(1 + e);
+      double g = -y[i] * e / (1 + e) * scale;
+      db += g;
+      for (int j = 0; j < w.length; j++) {
+        dw[j] += g * x[j];
+      }
+    }
+    double penalty = 0;
+    double dpenalty = seed * lambda;
+    for (int j = 0; j < w.length; j++) {
+      penalty += w[j] * w[j];
+      dw[j] += dpenalty * w[j];
+    }
+    dScalars[0] += db;
+    return loss / n + 0.5 * lambda * penalty;
+  }
+
   /** Per output: the convolution, the ReLU, and the kernel's gradient only where it is on. */
   public static double convPullback(double[] kernel, double[] signal, double[] target,
       double seed, double[] dkernel) {

@@ -76,4 +76,21 @@ class SpellingsTest {
         b.weight), rows, fd);
     assertClose("finite differences", g.dspot(), fd[0], 1e-7);
   }
+
+  @Test
+  void logistic() {
+    SpellingsBenchmark.Logistic l = new SpellingsBenchmark.Logistic();
+    l.setup();
+    var g = SpellingsGrad.logistic(l.w, l.b, l.X, l.y, 0.01);
+    double[] dw = new double[l.w.length];
+    double[] dScalars = new double[1];
+    double value = SpellingsHand.logisticPullback(l.w, l.b, l.X, l.y, 0.01, 1.0, dw, dScalars);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(g.dw(), g.db()), Compare.flatten(dw, dScalars[0]),
+        1e-12);
+    double[][] rows = {l.w};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.logistic(l.w, l.b, l.X, l.y, 0.01), rows, fd);
+    assertClose("finite differences", g.dw(), fd[0], 1e-7);
+  }
 }

@@ -143,9 +143,8 @@ public final class AdjointScratch {
       return null;
     }
     for (int k = 0; k < at; k++) {
-      if (body.statements().get(k) instanceof Declare declare && declare.var().equals(v)
-          && declare.init() != null || body.statements().get(k) instanceof Assign assign && assign.target().equals(v)) {
-        return v;
+      if (!valuesOf(new Block(List.of(body.statements().get(k))), v).isEmpty()) {
+        return v; // its one setting is a top-level statement before at
       }
     }
     return sets.get(0) instanceof Length length && length.rows().isEmpty()
@@ -153,15 +152,18 @@ public final class AdjointScratch {
         ? new Nested(length, Type.INT) : null;
   }
 
-  /** What each statement setting {@code v} sets it to (null for a pop or a bare declaration). */
+  /**
+   * What each statement setting {@code v} sets it to: null for a pop; a bare declaration or one
+   * hoisted out of a loop ({@code double[] h = null;}) sets nothing.
+   */
   static List<Expr> valuesOf(Block body, Var v) {
     List<Expr> values = new ArrayList<>();
     Statements.forEach(body, stmt -> {
       if (stmt instanceof Assign assign && assign.target().equals(v)) {
         values.add(assign.value());
       } else if (stmt instanceof Declare declare && declare.var().equals(v)
-          && declare.init() != null) {
-        values.add(declare.init());
+          && declare.init() != null && !declare.init().equals(Declarations.zero(v.type()))) {
+        values.add(declare.init()); // not a declaration hoisted out of a loop
       } else if (stmt instanceof Pop pop && pop.target().equals(v)) {
         values.add(null);
       }
