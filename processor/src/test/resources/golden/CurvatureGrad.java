@@ -143,6 +143,16 @@ public final class CurvatureGrad {
   }
 
   /**
+   * The backward pass of {@link demo.Curvature#damped(double[], double)} alone: returns what {@link #dampedPullback} adds to the
+   * adjoint of {@code decay} (and adds the same to the array buffers), without computing the
+   * value or needing a buffer. Generated callers call it in their backward sweeps, having
+   * computed the value in their forward sweeps.
+   */
+  public static double dampedBackward(double[] x, double decay, double seed, double[] dx) {
+    return CurvatureSweeps.dampedBackward(x, decay, seed, dx);
+  }
+
+  /**
    * Value and directional derivative of {@link demo.Curvature#damped(double[], double)} along the tangents
    * (dx, ddecay: one per differentiated parameter, of its shape): forward mode, one pass.
    */

@@ -199,6 +199,55 @@ final class CurvatureSweeps {
   }
 
   /**
+   * Backward pass of {@link demo.Curvature#damped(double[], double)}: its pullback without the value.
+   */
+  static double dampedBackward(double[] x, double decay, double seed, double[] dx) {
+    DoubleStack doubleTape = DoubleStack.forThisThread();
+    double[] dArgs1 = new double[5];
+    // line 16: double s = 0;
+    double s = 0;
+    // line 17: int i = 0;
+    int i = 0;
+    // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
+    int t1 = x.length;
+    double s2 = s;
+    for (int i2 = i; i2 < t1; i2++) {
+      // line 19: s = s * decay + Math.sin(x[i]);
+      double t2 = s2 * decay;
+      double t3 = x[i2];
+      double t4 = Math.sin(t3);
+      doubleTape.push(s2);
+      s2 = t2 + t4;
+    }
+
+    // backward sweep
+    // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
+    dArgs1[0] = 0.0;
+    dArgs1[1] = 0.0;
+    dArgs1[2] = 0.0;
+    dArgs1[3] = 0.0;
+    dArgs1[4] = 0.0;
+    demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
+    double ds2 = dArgs1[0];
+    double ddecay = dArgs1[1];
+    // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
+    for (int i2 = x.length - 1; i2 >= i; i2--) {
+      // this iteration's values, computed again instead of saved
+      double t3 = x[i2];
+      // line 19: s = s * decay + Math.sin(x[i]);
+      double dt2 = ds2;
+      double dt4 = ds2;
+      s2 = doubleTape.pop();
+      double dt3 = Math.cos(t3) * dt4;
+      dx[i2] += dt3;
+      ds2 = decay * dt2;
+      ddecay += s2 * dt2;
+    }
+
+    return ddecay;
+  }
+
+  /**
    * Forward mode of {@link demo.Curvature#damped(double[], double)}.
    */
   static double dampedJvp(double[] x, double decay, double[] dx, double ddecay,

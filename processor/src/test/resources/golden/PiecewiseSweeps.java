@@ -153,6 +153,52 @@ final class PiecewiseSweeps {
   }
 
   /**
+   * Backward pass of {@link demo.Piecewise#leaky(double, double, boolean)}: its pullback without the value.
+   */
+  static double leakyBackward(double x, double slope, boolean enabled, double seed) {
+    // line 22: double y = x;
+    double y = x;
+    boolean c1;
+    // line 23: if (enabled && x < 0)
+    if (enabled) {
+      c1 = x < 0;
+    } else {
+      c1 = false;
+    }
+    double y3;
+    if (c1) {
+      // line 24: y = slope * x;
+      double y2 = slope * x;
+      // line 23: if (enabled && x < 0)
+      y3 = y2;
+    } else {
+      y3 = y;
+    }
+
+    // backward sweep
+    double dy = 0.0;
+    // line 26: return y * y + Math.max(x, 0);
+    double dt1 = seed;
+    double dt2 = seed;
+    double dx = x >= 0 ? dt2 : 0.0;
+    double dy3 = y3 * dt1;
+    dy3 += y3 * dt1;
+    // line 23: if (enabled && x < 0)
+    if (c1) {
+      double dy2 = dy3;
+      // line 24: y = slope * x;
+      dx += slope * dy2;
+    } else {
+      // line 23: if (enabled && x < 0)
+      dy += dy3;
+    }
+    // line 22: double y = x;
+    dx += dy;
+
+    return dx;
+  }
+
+  /**
    * Forward mode of {@link demo.Piecewise#leaky(double, double, boolean)}.
    */
   static double leakyJvp(double x, double slope, boolean enabled, double dx, double[] tangentOut) {

@@ -23,6 +23,7 @@ import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
+import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
@@ -287,9 +288,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /**
    * The class's sweeps as printed: calls of its own layers given zeros for an unread adjoint
-   * call variants without that buffer ({@link UnreadBuffers}), adjoint matrices used row by row
-   * kept as one row ({@link AdjointRows}), adjoint arrays made per iteration reused
-   * ({@link AdjointScratch}), and each layer's backward pass alone ({@link DeadCode}).
+   * call variants without that buffer ({@link UnreadBuffers}), calls of scalar helpers through a
+   * one-element buffer call their backward pass returning the adjoint ({@link ReturnedAdjoints}),
+   * adjoint matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made
+   * per iteration reused ({@link AdjointScratch}), and the backward pass alone ({@link DeadCode})
+   * of each layer and of each scalar method of one {@code double} parameter.
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,
       List<GradWriter.SweepMethod> sweeps) {
@@ -307,10 +310,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     List<GradWriter.SweepMethod> out = new ArrayList<>();
     for (GradWriter.SweepMethod method : sweeps) {
       if (method instanceof GradWriter.Sweep sweep) {
-        Pullback printed = AdjointScratch.of(AdjointRows.of(unread.rewrite(sweep.pullback())));
+        Pullback printed = printed(unread.rewrite(sweep.pullback()));
+        boolean backward = layers.containsKey(printed.primal().name())
+            || printed.signature().backwardReturnsAdjoint();
         out.add(new GradWriter.Sweep(sweep.element(), printed,
-            layers.containsKey(printed.primal().name()) ? DeadCode.backwardOnly(printed) : null,
-            sweep.jvp(), sweep.hvp()));
+            backward ? DeadCode.backwardOnly(printed) : null, sweep.jvp(), sweep.hvp()));
       } else {
         out.add(method);
       }
@@ -320,8 +324,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       for (UnreadBuffers.Variant variant : List.copyOf(unread.variants().values())) {
         if (done.add(variant.name())) {
           GradWriter.Sweep layer = layers.get(variant.callee());
-          Pullback printed =
-              AdjointScratch.of(AdjointRows.of(unread.rewrite(layer.pullback())));
+          Pullback printed = printed(unread.rewrite(layer.pullback()));
           Set<Var> buffers = new LinkedHashSet<>();
           variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
           out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),
@@ -330,6 +333,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
     }
     return out;
+  }
+
+  /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
+  private static Pullback printed(Pullback pullback) {
+    return AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {

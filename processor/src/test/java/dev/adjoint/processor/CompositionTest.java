@@ -280,7 +280,7 @@ class CompositionTest {
         .compile(Compiled.fileObjects(user));
     assertThat(compilation).succeeded();
     assertThat(compilation).generatedSourceFile("app.ModelSweeps")
-        .contentsAsUtf8String().contains("lib.ActivationsGrad.swishPullback(");
+        .contentsAsUtf8String().contains("lib.ActivationsGrad.swishBackward(");
   }
 
   private static void jar(Path classes, Path jar) throws IOException {

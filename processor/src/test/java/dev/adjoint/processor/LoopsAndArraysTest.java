@@ -529,6 +529,22 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** A helper of one {@code double} parameter. */
+        @Differentiable
+        public static double softplus(double t) {
+          return Math.log(1 + Math.exp(t));
+        }
+
+        /** Calls it per element: its adjoint comes back as a value, through no buffer. */
+        @Differentiable
+        public static double softplusSum(double[] x, double w) {
+          double total = 0;
+          for (int i = 0; i < x.length; i++) {
+            total += softplus(w * x[i]);
+          }
+          return total;
+        }
+
         /** The sum's adjoint comes from a call after the loop: the loop is not fused. */
         @Differentiable
         public static double sumReadByLaterCall(double[] x, double b) {
@@ -772,6 +788,7 @@ class LoopsAndArraysTest {
         Arguments.of("scratchReadFirst", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("callsInLoop", new Object[] {a, 0.7}),
+        Arguments.of("softplusSum", new Object[] {a, 0.7}),
         Arguments.of("sumReadByLaterCall", new Object[] {a, 0.3}),
         Arguments.of("recurrent", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2,
             -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
@@ -870,6 +887,19 @@ class LoopsAndArraysTest {
   }
 
   @Test
+  void aMethodOfOneDoubleParameterHasABackwardPassReturningItsAdjoint() throws Exception {
+    Class<?> grad = compiled.load("demo.LoopsGrad");
+    Method backward = grad.getMethod("softplusBackward", double.class, double.class);
+    Method pullback = grad.getMethod("softplusPullback", double.class, double.class,
+        double[].class);
+    for (double t : new double[] {-3, 0, 0.5, 40, Double.POSITIVE_INFINITY, Double.NaN}) {
+      double[] buffer = new double[1];
+      pullback.invoke(null, t, 2.5, buffer);
+      assertThat((double) backward.invoke(null, t, 2.5)).isEqualTo(buffer[0]);
+    }
+  }
+
+  @Test
   void savesWhatTheBackwardSweepNeedsAndNoMore() {
     String sweeps = compiled.generatedSource("demo.LoopsSweeps");
     // r = r * x reads the old r: one double per iteration, nothing else
@@ -951,6 +981,12 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "callsInLoopPullback")).contains("fused");
     assertThat(method(sweeps, "callsInLoopPullback")).doesNotContain("Tape");
     assertThat(method(sweeps, "sumReadByLaterCallPullback")).doesNotContain("fused");
+    // a helper of one double parameter: its backward pass returns the adjoint, no buffer
+    String softplusSum = method(sweeps, "softplusSumPullback");
+    assertThat(softplusSum).contains("demo.LoopsGrad.softplusBackward(");
+    assertThat(softplusSum).doesNotContain("dArgs");
+    assertThat(softplusSum).doesNotContain("new double[");
+    assertThat(softplusSum).contains("fused");
     // h = next: the states' reads are read again, only tanh's values saved (one per unit)
     String recurrent = method(sweeps, "recurrentPullback");
     assertThat(count(recurrent, "doubleTape.push(")).isEqualTo(1);

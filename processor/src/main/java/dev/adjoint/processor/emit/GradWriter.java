@@ -10,10 +10,12 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
+import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
@@ -185,7 +187,7 @@ public final class GradWriter {
         VectorApi.addJacobian(type, owner, method, record, signature);
       }
       type.addMethod(publicPullback(owner, method, signature));
-      if (signature.result().isArray()) {
+      if (signature.result().isArray() || signature.backwardReturnsAdjoint()) {
         type.addMethod(publicBackward(owner, method, signature));
       }
       if (Declared.anyRecord(method.params())) {
@@ -247,10 +249,12 @@ public final class GradWriter {
         }
         DerivativeSignature pullback = publicSignature(stub.element(), stub.params());
         type.addMethod(stub(stub, pullback));
-        if (pullback.result().isArray()) {
-          type.addMethod(addParameters(MethodSpec.methodBuilder(GeneratedNames.backwardName(
-                  stub.element().getSimpleName().toString())), stub.element(), pullback)
+        if (pullback.result().isArray() || pullback.backwardReturnsAdjoint()) {
+          String name = GeneratedNames.backwardName(stub.element().getSimpleName().toString());
+          type.addMethod(addParameters(MethodSpec.methodBuilder(name), stub.element(),
+                  pullback.backward(name))
               .addModifiers(Modifier.STATIC)
+              .returns(pullback.backwardReturnsAdjoint() ? TypeName.DOUBLE : TypeName.VOID)
               .addJavadoc(STUB_JAVADOC)
               .addCode(stubBody(stub))
               .build());
@@ -568,20 +572,38 @@ public final class GradWriter {
         .build();
   }
 
-  /** The backward pass alone of a method returning an array, for generated callers. */
+  /**
+   * The backward pass alone of a method returning an array, or returning {@code double} with
+   * one differentiated {@code double} parameter (whose adjoint it returns), for generated
+   * callers.
+   */
   private static MethodSpec publicBackward(TypeElement owner, ApiMethod method,
-      DerivativeSignature signature) {
+      DerivativeSignature pullback) {
     String name = GeneratedNames.backwardName(method.element().getSimpleName().toString());
+    DerivativeSignature signature = pullback.backward(name);
     List<String> arguments = new ArrayList<>();
     arguments.add(arguments(method.params()));
     arguments.add(signature.seed());
     arguments.addAll(signature.derivativeNames());
-    return addParameters(MethodSpec.methodBuilder(name), method.element(), signature)
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+    MethodSpec.Builder spec = addParameters(MethodSpec.methodBuilder(name), method.element(),
+        signature).addModifiers(Modifier.PUBLIC, Modifier.STATIC);
+    if (pullback.backwardReturnsAdjoint()) {
+      return spec.returns(double.class)
+          .addJavadoc("The backward pass of {@link $L} alone: returns what {@link #$N} adds to"
+              + " the\nadjoint of {@code $N} (and adds the same to the array buffers), without"
+              + " computing the\nvalue or needing a buffer. Generated callers call it in their"
+              + " backward sweeps, having\ncomputed the value in their forward sweeps.\n",
+              link(owner, method.element()), pullback.name(),
+              pullback.scalars().get(0).var().name())
+          .addStatement("return $T.$N($L)", sweepsClass(owner), name,
+              String.join(", ", arguments))
+          .build();
+    }
+    return spec
         .addJavadoc("The backward pass of {@link $L} alone: adds what {@link #$N} adds to the"
             + " buffers,\nwithout computing the value. Generated callers call it in their"
             + " backward sweeps,\nhaving computed the value in their forward sweeps.\n",
-            link(owner, method.element()), signature.name())
+            link(owner, method.element()), pullback.name())
         .addStatement("$T.$N($L)", sweepsClass(owner), name, String.join(", ", arguments))
         .build();
   }
@@ -656,19 +678,41 @@ public final class GradWriter {
         CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
   }
 
-  /** The pullback's body without the value: its backward pass alone. */
+  /**
+   * The pullback's body without the value: its backward pass alone; when it returns the adjoint
+   * of its one {@code double} parameter, the last addition into the scalar buffer is returned
+   * instead.
+   */
   private static MethodSpec backward(TypeElement owner, Sweep method) {
     Pullback pullback = method.pullback();
     Function f = pullback.primal();
+    String name = GeneratedNames.backwardName(f.name());
+    DerivativeSignature signature = pullback.signature().backward(name);
+    List<Stmt> statements = new ArrayList<>(method.backward().statements());
+    String returned = null;
+    if (pullback.signature().backwardReturnsAdjoint()) {
+      returned = "0.0"; // nothing flows into the parameter
+      String buffer = pullback.signature().scalarBuffer();
+      for (int k = statements.size() - 1; k >= 0; k--) {
+        if (statements.get(k) instanceof Accumulate add && add.target().name().equals(buffer)) {
+          returned = JavaPrinter.operand(add.value());
+          statements.remove(k);
+          break;
+        }
+      }
+    }
     CodeBlock.Builder body = CodeBlock.builder();
-    new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(method.backward());
-    return addParameters(MethodSpec.methodBuilder(GeneratedNames.backwardName(f.name())),
-        method.element(), pullback.signature())
+    new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(new Block(statements));
+    MethodSpec.Builder spec = addParameters(MethodSpec.methodBuilder(name), method.element(),
+        signature)
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Backward pass of {@link $L}: its pullback without the value.\n",
-            link(owner, method.element()))
-        .addCode(body.build())
-        .build();
+            link(owner, method.element()));
+    if (returned != null) {
+      body.addStatement("return $L", returned);
+      spec.returns(double.class);
+    }
+    return spec.addCode(body.build()).build();
   }
 
   private static MethodSpec backwardVariant(TypeElement owner, BackwardVariant variant) {

@@ -90,7 +90,8 @@ public final class Callees {
     }
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
-      return new Callee(code, display, null, null, null, null, null, parameters, true, true);
+      return new Callee(code, display, null, null, null, null, null, parameters, true, true,
+          false);
     }
     boolean runtime = owner.getQualifiedName().toString().startsWith("dev.adjoint.")
         && !owner.getQualifiedName().toString().startsWith("dev.adjoint.processor.");
@@ -107,7 +108,8 @@ public final class Callees {
       String backward = signature.result().isArray()
           ? grad + "." + GeneratedNames.backwardName(method.getSimpleName().toString()) : pullback;
       return new Callee(code, display, pullback, backward,
-          grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true);
+          grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true,
+          true);
     }
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
@@ -115,9 +117,10 @@ public final class Callees {
       return new Callee(code, display, pullback, pullback,
           registered(method, Registration.JVP, types),
           registered(method, Registration.HVP, types), signature(method, Set.of(), types),
-          parameters, false, runtime);
+          parameters, false, runtime, false);
     }
-    return new Callee(code, display, null, null, null, null, null, parameters, false, runtime);
+    return new Callee(code, display, null, null, null, null, null, parameters, false, runtime,
+        false);
   }
 
   /**

@@ -22,11 +22,13 @@ import java.util.List;
  * @param stopsGradient an identity whose derivative is zero ({@code Gates.stopGradient})
  * @param readsOnly never writes the arrays passed to it: a {@code @Differentiable} method (the
  *     processor refuses writes into parameters) or one of the runtime's gates
+ * @param generated its derivatives are generated ({@code @Differentiable}), so that it has every
+ *     derivative {@link dev.adjoint.processor.plan.DerivativeSignature} promises
  */
 public record Callee(String code, String display, String pullback, String backward, String jvp,
     String hvp,
     DerivativeSignature signature, List<Type> parameters, boolean stopsGradient,
-    boolean readsOnly) {
+    boolean readsOnly, boolean generated) {
   public Callee {
     parameters = List.copyOf(parameters);
   }
@@ -45,13 +47,14 @@ public record Callee(String code, String display, String pullback, String backwa
 
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
-    return new Callee(jvp, display, null, null, null, null, null, List.of(), false, false);
+    return new Callee(jvp, display, null, null, null, null, null, List.of(), false, false,
+        false);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
     return new Callee(pullback, display, null, null, null, null, null, List.of(), false,
-        false);
+        false, false);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -84,6 +84,24 @@ public record DerivativeSignature(Mode mode, String name, List<Param> params, St
     return mode == Mode.PULLBACK ? last : null;
   }
 
+  /**
+   * True if the method's backward pass alone ({@code <m>Backward}) returns the adjoint of its
+   * one differentiated {@code double} parameter instead of adding it into a scalar buffer: a
+   * method returning {@code double} with exactly one. Its callers then need no buffer.
+   */
+  public boolean backwardReturnsAdjoint() {
+    return mode == Mode.PULLBACK && result == Type.DOUBLE && scalars().size() == 1;
+  }
+
+  /**
+   * The convention of the backward pass alone, named {@code name}: the pullback's, without the
+   * scalar buffer when it returns the adjoint instead.
+   */
+  public DerivativeSignature backward(String name) {
+    return new DerivativeSignature(mode, name, params, seed, derivatives,
+        backwardReturnsAdjoint() ? null : last, result);
+  }
+
   /** The differentiated {@code double} parameters, in the order of the scalar buffer. */
   public List<Param> scalars() {
     return params.stream().filter(p -> p.differentiable() && !p.var().type().isArray()).toList();

@@ -119,6 +119,8 @@ public final class GeneratedNames {
         signature(jvp.name(), jvpBuffer)));
     if (result.isArray()) {
       all.add(signature(backwardName(method), pullbackTypes));
+    } else if (pullback.backwardReturnsAdjoint()) {
+      all.add(signature(backwardName(method), pullbackTypes.subList(0, pullbackTypes.size() - 1)));
     }
     if (records) {
       all.add(signature(flatName(method), own));
