@@ -21,7 +21,10 @@ import java.lang.annotation.Target;
  * {@code double}, {@code double[]} or {@code double[][]}; for an array result the pullback takes
  * a seed of its type, {@code CGrad.mJacobian} gives the Jacobian, and
  * {@code CGrad.mBackward(same arguments as the pullback)} adds what the pullback adds without
- * computing the value (what generated callers' backward sweeps call).
+ * computing the value (what generated callers' backward sweeps call). A method returning
+ * {@code double} with exactly one differentiated {@code double} parameter also gets
+ * {@code CGrad.mBackward(arguments, seed, array buffers...)}, which returns that parameter's
+ * adjoint instead of adding it into a buffer.
  *
  * <p>Every method also gets forward mode, {@code CGrad.mJvp(same parameters, tangents...)}. With
  * {@code order = 2} it gets second derivatives too: {@code CGrad.mHvp(same parameters,

@@ -9,7 +9,8 @@
  * replayed from their recorded condition, which the forward sweep never overwrites (SSA outside
  * loops). Passes over that backward sweep, each asking statements what they read and write:
  * {@link dev.adjoint.processor.reverse.Recomputation} (values computed again instead of saved),
- * {@link dev.adjoint.processor.reverse.ElementSums} (one addition per array element),
+ * {@link dev.adjoint.processor.reverse.ElementSums} (one addition per array element, one per
+ * loop for an element at an index the loop does not change),
  * {@link dev.adjoint.processor.reverse.Fusion} (a loop's backward pass inside it). {@link
  * dev.adjoint.processor.reverse.Taping} then assembles the pullback: the taping forward sweep,
  * the backward sweep, the scalar adjoints added into their buffer.
@@ -18,9 +19,13 @@
  * then goes through {@link dev.adjoint.processor.reverse.ZeroSkipping} (loops fed by a zero
  * adjoint skipped), {@link dev.adjoint.processor.reverse.FirstContribution} (a reset adjoint
  * assigned its next contribution), {@link dev.adjoint.processor.reverse.UnreadBuffers} (a
- * same-class layer given data called without the data's buffer) and
+ * same-class layer given data called without the data's buffer),
+ * {@link dev.adjoint.processor.reverse.ReturnedAdjoints} (a scalar helper's adjoint returned by
+ * its backward pass, not passed through a buffer), {@link dev.adjoint.processor.reverse.AdjointRows}
+ * (an adjoint matrix used row by row kept as one row) and
  * {@link dev.adjoint.processor.reverse.AdjointScratch} (one adjoint array per loop, not per
- * iteration); {@link dev.adjoint.processor.reverse.DeadCode} cuts from it a layer's backward
- * pass alone, which generated callers call.
+ * iteration); {@link dev.adjoint.processor.reverse.DeadCode} cuts from it the backward pass
+ * alone of a layer or of a scalar method of one {@code double} parameter, which generated
+ * callers call.
  */
 package dev.adjoint.processor.reverse;
