@@ -17,6 +17,7 @@ import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ final class Recomputation {
   private final Map<Var, Assign> recomputed = new LinkedHashMap<>();
   /** The loop body each recomputed value is computed again at the start of. */
   private final Map<Var, Block> bodyOf = new HashMap<>();
+  /** The stores into each array, and the statement making each array made in the method. */
+  private final Map<Var, List<Store>> stores = new LinkedHashMap<>();
+  private final Map<Var, Assign> allocations = new HashMap<>();
 
   Recomputation(Function function, LoopFacts loops, Set<Var> shadows) {
     this.function = function;
@@ -89,8 +93,6 @@ final class Recomputation {
 
   private void findReplayable(Set<Var> shadows) {
     Map<Var, List<Assign>> loads = new HashMap<>();
-    Map<Var, List<Store>> stores = new HashMap<>();
-    Map<Var, Assign> allocations = new HashMap<>();
     Set<Var> otherNames = new HashSet<>(); // rows under another name, arguments written
     Set<Var> arrays = new HashSet<>();
     function.params().forEach(p -> arrays.add(p.var()));
@@ -273,15 +275,62 @@ final class Recomputation {
         if (inBody instanceof Assign assign && !mentioned.contains(assign.target())
             && loops.assignments(assign.target()) == 1
             && loops.home(assign.target()) == loop.body()
-            && isCheap(assign) && !(inline.test(assign.target()) && !isElement(assign))
-            && assign.value().operands().stream()
-                .allMatch(o -> isAvailable(o, assign, inline))) {
-          recomputed.put(assign.target(), assign);
-          bodyOf.put(assign.target(), loop.body());
+            && !(inline.test(assign.target()) && !isElement(assign))) {
+          Assign again = isCheap(assign) && assign.value().operands().stream()
+              .allMatch(o -> isAvailable(o, assign, inline)) ? assign : readBack(assign, inline);
+          if (again != null) {
+            recomputed.put(assign.target(), again);
+            bodyOf.put(assign.target(), loop.body());
+          }
         }
         mentions(inBody, mentioned);
       }
     });
+  }
+
+  /**
+   * {@code t = a[i]} for a value {@code t} (any operation: {@code max(0, z)}) that its loop body
+   * stores, right after, into an element of a replayable array written nowhere else, each
+   * element once ({@code hidden[h] = t}), at indices the backward sweep has: the backward sweep
+   * reads the element back instead of saving {@code t}. Else null.
+   */
+  private Assign readBack(Assign assign, Predicate<Var> inline) {
+    Var target = assign.target();
+    if (target.type() != Type.DOUBLE || target.equals(function.result())
+        || assign.value().operands().contains(target)) {
+      return null;
+    }
+    for (var entry : stores.entrySet()) {
+      List<Store> into = entry.getValue();
+      Store store = into.get(0);
+      if (into.size() == 1 && store.value().equals(target) && store.compound() == null
+          && replayable.contains(entry.getKey()) && loops.loopBody(store) == loops.loopBody(assign)
+          && loops.position(store) > loops.position(assign) && eachElementOnce(store)
+          && store.indices().stream().allMatch(o -> isAvailable(o, assign, inline))) {
+        return new Assign(target, new Load(store.array(), store.indices()), assign.origin());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * True if {@code store} writes each element of its array at most once while the array is the
+   * same: every loop around it, but those around the array's allocation (which make it anew in
+   * each iteration), indexes it by its counter.
+   */
+  private boolean eachElementOnce(Store store) {
+    Assign allocation = allocations.get(store.array());
+    if (allocation == null) {
+      return false; // a parameter (never written) or a row under another name
+    }
+    Set<Loop> fresh = new HashSet<>(loops.loopsAround(allocation));
+    for (Loop loop : loops.loopsAround(store)) {
+      if (!fresh.contains(loop)
+          && (loop.counted() == null || !store.indices().contains(loop.counted().index()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean isCheap(Assign assign) {

@@ -496,11 +496,23 @@ public final class ReverseSweep {
       }
       if (activity.isActive(operand)
           && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
-        Operand contribution = DerivativeRules.contribution(value, i, asRead, result, adjoint);
+        Operand contribution = readsResultInstead(assign, operand)
+            ? DerivativeRules.routedByResult(value, result, adjoint)
+            : DerivativeRules.contribution(value, i, asRead, result, adjoint);
         read(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
       }
     }
+  }
+
+  /**
+   * {@code r = max(0, z)} of an accumulator {@code z} (which the forward sweep would save at
+   * every reassignment) whose result the backward sweep reads back from the array it was stored
+   * into: the derivative reads {@code r}, so {@code z} is not saved (cs231n's hidden unit).
+   */
+  private boolean readsResultInstead(Assign assign, Operand operand) {
+    return DerivativeRules.routesByResult(assign.value()) && operand instanceof Var z
+        && loops.assignments(z) > 1 && recomputation.isRecomputed(assign.target());
   }
 
   /**

@@ -197,6 +197,25 @@ public final class DerivativeRules {
   }
 
   /**
+   * True for {@code max(c, z)} and {@code min(c, z)} with {@code c} a constant (ReLU spelled
+   * {@code Math.max(0, z)}), whose rule can read the result instead of {@code z}.
+   */
+  public static boolean routesByResult(Expr expr) {
+    return expr instanceof MathCall call && call.args().size() == 2
+        && (call.function().equals("max") || call.function().equals("min"))
+        && call.args().get(0) instanceof Constant;
+  }
+
+  /**
+   * The seed's share of {@code z} in {@code r = max(c, z)} or {@code min(c, z)}, read from the
+   * result: the constant wins exactly when {@code r == c}, as {@code c >= z} ({@code c <= z})
+   * says, NaN and signed zeros included; {@code z}'s value is not needed.
+   */
+  public static Operand routedByResult(Expr expr, Operand r, Operand g) {
+    return select(binary(Binary.Op.EQ, r, ((MathCall) expr).args().get(0)), ZERO, g);
+  }
+
+  /**
    * d/da a^b = b a^(b-1), written out when the exponent is a literal ({@code 2 * x * g} for
    * {@code pow(x, 2)}); d/db a^b = ln(a) a^b.
    */
