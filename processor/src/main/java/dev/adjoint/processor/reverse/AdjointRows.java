@@ -47,7 +47,7 @@ public final class AdjointRows {
     this.body = pullback.body();
   }
 
-  /** {@code pullback} with each adjoint matrix used one row per iteration of a loop kept as a row. */
+  /** {@code pullback} with each adjoint matrix a loop uses one row per iteration kept as a row. */
   public static Pullback of(Pullback pullback) {
     AdjointRows pass = new AdjointRows(pullback);
     Block body = pullback.body();
@@ -140,7 +140,8 @@ public final class AdjointRows {
   private static Block rows(Block block, Var matrix, Var index, Var row) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      out.add(Statements.mapBlocks(row(stmt, matrix, index, row), b -> rows(b, matrix, index, row)));
+      out.add(Statements.mapBlocks(row(stmt, matrix, index, row),
+          b -> rows(b, matrix, index, row)));
     }
     return new Block(out);
   }

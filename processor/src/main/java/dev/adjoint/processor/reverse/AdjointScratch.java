@@ -130,7 +130,7 @@ public final class AdjointScratch {
     return knownBefore(body, create.dimensions().get(0), at);
   }
 
-  /** {@code operand} (or an operand with its value) as it is before top-level statement {@code at}. */
+  /** {@code operand}, or an operand of its value, before statement {@code at}; else null. */
   static Operand knownBefore(Block body, Operand operand, int at) {
     if (!(operand instanceof Var v)) {
       return operand;
