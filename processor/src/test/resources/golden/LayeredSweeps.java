@@ -46,7 +46,7 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
-        for (int j = x.length - 1; j >= 0; j--) {
+        for (int j = 0; j < x.length; j++) {
           // this iteration's values, computed again instead of saved
           double t4 = W[i][j];
           double t5 = x[j];
@@ -78,7 +78,7 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
-        for (int j = x.length - 1; j >= 0; j--) {
+        for (int j = 0; j < x.length; j++) {
           // this iteration's values, computed again instead of saved
           double t4 = W[i][j];
           double t5 = x[j];
@@ -198,7 +198,7 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
-        for (int j = x.length - 1; j >= 0; j--) {
+        for (int j = 0; j < x.length; j++) {
           double t5 = x[j];
           // line 14: s += W[i][j] * x[j];
           double dt6 = ds;

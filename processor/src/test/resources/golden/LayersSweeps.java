@@ -65,7 +65,7 @@ final class LayersSweeps {
     // line 10: for (int i = 0; i < W.length; i++) { for (int j = 0; j < x.length; j++) { q[i...
     for (int i = W.length - 1; i >= 0; i--) {
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
-      for (int j = x.length - 1; j >= 0; j--) {
+      for (int j = 0; j < x.length; j++) {
         // this iteration's values, computed again instead of saved
         double t4 = W[i][j];
         double t5 = x[j];

@@ -21,6 +21,7 @@ import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
+import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
@@ -291,7 +292,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * call variants without that buffer ({@link UnreadBuffers}), calls of scalar helpers through a
    * one-element buffer call their backward pass returning the adjoint ({@link ReturnedAdjoints}),
    * adjoint matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made
-   * per iteration reused ({@link AdjointScratch}), and the backward pass alone ({@link DeadCode})
+   * per iteration reused ({@link AdjointScratch}), backward loops of independent iterations run
+   * in the forward order ({@link InOrderLoops}), and the backward pass alone ({@link DeadCode})
    * of each layer and of each scalar method of one {@code double} parameter.
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,
@@ -337,7 +339,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)));
+    return InOrderLoops.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {

@@ -980,6 +980,9 @@ class LoopsAndArraysTest {
     assertThat(window).doesNotContain("trips");
     assertThat(window).contains("fused");
     assertThat(window).doesNotContain("Tape");
+    // its kernel's backward loop writes dw[t] only, at its own counter: it runs upward, as
+    // written, where the JIT unrolls and vectorises it
+    assertThat(window).contains("for (int t = 0; t < w.length; t++)");
     // a re-initialised accumulator saves nothing of its own (its += needs no value), and tanh's
     // value, stored into out[j], is read back from there: no tape at all
     assertThat(method(sweeps, "accumulatorPerRowPullback")).doesNotContain("Tape");
@@ -1000,6 +1003,8 @@ class LoopsAndArraysTest {
     assertThat(columns).contains("dxSum1 += ");
     assertThat(count(columns, "dx[k] +=")).isEqualTo(1);
     assertThat(columns).contains("dx[k] += dxSum1;");
+    // iterations that add into one sum keep the backward order (the sum's rounding)
+    assertThat(columns).contains("for (int j = W.length - 1; j >= 0; j--)");
     // a scratch buffer every point overwrites before reading: the point loop is fused, its
     // tape within one point; read before it is overwritten: not fused
     assertThat(method(sweeps, "scratchPerPointPullback")).contains("fused");

@@ -215,7 +215,19 @@ final class JavaPrinter {
 
   private void reverseLoop(ReverseLoop back) {
     Loop.Counted counted = back.loop().counted();
-    if (counted != null) {
+    if (counted != null && back.inOrder()) {
+      String i = counted.index().name();
+      Operand last = back.last();
+      if (counted.step() == 1 && last instanceof Nested nested
+          && nested.expr() instanceof Binary minus && minus.op() == Binary.Op.SUB
+          && minus.b() instanceof Constant one && one.is(1)) {
+        out.beginControlFlow("for (int $N = $L; $N < $L; $N++)", i, operand(back.from()), i,
+            operand(minus.a()), i); // up to n - 1: i < n
+      } else {
+        out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(back.from()), i,
+            counted.downward() ? ">=" : "<=", operand(last), step(i, counted.step()));
+      }
+    } else if (counted != null) {
       String i = counted.index().name();
       out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(back.last()), i,
           counted.downward() ? "<=" : ">=", operand(back.from()), step(i, -counted.step()));

@@ -1,0 +1,159 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A backward loop whose iterations are independent of one another runs in the forward order, as
+ * a person writes {@code for (t = 0; t < taps; t++) dkernel[t] += g * signal[i + t]}: the JIT
+ * unrolls and vectorises upward loops better than downward ones. Iterations are independent when
+ * the body saves and restores nothing (no tape), calls nothing, assigns only variables it
+ * declares, and writes only array elements indexed by the loop's counter, at one index position
+ * in every access to that array, so that no two iterations touch one element. Every variable and
+ * element then receives the same operations in the same order as before: the results are the
+ * same bit for bit. Arrays that another name shares ({@code h = next}) are never assumed apart.
+ */
+public final class InOrderLoops {
+  /** Arrays assigned to one another in the pullback: their elements may be one another's. */
+  private final Set<Var> shared = new HashSet<>();
+
+  private InOrderLoops() {}
+
+  /** {@code pullback} with its independent backward loops run in the forward order. */
+  public static Pullback of(Pullback pullback) {
+    InOrderLoops pass = new InOrderLoops();
+    Statements.forEach(pullback.body(), stmt -> {
+      Expr value = stmt instanceof Assign assign ? assign.value()
+          : stmt instanceof Declare declare ? declare.init() : null;
+      Var target = stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Declare declare ? declare.var() : null;
+      if (target != null && target.type().isArray()
+          && (value instanceof Copy copy && copy.a() instanceof Var || value instanceof Load)) {
+        pass.shared.add(target);
+        pass.shared.addAll(Exprs.vars(value.operands()));
+      }
+    });
+    return pullback.withBody(pass.block(pullback.body()));
+  }
+
+  private Block block(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      Stmt done = Statements.mapBlocks(stmt, this::block);
+      out.add(done instanceof ReverseLoop back && back.loop().counted() != null
+          && !back.inOrder() && independent(back) ? back.inForwardOrder() : done);
+    }
+    return new Block(out);
+  }
+
+  private boolean independent(ReverseLoop back) {
+    Var counter = back.loop().counted().index();
+    Set<Var> declared = new HashSet<>();
+    Statements.forEach(back.body(), stmt -> {
+      Var v = BackStmts.declared(stmt);
+      if (v != null) {
+        declared.add(v);
+      }
+      Loop inner = stmt instanceof Loop loop ? loop
+          : stmt instanceof ReverseLoop loop ? loop.loop() : null;
+      if (inner != null && inner.counted() != null) {
+        declared.add(inner.counted().index());
+      }
+    });
+    boolean[] ok = {true};
+    Set<Var> written = new HashSet<>();
+    List<Access> accesses = new ArrayList<>();
+    Statements.forEach(back.body(), stmt -> {
+      if (stmt instanceof Assign assign) {
+        ok[0] &= declared.contains(assign.target()) && !assign.target().type().isArray();
+        reads(assign.value().operands(), accesses);
+        if (assign.value() instanceof Load load) {
+          accesses.add(new Access(load.array(), load.indices()));
+        }
+        ok[0] &= !(assign.value() instanceof Call);
+      } else if (stmt instanceof Declare declare) {
+        ok[0] &= !declare.var().type().isArray();
+        if (declare.init() != null) {
+          reads(declare.init().operands(), accesses);
+          if (declare.init() instanceof Load load) {
+            accesses.add(new Access(load.array(), load.indices()));
+          }
+          ok[0] &= !(declare.init() instanceof Call);
+        }
+      } else if (stmt instanceof Accumulate add) {
+        reads(add.indices(), accesses);
+        reads(List.of(add.value()), accesses);
+        if (add.intoElement()) {
+          written.add(add.target());
+          accesses.add(new Access(add.target(), add.indices()));
+        } else {
+          ok[0] &= declared.contains(add.target());
+        }
+      } else if (stmt instanceof Store store) {
+        reads(store.indices(), accesses);
+        reads(List.of(store.value()), accesses);
+        written.add(store.array());
+        accesses.add(new Access(store.array(), store.indices()));
+      } else if (stmt instanceof If branch) {
+        reads(List.of(branch.condition()), accesses);
+      } else if (!(stmt instanceof Loop || stmt instanceof ReverseLoop
+          || stmt instanceof Comment)) {
+        ok[0] = false; // the tape, a derivative call, an array added or cleared
+      }
+    });
+    if (!ok[0] || accesses.stream().anyMatch(a -> a.array() == null)) {
+      return false;
+    }
+    Map<Var, Integer> position = new HashMap<>();
+    for (Access access : accesses) {
+      if (!written.contains(access.array())) {
+        continue;
+      }
+      int at = access.indices().indexOf(counter);
+      if (at < 0 || shared.contains(access.array())
+          || position.getOrDefault(access.array(), at) != at) {
+        return false;
+      }
+      position.put(access.array(), at);
+    }
+    return true;
+  }
+
+  /** An element or row of {@code array} the body names; a null array for a call found. */
+  private record Access(Var array, List<Operand> indices) {}
+
+  /** Adds the loads nested in {@code operands}, and a null access for a call. */
+  private static void reads(List<Operand> operands, List<Access> out) {
+    for (Operand operand : operands) {
+      Exprs.forEachNested(operand, e -> {
+        if (e instanceof Load load) {
+          out.add(new Access(load.array(), load.indices()));
+        } else if (e instanceof Call) {
+          out.add(new Access(null, List.of()));
+        }
+      });
+    }
+  }
+}
