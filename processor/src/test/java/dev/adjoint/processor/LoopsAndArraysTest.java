@@ -971,8 +971,13 @@ class LoopsAndArraysTest {
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");
     // an array made per example and read after it is written: its elements are read again in
     // the backward pass (only tanh's value and the per-example sum are saved)
-    assertThat(count(method(sweeps, "perExampleScratchPullback"), "doubleTape.push("))
-        .isAtMost(2);
+    String perExample = method(sweeps, "perExampleScratchPullback");
+    assertThat(count(perExample, "doubleTape.push(")).isAtMost(2);
+    // its adjoint, of a length known before the loop, is one array made there and cleared per
+    // example (not a buffer variable assigned in each iteration)
+    assertThat(perExample).contains("double[] dhidden = new double[W.length];");
+    assertThat(perExample).contains("java.util.Arrays.fill(dhidden, 0.0);");
+    assertThat(perExample).doesNotContain("Shapes.zeroed");
     // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
     // the window's reads of x are read again, and its accumulator s, declared in the iteration,
     // is not saved at its re-initialisation (no earlier iteration's backward pass is left)
