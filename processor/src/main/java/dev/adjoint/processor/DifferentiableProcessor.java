@@ -11,6 +11,7 @@ import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
+import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
@@ -342,7 +343,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     return InOrderLoops.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))));
   }
 
-  private GradWriter.SweepMethod differentiate(ExecutableElement method, Function function) {
+  private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
+    Function function = SameElementReads.of(read);
     Activity activity = Activity.of(function);
     boolean secondOrder = MethodReader.order(method) == 2;
     if (activity.problems().isEmpty()

@@ -489,6 +489,24 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** A scratch row overwritten per point, each element squared: q[k] * q[k]. */
+        @Differentiable
+        public static double squaredScratch(double[] w, double[][] X) {
+          double[] q = new double[w.length];
+          double total = 0;
+          for (int p = 0; p < X.length; p++) {
+            for (int k = 0; k < w.length; k++) {
+              q[k] = X[p][k] * w[k];
+            }
+            double s = 0;
+            for (int k = 0; k < w.length; k++) {
+              s += q[k] * q[k];
+            }
+            total += Math.log(1 + s);
+          }
+          return total;
+        }
+
         /** Column by column: x[k] is read in every iteration of the inner loop. */
         @Differentiable
         public static double columns(double[][] W, double[] x) {
@@ -804,6 +822,8 @@ class LoopsAndArraysTest {
         Arguments.of("hiddenUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.1, -0.2, 0.3}, new double[][] {{0.4, -1.2},
             {-0.9, 0.5}, {0.3, 0.3}}}),
+        Arguments.of("squaredScratch", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("columns", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
             {-0.6, 0.9}}, new double[] {0.4, -1.2}}),
         Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -1008,6 +1028,9 @@ class LoopsAndArraysTest {
     assertThat(columns).contains("dxSum1 += ");
     assertThat(count(columns, "dx[k] +=")).isEqualTo(1);
     assertThat(columns).contains("dx[k] += dxSum1;");
+    // q[k] * q[k] reads the element once: one value saved per element, not two
+    assertThat(count(method(sweeps, "squaredScratchPullback"), "doubleTape.push("))
+        .isEqualTo(1);
     // iterations that add into one sum keep the backward order (the sum's rounding)
     assertThat(columns).contains("for (int j = W.length - 1; j >= 0; j--)");
     // a scratch buffer every point overwrites before reading: the point loop is fused, its

@@ -1,0 +1,142 @@
+package dev.adjoint.processor.frontend;
+
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An element read twice in a straight line of the primal, nothing in between writing an array or
+ * calling a method ({@code x[i] * x[i]}, {@code q[j] * q[j]}), is read once: the second read's
+ * variable is replaced by the first's everywhere, so that the backward sweep saves or reads
+ * again one value, not two, as a person writes {@code double xi = x[i]; xi * xi}. Only
+ * variables assigned once (the lowering's temporaries) are merged; the value is the same.
+ */
+public final class SameElementReads {
+  private final Map<Var, Integer> assignments = new HashMap<>();
+  private final Map<Var, Var> replaced = new HashMap<>();
+  private final Var result;
+
+  private SameElementReads(Function function) {
+    this.result = function.result();
+    Statements.forEach(function.body(), stmt -> {
+      Var set = stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Declare declare ? declare.var() : null;
+      if (set != null) {
+        assignments.merge(set, 1, Integer::sum);
+      }
+    });
+  }
+
+  /** {@code function} with repeated reads of an element merged. */
+  public static Function of(Function function) {
+    SameElementReads pass = new SameElementReads(function);
+    Block body = pass.block(function.body());
+    if (pass.replaced.isEmpty()) {
+      return function;
+    }
+    return new Function(function.name(), function.params(), function.result(),
+        pass.substituted(body), function.names());
+  }
+
+  /** An element as a read names it. */
+  private record Element(Var array, List<Operand> indices) {}
+
+  private Block block(Block block) {
+    Map<Element, Var> read = new HashMap<>();
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      if (stmt instanceof Assign assign && assign.value() instanceof Load load
+          && !assign.target().type().isArray() && once(assign.target())
+          && !assign.target().equals(result)) {
+        Element element = new Element(load.array(), load.indices());
+        Var first = read.get(element);
+        if (first != null) {
+          replaced.put(assign.target(), first);
+          continue;
+        }
+        read.put(element, assign.target());
+        out.add(stmt);
+      } else if (stmt instanceof Assign assign && !(assign.value() instanceof Load)
+          && !(assign.value() instanceof Call)
+          && !assign.target().type().isArray()) {
+        Var target = assign.target();
+        read.keySet().removeIf(e -> e.indices().contains(target));
+        out.add(stmt);
+      } else {
+        read.clear(); // a store, a call, an array assigned, a branch or a loop
+        out.add(Statements.mapBlocks(stmt, this::block));
+      }
+    }
+    return new Block(out);
+  }
+
+  private boolean once(Var v) {
+    return assignments.getOrDefault(v, 0) == 1;
+  }
+
+  private Operand operand(Operand operand) {
+    if (operand instanceof Var v) {
+      return replaced.getOrDefault(v, v);
+    }
+    return operand instanceof Nested nested
+        ? new Nested(expr(nested.expr()), nested.type()) : operand;
+  }
+
+  private Expr expr(Expr expr) {
+    return Exprs.map(expr, this::operand);
+  }
+
+  private List<Operand> all(List<Operand> operands) {
+    return operands.stream().map(this::operand).toList();
+  }
+
+  private Block substituted(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      out.add(Statements.mapBlocks(substituted(stmt), this::substituted));
+    }
+    return new Block(out);
+  }
+
+  private Stmt substituted(Stmt stmt) {
+    if (stmt instanceof Assign assign) {
+      return new Assign(assign.target(), expr(assign.value()), assign.origin());
+    }
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return new Declare(declare.var(), expr(declare.init()), declare.origin());
+    }
+    if (stmt instanceof Store store) {
+      return new Store(store.array(), all(store.indices()), operand(store.value()),
+          store.compound(), store.origin());
+    }
+    if (stmt instanceof If branch) {
+      return new If(operand(branch.condition()), branch.then(), branch.otherwise(),
+          branch.origin());
+    }
+    if (stmt instanceof Loop loop) {
+      Loop.Counted counted = loop.counted() == null ? null : new Loop.Counted(
+          loop.counted().index(), operand(loop.counted().from()),
+          operand(loop.counted().to()), loop.counted().inclusive(), loop.counted().step());
+      return new Loop(loop.header(), loop.test() == null ? null : operand(loop.test()),
+          loop.body(), loop.testAtEnd(), counted, loop.origin());
+    }
+    return stmt;
+  }
+}
