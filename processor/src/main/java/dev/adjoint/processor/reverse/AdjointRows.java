@@ -156,19 +156,15 @@ public final class AdjointRows {
     }
     if (stmt instanceof Store store) {
       List<Operand> indices = f.all(store.indices());
-      return f.isRowElement(store.array(), indices)
-          ? new Store(row, indices.subList(1, indices.size()), f.operand(store.value()),
-              store.compound(), store.origin())
-          : new Store(store.array(), indices, f.operand(store.value()), store.compound(),
-              store.origin());
+      boolean inRow = f.isRowElement(store.array(), indices);
+      return new Store(inRow ? row : store.array(), inRow ? f.rest(indices) : indices,
+          f.operand(store.value()), store.compound(), store.origin());
     }
     if (stmt instanceof Accumulate add) {
       List<Operand> indices = f.all(add.indices());
-      return f.isRowElement(add.target(), indices)
-          ? new Accumulate(row, indices.subList(1, indices.size()), f.operand(add.value()),
-              add.declares(), add.origin())
-          : new Accumulate(add.target(), indices, f.operand(add.value()), add.declares(),
-              add.origin());
+      boolean inRow = f.isRowElement(add.target(), indices);
+      return new Accumulate(inRow ? row : add.target(), inRow ? f.rest(indices) : indices,
+          f.operand(add.value()), add.declares(), add.origin());
     }
     if (stmt instanceof Push push) {
       return new Push(f.operand(push.value()), push.origin());
@@ -193,10 +189,15 @@ public final class AdjointRows {
       return array.equals(matrix) && indices.size() == 2 && indices.get(0).equals(index);
     }
 
+    /** The indices after the row's: {@code [j]} of {@code [i, j]}. */
+    List<Operand> rest(List<Operand> indices) {
+      return indices.subList(1, indices.size());
+    }
+
     Expr expr(Expr expr) {
       Expr mapped = Exprs.map(expr, this::operand);
       if (mapped instanceof Load load && isRowElement(load.array(), load.indices())) {
-        return new Load(row, load.indices().subList(1, 2));
+        return new Load(row, rest(load.indices()));
       }
       return mapped;
     }
