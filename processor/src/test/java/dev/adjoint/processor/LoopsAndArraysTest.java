@@ -670,6 +670,37 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        /** A packed lower triangle walked with a counter of its own: k++ after each entry. */
+        @Differentiable
+        public static double packed(double[] p, double[] x) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j <= i; j++) {
+              s += p[k] * x[i] * x[j];
+              k++;
+            }
+          }
+          return s;
+        }
+
+        /**
+         * Weights and biases interleaved in one vector, the counter stepping by 2: the weight
+         * is read before the counter moves and used after it, the bias after.
+         */
+        @Differentiable
+        public static double interleaved(double[] w, double[] x) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; i < x.length; i++) {
+            double weight = w[k];
+            k += 2;
+            double z = weight * x[i] + w[k - 1];
+            s += z * z * weight;
+          }
+          return s;
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -838,6 +869,10 @@ class LoopsAndArraysTest {
         Arguments.of("recurrentWrittenAfter", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
+        Arguments.of("packed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
+            new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("interleaved", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2,
+            -0.4}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
@@ -986,6 +1021,20 @@ class LoopsAndArraysTest {
     // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
     assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
     assertThat(hornerWhile).contains("dp2 = x * ");
+    // a counter of its own (k++) is undone in the backward sweep by k--, not saved, and the
+    // element read at it is read again where its adjoint needs it: nothing saved at all
+    String packed = method(sweeps, "packedPullback");
+    assertThat(packed).doesNotContain("Tape");
+    assertThat(packed).contains("k2--;");
+    assertThat(packed).contains("dp[k2] +=");
+    // k += 2 is undone by k - 2; the weight read before the counter moves is saved (the
+    // counter differs where it is used), the bias read after it at k - 1 is not
+    String interleaved = method(sweeps, "interleavedPullback");
+    assertThat(interleaved).doesNotContain("intTape");
+    assertThat(interleaved).contains("k2 = k2 - 2;");
+    assertThat(interleaved).contains("dw[k2 - 1] +=");
+    assertThat(interleaved).contains("doubleTape.push(weight);");
+    assertThat(interleaved).doesNotContain("double t5 = 0.0;"); // the bias, not saved
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");

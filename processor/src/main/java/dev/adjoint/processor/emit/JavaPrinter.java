@@ -137,13 +137,14 @@ final class JavaPrinter {
     }
   }
 
-  /** {@code i++} for an int or long counter; else {@code x = value}. */
+  /** {@code i++} and {@code i--} for an int or long counter; else {@code x = value}. */
   private void assign(Assign assign) {
     Var target = assign.target();
-    if (assign.value() instanceof Binary binary && binary.op() == Binary.Op.ADD
+    if (assign.value() instanceof Binary binary
+        && (binary.op() == Binary.Op.ADD || binary.op() == Binary.Op.SUB)
         && binary.a().equals(target) && binary.b() instanceof Constant one && one.is(1)
         && (target.type() == Type.INT || target.type() == Type.LONG)) {
-      out.addStatement("$N++", target.name());
+      out.addStatement("$N$L", target.name(), binary.op() == Binary.Op.ADD ? "++" : "--");
     } else {
       out.addStatement("$N = $L", target.name(), expr(assign.value()));
     }

@@ -382,7 +382,9 @@ final class Fusion {
     boolean[] found = {false};
     Statements.forEach(stmt, s -> found[0] |= s instanceof Pop pop
         && (!pop.indices().isEmpty() && !overwrittenBeforeRead(pop.target(), loop)
-            || pop.indices().isEmpty() && !insideLoop(pop.target(), loop)));
+            || pop.indices().isEmpty() && !insideLoop(pop.target(), loop))
+        || s instanceof Assign undo && primal.contains(undo.target())
+            && !insideLoop(undo.target(), loop)); // an integer update undone: k = k - 2
     return found[0];
   }
 

@@ -80,6 +80,11 @@ final class Recomputation {
     return recomputed.containsKey(v);
   }
 
+  /** The loop body at whose start the backward sweep computes {@code v} again, or null. */
+  Block recomputedAt(Var v) {
+    return bodyOf.get(v);
+  }
+
   /** The assignments the backward sweep repeats at the start of {@code body}, in program order. */
   List<Assign> recomputedIn(Block body) {
     List<Assign> out = new ArrayList<>();

@@ -86,6 +86,12 @@ public final class ReverseSweep {
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
+   * Integer updates {@code k = k + c}, {@code k = k - c} that the backward sweep undoes by the
+   * inverse update instead of a push and a pop (exact: integer addition wraps); decided with
+   * {@link #pushed}.
+   */
+  private final Set<Stmt> inverted = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
    * Arrays assigned to one another ({@code y = z}): their adjoints are shadows that the forward
    * sweep allocates and assigns along with them, so an adjoint follows its array.
    */
@@ -94,6 +100,8 @@ public final class ReverseSweep {
   private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
   private final Map<Var, Operand> rematerialized = new HashMap<>();
+  /** Of {@link #rematerialized}, those valid only where they are used: see {@link #findLocal}. */
+  private final Set<Var> local = new HashSet<>();
   /** Values the backward sweep computes again at the start of a loop's iteration. */
   private Recomputation recomputation;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
@@ -243,6 +251,91 @@ public final class ReverseSweep {
     });
     recomputation.findRecomputed(rematerialized::containsKey);
     rematerialized.keySet().removeIf(recomputation::isRecomputed);
+    findLocal();
+  }
+
+  /**
+   * {@code t = p[k]}, {@code t = k + 1}, {@code t = p[k] * x[i]}: an element of a replayable
+   * array or cheap arithmetic, reading an integer {@code k} that loops update ({@code k++}) and
+   * otherwise only intact values, values its iteration recomputes, or other such temporaries.
+   * {@code k} is not intact for the whole sweep, but where a statement's adjoint reads it the
+   * backward sweep puts it back (pop or inverse update) to its value at that statement. So when
+   * {@code t} is used only by later statements of its own block and nothing assigns {@code k}
+   * from {@code t}'s assignment to its last use, the backward sweep computes {@code t} again at
+   * each use instead of saving it, as a person writes {@code dp[k] += x[i] * g}.
+   */
+  private void findLocal() {
+    Map<Var, List<Stmt>> mentions = new HashMap<>();
+    Map<Stmt, Statements.Place> places = new IdentityHashMap<>();
+    Statements.forEachWithPlace(function.body(), (stmt, place) -> {
+      places.put(stmt, place);
+      Statements.vars(stmt).forEach(v ->
+          mentions.computeIfAbsent(v, x -> new ArrayList<>()).add(stmt));
+    });
+    Map<Var, Set<Var>> integers = new HashMap<>(); // per temporary, the updated integers it reads
+    Map<Var, Integer> from = new HashMap<>(); // per temporary, where its first reading is
+    Statements.forEachWithPlace(function.body(), (stmt, place) -> {
+      if (!(stmt instanceof Assign assign) || !place.inLoop() || !isCheapLocally(assign)) {
+        return;
+      }
+      Var t = assign.target();
+      Set<Var> updated = new HashSet<>();
+      int start = loops.position(assign);
+      for (Operand o : assign.value().operands()) {
+        if (!(o instanceof Var v) || isIntact(v)
+            || recomputation.recomputedAt(v) == place.loopBody()) {
+          continue;
+        }
+        if (local.contains(v)) {
+          updated.addAll(integers.get(v));
+          start = Math.min(start, from.get(v));
+        } else if ((v.type() == Type.INT || v.type() == Type.LONG) && primal.contains(v)
+            && !activity.isActive(v)) {
+          updated.add(v);
+        } else {
+          return;
+        }
+      }
+      int end = start;
+      for (Stmt use : mentions.getOrDefault(t, List.of())) {
+        if (use != assign) {
+          if (places.get(use).block() != place.block() || use instanceof If
+              || use instanceof Loop || loops.position(use) < loops.position(assign)) {
+            return; // used elsewhere: k may differ there
+          }
+          end = Math.max(end, loops.position(use));
+        }
+      }
+      for (Var k : updated) {
+        for (Stmt write : mentions.get(k)) {
+          int at = loops.position(write);
+          if (write instanceof Assign a && a.target().equals(k) && at > start && at < end) {
+            return;
+          }
+        }
+      }
+      if (!updated.isEmpty()) {
+        local.add(t);
+        integers.put(t, updated);
+        from.put(t, start);
+        rematerialized.put(t, new Nested(Exprs.map(assign.value(), this::operand), t.type()));
+      }
+    });
+  }
+
+  /** An element of a replayable array, or {@code +}, {@code -}, {@code *}, assigned once. */
+  private boolean isCheapLocally(Assign assign) {
+    Var t = assign.target();
+    if (t.type().isArray() || t.equals(function.result()) || loops.assignments(t) != 1
+        || rematerialized.containsKey(t) || recomputation.isRecomputed(t)
+        || shadows.contains(t) || assign.value().operands().contains(t)) {
+      return false;
+    }
+    return assign.value() instanceof Load load && recomputation.isReplayable(load.array())
+        || assign.value() instanceof Binary binary && switch (binary.op()) {
+          case ADD, SUB, MUL -> true;
+          default -> false;
+        };
   }
 
   /**
@@ -251,7 +344,7 @@ public final class ReverseSweep {
    */
   private boolean isIntact(Operand index) {
     return !(index instanceof Var v) || loops.isCounter(v) || !loops.isAssignedInLoop(v)
-        || rematerialized.containsKey(v);
+        || rematerialized.containsKey(v) && !local.contains(v);
   }
 
   /**
@@ -276,7 +369,7 @@ public final class ReverseSweep {
    * nothing (its adjoint reads no s) while {@code r = r * x} saves r.
    */
   private boolean decidePushes() {
-    int before = pushed.size();
+    int before = pushed.size() + inverted.size();
     toBeRecorded(function.body(), new HashSet<>());
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign && loops.loopBody(assign) != null
@@ -288,7 +381,7 @@ public final class ReverseSweep {
         readIndices(store.indices()); // restoring the element reads its indices
       }
     });
-    return pushed.size() > before;
+    return pushed.size() + inverted.size() > before;
   }
 
   /** The TBR set after {@code block}, given the set before it; marks the pushes it finds. */
@@ -299,11 +392,16 @@ public final class ReverseSweep {
         Set<Var> used = uses.getOrDefault(stmt, Set.of());
         boolean readsOldValue = assign.value().operands().contains(assign.target())
             && used.contains(assign.target()); // r = r * x: its own adjoint reads the old r
-        if ((tbr.contains(assign.target()) || readsOldValue)
-            && !assign.target().equals(function.result())) {
-          pushed.add(assign); // the result is assigned once and returned after the sweeps
+        boolean needed = (tbr.contains(assign.target()) || readsOldValue)
+            && !assign.target().equals(function.result()); // assigned once, returned after
+        if (needed && inverse(assign) != null) {
+          inverted.add(assign); // undone by its inverse, which needs the new value kept
+        } else {
+          if (needed) {
+            pushed.add(assign);
+          }
+          tbr.remove(assign.target());
         }
-        tbr.remove(assign.target());
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
       } else if (stmt instanceof Store store) {
         if (tbr.contains(store.array())
@@ -366,7 +464,7 @@ public final class ReverseSweep {
   private void reverse(Assign assign, Block block, int loopDepth, List<Stmt> out) {
     Var target = assign.target();
     boolean isResult = target.equals(function.result()) && !target.type().isArray();
-    boolean restore = pushed.contains(assign);
+    boolean restore = pushed.contains(assign) || inverted.contains(assign);
     if (activity.isActive(target) && !isResult && !declared.contains(target)
         && !target.type().isArray() && loops.loopBody(assign) != null) {
       // later iterations, reversed later in the code, may still flow into it
@@ -377,7 +475,7 @@ public final class ReverseSweep {
         && (isResult || declared.contains(target) || shadows.contains(target));
     if (!hasAdjoint) {
       if (restore) {
-        restore(target, out);
+        undo(assign, out);
       }
       return; // inactive, or nothing flowed back into it: every contribution would be zero
     }
@@ -434,6 +532,39 @@ public final class ReverseSweep {
     if (restore) {
       restore(target, out);
     }
+  }
+
+  /** Puts back the value {@code assign} overwrote: by its inverse, or from the tape. */
+  private void undo(Assign assign, List<Stmt> out) {
+    Expr inverse = inverse(assign);
+    if (inverted.contains(assign) && inverse != null) {
+      Expr value = Exprs.map(inverse, this::operand);
+      value.operands().forEach(this::read);
+      out.add(new Assign(assign.target(), value, null));
+    } else {
+      restore(assign.target(), out);
+    }
+  }
+
+  /**
+   * {@code k - c} for an inactive integer update {@code k = k + c} (and {@code k + c} for
+   * {@code k = k - c}) whose {@code c} has its forward value wherever the backward sweep undoes
+   * it; else null.
+   */
+  private Expr inverse(Assign assign) {
+    Var k = assign.target();
+    if (k.type() != Type.INT && k.type() != Type.LONG || activity.isActive(k)
+        || !(assign.value() instanceof Binary binary)) {
+      return null;
+    }
+    Operand c = binary.op() == Binary.Op.ADD && binary.b().equals(k) ? binary.a() : binary.b();
+    boolean updates = binary.op() == Binary.Op.ADD
+        && (binary.a().equals(k) || binary.b().equals(k))
+        || binary.op() == Binary.Op.SUB && binary.a().equals(k);
+    if (!updates || c.equals(k) || !isIntact(c)) {
+      return null;
+    }
+    return new Binary(binary.op() == Binary.Op.ADD ? Binary.Op.SUB : Binary.Op.ADD, k, c);
   }
 
   /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
