@@ -185,13 +185,35 @@ class BoundaryTest {
   }
 
   @Test
-  void nestedIncrement() {
+  void incrementBesideAnotherReadOfItsVariable() {
     assertError(badClass("""
         @Differentiable static double f(double[] x) {
             int i = 0;
-            double s = x[i++];
+            double s = x[i] * x[i++];
             return s;
-          }"""), Message.NESTED_ASSIGNMENT, "x[i++]", "'i++'", "own statement");
+          }"""), Message.NESTED_ASSIGNMENT, "x[i++]", "'i++'", "also reads 'i'",
+        "own statement");
+  }
+
+  @Test
+  void incrementEvaluatedOnlySometimes() {
+    assertError(badClass("""
+        @Differentiable static double f(double[] x) {
+            int i = 0;
+            double s = x.length > 1 && x[i++] > 0 ? x[0] : x[1];
+            return s;
+          }"""), Message.NESTED_ASSIGNMENT, "x[i++]", "'i++'", "only sometimes",
+        "own statement");
+  }
+
+  @Test
+  void incrementOfAnArrayElementInsideAnExpression() {
+    assertError(badClass("""
+        @Differentiable static double f(double[] x, int[] c) {
+            double s = x[c[0]++];
+            return s;
+          }"""), Message.NESTED_ASSIGNMENT, "x[c[0]++]", "'c[0]++'", "int or long local",
+        "own statement");
   }
 
   @Test

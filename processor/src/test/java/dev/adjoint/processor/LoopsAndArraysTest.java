@@ -701,6 +701,18 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** The same, spelled w[k++]: the updates run where Java evaluates them. */
+        @Differentiable
+        public static double interleavedInline(double[] w, double[] x) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; i < x.length; i++) {
+            double z = w[k++] * x[i] + w[k++];
+            s += Math.tanh(z) * w[++k - 1];
+          }
+          return s;
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -873,6 +885,8 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("interleaved", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2,
             -0.4}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("interleavedInline", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1,
+            0.2, -0.4, 0.9, -0.8, 0.6}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
@@ -1035,6 +1049,11 @@ class LoopsAndArraysTest {
     assertThat(interleaved).contains("dw[k2 - 1] +=");
     assertThat(interleaved).contains("doubleTape.push(weight);");
     assertThat(interleaved).doesNotContain("double t5 = 0.0;"); // the bias, not saved
+    // w[k++] twice and w[++k - 1]: each read at the value Java gives it, nothing saved but
+    // the tanh (the loop fuses: the counter is the iteration's own copy at each read)
+    String inline = method(sweeps, "interleavedInlinePullback");
+    assertThat(inline).doesNotContain("intTape");
+    assertThat(inline).contains("backward pass of this iteration, fused");
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");

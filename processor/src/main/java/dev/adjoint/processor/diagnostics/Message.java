@@ -101,7 +101,7 @@ public enum Message {
       "%s of type %s is not supported in a @Differentiable method; use double, int, long and"
           + " boolean values"),
   NESTED_ASSIGNMENT("adjoint.nested-assignment",
-      "%s inside an expression is not supported; write it as its own statement"),
+      "%s is not supported; write it as its own statement"),
   UNSUPPORTED("adjoint.unsupported",
       "%s is not supported in a @Differentiable method; %s"),
   TOO_MANY_PATHS("adjoint.too-many-paths",

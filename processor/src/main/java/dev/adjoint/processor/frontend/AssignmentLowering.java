@@ -4,15 +4,18 @@ import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Cast;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
@@ -89,6 +92,89 @@ final class AssignmentLowering {
         update(path, compound.getVariable(), op, rhs, env, out);
       }
     }
+  }
+
+  /**
+   * {@code k++}, {@code ++k}, {@code k--} or {@code --k} inside an expression, as in
+   * {@code w[k++]}: the update as a statement of its own, where Java evaluates it, and a copy of
+   * the value the expression has (the old {@code k} after a postfix, the new one after a
+   * prefix). Null after an error where more than that order would matter: an update of anything
+   * but an {@code int} or {@code long} local, one in a statement that also reads the variable
+   * elsewhere ({@code w[k] + w[k++]}), in a condition evaluated only sometimes ({@code &&},
+   * {@code ||}, {@code ?:}) or in a loop's header.
+   */
+  Var increment(TreePath path, Env env, List<Stmt> out) {
+    UnaryTree step = (UnaryTree) path.getLeaf();
+    TreePath variable = new TreePath(path, step.getExpression());
+    Element target = step.getExpression() instanceof IdentifierTree
+        ? context.javac.elementOf(variable) : null;
+    String problem = nestedUpdateProblem(path, target);
+    if (problem != null) {
+      context.error(step, Message.NESTED_ASSIGNMENT, problem);
+      return null;
+    }
+    Tree.Kind kind = step.getKind();
+    boolean postfix = kind == Tree.Kind.POSTFIX_INCREMENT || kind == Tree.Kind.POSTFIX_DECREMENT;
+    boolean up = kind == Tree.Kind.POSTFIX_INCREMENT || kind == Tree.Kind.PREFIX_INCREMENT;
+    Origin origin = context.originInStatement(step);
+    Var value = new Var(context.names.numbered("t"), expressions.read(target, env).type());
+    if (postfix) {
+      out.add(new Assign(value, new Copy(expressions.read(target, env)), origin));
+    }
+    update(path, step.getExpression(), up ? Binary.Op.ADD : Binary.Op.SUB, Constant.integer(1),
+        env, out);
+    if (!postfix) {
+      out.add(new Assign(value, new Copy(expressions.read(target, env)), origin));
+    }
+    return value;
+  }
+
+  /** Why the update at {@code path} of {@code target} cannot sit in its expression, or null. */
+  private String nestedUpdateProblem(TreePath path, Element target) {
+    String update = "'" + path.getLeaf() + "'";
+    if (target == null || !(target.getKind() == ElementKind.LOCAL_VARIABLE
+        || target.getKind() == ElementKind.PARAMETER)
+        || !(target.asType().getKind() == TypeKind.INT
+            || target.asType().getKind() == TypeKind.LONG)) {
+      return update + " inside an expression (only an int or long local may be updated there)";
+    }
+    TreePath statement = path.getParentPath();
+    while (statement.getLeaf() instanceof ExpressionTree e) {
+      if (e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR
+          || e.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
+          || e.getKind() == Tree.Kind.LAMBDA_EXPRESSION
+          || e.getKind() == Tree.Kind.SWITCH_EXPRESSION) {
+        return update + " inside a condition or choice evaluated only sometimes";
+      }
+      statement = statement.getParentPath();
+    }
+    Tree.Kind kind = statement.getLeaf().getKind();
+    if (kind != Tree.Kind.EXPRESSION_STATEMENT && kind != Tree.Kind.VARIABLE
+        && kind != Tree.Kind.RETURN
+        || statement.getParentPath().getLeaf().getKind() == Tree.Kind.FOR_LOOP) {
+      return update + " inside a condition or a loop's header";
+    }
+    int[] reads = {0};
+    int[] updates = {0};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        if (target.equals(context.javac.elementOf(getCurrentPath()))) {
+          reads[0]++;
+          Tree parent = getCurrentPath().getParentPath().getLeaf();
+          updates[0] += parent instanceof UnaryTree u && u.getExpression() == node
+              && isUpdate(u.getKind()) ? 1 : 0;
+        }
+        return null;
+      }
+    }.scan(statement, null);
+    return reads[0] > updates[0] ? update + " in a statement that also reads '"
+        + target.getSimpleName() + "' elsewhere (the order would matter)" : null;
+  }
+
+  private static boolean isUpdate(Tree.Kind kind) {
+    return kind == Tree.Kind.PREFIX_INCREMENT || kind == Tree.Kind.POSTFIX_INCREMENT
+        || kind == Tree.Kind.PREFIX_DECREMENT || kind == Tree.Kind.POSTFIX_DECREMENT;
   }
 
   /** {@code v op= rhs}: a new version of {@code v} from the old one, cast back to its type. */

@@ -82,7 +82,7 @@ final class BodyLowering {
         new CallLowering(context, this::lowerOperand, arrays, records, visibility, elements,
             types, generatedClass),
         new FieldReads(context, arrays, visibility, receiver, generatedClass), records,
-        this::lowerSwitchExpression);
+        this::lowerSwitchExpression, this::lowerIncrement);
     this.assignments = new AssignmentLowering(context, expressions, arrays, nest);
     this.switches = new SwitchLowering(context, this, expressions, nest);
     this.loops = new LoopLowering(context, this, expressions, arrays, records, nest);
@@ -139,6 +139,10 @@ final class BodyLowering {
   /** For expression lowering, which is built before {@link #switches}. */
   private void lowerSwitchExpression(TreePath path, Var target, Env env, List<Stmt> out) {
     switches.lowerExpression(path, target, env, out);
+  }
+
+  private Var lowerIncrement(TreePath path, Env env, List<Stmt> out) {
+    return assignments.increment(path, env, out);
   }
 
   /** Lowers {@code k}; the environment where control falls off its end, or null if it returns. */

@@ -53,6 +53,7 @@ final class ExpressionLowering {
   private final FieldReads fields;
   private final RecordReads records;
   private final SwitchExpressions switches;
+  private final Increments increments;
 
   /** Lowers a switch expression into {@code target} ({@link SwitchLowering#lowerExpression}). */
   @FunctionalInterface
@@ -60,8 +61,15 @@ final class ExpressionLowering {
     void lower(TreePath path, Var target, Env env, List<Stmt> out);
   }
 
+  /** Lowers {@code k++} inside an expression ({@link AssignmentLowering#increment}). */
+  @FunctionalInterface
+  interface Increments {
+    Var lower(TreePath path, Env env, List<Stmt> out);
+  }
+
   ExpressionLowering(LoweringContext context, LoopNest nest, ArrayLowering arrays,
-      CallLowering calls, FieldReads fields, RecordReads records, SwitchExpressions switches) {
+      CallLowering calls, FieldReads fields, RecordReads records, SwitchExpressions switches,
+      Increments increments) {
     this.context = context;
     this.nest = nest;
     this.arrays = arrays;
@@ -69,6 +77,7 @@ final class ExpressionLowering {
     this.fields = fields;
     this.records = records;
     this.switches = switches;
+    this.increments = increments;
   }
 
   /** Emits code that leaves the value of {@code path} in {@code target}. */
@@ -241,12 +250,14 @@ final class ExpressionLowering {
         Type to = context.typeOf(path);
         return to == null ? null : new Cast(to, a);
       }
-      case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT ->
-          context.error(e, Message.NESTED_ASSIGNMENT, "'" + e + "'");
+      case PREFIX_INCREMENT, POSTFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_DECREMENT -> {
+        Var value = increments.lower(path, env, out);
+        return value == null ? null : new Copy(value);
+      }
       case ASSIGNMENT, PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT,
           REMAINDER_ASSIGNMENT, AND_ASSIGNMENT, OR_ASSIGNMENT, XOR_ASSIGNMENT,
           LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT, UNSIGNED_RIGHT_SHIFT_ASSIGNMENT ->
-          context.error(e, Message.NESTED_ASSIGNMENT, "an assignment");
+          context.error(e, Message.NESTED_ASSIGNMENT, "an assignment inside an expression");
       case ARRAY_ACCESS -> {
         return arrays.load(path, env, out);
       }
