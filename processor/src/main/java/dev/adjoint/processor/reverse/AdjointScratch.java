@@ -130,7 +130,10 @@ public final class AdjointScratch {
     return knownBefore(body, create.dimensions().get(0), at);
   }
 
-  /** {@code operand}, or an operand of its value, before statement {@code at}; else null. */
+  /**
+   * {@code operand}, or an operand of its value, in scope and set before top-level statement
+   * {@code at}; else null.
+   */
   static Operand knownBefore(Block body, Operand operand, int at) {
     if (!(operand instanceof Var v)) {
       return operand;
@@ -143,8 +146,11 @@ public final class AdjointScratch {
       return null;
     }
     for (int k = 0; k < at; k++) {
-      if (!valuesOf(new Block(List.of(body.statements().get(k))), v).isEmpty()) {
-        return v; // its one setting is a top-level statement before at
+      Stmt stmt = body.statements().get(k);
+      if (stmt instanceof Assign assign && assign.target().equals(v)
+          || stmt instanceof Declare declare && declare.var().equals(v)
+              && declare.init() != null) {
+        return v; // its one setting is a top-level statement before at (not in a branch)
       }
     }
     return sets.get(0) instanceof Length length && length.rows().isEmpty()
