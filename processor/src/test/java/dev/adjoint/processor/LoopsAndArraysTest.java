@@ -469,6 +469,29 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** The same with biases: every z[i][h] is set before the example accumulates into it. */
+        @Differentiable
+        public static double hiddenRowsBiased(double[][] W, double[] b, double[][] X) {
+          int n = X.length;
+          int H = b.length;
+          double[][] z = new double[n][H];
+          double total = 0;
+          for (int i = 0; i < n; i++) {
+            for (int h = 0; h < H; h++) {
+              z[i][h] = b[h];
+            }
+            for (int d = 0; d < W.length; d++) {
+              for (int h = 0; h < H; h++) {
+                z[i][h] += X[i][d] * W[d][h];
+              }
+            }
+            for (int h = 0; h < H; h++) {
+              total += Math.tanh(z[i][h]) * z[i][h];
+            }
+          }
+          return total;
+        }
+
         /** cs231n's hidden layer as written: a scalar accumulator per unit, then ReLU. */
         @Differentiable
         public static double hiddenUnits(double[][] W, double[] b, double[][] X) {
@@ -713,6 +736,32 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A scratch row filled per component and read in later loops: GMM's xcentered. */
+        @Differentiable
+        public static double centered(double[] q, double[][] means, double[][] x) {
+          int d = q.length;
+          double[] xc = new double[d];
+          double total = 0;
+          for (int n = 0; n < x.length; n++) {
+            for (int k = 0; k < means.length; k++) {
+              for (int i = 0; i < d; i++) {
+                xc[i] = x[n][i] - means[k][i];
+              }
+              double s = 0;
+              for (int i = 0; i < d; i++) {
+                s += Math.exp(q[i]) * xc[i] * xc[i];
+              }
+              for (int i = 0; i < d; i++) {
+                for (int j = i + 1; j < d; j++) {
+                  s += q[j] * xc[i];
+                }
+              }
+              total += Math.log(1 + s);
+            }
+          }
+          return total;
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -862,6 +911,9 @@ class LoopsAndArraysTest {
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[][] {{0.4, -1.2}, {-0.9, 0.5}, {0.3, 0.3}}}),
+        Arguments.of("hiddenRowsBiased", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.1, -0.2, 0.3},
+            new double[][] {{0.4, -1.2}, {-0.9, 0.5}, {0.3, 0.3}}}),
         Arguments.of("hiddenUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.1, -0.2, 0.3}, new double[][] {{0.4, -1.2},
             {-0.9, 0.5}, {0.3, 0.3}}}),
@@ -887,6 +939,9 @@ class LoopsAndArraysTest {
             -0.4}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("interleavedInline", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1,
             0.2, -0.4, 0.9, -0.8, 0.6}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("centered", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
+            new double[][] {{0.1, 0.2, 0.3}, {-0.4, 0.6, 0.2}}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
@@ -902,6 +957,74 @@ class LoopsAndArraysTest {
   @MethodSource("cases")
   void matchesOracles(String method, Object[] args) {
     assertGradient(compiled, SOURCE, method, args);
+  }
+
+  /**
+   * A buffer whose length is computed after an early return (so, after expanding the return,
+   * inside a branch) and whose adjoint a loop needs per iteration: the adjoint is made where the
+   * length is in scope (regression: generated code declared it with the branch's variable).
+   */
+  static final String EARLY_SOURCE = """
+      package demo;
+
+      import dev.adjoint.CustomGradient;
+      import dev.adjoint.Differentiable;
+
+      public final class Early {
+        static double[] square(double[] u, double b) {
+          double[] r = new double[u.length];
+          for (int i = 0; i < u.length; i++) {
+            r[i] = u[i] * u[i] * b;
+          }
+          return r;
+        }
+
+        @CustomGradient("square")
+        static double[] squarePullback(double[] u, double b, double[] seed, double[] du,
+            double[] dScalars) {
+          for (int i = 0; i < u.length; i++) {
+            du[i] += seed[i] * 2 * u[i] * b;
+            dScalars[0] += seed[i] * u[i] * u[i];
+          }
+          return square(u, b);
+        }
+
+        @dev.adjoint.CustomJvp("square")
+        static double[] squareJvp(double[] u, double b, double[] du, double db,
+            double[][] tangentOut) {
+          double[] t = new double[u.length];
+          for (int i = 0; i < u.length; i++) {
+            t[i] = 2 * u[i] * b * du[i] + u[i] * u[i] * db;
+          }
+          tangentOut[0] = t;
+          return square(u, b);
+        }
+
+        /** An early return, then a buffer made with a length computed after it, used in a loop. */
+        @Differentiable
+        public static double earlyThenScratch(double[] x, double[][] m) {
+          if (x[0] > 5) {
+            return x[0];
+          }
+          double[] y = new double[m[0].length];
+          double[] z = new double[3];
+          int k = 0;
+          do {
+            z[k % z.length] += square(y, x[1])[0] * x[0];
+            k++;
+          } while (k < m.length);
+          return z[0] + z[1];
+        }
+      }
+      """;
+
+  @Test
+  void aBufferMadeAfterAnEarlyReturn() {
+    Compiled early = Compiled.compile(EARLY_SOURCE);
+    assertGradient(early, EARLY_SOURCE, "earlyThenScratch", new Object[] {
+        new double[] {0.3, -0.7}, new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}});
+    assertGradient(early, EARLY_SOURCE, "earlyThenScratch", new Object[] {
+        new double[] {6, -0.7}, new double[][] {{0.4, -1.2, 0.8}}});
   }
 
   @Test
@@ -1054,6 +1177,14 @@ class LoopsAndArraysTest {
     String inline = method(sweeps, "interleavedInlinePullback");
     assertThat(inline).doesNotContain("intTape");
     assertThat(inline).contains("backward pass of this iteration, fused");
+    // a scratch row one loop fills (xc[i] = x[n][i] - means[k][i]) and later loops over the same
+    // range read: the backward sweep computes x[n][i] - means[k][i] again at each read instead of
+    // saving the element (only exp, the product with it, and log's argument are saved)
+    String centered = method(sweeps, "centeredPullback");
+    assertThat(count(centered, "doubleTape.push(")).isEqualTo(3);
+    assertThat(centered.lines()
+        .filter(l -> l.matches("\\s*double \\w+ = x\\[n]\\[\\w+] - means\\[k]\\[\\w+];"))
+        .count()).isEqualTo(2);
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");
@@ -1091,6 +1222,16 @@ class LoopsAndArraysTest {
     assertThat(hiddenRows).contains("java.util.Arrays.fill(dzRow, 0.0);");
     assertThat(hiddenRows).doesNotContain("zerosLike");
     assertThat(hiddenRows).contains("fused");
+    // so is z itself, once the example's backward pass is fused into its loop: one row, cleared
+    // per example (the source accumulates into the fresh matrix's zeros)...
+    assertThat(hiddenRows).contains("double[] zRow = new double[H];");
+    assertThat(hiddenRows).contains("java.util.Arrays.fill(zRow, 0.0);");
+    assertThat(hiddenRows.lines().filter(l -> l.trim().startsWith("double[][] z =")))
+        .isEmpty();
+    // ...not cleared where each example sets every element first (z[i][h] = b[h])
+    String biased = method(sweeps, "hiddenRowsBiasedPullback");
+    assertThat(biased).contains("double[] zRow = new double[H];");
+    assertThat(biased).doesNotContain("java.util.Arrays.fill(zRow");
     // x[k]'s contributions over the inner loop are summed in a local, added once after it
     String columns = method(sweeps, "columnsPullback");
     assertThat(columns).contains("dxSum1 += ");

@@ -93,6 +93,11 @@ public final class LoopFacts {
     return places.get(stmt).loopBody();
   }
 
+  /** The block that holds {@code stmt} directly. */
+  public Block blockOf(Stmt stmt) {
+    return places.get(stmt).block();
+  }
+
   /** The loops around {@code stmt}, outermost first. */
   public List<Loop> loopsAround(Stmt stmt) {
     return places.get(stmt).loops();

@@ -3,6 +3,7 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
@@ -28,7 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The adjoint of a local matrix that one loop uses row by row keeps one row: when every use of
+ * A local matrix that one loop uses row by row keeps one row: when every use of
  * {@code dz} is {@code dz[i][...]} inside the loop over {@code i} (the batch loop of a fused
  * forward and backward pass, or a backward loop), its iterations never share an element, so one
  * row, cleared at the start of each iteration, does the work of the whole matrix:
@@ -37,6 +38,11 @@ import java.util.List;
  * zeros. Only the allocation and the memory touched change: each iteration sees zeros, as
  * before. The matrix must be made once, rectangular ({@code new double[n][H]}, its width a
  * constant or a variable set once before the adjoint is declared), and none of its rows replaced.
+ *
+ * <p>The same holds for a matrix the primal makes ({@code double[][] z = new double[n][H]}) once
+ * the batch loop's backward pass is fused into it: then every read of {@code z[i][h]}, forward
+ * and backward, is in iteration {@code i}, and cs231n's per-example activations need one row, as
+ * in the hand-written gradient, not an {@code n x H} matrix. (Not for the matrix returned.)
  */
 public final class AdjointRows {
   private final NameScope names;
@@ -47,20 +53,37 @@ public final class AdjointRows {
     this.body = pullback.body();
   }
 
-  /** {@code pullback} with each adjoint matrix a loop uses one row per iteration kept as a row. */
+  /**
+   * {@code pullback} with each local matrix a loop uses one row per iteration kept as a row:
+   * the adjoints first, whose zeros name their matrix until they are rows.
+   */
   public static Pullback of(Pullback pullback) {
     AdjointRows pass = new AdjointRows(pullback);
     Block body = pullback.body();
-    for (Stmt stmt : pullback.body().statements()) {
-      if (stmt instanceof Declare declare && declare.init() instanceof Zeros zeros
-          && zeros.reuse() == null && declare.var().type() == Type.DOUBLE_MATRIX) {
-        Operand width = pass.width(zeros.shape(), pullback.body().statements().indexOf(stmt));
+    List<Stmt> top = pullback.body().statements();
+    for (boolean adjoints : new boolean[] {true, false}) {
+      for (int at = 0; at < top.size(); at++) {
+        Var shape = top.get(at) instanceof Declare declare
+            && declare.var().type() == Type.DOUBLE_MATRIX
+            ? adjoints ? adjointShape(declare) : ownMatrix(declare, pullback.returned()) : null;
+        Operand width = shape == null ? null : pass.width(shape, at);
         if (width != null) {
-          body = pass.keepRow(body, declare, width);
+          body = pass.keepRow(body, (Declare) body.statements().get(at), width);
         }
       }
     }
     return pullback.withBody(body);
+  }
+
+  /** The matrix whose adjoint {@code declare} makes as zeros of its shape, or null. */
+  private static Var adjointShape(Declare declare) {
+    return declare.init() instanceof Zeros zeros && zeros.reuse() == null ? zeros.shape() : null;
+  }
+
+  /** The matrix {@code declare} makes, cs231n's {@code z = new double[n][H]}, if not returned. */
+  private static Var ownMatrix(Declare declare, Var returned) {
+    return declare.init() instanceof NewArray && !declare.var().equals(returned)
+        ? declare.var() : null;
   }
 
   /**
@@ -110,8 +133,43 @@ public final class AdjointRows {
     List<Stmt> out = new ArrayList<>(statements);
     out.set(at, new Declare(row, new NewArray(Type.DOUBLE_ARRAY, List.of(width)),
         declare.origin()));
-    out.set(user, startingWith(loop, List.of(new ZeroFill(row))));
+    out.set(user, writtenBeforeRead(loop, row, width) ? loop
+        : startingWith(loop, List.of(new ZeroFill(row))));
     return new Block(out);
+  }
+
+  /**
+   * True if each iteration of {@code loop} writes every element of {@code row} before anything
+   * reads it: the first statement of its body that names the row is a counted loop over
+   * {@code 0 <= j < width} storing {@code row[j] = v} directly in its body, and reading none of
+   * it ({@code z[i][h] = b1[h]} for every {@code h} first). Then clearing it is not needed.
+   */
+  private static boolean writtenBeforeRead(Stmt loop, Var row, Operand width) {
+    Block body = loop instanceof Loop forward ? forward.body() : ((ReverseLoop) loop).body();
+    for (Stmt stmt : body.statements()) {
+      if (!Statements.mentioned(stmt).contains(row)) {
+        continue;
+      }
+      if (!(stmt instanceof Loop fill) || fill.counted() == null || fill.counted().step() != 1
+          || fill.counted().inclusive() || !(fill.counted().from() instanceof Constant zero)
+          || !zero.is(0) || !fill.counted().to().equals(width)) {
+        return false;
+      }
+      Var j = fill.counted().index();
+      boolean[] stores = {false};
+      boolean[] reads = {false};
+      Statements.forEach(fill.body(), s -> {
+        if (s instanceof Store store && store.array().equals(row)) {
+          stores[0] |= store.compound() == null && store.indices().equals(List.of(j))
+              && fill.body().statements().contains(s);
+          reads[0] |= store.compound() != null;
+        } else if (!(s instanceof Loop || s instanceof If)) {
+          reads[0] |= Statements.vars(s).contains(row);
+        }
+      });
+      return stores[0] && !reads[0];
+    }
+    return true;
   }
 
   /** {@code loop} with {@code start} before its body's statements. */

@@ -7,11 +7,14 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Cast;
 import dev.adjoint.processor.ir.CloneArray;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Statements;
@@ -64,6 +67,10 @@ final class Recomputation {
   /** The stores into each array, and the statement making each array made in the method. */
   private final Map<Var, List<Store>> stores = new LinkedHashMap<>();
   private final Map<Var, Assign> allocations = new HashMap<>();
+  /** Arrays under another name too (shadows, rows, call arguments that may be written). */
+  private final Set<Var> shared = new HashSet<>();
+  /** The assignment of each variable assigned once. */
+  private final Map<Var, Assign> definitions = new HashMap<>();
 
   Recomputation(Function function, LoopFacts loops, Set<Var> shadows) {
     this.function = function;
@@ -125,8 +132,13 @@ final class Recomputation {
         stores.computeIfAbsent(store.array(), a -> new ArrayList<>()).add(store);
       }
     });
-    Set<Var> shared = new HashSet<>(shadows);
+    shared.addAll(shadows);
     shared.addAll(otherNames);
+    Statements.forEachAssign(function.body(), assign -> {
+      if (loops.assignments(assign.target()) == 1) {
+        definitions.put(assign.target(), assign);
+      }
+    });
     for (Set<Var> group : aliasGroups()) {
       if (handsOnFreshArrays(group, stores, loads, allocations, otherNames)) {
         replayable.addAll(group);
@@ -283,6 +295,9 @@ final class Recomputation {
             && !(inline.test(assign.target()) && !isElement(assign))) {
           Assign again = isCheap(assign) && assign.value().operands().stream()
               .allMatch(o -> isAvailable(o, assign, inline)) ? assign : readBack(assign, inline);
+          if (again == null) {
+            again = forwarded(assign, inline);
+          }
           if (again != null) {
             recomputed.put(assign.target(), again);
             bodyOf.put(assign.target(), loop.body());
@@ -316,6 +331,96 @@ final class Recomputation {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code t = a[u]} for a scratch array {@code a} that one loop earlier in the same block fills,
+   * {@code for (v = 0; v < n; v++) a[v] = e(v)} being its only store, read inside a loop whose
+   * counter {@code u} runs from 0 below the same {@code n}: the element read is {@code e(u)}.
+   * When {@code e} is cheap arithmetic on elements of replayable arrays and values the backward
+   * sweep has, it computes {@code e(u)} again instead of saving {@code t} (GMM's
+   * {@code xcentered[id] = x[ix][id] - means[ik][id]}, read per component). Else null.
+   */
+  private Assign forwarded(Assign assign, Predicate<Var> inline) {
+    if (!(assign.value() instanceof Load load) || assign.target().type() != Type.DOUBLE
+        || load.indices().size() != 1 || !(load.indices().get(0) instanceof Var u)) {
+      return null;
+    }
+    Var array = load.array();
+    List<Store> into = stores.getOrDefault(array, List.of());
+    if (into.size() != 1 || shared.contains(array) || loops.assignments(array) > 1
+        || into.get(0).compound() != null || loops.loopsAround(into.get(0)).isEmpty()) {
+      return null;
+    }
+    Store store = into.get(0);
+    List<Loop> around = loops.loopsAround(store);
+    Loop fill = around.get(around.size() - 1);
+    Loop walk = null;
+    for (Loop loop : loops.loopsAround(assign)) {
+      if (loop.counted() != null && loop.counted().index().equals(u)) {
+        walk = loop;
+      }
+    }
+    if (walk == null || fill.counted() == null || loops.blockOf(store) != fill.body()
+        || !store.indices().equals(List.of(fill.counted().index()))
+        || fill.counted().step() != 1 || !startsAtZero(fill.counted())
+        || !startsAtZero(walk.counted()) || walk.counted().step() < 1
+        || loops.blockOf(walk) != loops.blockOf(fill)
+        || loops.position(walk) < loops.position(fill)
+        || !walk.counted().to().equals(fill.counted().to())
+        || fill.counted().to() instanceof Var n && loops.isAssignedInLoop(n)) {
+      return null;
+    }
+    Operand value = substituted(store.value(), fill, u, store, assign, inline, 0);
+    if (value == null) {
+      return null;
+    }
+    Expr expr = value instanceof Nested nested ? nested.expr() : new Copy(value);
+    return new Assign(assign.target(), expr, assign.origin());
+  }
+
+  /** {@code for (v = 0; v < n; v += step)} with {@code step > 0}. */
+  private static boolean startsAtZero(Loop.Counted counted) {
+    return counted.from() instanceof Constant zero && zero.is(0) && !counted.inclusive()
+        && !counted.downward();
+  }
+
+  /**
+   * {@code operand} of the fill loop's store as an expression of the reading loop's counter
+   * {@code u}: the fill's counter becomes {@code u}, a value assigned once directly in the fill's
+   * body (before {@code store}) by cheap arithmetic or a replayable element becomes that
+   * operation, anything else must be available at the read {@code at}; null if it is not.
+   */
+  private Operand substituted(Operand operand, Loop fill, Var u, Store store, Assign at,
+      Predicate<Var> inline, int depth) {
+    if (!(operand instanceof Var v)) {
+      return operand instanceof Constant ? operand : null;
+    }
+    if (v.equals(fill.counted().index())) {
+      return u;
+    }
+    Assign definition = definitions.get(v);
+    if (definition == null || !loops.loopsAround(definition).contains(fill)) {
+      return !v.type().isArray() && isAvailable(v, at, inline)
+          || v.type().isArray() && replayable.contains(v) ? v : null;
+    }
+    Expr value = definition.value();
+    if (depth > 8 || loops.blockOf(definition) != fill.body()
+        || loops.position(definition) > loops.position(store)
+        || !(value instanceof Binary || value instanceof Unary || value instanceof Cast
+            || value instanceof Copy
+            || value instanceof Load load && replayable.contains(load.array()))) {
+      return null;
+    }
+    Map<Operand, Operand> operands = new HashMap<>();
+    for (Operand o : value.operands()) {
+      Operand mapped = substituted(o, fill, u, store, at, inline, depth + 1);
+      if (mapped == null) {
+        return null;
+      }
+      operands.put(o, mapped);
+    }
+    return new Nested(Exprs.map(value, operands::get), v.type());
   }
 
   /**
