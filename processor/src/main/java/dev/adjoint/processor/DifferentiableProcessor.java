@@ -27,6 +27,7 @@ import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReverseSweep;
+import dev.adjoint.processor.reverse.SettledRows;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
 import dev.adjoint.processor.reverse.ZeroSkipping;
@@ -340,7 +341,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return InOrderLoops.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))));
+    return InOrderLoops.of(
+        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

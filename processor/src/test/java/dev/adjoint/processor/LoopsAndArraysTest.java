@@ -1192,10 +1192,13 @@ class LoopsAndArraysTest {
     // the backward pass (only tanh's value and the per-example sum are saved)
     String perExample = method(sweeps, "perExampleScratchPullback");
     assertThat(count(perExample, "doubleTape.push(")).isAtMost(2);
-    // its adjoint, of a length known before the loop, is one array made there and cleared per
-    // example (not a buffer variable assigned in each iteration)
+    // its adjoint, of a length known before the loop, is one array made there (not a buffer
+    // variable assigned in each iteration); the example's backward pass takes every element and
+    // sets it to zero, so it is zeros at the next example without clearing (hiddenRows' dzRow,
+    // read without being set to zero, is cleared)
     assertThat(perExample).contains("double[] dhidden = new double[W.length];");
-    assertThat(perExample).contains("java.util.Arrays.fill(dhidden, 0.0);");
+    assertThat(perExample).doesNotContain("Arrays.fill(dhidden");
+    assertThat(perExample).contains("dhidden[h] = 0.0;");
     assertThat(perExample).doesNotContain("Shapes.zeroed");
     // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
     // the window's reads of x are read again, and its accumulator s, declared in the iteration,
