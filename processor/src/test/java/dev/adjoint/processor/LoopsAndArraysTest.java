@@ -762,6 +762,18 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** Two gates read one state element, its index written out twice (an LSTM's s[hidden + i]). */
+        @Differentiable
+        public static double twoGates(double[] w, double[] x) {
+          double[] s = x.clone();
+          for (int i = 0; i + 1 < s.length; i++) {
+            double a = Math.tanh(s[i + 1] * w[0]);
+            double b = Math.sin(s[i + 1] * w[1]);
+            s[i] = a * b;
+          }
+          return s[0] + s[1];
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -942,6 +954,8 @@ class LoopsAndArraysTest {
         Arguments.of("centered", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
             new double[][] {{0.1, 0.2, 0.3}, {-0.4, 0.6, 0.2}}}),
+        Arguments.of("twoGates", new Object[] {new double[] {0.3, -0.7},
+            new double[] {0.4, -1.2, 0.8, 1.5}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
@@ -1185,6 +1199,9 @@ class LoopsAndArraysTest {
     assertThat(centered.lines()
         .filter(l -> l.matches("\\s*double \\w+ = x\\[n]\\[\\w+] - means\\[k]\\[\\w+];"))
         .count()).isEqualTo(2);
+    // s[i + 1] read by two gates, its index computed twice: one read, one value saved (and
+    // tanh's, sin's argument and sin's: 4 pushes, where the second read made 5)
+    assertThat(count(method(sweeps, "twoGatesPullback"), "doubleTape.push(")).isEqualTo(4);
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");

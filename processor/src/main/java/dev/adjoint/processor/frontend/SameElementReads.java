@@ -1,6 +1,7 @@
 package dev.adjoint.processor.frontend;
 
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Declare;
@@ -15,6 +16,7 @@ import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +25,8 @@ import java.util.Map;
 
 /**
  * An element read twice in a straight line of the primal, nothing in between writing an array or
- * calling a method ({@code x[i] * x[i]}, {@code q[j] * q[j]}), is read once: the second read's
+ * calling a method ({@code x[i] * x[i]}, {@code q[j] * q[j]}, also {@code s[hidden + i]} twice,
+ * its index computed twice), is read once: the second read's
  * variable is replaced by the first's everywhere, so that the backward sweep saves or reads
  * again one value, not two, as a person writes {@code double xi = x[i]; xi * xi}. Only
  * variables assigned once (the lowering's temporaries) are merged; the value is the same.
@@ -60,12 +63,13 @@ public final class SameElementReads {
 
   private Block block(Block block) {
     Map<Element, Var> read = new HashMap<>();
+    Map<Expr, Var> indices = new HashMap<>(); // integer arithmetic computed: hidden + i
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
       if (stmt instanceof Assign assign && assign.value() instanceof Load load
           && !assign.target().type().isArray() && once(assign.target())
           && !assign.target().equals(result)) {
-        Element element = new Element(load.array(), load.indices());
+        Element element = new Element(load.array(), all(load.indices()));
         Var first = read.get(element);
         if (first != null) {
           replaced.put(assign.target(), first);
@@ -78,6 +82,16 @@ public final class SameElementReads {
           && !assign.target().type().isArray()) {
         Var target = assign.target();
         read.keySet().removeIf(e -> e.indices().contains(target));
+        indices.keySet().removeIf(e -> e.operands().contains(target));
+        if (isIndexArithmetic(assign) && !target.equals(result)) {
+          Expr value = expr(assign.value());
+          Var first = indices.get(value);
+          if (first != null) {
+            replaced.put(target, first); // the same index computed again: the same element
+            continue;
+          }
+          indices.put(value, target);
+        }
         out.add(stmt);
       } else {
         read.clear(); // a store, a call, an array assigned, a branch or a loop
@@ -85,6 +99,16 @@ public final class SameElementReads {
       }
     }
     return new Block(out);
+  }
+
+  /** {@code t = hidden + i} and the like: integer {@code +}, {@code -}, {@code *}, assigned once. */
+  private boolean isIndexArithmetic(Assign assign) {
+    Type type = assign.target().type();
+    return (type == Type.INT || type == Type.LONG) && once(assign.target())
+        && assign.value() instanceof Binary binary && switch (binary.op()) {
+          case ADD, SUB, MUL -> true;
+          default -> false;
+        };
   }
 
   private boolean once(Var v) {
