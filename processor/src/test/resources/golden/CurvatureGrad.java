@@ -144,9 +144,10 @@ public final class CurvatureGrad {
 
   /**
    * The backward pass of {@link demo.Curvature#damped(double[], double)} alone: returns what {@link #dampedPullback} adds to the
-   * adjoint of {@code decay} (and adds the same to the array buffers), without computing the
-   * value or needing a buffer. Generated callers call it in their backward sweeps, having
-   * computed the value in their forward sweeps.
+   * adjoint of {@code decay} (and adds the array parameters' adjoints
+   * to their buffers, as it does), without computing the value or needing a buffer.
+   * Generated callers call it in their backward sweeps, having computed the value in
+   * their forward sweeps.
    */
   public static double dampedBackward(double[] x, double decay, double seed, double[] dx) {
     return CurvatureSweeps.dampedBackward(x, decay, seed, dx);

@@ -590,11 +590,13 @@ public final class GradWriter {
     if (pullback.backwardReturnsAdjoint()) {
       return spec.returns(double.class)
           .addJavadoc("The backward pass of {@link $L} alone: returns what {@link #$N} adds to"
-              + " the\nadjoint of {@code $N} (and adds the same to the array buffers), without"
-              + " computing the\nvalue or needing a buffer. Generated callers call it in their"
-              + " backward sweeps, having\ncomputed the value in their forward sweeps.\n",
+              + " the\nadjoint of {@code $N}$L, without computing the value or needing a"
+              + " buffer.\nGenerated callers call it in their backward sweeps, having computed"
+              + " the value in\ntheir forward sweeps.\n",
               link(owner, method.element()), pullback.name(),
-              pullback.scalars().get(0).var().name())
+              pullback.scalars().get(0).var().name(),
+              signature.derivativeNames().isEmpty() ? ""
+                  : " (and adds the array parameters' adjoints\nto their buffers, as it does)")
           .addStatement("return $T.$N($L)", sweepsClass(owner), name,
               String.join(", ", arguments))
           .build();
