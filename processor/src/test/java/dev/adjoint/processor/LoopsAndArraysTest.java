@@ -774,6 +774,23 @@ class LoopsAndArraysTest {
           return s[0] + s[1];
         }
 
+        /** A counter moved by different steps on the two sides of a branch, one of them a parameter. */
+        @Differentiable
+        public static double sparseWalk(double[] w, double[] x, int step) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (x[i] > 0) {
+              s += w[k] * x[i] * x[i];
+              k += step;
+            } else {
+              s -= w[k + 1] * x[i];
+              k += 2;
+            }
+          }
+          return s * w[k];
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -956,6 +973,10 @@ class LoopsAndArraysTest {
             new double[][] {{0.1, 0.2, 0.3}, {-0.4, 0.6, 0.2}}}),
         Arguments.of("twoGates", new Object[] {new double[] {0.3, -0.7},
             new double[] {0.4, -1.2, 0.8, 1.5}}),
+        Arguments.of("sparseWalk", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2,
+            -0.4, 0.9, -0.8, 0.6, 0.1}, new double[] {0.4, -1.2, 0.8, -0.3}, 1}),
+        Arguments.of("sparseWalk", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2,
+            -0.4, 0.9, -0.8, 0.6, 0.1, 0.7, -0.2, 0.4}, new double[] {0.4, 1.2, 0.8, -0.3}, 3}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
@@ -1202,6 +1223,11 @@ class LoopsAndArraysTest {
     // s[i + 1] read by two gates, its index computed twice: one read, one value saved (and
     // tanh's, sin's argument and sin's: 4 pushes, where the second read made 5)
     assertThat(count(method(sweeps, "twoGatesPullback"), "doubleTape.push(")).isEqualTo(4);
+    // a counter moved by a parameter on one side of a branch and by 2 on the other: each side
+    // undoes its own step, and the counter's final value is read after the loop; no tape
+    String walk = method(sweeps, "sparseWalkPullback");
+    assertThat(walk).doesNotContain("Tape");
+    assertThat(walk).contains("k2 = k2 - step;");
     String stridedWhile = method(sweeps, "stridedWhilePullback");
     assertThat(stridedWhile).doesNotContain("Tape");
     assertThat(stridedWhile).contains("backward pass of this iteration, fused");
