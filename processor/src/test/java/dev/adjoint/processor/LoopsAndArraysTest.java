@@ -1283,9 +1283,12 @@ class LoopsAndArraysTest {
     assertThat(columns).contains("dxSum1 += ");
     assertThat(count(columns, "dx[k] +=")).isEqualTo(1);
     assertThat(columns).contains("dx[k] += dxSum1;");
-    // q[k] * q[k] reads the element once: one value saved per element, not two
-    assertThat(count(method(sweeps, "squaredScratchPullback"), "doubleTape.push("))
-        .isEqualTo(1);
+    // q, reused by every point of a loop whose backward pass is fused into it, is read again in
+    // the point's backward pass, before the next point writes it: nothing saved (one value per
+    // element before the fused-loop rule, two before q[k] * q[k] was read once)
+    String squared = method(sweeps, "squaredScratchPullback");
+    assertThat(squared).doesNotContain("Tape");
+    assertThat(squared).contains("backward pass of this iteration, fused");
     // iterations that add into one sum keep the backward order (the sum's rounding)
     assertThat(columns).contains("for (int j = W.length - 1; j >= 0; j--)");
     // a scratch buffer every point overwrites before reading: the point loop is fused, its

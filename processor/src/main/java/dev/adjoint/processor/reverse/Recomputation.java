@@ -24,8 +24,10 @@ import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +47,10 @@ import java.util.function.Predicate;
  * per example): in
  * {@code for (i) { for (h) z[i][h] = ...; for (h) a[i][h] = max(0, z[i][h]); }} iteration
  * {@code i} writes and reads only row {@code i}, so the backward sweep reads {@code z[i][h]}
- * again instead of saving it. Arrays shared with another name (a row variable, an array
+ * again instead of saving it. In a loop whose backward pass is fused into it, an array the
+ * iterations reuse (GMM's {@code mainTerm} per point) counts as made anew in each: the backward
+ * pass of an iteration reads it before the next iteration writes it. Arrays shared with another
+ * name (a row variable, an array
  * assigned to another, an argument of a call that may write into it: any but a
  * {@code @Differentiable} method or a runtime gate) are never replayable.
  *
@@ -72,10 +77,15 @@ final class Recomputation {
   /** The assignment of each variable assigned once. */
   private final Map<Var, Assign> definitions = new HashMap<>();
 
-  Recomputation(Function function, LoopFacts loops, Set<Var> shadows) {
+  /**
+   * {@code fused}: top-level loops whose backward pass runs inside each iteration, right after
+   * its forward pass (see {@link Fusion}); for those the backward pass of an iteration reads
+   * arrays before the next iteration writes them, as if each iteration made them anew.
+   */
+  Recomputation(Function function, LoopFacts loops, Set<Var> shadows, Set<Loop> fused) {
     this.function = function;
     this.loops = loops;
-    findReplayable(shadows);
+    findReplayable(shadows, fused);
   }
 
   /** True if reading {@code array}'s elements in the backward sweep gives the forward values. */
@@ -103,7 +113,7 @@ final class Recomputation {
     return out;
   }
 
-  private void findReplayable(Set<Var> shadows) {
+  private void findReplayable(Set<Var> shadows, Set<Loop> fused) {
     Map<Var, List<Assign>> loads = new HashMap<>();
     Set<Var> otherNames = new HashSet<>(); // rows under another name, arguments written
     Set<Var> arrays = new HashSet<>();
@@ -149,8 +159,10 @@ final class Recomputation {
         continue;
       }
       // an array made afresh in each iteration of the loops around its allocation: those loops
-      // cannot carry a write of one iteration's array into another's reads
-      Set<Loop> fresh = new HashSet<>();
+      // cannot carry a write of one iteration's array into another's reads; nor can a fused
+      // loop, whose iteration's backward pass runs before the next iteration writes
+      Set<Loop> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+      fresh.addAll(fused);
       if (loops.isAssignedInLoop(array)) {
         Assign allocation = allocations.get(array);
         if (allocation == null) {

@@ -104,6 +104,8 @@ public final class ReverseSweep {
   private final Set<Var> local = new HashSet<>();
   /** Values the backward sweep computes again at the start of a loop's iteration. */
   private Recomputation recomputation;
+  /** The loops a first build fused, which this one assumes fused; empty in a first build. */
+  private final Set<Loop> fused;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Per loop, the statements its backward pass starts with to recompute values. */
@@ -119,9 +121,10 @@ public final class ReverseSweep {
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
-  private ReverseSweep(Function function, Activity activity) {
+  private ReverseSweep(Function function, Activity activity, Set<Loop> fused) {
     this.function = function;
     this.activity = activity;
+    this.fused = fused;
     this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
@@ -132,8 +135,23 @@ public final class ReverseSweep {
         scope.fresh("arrayTape"));
   }
 
+  /**
+   * The adjoint of {@code function}. Built once; when loops fuse, built again knowing which, so
+   * that arrays their iterations reuse are read again instead of saved ({@link Recomputation}),
+   * and kept if the same loops still fuse and fewer values are saved. Each build has its own
+   * copy of the names.
+   */
   public static Adjoint of(Function function, Activity activity) {
-    return new ReverseSweep(function, activity).build();
+    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of()).build();
+    Set<Loop> fused = first.fused().keySet();
+    if (fused.isEmpty()) {
+      return first;
+    }
+    Set<Loop> assumed = Collections.newSetFromMap(new IdentityHashMap<>());
+    assumed.addAll(fused);
+    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed).build();
+    return again.fused().keySet().containsAll(fused)
+        && again.pushed().size() < first.pushed().size() ? again : first;
   }
 
   private Adjoint build() {
@@ -224,7 +242,7 @@ public final class ReverseSweep {
       }
     });
     function.params().forEach(p -> primal.add(p.var()));
-    recomputation = new Recomputation(function, loops, shadows);
+    recomputation = new Recomputation(function, loops, shadows, fused);
     Statements.forEachAssign(function.body(), assign -> {
       if (loops.assignments(assign.target()) != 1) {
         return;
