@@ -791,6 +791,22 @@ class LoopsAndArraysTest {
           return s * w[k];
         }
 
+        /**
+         * A constant array the loop fills, read after it by the product with the sum: the sum's
+         * adjoint needs a[0] after the loop, so the loop's backward pass is not fused into it
+         * (regression: it was, and read a[0] before the loop filled it; the gradient was 0).
+         */
+        @Differentiable
+        public static double scaledAfter(double[] x, int[] c) {
+          double[] a = new double[c.length];
+          double s = 0;
+          for (int i = 0; i < c.length; i++) {
+            a[i] = c[i] * 2;
+            s += x[i] * x[i];
+          }
+          return s * a[0];
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -977,6 +993,8 @@ class LoopsAndArraysTest {
             -0.4, 0.9, -0.8, 0.6, 0.1}, new double[] {0.4, -1.2, 0.8, -0.3}, 1}),
         Arguments.of("sparseWalk", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2,
             -0.4, 0.9, -0.8, 0.6, 0.1, 0.7, -0.2, 0.4}, new double[] {0.4, 1.2, 0.8, -0.3}, 3}),
+        Arguments.of("scaledAfter", new Object[] {new double[] {1, 2, 3},
+            new int[] {3, 1, 1}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),

@@ -196,6 +196,13 @@ final class Fusion {
         }
       }
     }
+    Set<Var> written = writtenIn(loop);
+    for (Stmt stmt : moved) {
+      if (!BackStmts.isZeroInit(stmt) // zeros of an array's shape read no element
+          && Statements.mentioned(stmt).stream().anyMatch(written::contains)) {
+        return; // it would read, before the loop, an array the loop fills (s * a[0] after it)
+      }
+    }
     List<Stmt> hoisted = new ArrayList<>();
     for (Stmt stmt : backward) {
       if (moved.contains(stmt)) {
@@ -219,6 +226,23 @@ final class Fusion {
     }
     fused.put(loop, new FusedLoop(hoisted, body));
     backward.removeIf(s -> s == back || moved.contains(s));
+  }
+
+  /** The arrays {@code loop} stores into or hands to a call, which may write them. */
+  private static Set<Var> writtenIn(Loop loop) {
+    Set<Var> written = new HashSet<>();
+    Statements.forEach(loop.body(), stmt -> {
+      if (stmt instanceof Store store) {
+        written.add(store.array());
+      } else if (stmt instanceof Assign assign && assign.value() instanceof Call call) {
+        call.args().forEach(a -> {
+          if (a instanceof Var v && v.type().isArray()) {
+            written.add(v);
+          }
+        });
+      }
+    });
+    return written;
   }
 
   /**
