@@ -807,6 +807,25 @@ class LoopsAndArraysTest {
           return s * a[0];
         }
 
+        /**
+         * The same index written twice with a branch between them that moves its counter: two
+         * elements (regression: the second index was taken for the first, a wrong value).
+         */
+        @Differentiable
+        public static double movedBetween(double[] x) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; i + 2 < x.length; i++) {
+            double a = x[k + 1];
+            if (x[i] > 0) {
+              k++;
+            }
+            double b = x[k + 1];
+            s += a * b;
+          }
+          return s;
+        }
+
         /** Upward by 2 with an offset, the counter declared before the loop. */
         @Differentiable
         public static double stridedWhile(double[] x) {
@@ -995,6 +1014,7 @@ class LoopsAndArraysTest {
             -0.4, 0.9, -0.8, 0.6, 0.1, 0.7, -0.2, 0.4}, new double[] {0.4, 1.2, 0.8, -0.3}, 3}),
         Arguments.of("scaledAfter", new Object[] {new double[] {1, 2, 3},
             new int[] {3, 1, 1}}),
+        Arguments.of("movedBetween", new Object[] {new double[] {1, -2, 3, 4, 5}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),

@@ -95,6 +95,7 @@ public final class SameElementReads {
         out.add(stmt);
       } else {
         read.clear(); // a store, a call, an array assigned, a branch or a loop
+        indices.clear(); // a branch or loop may assign an operand (k++ under an if)
         out.add(Statements.mapBlocks(stmt, this::block));
       }
     }
