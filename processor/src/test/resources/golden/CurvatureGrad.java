@@ -145,7 +145,7 @@ public final class CurvatureGrad {
   /**
    * The backward pass of {@link demo.Curvature#damped(double[], double)} alone: returns what {@link #dampedPullback} adds to the
    * adjoint of {@code decay} (and adds the array parameters' adjoints
-   * to their buffers, as it does), without computing the value or needing a buffer.
+   * to their buffers, as the pullback does), without computing the value or needing a buffer.
    * Generated callers call it in their backward sweeps, having computed the value in
    * their forward sweeps.
    */

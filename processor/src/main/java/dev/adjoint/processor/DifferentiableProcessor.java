@@ -293,9 +293,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * The class's sweeps as printed: calls of its own layers given zeros for an unread adjoint
    * call variants without that buffer ({@link UnreadBuffers}), calls of scalar helpers through a
    * one-element buffer call their backward pass returning the adjoint ({@link ReturnedAdjoints}),
-   * adjoint matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made
-   * per iteration reused ({@link AdjointScratch}), backward loops of independent iterations run
-   * in the forward order ({@link InOrderLoops}), and the backward pass alone ({@link DeadCode})
+   * matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made per
+   * iteration reused ({@link AdjointScratch}) and not cleared where the iteration leaves them at
+   * zero ({@link SettledRows}), backward loops of independent iterations run in the forward
+   * order ({@link InOrderLoops}), and the backward pass alone ({@link DeadCode})
    * of each layer and of each scalar method of one {@code double} parameter.
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,

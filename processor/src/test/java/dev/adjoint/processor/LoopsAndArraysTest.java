@@ -762,7 +762,7 @@ class LoopsAndArraysTest {
           return total;
         }
 
-        /** Two gates read one state element, its index written out twice (an LSTM's s[hidden + i]). */
+        /** Two gates read one state element, its index written twice (an LSTM's s[hidden + i]). */
         @Differentiable
         public static double twoGates(double[] w, double[] x) {
           double[] s = x.clone();
@@ -774,7 +774,7 @@ class LoopsAndArraysTest {
           return s[0] + s[1];
         }
 
-        /** A counter moved by different steps on the two sides of a branch, one of them a parameter. */
+        /** A counter moved by a different step on each side of a branch, one a parameter. */
         @Differentiable
         public static double sparseWalk(double[] w, double[] x, int step) {
           double s = 0;

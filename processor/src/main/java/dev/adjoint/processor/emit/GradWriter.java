@@ -596,7 +596,8 @@ public final class GradWriter {
               link(owner, method.element()), pullback.name(),
               pullback.scalars().get(0).var().name(),
               signature.derivativeNames().isEmpty() ? ""
-                  : " (and adds the array parameters' adjoints\nto their buffers, as it does)")
+                  : " (and adds the array parameters' adjoints\nto their buffers, as the pullback"
+                      + " does)")
           .addStatement("return $T.$N($L)", sweepsClass(owner), name,
               String.join(", ", arguments))
           .build();

@@ -117,9 +117,10 @@ final class AssignmentLowering {
     boolean postfix = kind == Tree.Kind.POSTFIX_INCREMENT || kind == Tree.Kind.POSTFIX_DECREMENT;
     boolean up = kind == Tree.Kind.POSTFIX_INCREMENT || kind == Tree.Kind.PREFIX_INCREMENT;
     Origin origin = context.originInStatement(step);
-    Var value = new Var(context.names.numbered("t"), expressions.read(target, env).type());
+    Var before = expressions.read(target, env);
+    Var value = new Var(context.names.numbered("t"), before.type());
     if (postfix) {
-      out.add(new Assign(value, new Copy(expressions.read(target, env)), origin));
+      out.add(new Assign(value, new Copy(before), origin));
     }
     update(path, step.getExpression(), up ? Binary.Op.ADD : Binary.Op.SUB, Constant.integer(1),
         env, out);

@@ -102,7 +102,7 @@ public final class SameElementReads {
     return new Block(out);
   }
 
-  /** {@code t = hidden + i} and the like: integer {@code +}, {@code -}, {@code *}, assigned once. */
+  /** {@code t = hidden + i} and the like: integer {@code +}, {@code -} or {@code *}, set once. */
   private boolean isIndexArithmetic(Assign assign) {
     Type type = assign.target().type();
     return (type == Type.INT || type == Type.LONG) && once(assign.target())

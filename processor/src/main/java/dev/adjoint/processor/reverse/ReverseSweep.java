@@ -554,9 +554,8 @@ public final class ReverseSweep {
 
   /** Puts back the value {@code assign} overwrote: by its inverse, or from the tape. */
   private void undo(Assign assign, List<Stmt> out) {
-    Expr inverse = inverse(assign);
-    if (inverted.contains(assign) && inverse != null) {
-      Expr value = Exprs.map(inverse, this::operand);
+    if (inverted.contains(assign)) { // inverse(assign) is not null: that put it there
+      Expr value = Exprs.map(inverse(assign), this::operand);
       value.operands().forEach(this::read);
       out.add(new Assign(assign.target(), value, null));
     } else {

@@ -23,10 +23,12 @@
  * {@link dev.adjoint.processor.reverse.ReturnedAdjoints} (a scalar helper's adjoint returned by
  * its backward pass, not passed through a buffer),
  * {@link dev.adjoint.processor.reverse.AdjointRows} (an adjoint matrix used row by row kept as
- * one row), {@link dev.adjoint.processor.reverse.AdjointScratch} (one adjoint array per loop,
- * not per iteration) and {@link dev.adjoint.processor.reverse.InOrderLoops} (backward loops of
- * independent iterations run upward); {@link dev.adjoint.processor.reverse.DeadCode} cuts from it the backward pass
- * alone of a layer or of a scalar method of one {@code double} parameter, which generated
- * callers call.
+ * one row, and so is a matrix of the primal's that a fused loop uses row by row),
+ * {@link dev.adjoint.processor.reverse.AdjointScratch} (one adjoint array per loop, not per
+ * iteration), {@link dev.adjoint.processor.reverse.SettledRows} (no clearing of a buffer each
+ * iteration leaves at zero) and {@link dev.adjoint.processor.reverse.InOrderLoops} (backward
+ * loops of independent iterations run upward); {@link dev.adjoint.processor.reverse.DeadCode}
+ * cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
+ * parameter, which generated callers call.
  */
 package dev.adjoint.processor.reverse;
