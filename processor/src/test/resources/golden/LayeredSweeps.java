@@ -193,7 +193,7 @@ final class LayeredSweeps {
     // backward sweep
     double[] dz = seed;
     // line 11: for (int i = 0; i < b.length; i++) { double s = b[i]; for (int j = 0; j < x.l...
-    for (int i = b.length - 1; i >= 0; i--) {
+    for (int i = 0; i < b.length; i++) {
       // line 16: z[i] = s;
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }

@@ -13,6 +13,7 @@ import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
@@ -319,7 +320,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         boolean backward = layers.containsKey(printed.primal().name())
             || printed.signature().backwardReturnsAdjoint();
         out.add(new GradWriter.Sweep(sweep.element(), printed,
-            backward ? DeadCode.backwardOnly(printed) : null, sweep.jvp(), sweep.hvp()));
+            backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(), sweep.hvp()));
       } else {
         out.add(method);
       }
@@ -333,11 +334,19 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           Set<Var> buffers = new LinkedHashSet<>();
           variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
           out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),
-              variant.dropped(), DeadCode.backwardOnly(printed, buffers)));
+              variant.dropped(), backwardOnly(printed, buffers)));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The backward pass alone of a printed pullback, without the contributions to {@code unread};
+   * a loop that only fed those contributions may now run in the forward order.
+   */
+  private static Block backwardOnly(Pullback printed, Set<Var> unread) {
+    return InOrderLoops.of(printed.withBody(DeadCode.backwardOnly(printed, unread))).body();
   }
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */

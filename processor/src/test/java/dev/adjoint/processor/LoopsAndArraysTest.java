@@ -449,6 +449,21 @@ class LoopsAndArraysTest {
           return out[0] * out[1] + out[out.length - 1];
         }
 
+        /** A data row under its own name, x = X[i], as a person writes the example loop. */
+        @Differentiable(wrt = {"w"})
+        public static double rowByName(double[] w, double[][] X) {
+          double s = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] x = X[i];
+            double z = 0;
+            for (int k = 0; k < w.length; k++) {
+              z += w[k] * x[k];
+            }
+            s += Math.log(1 + Math.exp(-z));
+          }
+          return s;
+        }
+
         /** cs231n's hidden layer kept per example in an n x H matrix, used row by row. */
         @Differentiable
         public static double hiddenRows(double[][] W, double[][] X) {
@@ -973,6 +988,8 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2}}),
         Arguments.of("accumulatorPerRow", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[][] {{0.4, -1.2}, {-0.9, 0.5}, {0.3, 0.3}}}),
         Arguments.of("hiddenRowsBiased", new Object[] {new double[][] {{0.3, -0.7, 0.5},
@@ -1338,6 +1355,11 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "callsInLoopPullback")).contains("fused");
     assertThat(method(sweeps, "callsInLoopPullback")).doesNotContain("Tape");
     assertThat(method(sweeps, "sumReadByLaterCallPullback")).doesNotContain("fused");
+    // a row of data under its own name (x = X[i], X not differentiated) is read in place: the
+    // example loop fuses and saves no row reference
+    String rowByName = method(sweeps, "rowByNamePullback");
+    assertThat(rowByName).contains("backward pass of this iteration, fused");
+    assertThat(rowByName).doesNotContain("Tape");
     // a helper of one double parameter: its backward pass returns the adjoint, no buffer
     String softplusSum = method(sweeps, "softplusSumPullback");
     assertThat(softplusSum).contains("demo.LoopsGrad.softplusBackward(");

@@ -270,8 +270,8 @@ final class Fusion {
           outerAssigns.computeIfAbsent(target, t -> new ArrayList<>()).add(assign);
         }
         if (assign.value() instanceof Load load) {
-          if (target.type().isArray()) {
-            return false; // a row under another name
+          if (target.type().isArray() && activity.isActive(target)) {
+            return false; // a row under another name: its adjoint is the array's row
           }
           arrayAccesses.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(load.indices());
         } else if (assign.value() instanceof Call call) {
