@@ -10,6 +10,7 @@ import dev.adjoint.processor.emit.GradWriter;
 import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
+import dev.adjoint.processor.frontend.ElementIncrements;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
@@ -356,7 +357,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
-    Function function = SameElementReads.of(read);
+    Function function = ElementIncrements.of(SameElementReads.of(read));
     Activity activity = Activity.of(function);
     boolean secondOrder = MethodReader.order(method) == 2;
     if (activity.problems().isEmpty()

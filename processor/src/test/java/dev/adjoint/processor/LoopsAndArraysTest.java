@@ -449,6 +449,36 @@ class LoopsAndArraysTest {
           return out[0] * out[1] + out[out.length - 1];
         }
 
+        /**
+         * ADBench's triangle, q[j] = q[j] + l[k] * x[i], its mirror l[k] * x[i] + q[j], a
+         * difference q[j] - x[j] (compound stores), and x[j] - q[j] (not one).
+         */
+        @Differentiable
+        public static double selfUpdated(double[] l, double[] x) {
+          int d = x.length;
+          double[] q = new double[d];
+          for (int j = 0; j < d; j++) {
+            q[j] = x[j] * x[j];
+          }
+          int k = 0;
+          for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+              q[j] = q[j] + l[k] * x[i];
+              q[i] = l[k] * x[j] + q[i];
+              k++;
+            }
+          }
+          for (int j = 0; j < d; j++) {
+            q[j] = q[j] - x[j];
+            q[j] = x[j] - q[j] * q[j];
+          }
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            s = s + q[j] * q[j];
+          }
+          return s;
+        }
+
         /** A data row under its own name, x = X[i], as a person writes the example loop. */
         @Differentiable(wrt = {"w"})
         public static double rowByName(double[] w, double[][] X) {
@@ -988,6 +1018,8 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2}}),
         Arguments.of("accumulatorPerRow", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("selfUpdated", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
@@ -1355,6 +1387,15 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "callsInLoopPullback")).contains("fused");
     assertThat(method(sweeps, "callsInLoopPullback")).doesNotContain("Tape");
     assertThat(method(sweeps, "sumReadByLaterCallPullback")).doesNotContain("fused");
+    // q[j] = q[j] + e, e + q[j] and q[j] - e are compound stores: the element's adjoint stays
+    // in place (not taken out and added back); x[j] - q[j] * q[j] is a plain store
+    String selfUpdated = method(sweeps, "selfUpdatedPullback");
+    assertThat(selfUpdated).contains("q[j2] += t8;");
+    assertThat(selfUpdated).contains("q[i] += t12;");
+    assertThat(selfUpdated).contains("q[j3] -= t16;");
+    assertThat(selfUpdated).contains("q[j3] = t22;");
+    assertThat(selfUpdated).doesNotContain("dq[j2] = 0.0;");
+    assertThat(selfUpdated).doesNotContain("dq[i] = 0.0;");
     // a row of data under its own name (x = X[i], X not differentiated) is read in place: the
     // example loop fuses and saves no row reference
     String rowByName = method(sweeps, "rowByNamePullback");
