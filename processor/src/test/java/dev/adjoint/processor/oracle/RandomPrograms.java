@@ -1284,6 +1284,13 @@ public final class RandomPrograms {
     private double result = Double.NaN;
     /** The accumulator just declared for the loop being built, preferred as a target. */
     private SVar focus;
+    /**
+     * Int counters declared before the loop being built that its body moves ({@code w++},
+     * {@code w += 2}, {@code if (c) w++}, {@code y[w++]}) and uses as indices: a packed walk.
+     */
+    private final List<String> walkers = new ArrayList<>();
+    /** While true, {@link #index} picks no walker (an expression beside {@code y[w++]}). */
+    private boolean walkersHidden;
     /** Most loop-body executions per statement outside loops (smaller in helpers). */
     private int maxRuns = RUNS;
     /** Whether expressions may call helpers and gates ({@link #generateWithCalls}). */
@@ -2356,7 +2363,14 @@ public final class RandomPrograms {
       X index = new X(i, 'I', en -> en.scalar(i));
       scopes.push(new ArrayList<>());
       List<St> parts = new ArrayList<>();
-      parts.add(store(indent + 2, ref, index, "=", genD(3, inner)));
+      X value = genD(3, inner);
+      if (rnd.nextInt(4) == 0) { // values no argument reaches: an inactive array
+        double scale = (1 + rnd.nextInt(9)) / 4.0;
+        double shift = (rnd.nextInt(9) - 4) / 4.0;
+        value = new X("(" + scale + " * " + i + " + " + shift + ")", 'D',
+            en -> Generator.map(en.scalar(i), x -> scale * x + shift));
+      }
+      parts.add(store(indent + 2, ref, index, "=", value));
       if (rnd.nextInt(3) == 0) {
         parts.add(bodyStatement(indent + 2, inner));
       }
@@ -2395,10 +2409,28 @@ public final class RandomPrograms {
         decl = assignment(pad(indent) + "double ", s.name, init);
         focus = s;
       }
-      St st = loop.get();
+      St walk = null;
+      if (rnd.nextInt(4) == 0) {
+        String w = fresh("w");
+        int start = rnd.nextInt(2);
+        walk = new St(pad(indent) + "int " + w + " = " + start + ";\n", en -> {
+          en.vars.put(w, filledLike(en, start));
+          return Flow.NORMAL;
+        });
+        walkers.add(w);
+      }
+      St st;
+      try {
+        st = loop.get();
+      } finally {
+        if (walk != null) {
+          walkers.remove(walkers.size() - 1);
+        }
+      }
       if (st == null) {
         throw REJECT;
       }
+      st = walk == null ? st : concat(walk, st);
       return decl == null ? st : concat(decl, st);
     }
 
@@ -3111,6 +3143,9 @@ public final class RandomPrograms {
     }
 
     private St bodyStatement(int indent, Ctx ctx) {
+      if (!walkers.isEmpty() && rnd.nextInt(3) == 0) {
+        return walkerStatement(indent, ctx);
+      }
       boolean nest = ctx.depth() < 2;
       switch (rnd.nextInt(nest ? 14 : 12)) {
         case 0, 1, 2, 3:
@@ -3139,6 +3174,77 @@ public final class RandomPrograms {
         default:
           return ctx.runs() * 2 > maxRuns ? effect(indent, ctx) : loop(indent, ctx);
       }
+    }
+
+    /**
+     * A walker moved: {@code w++}, {@code w += 2}, {@code w--}, {@code if (c) w++}, or moved inside
+     * an expression, {@code s += e * y[w++]} and {@code y[w++] = e}, with {@code e} not naming
+     * {@code w} (Java evaluates the index, then moves {@code w}).
+     */
+    private St walkerStatement(int indent, Ctx ctx) {
+      String w = pick(walkers);
+      switch (rnd.nextInt(8)) {
+        case 0:
+          return step(indent, w, 1, w + "++;");
+        case 1:
+          return step(indent, w, 2, w + " += 2;");
+        case 2:
+          return step(indent, w, -1, w + "--;");
+        case 3: {
+          X c = genB(1, ctx);
+          Fn cond = c.f();
+          Run moved = step(indent + 2, w, 1, w + "++;").run();
+          return new St(pad(indent) + "if (" + c.src() + ") {\n" + pad(indent + 2) + w
+              + "++;\n" + pad(indent) + "}\n",
+              en -> cond.at(en)[0] != 0 ? moved.exec(en) : Flow.NORMAL);
+        }
+        default:
+          return movedInside(indent, ctx, w);
+      }
+    }
+
+    /** {@code w += by;} written as {@code text}. */
+    private static St step(int indent, String w, int by, String text) {
+      return new St(pad(indent) + text + "\n", en -> {
+        en.vars.put(w, filledLike(en, (int) en.scalar(w)[0] + by));
+        return Flow.NORMAL;
+      });
+    }
+
+    /** {@code s += e * y[w++];} or {@code y[w++] = e;}. */
+    private St movedInside(int indent, Ctx ctx, String w) {
+      SVar acc = pickAccumulator();
+      boolean store = acc == null || rnd.nextBoolean();
+      walkersHidden = true;
+      Ref ref;
+      X e;
+      try {
+        ref = pickRef(ctx, store);
+        e = genD(2, ctx);
+      } finally {
+        walkersHidden = false;
+      }
+      if (ref == null) {
+        return effect(indent, ctx);
+      }
+      X at = element(ref, new X(w, 'I', en -> en.scalar(w)));
+      String moved = ref.src() + "[" + w + "++]";
+      Run move = step(0, w, 1, "").run();
+      if (store) {
+        St write = store(indent, ref, new X(w, 'I', en -> en.scalar(w)), "=", e);
+        Run run = write.run();
+        return new St(pad(indent) + moved + " = " + e.src() + ";\n", en -> {
+          run.exec(en);
+          return move.exec(en);
+        });
+      }
+      X product = mul(e, at);
+      St add = accumulate(indent, acc, "+=", product);
+      Run run = add.run();
+      return new St(pad(indent) + acc.name + " += (" + e.src() + " * " + moved + ");\n", en -> {
+        run.exec(en);
+        return move.exec(en);
+      });
     }
 
     /** {@code double t = e;} inside a body (a new variable at every iteration). */
@@ -3467,7 +3573,14 @@ public final class RandomPrograms {
       X row = index(v.len, name + ".length", ctx);
       Fn at = row.f();
       return new Ref(name + "[" + row.src() + "]", name + "[0].length", v.cols, v.writable,
-          en -> en.mat(name).rows[(int) at.at(en)[0]]);
+          en -> {
+            Arr[] rows = en.mat(name).rows;
+            int k = (int) at.at(en)[0];
+            if (k < 0 || k >= rows.length) {
+              throw REJECT; // a walker's row out of bounds
+            }
+            return rows[k];
+          });
     }
 
     /**
@@ -3476,6 +3589,10 @@ public final class RandomPrograms {
      * {@code (i + 1) % len} or a constant.
      */
     private X index(int len, String lengthSrc, Ctx ctx) {
+      if (!walkers.isEmpty() && !walkersHidden && ctx.inLoop() && rnd.nextInt(3) == 0) {
+        String w = pick(walkers);
+        return new X(w, 'I', en -> en.scalar(w)); // element() rejects a walk out of bounds
+      }
       List<Counter> fits = new ArrayList<>();
       for (Counter c : ctx.counters()) {
         if (c.hi() <= len) {
