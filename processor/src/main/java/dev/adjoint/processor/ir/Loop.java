@@ -28,5 +28,10 @@ public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Co
     public boolean downward() {
       return step < 0;
     }
+
+    /** {@code for (i = 0; i < to; i++)}: every index of {@code 0 .. to - 1} once, upward. */
+    public boolean unitFromZero() {
+      return step == 1 && !inclusive && from instanceof Constant zero && zero.is(0);
+    }
   }
 }

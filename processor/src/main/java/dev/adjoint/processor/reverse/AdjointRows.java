@@ -3,7 +3,6 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
@@ -150,9 +149,8 @@ public final class AdjointRows {
       if (!Statements.mentioned(stmt).contains(row)) {
         continue;
       }
-      if (!(stmt instanceof Loop fill) || fill.counted() == null || fill.counted().step() != 1
-          || fill.counted().inclusive() || !(fill.counted().from() instanceof Constant zero)
-          || !zero.is(0) || !fill.counted().to().equals(width)) {
+      if (!(stmt instanceof Loop fill) || fill.counted() == null
+          || !fill.counted().unitFromZero() || !fill.counted().to().equals(width)) {
         return false;
       }
       Var j = fill.counted().index();

@@ -6,7 +6,6 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
-import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
@@ -473,8 +472,7 @@ final class Fusion {
       return false;
     }
     Loop.Counted counted = loop.counted();
-    if (counted.step() != 1 || counted.inclusive()
-        || !Constant.integer(0).equals(counted.from()) || !sameValue(counted.to(), length)) {
+    if (!counted.unitFromZero() || !sameValue(counted.to(), length)) {
       return false;
     }
     for (Stmt inBody : loop.body().statements()) {

@@ -375,7 +375,7 @@ final class Recomputation {
     }
     if (walk == null || fill.counted() == null || loops.blockOf(store) != fill.body()
         || !store.indices().equals(List.of(fill.counted().index()))
-        || fill.counted().step() != 1 || !startsAtZero(fill.counted())
+        || !fill.counted().unitFromZero()
         || !startsAtZero(walk.counted()) || walk.counted().step() < 1
         || loops.blockOf(walk) != loops.blockOf(fill)
         || loops.position(walk) < loops.position(fill)
