@@ -151,6 +151,8 @@ final class CurvatureSweeps {
   static double dampedPullback(double[] x, double decay, double seed, double[] dx,
       double[] dScalars) {
     DoubleStack doubleTape = DoubleStack.forThisThread();
+    double[] doubles = doubleTape.values();
+    int doublesTop = doubleTape.size();
     double[] dArgs1 = new double[5];
     // line 16: double s = 0;
     double s = 0;
@@ -159,16 +161,19 @@ final class CurvatureSweeps {
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
     int t1 = x.length;
     double s2 = s;
+    doubles = doubleTape.reserve(doublesTop, (long) t1 - i);
     for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
       double t3 = x[i2];
       double t4 = Math.sin(t3);
-      doubleTape.push(s2);
+      doubles[doublesTop++] = s2;
       s2 = t2 + t4;
     }
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
+    doubleTape.settle(doublesTop);
     double value = Curvature.neuron(s2, decay, 0.5, 1.0, -1.0);
+    doubles = doubleTape.values();
 
     // backward sweep
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
@@ -177,7 +182,9 @@ final class CurvatureSweeps {
     dArgs1[2] = 0.0;
     dArgs1[3] = 0.0;
     dArgs1[4] = 0.0;
+    doubleTape.settle(doublesTop);
     demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
+    doubles = doubleTape.values();
     double ds2 = dArgs1[0];
     double ddecay = dArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
@@ -187,7 +194,7 @@ final class CurvatureSweeps {
       // line 19: s = s * decay + Math.sin(x[i]);
       double dt2 = ds2;
       double dt4 = ds2;
-      s2 = doubleTape.pop();
+      s2 = doubles[--doublesTop];
       double dt3 = Math.cos(t3) * dt4;
       dx[i2] += dt3;
       ds2 = decay * dt2;
@@ -195,6 +202,7 @@ final class CurvatureSweeps {
     }
 
     dScalars[0] += ddecay;
+    doubleTape.settle(doublesTop);
     return value;
   }
 
@@ -203,6 +211,8 @@ final class CurvatureSweeps {
    */
   static double dampedBackward(double[] x, double decay, double seed, double[] dx) {
     DoubleStack doubleTape = DoubleStack.forThisThread();
+    double[] doubles = doubleTape.values();
+    int doublesTop = doubleTape.size();
     double[] dArgs1 = new double[5];
     // line 16: double s = 0;
     double s = 0;
@@ -211,12 +221,13 @@ final class CurvatureSweeps {
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
     int t1 = x.length;
     double s2 = s;
+    doubles = doubleTape.reserve(doublesTop, (long) t1 - i);
     for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
       double t3 = x[i2];
       double t4 = Math.sin(t3);
-      doubleTape.push(s2);
+      doubles[doublesTop++] = s2;
       s2 = t2 + t4;
     }
 
@@ -227,7 +238,9 @@ final class CurvatureSweeps {
     dArgs1[2] = 0.0;
     dArgs1[3] = 0.0;
     dArgs1[4] = 0.0;
+    doubleTape.settle(doublesTop);
     demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
+    doubles = doubleTape.values();
     double ds2 = dArgs1[0];
     double ddecay = dArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
@@ -237,13 +250,14 @@ final class CurvatureSweeps {
       // line 19: s = s * decay + Math.sin(x[i]);
       double dt2 = ds2;
       double dt4 = ds2;
-      s2 = doubleTape.pop();
+      s2 = doubles[--doublesTop];
       double dt3 = Math.cos(t3) * dt4;
       dx[i2] += dt3;
       ds2 = decay * dt2;
       ddecay += s2 * dt2;
     }
 
+    doubleTape.settle(doublesTop);
     return ddecay;
   }
 
@@ -284,6 +298,8 @@ final class CurvatureSweeps {
   static double dampedHvp(double[] x, double decay, double seed, double[] dx, double[] dScalars,
       double[] vx, double vdecay, double seedTangent, double[] hx, double[] hScalars) {
     DoubleStack doubleTape = DoubleStack.forThisThread();
+    double[] doubles = doubleTape.values();
+    int doublesTop = doubleTape.size();
     double[] dArgs1 = new double[5];
     double[] tdArgs1 = new double[5];
     // line 16: double s = 0;
@@ -294,6 +310,7 @@ final class CurvatureSweeps {
     int t1 = x.length;
     double s2 = s;
     double ts2 = 0.0;
+    doubles = doubleTape.reserve(doublesTop, ((long) t1 - i) * 2);
     for (int i2 = i; i2 < t1; i2++) {
       // line 19: s = s * decay + Math.sin(x[i]);
       double t2 = s2 * decay;
@@ -302,13 +319,15 @@ final class CurvatureSweeps {
       double tt3 = vx[i2];
       double t4 = Math.sin(t3);
       double tt4 = Math.cos(t3) * tt3;
-      doubleTape.push(s2);
-      doubleTape.push(ts2);
+      doubles[doublesTop++] = s2;
+      doubles[doublesTop++] = ts2;
       s2 = t2 + t4;
       ts2 = tt2 + tt4;
     }
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
+    doubleTape.settle(doublesTop);
     double value = Curvature.neuron(s2, decay, 0.5, 1.0, -1.0);
+    doubles = doubleTape.values();
 
     // backward sweep
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
@@ -322,7 +341,9 @@ final class CurvatureSweeps {
     tdArgs1[3] = 0.0;
     dArgs1[4] = 0.0;
     tdArgs1[4] = 0.0;
+    doubleTape.settle(doublesTop);
     demo.CurvatureGrad.neuronHvp(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1, ts2, vdecay, 0.0, 0.0, 0.0, seedTangent, tdArgs1);
+    doubles = doubleTape.values();
     double ds2 = dArgs1[0];
     double tds2 = tdArgs1[0];
     double ddecay = dArgs1[1];
@@ -339,8 +360,8 @@ final class CurvatureSweeps {
       double tdt4 = tds2;
       ds2 = 0.0;
       tds2 = 0.0;
-      ts2 = doubleTape.pop();
-      s2 = doubleTape.pop();
+      ts2 = doubles[--doublesTop];
+      s2 = doubles[--doublesTop];
       double dt3 = Math.cos(t3) * dt4;
       double tdt3 = dt4 * (-Math.sin(t3) * tt3) + Math.cos(t3) * tdt4;
       dx[i2] += dt3;
@@ -353,6 +374,7 @@ final class CurvatureSweeps {
 
     dScalars[0] += ddecay;
     hScalars[0] += tddecay;
+    doubleTape.settle(doublesTop);
     return value;
   }
 }

@@ -55,4 +55,30 @@ public final class IntStack {
   public int size() {
     return size;
   }
+
+  /**
+   * The array the values are in, for a sweep that keeps the top in a local variable: it writes
+   * {@code values[top++] = x} after {@link #reserve}, reads {@code values[--top]}, and hands the
+   * top back with {@link #settle} before it calls another sweep and before it returns.
+   */
+  public int[] values() {
+    return values;
+  }
+
+  /**
+   * Room for {@code n} more values above {@code top} (none if {@code n <= 0}): the array to
+   * write them into, this stack's, grown when it is too small. A sweep reserves before a loop
+   * what the loop pushes, so that the pushes check nothing.
+   */
+  public int[] reserve(int top, long n) {
+    if (top + n > values.length) {
+      values = Arrays.copyOf(values, Growth.length(values.length, top + n));
+    }
+    return values;
+  }
+
+  /** Sets the size to a sweep's local top, so that a sweep it calls pushes above its values. */
+  public void settle(int top) {
+    size = top;
+  }
 }

@@ -1241,7 +1241,7 @@ class LoopsAndArraysTest {
     String sweeps = compiled.generatedSource("demo.LoopsSweeps");
     // r = r * x reads the old r: one double per iteration, nothing else
     String cube = method(sweeps, "cubePullback");
-    assertThat(count(cube, "doubleTape.push(")).isEqualTo(1);
+    assertThat(count(cube, "[doublesTop++] = ")).isEqualTo(1);
     assertThat(cube).doesNotContain("intTape");
     // a bound read from a row's length keeps the loop counted: nothing saved, no trip count
     String triangle = method(sweeps, "trianglePullback");
@@ -1275,7 +1275,7 @@ class LoopsAndArraysTest {
     String hornerWhile = method(sweeps, "hornerWhilePullback");
     assertThat(hornerWhile).doesNotContain("intTape");
     assertThat(hornerWhile).doesNotContain("trips");
-    assertThat(count(hornerWhile, "doubleTape.push(")).isEqualTo(1);
+    assertThat(count(hornerWhile, "[doublesTop++] = ")).isEqualTo(1);
     // the recurrence's adjoint is assigned its one contribution, not reset to 0.0 and added
     // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
     assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
@@ -1292,7 +1292,7 @@ class LoopsAndArraysTest {
     assertThat(interleaved).doesNotContain("intTape");
     assertThat(interleaved).contains("k2 = k2 - 2;");
     assertThat(interleaved).contains("dw[k2 - 1] +=");
-    assertThat(interleaved).contains("doubleTape.push(weight);");
+    assertThat(interleaved).contains("doubles[doublesTop++] = weight;");
     assertThat(interleaved).doesNotContain("double t5 = 0.0;"); // the bias, not saved
     // w[k++] twice and w[++k - 1]: each read at the value Java gives it, nothing saved but
     // the tanh (the loop fuses: the counter is the iteration's own copy at each read)
@@ -1303,13 +1303,13 @@ class LoopsAndArraysTest {
     // range read: the backward sweep computes x[n][i] - means[k][i] again at each read instead of
     // saving the element (only exp, the product with it, and log's argument are saved)
     String centered = method(sweeps, "centeredPullback");
-    assertThat(count(centered, "doubleTape.push(")).isEqualTo(3);
+    assertThat(count(centered, "[doublesTop++] = ")).isEqualTo(3);
     assertThat(centered.lines()
         .filter(l -> l.matches("\\s*double \\w+ = x\\[n]\\[\\w+] - means\\[k]\\[\\w+];"))
         .count()).isEqualTo(2);
     // s[i + 1] read by two gates, its index computed twice: one read, one value saved (and
     // tanh's, sin's argument and sin's: 4 pushes, where the second read made 5)
-    assertThat(count(method(sweeps, "twoGatesPullback"), "doubleTape.push(")).isEqualTo(4);
+    assertThat(count(method(sweeps, "twoGatesPullback"), "[doublesTop++] = ")).isEqualTo(4);
     // a counter moved by a parameter on one side of a branch and by 2 on the other: each side
     // undoes its own step, and the counter's final value is read after the loop; no tape
     String walk = method(sweeps, "sparseWalkPullback");
@@ -1321,7 +1321,7 @@ class LoopsAndArraysTest {
     // an array made per example and read after it is written: its elements are read again in
     // the backward pass (only tanh's value and the per-example sum are saved)
     String perExample = method(sweeps, "perExampleScratchPullback");
-    assertThat(count(perExample, "doubleTape.push(")).isAtMost(2);
+    assertThat(count(perExample, "[doublesTop++] = ")).isAtMost(2);
     // its adjoint, of a length known before the loop, is one array made there (not a buffer
     // variable assigned in each iteration); the example's backward pass takes every element and
     // sets it to zero, so it is zeros at the next example without clearing (hiddenRows' dzRow,
@@ -1410,10 +1410,10 @@ class LoopsAndArraysTest {
     // h = next: the states' reads are read again, and tanh's values read back from next[i],
     // where they were stored: no double saved
     String recurrent = method(sweeps, "recurrentPullback");
-    assertThat(recurrent).doesNotContain("doubleTape.push(");
+    assertThat(recurrent).doesNotContain("[doublesTop++] = ");
     assertThat(recurrent).doesNotContain("intTape");
     // written after it is handed on: the reads of the state are saved
-    assertThat(count(method(sweeps, "recurrentWrittenAfterPullback"), "doubleTape.push("))
+    assertThat(count(method(sweeps, "recurrentWrittenAfterPullback"), "[doublesTop++] = "))
         .isGreaterThan(2);
     // an array made per example and passed to a call is not copied for the call
     assertThat(method(sweeps, "scoresPerExamplePullback")).doesNotContain(".clone()");
@@ -1427,8 +1427,8 @@ class LoopsAndArraysTest {
     // a loop whose values flow into the next iteration is not fused
     assertThat(method(sweeps, "cubePullback")).doesNotContain("fused");
     // a buffer every iteration overwrites, or an element another iteration reads, is saved
-    assertThat(method(sweeps, "reusedBufferPullback")).contains("doubleTape.push(");
-    assertThat(method(sweeps, "transposedPullback")).contains("doubleTape.push(");
+    assertThat(method(sweeps, "reusedBufferPullback")).contains("[doublesTop++] = ");
+    assertThat(method(sweeps, "transposedPullback")).contains("[doublesTop++] = ");
     // a fused iteration's backward pass runs right after it, on its live values: an element
     // overwritten after it is read, and the iteration's own locals, need no saving
     assertThat(method(sweeps, "readThenWritePullback")).contains("fused");

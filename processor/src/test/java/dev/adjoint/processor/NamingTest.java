@@ -144,7 +144,7 @@ class NamingTest {
         sweeps.indexOf("renamedPullback"));
     String renamed = sweeps.substring(sweeps.indexOf("renamedPullback"));
     // nothing reads cos after its iteration: no push, no pop, no declaration before the loop
-    assertThat(named).doesNotContain("push(cos)");
+    assertThat(named).doesNotContain("doublesTop++] = cos;");
     assertThat(named).doesNotContain("double cos = 0.0");
     assertThat(tapeTraffic(named)).isEqualTo(tapeTraffic(renamed));
   }
@@ -152,8 +152,8 @@ class NamingTest {
   /** How many pushes and pops a generated method makes, per kind of tape. */
   private static java.util.List<Integer> tapeTraffic(String method) {
     java.util.List<Integer> counts = new java.util.ArrayList<>();
-    for (String call : new String[] {"doubleTape.push(", "doubleTape.pop()", "intTape.push(",
-        "intTape.pop()"}) {
+    for (String call : new String[] {"[doublesTop++] = ", "[--doublesTop]", "[intsTop++] = ",
+        "[--intsTop]"}) {
       counts.add(method.split(java.util.regex.Pattern.quote(call), -1).length - 1);
     }
     return counts;

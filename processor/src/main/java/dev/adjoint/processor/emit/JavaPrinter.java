@@ -32,6 +32,7 @@ import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Push;
 import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Tape;
@@ -41,7 +42,9 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.reverse.Adjoint;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +65,10 @@ final class JavaPrinter {
   /** The index of the element-wise loops this method's statements need. */
   private final String index;
   private Origin lastOrigin;
+  /** The tapes whose array and top this method keeps in locals (doubles and ints). */
+  private final Set<Tape> local = EnumSet.noneOf(Tape.class);
+  /** The tapes whose pushes a loop around the statements being printed reserved before it. */
+  private final Set<Tape> covered = EnumSet.noneOf(Tape.class);
 
   /**
    * A printer into {@code out} of statements that use the tapes {@code names} names and
@@ -74,15 +81,43 @@ final class JavaPrinter {
   }
 
   void print(Block block) {
-    block.statements().forEach(this::print);
+    print(block.statements());
   }
 
+  /**
+   * The statements; on each local tape no loop around them reserved for, each run of pushes
+   * between loops that push is reserved before it ({@code doubles = doubleTape.reserve(top, 3)}),
+   * so that every push is a plain store.
+   */
   void print(List<Stmt> statements) {
-    statements.forEach(this::print);
+    for (int k = 0; k < statements.size(); k++) {
+      for (Tape tape : local) {
+        if (!covered.contains(tape) && (k == 0 || pushingLoopIn(statements.get(k - 1), tape))) {
+          int pushes = 0;
+          for (int j = k; j < statements.size() && !pushingLoopIn(statements.get(j), tape); j++) {
+            pushes += directPushes(List.of(statements.get(j)), tape);
+          }
+          if (pushes > 0) {
+            out.addStatement("$N = $N.reserve($N, $L)", values(tape), tape(tape), top(tape),
+                pushes);
+          }
+        }
+      }
+      print(statements.get(k));
+    }
   }
 
   void print(Stmt stmt) {
     comment(stmt);
+    if ((stmt instanceof Assign || stmt instanceof Declare) && !local.isEmpty()
+        && calledMethod(stmt) != null) {
+      aroundCall(calledMethod(stmt), () -> printStatement(stmt));
+      return;
+    }
+    printStatement(stmt);
+  }
+
+  private void printStatement(Stmt stmt) {
     if (stmt instanceof Declare declare) {
       Var v = declare.var();
       if (declare.init() == null) {
@@ -106,16 +141,14 @@ final class JavaPrinter {
       out.addStatement("$L[$N] += $N[$N]", target, index, add.source().name(), index);
       out.endControlFlow();
     } else if (stmt instanceof OpenTape open) {
-      ClassName stack = stack(open.tape());
-      out.addStatement("$T $N = $T.forThisThread()", stack, tape(open.tape()), stack);
+      openTape(open.tape());
     } else if (stmt instanceof Push push) {
-      String value = operand(push.value());
-      out.addStatement("$N.push($L)", tape(push.tape()), push.value().type() == Type.LONG
-          ? "Double.longBitsToDouble(" + value + ")" : value);
+      push(push);
     } else if (stmt instanceof Pop pop) {
       out.addStatement("$L = $L", element(pop.target(), pop.indices()), pop(pop.type()));
     } else if (stmt instanceof DerivativeCall call) {
-      out.addStatement("$L($L)", call.method(), list(call.arguments()));
+      aroundCall(call.method(), () -> out.addStatement("$L($L)", call.method(),
+          list(call.arguments())));
     } else if (stmt instanceof ZeroFill fill) {
       out.addStatement("java.util.Arrays.fill($N, 0.0)", fill.array().name());
     } else if (stmt instanceof Comment comment) {
@@ -188,10 +221,13 @@ final class JavaPrinter {
     if (counted != null) {
       String i = counted.index().name();
       String test = (counted.downward() ? ">" : "<") + (counted.inclusive() ? "=" : "");
+      Set<Tape> reserved = reserve(loop);
+      covered.addAll(reserved);
       out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(counted.from()), i,
           test, operand(counted.to()), step(i, counted.step()));
       print(loop.body());
       out.endControlFlow();
+      covered.removeAll(reserved);
       return;
     }
     out.beginControlFlow("while (true)");
@@ -235,7 +271,7 @@ final class JavaPrinter {
     } else {
       String trips = back.trips().name();
       if (back.tripsOnTape()) {
-        out.addStatement("int $N = $N.pop()", trips, names.intTape());
+        out.addStatement("int $N = $L", trips, pop(Type.INT));
       }
       out.beginControlFlow("for (; $N > 0; $N--)", trips, trips);
     }
@@ -277,14 +313,155 @@ final class JavaPrinter {
     };
   }
 
+  /**
+   * {@code DoubleStack doubleTape = DoubleStack.forThisThread();}; for doubles and ints also the
+   * locals that hold its array and top while the method runs ({@link #local}).
+   */
+  private void openTape(Tape tape) {
+    ClassName stack = stack(tape);
+    out.addStatement("$T $N = $T.forThisThread()", stack, tape(tape), stack);
+    if (tape != Tape.REFERENCES) {
+      local.add(tape);
+      out.addStatement("$L[] $N = $N.values()", tape == Tape.DOUBLES ? "double" : "int",
+          values(tape), tape(tape));
+      out.addStatement("int $N = $N.size()", top(tape), tape(tape));
+    }
+  }
+
+  /**
+   * {@code doubles[doublesTop++] = x}, in room reserved before ({@link #print(List)},
+   * {@link #reserve}); {@code arrayTape.push(a)} for arrays.
+   */
+  private void push(Push push) {
+    Tape tape = push.tape();
+    String value = operand(push.value());
+    if (!local.contains(tape)) {
+      out.addStatement("$N.push($L)", tape(tape), value);
+      return;
+    }
+    Type type = push.value().type();
+    out.addStatement("$N[$N++] = $L", values(tape), top(tape),
+        type == Type.LONG ? "Double.longBitsToDouble(" + value + ")"
+            : type == Type.BOOLEAN ? value + " ? 1 : 0" : value);
+  }
+
+  /**
+   * Room, before a counted loop, for all it pushes on each local tape where its iterations push
+   * a fixed number of values (none in nested loops): that number times its trip count. The
+   * tapes it reserved for; on the others each iteration reserves as it goes.
+   */
+  private Set<Tape> reserve(Loop loop) {
+    Set<Tape> reserved = EnumSet.noneOf(Tape.class);
+    for (Tape tape : local) {
+      int pushes = directPushes(loop.body().statements(), tape);
+      if (!covered.contains(tape) && pushes > 0
+          && loop.body().statements().stream().noneMatch(s -> pushingLoopIn(s, tape))) {
+        reserved.add(tape);
+        String trips = trips(loop.counted());
+        String room = pushes == 1 ? trips
+            : (trips.matches("\\(long\\) \\w+") ? trips : "(" + trips + ")") + " * " + pushes;
+        out.addStatement("$N = $N.reserve($N, $L)", values(tape), tape(tape), top(tape), room);
+      }
+    }
+    return reserved;
+  }
+
+  /** Whether {@code stmt} is or holds a loop that pushes on {@code tape}. */
+  private static boolean pushingLoopIn(Stmt stmt, Tape tape) {
+    boolean[] found = {false};
+    Statements.forEach(stmt, s -> {
+      if (s instanceof Loop || s instanceof ReverseLoop) {
+        Statements.forEach(s, inner -> found[0] |= inner instanceof Push push
+            && push.tape() == tape);
+      }
+    });
+    return found[0];
+  }
+
+  /** Pushes on {@code tape} in {@code statements} and their branches, not in loops. */
+  private static int directPushes(List<Stmt> statements, Tape tape) {
+    int count = 0;
+    for (Stmt stmt : statements) {
+      if (stmt instanceof Push push && push.tape() == tape) {
+        count++;
+      } else if (stmt instanceof If branch) {
+        count += directPushes(branch.then().statements(), tape)
+            + directPushes(branch.otherwise().statements(), tape);
+      }
+    }
+    return count;
+  }
+
+  /** The trip count of a counted loop as a {@code long} expression (negative for none). */
+  private static String trips(Loop.Counted counted) {
+    String from = grouped(counted.from());
+    String to = grouped(counted.to());
+    String span = counted.downward() ? "(long) " + from + " - " + to
+        : counted.from() instanceof Constant zero && zero.is(0) ? "(long) " + to
+        : "(long) " + to + " - " + from;
+    int by = Math.abs(counted.step());
+    int rounding = counted.inclusive() ? by : by - 1;
+    String count = rounding == 0 ? span : span + " + " + rounding;
+    return by == 1 ? count : "(" + count + ") / " + by;
+  }
+
+  /** {@code operand} as it may stand after a binary operator: parenthesized unless simple. */
+  private static String grouped(Operand operand) {
+    String text = operand(operand);
+    return operand instanceof Var || operand instanceof Constant c && !text.startsWith("-")
+        ? text : "(" + text + ")";
+  }
+
+  /**
+   * Prints a call ({@code print}) that may run another sweep, which uses this thread's tapes:
+   * before it the locals' tops go back to the tapes, after it their arrays are read again (the
+   * other sweep may have grown them). Calls into {@code dev.adjoint}'s own classes use no tape.
+   */
+  private void aroundCall(String method, Runnable print) {
+    boolean runtime = method.matches("dev\\.adjoint\\.[A-Z]\\w*\\.\\w+");
+    if (runtime || local.isEmpty()) {
+      print.run();
+      return;
+    }
+    settle();
+    print.run();
+    for (Tape tape : local) {
+      out.addStatement("$N = $N.values()", values(tape), tape(tape));
+    }
+  }
+
+  /** The method a statement calls ({@code Owner.name}), or null. */
+  private static String calledMethod(Stmt stmt) {
+    Expr value = stmt instanceof Assign assign ? assign.value()
+        : stmt instanceof Declare declare ? declare.init() : null;
+    return value instanceof Call call ? call.callee().code() : null;
+  }
+
+  /** Hands the locals' tops back to their tapes: before a call of another sweep, and at the end. */
+  void settle() {
+    for (Tape tape : local) {
+      out.addStatement("$N.settle($N)", tape(tape), top(tape));
+    }
+  }
+
+  private String values(Tape tape) {
+    return tape == Tape.DOUBLES ? names.doubleValues() : names.intValues();
+  }
+
+  private String top(Tape tape) {
+    return tape == Tape.DOUBLES ? names.doubleTop() : names.intTop();
+  }
+
   /** The expression that pops a value of {@code type}; longs travel bit for bit in a double. */
   private String pop(Type type) {
-    String popped = tape(Tape.of(type)) + ".pop()";
+    Tape tape = Tape.of(type);
+    String popped = local.contains(tape) ? values(tape) + "[--" + top(tape) + "]"
+        : tape(tape) + ".pop()";
     return switch (type) {
       case DOUBLE, INT -> popped;
       case FLOAT, SHORT, BYTE, CHAR -> "(" + type.javaName() + ") " + popped;
       case LONG -> "Double.doubleToRawLongBits(" + popped + ")";
-      case BOOLEAN -> names.intTape() + ".popBoolean()";
+      case BOOLEAN -> popped + " != 0";
       case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, OBJECT ->
           "(" + type.javaName() + ") " + popped;
     };

@@ -32,6 +32,10 @@ public record Adjoint(Function primal, LoopFacts loops, DerivativeSignature sign
   /** The counter of a loop that is not counted, and whether it goes on the tape. */
   public record Trips(String name, boolean onTape) {}
 
-  /** The names of the pullback's tapes. */
-  public record TapeNames(String doubleTape, String intTape, String referenceTape) {}
+  /**
+   * The names of the pullback's tapes, and of the locals that hold the doubles' and ints' arrays
+   * and tops while it runs.
+   */
+  public record TapeNames(String doubleTape, String intTape, String referenceTape,
+      String doubleValues, String doubleTop, String intValues, String intTop) {}
 }

@@ -132,7 +132,8 @@ public final class ReverseSweep {
     signature.derivatives().forEach((p, d) -> adjoints.put(p.var(), new Var(d, p.var().type())));
     this.seed = new Var(signature.seed(), signature.result());
     this.tapes = new Adjoint.TapeNames(scope.fresh("doubleTape"), scope.fresh("intTape"),
-        scope.fresh("arrayTape"));
+        scope.fresh("arrayTape"), scope.fresh("doubles"), scope.fresh("doublesTop"),
+        scope.fresh("ints"), scope.fresh("intsTop"));
   }
 
   /**
