@@ -479,6 +479,24 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /**
+         * for (double e : m[k]) with k moved in the body (and carried by the loop around): Java
+         * takes the row once, before the loop.
+         */
+        @Differentiable
+        public static double rowTakenOnce(double[][] m, double[] x) {
+          int k = 0;
+          double s = 0;
+          for (int r = 0; r < 2; r++) {
+            for (double e : m[k]) {
+              s += e * x[k % x.length];
+              k++;
+            }
+            k = k - 2;
+          }
+          return s;
+        }
+
         /** A data row under its own name, x = X[i], as a person writes the example loop. */
         @Differentiable(wrt = {"w"})
         public static double rowByName(double[] w, double[][] X) {
@@ -1020,6 +1038,8 @@ class LoopsAndArraysTest {
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("selfUpdated", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("rowTakenOnce", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},

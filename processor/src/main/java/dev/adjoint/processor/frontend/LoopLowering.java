@@ -138,7 +138,16 @@ final class LoopLowering {
     List<Operand> rowIndex = new ArrayList<>();
     if (row != null) {
       array = row.matrix();
-      rowIndex.add(row.index());
+      Operand at = row.index();
+      if (each.getExpression() instanceof ArrayAccessTree access && at instanceof Var
+          && !isInvariant(new TreePath(iterablePath, access.getIndex()),
+              assignedLocals(new TreePath(path, each.getStatement())))) {
+        // for (double e : m[k]) with k++ in the body: Java takes the row once, before the loop
+        Var taken = new Var(context.names.numbered("t"), Type.INT);
+        out.add(new Assign(taken, new Copy(at), origin));
+        at = taken;
+      }
+      rowIndex.add(at);
     } else {
       Operand iterable = expressions.lowerOperand(iterablePath, env, out);
       if (!(iterable instanceof Var v) || !v.type().isArray()) {
