@@ -497,6 +497,26 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A helper whose own sweep saves values on the thread's tape, called in a loop. */
+        @Differentiable
+        public static double damped(double x) {
+          double s = 0;
+          for (int i = 0; i < 3; i++) {
+            s = s * x + Math.sin(s + x);
+          }
+          return s;
+        }
+
+        /** Its caller saves values too: both sweeps share the thread's tape. */
+        @Differentiable
+        public static double dampedChain(double[] v) {
+          double acc = 0;
+          for (int i = 0; i < v.length; i++) {
+            acc = acc * v[i] + damped(acc + v[i]);
+          }
+          return acc;
+        }
+
         /** A data row under its own name, x = X[i], as a person writes the example loop. */
         @Differentiable(wrt = {"w"})
         public static double rowByName(double[] w, double[][] X) {
@@ -1040,6 +1060,7 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("rowTakenOnce", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("dampedChain", new Object[] {new double[] {0.3, -0.7, 0.5, 0.9}}),
         Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
@@ -1416,6 +1437,17 @@ class LoopsAndArraysTest {
     assertThat(selfUpdated).contains("q[j3] = t22;");
     assertThat(selfUpdated).doesNotContain("dq[j2] = 0.0;");
     assertThat(selfUpdated).doesNotContain("dq[i] = 0.0;");
+    // a pullback keeps the tape's top in a local; before it calls another sweep (here the
+    // helper's backward pass, nested in an addition) it hands the top back to the tape
+    String chain = method(sweeps, "dampedChainPullback");
+    java.util.List<String> lines = chain.lines().map(String::trim).toList();
+    for (int k = 0; k < lines.size(); k++) {
+      if (lines.get(k).contains("dampedBackward(")) {
+        assertThat(lines.get(k - 1)).isEqualTo("doubleTape.settle(doublesTop);");
+        assertThat(lines.get(k + 1)).isEqualTo("doubles = doubleTape.values();");
+      }
+    }
+    assertThat(chain).contains("dampedBackward(");
     // a row of data under its own name (x = X[i], X not differentiated) is read in place: the
     // example loop fuses and saves no row reference
     String rowByName = method(sweeps, "rowByNamePullback");

@@ -17,6 +17,7 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
@@ -42,6 +43,7 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.reverse.Adjoint;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -109,9 +111,8 @@ final class JavaPrinter {
 
   void print(Stmt stmt) {
     comment(stmt);
-    if ((stmt instanceof Assign || stmt instanceof Declare) && !local.isEmpty()
-        && calledMethod(stmt) != null) {
-      aroundCall(calledMethod(stmt), () -> printStatement(stmt));
+    if (!(stmt instanceof DerivativeCall) && callsASweep(stmt)) {
+      aroundCall(() -> printStatement(stmt));
       return;
     }
     printStatement(stmt);
@@ -147,8 +148,12 @@ final class JavaPrinter {
     } else if (stmt instanceof Pop pop) {
       out.addStatement("$L = $L", element(pop.target(), pop.indices()), pop(pop.type()));
     } else if (stmt instanceof DerivativeCall call) {
-      aroundCall(call.method(), () -> out.addStatement("$L($L)", call.method(),
-          list(call.arguments())));
+      Runnable print = () -> out.addStatement("$L($L)", call.method(), list(call.arguments()));
+      if (mayRunASweep(call.method())) {
+        aroundCall(print);
+      } else {
+        print.run();
+      }
     } else if (stmt instanceof ZeroFill fill) {
       out.addStatement("java.util.Arrays.fill($N, 0.0)", fill.array().name());
     } else if (stmt instanceof Comment comment) {
@@ -413,16 +418,11 @@ final class JavaPrinter {
   }
 
   /**
-   * Prints a call ({@code print}) that may run another sweep, which uses this thread's tapes:
-   * before it the locals' tops go back to the tapes, after it their arrays are read again (the
-   * other sweep may have grown them). Calls into {@code dev.adjoint}'s own classes use no tape.
+   * Prints a statement ({@code print}) that calls what may run another sweep, which uses this
+   * thread's tapes: before it the locals' tops go back to the tapes, after it their arrays are
+   * read again (the other sweep may have grown them).
    */
-  private void aroundCall(String method, Runnable print) {
-    boolean runtime = method.matches("dev\\.adjoint\\.[A-Z]\\w*\\.\\w+");
-    if (runtime || local.isEmpty()) {
-      print.run();
-      return;
-    }
+  private void aroundCall(Runnable print) {
     settle();
     print.run();
     for (Tape tape : local) {
@@ -430,11 +430,40 @@ final class JavaPrinter {
     }
   }
 
-  /** The method a statement calls ({@code Owner.name}), or null. */
-  private static String calledMethod(Stmt stmt) {
-    Expr value = stmt instanceof Assign assign ? assign.value()
-        : stmt instanceof Declare declare ? declare.init() : null;
-    return value instanceof Call call ? call.callee().code() : null;
+  /**
+   * Whether this method keeps tapes in locals and a call in {@code stmt} itself (not in the
+   * statements nested in it), also one nested in an operand ({@code ds += fBackward(x, g)}), may
+   * run another sweep.
+   */
+  private boolean callsASweep(Stmt stmt) {
+    if (local.isEmpty()) {
+      return false;
+    }
+    List<Operand> operands = new ArrayList<>();
+    if (stmt instanceof Assign assign) {
+      operands.add(new Nested(assign.value(), assign.target().type()));
+    } else if (stmt instanceof Declare declare && declare.init() != null) {
+      operands.add(new Nested(declare.init(), declare.var().type()));
+    } else if (stmt instanceof Accumulate add) {
+      operands.add(add.value());
+      operands.addAll(add.indices());
+    } else if (stmt instanceof Store store) {
+      operands.add(store.value());
+      operands.addAll(store.indices());
+    } else if (stmt instanceof If branch) {
+      operands.add(branch.condition());
+    }
+    boolean[] found = {false};
+    for (Operand operand : operands) {
+      Exprs.forEachNested(operand, e -> found[0] |= e instanceof Call call
+          && mayRunASweep(call.callee().code()));
+    }
+    return found[0];
+  }
+
+  /** Whether {@code method} may use this thread's tapes: anything but {@code dev.adjoint}'s own. */
+  private boolean mayRunASweep(String method) {
+    return !local.isEmpty() && !method.matches("dev\\.adjoint\\.[A-Z]\\w*\\.\\w+");
   }
 
   /** Hands the locals' tops back to their tapes: before a call of another sweep, and at the end. */
