@@ -517,6 +517,21 @@ class LoopsAndArraysTest {
           return acc;
         }
 
+        /** for (double e : a) with a reassigned in the body: Java takes the array once. */
+        @Differentiable
+        public static double arrayTakenOnce(double[] v, double[] u) {
+          double s = 0;
+          double[] a = v;
+          for (int r = 0; r < 2; r++) {
+            for (double e : a) {
+              s += e * e;
+              a = u;
+            }
+            a = v;
+          }
+          return s;
+        }
+
         /** A data row under its own name, x = X[i], as a person writes the example loop. */
         @Differentiable(wrt = {"w"})
         public static double rowByName(double[] w, double[][] X) {
@@ -1061,6 +1076,8 @@ class LoopsAndArraysTest {
         Arguments.of("rowTakenOnce", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("dampedChain", new Object[] {new double[] {0.3, -0.7, 0.5, 0.9}}),
+        Arguments.of("arrayTakenOnce", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {1.1, 0.2, -0.4}}),
         Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hiddenRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},

@@ -154,6 +154,12 @@ final class LoopLowering {
         return env;
       }
       array = v;
+      if (iterated != null
+          && assignedLocals(new TreePath(path, each.getStatement())).contains(iterated)) {
+        // for (double e : a) with a = u in the body: Java takes the array once, before the loop
+        array = new Var(context.names.numbered("t"), v.type());
+        out.add(new Assign(array, new Copy(v), origin));
+      }
     }
     makeLoopCarried(path, env, out);
     Var length = new Var(context.names.numbered("n"), Type.INT);
