@@ -43,7 +43,6 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.reverse.Adjoint;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -439,22 +438,10 @@ final class JavaPrinter {
     if (local.isEmpty()) {
       return false;
     }
-    List<Operand> operands = new ArrayList<>();
-    if (stmt instanceof Assign assign) {
-      operands.add(new Nested(assign.value(), assign.target().type()));
-    } else if (stmt instanceof Declare declare && declare.init() != null) {
-      operands.add(new Nested(declare.init(), declare.var().type()));
-    } else if (stmt instanceof Accumulate add) {
-      operands.add(add.value());
-      operands.addAll(add.indices());
-    } else if (stmt instanceof Store store) {
-      operands.add(store.value());
-      operands.addAll(store.indices());
-    } else if (stmt instanceof If branch) {
-      operands.add(branch.condition());
-    }
-    boolean[] found = {false};
-    for (Operand operand : operands) {
+    Expr value = stmt instanceof Assign assign ? assign.value()
+        : stmt instanceof Declare declare ? declare.init() : null;
+    boolean[] found = {value instanceof Call call && mayRunASweep(call.callee().code())};
+    for (Operand operand : Statements.operands(stmt)) {
       Exprs.forEachNested(operand, e -> found[0] |= e instanceof Call call
           && mayRunASweep(call.callee().code()));
     }

@@ -98,6 +98,15 @@ public final class Statements {
    * indices and value, a branch's condition, a loop's test and bounds, and so on.
    */
   public static Set<Var> vars(Stmt stmt) {
+    return Exprs.vars(operands(stmt));
+  }
+
+  /**
+   * The operands one statement names itself (not those of statements nested in it): an
+   * assignment's target and its value's operands, a store's array, indices and value, a branch's
+   * condition, a loop's test and bounds, and so on.
+   */
+  public static List<Operand> operands(Stmt stmt) {
     List<Operand> named = new ArrayList<>();
     if (stmt instanceof Assign assign) {
       named.add(assign.target());
@@ -142,7 +151,7 @@ public final class Statements {
         }
       }
     }
-    return Exprs.vars(named);
+    return named;
   }
 
   /** The variables {@code stmt} and the statements nested in it name. */
