@@ -49,8 +49,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Java source of IR statements and expressions: the only code that knows Java's syntax. It
- * decides nothing: every declaration, push and comment is in the IR it is given. Nested
+ * Java source of IR statements and expressions: the only code that knows Java's syntax. Every
+ * declaration, push and comment is in the IR it is given; the one thing it adds is how a tape is
+ * kept: the doubles' and ints' array and top in locals, room reserved before the pushes that use
+ * it, and the top handed back around calls and before returning ({@link #print(List)},
+ * {@link #reserve}, {@link #aroundCall}). Nested
  * operations get parentheses exactly where Java's precedence needs them ({@code (1 + r * r) * g},
  * {@code g / (a * b)}, never {@code a + (b * c)}); evaluation order is the tree's, so a printed
  * expression computes what the IR says, bit for bit. Each statement with a source line is
