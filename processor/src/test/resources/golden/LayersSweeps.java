@@ -52,8 +52,7 @@ final class LayersSweeps {
       // backward pass of this iteration, fused: no adjoint flows between iterations
       // line 18: f += h * h;
       double dt9 = df2;
-      double dh = h * dt9;
-      dh += h * dt9;
+      double dh = 2 * (h * dt9);
       // line 17: double h = Math.tanh(q[i]);
       double dt8 = (1 - h * h) * dh;
       dq[i2] += dt8;
@@ -120,7 +119,7 @@ final class LayersSweeps {
       double dh = (1 - h * h) * dt8;
       // line 18: f += h * h;
       double t9 = h * h;
-      double dt9 = h * dh + h * dh;
+      double dt9 = 2 * (h * dh);
       double old1 = f2;
       f2 = f2 + t9;
       df2 = df2 + dt9;

@@ -134,8 +134,7 @@ final class PiecewiseSweeps {
     double dt1 = seed;
     double dt2 = seed;
     double dx = x >= 0 ? dt2 : 0.0;
-    double dy3 = y3 * dt1;
-    dy3 += y3 * dt1;
+    double dy3 = 2 * (y3 * dt1);
     // line 23: if (enabled && x < 0)
     if (c1) {
       double dy2 = dy3;
@@ -181,8 +180,7 @@ final class PiecewiseSweeps {
     double dt1 = seed;
     double dt2 = seed;
     double dx = x >= 0 ? dt2 : 0.0;
-    double dy3 = y3 * dt1;
-    dy3 += y3 * dt1;
+    double dy3 = 2 * (y3 * dt1);
     // line 23: if (enabled && x < 0)
     if (c1) {
       double dy2 = dy3;
@@ -227,7 +225,7 @@ final class PiecewiseSweeps {
     }
     // line 26: return y * y + Math.max(x, 0);
     double t1 = y3 * y3;
-    double dt1 = y3 * dy3 + y3 * dy3;
+    double dt1 = 2 * (y3 * dy3);
     double t2 = Math.max(x, 0);
     double dt2 = x >= 0 ? dx : 0.0;
     double value = t1 + t2;

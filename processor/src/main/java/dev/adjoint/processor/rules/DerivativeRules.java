@@ -152,7 +152,20 @@ public final class DerivativeRules {
       }
       return PIECEWISE_CONSTANT.contains(call.function()) ? Flow.ZERO : Flow.UNKNOWN;
     }
+    if (i == 1 && isSquare(expr)) {
+      return Flow.ZERO; // x * x: the first x receives the whole 2 x g
+    }
     return ruleOrNull(expr) != null ? Flow.DIFFERENTIABLE : Flow.ZERO;
+  }
+
+  /**
+   * {@code x * x}: one contribution {@code 2 * (x * g)}, as a person writes it, in place of
+   * {@code x * g} added twice ({@code x * g + x * g} is {@code 2 * (x * g)} exactly; only
+   * where other contributions come in between may the last bit differ).
+   */
+  private static boolean isSquare(Expr expr) {
+    return expr instanceof Binary binary && binary.op() == Binary.Op.MUL
+        && binary.a().equals(binary.b());
   }
 
   /**
@@ -166,6 +179,9 @@ public final class DerivativeRules {
    */
   public static Operand contribution(Expr expr, int i, List<Operand> operands, Operand result,
       Operand seed) {
+    if (isSquare(expr)) {
+      return mul(TWO, mul(operands.get(0), seed));
+    }
     return ruleFor(expr).apply(i, operands, result, seed);
   }
 
