@@ -7,6 +7,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.emit.GradWriter;
+import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
@@ -25,6 +26,7 @@ import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.InOrderLoops;
+import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
@@ -299,7 +301,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * iteration reused ({@link AdjointScratch}) and not cleared where the iteration leaves them at
    * zero ({@link SettledRows}), backward loops of independent iterations run in the forward
    * order ({@link InOrderLoops}), and the backward pass alone ({@link DeadCode})
-   * of each layer and of each scalar method of one {@code double} parameter.
+   * of each layer and of each scalar method of one {@code double} parameter; last, the room and
+   * hand-backs of the tapes kept in locals ({@link LocalTapes}), in every body printed.
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,
       List<GradWriter.SweepMethod> sweeps) {
@@ -320,8 +323,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         Pullback printed = printed(unread.rewrite(sweep.pullback()));
         boolean backward = layers.containsKey(printed.primal().name())
             || printed.signature().backwardReturnsAdjoint();
-        out.add(new GradWriter.Sweep(sweep.element(), printed,
-            backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(), sweep.hvp()));
+        Hvp hvp = sweep.hvp();
+        out.add(new GradWriter.Sweep(sweep.element(), LocalTapes.of(printed),
+            backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(),
+            hvp == null || hvp.body() == null ? hvp : hvp.withBody(LocalTapes.of(hvp.body()))));
       } else {
         out.add(method);
       }
@@ -347,7 +352,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * a loop that only fed those contributions may now run in the forward order.
    */
   private static Block backwardOnly(Pullback printed, Set<Var> unread) {
-    return InOrderLoops.of(printed.withBody(DeadCode.backwardOnly(printed, unread))).body();
+    return LocalTapes.of(
+        InOrderLoops.of(printed.withBody(DeadCode.backwardOnly(printed, unread))).body());
   }
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */

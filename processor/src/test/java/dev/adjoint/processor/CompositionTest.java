@@ -616,6 +616,38 @@ class CompositionTest {
     assertGradient(compiled, REUSE, "accumulateArray", (Object) new double[] {0.3, -0.2, 0.5});
   }
 
+  /**
+   * A plain helper in a package under {@code dev.adjoint} (the samples', say) is not the
+   * runtime's: it may write its arguments, so {@code c[0]} is not read again after the call.
+   */
+  @Test
+  void aHelperBesideTheRuntimeMayWriteItsArguments() {
+    String source = """
+        package dev.adjoint.demo;
+
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.NoDerivative;
+
+        public final class Bumps {
+          static double bump(double[] a) {
+            a[0] += 1.0;
+            return 0.0;
+          }
+
+          @Differentiable
+          public static double scaledThenBumped(double x, @NoDerivative double[] c) {
+            double y = x * c[0];
+            double z = bump(c);
+            return y * y + z;
+          }
+        }
+        """;
+    Compiled compiled = Compiled.compile(source);
+    var g = compiled.gradient("dev.adjoint.demo.Bumps", "scaledThenBumped", 0.5,
+        new double[] {3.0});
+    assertThat(g.partials()[0]).isEqualTo(2 * (0.5 * 3.0) * 3.0);
+  }
+
   private static void assertGradient(Compiled compiled, String source, String method,
       Object... args) {
     GradientAssertions.assertGradient(compiled, source, method, args);

@@ -675,9 +675,7 @@ public final class GradWriter {
     Pullback pullback = method.pullback();
     Function f = pullback.primal();
     CodeBlock.Builder body = CodeBlock.builder();
-    JavaPrinter printer = new JavaPrinter(body, pullback.tapes(), f.names().fresh("k"));
-    printer.print(pullback.body());
-    printer.settle();
+    new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(pullback.body());
     body.addStatement("return $N", pullback.returned().name());
     return derivative(method.element(), pullback.signature(),
         CodeBlock.of("Sweeps of {@link $L}.\n", link(owner, method.element())), body.build());
@@ -707,9 +705,7 @@ public final class GradWriter {
       }
     }
     CodeBlock.Builder body = CodeBlock.builder();
-    JavaPrinter printer = new JavaPrinter(body, pullback.tapes(), f.names().fresh("k"));
-    printer.print(new Block(statements));
-    printer.settle();
+    new JavaPrinter(body, pullback.tapes(), f.names().fresh("k")).print(new Block(statements));
     MethodSpec.Builder spec = addParameters(MethodSpec.methodBuilder(name), method.element(),
         signature)
         .addModifiers(Modifier.STATIC)
@@ -730,10 +726,8 @@ public final class GradWriter {
     DerivativeSignature signature = new DerivativeSignature(full.mode(), variant.name(),
         full.params(), full.seed(), kept, full.last(), full.result());
     CodeBlock.Builder body = CodeBlock.builder();
-    JavaPrinter printer =
-        new JavaPrinter(body, pullback.tapes(), pullback.primal().names().fresh("k"));
-    printer.print(variant.body());
-    printer.settle();
+    new JavaPrinter(body, pullback.tapes(), pullback.primal().names().fresh("k"))
+        .print(variant.body());
     return addParameters(MethodSpec.methodBuilder(variant.name()), variant.element(), signature)
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Backward pass of {@link $L} without $L: for callers whose argument's"
@@ -799,9 +793,7 @@ public final class GradWriter {
       body.addStatement("throw new $T($S)", UnsupportedOperationException.class,
           "Adjoint cannot differentiate " + f.name() + " twice yet: " + hvp.unsupported());
     } else {
-      JavaPrinter printer = new JavaPrinter(body, hvp.pullback().tapes(), hvp.loopIndex());
-      printer.print(hvp.body());
-      printer.settle();
+      new JavaPrinter(body, hvp.pullback().tapes(), hvp.loopIndex()).print(hvp.body());
       body.addStatement("return $N", f.result().name());
     }
     return addParameters(MethodSpec.methodBuilder(hvp.signature().name()), method.element(),

@@ -17,7 +17,6 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
-import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
@@ -31,9 +30,11 @@ import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Push;
+import dev.adjoint.processor.ir.Reload;
+import dev.adjoint.processor.ir.Reserve;
 import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
-import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Settle;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Tape;
@@ -50,10 +51,8 @@ import java.util.stream.Collectors;
 
 /**
  * Java source of IR statements and expressions: the only code that knows Java's syntax. Every
- * declaration, push and comment is in the IR it is given; the one thing it adds is how a tape is
- * kept: the doubles' and ints' array and top in locals, room reserved before the pushes that use
- * it, and the top handed back around calls and before returning ({@link #print(List)},
- * {@link #reserve}, {@link #aroundCall}). Nested
+ * declaration, push and comment is in the IR it is given, also where a tape kept in locals gets
+ * room and is handed back ({@link dev.adjoint.processor.reverse.LocalTapes}). Nested
  * operations get parentheses exactly where Java's precedence needs them ({@code (1 + r * r) * g},
  * {@code g / (a * b)}, never {@code a + (b * c)}); evaluation order is the tree's, so a printed
  * expression computes what the IR says, bit for bit. Each statement with a source line is
@@ -71,8 +70,6 @@ final class JavaPrinter {
   private Origin lastOrigin;
   /** The tapes whose array and top this method keeps in locals (doubles and ints). */
   private final Set<Tape> local = EnumSet.noneOf(Tape.class);
-  /** The tapes whose pushes a loop around the statements being printed reserved before it. */
-  private final Set<Tape> covered = EnumSet.noneOf(Tape.class);
 
   /**
    * A printer into {@code out} of statements that use the tapes {@code names} names and
@@ -88,35 +85,12 @@ final class JavaPrinter {
     print(block.statements());
   }
 
-  /**
-   * The statements; on each local tape no loop around them reserved for, each run of pushes
-   * between loops that push is reserved before it ({@code doubles = doubleTape.reserve(top, 3)}),
-   * so that every push is a plain store.
-   */
   void print(List<Stmt> statements) {
-    for (int k = 0; k < statements.size(); k++) {
-      for (Tape tape : local) {
-        if (!covered.contains(tape) && (k == 0 || pushingLoopIn(statements.get(k - 1), tape))) {
-          int pushes = 0;
-          for (int j = k; j < statements.size() && !pushingLoopIn(statements.get(j), tape); j++) {
-            pushes += directPushes(List.of(statements.get(j)), tape);
-          }
-          if (pushes > 0) {
-            out.addStatement("$N = $N.reserve($N, $L)", values(tape), tape(tape), top(tape),
-                pushes);
-          }
-        }
-      }
-      print(statements.get(k));
-    }
+    statements.forEach(this::print);
   }
 
   void print(Stmt stmt) {
     comment(stmt);
-    if (!(stmt instanceof DerivativeCall) && callsASweep(stmt)) {
-      aroundCall(() -> printStatement(stmt));
-      return;
-    }
     printStatement(stmt);
   }
 
@@ -149,13 +123,15 @@ final class JavaPrinter {
       push(push);
     } else if (stmt instanceof Pop pop) {
       out.addStatement("$L = $L", element(pop.target(), pop.indices()), pop(pop.type()));
+    } else if (stmt instanceof Reserve reserve) {
+      out.addStatement("$N = $N.reserve($N, $L)", values(reserve.tape()), tape(reserve.tape()),
+          top(reserve.tape()), operand(reserve.count()));
+    } else if (stmt instanceof Settle settle) {
+      out.addStatement("$N.settle($N)", tape(settle.tape()), top(settle.tape()));
+    } else if (stmt instanceof Reload reload) {
+      out.addStatement("$N = $N.values()", values(reload.tape()), tape(reload.tape()));
     } else if (stmt instanceof DerivativeCall call) {
-      Runnable print = () -> out.addStatement("$L($L)", call.method(), list(call.arguments()));
-      if (mayRunASweep(call.method())) {
-        aroundCall(print);
-      } else {
-        print.run();
-      }
+      out.addStatement("$L($L)", call.method(), list(call.arguments()));
     } else if (stmt instanceof ZeroFill fill) {
       out.addStatement("java.util.Arrays.fill($N, 0.0)", fill.array().name());
     } else if (stmt instanceof Comment comment) {
@@ -228,13 +204,10 @@ final class JavaPrinter {
     if (counted != null) {
       String i = counted.index().name();
       String test = (counted.downward() ? ">" : "<") + (counted.inclusive() ? "=" : "");
-      Set<Tape> reserved = reserve(loop);
-      covered.addAll(reserved);
       out.beginControlFlow("for (int $N = $L; $N $L $L; $L)", i, operand(counted.from()), i,
           test, operand(counted.to()), step(i, counted.step()));
       print(loop.body());
       out.endControlFlow();
-      covered.removeAll(reserved);
       return;
     }
     out.beginControlFlow("while (true)");
@@ -336,8 +309,8 @@ final class JavaPrinter {
   }
 
   /**
-   * {@code doubles[doublesTop++] = x}, in room reserved before ({@link #print(List)},
-   * {@link #reserve}); {@code arrayTape.push(a)} for arrays.
+   * {@code doubles[doublesTop++] = x}, in room reserved before ({@link Reserve});
+   * {@code arrayTape.push(a)} for arrays.
    */
   private void push(Push push) {
     Tape tape = push.tape();
@@ -350,117 +323,6 @@ final class JavaPrinter {
     out.addStatement("$N[$N++] = $L", values(tape), top(tape),
         type == Type.LONG ? "Double.longBitsToDouble(" + value + ")"
             : type == Type.BOOLEAN ? value + " ? 1 : 0" : value);
-  }
-
-  /**
-   * Room, before a counted loop, for all it pushes on each local tape where its iterations push
-   * a fixed number of values (none in nested loops): that number times its trip count. The
-   * tapes it reserved for; on the others each iteration reserves as it goes.
-   */
-  private Set<Tape> reserve(Loop loop) {
-    Set<Tape> reserved = EnumSet.noneOf(Tape.class);
-    for (Tape tape : local) {
-      int pushes = directPushes(loop.body().statements(), tape);
-      if (!covered.contains(tape) && pushes > 0
-          && loop.body().statements().stream().noneMatch(s -> pushingLoopIn(s, tape))) {
-        reserved.add(tape);
-        String trips = trips(loop.counted());
-        String room = pushes == 1 ? trips
-            : (trips.matches("\\(long\\) \\w+") ? trips : "(" + trips + ")") + " * " + pushes;
-        out.addStatement("$N = $N.reserve($N, $L)", values(tape), tape(tape), top(tape), room);
-      }
-    }
-    return reserved;
-  }
-
-  /** Whether {@code stmt} is or holds a loop that pushes on {@code tape}. */
-  private static boolean pushingLoopIn(Stmt stmt, Tape tape) {
-    boolean[] found = {false};
-    Statements.forEach(stmt, s -> {
-      if (s instanceof Loop || s instanceof ReverseLoop) {
-        Statements.forEach(s, inner -> found[0] |= inner instanceof Push push
-            && push.tape() == tape);
-      }
-    });
-    return found[0];
-  }
-
-  /** Pushes on {@code tape} in {@code statements} and their branches, not in loops. */
-  private static int directPushes(List<Stmt> statements, Tape tape) {
-    int count = 0;
-    for (Stmt stmt : statements) {
-      if (stmt instanceof Push push && push.tape() == tape) {
-        count++;
-      } else if (stmt instanceof If branch) {
-        count += directPushes(branch.then().statements(), tape)
-            + directPushes(branch.otherwise().statements(), tape);
-      }
-    }
-    return count;
-  }
-
-  /** The trip count of a counted loop as a {@code long} expression (negative for none). */
-  private static String trips(Loop.Counted counted) {
-    String from = grouped(counted.from());
-    String to = grouped(counted.to());
-    String span = counted.downward() ? "(long) " + from + " - " + to
-        : counted.from() instanceof Constant zero && zero.is(0) ? "(long) " + to
-        : "(long) " + to + " - " + from;
-    int by = Math.abs(counted.step());
-    int rounding = counted.inclusive() ? by : by - 1;
-    String count = rounding == 0 ? span : span + " + " + rounding;
-    return by == 1 ? count : "(" + count + ") / " + by;
-  }
-
-  /** {@code operand} as it may stand after a binary operator: parenthesized unless simple. */
-  private static String grouped(Operand operand) {
-    String text = operand(operand);
-    return operand instanceof Var || operand instanceof Constant c && !text.startsWith("-")
-        ? text : "(" + text + ")";
-  }
-
-  /**
-   * Prints a statement ({@code print}) that calls what may run another sweep, which uses this
-   * thread's tapes: before it the locals' tops go back to the tapes, after it their arrays are
-   * read again (the other sweep may have grown them).
-   */
-  private void aroundCall(Runnable print) {
-    settle();
-    print.run();
-    for (Tape tape : local) {
-      out.addStatement("$N = $N.values()", values(tape), tape(tape));
-    }
-  }
-
-  /**
-   * Whether this method keeps tapes in locals and a call in {@code stmt} itself (not in the
-   * statements nested in it), also one nested in an operand ({@code ds += fBackward(x, g)}), may
-   * run another sweep.
-   */
-  private boolean callsASweep(Stmt stmt) {
-    if (local.isEmpty()) {
-      return false;
-    }
-    Expr value = stmt instanceof Assign assign ? assign.value()
-        : stmt instanceof Declare declare ? declare.init() : null;
-    boolean[] found = {value instanceof Call call && mayRunASweep(call.callee().code())};
-    for (Operand operand : Statements.operands(stmt)) {
-      Exprs.forEachNested(operand, e -> found[0] |= e instanceof Call call
-          && mayRunASweep(call.callee().code()));
-    }
-    return found[0];
-  }
-
-  /** Whether {@code method} may use this thread's tapes: anything but {@code dev.adjoint}'s own. */
-  private boolean mayRunASweep(String method) {
-    return !local.isEmpty() && !method.matches("dev\\.adjoint\\.[A-Z]\\w*\\.\\w+");
-  }
-
-  /** Hands the locals' tops back to their tapes: before a call of another sweep, and at the end. */
-  void settle() {
-    for (Tape tape : local) {
-      out.addStatement("$N.settle($N)", tape(tape), top(tape));
-    }
   }
 
   private String values(Tape tape) {

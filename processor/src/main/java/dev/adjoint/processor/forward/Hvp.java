@@ -15,4 +15,9 @@ import dev.adjoint.processor.reverse.Pullback;
  *     and says so when called
  */
 public record Hvp(Pullback pullback, HvpSignature signature, Block body, String loopIndex,
-    String unsupported) {}
+    String unsupported) {
+  /** The same HVP with another body. */
+  public Hvp withBody(Block newBody) {
+    return new Hvp(pullback, signature, newBody, loopIndex, unsupported);
+  }
+}

@@ -77,6 +77,8 @@ public final class Callees {
     }
   }
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
+  /** The runtime's package: its gates read their arrays only and never use the tapes. */
+  private static final String RUNTIME = "dev.adjoint";
 
   private Callees() {}
 
@@ -91,10 +93,9 @@ public final class Callees {
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
       return new Callee(code, display, null, null, null, null, null, parameters, true, true,
-          false);
+          false, true);
     }
-    boolean runtime = owner.getQualifiedName().toString().startsWith("dev.adjoint.")
-        && !owner.getQualifiedName().toString().startsWith("dev.adjoint.processor.");
+    boolean runtime = elements.getPackageOf(owner).getQualifiedName().contentEquals(RUNTIME);
     if (annotation(method, DIFFERENTIABLE) != null) {
       DerivativeSignature signature = signature(method, wrt(method), types);
       String grad = GeneratedNames.gradClass(owner).canonicalName();
@@ -109,7 +110,7 @@ public final class Callees {
           ? grad + "." + GeneratedNames.backwardName(method.getSimpleName().toString()) : pullback;
       return new Callee(code, display, pullback, backward,
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true,
-          true);
+          true, false);
     }
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
@@ -117,10 +118,10 @@ public final class Callees {
       return new Callee(code, display, pullback, pullback,
           registered(method, Registration.JVP, types),
           registered(method, Registration.HVP, types), signature(method, Set.of(), types),
-          parameters, false, runtime, false);
+          parameters, false, runtime, false, runtime);
     }
     return new Callee(code, display, null, null, null, null, null, parameters, false, runtime,
-        false);
+        false, runtime);
   }
 
   /**

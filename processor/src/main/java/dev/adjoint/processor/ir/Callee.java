@@ -24,11 +24,14 @@ import java.util.List;
  *     processor refuses writes into parameters) or one of the runtime's gates
  * @param generated its derivatives are generated ({@code @Differentiable}), so that it has every
  *     derivative {@link dev.adjoint.processor.plan.DerivativeSignature} promises
+ * @param runtime one of the runtime's own methods ({@code dev.adjoint.Gates}, {@code Vectors})
+ *     or their derivatives, which never use this thread's tapes: a sweep keeping a tape in locals
+ *     calls them without handing its top back first
  */
 public record Callee(String code, String display, String pullback, String backward, String jvp,
     String hvp,
     DerivativeSignature signature, List<Type> parameters, boolean stopsGradient,
-    boolean readsOnly, boolean generated) {
+    boolean readsOnly, boolean generated, boolean runtime) {
   public Callee {
     parameters = List.copyOf(parameters);
   }
@@ -48,13 +51,13 @@ public record Callee(String code, String display, String pullback, String backwa
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
     return new Callee(jvp, display, null, null, null, null, null, List.of(), false, false,
-        false);
+        false, runtime);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
     return new Callee(pullback, display, null, null, null, null, null, List.of(), false,
-        false, false);
+        false, false, runtime);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -139,6 +139,8 @@ public final class Statements {
       named.add(fill.array());
     } else if (stmt instanceof Push push) {
       named.add(push.value());
+    } else if (stmt instanceof Reserve reserve) {
+      named.add(reserve.count());
     } else if (stmt instanceof Pop pop) {
       named.add(pop.target());
       named.addAll(pop.indices());

@@ -29,6 +29,8 @@
  * iteration leaves at zero) and {@link dev.adjoint.processor.reverse.InOrderLoops} (backward
  * loops of independent iterations run upward); {@link dev.adjoint.processor.reverse.DeadCode}
  * cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
- * parameter, which generated callers call.
+ * parameter, which generated callers call. Last, on every body printed (pullback, backward pass,
+ * HVP), {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets
+ * room before its pushes and is handed back around calls and before the return.
  */
 package dev.adjoint.processor.reverse;
