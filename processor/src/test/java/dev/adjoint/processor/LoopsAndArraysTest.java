@@ -517,6 +517,23 @@ class LoopsAndArraysTest {
           return acc;
         }
 
+        /** Pushes in a nested loop, then in both branches of an if: room reserved once each. */
+        @Differentiable
+        public static double branchyTriangle(double[] x) {
+          double s = 1;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < i; j++) {
+              s = s * x[j];
+            }
+            if (x[i] > 0) {
+              s = Math.sin(s * x[i]);
+            } else {
+              s = Math.cos(s);
+            }
+          }
+          return s;
+        }
+
         /** for (double e : a) with a reassigned in the body: Java takes the array once. */
         @Differentiable
         public static double arrayTakenOnce(double[] v, double[] u) {
@@ -1076,6 +1093,7 @@ class LoopsAndArraysTest {
         Arguments.of("rowTakenOnce", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("dampedChain", new Object[] {new double[] {0.3, -0.7, 0.5, 0.9}}),
+        Arguments.of("branchyTriangle", new Object[] {new double[] {0.3, -0.7, 0.5, 0.9}}),
         Arguments.of("arrayTakenOnce", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {1.1, 0.2, -0.4}}),
         Arguments.of("rowByName", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -1465,6 +1483,12 @@ class LoopsAndArraysTest {
       }
     }
     assertThat(chain).contains("dampedBackward(");
+    // room on the tape: before the inner loop for all it pushes, then once for the run after
+    // it, the if's branches included (at most 2 of them), not again in each branch
+    String branchy = method(sweeps, "branchyTrianglePullback");
+    assertThat(branchy).contains("doubles = doubleTape.reserve(doublesTop, (long) i);");
+    assertThat(branchy).contains("doubles = doubleTape.reserve(doublesTop, 2);");
+    assertThat(count(branchy, "reserve(")).isEqualTo(2);
     // a row of data under its own name (x = X[i], X not differentiated) is read in place: the
     // example loop fuses and saves no row reference
     String rowByName = method(sweeps, "rowByNamePullback");

@@ -85,23 +85,32 @@ public final class LocalTapes {
 
   /**
    * The statements, each run of pushes between loops that push reserved before it on each
-   * tape no loop around them reserved for.
+   * tape no loop around them reserved for; the reservation covers the run's branches too.
    */
   private List<Stmt> statements(List<Stmt> statements) {
     List<Stmt> out = new ArrayList<>();
+    Set<Tape> run = EnumSet.noneOf(Tape.class);
     for (int k = 0; k < statements.size(); k++) {
+      Stmt stmt = statements.get(k);
       for (Tape tape : local) {
         if (!covered.contains(tape) && (k == 0 || pushingLoopIn(statements.get(k - 1), tape))) {
           int pushes = 0;
           for (int j = k; j < statements.size() && !pushingLoopIn(statements.get(j), tape); j++) {
             pushes += directPushes(List.of(statements.get(j)), tape);
           }
+          run.remove(tape);
           if (pushes > 0) {
             out.add(new Reserve(tape, Constant.integer(pushes), null));
+            run.add(tape);
           }
         }
       }
-      statement(statements.get(k), out);
+      Set<Tape> inRun = EnumSet.noneOf(Tape.class);
+      run.stream().filter(tape -> !covered.contains(tape) && !pushingLoopIn(stmt, tape))
+          .forEach(inRun::add);
+      covered.addAll(inRun);
+      statement(stmt, out);
+      covered.removeAll(inRun);
     }
     return out;
   }
@@ -172,15 +181,18 @@ public final class LocalTapes {
     return found[0];
   }
 
-  /** Pushes on {@code tape} in {@code statements} and their branches, not in loops. */
+  /**
+   * Pushes on {@code tape} in {@code statements}, not in loops: in a branch, the more of its two
+   * paths pushes.
+   */
   private static int directPushes(List<Stmt> statements, Tape tape) {
     int count = 0;
     for (Stmt stmt : statements) {
       if (stmt instanceof Push push && push.tape() == tape) {
         count++;
       } else if (stmt instanceof If branch) {
-        count += directPushes(branch.then().statements(), tape)
-            + directPushes(branch.otherwise().statements(), tape);
+        count += Math.max(directPushes(branch.then().statements(), tape),
+            directPushes(branch.otherwise().statements(), tape));
       }
     }
     return count;
