@@ -58,18 +58,28 @@ public final class LocalTapes {
 
   private LocalTapes() {}
 
-  /** {@code body} with the room, settling and reloading its local tapes need. */
+  /**
+   * {@code body} with the room, settling and reloading its local tapes need; the statements
+   * up to the last that opens a tape ({@code double[] jvpOut = new double[1]}, the tapes) push
+   * nothing.
+   */
   public static Block of(Block body) {
     LocalTapes pass = new LocalTapes();
-    for (Stmt stmt : body.statements()) {
-      if (stmt instanceof OpenTape open && open.tape() != Tape.REFERENCES) {
-        pass.local.add(open.tape());
+    List<Stmt> statements = body.statements();
+    int opened = 0;
+    for (int k = 0; k < statements.size(); k++) {
+      if (statements.get(k) instanceof OpenTape open) {
+        if (open.tape() != Tape.REFERENCES) {
+          pass.local.add(open.tape());
+        }
+        opened = k + 1;
       }
     }
     if (pass.local.isEmpty()) {
       return body;
     }
-    List<Stmt> out = pass.statements(body.statements());
+    List<Stmt> out = new ArrayList<>(statements.subList(0, opened));
+    out.addAll(pass.statements(statements.subList(opened, statements.size())));
     pass.local.forEach(tape -> out.add(new Settle(tape, null)));
     return new Block(out);
   }
