@@ -16,7 +16,6 @@ final class LayeredSweeps {
    */
   static double[] densePullback(double[][] W, double[] b, double[] x, double[] seed, double[][] dW,
       double[] db, double[] dx) {
-    double s = 0.0;
     // line 10: double[] z = new double[b.length];
     int t1 = b.length;
     double[] z = new double[t1];
@@ -24,7 +23,7 @@ final class LayeredSweeps {
     int t2 = b.length;
     for (int i = 0; i < t2; i++) {
       // line 12: double s = b[i];
-      s = b[i];
+      double s = b[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       int t3 = x.length;
       for (int j = 0; j < t3; j++) {

@@ -15,7 +15,6 @@ final class LayersSweeps {
    * Sweeps of {@link demo.Layers#layer(double[][], double[])}.
    */
   static double layerPullback(double[][] W, double[] x, double seed, double[][] dW, double[] dx) {
-    double h = 0.0;
     // line 9: double[] q = new double[W.length];
     int t1 = W.length;
     double[] q = new double[t1];
@@ -45,7 +44,7 @@ final class LayersSweeps {
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
       double t8 = q[i2];
-      h = Math.tanh(t8);
+      double h = Math.tanh(t8);
       // line 18: f += h * h;
       double t9 = h * h;
       f2 = f2 + t9;

@@ -32,6 +32,7 @@ import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.SettledRows;
+import dev.adjoint.processor.reverse.SunkDeclarations;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
 import dev.adjoint.processor.reverse.ZeroSkipping;
@@ -300,7 +301,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made per
    * iteration reused ({@link AdjointScratch}) and not cleared where the iteration leaves them at
    * zero ({@link SettledRows}), backward loops of independent iterations run in the forward
-   * order ({@link InOrderLoops}), and the backward pass alone ({@link DeadCode})
+   * order ({@link InOrderLoops}), variables declared in the loops that alone use them ({@link
+   * SunkDeclarations}), and the backward pass alone ({@link DeadCode})
    * of each layer and of each scalar method of one {@code double} parameter; last, the room and
    * hand-backs of the tapes kept in locals ({@link LocalTapes}), in every body printed.
    */
@@ -358,8 +360,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return InOrderLoops.of(
-        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))));
+    return SunkDeclarations.of(InOrderLoops.of(
+        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
