@@ -2198,7 +2198,7 @@ public final class RandomPrograms {
      */
     private St declareArray(int indent) {
       String p = pad(indent);
-      switch (rnd.nextInt(8)) {
+      switch (rnd.nextInt(10)) {
         case 0, 1, 2: {
           int[] len = new int[1];
           String lenSrc = lengthExpression(len);
@@ -2227,6 +2227,24 @@ public final class RandomPrograms {
               v[q] = a.v[q].clone();
             }
             en.vars.put(name, new Arr(v));
+            return Flow.NORMAL;
+          });
+        }
+        case 7, 8: {
+          // another name for an array, which loops may then point elsewhere (rebind)
+          List<SVar> arrays = variables('A', false);
+          if (arrays.isEmpty()) {
+            throw REJECT;
+          }
+          // an array that has another of its length, if any: the name can then move to it
+          List<SVar> paired = arrays.stream().filter(v -> arrays.stream()
+              .anyMatch(w -> w != v && w.len == v.len)).toList();
+          SVar source = pick(paired.isEmpty() ? arrays : paired);
+          SVar y = declare(new SVar(fresh("y"), 'A', source.len, 0, source.writable, true));
+          String name = y.name;
+          String from = source.name;
+          return new St(p + "double[] " + name + " = " + from + ";\n", en -> {
+            en.vars.put(name, en.arr(from));
             return Flow.NORMAL;
           });
         }
@@ -2933,7 +2951,14 @@ public final class RandomPrograms {
       SVar e = SVar.scalar(fresh("e"), false);
       Ctx inner = ctx.enter(null, ref.len(), true);
       scopes.push(new ArrayList<>(List.of(e)));
-      List<St> parts = loopBody(indent + 2, inner);
+      List<St> parts = new ArrayList<>(loopBody(indent + 2, inner));
+      SVar iterated = visible().stream()
+          .filter(v -> v.kind == 'A' && v.assignable && v.name.equals(ref.src()))
+          .findFirst().orElse(null);
+      St moved = iterated == null || rnd.nextBoolean() ? null : rebind(indent + 2, iterated);
+      if (moved != null) {
+        parts.add(rnd.nextInt(parts.size() + 1), moved); // Java iterates the array taken first
+      }
       scopes.pop();
       String eName = e.name;
       ArrFn array = ref.f();
@@ -3169,11 +3194,42 @@ public final class RandomPrograms {
           }
           return acc == null ? effect(indent, ctx) : accumulate(indent, acc, "++", null);
         }
-        case 11:
-          return effect(indent, ctx);
+        case 11: {
+          St rebind = rebind(indent);
+          return rebind == null ? effect(indent, ctx) : rebind;
+        }
         default:
           return ctx.runs() * 2 > maxRuns ? effect(indent, ctx) : loop(indent, ctx);
       }
+    }
+
+    /**
+     * An array name pointed at another array of its length, {@code y = u} (writable if {@code y}
+     * is written through), or null if none fits. Not at a matrix row: {@code y = m[i]} is refused
+     * ({@code [adjoint.array]}: a row is a value only in its own declaration).
+     */
+    private St rebind(int indent) {
+      List<SVar> names = variables('A', false).stream().filter(v -> v.assignable).toList();
+      return names.isEmpty() ? null : rebind(indent, pick(names));
+    }
+
+    /** {@code y = u}, {@code u} another array of {@code y}'s length; null if there is none. */
+    private St rebind(int indent, SVar y) {
+      List<SVar> sources = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v != y && v.kind == 'A' && v.len == y.len && (v.writable || !y.writable)) {
+          sources.add(v);
+        }
+      }
+      if (sources.isEmpty()) {
+        return null;
+      }
+      String name = y.name;
+      String source = pick(sources).name;
+      return new St(pad(indent) + name + " = " + source + ";\n", en -> {
+        en.vars.put(name, en.arr(source));
+        return Flow.NORMAL;
+      });
     }
 
     /**
