@@ -30,7 +30,7 @@ final class CurvatureSweeps {
 
     // backward sweep
     // line 10: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = -value * seed / t6;
+    double dt6 = -(value * value) * seed;
     double dt5 = dt6;
     double dt4 = t5 * dt5;
     double ddot = -dt4;
@@ -74,7 +74,7 @@ final class CurvatureSweeps {
     double t6 = 1.0 + t5;
     double dt6 = dt5;
     double value = 1.0 / t6;
-    double dvalue = -value * dt6 / t6;
+    double dvalue = -(value * value) * dt6;
     tangentOut[0] = dvalue;
     return value;
   }
@@ -102,12 +102,12 @@ final class CurvatureSweeps {
     double t6 = 1.0 + t5;
     double tt6 = tt5;
     double value = 1.0 / t6;
-    double tvalue = -value * tt6 / t6;
+    double tvalue = -(value * value) * tt6;
 
     // backward sweep
     // line 10: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = -value * seed / t6;
-    double tdt6 = (seed * -tvalue + -value * seedTangent) / t6 + -(-value * seed / t6) * tt6 / t6;
+    double dt6 = -(value * value) * seed;
+    double tdt6 = seed * -(2 * (value * tvalue)) + -(value * value) * seedTangent;
     double dt5 = dt6;
     double tdt5 = tdt6;
     double dt4 = t5 * dt5;

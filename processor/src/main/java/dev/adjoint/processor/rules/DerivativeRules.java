@@ -71,7 +71,9 @@ public final class DerivativeRules {
       Binary.Op.ADD, (i, a, r, g) -> g,
       Binary.Op.SUB, (i, a, r, g) -> i == 0 ? g : neg(g),
       Binary.Op.MUL, (i, a, r, g) -> mul(a.get(1 - i), g),
-      Binary.Op.DIV, (i, a, r, g) -> i == 0 ? div(g, a.get(1)) : div(mul(neg(r), g), a.get(1)),
+      Binary.Op.DIV, (i, a, r, g) -> i == 0 ? div(g, a.get(1))
+          : isOne(a.get(0)) ? mul(neg(mul(r, r)), g) // 1 / b: -r r g, no second division
+          : div(mul(neg(r), g), a.get(1)),
       Binary.Op.REM, (i, a, r, g) -> i == 0 ? g
           : mul(neg(math("rint", div(sub(a.get(0), r), a.get(1)))), g));
 
@@ -204,6 +206,11 @@ public final class DerivativeRules {
       return ARITHMETIC.get(binary.op());
     }
     return MATH.get(((MathCall) expr).function());
+  }
+
+  /** The literal {@code 1} or {@code 1.0}. */
+  private static boolean isOne(Operand operand) {
+    return operand instanceof Constant c && c.is(1);
   }
 
   /** {@code max} and {@code min}: the whole seed to the first operand when {@code a op b}. */
