@@ -328,7 +328,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         Hvp hvp = sweep.hvp();
         out.add(new GradWriter.Sweep(sweep.element(), LocalTapes.of(printed),
             backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(),
-            hvp == null || hvp.body() == null ? hvp : hvp.withBody(LocalTapes.of(hvp.body()))));
+            hvp == null || hvp.body() == null ? hvp
+                : hvp.withBody(LocalTapes.of(SunkDeclarations.of(hvp.body())))));
       } else {
         out.add(method);
       }

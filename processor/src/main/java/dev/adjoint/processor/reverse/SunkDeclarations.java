@@ -32,8 +32,11 @@ public final class SunkDeclarations {
     return pullback.withBody(of(pullback.body()));
   }
 
-  /** {@code body} with its top declarations moved into the loops that alone use them. */
-  static Block of(Block body) {
+  /**
+   * {@code body} (a pullback's, an HVP's) with its top declarations moved into the loops that
+   * alone use them.
+   */
+  public static Block of(Block body) {
     Map<Loop, List<Var>> sinks = new IdentityHashMap<>();
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : body.statements()) {
