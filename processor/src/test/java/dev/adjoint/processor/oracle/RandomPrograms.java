@@ -1289,6 +1289,11 @@ public final class RandomPrograms {
      * {@code w += 2}, {@code if (c) w++}, {@code y[w++]}) and uses as indices: a packed walk.
      */
     private final List<String> walkers = new ArrayList<>();
+    /**
+     * The {@code double[]} names of matrix rows ({@code for (double[] row : m)}): Adjoint reads
+     * them as the matrix's row, so no other array name may be pointed at them.
+     */
+    private final Set<SVar> rowNames = new HashSet<>();
     /** While true, {@link #index} picks no walker (an expression beside {@code y[w++]}). */
     private boolean walkersHidden;
     /** Most loop-body executions per statement outside loops (smaller in helpers). */
@@ -2232,7 +2237,8 @@ public final class RandomPrograms {
         }
         case 7, 8: {
           // another name for an array, which loops may then point elsewhere (rebind)
-          List<SVar> arrays = variables('A', false);
+          List<SVar> arrays = variables('A', false).stream()
+              .filter(v -> !rowNames.contains(v)).toList();
           if (arrays.isEmpty()) {
             throw REJECT;
           }
@@ -2920,6 +2926,7 @@ public final class RandomPrograms {
       if (rows) {
         SVar m = pick(matrices);
         SVar row = new SVar(fresh("row"), 'A', m.cols, 0, m.writable, false);
+        rowNames.add(row);
         Ctx inner = ctx.enter(null, m.len, true);
         scopes.push(new ArrayList<>(List.of(row)));
         List<St> parts = loopBody(indent + 2, inner);
@@ -3205,8 +3212,9 @@ public final class RandomPrograms {
 
     /**
      * An array name pointed at another array of its length, {@code y = u} (writable if {@code y}
-     * is written through), or null if none fits. Not at a matrix row: {@code y = m[i]} is refused
-     * ({@code [adjoint.array]}: a row is a value only in its own declaration).
+     * is written through), or null if none fits. Not at a matrix row: {@code y = m[i]} and
+     * {@code y = row} are refused ({@code [adjoint.array]}, {@code [adjoint.array-alias]}: a
+     * row is a value only in its own declaration).
      */
     private St rebind(int indent) {
       List<SVar> names = variables('A', false).stream().filter(v -> v.assignable).toList();
@@ -3217,7 +3225,8 @@ public final class RandomPrograms {
     private St rebind(int indent, SVar y) {
       List<SVar> sources = new ArrayList<>();
       for (SVar v : visible()) {
-        if (v != y && v.kind == 'A' && v.len == y.len && (v.writable || !y.writable)) {
+        if (v != y && v.kind == 'A' && v.len == y.len && (v.writable || !y.writable)
+            && !rowNames.contains(v)) {
           sources.add(v);
         }
       }
