@@ -25,9 +25,9 @@ import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
+import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
-import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReverseSweep;
@@ -325,11 +325,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         Pullback printed = printed(unread.rewrite(sweep.pullback()));
         boolean backward = layers.containsKey(printed.primal().name())
             || printed.signature().backwardReturnsAdjoint();
-        Hvp hvp = sweep.hvp();
         out.add(new GradWriter.Sweep(sweep.element(), LocalTapes.of(printed),
             backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(),
-            hvp == null || hvp.body() == null ? hvp
-                : hvp.withBody(LocalTapes.of(SunkDeclarations.of(hvp.body())))));
+            printed(sweep.hvp())));
       } else {
         out.add(method);
       }
@@ -363,6 +361,12 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private static Pullback printed(Pullback pullback) {
     return SunkDeclarations.of(InOrderLoops.of(
         SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))));
+  }
+
+  /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
+  private static Hvp printed(Hvp hvp) {
+    return hvp == null || hvp.body() == null ? hvp
+        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(hvp.body())));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

@@ -300,7 +300,7 @@ final class JavaPrinter {
   private void openTape(Tape tape) {
     ClassName stack = stack(tape);
     out.addStatement("$T $N = $T.forThisThread()", stack, tape(tape), stack);
-    if (tape != Tape.REFERENCES) {
+    if (tape.keptInLocals()) {
       local.add(tape);
       out.addStatement("$L[] $N = $N.values()", tape == Tape.DOUBLES ? "double" : "int",
           values(tape), tape(tape));

@@ -9,6 +9,14 @@ public enum Tape {
   /** {@code ReferenceStack}: arrays. */
   REFERENCES;
 
+  /**
+   * Whether a sweep keeps this tape's array and top in locals while it runs (doubles and ints);
+   * arrays stay on their stack object.
+   */
+  public boolean keptInLocals() {
+    return this != REFERENCES;
+  }
+
   /** The tape that saves a value of {@code type}. */
   public static Tape of(Type type) {
     return switch (type) {

@@ -69,7 +69,7 @@ public final class LocalTapes {
     int opened = 0;
     for (int k = 0; k < statements.size(); k++) {
       if (statements.get(k) instanceof OpenTape open) {
-        if (open.tape() != Tape.REFERENCES) {
+        if (open.tape().keptInLocals()) {
           pass.local.add(open.tape());
         }
         opened = k + 1;
