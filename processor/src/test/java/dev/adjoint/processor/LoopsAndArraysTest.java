@@ -627,6 +627,45 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /**
+         * A layer read down its columns ({@code W[d][h]}, the input index first), the inputs
+         * differentiated too: dx[d] receives one contribution per unit.
+         */
+        @Differentiable
+        public static double columnLayer(double[][] W, double[] x) {
+          double[] hidden = new double[W[0].length];
+          for (int h = 0; h < hidden.length; h++) {
+            double z = 0;
+            for (int d = 0; d < x.length; d++) {
+              z += x[d] * W[d][h];
+            }
+            hidden[h] = Math.tanh(z);
+          }
+          double total = 0;
+          for (int h = 0; h < hidden.length; h++) {
+            total += hidden[h] * (h + 1);
+          }
+          return total;
+        }
+
+        /** The same with one scale c[0] on every product: c[0]'s adjoint sums over the nest. */
+        @Differentiable
+        public static double scaledColumnLayer(double[][] W, double[] x, double[] c) {
+          double[] hidden = new double[W[0].length];
+          for (int h = 0; h < hidden.length; h++) {
+            double z = 0;
+            for (int d = 0; d < x.length; d++) {
+              z += x[d] * W[d][h] * c[0];
+            }
+            hidden[h] = Math.tanh(z);
+          }
+          double total = 0;
+          for (int h = 0; h < hidden.length; h++) {
+            total += hidden[h] * (h + 1);
+          }
+          return total;
+        }
+
         /** A scratch row overwritten per point, each element squared: q[k] * q[k]. */
         @Differentiable
         public static double squaredScratch(double[] w, double[][] X) {
@@ -1106,6 +1145,10 @@ class LoopsAndArraysTest {
         Arguments.of("hiddenUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.1, -0.2, 0.3}, new double[][] {{0.4, -1.2},
             {-0.9, 0.5}, {0.3, 0.3}}}),
+        Arguments.of("columnLayer", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
+        Arguments.of("scaledColumnLayer", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, new double[] {0.8}}),
         Arguments.of("squaredScratch", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("columns", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
@@ -1424,6 +1467,17 @@ class LoopsAndArraysTest {
     String hiddenUnits = method(sweeps, "hiddenUnitsPullback");
     assertThat(hiddenUnits).doesNotContain("Tape");
     assertThat(hiddenUnits).contains("== 0 ? 0.0 : ");
+    // its weights' adjoint, which the forward pass reads down columns (W[d][h] in the loop
+    // over d), is written along rows: each unit's dz is left in dhidden[h], which its backward
+    // iteration has just read, then the nest runs d outside, h inside, and dhidden is cleared
+    assertThat(hiddenUnits).contains("dhidden[h] = dz;");
+    assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{\\s+"
+        + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = b.length - 1; h >= 0; h--\\) \\{\\s+"
+        + "double dz2 = dhidden\\[h\\];");
+    assertThat(method(sweeps, "columnLayerPullback")).contains("double dz2 = dhidden[h];");
+    // not where an element outside both counters (dc[0]) would receive its contributions in
+    // another order
+    assertThat(method(sweeps, "scaledColumnLayerPullback")).doesNotContain("dhidden[h] = dz;");
     // an adjoint matrix the fused example loop uses row by row is one row, made before the
     // loop and cleared per example
     String hiddenRows = method(sweeps, "hiddenRowsPullback");

@@ -1,9 +1,12 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Operand;
@@ -13,6 +16,7 @@ import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,5 +79,25 @@ final class BackStmts {
       }
     }));
     return arrays;
+  }
+
+  /**
+   * The arrays of {@code body} assigned to one another ({@code double[] h = next},
+   * {@code double[] row = m[i]}): their elements may be one another's.
+   */
+  static Set<Var> sharedArrays(Block body) {
+    Set<Var> shared = new HashSet<>();
+    Statements.forEach(body, stmt -> {
+      Expr value = stmt instanceof Assign assign ? assign.value()
+          : stmt instanceof Declare declare ? declare.init() : null;
+      Var target = stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Declare declare ? declare.var() : null;
+      if (target != null && target.type().isArray()
+          && (value instanceof Copy copy && copy.a() instanceof Var || value instanceof Load)) {
+        shared.add(target);
+        shared.addAll(Exprs.vars(value.operands()));
+      }
+    });
+    return shared;
   }
 }

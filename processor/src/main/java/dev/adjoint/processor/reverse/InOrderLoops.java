@@ -5,9 +5,7 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
-import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
-import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
@@ -37,24 +35,15 @@ import java.util.Set;
  */
 public final class InOrderLoops {
   /** Arrays assigned to one another in the pullback: their elements may be one another's. */
-  private final Set<Var> shared = new HashSet<>();
+  private final Set<Var> shared;
 
-  private InOrderLoops() {}
+  private InOrderLoops(Set<Var> shared) {
+    this.shared = shared;
+  }
 
   /** {@code pullback} with its independent backward loops run in the forward order. */
   public static Pullback of(Pullback pullback) {
-    InOrderLoops pass = new InOrderLoops();
-    Statements.forEach(pullback.body(), stmt -> {
-      Expr value = stmt instanceof Assign assign ? assign.value()
-          : stmt instanceof Declare declare ? declare.init() : null;
-      Var target = stmt instanceof Assign assign ? assign.target()
-          : stmt instanceof Declare declare ? declare.var() : null;
-      if (target != null && target.type().isArray()
-          && (value instanceof Copy copy && copy.a() instanceof Var || value instanceof Load)) {
-        pass.shared.add(target);
-        pass.shared.addAll(Exprs.vars(value.operands()));
-      }
-    });
+    InOrderLoops pass = new InOrderLoops(BackStmts.sharedArrays(pullback.body()));
     return pullback.withBody(pass.block(pullback.body()));
   }
 

@@ -1,0 +1,389 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A backward loop nest that walks a matrix down its columns walks it along its rows, as a person
+ * writes backpropagation. cs231n's forward pass {@code for (h) { double z = b1[h]; for (d) z +=
+ * x[d] * W1[d][h]; hidden[h] = Math.max(0, z); }} reads {@code W1} by columns; its backward pass,
+ * as the transformation gives it, adds into {@code dW1[d][h]} by columns too, one short inner loop
+ * per unit:
+ *
+ * <pre>{@code
+ * for (h) { double dz = relu'(dhidden[h]); dhidden[h] = 0.0; for (d) dW1[d][h] += x[d] * dz;
+ *           db1[h] += dz; }
+ * }</pre>
+ *
+ * Here it becomes three loops: the per-unit statements, which leave each unit's {@code dz} in the
+ * element of {@code dhidden} that they have just read and cleared; the nest interchanged, reading
+ * {@code dz} back ({@code for (d) for (h) dW1[d][h] += x[d] * dhidden[h]}); and a loop that clears
+ * {@code dhidden} again. No array is made.
+ *
+ * <p>Every variable and element receives the same contributions in the same order as before, so
+ * the results are the same bit for bit: the outer loop's statements keep their order; each
+ * element the inner loop adds into is indexed by one of the two counters (one contribution per
+ * pair, or the contributions of one row or column in the order that counter ran), and the new
+ * inner loop runs in the old outer loop's direction. The inner loop's bounds do not depend on the
+ * outer counter, it reads no array either loop writes and no value of the outer iteration but the
+ * one carried through the cleared element, and its statements only declare locals and add into
+ * elements. A skip of the inner loop where that value is zero ({@link ZeroSkipping}) is dropped:
+ * a row walk is cheaper than the test, and a zero contribution adds nothing.
+ */
+public final class RowWalks {
+  private final NameScope names;
+  private final Set<Var> shared;
+
+  private RowWalks(Pullback pullback) {
+    this.names = pullback.primal().names();
+    this.shared = BackStmts.sharedArrays(pullback.body());
+  }
+
+  /** {@code pullback} with its backward column walks turned into row walks. */
+  public static Pullback of(Pullback pullback) {
+    RowWalks pass = new RowWalks(pullback);
+    return pullback.withBody(pass.block(pullback.body()));
+  }
+
+  private Block block(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      Stmt done = Statements.mapBlocks(stmt, this::block);
+      List<Stmt> turned = done instanceof ReverseLoop outer ? interchanged(outer) : null;
+      if (turned == null) {
+        out.add(done);
+      } else {
+        out.addAll(turned);
+      }
+    }
+    return new Block(out);
+  }
+
+  /** The three loops that replace {@code outer}, or null if it is not a column walk to turn. */
+  private List<Stmt> interchanged(ReverseLoop outer) {
+    if (!counted(outer)) {
+      return null;
+    }
+    List<Stmt> body = outer.body().statements();
+    int at = -1;
+    ReverseLoop inner = null;
+    for (int i = 0; i < body.size(); i++) {
+      ReverseLoop nest = nested(body.get(i));
+      if (nest != null) {
+        if (inner != null) {
+          return null;
+        }
+        inner = nest;
+        at = i;
+      } else if (!straight(body.get(i))) {
+        return null;
+      }
+    }
+    if (inner == null || !counted(inner)) {
+      return null;
+    }
+    Var h = outer.loop().counted().index();
+    Var d = inner.loop().counted().index();
+    List<Stmt> around = new ArrayList<>(body);
+    around.remove(at);
+    Set<Var> aroundDefines = new HashSet<>();
+    around.forEach(s -> aroundDefines.addAll(defined(s)));
+    Set<Var> bounds = Exprs.vars(List.of(inner.from(), inner.last(), outer.from(), outer.last()));
+    if (Exprs.vars(List.of(inner.from(), inner.last())).contains(h)
+        || bounds.stream().anyMatch(aroundDefines::contains)) {
+      return null;
+    }
+    Var carried = carried(inner, body.get(at), aroundDefines);
+    Var slot = carried == null ? null
+        : slot(body.subList(0, at), body.subList(at + 1, body.size()), h);
+    if (slot == null || !columnWalk(inner, h, d, slot, around)) {
+      return null;
+    }
+    List<Stmt> first = new ArrayList<>(body.subList(0, at));
+    first.removeIf(s -> s instanceof Store reset && reset.array().equals(slot));
+    if (!readFrom(first, carried, new Load(slot, List.of(h)))) {
+      first.add(new Store(slot, List.of(h), carried, null));
+    }
+    first.addAll(body.subList(at + 1, body.size()));
+    String element = slot.name() + "[" + h.name() + "]";
+    return List.of(outer.withBody(new Block(first)),
+        new Comment("the nest turned to walk rows, " + element + " holding each "
+            + carried.name()),
+        turned(outer, inner, carried, slot),
+        new Comment(element + " cleared again"),
+        outer.withBody(new Block(List.of(new Store(slot, List.of(h), Constant.ZERO, null)))));
+  }
+
+  /**
+   * The nest with its loops swapped: the inner loop outside, its declarations that do not depend
+   * on the outer counter before the outer loop, which reads the carried value from its slot.
+   */
+  private ReverseLoop turned(ReverseLoop outer, ReverseLoop inner, Var carried, Var slot) {
+    Var h = outer.loop().counted().index();
+    Var value = new Var(names.fresh(carried.name()), Type.DOUBLE);
+    Set<Var> rewritten = new HashSet<>();
+    for (Stmt stmt : inner.body().statements()) {
+      if (BackStmts.declared(stmt) == null) {
+        rewritten.addAll(defined(stmt));
+      }
+    }
+    List<Stmt> hoisted = new ArrayList<>();
+    List<Stmt> perColumn = new ArrayList<>();
+    perColumn.add(new Declare(value, new Load(slot, List.of(h))));
+    Set<Var> varying = new HashSet<>(List.of(h, value));
+    for (Stmt stmt : inner.body().statements()) {
+      Stmt renamed = renamed(stmt, carried, value);
+      Var declared = BackStmts.declared(renamed);
+      if (stmt instanceof Comment) {
+        continue;
+      }
+      if (declared != null && !rewritten.contains(declared)
+          && Statements.vars(renamed).stream().noneMatch(varying::contains)) {
+        hoisted.add(renamed);
+      } else {
+        varying.addAll(defined(renamed));
+        perColumn.add(renamed);
+      }
+    }
+    hoisted.add(outer.withBody(new Block(perColumn)));
+    return inner.withBody(new Block(hoisted));
+  }
+
+  /** True if the last statement of {@code before} that assigns {@code v} reads it from {@code element}. */
+  private static boolean readFrom(List<Stmt> before, Var v, Load element) {
+    for (int i = before.size() - 1; i >= 0; i--) {
+      Stmt stmt = before.get(i);
+      if (defined(stmt).contains(v)) {
+        Operand value = stmt instanceof Accumulate add && add.declares() ? add.value() : null;
+        return stmt instanceof Declare declare && element.equals(declare.init())
+            || stmt instanceof Assign assign && element.equals(assign.value())
+            || value instanceof Nested nested && element.equals(nested.expr());
+      }
+    }
+    return false;
+  }
+
+  private static boolean counted(ReverseLoop loop) {
+    return loop.loop().counted() != null && loop.trips() == null;
+  }
+
+  /** The loop {@code stmt} is, or runs alone under a zero skip; else null. */
+  private static ReverseLoop nested(Stmt stmt) {
+    if (stmt instanceof ReverseLoop loop) {
+      return loop;
+    }
+    if (stmt instanceof If skip && skip.otherwise().isEmpty()) {
+      List<Stmt> then = skip.then().statements().stream()
+          .filter(s -> !(s instanceof Comment)).toList();
+      return then.size() == 1 && then.get(0) instanceof ReverseLoop loop ? loop : null;
+    }
+    return null;
+  }
+
+  /**
+   * A statement without nested blocks that only computes, adds, stores or puts back a saved
+   * scalar (the outer loop's own statements keep their order, so their pops do too).
+   */
+  private static boolean straight(Stmt stmt) {
+    return stmt instanceof Assign || stmt instanceof Declare || stmt instanceof Accumulate
+        || stmt instanceof Store || stmt instanceof Comment
+        || stmt instanceof Pop pop && pop.indices().isEmpty();
+  }
+
+  /** The scalars {@code stmt} assigns. */
+  private static Set<Var> defined(Stmt stmt) {
+    if (stmt instanceof Assign assign) {
+      return Set.of(assign.target());
+    }
+    if (stmt instanceof Declare declare) {
+      return Set.of(declare.var());
+    }
+    if (stmt instanceof Accumulate add && !add.intoElement()) {
+      return Set.of(add.target());
+    }
+    if (stmt instanceof Pop pop) {
+      return Set.of(pop.target());
+    }
+    return Set.of();
+  }
+
+  /**
+   * The one value of the outer iteration that the inner loop (and its zero skip) reads, a
+   * {@code double}; null if there are more, or the inner loop's statements do more than declare
+   * locals and add into elements.
+   */
+  private static Var carried(ReverseLoop inner, Stmt nest, Set<Var> aroundDefines) {
+    Set<Var> local = new HashSet<>();
+    Set<Var> reads = new HashSet<>();
+    if (nest instanceof If skip) {
+      reads.addAll(Exprs.vars(skip.condition()));
+    }
+    for (Stmt stmt : inner.body().statements()) {
+      if (stmt instanceof Comment) {
+        continue;
+      }
+      Var declared = BackStmts.declared(stmt);
+      Var target = stmt instanceof Accumulate add ? add.target()
+          : stmt instanceof Assign assign ? assign.target() : declared;
+      boolean element = stmt instanceof Accumulate add && add.intoElement();
+      if (declared != null) {
+        local.add(declared);
+      } else if (!element && !local.contains(target)) {
+        return null; // writes a variable of the outer iteration, or is no computation
+      }
+      List<Operand> operands = new ArrayList<>(Statements.operands(stmt));
+      operands.remove(target);
+      reads.addAll(Exprs.vars(operands));
+    }
+    reads.removeAll(local);
+    reads.retainAll(aroundDefines);
+    if (reads.size() != 1) {
+      return null;
+    }
+    Var carried = reads.iterator().next();
+    return carried.type() == Type.DOUBLE ? carried : null;
+  }
+
+  /**
+   * The adjoint array whose element at the outer counter the outer iteration reads and then
+   * clears before the inner loop, and touches no other way: free to carry {@code carried} to the
+   * interchanged nest.
+   */
+  private Var slot(List<Stmt> before, List<Stmt> after, Var h) {
+    for (Stmt stmt : before) {
+      if (stmt instanceof Store reset && reset.indices().equals(List.of(h))
+          && reset.value() instanceof Constant zero && zero.is(0)
+          && reset.array().type() == Type.DOUBLE_ARRAY && !shared.contains(reset.array())
+          && onlyReadAndCleared(before, reset, h)
+          && after.stream().noneMatch(s -> Statements.vars(s).contains(reset.array()))) {
+        return reset.array();
+      }
+    }
+    return null;
+  }
+
+  private static boolean onlyReadAndCleared(List<Stmt> around, Store reset, Var h) {
+    boolean cleared = false;
+    for (Stmt stmt : around) {
+      if (stmt == reset) {
+        cleared = true;
+      } else if (Statements.vars(stmt).contains(reset.array())
+          && (cleared || !readsOnlyAt(stmt, reset.array(), h))) {
+        return false;
+      }
+    }
+    return cleared;
+  }
+
+  /** True if {@code stmt} computes a scalar and names {@code array} only to read it at {@code h}. */
+  private static boolean readsOnlyAt(Stmt stmt, Var array, Var h) {
+    Load element = new Load(array, List.of(h));
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return declare.init().equals(element) || !mentions(declare.init().operands(), array, element);
+    }
+    if (stmt instanceof Assign assign) {
+      return assign.value().equals(element) || !mentions(assign.value().operands(), array, element);
+    }
+    return stmt instanceof Accumulate add && !add.intoElement()
+        && !mentions(List.of(add.value()), array, element);
+  }
+
+  /** True if {@code operands} name {@code array} other than in {@code element}. */
+  private static boolean mentions(List<Operand> operands, Var array, Load element) {
+    for (Operand operand : operands) {
+      if (operand.equals(array) || operand instanceof Nested nested
+          && !nested.expr().equals(element) && mentions(nested.expr().operands(), array, element)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True if the inner loop adds into a matrix down a column (outer counter last) and nowhere
+   * along a row, each element it adds into is indexed by a counter, and it reads no array the
+   * nest writes.
+   */
+  private boolean columnWalk(ReverseLoop inner, Var h, Var d, Var slot, List<Stmt> around) {
+    Set<Var> written = new HashSet<>();
+    Set<Var> read = new HashSet<>();
+    boolean down = false;
+    for (Stmt stmt : inner.body().statements()) {
+      if (stmt instanceof Accumulate add && add.intoElement()) {
+        int row = add.indices().indexOf(d);
+        int column = add.indices().indexOf(h);
+        if (row < 0 && column < 0 || row >= 0 && column >= 0 && column < row) {
+          return false;
+        }
+        down |= row >= 0 && column > row;
+        written.add(add.target());
+      }
+      read.addAll(BackStmts.elementsRead(stmt));
+    }
+    Set<Var> aroundArrays = new HashSet<>();
+    around.forEach(s -> Statements.vars(s).stream().filter(v -> v.type().isArray())
+        .forEach(aroundArrays::add));
+    aroundArrays.add(slot);
+    for (Var array : written) {
+      if (shared.contains(array) || read.contains(array) || aroundArrays.contains(array)) {
+        return false;
+      }
+    }
+    for (Var array : read) {
+      if (shared.contains(array) || aroundArrays.contains(array) && writes(around, array)) {
+        return false;
+      }
+    }
+    return down;
+  }
+
+  private static boolean writes(List<Stmt> around, Var array) {
+    return around.stream().anyMatch(s -> s instanceof Store store && store.array().equals(array)
+        || s instanceof Accumulate add && add.target().equals(array));
+  }
+
+  /** {@code stmt} (a declaration or a contribution) reading {@code to} where it read {@code from}. */
+  private static Stmt renamed(Stmt stmt, Var from, Var to) {
+    UnaryOperator<Operand> f = new UnaryOperator<>() {
+      @Override
+      public Operand apply(Operand o) {
+        return o.equals(from) ? to
+            : o instanceof Nested nested ? new Nested(Exprs.map(nested.expr(), this), nested.type())
+            : o;
+      }
+    };
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return new Declare(declare.var(), Exprs.map(declare.init(), f), declare.origin());
+    }
+    if (stmt instanceof Assign assign) {
+      return new Assign(assign.target(), Exprs.map(assign.value(), f), assign.origin());
+    }
+    if (stmt instanceof Accumulate add) {
+      return new Accumulate(add.target(), add.indices().stream().map(f).toList(),
+          f.apply(add.value()), add.declares(), add.origin());
+    }
+    return stmt;
+  }
+}
