@@ -30,6 +30,7 @@ import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
+import dev.adjoint.processor.reverse.RowSums;
 import dev.adjoint.processor.reverse.RowWalks;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.SettledRows;
@@ -301,7 +302,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * one-element buffer call their backward pass returning the adjoint ({@link ReturnedAdjoints}),
    * matrices used row by row kept as one row ({@link AdjointRows}), adjoint arrays made per
    * iteration reused ({@link AdjointScratch}) and not cleared where the iteration leaves them at
-   * zero ({@link SettledRows}), backward column walks turned into row walks ({@link RowWalks}),
+   * zero ({@link SettledRows}), sums and backward passes that walk matrices down their columns
+   * turned to walk rows ({@link RowSums}, {@link RowWalks}),
    * backward loops of independent iterations run in the forward
    * order ({@link InOrderLoops}), variables declared in the loops that alone use them ({@link
    * SunkDeclarations}), and the backward pass alone ({@link DeadCode})
@@ -361,8 +363,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return SunkDeclarations.of(InOrderLoops.of(RowWalks.of(
-        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))))));
+    return RowSums.of(SunkDeclarations.of(InOrderLoops.of(RowWalks.of(
+        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

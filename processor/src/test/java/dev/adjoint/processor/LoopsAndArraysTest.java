@@ -666,6 +666,40 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** A layer summed down columns straight into its output's elements. */
+        @Differentiable
+        public static double columnIntoElements(double[][] W, double[] x) {
+          double[] y = new double[W[0].length];
+          for (int h = 0; h < W[0].length; h++) {
+            for (int d = 0; d < W.length; d++) {
+              y[h] += W[d][h] * x[d];
+            }
+          }
+          double total = 0;
+          for (int h = 0; h < y.length; h++) {
+            total += Math.sin(y[h]);
+          }
+          return total;
+        }
+
+        /** Column sums that run on from one column to the next: not taken along rows. */
+        @Differentiable
+        public static double runningColumnSums(double[][] W, double[] x) {
+          double[] out = new double[W[0].length];
+          double s = 0;
+          for (int h = 0; h < out.length; h++) {
+            for (int d = 0; d < x.length; d++) {
+              s += x[d] * W[d][h];
+            }
+            out[h] = Math.tanh(s);
+          }
+          double total = 0;
+          for (int h = 0; h < out.length; h++) {
+            total += out[h] * (h + 1);
+          }
+          return total;
+        }
+
         /** A scratch row overwritten per point, each element squared: q[k] * q[k]. */
         @Differentiable
         public static double squaredScratch(double[] w, double[][] X) {
@@ -1149,6 +1183,10 @@ class LoopsAndArraysTest {
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("scaledColumnLayer", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, new double[] {0.8}}),
+        Arguments.of("columnIntoElements", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
+        Arguments.of("runningColumnSums", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("squaredScratch", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("columns", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
@@ -1475,6 +1513,18 @@ class LoopsAndArraysTest {
         + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = b.length - 1; h >= 0; h--\\) \\{\\s+"
         + "double dz2 = dhidden\\[h\\];");
     assertThat(method(sweeps, "columnLayerPullback")).contains("double dz2 = dhidden[h];");
+    // and its forward sweep sums each unit along W's rows, in hidden[h] itself
+    assertThat(hiddenUnits).contains("// the sums taken along rows, each in hidden[h]");
+    assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{.*?"
+        + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = 0; h < t3; h\\+\\+\\) \\{.*?"
+        + "hidden\\[h\\] \\+= t7;");
+    // a backward nest that reads its adjoint dy[h] itself needs nothing carried to turn
+    assertThat(method(sweeps, "columnIntoElementsPullback"))
+        .containsMatch("// the nest turned to walk rows\\n\\s+(// line .*\\n\\s+)?"
+            + "for \\(int d = 0; d < W.length; d\\+\\+\\)");
+    // not a sum that runs on from one unit to the next
+    assertThat(method(sweeps, "runningColumnSumsPullback")).doesNotContain("taken along rows");
+
     // not where an element outside both counters (dc[0]) would receive its contributions in
     // another order
     assertThat(method(sweeps, "scaledColumnLayerPullback")).doesNotContain("dhidden[h] = dz;");

@@ -14,6 +14,11 @@ package dev.adjoint.processor.ir;
 public record Loop(Block header, Operand test, Block body, boolean testAtEnd, Counted counted,
     Origin origin) implements Stmt, Located {
 
+  /** The same loop around another body. */
+  public Loop withBody(Block newBody) {
+    return new Loop(header, test, newBody, testAtEnd, counted, origin);
+  }
+
   /**
    * The index and bounds of a counted loop {@code for (int i = from; i < to; i += step)}, or with
    * a negative {@code step} {@code for (int i = from; i > to; i += step)} (downward);

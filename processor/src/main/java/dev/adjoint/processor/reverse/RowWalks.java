@@ -49,8 +49,12 @@ import java.util.function.UnaryOperator;
  * inner loop runs in the old outer loop's direction. The inner loop's bounds do not depend on the
  * outer counter, it reads no array either loop writes and no value of the outer iteration but the
  * one carried through the cleared element, and its statements only declare locals and add into
- * elements. A skip of the inner loop where that value is zero ({@link ZeroSkipping}) is dropped:
- * a row walk is cheaper than the test, and a zero contribution adds nothing.
+ * elements. An inner loop that reads nothing of the outer iteration (it reads {@code dy[i]}
+ * itself) needs no carrier: the outer iteration's other statements run in a loop of their own
+ * before the nest. A skip of the inner loop where the carried value is zero ({@link
+ * ZeroSkipping}) is dropped: a row walk is cheaper than the test, and a zero contribution adds
+ * nothing (where the other factor is infinite or NaN it adds NaN, as the sweep does without the
+ * skip).
  */
 public final class RowWalks {
   private final NameScope names;
@@ -115,34 +119,49 @@ public final class RowWalks {
         || bounds.stream().anyMatch(aroundDefines::contains)) {
       return null;
     }
-    Var carried = carried(inner, body.get(at), aroundDefines);
-    Var slot = carried == null ? null
-        : slot(body.subList(0, at), body.subList(at + 1, body.size()), h);
-    if (slot == null || !columnWalk(inner, h, d, slot, around)) {
+    Set<Var> carried = carried(inner, body.get(at), aroundDefines);
+    if (carried == null || carried.size() > 1) {
       return null;
+    }
+    Var value = carried.isEmpty() ? null : carried.iterator().next();
+    Var slot = value == null ? null
+        : slot(body.subList(0, at), body.subList(at + 1, body.size()), h);
+    if (value != null && (value.type() != Type.DOUBLE || slot == null)
+        || !columnWalk(inner, h, d, slot, around)) {
+      return null;
+    }
+    if (slot == null) {
+      List<Stmt> out = new ArrayList<>();
+      if (around.stream().anyMatch(s -> !(s instanceof Comment))) {
+        out.add(outer.withBody(new Block(around)));
+      }
+      out.add(new Comment("the nest turned to walk rows"));
+      out.add(turned(outer, inner, null, null));
+      return out;
     }
     List<Stmt> first = new ArrayList<>(body.subList(0, at));
     first.removeIf(s -> s instanceof Store reset && reset.array().equals(slot));
-    if (!readFrom(first, carried, new Load(slot, List.of(h)))) {
-      first.add(new Store(slot, List.of(h), carried, null));
+    if (!readFrom(first, value, new Load(slot, List.of(h)))) {
+      first.add(new Store(slot, List.of(h), value, null));
     }
     first.addAll(body.subList(at + 1, body.size()));
     String element = slot.name() + "[" + h.name() + "]";
     return List.of(outer.withBody(new Block(first)),
         new Comment("the nest turned to walk rows, " + element + " holding each "
-            + carried.name()),
-        turned(outer, inner, carried, slot),
+            + value.name()),
+        turned(outer, inner, value, slot),
         new Comment(element + " cleared again"),
         outer.withBody(new Block(List.of(new Store(slot, List.of(h), Constant.ZERO, null)))));
   }
 
   /**
    * The nest with its loops swapped: the inner loop outside, its declarations that do not depend
-   * on the outer counter before the outer loop, which reads the carried value from its slot.
+   * on the outer counter before the outer loop, which reads the carried value (if any) from its
+   * slot.
    */
   private ReverseLoop turned(ReverseLoop outer, ReverseLoop inner, Var carried, Var slot) {
     Var h = outer.loop().counted().index();
-    Var value = new Var(names.fresh(carried.name()), Type.DOUBLE);
+    Var value = carried == null ? null : new Var(names.fresh(carried.name()), Type.DOUBLE);
     Set<Var> rewritten = new HashSet<>();
     for (Stmt stmt : inner.body().statements()) {
       if (BackStmts.declared(stmt) == null) {
@@ -151,10 +170,13 @@ public final class RowWalks {
     }
     List<Stmt> hoisted = new ArrayList<>();
     List<Stmt> perColumn = new ArrayList<>();
-    perColumn.add(new Declare(value, new Load(slot, List.of(h))));
-    Set<Var> varying = new HashSet<>(List.of(h, value));
+    Set<Var> varying = new HashSet<>(List.of(h));
+    if (value != null) {
+      perColumn.add(new Declare(value, new Load(slot, List.of(h))));
+      varying.add(value);
+    }
     for (Stmt stmt : inner.body().statements()) {
-      Stmt renamed = renamed(stmt, carried, value);
+      Stmt renamed = value == null ? stmt : renamed(stmt, carried, value);
       Var declared = BackStmts.declared(renamed);
       if (stmt instanceof Comment) {
         continue;
@@ -171,7 +193,10 @@ public final class RowWalks {
     return inner.withBody(new Block(hoisted));
   }
 
-  /** True if the last statement of {@code before} that assigns {@code v} reads it from {@code element}. */
+  /**
+   * True if the last statement of {@code before} that assigns {@code v} reads it from
+   * {@code element}.
+   */
   private static boolean readFrom(List<Stmt> before, Var v, Load element) {
     for (int i = before.size() - 1; i >= 0; i--) {
       Stmt stmt = before.get(i);
@@ -230,11 +255,10 @@ public final class RowWalks {
   }
 
   /**
-   * The one value of the outer iteration that the inner loop (and its zero skip) reads, a
-   * {@code double}; null if there are more, or the inner loop's statements do more than declare
-   * locals and add into elements.
+   * The values of the outer iteration that the inner loop (and its zero skip) reads; null if the
+   * inner loop's statements do more than declare locals and add into elements.
    */
-  private static Var carried(ReverseLoop inner, Stmt nest, Set<Var> aroundDefines) {
+  private static Set<Var> carried(ReverseLoop inner, Stmt nest, Set<Var> aroundDefines) {
     Set<Var> local = new HashSet<>();
     Set<Var> reads = new HashSet<>();
     if (nest instanceof If skip) {
@@ -259,11 +283,7 @@ public final class RowWalks {
     }
     reads.removeAll(local);
     reads.retainAll(aroundDefines);
-    if (reads.size() != 1) {
-      return null;
-    }
-    Var carried = reads.iterator().next();
-    return carried.type() == Type.DOUBLE ? carried : null;
+    return reads;
   }
 
   /**
@@ -297,7 +317,10 @@ public final class RowWalks {
     return cleared;
   }
 
-  /** True if {@code stmt} computes a scalar and names {@code array} only to read it at {@code h}. */
+  /**
+   * True if {@code stmt} computes a scalar and names {@code array} only to read it at
+   * {@code h}.
+   */
   private static boolean readsOnlyAt(Stmt stmt, Var array, Var h) {
     Load element = new Load(array, List.of(h));
     if (stmt instanceof Declare declare && declare.init() != null) {
@@ -345,7 +368,9 @@ public final class RowWalks {
     Set<Var> aroundArrays = new HashSet<>();
     around.forEach(s -> Statements.vars(s).stream().filter(v -> v.type().isArray())
         .forEach(aroundArrays::add));
-    aroundArrays.add(slot);
+    if (slot != null) {
+      aroundArrays.add(slot);
+    }
     for (Var array : written) {
       if (shared.contains(array) || read.contains(array) || aroundArrays.contains(array)) {
         return false;
@@ -364,7 +389,10 @@ public final class RowWalks {
         || s instanceof Accumulate add && add.target().equals(array));
   }
 
-  /** {@code stmt} (a declaration or a contribution) reading {@code to} where it read {@code from}. */
+  /**
+   * {@code stmt} (a declaration or a contribution) reading {@code to} where it read
+   * {@code from}.
+   */
   private static Stmt renamed(Stmt stmt, Var from, Var to) {
     UnaryOperator<Operand> f = new UnaryOperator<>() {
       @Override

@@ -1700,7 +1700,8 @@ public final class RandomPrograms {
         case 3 -> unit(() -> assignScalar(indent), fallback);
         case 4 -> unit(() -> declareArray(indent), fallback);
         case 5, 6 -> unit(() -> loopUnit(indent, () -> loop(indent, Ctx.TOP)), fallback);
-        case 7 -> unit(() -> rnd.nextBoolean() ? matVec(indent) : elementwise(indent), fallback);
+        case 7 -> unit(() -> rnd.nextBoolean() ? matVec(indent, rnd.nextInt(3) == 0)
+            : elementwise(indent), fallback);
         case 8 -> unit(() -> loopUnit(indent, () -> whileUnit(indent, Ctx.TOP)), fallback);
         default -> unit(() -> ifUpdate(indent), fallback);
       }
@@ -2099,7 +2100,7 @@ public final class RandomPrograms {
         case 2 -> unit(() -> assignScalar(indent), fallback);
         case 3, 4 -> unit(() -> declareArray(indent), fallback);
         case 5, 6, 7, 8, 9 -> unit(() -> loopUnit(indent, () -> loop(indent, Ctx.TOP)), fallback);
-        case 10 -> unit(() -> matVec(indent), fallback);
+        case 10 -> unit(() -> matVec(indent, rnd.nextInt(3) == 0), fallback);
         case 11 -> unit(() -> elementwise(indent), fallback);
         case 12, 13 -> unit(() -> loopUnit(indent, () -> whileUnit(indent, Ctx.TOP)), fallback);
         case 14 -> unit(() -> loopUnit(indent, () -> doWhileUnit(indent, Ctx.TOP)), fallback);
@@ -2462,30 +2463,39 @@ public final class RandomPrograms {
      * {@code double[] y = new double[m.length];} and nested loops computing {@code y = m x},
      * sometimes through a row sum, sometimes squashed.
      */
-    private St matVec(int indent) {
+    /**
+     * {@code y = m x} by rows ({@code y[i] += m[i][j] * x[j]}), or, {@code transposed}, by
+     * columns as cs231n writes a layer ({@code y[i] += m[j][i] * x[j]}, {@code i} over columns).
+     */
+    private St matVec(int indent, boolean transposed) {
       List<SVar> matrices = variables('M', false);
       if (matrices.isEmpty()) {
         throw REJECT;
       }
       SVar m = pick(matrices);
       String p = pad(indent);
-      SVar y = declare(new SVar(fresh("y"), 'A', m.len, 0, true, false));
+      int outputs = transposed ? m.cols : m.len;
+      int inputs = transposed ? m.len : m.cols;
+      SVar y = declare(new SVar(fresh("y"), 'A', outputs, 0, true, false));
       String yName = y.name;
-      int rows = m.len;
-      St decl = new St(p + "double[] " + yName + " = new double[" + m.name + ".length];\n",
-          en -> {
-            en.vars.put(yName, new Arr(new double[points][rows]));
+      String mName = m.name;
+      St decl = new St(p + "double[] " + yName + " = new double[" + mName
+          + (transposed ? "[0]" : "") + ".length];\n", en -> {
+            en.vars.put(yName, new Arr(new double[points][outputs]));
             return Flow.NORMAL;
           });
       String i = INDEX[0];
       String j = INDEX[1];
-      Ctx outer = Ctx.TOP.enter(new Counter(i, m.len), m.len, true);
-      Ctx inner = outer.enter(new Counter(j, m.cols), m.cols, true);
-      String mName = m.name;
-      Ref row = new Ref(mName + "[" + i + "]", mName + "[" + i + "].length", m.cols, m.writable,
-          en -> en.mat(mName).rows[(int) en.scalar(i)[0]]);
-      X mij = element(row, new X(j, 'I', en -> en.scalar(j)));
-      X factor = vectorFactor(m.cols, j, inner);
+      Ctx outer = Ctx.TOP.enter(new Counter(i, outputs), outputs, true);
+      Ctx inner = outer.enter(new Counter(j, inputs), inputs, true);
+      String r = transposed ? j : i;
+      String c = transposed ? i : j;
+      Ref row = new Ref(mName + "[" + r + "]", mName + "[" + r + "].length", m.cols, m.writable,
+          en -> en.mat(mName).rows[(int) en.scalar(r)[0]]);
+      X mij = element(row, new X(c, 'I', en -> en.scalar(c)));
+      X factor = vectorFactor(inputs, j, inner);
+      String innerTest = j + " < " + mName + (transposed ? "" : "[" + i + "]") + ".length";
+      String outerTest = i + " < " + mName + (transposed ? "[0]" : "") + ".length";
       X product = mul(mij, factor);
       X yi = new X(i, 'I', en -> en.scalar(i));
       Ref yRef = ref(y);
@@ -2495,8 +2505,7 @@ public final class RandomPrograms {
         scopes.push(new ArrayList<>());
         St acc = store(indent + 4, yRef, yi, "+=", product);
         scopes.pop();
-        outerBody.add(counted(indent + 2, j, "0", j + " < " + mName + "[" + i + "].length",
-            m.cols, false, List.of(acc)));
+        outerBody.add(counted(indent + 2, j, "0", innerTest, inputs, false, List.of(acc)));
         if (rnd.nextBoolean()) {
           outerBody.add(store(indent + 2, yRef, yi, "=", squash(element(yRef, yi))));
         }
@@ -2506,14 +2515,12 @@ public final class RandomPrograms {
         scopes.push(new ArrayList<>());
         St acc = accumulate(indent + 4, sum, "+=", product);
         scopes.pop();
-        outerBody.add(counted(indent + 2, j, "0", j + " < " + mName + "[" + i + "].length",
-            m.cols, false, List.of(acc)));
+        outerBody.add(counted(indent + 2, j, "0", innerTest, inputs, false, List.of(acc)));
         X s = new X(sum.name, 'D', scalarFn(sum.name));
         outerBody.add(store(indent + 2, yRef, yi, "=", rnd.nextBoolean() ? s : squash(s)));
       }
       scopes.pop();
-      return concat(decl, counted(indent, i, "0", i + " < " + mName + ".length", m.len, false,
-          outerBody));
+      return concat(decl, counted(indent, i, "0", outerTest, outputs, false, outerBody));
     }
 
     /** {@code x[j]} for a vector long enough, else {@code x[j % x.length]} or an expression. */
