@@ -1279,6 +1279,32 @@ class LoopsAndArraysTest {
           return square(u, b);
         }
 
+        /**
+         * A return inside one branch in a loop: the rest of the iteration, a while loop, is
+         * copied into both branches, and so is the adjoint of its sum.
+         */
+        @Differentiable
+        public static double returnThenWhile(double[] u, double a) {
+          double s = 0;
+          for (int i = 0; i < 2; i++) {
+            if (u[i] > 0) {
+              if (u[i] > 1) {
+                return a * s;
+              }
+            } else {
+              s += a;
+            }
+            double t = 0.0;
+            int k = 0;
+            while (t < 1.2 && k < 3) {
+              t += 0.3 + a * a;
+              s = s * 0.4 + t;
+              k++;
+            }
+          }
+          return s;
+        }
+
         /** An early return, then a buffer made with a length computed after it, used in a loop. */
         @Differentiable
         public static double earlyThenScratch(double[] x, double[][] m) {
@@ -1296,6 +1322,16 @@ class LoopsAndArraysTest {
         }
       }
       """;
+
+  @Test
+  void aLoopCopiedIntoBothBranchesByAnEarlyReturn() {
+    Compiled early = Compiled.compile(EARLY_SOURCE);
+    // the adjoint of t is declared where both copies of the while loop's backward pass see it
+    // (it was declared in the first copy only: generated code that did not compile)
+    for (double[] u : new double[][] {{0.5, -0.3}, {-0.5, 1.5}, {-0.2, -0.7}, {0.4, 0.8}}) {
+      assertGradient(early, EARLY_SOURCE, "returnThenWhile", new Object[] {u, 0.6});
+    }
+  }
 
   @Test
   void aBufferMadeAfterAnEarlyReturn() {

@@ -4,11 +4,13 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -29,14 +31,30 @@ public final class LoopFacts {
   private final Set<Var> counters = new HashSet<>();
   private final Map<Stmt, Statements.Place> places = new IdentityHashMap<>();
   private final Map<Stmt, Integer> positions = new IdentityHashMap<>();
+  /** The block around each nested block (a branch's, a loop's header and body). */
+  private final Map<Block, Block> parents = new IdentityHashMap<>();
 
   private LoopFacts(Function function) {
     for (Param param : function.params()) {
       home.put(param.var(), function.body());
     }
+    Map<Var, List<Block>> blocks = new HashMap<>();
+    Set<Block> headers = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Statements.forEachWithPlace(function.body(), (stmt, place) -> {
       places.put(stmt, place);
       positions.put(stmt, positions.size());
+      if (stmt instanceof If branch) {
+        parents.put(branch.then(), place.block());
+        parents.put(branch.otherwise(), place.block());
+      } else if (stmt instanceof Loop loop) {
+        parents.put(loop.header(), place.block());
+        parents.put(loop.body(), place.block());
+        headers.add(loop.header());
+      }
+      if (stmt instanceof Declare || stmt instanceof Assign) {
+        Var v = stmt instanceof Declare declare ? declare.var() : ((Assign) stmt).target();
+        blocks.computeIfAbsent(v, x -> new ArrayList<>()).add(place.block());
+      }
       if (stmt instanceof Declare declare) {
         home.putIfAbsent(declare.var(), place.block());
         if (place.inLoop()) {
@@ -54,6 +72,32 @@ public final class LoopFacts {
         counters.add(loop.counted().index());
       }
     });
+    blocks.forEach((v, where) -> {
+      Block first = home.get(v);
+      if (where.stream().noneMatch(headers::contains)
+          && where.stream().anyMatch(b -> !within(b, first))) {
+        home.put(v, where.stream().reduce(first, this::around));
+      }
+    });
+  }
+
+  /** True if {@code block} is {@code outer} or nested in it. */
+  private boolean within(Block block, Block outer) {
+    for (Block b = block; b != null; b = parents.get(b)) {
+      if (b == outer) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The innermost block that is or holds both {@code a} and {@code b}. */
+  private Block around(Block a, Block b) {
+    Block common = a;
+    while (common != null && !within(b, common)) {
+      common = parents.get(common);
+    }
+    return common;
   }
 
   public static LoopFacts of(Function function) {
@@ -62,7 +106,9 @@ public final class LoopFacts {
 
   /**
    * The block that declares {@code v}: the body for a parameter, a counted loop's body for its
-   * counter, else the block of its first declaration or assignment; null for a constant table.
+   * counter, else the block of its first declaration or assignment, or, when statements outside
+   * that block assign it too (a continuation copied into both branches by an early return), the
+   * innermost block around them all; null for a constant table.
    */
   public Block home(Var v) {
     return home.get(v);
