@@ -26,10 +26,13 @@
  * one row, and so is a matrix of the primal's that a fused loop uses row by row),
  * {@link dev.adjoint.processor.reverse.AdjointScratch} (one adjoint array per loop, not per
  * iteration), {@link dev.adjoint.processor.reverse.SettledRows} (no clearing of a buffer each
- * iteration leaves at zero), {@link dev.adjoint.processor.reverse.InOrderLoops} (backward
- * loops of independent iterations run upward) and {@link
- * dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the one loop that uses
- * it, not at the top); {@link dev.adjoint.processor.reverse.DeadCode}
+ * iteration leaves at zero), {@link dev.adjoint.processor.reverse.RowWalks} (a backward nest
+ * that adds into a matrix down its columns turned to walk its rows), {@link
+ * dev.adjoint.processor.reverse.InOrderLoops} (backward loops of independent iterations run
+ * upward), {@link dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the
+ * one loop that uses it, not at the top) and {@link dev.adjoint.processor.reverse.RowSums}
+ * (sums taken down a matrix's columns in the forward sweep taken along its rows, in the array
+ * that receives them); {@link dev.adjoint.processor.reverse.DeadCode}
  * cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
  * parameter, which generated callers call. Last, on every body printed (pullback, backward pass,
  * HVP), {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets
