@@ -659,11 +659,7 @@ class LoopsAndArraysTest {
             }
             hidden[h] = Math.tanh(z);
           }
-          double total = 0;
-          for (int h = 0; h < hidden.length; h++) {
-            total += hidden[h] * (h + 1);
-          }
-          return total;
+          return hidden[0] * hidden[hidden.length - 1];
         }
 
         /** A layer summed down columns straight into its output's elements. */
@@ -693,11 +689,7 @@ class LoopsAndArraysTest {
             }
             out[h] = Math.tanh(s);
           }
-          double total = 0;
-          for (int h = 0; h < out.length; h++) {
-            total += out[h] * (h + 1);
-          }
-          return total;
+          return out[0] - 2 * out[out.length - 1];
         }
 
         /** A scratch row overwritten per point, each element squared: q[k] * q[k]. */
@@ -1554,9 +1546,14 @@ class LoopsAndArraysTest {
     assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{.*?"
         + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = 0; h < t3; h\\+\\+\\) \\{.*?"
         + "hidden\\[h\\] \\+= t7;");
-    // a backward nest that reads its adjoint dy[h] itself needs nothing carried to turn
-    assertThat(method(sweeps, "columnIntoElementsPullback"))
+    // a backward nest that reads its adjoint dy[h] itself needs nothing carried to turn, and
+    // the forward sums into y[h] are taken along rows in y itself
+    String intoElements = method(sweeps, "columnIntoElementsPullback");
+    assertThat(intoElements)
         .containsMatch("// the nest turned to walk rows\\n\\s+(// line .*\\n\\s+)?"
+            + "for \\(int d = 0; d < W.length; d\\+\\+\\)");
+    assertThat(intoElements)
+        .containsMatch("// the sums taken along rows\\n\\s+(// line .*\\n\\s+)?"
             + "for \\(int d = 0; d < W.length; d\\+\\+\\)");
     // not a sum that runs on from one unit to the next
     assertThat(method(sweeps, "runningColumnSumsPullback")).doesNotContain("taken along rows");

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /** What the passes over the backward sweep ask of its statements. */
 final class BackStmts {
@@ -99,5 +100,23 @@ final class BackStmts {
       }
     });
     return shared;
+  }
+
+  /**
+   * {@code block} with the blocks nested in each statement rewritten first, then each statement
+   * replaced by the statements {@code f} gives for it, or kept where it gives null.
+   */
+  static Block spliced(Block block, Function<Stmt, List<Stmt>> f) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      Stmt done = Statements.mapBlocks(stmt, b -> spliced(b, f));
+      List<Stmt> replaced = f.apply(done);
+      if (replaced == null) {
+        out.add(done);
+      } else {
+        out.addAll(replaced);
+      }
+    }
+    return new Block(out);
   }
 }

@@ -56,24 +56,11 @@ public final class RowSums {
   /** {@code pullback} with its forward sweep's column sums taken along rows. */
   public static Pullback of(Pullback pullback) {
     RowSums pass = new RowSums(pullback);
-    return pullback.withBody(pass.block(pullback.body()));
+    return pullback.withBody(BackStmts.spliced(pullback.body(),
+        stmt -> stmt instanceof Loop loop ? pass.turned(loop) : null));
   }
 
-  private Block block(Block block) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt stmt : block.statements()) {
-      Stmt done = Statements.mapBlocks(stmt, this::block);
-      List<Stmt> turned = done instanceof Loop outer ? turned(outer) : null;
-      if (turned == null) {
-        out.add(done);
-      } else {
-        out.addAll(turned);
-      }
-    }
-    return new Block(out);
-  }
-
-  /** The three loops that replace {@code outer}, or null if it is not a column sum to turn. */
+  /** The loops that replace {@code outer}, or null if it is not a column sum to turn. */
   private List<Stmt> turned(Loop outer) {
     if (!plainCounted(outer)) {
       return null;
@@ -94,6 +81,10 @@ public final class RowSums {
     Loop inner = (Loop) body.get(at);
     List<Stmt> before = body.subList(0, at);
     List<Stmt> after = body.subList(at + 1, body.size());
+    Store into = elementSum(inner, outer.counted().index());
+    if (into != null) {
+      return intoElement(outer, inner, before, after, into.array());
+    }
     Var sum = sum(inner);
     Var h = outer.counted().index();
     Set<Var> beforeLocals = new HashSet<>();
@@ -114,8 +105,7 @@ public final class RowSums {
       changing.addAll(assigned(stmt));
     }
     if (sum == null || !before.stream().anyMatch(s -> assigned(s).contains(sum))
-        || Exprs.vars(List.of(outer.counted().from(), outer.counted().to())).stream()
-            .anyMatch(changing::contains)) {
+        || boundsChange(outer, changing)) {
       return null;
     }
     Loop.Counted range = invariantRange(inner, before, changing, h);
@@ -124,12 +114,9 @@ public final class RowSums {
       return null;
     }
     Load element = new Load(slot, List.of(h));
-    List<Stmt> first = new ArrayList<>(before);
-    first.add(new Store(slot, List.of(h), sum, null));
-    Set<Var> read = new HashSet<>();
-    first.forEach(s -> read.addAll(Exprs.vars(Statements.operands(s).stream()
-        .filter(o -> !assigned(s).contains(o)).toList())));
-    first.removeIf(s -> s instanceof Declare local && !read.contains(local.var()));
+    List<Stmt> started = new ArrayList<>(before);
+    started.add(new Store(slot, List.of(h), sum, null));
+    List<Stmt> first = withoutUnread(started);
     List<Stmt> last = new ArrayList<>();
     last.add(beforeLocals.contains(sum) ? new Declare(sum, element) : new Assign(sum, element,
         null));
@@ -144,6 +131,81 @@ public final class RowSums {
       loops.add(outer.withBody(new Block(last)));
     }
     return loops;
+  }
+
+  /**
+   * A nest that adds down columns straight into the elements of an array at the outer counter
+   * ({@code for (h) for (d) y[h] += W[d][h] * x[d]}), turned: nothing needs carrying, the
+   * element is the sum. The statements around the inner loop may only declare locals before it
+   * and must not name {@code y} after it.
+   */
+  private List<Stmt> intoElement(Loop outer, Loop inner, List<Stmt> before, List<Stmt> after,
+      Var y) {
+    Var h = outer.counted().index();
+    Set<Var> changing = new HashSet<>();
+    for (Stmt stmt : before) {
+      if (!(stmt instanceof Comment || stmt instanceof Declare declare && declare.init() != null)) {
+        return null;
+      }
+      changing.addAll(assigned(stmt));
+    }
+    Set<Var> beforeLocals = Set.copyOf(changing);
+    for (Stmt stmt : after) {
+      Set<Var> named = Statements.vars(stmt);
+      if (!straight(stmt) || named.contains(y) || named.stream().anyMatch(beforeLocals::contains)) {
+        return null;
+      }
+      changing.addAll(assigned(stmt));
+    }
+    Loop.Counted range = boundsChange(outer, changing) || shared.contains(y) ? null
+        : invariantRange(inner, before, changing, h);
+    if (range == null || !readsInvariants(inner, null, changing, y, h, after)) {
+      return null;
+    }
+    List<Stmt> loops = new ArrayList<>();
+    List<Stmt> first = withoutUnread(before);
+    if (first.stream().anyMatch(s -> !(s instanceof Comment))) {
+      loops.add(outer.withBody(new Block(first)));
+    }
+    loops.add(new Comment("the sums taken along rows"));
+    loops.add(nest(outer, inner, range, null, y));
+    if (after.stream().anyMatch(s -> !(s instanceof Comment))) {
+      loops.add(outer.withBody(new Block(after)));
+    }
+    return loops;
+  }
+
+  /** True if {@code outer}'s bounds read a variable in {@code changing}. */
+  private static boolean boundsChange(Loop outer, Set<Var> changing) {
+    return Exprs.vars(List.of(outer.counted().from(), outer.counted().to())).stream()
+        .anyMatch(changing::contains);
+  }
+
+  /** {@code statements} without the declarations nothing among them reads. */
+  private static List<Stmt> withoutUnread(List<Stmt> statements) {
+    Set<Var> read = new HashSet<>();
+    statements.forEach(s -> read.addAll(Exprs.vars(Statements.operands(s).stream()
+        .filter(o -> !assigned(s).contains(o)).toList())));
+    return statements.stream()
+        .filter(s -> !(s instanceof Declare local && !read.contains(local.var()))).toList();
+  }
+
+  /**
+   * The inner loop's one addition into an element at the outer counter ({@code y[h] += t}), if
+   * its other statements only declare locals; else null.
+   */
+  private static Store elementSum(Loop inner, Var h) {
+    Store into = null;
+    for (Stmt stmt : inner.body().statements()) {
+      if (stmt instanceof Store store && into == null && store.compound() == Binary.Op.ADD
+          && store.indices().equals(List.of(h)) && store.array().type() == Type.DOUBLE_ARRAY) {
+        into = store;
+      } else if (!(stmt instanceof Comment || stmt instanceof Declare declare
+          && declare.init() != null)) {
+        return null;
+      }
+    }
+    return into;
   }
 
   /** The variables {@code stmt} declares or assigns. */
@@ -166,6 +228,8 @@ public final class RowSums {
         Binary plus = (Binary) add.value();
         Operand term = plus.a().equals(sum) ? plus.b() : plus.a();
         perColumn.add(new Store(slot, List.of(h), term, Binary.Op.ADD, add.origin()));
+      } else if (stmt instanceof Store into) {
+        perColumn.add(into);
       } else if (Statements.vars(stmt).stream().noneMatch(varying::contains)) {
         hoisted.add(stmt);
       } else {
@@ -272,7 +336,8 @@ public final class RowSums {
         continue;
       }
       List<Operand> operands = new ArrayList<>(Statements.operands(stmt));
-      operands.remove(stmt instanceof Assign assign ? assign.target() : ((Declare) stmt).var());
+      operands.remove(stmt instanceof Assign assign ? assign.target()
+          : stmt instanceof Store into ? into.array() : ((Declare) stmt).var());
       for (Var v : Exprs.vars(operands)) {
         boolean summed = v.equals(sum) && stmt instanceof Assign;
         if (changing.contains(v) && !summed || written.contains(v)
@@ -280,7 +345,11 @@ public final class RowSums {
           return false;
         }
       }
-      for (Var array : BackStmts.elementsRead(stmt)) {
+      Set<Var> arrays = new HashSet<>(BackStmts.elementsRead(stmt));
+      if (stmt instanceof Store into) {
+        arrays.remove(into.array()); // the sum itself, added into, not read
+      }
+      for (Var array : arrays) {
         if (written.contains(array)) {
           return false;
         }

@@ -68,24 +68,11 @@ public final class RowWalks {
   /** {@code pullback} with its backward column walks turned into row walks. */
   public static Pullback of(Pullback pullback) {
     RowWalks pass = new RowWalks(pullback);
-    return pullback.withBody(pass.block(pullback.body()));
+    return pullback.withBody(BackStmts.spliced(pullback.body(),
+        stmt -> stmt instanceof ReverseLoop loop ? pass.interchanged(loop) : null));
   }
 
-  private Block block(Block block) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt stmt : block.statements()) {
-      Stmt done = Statements.mapBlocks(stmt, this::block);
-      List<Stmt> turned = done instanceof ReverseLoop outer ? interchanged(outer) : null;
-      if (turned == null) {
-        out.add(done);
-      } else {
-        out.addAll(turned);
-      }
-    }
-    return new Block(out);
-  }
-
-  /** The three loops that replace {@code outer}, or null if it is not a column walk to turn. */
+  /** The loops that replace {@code outer}, or null if it is not a column walk to turn. */
   private List<Stmt> interchanged(ReverseLoop outer) {
     if (!counted(outer)) {
       return null;
