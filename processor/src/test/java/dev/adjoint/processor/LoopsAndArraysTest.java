@@ -662,6 +662,20 @@ class LoopsAndArraysTest {
           return hidden[0] * hidden[hidden.length - 1];
         }
 
+        /** Gates.relu on an accumulator: its derivative reads the stored result, as max's. */
+        @Differentiable
+        public static double gatedUnits(double[][] W, double[] x) {
+          double[] hidden = new double[W[0].length];
+          for (int h = 0; h < hidden.length; h++) {
+            double z = -0.1;
+            for (int d = 0; d < x.length; d++) {
+              z += W[d][h] * x[d];
+            }
+            hidden[h] = dev.adjoint.Gates.relu(z);
+          }
+          return hidden[0] * hidden[0] + 3 * hidden[hidden.length - 1];
+        }
+
         /** A layer summed down columns straight into its output's elements. */
         @Differentiable
         public static double columnIntoElements(double[][] W, double[] x) {
@@ -1175,6 +1189,10 @@ class LoopsAndArraysTest {
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("scaledColumnLayer", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, new double[] {0.8}}),
+        Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
+        Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {-0.4, 1.2}}),
         Arguments.of("columnIntoElements", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("runningColumnSums", new Object[] {new double[][] {{0.3, -0.7, 0.5},
@@ -1555,6 +1573,10 @@ class LoopsAndArraysTest {
     assertThat(intoElements)
         .containsMatch("// the sums taken along rows\\n\\s+(// line .*\\n\\s+)?"
             + "for \\(int d = 0; d < W.length; d\\+\\+\\)");
+    // Gates.relu's derivative reads the stored result too (hidden[h] > 0): nothing saved
+    String gated = method(sweeps, "gatedUnitsPullback");
+    assertThat(gated).doesNotContain("Tape");
+    assertThat(gated).contains("> 0 ? ");
     // not a sum that runs on from one unit to the next
     assertThat(method(sweeps, "runningColumnSumsPullback")).doesNotContain("taken along rows");
 

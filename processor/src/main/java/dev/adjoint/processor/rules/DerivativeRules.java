@@ -221,21 +221,28 @@ public final class DerivativeRules {
 
   /**
    * True for {@code max(c, z)} and {@code min(c, z)} with {@code c} a constant (ReLU spelled
-   * {@code Math.max(0, z)}), whose rule can read the result instead of {@code z}.
+   * {@code Math.max(0, z)}) and for {@code Gates.relu(z)}, whose rule can read the result
+   * instead of {@code z}.
    */
   public static boolean routesByResult(Expr expr) {
-    return expr instanceof MathCall call && call.args().size() == 2
-        && (call.function().equals("max") || call.function().equals("min"))
-        && call.args().get(0) instanceof Constant;
+    return expr instanceof MathCall call
+        && (call.args().size() == 2
+            && (call.function().equals("max") || call.function().equals("min"))
+            && call.args().get(0) instanceof Constant
+        || call.args().size() == 1 && call.function().equals("relu"));
   }
 
   /**
    * The seed's share of {@code z} in {@code r = max(c, z)} or {@code min(c, z)}, read from the
    * result: the constant wins exactly when {@code r == c}, as {@code c >= z} ({@code c <= z})
-   * says, NaN and signed zeros included; {@code z}'s value is not needed.
+   * says, NaN and signed zeros included; {@code z}'s value is not needed. For {@code r =
+   * Gates.relu(z)} ({@code z > 0 ? z : 0.0}), {@code r > 0} exactly when {@code z > 0}, NaN
+   * included.
    */
   public static Operand routedByResult(Expr expr, Operand r, Operand g) {
-    return select(binary(Binary.Op.EQ, r, ((MathCall) expr).args().get(0)), ZERO, g);
+    MathCall call = (MathCall) expr;
+    return call.args().size() == 1 ? select(binary(Binary.Op.GT, r, INT_ZERO), g, ZERO)
+        : select(binary(Binary.Op.EQ, r, call.args().get(0)), ZERO, g);
   }
 
   /**
