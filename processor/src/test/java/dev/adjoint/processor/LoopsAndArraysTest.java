@@ -676,6 +676,33 @@ class LoopsAndArraysTest {
           return hidden[0] * hidden[0] + 3 * hidden[hidden.length - 1];
         }
 
+        /**
+         * An element updated after a gate read the whole array: the gate's pullback needs the
+         * element as it was, so it is saved (it was read back updated: a wrong gradient).
+         */
+        @Differentiable
+        public static double updatedAfterCall(double b, double a) {
+          double[] y = new double[] {0.34, b, 2.25};
+          if (a < 1.38) {
+            y[1] -= dev.adjoint.Gates.logSumExp(y);
+          }
+          return y[1] * a;
+        }
+
+        /**
+         * u[w] read on a path never taken: its adjoint is added on that path only (summing it
+         * after the loop added into du[-1]).
+         */
+        @Differentiable
+        public static double readOnAPathNotTaken(double[] u, double[] x) {
+          double s = 0;
+          int w = -1;
+          for (int j = 0; j < x.length; j++) {
+            s += x[j] * (x[j] > 100 ? u[w] : 1.5);
+          }
+          return s * u[0];
+        }
+
         /** A layer summed down columns straight into its output's elements. */
         @Differentiable
         public static double columnIntoElements(double[][] W, double[] x) {
@@ -1189,6 +1216,10 @@ class LoopsAndArraysTest {
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("scaledColumnLayer", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, new double[] {0.8}}),
+        Arguments.of("updatedAfterCall", new Object[] {0.7, 0.5}),
+        Arguments.of("updatedAfterCall", new Object[] {0.7, 2.5}),
+        Arguments.of("readOnAPathNotTaken", new Object[] {new double[] {0.3, -0.7},
+            new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},

@@ -96,8 +96,10 @@ final class ElementSums {
     Set<Var> changed = assignedIn(done);
     Map<Var, Element> fixed = new LinkedHashMap<>();
     Set<Var> otherwise = new HashSet<>();
-    Statements.forEach(done.body(), stmt -> {
-      Set<Var> named = Statements.vars(stmt);
+    // only contributions every iteration makes (not under a branch, whose index may be one the
+    // forward sweep never read: du[w] where u[w] was read on a path never taken)
+    done.body().statements().forEach(stmt -> {
+      Set<Var> named = Statements.mentioned(stmt);
       if (stmt instanceof Accumulate add && add.intoElement() && !shared.contains(add.target())
           && add.indices().stream().allMatch(i -> isFixed(i, changed))
           && !Exprs.vars(add.value()).contains(add.target())) {

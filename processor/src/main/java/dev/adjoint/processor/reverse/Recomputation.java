@@ -131,10 +131,15 @@ final class Recomputation {
           } else {
             loads.computeIfAbsent(load.array(), a -> new ArrayList<>()).add(assign);
           }
-        } else if (assign.value() instanceof Call call && !call.callee().readsOnly()) {
+        } else if (assign.value() instanceof Call call) {
           call.args().forEach(a -> {
             if (a instanceof Var v && v.type().isArray()) {
-              otherNames.add(v); // a method that may write into it
+              if (call.callee().readsOnly()) {
+                // reads every element: its pullback reads them again in the backward sweep
+                loads.computeIfAbsent(v, x -> new ArrayList<>()).add(assign);
+              } else {
+                otherNames.add(v); // a method that may write into it
+              }
             }
           });
         }
@@ -253,8 +258,8 @@ final class Recomputation {
   }
 
   /**
-   * True if {@code store} never writes an element after {@code load} read it: it comes first in
-   * the code, and each loop around both, but those in {@code fresh} (whose iterations each make
+   * True if {@code store} never writes an element after {@code load} (an element's read, or a
+   * call given the whole array) read it: it comes first in the code, and each loop around both, but those in {@code fresh} (whose iterations each make
    * the array anew), indexes the array by its counter at the same place in both, so another
    * iteration touches other elements.
    */
@@ -262,7 +267,8 @@ final class Recomputation {
     if (loops.position(store) > loops.position(load)) {
       return false;
     }
-    List<Operand> read = ((Load) load.value()).indices();
+    List<Operand> read = load.value() instanceof Load element ? element.indices()
+        : List.of(); // a call's argument: every element read
     List<Loop> storeLoops = loops.loopsAround(store);
     List<Loop> loadLoops = loops.loopsAround(load);
     for (int k = 0; k < Math.min(storeLoops.size(), loadLoops.size())
