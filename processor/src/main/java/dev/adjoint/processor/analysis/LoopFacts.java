@@ -11,6 +11,7 @@ import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -39,7 +40,7 @@ public final class LoopFacts {
       home.put(param.var(), function.body());
     }
     Map<Var, List<Block>> blocks = new HashMap<>();
-    Set<Block> headers = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Block> headers = Collections.newSetFromMap(new IdentityHashMap<>());
     Statements.forEachWithPlace(function.body(), (stmt, place) -> {
       places.put(stmt, place);
       positions.put(stmt, positions.size());

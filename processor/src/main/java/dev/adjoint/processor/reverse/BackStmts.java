@@ -3,6 +3,7 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
@@ -10,6 +11,7 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
@@ -119,4 +121,56 @@ final class BackStmts {
     }
     return new Block(out);
   }
+
+  /** The variables {@code stmt} assigns (not elements): a target, a declaration, a pop. */
+  static Set<Var> assigned(Stmt stmt) {
+    if (stmt instanceof Assign assign) {
+      return Set.of(assign.target());
+    }
+    if (stmt instanceof Declare declare) {
+      return Set.of(declare.var());
+    }
+    if (stmt instanceof Accumulate add && !add.intoElement()) {
+      return Set.of(add.target());
+    }
+    if (stmt instanceof Pop pop) {
+      return Set.of(pop.target());
+    }
+    return Set.of();
+  }
+
+  /**
+   * The body of a loop that becomes the inner one of an interchanged nest, split: the
+   * declarations that read nothing the new inner loop's {@code counter} changes, and whose
+   * variable nothing assigns again, go before that loop ({@code first}); the rest, in order,
+   * inside it ({@code inside}). Comments are dropped.
+   */
+  static Hoisted hoisted(List<Stmt> statements, Var counter) {
+    Set<Var> rewritten = new HashSet<>();
+    for (Stmt stmt : statements) {
+      if (declared(stmt) == null) {
+        rewritten.addAll(assigned(stmt));
+      }
+    }
+    List<Stmt> first = new ArrayList<>();
+    List<Stmt> inside = new ArrayList<>();
+    Set<Var> varying = new HashSet<>(List.of(counter));
+    for (Stmt stmt : statements) {
+      Var declared = declared(stmt);
+      if (stmt instanceof Comment) {
+        continue;
+      }
+      if (declared != null && !rewritten.contains(declared)
+          && Statements.vars(stmt).stream().noneMatch(varying::contains)) {
+        first.add(stmt);
+      } else {
+        varying.addAll(assigned(stmt));
+        inside.add(stmt);
+      }
+    }
+    return new Hoisted(first, inside);
+  }
+
+  /** What {@link #hoisted} gives: statements before the inner loop, and its body. */
+  record Hoisted(List<Stmt> first, List<Stmt> inside) {}
 }

@@ -102,9 +102,9 @@ public final class RowSums {
           .anyMatch(v -> beforeLocals.contains(v) && !v.equals(sum))) {
         return null;
       }
-      changing.addAll(assigned(stmt));
+      changing.addAll(BackStmts.assigned(stmt));
     }
-    if (sum == null || !before.stream().anyMatch(s -> assigned(s).contains(sum))
+    if (sum == null || !before.stream().anyMatch(s -> BackStmts.assigned(s).contains(sum))
         || boundsChange(outer, changing)) {
       return null;
     }
@@ -147,7 +147,7 @@ public final class RowSums {
       if (!(stmt instanceof Comment || stmt instanceof Declare declare && declare.init() != null)) {
         return null;
       }
-      changing.addAll(assigned(stmt));
+      changing.addAll(BackStmts.assigned(stmt));
     }
     Set<Var> beforeLocals = Set.copyOf(changing);
     for (Stmt stmt : after) {
@@ -155,7 +155,7 @@ public final class RowSums {
       if (!straight(stmt) || named.contains(y) || named.stream().anyMatch(beforeLocals::contains)) {
         return null;
       }
-      changing.addAll(assigned(stmt));
+      changing.addAll(BackStmts.assigned(stmt));
     }
     Loop.Counted range = boundsChange(outer, changing) || shared.contains(y) ? null
         : invariantRange(inner, before, changing, h);
@@ -185,7 +185,7 @@ public final class RowSums {
   private static List<Stmt> withoutUnread(List<Stmt> statements) {
     Set<Var> read = new HashSet<>();
     statements.forEach(s -> read.addAll(Exprs.vars(Statements.operands(s).stream()
-        .filter(o -> !assigned(s).contains(o)).toList())));
+        .filter(o -> !BackStmts.assigned(s).contains(o)).toList())));
     return statements.stream()
         .filter(s -> !(s instanceof Declare local && !read.contains(local.var()))).toList();
   }
@@ -208,38 +208,25 @@ public final class RowSums {
     return into;
   }
 
-  /** The variables {@code stmt} declares or assigns. */
-  private static Set<Var> assigned(Stmt stmt) {
-    return stmt instanceof Assign assign ? Set.of(assign.target())
-        : stmt instanceof Declare declare ? Set.of(declare.var()) : Set.of();
-  }
-
   /** The inner loop outside, its declarations independent of the outer counter before it. */
   private static Loop nest(Loop outer, Loop inner, Loop.Counted range, Var sum, Var slot) {
     Var h = outer.counted().index();
-    List<Stmt> hoisted = new ArrayList<>();
-    List<Stmt> perColumn = new ArrayList<>();
-    Set<Var> varying = new HashSet<>(List.of(h));
+    List<Stmt> body = new ArrayList<>();
     for (Stmt stmt : inner.body().statements()) {
-      if (stmt instanceof Comment) {
-        continue;
-      }
       if (stmt instanceof Assign add) {
         Binary plus = (Binary) add.value();
         Operand term = plus.a().equals(sum) ? plus.b() : plus.a();
-        perColumn.add(new Store(slot, List.of(h), term, Binary.Op.ADD, add.origin()));
-      } else if (stmt instanceof Store into) {
-        perColumn.add(into);
-      } else if (Statements.vars(stmt).stream().noneMatch(varying::contains)) {
-        hoisted.add(stmt);
+        body.add(new Store(slot, List.of(h), term, Binary.Op.ADD, add.origin()));
       } else {
-        varying.add(((Declare) stmt).var());
-        perColumn.add(stmt);
+        body.add(stmt);
       }
     }
-    hoisted.add(outer.withBody(new Block(perColumn)));
-    return new Loop(inner.header(), inner.test(), new Block(hoisted), false, range, inner.origin());
+    BackStmts.Hoisted split = BackStmts.hoisted(body, h);
+    List<Stmt> nest = new ArrayList<>(split.first());
+    nest.add(outer.withBody(new Block(split.inside())));
+    return new Loop(inner.header(), inner.test(), new Block(nest), false, range, inner.origin());
   }
+
 
   private static boolean plainCounted(Loop loop) {
     return loop.counted() != null && loop.header().isEmpty() && loop.test() == null

@@ -100,7 +100,7 @@ public final class RowWalks {
     List<Stmt> around = new ArrayList<>(body);
     around.remove(at);
     Set<Var> aroundDefines = new HashSet<>();
-    around.forEach(s -> aroundDefines.addAll(defined(s)));
+    around.forEach(s -> aroundDefines.addAll(BackStmts.assigned(s)));
     Set<Var> bounds = Exprs.vars(List.of(inner.from(), inner.last(), outer.from(), outer.last()));
     if (Exprs.vars(List.of(inner.from(), inner.last())).contains(h)
         || bounds.stream().anyMatch(aroundDefines::contains)) {
@@ -148,37 +148,19 @@ public final class RowWalks {
    */
   private ReverseLoop turned(ReverseLoop outer, ReverseLoop inner, Var carried, Var slot) {
     Var h = outer.loop().counted().index();
+    List<Stmt> body = new ArrayList<>();
     Var value = carried == null ? null : new Var(names.fresh(carried.name()), Type.DOUBLE);
-    Set<Var> rewritten = new HashSet<>();
-    for (Stmt stmt : inner.body().statements()) {
-      if (BackStmts.declared(stmt) == null) {
-        rewritten.addAll(defined(stmt));
-      }
-    }
-    List<Stmt> hoisted = new ArrayList<>();
-    List<Stmt> perColumn = new ArrayList<>();
-    Set<Var> varying = new HashSet<>(List.of(h));
     if (value != null) {
-      perColumn.add(new Declare(value, new Load(slot, List.of(h))));
-      varying.add(value);
+      body.add(new Declare(value, new Load(slot, List.of(h))));
     }
-    for (Stmt stmt : inner.body().statements()) {
-      Stmt renamed = value == null ? stmt : renamed(stmt, carried, value);
-      Var declared = BackStmts.declared(renamed);
-      if (stmt instanceof Comment) {
-        continue;
-      }
-      if (declared != null && !rewritten.contains(declared)
-          && Statements.vars(renamed).stream().noneMatch(varying::contains)) {
-        hoisted.add(renamed);
-      } else {
-        varying.addAll(defined(renamed));
-        perColumn.add(renamed);
-      }
-    }
-    hoisted.add(outer.withBody(new Block(perColumn)));
-    return inner.withBody(new Block(hoisted));
+    inner.body().statements()
+        .forEach(stmt -> body.add(value == null ? stmt : renamed(stmt, carried, value)));
+    BackStmts.Hoisted split = BackStmts.hoisted(body, h);
+    List<Stmt> nest = new ArrayList<>(split.first());
+    nest.add(outer.withBody(new Block(split.inside())));
+    return inner.withBody(new Block(nest));
   }
+
 
   /**
    * True if the last statement of {@code before} that assigns {@code v} reads it from
@@ -187,7 +169,7 @@ public final class RowWalks {
   private static boolean readFrom(List<Stmt> before, Var v, Load element) {
     for (int i = before.size() - 1; i >= 0; i--) {
       Stmt stmt = before.get(i);
-      if (defined(stmt).contains(v)) {
+      if (BackStmts.assigned(stmt).contains(v)) {
         Operand value = stmt instanceof Accumulate add && add.declares() ? add.value() : null;
         return stmt instanceof Declare declare && element.equals(declare.init())
             || stmt instanceof Assign assign && element.equals(assign.value())
@@ -222,23 +204,6 @@ public final class RowWalks {
     return stmt instanceof Assign || stmt instanceof Declare || stmt instanceof Accumulate
         || stmt instanceof Store || stmt instanceof Comment
         || stmt instanceof Pop pop && pop.indices().isEmpty();
-  }
-
-  /** The scalars {@code stmt} assigns. */
-  private static Set<Var> defined(Stmt stmt) {
-    if (stmt instanceof Assign assign) {
-      return Set.of(assign.target());
-    }
-    if (stmt instanceof Declare declare) {
-      return Set.of(declare.var());
-    }
-    if (stmt instanceof Accumulate add && !add.intoElement()) {
-      return Set.of(add.target());
-    }
-    if (stmt instanceof Pop pop) {
-      return Set.of(pop.target());
-    }
-    return Set.of();
   }
 
   /**
