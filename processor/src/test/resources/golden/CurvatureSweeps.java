@@ -170,12 +170,7 @@ final class CurvatureSweeps {
       doubles[doublesTop++] = s2;
       s2 = t2 + t4;
     }
-    // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
-    doubleTape.settle(doublesTop);
-    double value = Curvature.neuron(s2, decay, 0.5, 1.0, -1.0);
-    doubles = doubleTape.values();
-
-    // backward sweep
+    // value and backward pass of Curvature.neuron in one call
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     dArgs1[0] = 0.0;
     dArgs1[1] = 0.0;
@@ -183,8 +178,11 @@ final class CurvatureSweeps {
     dArgs1[3] = 0.0;
     dArgs1[4] = 0.0;
     doubleTape.settle(doublesTop);
-    demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
+    double value = demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
     doubles = doubleTape.values();
+
+    // backward sweep
+    // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     double ds2 = dArgs1[0];
     double ddecay = dArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }
@@ -230,8 +228,7 @@ final class CurvatureSweeps {
       doubles[doublesTop++] = s2;
       s2 = t2 + t4;
     }
-
-    // backward sweep
+    // value and backward pass of Curvature.neuron in one call
     // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     dArgs1[0] = 0.0;
     dArgs1[1] = 0.0;
@@ -239,8 +236,11 @@ final class CurvatureSweeps {
     dArgs1[3] = 0.0;
     dArgs1[4] = 0.0;
     doubleTape.settle(doublesTop);
-    demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
+    double value = demo.CurvatureGrad.neuronPullback(s2, decay, 0.5, 1.0, -1.0, seed, dArgs1);
     doubles = doubleTape.values();
+
+    // backward sweep
+    // line 22: return neuron(s, decay, 0.5, 1.0, -1.0);
     double ds2 = dArgs1[0];
     double ddecay = dArgs1[1];
     // line 18: while (i < x.length) { s = s * decay + Math.sin(x[i]); i++; }

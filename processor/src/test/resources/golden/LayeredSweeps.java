@@ -144,14 +144,15 @@ final class LayeredSweeps {
     double[] hidden = dev.adjoint.Vectors.relu(t1);
     // line 26: return Vectors.softmaxCrossEntropy(dense(W2, b2, hidden), label);
     double[] t2 = Layered.dense(W2, b2, hidden);
-    double value = dev.adjoint.Vectors.softmaxCrossEntropy(t2, label);
+    // value and backward pass of Vectors.softmaxCrossEntropy in one call
+    double[] dt2 = new double[t2.length];
+    // line 26: return Vectors.softmaxCrossEntropy(dense(W2, b2, hidden), label);
+    double value = dev.adjoint.Vectors.softmaxCrossEntropyPullback(t2, label, seed, dt2);
 
     // backward sweep
-    double[] dt2 = new double[t2.length];
     double[] dhidden = new double[hidden.length];
     double[] dt1 = new double[t1.length];
     // line 26: return Vectors.softmaxCrossEntropy(dense(W2, b2, hidden), label);
-    dev.adjoint.Vectors.softmaxCrossEntropyPullback(t2, label, seed, dt2);
     demo.LayeredGrad.denseBackward(W2, b2, hidden, dt2, dW2, db2, dhidden);
     // line 25: double[] hidden = Vectors.relu(dense(W1, b1, x));
     dev.adjoint.Vectors.reluPullback(t1, dhidden, dt1);

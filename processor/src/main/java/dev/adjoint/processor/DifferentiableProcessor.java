@@ -37,6 +37,7 @@ import dev.adjoint.processor.reverse.SettledRows;
 import dev.adjoint.processor.reverse.SunkDeclarations;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
+import dev.adjoint.processor.reverse.ValueAndPullback;
 import dev.adjoint.processor.reverse.ZeroSkipping;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -363,8 +364,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return RowSums.of(SunkDeclarations.of(InOrderLoops.of(RowWalks.of(
-        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))))));
+    return ValueAndPullback.of(RowSums.of(SunkDeclarations.of(InOrderLoops.of(RowWalks.of(
+        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -648,6 +648,70 @@ class CompositionTest {
     assertThat(g.partials()[0]).isEqualTo(2 * (0.5 * 3.0) * 3.0);
   }
 
+  /**
+   * A call whose pullback runs later in the same block with a seed known at the call (a fused
+   * batch loop's loss term, the regulariser of the return) becomes that pullback, which gives the
+   * value too: the callee runs once. Where the seed needs the value ({@code s * s}) the call stays.
+   */
+  @Test
+  void aCallWhoseSeedIsKnownRunsOnceAsItsPullback() {
+    String source = """
+        package demo;
+
+        import dev.adjoint.Differentiable;
+        import dev.adjoint.Gates;
+
+        public final class Once {
+          @Differentiable
+          public static double squares(double[] a) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+              s += a[i] * a[i];
+            }
+            return s;
+          }
+
+          @Differentiable
+          public static double batch(double[] w, double[][] X) {
+            double loss = 0;
+            for (int i = 0; i < X.length; i++) {
+              double[] z = new double[w.length];
+              for (int j = 0; j < w.length; j++) {
+                z[j] = w[j] * X[i][j];
+              }
+              loss += Gates.logSumExp(z);
+            }
+            return loss / X.length + 0.1 * squares(w);
+          }
+
+          @Differentiable
+          public static double valueFeedsSeed(double[] w) {
+            double s = squares(w);
+            return s * s;
+          }
+        }
+        """;
+    Compiled compiled = Compiled.compile(source);
+    double[] w = {0.4, -1.2, 0.7};
+    double[][] X = {{1.0, 0.5, -0.3}, {-2.0, 0.1, 0.8}, {0.3, 0.3, 1.5}};
+    assertGradient(compiled, source, "batch", w, X);
+    assertGradient(compiled, source, "valueFeedsSeed", w);
+    String sweeps = compiled.generatedSource("demo.OnceSweeps");
+    String batch = method(sweeps, "batchPullback");
+    assertThat(batch).contains("= dev.adjoint.Gates.logSumExpPullback(z, ");
+    assertThat(batch).contains("= demo.OnceGrad.squaresPullback(w, ");
+    assertThat(batch).doesNotContain("= dev.adjoint.Gates.logSumExp(z)");
+    assertThat(batch).doesNotContain("= Once.squares(w)");
+    String fed = method(sweeps, "valueFeedsSeedPullback");
+    assertThat(fed).contains("= Once.squares(w);");
+    assertThat(fed).contains("    demo.OnceGrad.squaresPullback(w, ");
+  }
+
+  private static String method(String source, String name) {
+    int start = source.indexOf(" " + name + "(");
+    return source.substring(start, source.indexOf("\n  }\n", start));
+  }
+
   private static void assertGradient(Compiled compiled, String source, String method,
       Object... args) {
     GradientAssertions.assertGradient(compiled, source, method, args);
