@@ -96,6 +96,16 @@ public final class LayeredGrad {
   }
 
   /**
+   * {@link demo.Layered#dense(double[][], double[], double[])}'s value, written into {@code reuse} when it has the value's length and
+   * the method makes its result by {@code new double[n]} or {@code clone()} (else into a new
+   * array, as the method does); returns the array written. Generated callers call it in
+   * a loop whose iterations make the value and never keep it.
+   */
+  public static double[] denseInto(double[][] W, double[] b, double[] x, double[] reuse) {
+    return LayeredSweeps.denseInto(W, b, x, reuse);
+  }
+
+  /**
    * Value and directional derivative of {@link demo.Layered#dense(double[][], double[], double[])} along the tangents
    * (dW, db, dx: one per differentiated parameter, of its shape): forward mode, one pass.
    */

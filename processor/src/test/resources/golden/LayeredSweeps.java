@@ -65,6 +65,34 @@ final class LayeredSweeps {
   }
 
   /**
+   * {@link demo.Layered#dense(double[][], double[], double[])}, its result made in {@code reuse} when that has its length.
+   */
+  static double[] denseInto(double[][] W, double[] b, double[] x, double[] reuse) {
+    double s = 0.0;
+    // line 10: double[] z = new double[b.length];
+    int t1 = b.length;
+    double[] z = dev.adjoint.Shapes.zeroed(reuse, t1);
+    // line 11: for (int i = 0; i < b.length; i++) { double s = b[i]; for (int j = 0; j < x.l...
+    int t2 = b.length;
+    for (int i = 0; i < t2; i++) {
+      // line 12: double s = b[i];
+      s = b[i];
+      // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
+      int t3 = x.length;
+      for (int j = 0; j < t3; j++) {
+        // line 14: s += W[i][j] * x[j];
+        double t4 = W[i][j];
+        double t5 = x[j];
+        double t6 = t4 * t5;
+        s = s + t6;
+      }
+      // line 16: z[i] = s;
+      z[i] = s;
+    }
+    return z;
+  }
+
+  /**
    * Backward pass of {@link demo.Layered#dense(double[][], double[], double[])}: its pullback without the value.
    */
   static void denseBackward(double[][] W, double[] b, double[] x, double[] seed, double[][] dW,

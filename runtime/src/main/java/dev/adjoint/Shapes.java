@@ -32,6 +32,35 @@ public final class Shapes {
     return buffer;
   }
 
+  /**
+   * {@code buffer} filled with zeros if it has length {@code length}, else a new array of zeros:
+   * {@code new double[length]} for an array that a loop's iterations make and never keep.
+   */
+  public static double[] zeroed(double[] buffer, int length) {
+    if (buffer == null || buffer.length != length) {
+      return new double[length];
+    }
+    java.util.Arrays.fill(buffer, 0.0);
+    return buffer;
+  }
+
+  /**
+   * {@code buffer} if it has length {@code length}, else a new array of that length, its values
+   * left as they are: for a result whose every element the caller writes.
+   */
+  public static double[] reused(double[] buffer, int length) {
+    return buffer == null || buffer.length != length ? new double[length] : buffer;
+  }
+
+  /** {@code source}'s values in {@code buffer} if it has their length, else {@code source.clone()}. */
+  public static double[] copied(double[] buffer, double[] source) {
+    if (buffer == null || buffer.length != source.length) {
+      return source.clone();
+    }
+    System.arraycopy(source, 0, buffer, 0, source.length);
+    return buffer;
+  }
+
   /** {@link #zeroed(double[], double[])} for a matrix, row by row (rows may be ragged). */
   public static double[][] zeroed(double[][] buffer, double[][] like) {
     if (buffer == null || buffer.length != like.length) {

@@ -13,7 +13,16 @@ public final class Vectors {
 
   /** {@code max(0, z_i)}, element by element. */
   public static double[] relu(double[] z) {
-    double[] a = new double[z.length];
+    return reluInto(z, null);
+  }
+
+  /**
+   * {@link #relu} written into {@code reuse} when it has {@code z}'s length, else into a new
+   * array; returns the array written. What generated code calls in a loop whose iterations
+   * make the result and never keep it.
+   */
+  public static double[] reluInto(double[] z, double[] reuse) {
+    double[] a = Shapes.reused(reuse, z.length);
     for (int i = 0; i < z.length; i++) {
       a[i] = z[i] > 0 ? z[i] : 0.0;
     }
@@ -45,7 +54,12 @@ public final class Vectors {
 
   /** {@code 1 / (1 + e^-z_i)}, element by element; its derivative is {@code s (1 - s)}. */
   public static double[] sigmoid(double[] z) {
-    double[] s = new double[z.length];
+    return sigmoidInto(z, null);
+  }
+
+  /** {@link #sigmoid} written into {@code reuse} as {@link #reluInto} writes {@link #relu}. */
+  public static double[] sigmoidInto(double[] z, double[] reuse) {
+    double[] s = Shapes.reused(reuse, z.length);
     for (int i = 0; i < z.length; i++) {
       s[i] = Gates.sigmoid(z[i]);
     }
@@ -74,7 +88,12 @@ public final class Vectors {
 
   /** {@code tanh(z_i)}, element by element; its derivative is {@code 1 - t²}. */
   public static double[] tanh(double[] z) {
-    double[] t = new double[z.length];
+    return tanhInto(z, null);
+  }
+
+  /** {@link #tanh} written into {@code reuse} as {@link #reluInto} writes {@link #relu}. */
+  public static double[] tanhInto(double[] z, double[] reuse) {
+    double[] t = Shapes.reused(reuse, z.length);
     for (int i = 0; i < z.length; i++) {
       t[i] = Math.tanh(z[i]);
     }
@@ -103,11 +122,16 @@ public final class Vectors {
 
   /** {@code e^z_i / Σ_j e^z_j}, shifted by the maximum so it does not overflow. */
   public static double[] softmax(double[] z) {
+    return softmaxInto(z, null);
+  }
+
+  /** {@link #softmax} written into {@code reuse} as {@link #reluInto} writes {@link #relu}. */
+  public static double[] softmaxInto(double[] z, double[] reuse) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : z) {
       max = Math.max(max, v);
     }
-    double[] p = new double[z.length];
+    double[] p = Shapes.reused(reuse, z.length);
     double sum = 0;
     for (int i = 0; i < z.length; i++) {
       p[i] = Math.exp(z[i] - max);
@@ -182,7 +206,12 @@ public final class Vectors {
 
   /** {@code W x}. */
   public static double[] matVec(double[][] W, double[] x) {
-    double[] y = new double[W.length];
+    return matVecInto(W, x, null);
+  }
+
+  /** {@link #matVec} written into {@code reuse} as {@link #reluInto} writes {@link #relu}. */
+  public static double[] matVecInto(double[][] W, double[] x, double[] reuse) {
+    double[] y = Shapes.reused(reuse, W.length);
     for (int i = 0; i < W.length; i++) {
       y[i] = dot(W[i], x);
     }

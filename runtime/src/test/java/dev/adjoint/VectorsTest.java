@@ -1,6 +1,8 @@
 package dev.adjoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -145,6 +147,33 @@ class VectorsTest {
       assertEquals(2.0 * Z[i], db[i], 1e-15);
       assertEquals(0.5 * V[i] + 2.0 * Z[i], ha[i], 1e-15); // d(a·b)/da along (va, vb) = vb
       assertEquals(0.5 * Z[i] + 2.0 * SEED[i], hb[i], 1e-15);
+    }
+  }
+  /**
+   * Each {@code <gate>Into} writes the gate's values into the buffer it is given when that has
+   * their length (whatever it held), into a new array otherwise, and never into its input.
+   */
+  @Test
+  void intoVariantsWriteTheGatesValuesIntoTheBufferGiven() {
+    double[][] W = {{0.3, -0.7, 0.5, 1.1, 0.2}, {-0.6, 0.9, 0.1, 0.4, -0.8}};
+    java.util.List<Function<double[], double[]>> gates = java.util.List.of(
+        Vectors::relu, Vectors::sigmoid, Vectors::tanh, Vectors::softmax,
+        z -> Vectors.matVec(W, z));
+    java.util.List<java.util.function.BiFunction<double[], double[], double[]>> into =
+        java.util.List.of(Vectors::reluInto, Vectors::sigmoidInto, Vectors::tanhInto,
+            Vectors::softmaxInto, (z, reuse) -> Vectors.matVecInto(W, z, reuse));
+    for (int g = 0; g < gates.size(); g++) {
+      double[] expected = gates.get(g).apply(Z);
+      double[] buffer = new double[expected.length];
+      java.util.Arrays.fill(buffer, Double.NaN);
+      double[] z = Z.clone();
+      double[] written = into.get(g).apply(z, buffer);
+      assertSame(buffer, written);
+      assertArrayEquals(expected, written);
+      assertArrayEquals(Z, z);
+      double[] other = into.get(g).apply(z, new double[expected.length + 1]);
+      assertArrayEquals(expected, other);
+      assertArrayEquals(expected, into.get(g).apply(z, null));
     }
   }
 }

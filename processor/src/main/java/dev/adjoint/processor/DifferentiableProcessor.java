@@ -30,6 +30,7 @@ import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
+import dev.adjoint.processor.reverse.ReusedResults;
 import dev.adjoint.processor.reverse.RowSums;
 import dev.adjoint.processor.reverse.RowWalks;
 import dev.adjoint.processor.reverse.ReverseSweep;
@@ -364,8 +365,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return ValueAndPullback.of(RowSums.of(SunkDeclarations.of(InOrderLoops.of(RowWalks.of(
-        SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))))))));
+    return ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(InOrderLoops.of(
+        RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(
+            pullback))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -23,6 +23,7 @@ import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.plan.HvpSignature;
 import dev.adjoint.processor.reverse.Pullback;
+import dev.adjoint.processor.reverse.ReusedResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,6 +191,9 @@ public final class GradWriter {
       if (signature.result().isArray() || signature.backwardReturnsAdjoint()) {
         type.addMethod(publicBackward(owner, method, signature));
       }
+      if (hasInto(signature.result(), method.params())) {
+        type.addMethod(publicInto(owner, method));
+      }
       if (Declared.anyRecord(method.params())) {
         type.addMethod(flatPrimal(owner, method));
         type.addMethod(recordPullback(owner, method, signature));
@@ -226,6 +230,9 @@ public final class GradWriter {
           type.addMethod(flatSweep(owner, sweep));
         }
         type.addMethod(pullback(owner, sweep));
+        if (hasInto(sweep.pullback().signature().result(), sweep.pullback().primal().params())) {
+          type.addMethod(into(owner, sweep));
+        }
         if (sweep.backward() != null) {
           type.addMethod(backward(owner, sweep));
         }
@@ -249,6 +256,17 @@ public final class GradWriter {
         }
         DerivativeSignature pullback = publicSignature(stub.element(), stub.params());
         type.addMethod(stub(stub, pullback));
+        if (hasInto(pullback.result(), stub.params())) {
+          type.addMethod(MethodSpec.methodBuilder(GeneratedNames.intoName(
+                  stub.element().getSimpleName().toString()))
+              .addModifiers(Modifier.STATIC)
+              .returns(double[].class)
+              .addParameters(intoParameters(stub.element(), stub.params(),
+                  reuseName(stub.params())))
+              .addJavadoc(STUB_JAVADOC)
+              .addCode(stubBody(stub))
+              .build());
+        }
         if (pullback.result().isArray() || pullback.backwardReturnsAdjoint()) {
           String name = GeneratedNames.backwardName(stub.element().getSimpleName().toString());
           type.addMethod(addParameters(MethodSpec.methodBuilder(name), stub.element(),
@@ -734,6 +752,59 @@ public final class GradWriter {
             + " adjoint nobody reads.\n", link(owner, variant.element()),
             variant.dropped().stream().map(p -> full.derivatives().get(p))
                 .collect(Collectors.joining(", ")))
+        .addCode(body.build())
+        .build();
+  }
+
+  /** Whether a method gets {@code <name>Into}: it returns {@code double[]}, has no record. */
+  private static boolean hasInto(Type result, List<Param> params) {
+    return result == Type.DOUBLE_ARRAY && !Declared.anyRecord(params);
+  }
+
+  /** The parameters of {@code <name>Into}: the method's, then {@code double[] reuse}. */
+  private static List<ParameterSpec> intoParameters(ExecutableElement element,
+      List<Param> params, String reuse) {
+    List<ParameterSpec> parameters = new ArrayList<>(parameters(element, params));
+    parameters.add(ParameterSpec.builder(double[].class, reuse).build());
+    return parameters;
+  }
+
+  /** {@code reuse}, or a name no parameter has. */
+  private static String reuseName(List<Param> params) {
+    return scopeOf(params, List.of()).fresh("reuse");
+  }
+
+  private static MethodSpec publicInto(TypeElement owner, ApiMethod method) {
+    String name = GeneratedNames.intoName(method.name());
+    return MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(double[].class)
+        .addParameters(intoParameters(method.element(), method.params(),
+            reuseName(method.params())))
+        .addJavadoc("{@link $L}'s value, written into {@code $N} when it has the value's length"
+            + " and\nthe method makes its result by {@code new double[n]} or {@code clone()}"
+            + " (else into a new\narray, as the method does); returns the array written."
+            + " Generated callers call it in\na loop whose iterations make the value and never"
+            + " keep it.\n", link(owner, method.element()), reuseName(method.params()))
+        .addStatement("return $T.$N($L, $N)", sweepsClass(owner), name,
+            arguments(method.params()), reuseName(method.params()))
+        .build();
+  }
+
+  /** The method itself, making its result in an array it is given ({@link ReusedResults}). */
+  private static MethodSpec into(TypeElement owner, Sweep method) {
+    Function f = method.pullback().primal();
+    Var reuse = new Var(f.names().fresh("reuse"), Type.DOUBLE_ARRAY);
+    CodeBlock.Builder body = CodeBlock.builder();
+    new JavaPrinter(body, null, f.names().fresh("k")).print(ReusedResults.into(f,
+        dev.adjoint.processor.reverse.Declarations.ofPrimal(f), reuse));
+    body.addStatement("return $N", f.result().name());
+    return MethodSpec.methodBuilder(GeneratedNames.intoName(f.name()))
+        .addModifiers(Modifier.STATIC)
+        .returns(double[].class)
+        .addParameters(intoParameters(method.element(), f.params(), reuse.name()))
+        .addJavadoc("{@link $L}, its result made in {@code $N} when that has its length.\n",
+            link(owner, method.element()), reuse.name())
         .addCode(body.build())
         .build();
   }

@@ -32,6 +32,7 @@ import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Push;
 import dev.adjoint.processor.ir.Reload;
 import dev.adjoint.processor.ir.Reserve;
+import dev.adjoint.processor.ir.Reused;
 import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Settle;
@@ -455,6 +456,13 @@ final class JavaPrinter {
       return clone.array().type() == Type.DOUBLE_MATRIX
           ? "dev.adjoint.Shapes.copyOf(" + clone.array().name() + ")"
           : clone.array().name() + ".clone()";
+    }
+    if (expr instanceof Reused reused) {
+      return reused.made() instanceof CloneArray clone
+          ? "dev.adjoint.Shapes.copied(" + reused.buffer().name() + ", " + clone.array().name()
+              + ")"
+          : "dev.adjoint.Shapes.zeroed(" + reused.buffer().name() + ", "
+              + operand(((NewArray) reused.made()).dimensions().get(0)) + ")";
     }
     if (expr instanceof Zeros zeros && zeros.reuse() != null) {
       return "dev.adjoint.Shapes.zeroed(" + zeros.reuse().name() + ", " + zeros.shape().name()

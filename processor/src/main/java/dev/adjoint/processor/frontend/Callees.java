@@ -93,7 +93,7 @@ public final class Callees {
     String display = owner.getSimpleName() + "." + method.getSimpleName();
     if ((owner.getQualifiedName() + "." + method.getSimpleName()).equals(STOP_GRADIENT)) {
       return new Callee(code, display, null, null, null, null, null, parameters, true, true,
-          false, true);
+          false, true, null);
     }
     boolean runtime = elements.getPackageOf(owner).getQualifiedName().contentEquals(RUNTIME);
     if (annotation(method, DIFFERENTIABLE) != null) {
@@ -108,9 +108,12 @@ public final class Callees {
       String pullback = grad + "." + signature.name();
       String backward = signature.result().isArray()
           ? grad + "." + GeneratedNames.backwardName(method.getSimpleName().toString()) : pullback;
+      boolean flat = signature.params().stream().noneMatch(p -> p.component() != null);
+      String into = signature.result() == Type.DOUBLE_ARRAY && flat
+          ? grad + "." + GeneratedNames.intoName(method.getSimpleName().toString()) : null;
       return new Callee(code, display, pullback, backward,
           grad + "." + method.getSimpleName() + "Jvp", hvp, signature, parameters, false, true,
-          true, false);
+          true, false, into);
     }
     // a pullback's seed is shaped like the result: double or double[]
     String pullback = registered(method, Registration.GRADIENT, types);
@@ -118,10 +121,28 @@ public final class Callees {
       return new Callee(code, display, pullback, pullback,
           registered(method, Registration.JVP, types),
           registered(method, Registration.HVP, types), signature(method, Set.of(), types),
-          parameters, false, runtime, false, runtime);
+          parameters, false, runtime, false, runtime, runtime ? into(method, types) : null);
     }
     return new Callee(code, display, null, null, null, null, null, parameters, false, runtime,
-        false, runtime);
+        false, runtime, null);
+  }
+
+  /**
+   * The runtime's method writing {@code method}'s {@code double[]} value into an array it is
+   * given ({@code Vectors.reluInto(z, reuse)} for {@code relu(z)}), or null.
+   */
+  private static String into(ExecutableElement method, Types types) {
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    String name = GeneratedNames.intoName(method.getSimpleName().toString());
+    for (Element e : owner.getEnclosedElements()) {
+      if (e instanceof ExecutableElement candidate
+          && candidate.getSimpleName().contentEquals(name)
+          && candidate.getParameters().size() == method.getParameters().size() + 1
+          && MethodReader.resultType(candidate) == Type.DOUBLE_ARRAY) {
+        return owner.getQualifiedName() + "." + name;
+      }
+    }
+    return null;
   }
 
   /**

@@ -27,11 +27,15 @@ import java.util.List;
  * @param runtime one of the runtime's own methods ({@code dev.adjoint.Gates}, {@code Vectors})
  *     or their derivatives, which never use this thread's tapes: a sweep keeping a tape in locals
  *     calls them without handing its top back first
+ * @param into the qualified method that writes the value into an array it is given when that
+ *     array has the result's length ({@code Vectors.reluInto(z, reuse)}, generated
+ *     {@code <Owner>Grad.<name>Into} for a {@code @Differentiable} method returning
+ *     {@code double[]}), or null
  */
 public record Callee(String code, String display, String pullback, String backward, String jvp,
     String hvp,
     DerivativeSignature signature, List<Type> parameters, boolean stopsGradient,
-    boolean readsOnly, boolean generated, boolean runtime) {
+    boolean readsOnly, boolean generated, boolean runtime, String into) {
   public Callee {
     parameters = List.copyOf(parameters);
   }
@@ -51,13 +55,22 @@ public record Callee(String code, String display, String pullback, String backwa
   /** The callee's JVP as a method to call (its arguments, tangents and tangent buffer). */
   public Callee jvpCallee() {
     return new Callee(jvp, display, null, null, null, null, null, List.of(), false, false,
-        false, runtime);
+        false, runtime, null);
   }
 
   /** The callee's pullback as a method to call (its arguments, the seed and the buffers). */
   public Callee pullbackCallee() {
     return new Callee(pullback, display, null, null, null, null, null, List.of(), false,
-        false, false, runtime);
+        false, false, runtime, null);
+  }
+
+  /**
+   * The method writing the value into a given array as a method to call (the call's arguments,
+   * then that array): it writes nothing else.
+   */
+  public Callee intoCallee() {
+    return new Callee(into, display, null, null, null, null, null, List.of(), false, true,
+        false, runtime, null);
   }
 
   /** True if the pullback gives the derivative with respect to parameter {@code i}. */

@@ -72,6 +72,15 @@ public final class GeneratedNames {
   }
 
   /**
+   * The name of the method writing a {@code double[]} result into an array it is given, when that
+   * array has the result's length: what generated code calls in a loop whose iterations make the
+   * result and never keep it.
+   */
+  public static String intoName(String method) {
+    return method + "Into";
+  }
+
+  /**
    * The signatures, {@code name(type, ...)} with erased types, of the methods {@code <Class>Grad}
    * gets for {@code method}: the gradient (the Jacobian of a vector output), the pullback and the
    * two JVPs; at order 2 also the two HVPs and the Hessian.
@@ -121,6 +130,11 @@ public final class GeneratedNames {
       all.add(signature(backwardName(method), pullbackTypes));
     } else if (pullback.backwardReturnsAdjoint()) {
       all.add(signature(backwardName(method), pullbackTypes.subList(0, pullbackTypes.size() - 1)));
+    }
+    if (result == Type.DOUBLE_ARRAY && !records) {
+      List<String> intoTypes = new ArrayList<>(own);
+      intoTypes.add("double[]");
+      all.add(signature(intoName(method), intoTypes));
     }
     if (records) {
       all.add(signature(flatName(method), own));

@@ -95,7 +95,7 @@ public final class ReturnedAdjoints {
     String backward = callee.pullback().substring(0, callee.pullback().length()
         - pullback.length()) + GeneratedNames.backwardName(method);
     Callee returns = new Callee(backward, callee.display(), null, null, null, null, null,
-        List.of(), false, false, false, false);
+        List.of(), false, false, false, false, null);
     Operand value = new Nested(new Call(returns, arguments.subList(0, arguments.size() - 1)),
         Type.DOUBLE);
     return new Accumulate(into.target(), value, into.declares(), into.origin());
