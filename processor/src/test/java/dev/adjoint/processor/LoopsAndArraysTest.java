@@ -1564,6 +1564,9 @@ class LoopsAndArraysTest {
     assertThat(perExample).doesNotContain("Arrays.fill(dhidden");
     assertThat(perExample).contains("dhidden[h] = 0.0;");
     assertThat(perExample).doesNotContain("Shapes.zeroed");
+    // the array itself is made once too, before the loop, and zeroed per example
+    assertThat(perExample).contains("double[] hidden = new double[W.length];");
+    assertThat(perExample).contains("java.util.Arrays.fill(hidden, 0.0);");
     // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
     // the window's reads of x are read again, and its accumulator s, declared in the iteration,
     // is not saved at its re-initialisation (no earlier iteration's backward pass is left)

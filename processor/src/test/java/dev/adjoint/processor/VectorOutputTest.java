@@ -155,6 +155,22 @@ class VectorOutputTest {
           return s;
         }
 
+        /** Scratch arrays each example makes: of a length known in the iteration, a copy. */
+        @Differentiable
+        public static double scratch(double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] z = new double[X[i].length];
+            double[] c = w.clone();
+            for (int j = 0; j < z.length; j++) {
+              z[j] = c[j] * X[i][j];
+              c[j] = z[j] * z[j];
+            }
+            total += Math.sin(z[0]) * c[1];
+          }
+          return total;
+        }
+
         /** A layer whose weights are one flattened row, {@code W[i * n + j]}, tanh applied. */
         @Differentiable
         public static double[] flatLayer(double[] W, double[] b, double[] x) {
@@ -376,6 +392,8 @@ class VectorOutputTest {
         Arguments.of("batchLoss", new Object[] {W1, b1, W2, b2, new double[][] {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
+        Arguments.of("scratch", new Object[] {new double[] {0.4, -1.2, 0.8}, new double[][] {
+            {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("carried", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.1, -0.3, 0.2},
             new double[] {0.4, -1.2, 0.8}, 3}),
@@ -445,7 +463,8 @@ class VectorOutputTest {
   /**
    * The arrays each example makes and no other example sees are one array each for the whole
    * batch: the layers' outputs, written into the previous example's by the layers'
-   * {@code <name>Into} ({@code ReusedResults}), and their adjoints (and the buffer for the adjoint
+   * {@code <name>Into} ({@code ReusedResults}), scratch arrays zeroed or copied in place, and
+   * their adjoints (and the buffer for the adjoint
    * of {@code X[i]}, which nobody reads), zeroed per example. The pullback allocates a small part
    * of what the loss itself does (its layers' outputs, per example). Measured with the thread's
    * allocation counter, after a call that grows the tapes. An output carried to the next step
@@ -458,6 +477,9 @@ class VectorOutputTest {
     String batch = statements("static double batchLossPullback(");
     assertTrue(batch.contains(" = demo.NetGrad.denseInto(W1, b1, row"), batch);
     assertTrue(batch.contains(" = demo.NetGrad.reluInto("), batch);
+    String scratch = statements("static double scratchPullback(");
+    assertTrue(scratch.contains("z = dev.adjoint.Shapes.zeroed(z, "), scratch);
+    assertTrue(scratch.contains("c = dev.adjoint.Shapes.copied(c, w);"), scratch);
     assertFalse(statements("static double carriedPullback(").contains("Into("));
     assertFalse(statements("static double productPullback(").contains("Into("));
     int n = 2000;

@@ -36,7 +36,10 @@ import java.util.Map;
  * array the previous iteration made, as a person keeps one {@code hidden} row for a batch: the
  * call becomes {@code hidden = Vectors.reluInto(t, hidden)}, which writes the value into the
  * array it is given when that has the value's length, else into a new one. Same values, in the
- * same order; one array per loop instead of one per iteration.
+ * same order; one array per loop instead of one per iteration. So is an array the loop makes
+ * itself: {@code new double[n]} is zeroed in place ({@code Arrays.fill}, the array made before
+ * the loop when {@code n} is known there, so that its variable never changes in the loop), and
+ * {@code b.clone()} copied in place.
  *
  * <p>Only where the array cannot be seen after its iteration: declared once, in the loop, by
  * the call; its elements read and written, its length read, itself passed to methods that only
@@ -52,6 +55,8 @@ public final class ReusedResults {
   private final Map<Var, Integer> declarations = new HashMap<>();
   /** The arrays' declarations, before the top-level statement being rewritten. */
   private final List<Stmt> hoisted = new ArrayList<>();
+  /** The index of the top-level statement being rewritten. */
+  private int at;
 
   private ReusedResults(Block body) {
     this.body = body;
@@ -67,7 +72,9 @@ public final class ReusedResults {
   public static Pullback of(Pullback pullback) {
     ReusedResults pass = new ReusedResults(pullback.body());
     List<Stmt> all = new ArrayList<>();
-    for (Stmt stmt : pullback.body().statements()) {
+    List<Stmt> top = pullback.body().statements();
+    for (pass.at = 0; pass.at < top.size(); pass.at++) {
+      Stmt stmt = top.get(pass.at);
       Stmt rewritten = Statements.mapBlocks(stmt, b -> pass.block(b, !(stmt instanceof If)));
       all.addAll(pass.hoisted);
       pass.hoisted.clear();
@@ -79,21 +86,54 @@ public final class ReusedResults {
   private Block block(Block block, boolean inLoop) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      if (inLoop && stmt instanceof Declare declare && declare.init() instanceof Call call
-          && call.callee().into() != null && declare.var().type() == Type.DOUBLE_ARRAY
-          && declarations.get(declare.var()) == 1 && staysInItsIteration(declare)) {
-        Var array = declare.var();
-        hoisted.add(new Declare(array, Declarations.zero(array.type())));
-        List<Operand> arguments = new ArrayList<>(call.args());
-        arguments.add(array);
-        out.add(new Assign(array, new Call(call.callee().intoCallee(), arguments),
-            declare.origin()));
+      Expr made = inLoop && stmt instanceof Declare declare
+          && declare.var().type() == Type.DOUBLE_ARRAY
+          && declarations.get(declare.var()) == 1 ? reusable(declare) : null;
+      Operand length = made instanceof Reused reused && reused.made() instanceof NewArray create
+          ? AdjointScratch.knownBefore(body, create.dimensions().get(0), at) : null;
+      if (length != null) {
+        // made before the loop: its variable never changes in the loop (as AdjointScratch's)
+        Var array = ((Declare) stmt).var();
+        hoisted.add(new Declare(array, new NewArray(Type.DOUBLE_ARRAY, List.of(length))));
+        out.add(new ZeroFill(array));
+      } else if (made != null) {
+        Declare declare = (Declare) stmt;
+        hoisted.add(new Declare(declare.var(), Declarations.zero(Type.DOUBLE_ARRAY)));
+        out.add(new Assign(declare.var(), made, declare.origin()));
       } else {
         boolean nestedInLoop = inLoop || !(stmt instanceof If); // a loop's blocks are in it
         out.add(Statements.mapBlocks(stmt, nested -> block(nested, nestedInLoop)));
       }
     }
     return new Block(out);
+  }
+
+  /**
+   * What makes {@code definition}'s array in the one its previous iteration made, or null: the
+   * call's {@code <name>Into}, {@code Shapes.zeroed} for {@code new double[n]},
+   * {@code Shapes.copied} for {@code b.clone()}.
+   */
+  private Expr reusable(Declare definition) {
+    Var array = definition.var();
+    Expr init = definition.init();
+    boolean fresh = init instanceof Call call && call.callee().into() != null
+        || isFresh(init);
+    if (!fresh || !staysInItsIteration(definition)) {
+      return null;
+    }
+    if (init instanceof Call call) {
+      List<Operand> arguments = new ArrayList<>(call.args());
+      arguments.add(array);
+      return new Call(call.callee().intoCallee(), arguments);
+    }
+    return new Reused(init, array);
+  }
+
+  /** {@code new double[n]} or {@code b.clone()} of a {@code double[] b}. */
+  private static boolean isFresh(Expr made) {
+    return made instanceof NewArray create && create.dimensions().size() == 1
+        && create.type() == Type.DOUBLE_ARRAY
+        || made instanceof CloneArray clone && clone.array().type() == Type.DOUBLE_ARRAY;
   }
 
   /** True if nothing but {@code definition}'s variable ever holds the array it makes. */
@@ -169,9 +209,7 @@ public final class ReusedResults {
           ? assign.value()
           : stmt instanceof Declare declare && declare.var().equals(result) ? declare.init()
           : null;
-      boolean fresh = made instanceof NewArray create && create.dimensions().size() == 1
-          || made instanceof CloneArray clone && clone.array().type() == Type.DOUBLE_ARRAY;
-      if (assignments[0] == 1 && fresh) {
+      if (assignments[0] == 1 && isFresh(made)) {
         Expr reused = new Reused(made, buffer);
         out.add(stmt instanceof Assign assign
             ? new Assign(result, reused, assign.origin())

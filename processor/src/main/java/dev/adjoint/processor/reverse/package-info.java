@@ -30,9 +30,13 @@
  * that adds into a matrix down its columns turned to walk its rows), {@link
  * dev.adjoint.processor.reverse.InOrderLoops} (backward loops of independent iterations run
  * upward), {@link dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the
- * one loop that uses it, not at the top) and {@link dev.adjoint.processor.reverse.RowSums}
+ * one loop that uses it, not at the top), {@link dev.adjoint.processor.reverse.RowSums}
  * (sums taken down a matrix's columns in the forward sweep taken along its rows, in the array
- * that receives them); {@link dev.adjoint.processor.reverse.DeadCode}
+ * that receives them), {@link dev.adjoint.processor.reverse.ReusedResults} (an array a loop's
+ * iterations make by a call and never keep written into the one the previous iteration made)
+ * and {@link dev.adjoint.processor.reverse.ValueAndPullback} (a call whose pullback follows in
+ * its block with a seed known at the call replaced by that pullback, which gives the value
+ * too); {@link dev.adjoint.processor.reverse.DeadCode}
  * cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
  * parameter, which generated callers call. Last, on every body printed (pullback, backward pass,
  * HVP), {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets
