@@ -52,7 +52,9 @@ public final class Shapes {
     return buffer == null || buffer.length != length ? new double[length] : buffer;
   }
 
-  /** {@code source}'s values in {@code buffer} if it has their length, else {@code source.clone()}. */
+  /**
+   * {@code source}'s values in {@code buffer} if it has their length, else {@code source.clone()}.
+   */
   public static double[] copied(double[] buffer, double[] source) {
     if (buffer == null || buffer.length != source.length) {
       return source.clone();

@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.adjoint.processor.testing.Compiled.method;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
@@ -705,11 +706,6 @@ class CompositionTest {
     String fed = method(sweeps, "valueFeedsSeedPullback");
     assertThat(fed).contains("= Once.squares(w);");
     assertThat(fed).contains("    demo.OnceGrad.squaresPullback(w, ");
-  }
-
-  private static String method(String source, String name) {
-    int start = source.indexOf(" " + name + "(");
-    return source.substring(start, source.indexOf("\n  }\n", start));
   }
 
   private static void assertGradient(Compiled compiled, String source, String method,

@@ -1,6 +1,7 @@
 package dev.adjoint.processor;
 
 import static com.google.common.truth.Truth.assertThat;
+import static dev.adjoint.processor.testing.Compiled.method;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
 
 import dev.adjoint.processor.testing.Compiled;
@@ -1719,11 +1720,6 @@ class LoopsAndArraysTest {
     // overwritten after it is read, and the iteration's own locals, need no saving
     assertThat(method(sweeps, "readThenWritePullback")).contains("fused");
     assertThat(method(sweeps, "readThenWritePullback")).doesNotContain("Tape");
-  }
-
-  private static String method(String source, String name) {
-    int start = source.indexOf(" " + name + "(");
-    return source.substring(start, source.indexOf("\n  }\n", start));
   }
 
   private static int count(String text, String part) {

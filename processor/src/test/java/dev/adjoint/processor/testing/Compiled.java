@@ -111,6 +111,15 @@ public final class Compiled {
         .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
   }
 
+  /**
+   * The text of one method of a generated source, from its name to the end of its body:
+   * {@code method(sweeps, "lossPullback")}.
+   */
+  public static String method(String source, String name) {
+    int start = source.indexOf(" " + name + "(");
+    return source.substring(start, source.indexOf("\n  }\n", start));
+  }
+
   /** Calls the original method (on copies of array arguments). */
   public double primal(String className, String method, Object... args) {
     return (double) invoke(load(className), method, deepCopy(args));
