@@ -704,6 +704,19 @@ class LoopsAndArraysTest {
           return s * u[0];
         }
 
+        /**
+         * u[k] read in every iteration of a loop that may run none: with x empty it is never
+         * read (k may be -1), and its adjoint, summed over the loop, is not added either.
+         */
+        @Differentiable
+        public static double readInALoopThatRunsNoIteration(double[] u, double[] x, int k) {
+          double s = u[0];
+          for (int j = 0; j < x.length; j++) {
+            s = s * 0.9 + x[j] * u[k];
+          }
+          return s * u[0];
+        }
+
         /** A layer summed down columns straight into its output's elements. */
         @Differentiable
         public static double columnIntoElements(double[][] W, double[] x) {
@@ -1221,6 +1234,10 @@ class LoopsAndArraysTest {
         Arguments.of("updatedAfterCall", new Object[] {0.7, 2.5}),
         Arguments.of("readOnAPathNotTaken", new Object[] {new double[] {0.3, -0.7},
             new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("readInALoopThatRunsNoIteration", new Object[] {
+            new double[] {0.3, -0.7, 0.9}, new double[] {0.4, -1.2, 0.8}, 2}),
+        Arguments.of("readInALoopThatRunsNoIteration", new Object[] {
+            new double[] {0.3, -0.7, 0.9}, new double[] {}, -1}),
         Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}}),
         Arguments.of("gatedUnits", new Object[] {new double[][] {{0.3, -0.7, 0.5},

@@ -2,6 +2,7 @@ package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
@@ -10,6 +11,7 @@ import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NameScope;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.ReverseLoop;
@@ -41,7 +43,8 @@ import java.util.Set;
  * local and added once after the loop: {@code dx[d] += w[d][h] * dz[h]} over {@code h} becomes
  * {@code dxSum1 += ...} and {@code dx[d] += dxSum1}, as a person accumulates a dot product in a
  * register. The sum starts at zero, so the element receives the same contributions, added in the
- * same order, as one rounded sum.
+ * same order, as one rounded sum. The sum is added only if the loop ran (a counted loop's; one
+ * that ran no iteration never read the element, whose index may be out of bounds then).
  */
 final class ElementSums {
   private final NameScope names;
@@ -93,6 +96,9 @@ final class ElementSums {
    */
   private List<Stmt> loopSums(ReverseLoop loop) {
     ReverseLoop done = (ReverseLoop) nested(loop);
+    if (done.loop().counted() == null) {
+      return List.of(done); // its trip count is spent by the end: whether it ran is not known
+    }
     Set<Var> changed = assignedIn(done);
     Map<Var, Element> fixed = new LinkedHashMap<>();
     Set<Var> otherwise = new HashSet<>();
@@ -124,8 +130,16 @@ final class ElementSums {
       out.add(new Declare(sum, new Copy(Constant.ZERO)));
     });
     out.add(done.withBody(summed(done.body(), sums)));
+    // added only if the loop ran: one that ran no iteration never read the element, whose
+    // index may then be out of bounds (u[k] with k = -1 for an empty x). The test is the
+    // backward loop's own (its last index against its first), so that it reads nothing
+    // differentiated and the HVP's tangent of this sweep keeps it as it is.
+    List<Stmt> adds = new ArrayList<>();
     fixed.forEach((array, element) ->
-        out.add(new Accumulate(array, element.indices(), sums.get(array), false, null)));
+        adds.add(new Accumulate(array, element.indices(), sums.get(array), false, null)));
+    Binary ran = new Binary(done.loop().counted().downward() ? Binary.Op.LE : Binary.Op.GE,
+        done.last(), done.from());
+    out.add(new If(new Nested(ran, Type.BOOLEAN), new Block(adds), new Block(List.of()), null));
     return out;
   }
 
