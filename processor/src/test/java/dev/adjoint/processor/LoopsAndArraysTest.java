@@ -717,6 +717,23 @@ class LoopsAndArraysTest {
           return s * u[0];
         }
 
+        /**
+         * The outer backward loop adds into du[i] only, one element per iteration, but pops the
+         * inner loop's trip counts: it must run backward (the tape is last in, first out).
+         */
+        @Differentiable
+        public static double tripCountsPoppedByAnOuterLoop(double[][] m, double[] u, double a) {
+          for (int i = 0; i < m.length; i = i + 2) {
+            for (int j = 0; j < m[i].length; j++) {
+              a += u[i];
+              if (j == i) {
+                break;
+              }
+            }
+          }
+          return a * a;
+        }
+
         /** A layer summed down columns straight into its output's elements. */
         @Differentiable
         public static double columnIntoElements(double[][] W, double[] x) {
@@ -1234,6 +1251,8 @@ class LoopsAndArraysTest {
         Arguments.of("updatedAfterCall", new Object[] {0.7, 2.5}),
         Arguments.of("readOnAPathNotTaken", new Object[] {new double[] {0.3, -0.7},
             new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("tripCountsPoppedByAnOuterLoop", new Object[] {new double[][] {{1, 2},
+            {3, 4}, {5, 6}}, new double[] {0.5, -1.0, 0.25}, 0.3}),
         Arguments.of("readInALoopThatRunsNoIteration", new Object[] {
             new double[] {0.3, -0.7, 0.9}, new double[] {0.4, -1.2, 0.8}, 2}),
         Arguments.of("readInALoopThatRunsNoIteration", new Object[] {

@@ -27,7 +27,8 @@ import java.util.Set;
  * A backward loop whose iterations are independent of one another runs in the forward order, as
  * a person writes {@code for (t = 0; t < taps; t++) dkernel[t] += g * signal[i + t]}: the JIT
  * unrolls and vectorises upward loops better than downward ones. Iterations are independent when
- * the body saves and restores nothing (no tape), calls nothing, assigns only variables it
+ * the body saves and restores nothing (no tape, not even an inner loop's trip count), calls
+ * nothing, assigns only variables it
  * declares, and writes only array elements indexed by the loop's counter, at one index position
  * in every access to that array, so that no two iterations touch one element. Every variable and
  * element then receives the same operations in the same order as before: the results are the
@@ -107,6 +108,8 @@ public final class InOrderLoops {
         accesses.add(new Access(store.array(), store.indices()));
       } else if (stmt instanceof If branch) {
         reads(List.of(branch.condition()), accesses);
+      } else if (stmt instanceof ReverseLoop inner && inner.tripsOnTape()) {
+        ok[0] = false; // pops its trip count: the tape is read in the backward order only
       } else if (!(stmt instanceof Loop || stmt instanceof ReverseLoop
           || stmt instanceof Comment)) {
         ok[0] = false; // the tape, a derivative call, an array added or cleared

@@ -18,6 +18,7 @@ import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Push;
 import dev.adjoint.processor.ir.Reload;
 import dev.adjoint.processor.ir.Reserve;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Settle;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
@@ -239,8 +240,10 @@ public final class ValueAndPullback {
     return arrays;
   }
 
+  /** A push, a pop (a backward loop's trip count too), or the tape's bookkeeping. */
   private static boolean usesTape(Stmt s) {
     return s instanceof Push || s instanceof Pop || s instanceof Reserve || s instanceof Reload
-        || s instanceof OpenTape || s instanceof Settle;
+        || s instanceof OpenTape || s instanceof Settle
+        || s instanceof ReverseLoop loop && loop.tripsOnTape();
   }
 }
