@@ -155,6 +155,33 @@ class VectorOutputTest {
           return s;
         }
 
+        /** One double parameter: its backward pass returns a's adjoint and adds into du. */
+        @Differentiable
+        public static double scaleBy(double a, double[] u) {
+          return u[1] * a + u[1];
+        }
+
+        /**
+         * A sum carried through scaleBy in a loop, returned as an array: its backward pass alone
+         * (what useCarry calls) must keep ds += scaleByBackward(s, u, dt, du), which adds into du
+         * although nothing reads ds after it.
+         */
+        @Differentiable
+        public static double[] carry(double[] u) {
+          double s = 0;
+          for (int k = 0; k < 2; k++) {
+            s += scaleBy(s, u);
+          }
+          double[] out = new double[1];
+          out[0] = s * u[0];
+          return out;
+        }
+
+        @Differentiable
+        public static double useCarry(double[] u) {
+          return carry(u)[0];
+        }
+
         /** Scratch arrays each example makes: of a length known in the iteration, a copy. */
         @Differentiable
         public static double scratch(double[] w, double[][] X) {
@@ -392,6 +419,7 @@ class VectorOutputTest {
         Arguments.of("batchLoss", new Object[] {W1, b1, W2, b2, new double[][] {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
+        Arguments.of("useCarry", new Object[] {new double[] {0.4, -1.2}}),
         Arguments.of("scratch", new Object[] {new double[] {0.4, -1.2, 0.8}, new double[][] {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("carried", new Object[] {new double[][] {{0.3, -0.7, 0.5},

@@ -204,7 +204,9 @@ public final class DeadCode {
       return needed && keep(stmt);
     }
     if (stmt instanceof Store || stmt instanceof Accumulate) {
-      return (target == null || live.contains(target)) && keep(stmt);
+      // ds += hBackward(s, u, dt, du): the call adds into du, whether or not ds is read
+      return (target == null || live.contains(target)
+          || sideEffects(Statements.operands(stmt))) && keep(stmt);
     }
     return keep(stmt); // pushes, pops, tapes, derivative calls, arrays added into buffers
   }
@@ -271,8 +273,14 @@ public final class DeadCode {
 
   /** Whether evaluating {@code value} may write what it is given: a call of a method that may. */
   private static boolean sideEffects(Expr value) {
-    boolean[] found = {value instanceof Call call && !call.callee().readsOnly()};
-    value.operands().forEach(o -> Exprs.forEachNested(o, e -> {
+    return value instanceof Call call && !call.callee().readsOnly()
+        || sideEffects(value.operands());
+  }
+
+  /** Whether an operation nested in {@code operands} calls a method that may write. */
+  private static boolean sideEffects(List<Operand> operands) {
+    boolean[] found = {false};
+    operands.forEach(o -> Exprs.forEachNested(o, e -> {
       if (e instanceof Call call && !call.callee().readsOnly()) {
         found[0] = true;
       }
