@@ -734,6 +734,31 @@ class LoopsAndArraysTest {
           return a * a;
         }
 
+        /**
+         * An array made after an early return, its elements overwritten while an alias of it is
+         * passed to a call: the backward sweep puts them back, so it must see the array.
+         */
+        @Differentiable
+        public static double restoredAfterAnEarlyReturn(double[] v, double[] u, double a) {
+          if (a > 2) {
+            return a * a;
+          }
+          double[] y = v.clone();
+          double[] z = u;
+          double s = 0.0;
+          for (int k = 0; k < 2; k++) {
+            s += pairProduct(z);
+            y[k] = s * a;
+            z = y;
+          }
+          return s;
+        }
+
+        @Differentiable
+        static double pairProduct(double[] y) {
+          return y[0] * y[1];
+        }
+
         /** A layer summed down columns straight into its output's elements. */
         @Differentiable
         public static double columnIntoElements(double[][] W, double[] x) {
@@ -1253,6 +1278,10 @@ class LoopsAndArraysTest {
             new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("tripCountsPoppedByAnOuterLoop", new Object[] {new double[][] {{1, 2},
             {3, 4}, {5, 6}}, new double[] {0.5, -1.0, 0.25}, 0.3}),
+        Arguments.of("restoredAfterAnEarlyReturn", new Object[] {new double[] {0.3, -0.7},
+            new double[] {0.4, -1.2}, 0.6}),
+        Arguments.of("restoredAfterAnEarlyReturn", new Object[] {new double[] {0.3, -0.7},
+            new double[] {0.4, -1.2}, 2.5}),
         Arguments.of("readInALoopThatRunsNoIteration", new Object[] {
             new double[] {0.3, -0.7, 0.9}, new double[] {0.4, -1.2, 0.8}, 2}),
         Arguments.of("readInALoopThatRunsNoIteration", new Object[] {

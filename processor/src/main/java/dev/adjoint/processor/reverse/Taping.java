@@ -70,6 +70,8 @@ public final class Taping {
     adjoint.pushed().forEach(stmt -> {
       if (stmt instanceof Assign assign) {
         pushedTargets.add(assign.target()); // its old value is pushed: it must exist first
+      } else if (stmt instanceof Store store) {
+        pushedTargets.add(store.array()); // the backward sweep puts its old elements back
       }
     });
     body.addAll(Declarations.of(block(f.body()), adjoint.loops(), managed, parameters,
