@@ -89,6 +89,19 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A matrix's width named once, as ADBench's GMM names {@code d}. */
+        @Differentiable
+        public static double widthNamedOnce(double[][] m, double[] w) {
+          int d = m[0].length;
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < d; j++) {
+              s += Math.sin(m[i][j] * w[j]) * s;
+            }
+          }
+          return s;
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -1201,6 +1214,7 @@ class LoopsAndArraysTest {
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
         Arguments.of("triangle", new Object[] {m, 0.7}),
+        Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
         Arguments.of("tables", new Object[] {0.7}),
@@ -1547,6 +1561,10 @@ class LoopsAndArraysTest {
     String triangle = method(sweeps, "trianglePullback");
     assertThat(triangle).doesNotContain("intTape");
     assertThat(triangle).doesNotContain("trips");
+    // a width named once at the top (int d = m[0].length) is read by its name, not loaded again
+    String width = method(sweeps, "widthNamedOncePullback");
+    assertThat(width).contains("d - 1");
+    assertThat(width).doesNotContain("m[0].length - 1");
     // q is filled in one loop and read in a later one: the backward sweep reads it again
     String vectorized = method(sweeps, "vectorizedPullback");
     assertThat(vectorized).doesNotContain("Tape");

@@ -261,6 +261,7 @@ public final class ReverseSweep {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(load, this::operand), assign.target().type()));
       } else if (assign.value() instanceof Length length
+          && !(length.rows().size() > 0 && loops.home(assign.target()) == function.body())
           && (!loops.isAssignedInLoop(length.array())
               || recomputation.isReplayable(length.array()))
           && length.rows().stream().allMatch(i -> isIntact(i))) {
