@@ -27,6 +27,7 @@ import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.InOrderLoops;
+import dev.adjoint.processor.reverse.JammedLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
@@ -294,7 +295,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       }
       sweeps.add(sweep);
     }
-    write(owner, GradWriter.writeSweeps(owner, printable(owner, sweeps)));
+    try {
+      write(owner, GradWriter.writeSweeps(owner, printable(owner, sweeps)));
+    } catch (RuntimeException e) { // a last rewrite failed: say so, never throw into javac
+      reporter.error(owner, Message.INTERNAL_ERROR, owner.getSimpleName(), e);
+    }
     return true;
   }
 
@@ -360,14 +365,15 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    */
   private static Block backwardOnly(Pullback printed, Set<Var> unread) {
     return LocalTapes.of(
-        InOrderLoops.of(printed.withBody(DeadCode.backwardOnly(printed, unread))).body());
+        JammedLoops.of(InOrderLoops.of(printed.withBody(DeadCode.backwardOnly(printed, unread))))
+            .body());
   }
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(InOrderLoops.of(
-        RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(
-            pullback))))))))));
+    return ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(JammedLoops.of(
+        InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
+            ReturnedAdjoints.of(pullback)))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -102,6 +102,43 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Centre, then scale, one loop each over the same indices (GMM's subtract, Qtimesx). */
+        @Differentiable
+        public static double centreThenScale(double[] x, double[] mu, double[] q) {
+          double[] xc = new double[x.length];
+          double[] qx = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            xc[i] = x[i] - mu[i];
+          }
+          for (int i = 0; i < x.length; i++) {
+            qx[i] = q[i] * xc[i];
+          }
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += qx[i] * qx[i];
+          }
+          return Math.log(1 + s);
+        }
+
+        /** The same, the second loop reading the next element the first one writes. */
+        @Differentiable
+        public static double centreThenNeighbour(double[] x, double[] mu, double[] q) {
+          int n = x.length;
+          double[] xc = new double[n];
+          double[] qx = new double[n];
+          for (int i = 0; i < n; i++) {
+            xc[i] = x[i] - mu[i];
+          }
+          for (int i = 0; i < n; i++) {
+            qx[i] = q[i] * xc[(i + 1) % n];
+          }
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += qx[i] * qx[i];
+          }
+          return Math.log(1 + s);
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -1214,6 +1251,10 @@ class LoopsAndArraysTest {
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
         Arguments.of("triangle", new Object[] {m, 0.7}),
+        Arguments.of("centreThenScale", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {1.1, 0.2, -0.4}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("centreThenNeighbour", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {1.1, 0.2, -0.4}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1561,6 +1602,10 @@ class LoopsAndArraysTest {
     String triangle = method(sweeps, "trianglePullback");
     assertThat(triangle).doesNotContain("intTape");
     assertThat(triangle).doesNotContain("trips");
+    // two loops over the same indices, element by element, are one loop forward and one
+    // backward (with the sum's loop: two each way); not when the second reads another element
+    assertThat(loops(method(sweeps, "centreThenScalePullback"))).isEqualTo(4);
+    assertThat(loops(method(sweeps, "centreThenNeighbourPullback"))).isEqualTo(6);
     // a width named once at the top (int d = m[0].length) is read by its name, not loaded again
     String width = method(sweeps, "widthNamedOncePullback");
     assertThat(width).contains("d - 1");
@@ -1803,6 +1848,11 @@ class LoopsAndArraysTest {
     // overwritten after it is read, and the iteration's own locals, need no saving
     assertThat(method(sweeps, "readThenWritePullback")).contains("fused");
     assertThat(method(sweeps, "readThenWritePullback")).doesNotContain("Tape");
+  }
+
+  /** The loops of a method's source (not its comments). */
+  private static long loops(String method) {
+    return method.lines().filter(line -> line.strip().startsWith("for (")).count();
   }
 
   private static int count(String text, String part) {

@@ -10,6 +10,7 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.Statements;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** What the passes over the backward sweep ask of its statements. */
 final class BackStmts {
@@ -173,4 +175,34 @@ final class BackStmts {
 
   /** What {@link #hoisted} gives: statements before the inner loop, and its body. */
   record Hoisted(List<Stmt> first, List<Stmt> inside) {}
+
+  /**
+   * {@code stmt} (a declaration, an assignment, a contribution or a store) reading {@code to}
+   * where it read {@code from}; any other statement as it is.
+   */
+  static Stmt renamed(Stmt stmt, Var from, Var to) {
+    UnaryOperator<Operand> f = new UnaryOperator<>() {
+      @Override
+      public Operand apply(Operand o) {
+        return o.equals(from) ? to
+            : o instanceof Nested nested ? new Nested(Exprs.map(nested.expr(), this), nested.type())
+            : o;
+      }
+    };
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return new Declare(declare.var(), Exprs.map(declare.init(), f), declare.origin());
+    }
+    if (stmt instanceof Assign assign) {
+      return new Assign(assign.target(), Exprs.map(assign.value(), f), assign.origin());
+    }
+    if (stmt instanceof Accumulate add) {
+      return new Accumulate(add.target(), add.indices().stream().map(f).toList(),
+          f.apply(add.value()), add.declares(), add.origin());
+    }
+    if (stmt instanceof Store store) {
+      return new Store(store.array(), store.indices().stream().map(f).toList(),
+          f.apply(store.value()), store.compound(), store.origin());
+    }
+    return stmt;
+  }
 }

@@ -53,15 +53,19 @@ public final class InOrderLoops {
     for (Stmt stmt : block.statements()) {
       Stmt done = Statements.mapBlocks(stmt, this::block);
       out.add(done instanceof ReverseLoop back && back.loop().counted() != null
-          && !back.inOrder() && independent(back) ? back.inForwardOrder() : done);
+          && !back.inOrder() && independent(back.body(), back.loop().counted().index(), shared)
+          ? back.inForwardOrder() : done);
     }
     return new Block(out);
   }
 
-  private boolean independent(ReverseLoop back) {
-    Var counter = back.loop().counted().index();
+  /**
+   * Whether the iterations of a loop over {@code counter} with this body are independent of one
+   * another, as the class comment says; {@code shared}: arrays that may be one another's.
+   */
+  static boolean independent(Block body, Var counter, Set<Var> shared) {
     Set<Var> declared = new HashSet<>();
-    Statements.forEach(back.body(), stmt -> {
+    Statements.forEach(body, stmt -> {
       Var v = BackStmts.declared(stmt);
       if (v != null) {
         declared.add(v);
@@ -75,7 +79,7 @@ public final class InOrderLoops {
     boolean[] ok = {true};
     Set<Var> written = new HashSet<>();
     List<Access> accesses = new ArrayList<>();
-    Statements.forEach(back.body(), stmt -> {
+    Statements.forEach(body, stmt -> {
       if (stmt instanceof Assign assign) {
         ok[0] &= declared.contains(assign.target()) && !assign.target().type().isArray();
         reads(assign.value().operands(), accesses);

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * A backward loop nest that walks a matrix down its columns walks it along its rows, as a person
@@ -154,7 +153,7 @@ public final class RowWalks {
       body.add(new Declare(value, new Load(slot, List.of(h))));
     }
     inner.body().statements()
-        .forEach(stmt -> body.add(value == null ? stmt : renamed(stmt, carried, value)));
+        .forEach(stmt -> body.add(value == null ? stmt : BackStmts.renamed(stmt, carried, value)));
     BackStmts.Hoisted split = BackStmts.hoisted(body, h);
     List<Stmt> nest = new ArrayList<>(split.first());
     nest.add(outer.withBody(new Block(split.inside())));
@@ -339,31 +338,5 @@ public final class RowWalks {
   private static boolean writes(List<Stmt> around, Var array) {
     return around.stream().anyMatch(s -> s instanceof Store store && store.array().equals(array)
         || s instanceof Accumulate add && add.target().equals(array));
-  }
-
-  /**
-   * {@code stmt} (a declaration or a contribution) reading {@code to} where it read
-   * {@code from}.
-   */
-  private static Stmt renamed(Stmt stmt, Var from, Var to) {
-    UnaryOperator<Operand> f = new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        return o.equals(from) ? to
-            : o instanceof Nested nested ? new Nested(Exprs.map(nested.expr(), this), nested.type())
-            : o;
-      }
-    };
-    if (stmt instanceof Declare declare && declare.init() != null) {
-      return new Declare(declare.var(), Exprs.map(declare.init(), f), declare.origin());
-    }
-    if (stmt instanceof Assign assign) {
-      return new Assign(assign.target(), Exprs.map(assign.value(), f), assign.origin());
-    }
-    if (stmt instanceof Accumulate add) {
-      return new Accumulate(add.target(), add.indices().stream().map(f).toList(),
-          f.apply(add.value()), add.declares(), add.origin());
-    }
-    return stmt;
   }
 }
