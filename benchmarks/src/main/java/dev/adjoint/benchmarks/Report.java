@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every workload's JMH benchmarks (one fork, short iterations, the GC profiler for
+ * Runs every workload's JMH benchmarks (one fork each unless told, short iterations, the GC
+ * profiler for
  * allocation) through JMH's API and prints, per workload, the times and bytes per operation and
  * the ratios of DESIGN §6; then one summary table in Markdown. Times are per call of the
  * benchmark method; the ratios use the fastest measurement iteration of each (see
@@ -34,7 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * [REGEX]}, REGEX selecting workloads by name (e.g. {@code gmm|lstm}). System properties:
  * {@code report.warmup} (default: per workload, 3 to 7) and {@code report.iterations} (default
  * 3), {@code report.seconds}
- * (per iteration, default 1), {@code report.logs} (folder of the JMH logs, default
+ * (per iteration, default 1), {@code report.forks} (default 1; the fastest iteration of all
+ * forks counts, so a fork whose JIT compiled the sweep badly does not decide), {@code report.logs} (folder of the JMH logs, default
  * {@code jmh-logs} beside the jar), {@value AdBench#DIR_PROPERTY}.
  */
 public final class Report {
@@ -114,12 +116,14 @@ public final class Report {
     Integer warmupOverride = Integer.getInteger("report.warmup");
     int iterations = Integer.getInteger("report.iterations", 3);
     int seconds = Integer.getInteger("report.seconds", 1);
+    int forks = Integer.getInteger("report.forks", 1);
     String data = AdBench.source();
     Path logs = logs();
     Files.createDirectories(logs);
-    System.out.printf("Adjoint benchmarks: %s warmup + %d measurement iterations of %d s, 1 fork,"
-        + " GC profiler; ADBench data %s; JMH logs in %s%n",
-        warmupOverride == null ? "3 to 7" : warmupOverride, iterations, seconds, data, logs);
+    System.out.printf("Adjoint benchmarks: %s warmup + %d measurement iterations of %d s, %d"
+        + " fork(s), GC profiler; ADBench data %s; JMH logs in %s%n",
+        warmupOverride == null ? "3 to 7" : warmupOverride, iterations, seconds, forks, data,
+        logs);
     System.out.println(machine());
 
     List<String> summary = new ArrayList<>();
@@ -132,7 +136,7 @@ public final class Report {
       Path log = logs.resolve(w.name() + ".log");
       Options options = new OptionsBuilder()
           .include("^" + Pattern.quote(w.benchmark().getName().replace('$', '.')) + "\\.\\w+$")
-          .forks(1)
+          .forks(forks)
           .warmupIterations(warmupOverride == null ? w.warmup() : warmupOverride)
           .warmupTime(TimeValue.seconds(seconds))
           .measurementIterations(iterations)
