@@ -1696,6 +1696,9 @@ class LoopsAndArraysTest {
     // the array itself is made once too, before the loop, and zeroed per example
     assertThat(perExample).contains("double[] hidden = new double[W.length];");
     assertThat(perExample).contains("java.util.Arrays.fill(hidden, 0.0);");
+    // without the length it was made with in the loop (int t = W.length; new double[t])
+    assertThat(perExample)
+        .doesNotContainMatch("int t\\d+ = W\\.length;\\s+java\\.util\\.Arrays\\.fill");
     // a loop bounded by i + w.length <= x.length is counted (and here fused): no trip count,
     // the window's reads of x are read again, and its accumulator s, declared in the iteration,
     // is not saved at its re-initialisation (no earlier iteration's backward pass is left)

@@ -53,6 +53,8 @@ import java.util.Map;
 public final class ReusedResults {
   private final Block body;
   private final Map<Var, Integer> declarations = new HashMap<>();
+  /** How many statements name each variable. */
+  private final Map<Var, Integer> mentions = new HashMap<>();
   /** The arrays' declarations, before the top-level statement being rewritten. */
   private final List<Stmt> hoisted = new ArrayList<>();
   /** The index of the top-level statement being rewritten. */
@@ -65,6 +67,7 @@ public final class ReusedResults {
       if (declared != null) {
         declarations.merge(declared, 1, Integer::sum);
       }
+      Statements.vars(stmt).forEach(v -> mentions.merge(v, 1, Integer::sum));
     });
   }
 
@@ -95,7 +98,12 @@ public final class ReusedResults {
         // made before the loop: its variable never changes in the loop (as AdjointScratch's)
         Var array = ((Declare) stmt).var();
         hoisted.add(new Declare(array, new NewArray(Type.DOUBLE_ARRAY, List.of(length))));
-        out.add(new ZeroFill(array));
+        Operand size = ((NewArray) ((Reused) made).made()).dimensions().get(0);
+        Var temp = out.isEmpty() ? null : BackStmts.declared(out.get(out.size() - 1));
+        if (temp != null && temp.equals(size) && mentions.get(temp) == 2) {
+          out.remove(out.size() - 1); // int t = b.length; read only by the new double[t]
+        }
+        out.add(new ZeroFill(array, ((Declare) stmt).origin()));
       } else if (made != null) {
         Declare declare = (Declare) stmt;
         hoisted.add(new Declare(declare.var(), Declarations.zero(Type.DOUBLE_ARRAY)));
