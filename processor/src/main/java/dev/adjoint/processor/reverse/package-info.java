@@ -29,7 +29,9 @@
  * iteration leaves at zero), {@link dev.adjoint.processor.reverse.RowWalks} (a backward nest
  * that adds into a matrix down its columns turned to walk its rows), {@link
  * dev.adjoint.processor.reverse.InOrderLoops} (backward loops of independent iterations run
- * upward), {@link dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the
+ * upward), {@link dev.adjoint.processor.reverse.JammedLoops} (adjacent loops over the same
+ * indices whose iterations together are independent run as one),
+ * {@link dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the
  * one loop that uses it, not at the top), {@link dev.adjoint.processor.reverse.RowSums}
  * (sums taken down a matrix's columns in the forward sweep taken along its rows, in the array
  * that receives them), {@link dev.adjoint.processor.reverse.ReusedResults} (an array a loop's
