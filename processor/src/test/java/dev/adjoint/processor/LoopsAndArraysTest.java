@@ -139,6 +139,28 @@ class LoopsAndArraysTest {
           return Math.log(1 + s);
         }
 
+        /** Scale, then shift, then a third loop reading the shifted values backward. */
+        @Differentiable
+        public static double scaleShiftReversed(double[] x, double[] w) {
+          double[] y = new double[x.length];
+          double[] z = new double[x.length];
+          double[] u = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            y[i] = w[i] * x[i];
+          }
+          for (int i = 0; i < x.length; i++) {
+            z[i] = Math.sin(y[i]) + w[i];
+          }
+          for (int i = 0; i < x.length; i++) {
+            u[i] = z[x.length - 1 - i] * y[i];
+          }
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += u[i] * u[i];
+          }
+          return s;
+        }
+
         /** Clad: x^3 by a loop. */
         @Differentiable
         public static double cube(double x) {
@@ -1251,6 +1273,8 @@ class LoopsAndArraysTest {
     return Stream.of(
         Arguments.of("cube", new Object[] {3.0}),
         Arguments.of("triangle", new Object[] {m, 0.7}),
+        Arguments.of("scaleShiftReversed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2},
+            new double[] {1.1, 0.2, -0.4, 0.6}}),
         Arguments.of("centreThenScale", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {1.1, 0.2, -0.4}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("centreThenNeighbour", new Object[] {new double[] {0.3, -0.7, 0.5},

@@ -62,7 +62,8 @@ public final class JammedLoops {
       }
       out.remove(first);
       Operand bound = done instanceof Loop loop ? loop.counted().to() : null;
-      List<Stmt> rest = statements.subList(k + 1, statements.size());
+      List<Stmt> rest = new ArrayList<>(statements.subList(k + 1, statements.size()));
+      rest.add(jammed);
       out.removeIf(s -> lengthOf(s) != null && ((Declare) s).var().equals(bound)
           && rest.stream().noneMatch(r -> Statements.mentioned(r).contains(bound))); // unused now
       out.add(jammed);
@@ -115,13 +116,6 @@ public final class JammedLoops {
   private static Length lengthOf(Stmt stmt) {
     return stmt instanceof Declare declare && declare.init() instanceof Length length
         && length.rows().isEmpty() ? length : null;
-  }
-
-  private static boolean sameRange(Loop a, Loop b) {
-    Loop.Counted x = a.counted();
-    Loop.Counted y = b.counted();
-    return x != null && y != null && x.from().equals(y.from()) && x.to().equals(y.to())
-        && x.inclusive() == y.inclusive() && x.step() == y.step();
   }
 
   /**
