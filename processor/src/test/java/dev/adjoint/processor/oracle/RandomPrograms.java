@@ -1284,6 +1284,8 @@ public final class RandomPrograms {
     private double result = Double.NaN;
     /** The accumulator just declared for the loop being built, preferred as a target. */
     private SVar focus;
+    /** The array the last element-wise loop updated, or null. */
+    private SVar lastElementwise;
     /**
      * Int counters declared before the loop being built that its body moves ({@code w++},
      * {@code w += 2}, {@code if (c) w++}, {@code y[w++]}) and uses as indices: a packed walk.
@@ -2101,7 +2103,13 @@ public final class RandomPrograms {
         case 3, 4 -> unit(() -> declareArray(indent), fallback);
         case 5, 6, 7, 8, 9 -> unit(() -> loopUnit(indent, () -> loop(indent, Ctx.TOP)), fallback);
         case 10 -> unit(() -> matVec(indent, rnd.nextInt(3) == 0), fallback);
-        case 11 -> unit(() -> elementwise(indent), fallback);
+        case 11 -> {
+          lastElementwise = null;
+          unit(() -> elementwise(indent), fallback);
+          if (lastElementwise != null && rnd.nextBoolean()) {
+            unit(() -> elementwise(indent), fallback); // two loops over the same indices
+          }
+        }
         case 12, 13 -> unit(() -> loopUnit(indent, () -> whileUnit(indent, Ctx.TOP)), fallback);
         case 14 -> unit(() -> loopUnit(indent, () -> doWhileUnit(indent, Ctx.TOP)), fallback);
         default -> ifChain(indent, nesting);
@@ -2566,13 +2574,19 @@ public final class RandomPrograms {
       });
     }
 
-    /** An element-wise update of a writable local array: {@code y[i] = Math.tanh(y[i])}... */
+    /**
+     * An element-wise update of a writable local array: {@code y[i] = Math.tanh(y[i])}...; right
+     * after another ({@link #lastElementwise}), as often of the same array (a loop over the same
+     * indices, which the pullback may run as one loop with the first).
+     */
     private St elementwise(int indent) {
       List<SVar> locals = variables('A', true);
       if (locals.isEmpty()) {
         throw REJECT;
       }
-      SVar y = pick(locals);
+      SVar y = lastElementwise != null && locals.contains(lastElementwise) && rnd.nextBoolean()
+          ? lastElementwise : pick(locals);
+      lastElementwise = y;
       Ref ref = ref(y);
       String i = INDEX[0];
       Ctx inner = Ctx.TOP.enter(new Counter(i, y.len), y.len, true);
