@@ -261,7 +261,9 @@ public final class ReverseSweep {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(load, this::operand), assign.target().type()));
       } else if (assign.value() instanceof Length length
-          && !(length.rows().size() > 0 && loops.home(assign.target()) == function.body())
+          // a row's length set once at the top (int d = m[0].length) is in scope and intact in
+          // the whole backward sweep: read by its name, not loaded again at every use
+          && !(!length.rows().isEmpty() && loops.home(assign.target()) == function.body())
           && (!loops.isAssignedInLoop(length.array())
               || recomputation.isReplayable(length.array()))
           && length.rows().stream().allMatch(i -> isIntact(i))) {
