@@ -1226,6 +1226,54 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /**
+         * A scratch row each component fills, then reads, per point (GMM's qxcentered), spelled
+         * as users do: {@code c < mu.length}, an update of the filled row (the triangle of GMM).
+         */
+        @Differentiable
+        public static double scratchPerComponent(double[][] x, double[][] mu, double[] w) {
+          int d = w.length;
+          double[] diff = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                diff[j] = w[j] * (x[p][j] - mu[c][j]);
+              }
+              for (int j = 1; j < d; j++) {
+                diff[j] += mu[c][j] * x[p][j - 1];
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq += diff[j] * diff[j];
+              }
+              s += Math.exp(-0.5 * sq);
+            }
+          }
+          return s;
+        }
+
+        /** The same, but each component adds to what the previous one left: one buffer. */
+        @Differentiable
+        public static double carriedPerComponent(double[][] x, double[][] mu, double[] w) {
+          int d = w.length;
+          double[] diff = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                diff[j] = 0.5 * diff[j] + w[j] * (x[p][j] - mu[c][j]);
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq += diff[j] * diff[j];
+              }
+              s += Math.exp(-0.5 * sq);
+            }
+          }
+          return s;
+        }
+
         /** An element read, then overwritten in the same iteration: saved. */
         @Differentiable
         public static double readThenWrite(double[] x) {
@@ -1279,6 +1327,14 @@ class LoopsAndArraysTest {
             new double[] {1.1, 0.2, -0.4}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("centreThenNeighbour", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {1.1, 0.2, -0.4}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("scratchPerComponent", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
+            new double[] {1.3, 0.7, -0.6}}),
+        Arguments.of("carriedPerComponent", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
+            new double[] {1.3, 0.7, -0.6}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1634,6 +1690,15 @@ class LoopsAndArraysTest {
     String width = method(sweeps, "widthNamedOncePullback");
     assertThat(width).contains("d - 1");
     assertThat(width).doesNotContain("m[0].length - 1");
+    // a scratch row each component fills before reading it gets a row per component (as the
+    // hand-written GMM gradient keeps one): its reads are not saved, only the exp per component
+    String scratch = method(sweeps, "scratchPerComponentPullback");
+    assertThat(scratch).contains("double[][] diff = new double[");
+    assertThat(count(scratch, "[doublesTop++] = ")).isEqualTo(1);
+    // one that carries values from component to component stays one buffer, its reads saved
+    String carried = method(sweeps, "carriedPerComponentPullback");
+    assertThat(carried).contains("double[] diff = new double[d]");
+    assertThat(count(carried, "[doublesTop++] = ")).isGreaterThan(1);
     // q is filled in one loop and read in a later one: the backward sweep reads it again
     String vectorized = method(sweeps, "vectorizedPullback");
     assertThat(vectorized).doesNotContain("Tape");

@@ -120,21 +120,53 @@ public final class AdjointRows {
         user = k;
       }
     }
-    Var index = user < 0 ? null : counter(statements.get(user));
-    if (index == null) {
+    if (user < 0) {
       return block;
     }
-    Var row = new Var(names.fresh(matrix.name() + "Row"), Type.DOUBLE_ARRAY);
-    Stmt loop = Statements.mapBlocks(statements.get(user), b -> rows(b, matrix, index, row));
-    if (Statements.mentioned(loop).contains(matrix)) {
-      return block; // a use other than an element of row i
+    Var row = new Var(matrix.name() + "Row", Type.DOUBLE_ARRAY);
+    Stmt kept = withRow(statements.get(user), matrix, row, width);
+    if (kept == null) {
+      return block;
     }
+    row = new Var(names.fresh(row.name()), Type.DOUBLE_ARRAY);
+    kept = withRow(statements.get(user), matrix, row, width);
     List<Stmt> out = new ArrayList<>(statements);
     out.set(at, new Declare(row, new NewArray(Type.DOUBLE_ARRAY, List.of(width)),
         declare.origin()));
-    out.set(user, writtenBeforeRead(loop, row, width) ? loop
-        : startingWith(loop, List.of(new ZeroFill(row))));
+    out.set(user, kept);
     return new Block(out);
+  }
+
+  /**
+   * {@code stmt} with {@code matrix} kept as {@code row} in the loop whose counter indexes every
+   * use of it: {@code stmt} itself, or the one statement nested in it that names the matrix,
+   * at any depth (a component loop's backward pass inside the fused loop over points); null if
+   * there is no such loop.
+   */
+  private static Stmt withRow(Stmt stmt, Var matrix, Var row, Operand width) {
+    Var index = counter(stmt);
+    if (index != null) {
+      Stmt loop = Statements.mapBlocks(stmt, b -> rows(b, matrix, index, row));
+      if (!Statements.mentioned(loop).contains(matrix)) {
+        return writtenBeforeRead(loop, row, width) ? loop
+            : startingWith(loop, List.of(new ZeroFill(row)));
+      }
+    }
+    if (Statements.vars(stmt).contains(matrix)) {
+      return null; // a use of its own: a bound, a condition
+    }
+    List<Stmt> users = new ArrayList<>();
+    Statements.mapBlocks(stmt, b -> {
+      b.statements().stream().filter(s -> Statements.mentioned(s).contains(matrix))
+          .forEach(users::add);
+      return b;
+    });
+    Stmt inner = users.size() == 1 ? withRow(users.get(0), matrix, row, width) : null;
+    if (inner == null) {
+      return null;
+    }
+    return Statements.mapBlocks(stmt, b -> new Block(b.statements().stream()
+        .map(s -> s == users.get(0) ? inner : s).toList()));
   }
 
   /**

@@ -61,6 +61,7 @@ final class Fusion {
   private final Set<Var> primal;
   private final Var seed;
   private final Set<Var> buffers;
+  private final ScratchBuffers scratch;
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private final Set<Stmt> unsaved = Collections.newSetFromMap(new IdentityHashMap<>());
   private List<Stmt> backward;
@@ -75,6 +76,7 @@ final class Fusion {
     this.primal = primal;
     this.seed = seed;
     this.buffers = buffers;
+    this.scratch = new ScratchBuffers(function, loops);
     this.backward = new ArrayList<>(backward);
   }
 
@@ -308,7 +310,7 @@ final class Fusion {
       if (insideLoop(array, loop) || !activity.isActive(array)) {
         continue; // a fresh array each iteration, or one without an adjoint
       }
-      boolean separated = overwrittenBeforeRead(array, loop);
+      boolean separated = scratch.isScratchOf(array, loop);
       List<List<Operand>> accesses = arrayAccesses.get(array);
       int width = accesses.stream().mapToInt(List::size).min().orElse(0);
       for (int p = 0; p < width; p++) {
@@ -404,114 +406,11 @@ final class Fusion {
   private boolean restoresOuterValue(Stmt stmt, Loop loop) {
     boolean[] found = {false};
     Statements.forEach(stmt, s -> found[0] |= s instanceof Pop pop
-        && (!pop.indices().isEmpty() && !overwrittenBeforeRead(pop.target(), loop)
+        && (!pop.indices().isEmpty() && !scratch.isScratchOf(pop.target(), loop)
             || pop.indices().isEmpty() && !insideLoop(pop.target(), loop))
         || s instanceof Assign undo && primal.contains(undo.target())
             && !insideLoop(undo.target(), loop)); // an integer update undone: k = k - 2
     return found[0];
-  }
-
-  /**
-   * Whether {@code array}, a {@code new double[n]} made before {@code loop}, is a scratch buffer
-   * of its iterations: each iteration writes every element (a counted loop from 0 to {@code n}
-   * storing at its counter) before any read of it, in a block around the reads, as GMM's
-   * {@code xcentered} per point and component. Then no adjoint flows through it from one
-   * iteration to another. Anything else that names it in the loop (a call, another name)
-   * answers no.
-   */
-  private boolean overwrittenBeforeRead(Var array, Loop loop) {
-    Operand length = null;
-    for (Stmt stmt : function.body().statements()) {
-      if (stmt instanceof Assign assign && assign.target().equals(array)
-          && assign.value() instanceof NewArray made && made.dimensions().size() == 1
-          && array.type() == Type.DOUBLE_ARRAY) {
-        length = made.dimensions().get(0);
-      }
-    }
-    if (length == null || loops.assignments(array) != 1
-        || length instanceof Var v && loops.assignments(v) > 1) {
-      return false;
-    }
-    return coveredReads(loop.body(), array, length, false);
-  }
-
-  /** Whether every read of {@code array} in {@code block} follows a full write of it. */
-  private boolean coveredReads(Block block, Var array, Operand length, boolean covered) {
-    for (Stmt stmt : block.statements()) {
-      if (!covered && fullWrite(stmt, array, length)) {
-        covered = true;
-        continue;
-      }
-      if (stmt instanceof Assign assign && assign.value() instanceof Load load
-          && load.array().equals(array)) {
-        if (!covered) {
-          return false;
-        }
-      } else if (stmt instanceof Assign assign && Exprs.vars(assign.value().operands())
-          .contains(array) || stmt instanceof Store store && !store.array().equals(array)
-          && Exprs.vars(store.indices()).contains(array)) {
-        return false; // another name, a call, a length: not followed here
-      } else if (stmt instanceof If branch) {
-        if (!coveredReads(branch.then(), array, length, covered)
-            || !coveredReads(branch.otherwise(), array, length, covered)) {
-          return false;
-        }
-      } else if (stmt instanceof Loop inner) {
-        if (!coveredReads(inner.header(), array, length, covered)
-            || !coveredReads(inner.body(), array, length, covered)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** A loop {@code for (i = 0; i < length; i++)} whose body stores {@code array[i]} first. */
-  private boolean fullWrite(Stmt stmt, Var array, Operand length) {
-    if (!(stmt instanceof Loop loop) || loop.counted() == null) {
-      return false;
-    }
-    Loop.Counted counted = loop.counted();
-    if (!counted.unitFromZero() || !sameValue(counted.to(), length)) {
-      return false;
-    }
-    for (Stmt inBody : loop.body().statements()) {
-      if (inBody instanceof Store store && store.array().equals(array) && store.compound() == null
-          && store.indices().equals(List.of(counted.index()))) {
-        return true;
-      }
-      if (Statements.mentioned(inBody).contains(array)) {
-        return false; // read or written before the store
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether {@code bound} and {@code length} hold the same value: the same operand, or variables
-   * assigned once from it or from the same {@code a.length} of an array never reassigned.
-   */
-  private boolean sameValue(Operand bound, Operand length) {
-    return valueOf(bound).equals(valueOf(length));
-  }
-
-  /** What a variable assigned once holds (a copy's source, an array's length); else itself. */
-  private Object valueOf(Operand operand) {
-    if (!(operand instanceof Var v) || loops.assignments(v) != 1) {
-      return operand;
-    }
-    Object[] value = {operand};
-    Statements.forEachAssign(function.body(), assign -> {
-      if (assign.target().equals(v)) {
-        if (assign.value() instanceof Copy copy) {
-          value[0] = valueOf(copy.a());
-        } else if (assign.value() instanceof Length length && length.rows().isEmpty()
-            && loops.assignments(length.array()) <= 1) {
-          value[0] = length;
-        }
-      }
-    });
-    return value[0];
   }
 
   /** Parameters, and variables assigned only in the top-level statements before {@code end}. */

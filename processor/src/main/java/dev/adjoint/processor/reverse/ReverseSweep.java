@@ -137,12 +137,38 @@ public final class ReverseSweep {
   }
 
   /**
-   * The adjoint of {@code function}. Built once; when loops fuse, built again knowing which, so
-   * that arrays their iterations reuse are read again instead of saved ({@link Recomputation}),
-   * and kept if the same loops still fuse and fewer values are saved. Each build has its own
-   * copy of the names.
+   * The adjoint of {@code function}: as written, and, where that saves reads of scratch arrays,
+   * with those arrays given one row per iteration ({@link ScratchRows}) if that saves fewer
+   * values.
    */
   public static Adjoint of(Function function, Activity activity) {
+    Adjoint asWritten = ofAsWritten(function, activity);
+    Function withRows = ScratchRows.of(function, savedReads(asWritten));
+    if (withRows == function) {
+      return asWritten;
+    }
+    Adjoint rows = ofAsWritten(withRows, Activity.of(withRows));
+    return rows.pushed().size() < asWritten.pushed().size() ? rows : asWritten;
+  }
+
+  /** The arrays some read of which the forward sweep of {@code adjoint} saves. */
+  private static Set<Var> savedReads(Adjoint adjoint) {
+    Set<Var> arrays = new LinkedHashSet<>();
+    adjoint.pushed().forEach(stmt -> {
+      if (stmt instanceof Assign assign && assign.value() instanceof Load load) {
+        arrays.add(load.array());
+      }
+    });
+    return arrays;
+  }
+
+  /**
+   * The adjoint of {@code function} with its arrays as given. Built once; when loops fuse, built
+   * again knowing which, so that arrays their iterations reuse are read again instead of saved
+   * ({@link Recomputation}), and kept if the same loops still fuse and fewer values are saved.
+   * Each build has its own copy of the names.
+   */
+  private static Adjoint ofAsWritten(Function function, Activity activity) {
     Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of()).build();
     Set<Loop> fused = first.fused().keySet();
     if (fused.isEmpty()) {
