@@ -1274,6 +1274,104 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A scratch row per component, read again after the components: one buffer. */
+        @Differentiable
+        public static double scratchReadAfter(double[][] x, double[][] mu, double[] w) {
+          int d = w.length;
+          double[] diff = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                diff[j] = w[j] * (x[p][j] - mu[c][j]);
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq += diff[j] * diff[j];
+              }
+              s += Math.exp(-0.5 * sq);
+            }
+            s += diff[0] * diff[d - 1];
+          }
+          return s;
+        }
+
+        /** GMM's subtract, then Qtimesx and its triangle: two scratch rows per component. */
+        @Differentiable
+        public static double centredThenTriangle(double[][] x, double[][] mu, double[][] q) {
+          int d = mu[0].length;
+          int k = mu.length;
+          double[] xc = new double[d];
+          double[] qx = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < k; c++) {
+              for (int j = 0; j < d; j++) {
+                xc[j] = x[p][j] - mu[c][j];
+              }
+              for (int j = 0; j < d; j++) {
+                qx[j] = Math.exp(q[c][j]) * xc[j];
+              }
+              int l = d;
+              for (int i = 0; i < d; i++) {
+                for (int j = i + 1; j < d; j++) {
+                  qx[j] = qx[j] + q[c][l] * xc[i];
+                  l++;
+                }
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq = sq + qx[j] * qx[j];
+              }
+              s = s + Math.sin(sq) * xc[0];
+            }
+          }
+          return s;
+        }
+
+        /** A fill that reads ahead of what it filled: not a scratch row per component. */
+        @Differentiable
+        public static double fillReadsAhead(double[][] x, double[][] mu, double[] w) {
+          int d = w.length;
+          double[] diff = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                diff[j] = w[j] * (x[p][j] - mu[c][j]);
+                s += diff[(j + 1) % d] * w[j];
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq += diff[j] * diff[j];
+              }
+              s += Math.exp(-0.5 * sq);
+            }
+          }
+          return s;
+        }
+
+        /** A matrix of scratch rows the user keeps per component, filled per point. */
+        @Differentiable
+        public static double rowsPerComponent(double[][] x, double[][] mu, double[] w) {
+          int d = w.length;
+          double[][] h = new double[mu.length][d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                h[c][j] = Math.tanh(w[j] * (x[p][j] - mu[c][j]));
+              }
+            }
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                s += h[c][j] * h[c][j] * w[j];
+              }
+            }
+          }
+          return s;
+        }
+
         /** An element read, then overwritten in the same iteration: saved. */
         @Differentiable
         public static double readThenWrite(double[] x) {
@@ -1335,6 +1433,22 @@ class LoopsAndArraysTest {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
             new double[] {1.3, 0.7, -0.6}}),
+        Arguments.of("scratchReadAfter", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
+            new double[] {1.3, 0.7, -0.6}}),
+        Arguments.of("fillReadsAhead", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
+            new double[] {1.3, 0.7, -0.6}}),
+        Arguments.of("rowsPerComponent", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.2, 0.1, -0.3}},
+            new double[] {1.3, 0.7, -0.6}}),
+        Arguments.of("centredThenTriangle", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
+            new double[][] {{0.1, -0.2, 0.3, 0.5, -0.4, 0.2}, {-0.3, 0.2, 0.1, -0.6, 0.3, 0.7}}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1695,6 +1809,21 @@ class LoopsAndArraysTest {
     String scratch = method(sweeps, "scratchPerComponentPullback");
     assertThat(scratch).contains("double[][] diff = new double[");
     assertThat(count(scratch, "[doublesTop++] = ")).isEqualTo(1);
+    // GMM's two scratch rows: the centred point read again by the triangle, the product saved
+    // nowhere; the loop over points fused; the adjoint of the product kept as one row
+    String gmm = method(sweeps, "centredThenTrianglePullback");
+    assertThat(gmm).contains("double[][] qx = new double[k][d]");
+    assertThat(gmm).contains("backward pass of this iteration, fused");
+    assertThat(gmm).contains("double[] dqxRow = new double[d]");
+    assertThat(gmm).contains("double[][] xc = new double[k][d]");
+    // saved: exp per element, sin per component, the sum reset per component; no read of a row
+    assertThat(count(gmm, "[doublesTop++] = ")).isEqualTo(3);
+    // read after the components, or ahead of the fill: one buffer
+    assertThat(method(sweeps, "scratchReadAfterPullback")).contains("double[] diff = new double[d]");
+    assertThat(method(sweeps, "fillReadsAheadPullback")).contains("double[] diff = new double[d]");
+    // rows the user keeps per component, each filled per point before it is read: fused
+    assertThat(method(sweeps, "rowsPerComponentPullback"))
+        .contains("backward pass of this iteration, fused");
     // one that carries values from component to component stays one buffer, its reads saved
     String carried = method(sweeps, "carriedPerComponentPullback");
     assertThat(carried).contains("double[] diff = new double[d]");
