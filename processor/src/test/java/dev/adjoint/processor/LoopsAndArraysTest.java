@@ -1372,6 +1372,34 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A running maximum, then the log-sum-exp it steadies (GMM's, ADBench's spelling). */
+        @Differentiable
+        public static double steadiedLogSumExp(double[] a) {
+          double mx = a[0];
+          for (int i = 1; i < a.length; i++) {
+            mx = Math.max(mx, a[i]);
+          }
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            s = s + Math.exp(a[i] - mx);
+          }
+          return Math.log(s) + mx;
+        }
+
+        /** A running minimum per row, its winner's weight different in every row. */
+        @Differentiable
+        public static double rowMinima(double[][] x, double[] w) {
+          double s = 0;
+          for (int r = 0; r < x.length; r++) {
+            double m = x[r][0] * w[r];
+            for (int j = 0; j < x[r].length; j++) {
+              m = Math.min(m, x[r][j]);
+            }
+            s += m * m * w[r];
+          }
+          return s;
+        }
+
         /** An element read, then overwritten in the same iteration: saved. */
         @Differentiable
         public static double readThenWrite(double[] x) {
@@ -1449,6 +1477,12 @@ class LoopsAndArraysTest {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
             new double[][] {{0.1, -0.2, 0.3, 0.5, -0.4, 0.2}, {-0.3, 0.2, 0.1, -0.6, 0.3, 0.7}}}),
+        Arguments.of("steadiedLogSumExp", new Object[] {new double[] {0.3, -0.7, 1.5, 0.2}}),
+        Arguments.of("steadiedLogSumExp", new Object[] {new double[] {2.5, -0.7, 1.5, 0.2}}),
+        Arguments.of("steadiedLogSumExp", new Object[] {new double[] {0.3}}),
+        Arguments.of("rowMinima", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, 0.6, 0.9}},
+            new double[] {1.3, 0.7, 2.5}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1824,6 +1858,16 @@ class LoopsAndArraysTest {
     // rows the user keeps per component, each filled per point before it is read: fused
     assertThat(method(sweeps, "rowsPerComponentPullback"))
         .contains("backward pass of this iteration, fused");
+    // a running maximum notes the element that won instead of saving the maximum per step,
+    // and its backward pass adds to that one element instead of looping
+    String lse = method(sweeps, "steadiedLogSumExpPullback");
+    assertThat(lse).contains("mx2At = t8 ? mx2At : i;");
+    assertThat(lse).contains("da[mx2At] += dmx2;");
+    assertThat(count(lse, "[doublesTop++] = ")).isEqualTo(1); // exp per element
+    assertThat(loops(lse)).isEqualTo(3); // the maximum, the sum and the sum's backward pass
+    String minima = method(sweeps, "rowMinimaPullback");
+    assertThat(minima).contains("mAt = ");
+    assertThat(minima).doesNotContain("Tape");
     // one that carries values from component to component stays one buffer, its reads saved
     String carried = method(sweeps, "carriedPerComponentPullback");
     assertThat(carried).contains("double[] diff = new double[d]");

@@ -60,20 +60,26 @@ public final class Statements {
 
   /**
    * {@code stmt} with each block directly nested in it (a branch's two, a loop's header and
-   * body, a backward loop's body) replaced by what {@code f} gives for it; any other statement
-   * itself. For passes that rewrite statements wherever they sit.
+   * body, a backward loop's body) replaced by what {@code f} gives for it; any other statement,
+   * or one for whose blocks {@code f} gives the same blocks back, itself (so statements no
+   * rewrite touched keep their identity). For passes that rewrite statements wherever they sit.
    */
   public static Stmt mapBlocks(Stmt stmt, UnaryOperator<Block> f) {
     if (stmt instanceof If branch) {
-      return new If(branch.condition(), f.apply(branch.then()), f.apply(branch.otherwise()),
-          branch.origin());
+      Block then = f.apply(branch.then());
+      Block otherwise = f.apply(branch.otherwise());
+      return then == branch.then() && otherwise == branch.otherwise() ? stmt
+          : new If(branch.condition(), then, otherwise, branch.origin());
     }
     if (stmt instanceof Loop loop) {
-      return new Loop(f.apply(loop.header()), loop.test(), f.apply(loop.body()),
-          loop.testAtEnd(), loop.counted(), loop.origin());
+      Block header = f.apply(loop.header());
+      Block body = f.apply(loop.body());
+      return header == loop.header() && body == loop.body() ? stmt
+          : new Loop(header, loop.test(), body, loop.testAtEnd(), loop.counted(), loop.origin());
     }
     if (stmt instanceof ReverseLoop loop) {
-      return loop.withBody(f.apply(loop.body()));
+      Block body = f.apply(loop.body());
+      return body == loop.body() ? stmt : loop.withBody(body);
     }
     return stmt;
   }

@@ -79,6 +79,8 @@ public final class ReverseSweep {
   private final Set<Var> reads = new LinkedHashSet<>();
   /** What the adjoint of each forward statement reads. */
   private final Map<Stmt, Set<Var>> uses = new IdentityHashMap<>();
+  /** Per loop, the variables the backward sweep reads as the loop left them. */
+  private final Map<Loop, Set<Var>> exitUses = new IdentityHashMap<>();
   /** The forward statement whose adjoint is being built. */
   private Stmt current;
   /** Arrays whose shape (not elements) the backward sweep reads, for their zero adjoints. */
@@ -106,6 +108,8 @@ public final class ReverseSweep {
   private Recomputation recomputation;
   /** The loops a first build fused, which this one assumes fused; empty in a first build. */
   private final Set<Loop> fused;
+  /** The loops keeping a running maximum or minimum that note the element that won. */
+  private final Map<Loop, RunningExtremes.Extreme> extremes;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Per loop, the statements its backward pass starts with to recompute values. */
@@ -121,10 +125,12 @@ public final class ReverseSweep {
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
-  private ReverseSweep(Function function, Activity activity, Set<Loop> fused) {
+  private ReverseSweep(Function function, Activity activity, Set<Loop> fused,
+      Map<Loop, RunningExtremes.Extreme> extremes) {
     this.function = function;
     this.activity = activity;
     this.fused = fused;
+    this.extremes = extremes;
     this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
@@ -137,17 +143,22 @@ public final class ReverseSweep {
   }
 
   /**
-   * The adjoint of {@code function}: as written, and, where that saves reads of scratch arrays,
+   * The adjoint of {@code function}, its running maxima noting their winners ({@link
+   * RunningExtremes}): as written, and, where that saves reads of scratch arrays,
    * with those arrays given one row per iteration ({@link ScratchRows}) if that saves fewer
    * values.
    */
   public static Adjoint of(Function function, Activity activity) {
-    Adjoint asWritten = ofAsWritten(function, activity);
-    Function withRows = ScratchRows.of(function, savedReads(asWritten));
-    if (withRows == function) {
+    RunningExtremes.Rewritten noted = RunningExtremes.of(function, activity);
+    Function winners = noted.function();
+    Map<Loop, RunningExtremes.Extreme> extremes = noted.loops();
+    Adjoint asWritten = ofAsWritten(winners,
+        winners == function ? activity : Activity.of(winners), extremes);
+    Function withRows = ScratchRows.of(winners, savedReads(asWritten));
+    if (withRows == winners) {
       return asWritten;
     }
-    Adjoint rows = ofAsWritten(withRows, Activity.of(withRows));
+    Adjoint rows = ofAsWritten(withRows, Activity.of(withRows), extremes);
     return rows.pushed().size() < asWritten.pushed().size() ? rows : asWritten;
   }
 
@@ -168,15 +179,18 @@ public final class ReverseSweep {
    * ({@link Recomputation}), and kept if the same loops still fuse and fewer values are saved.
    * Each build has its own copy of the names.
    */
-  private static Adjoint ofAsWritten(Function function, Activity activity) {
-    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of()).build();
+  private static Adjoint ofAsWritten(Function function, Activity activity,
+      Map<Loop, RunningExtremes.Extreme> extremes) {
+    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of(), extremes)
+        .build();
     Set<Loop> fused = first.fused().keySet();
     if (fused.isEmpty()) {
       return first;
     }
     Set<Loop> assumed = Collections.newSetFromMap(new IdentityHashMap<>());
     assumed.addAll(fused);
-    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed).build();
+    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed, extremes)
+        .build();
     return again.fused().keySet().containsAll(fused)
         && again.pushed().size() < first.pushed().size() ? again : first;
   }
@@ -476,6 +490,7 @@ public final class ReverseSweep {
           head = next;
         }
         tbr = head; // leaving from the test or from a break: all are in the head's set
+        tbr.addAll(exitUses.getOrDefault(loop, Set.of()));
       }
     }
     return tbr;
@@ -771,6 +786,11 @@ public final class ReverseSweep {
   }
 
   private void reverse(Loop loop, int loopDepth, List<Stmt> out) {
+    RunningExtremes.Extreme extreme = extremes.get(loop);
+    if (extreme != null) {
+      reverse(extreme, loop, out);
+      return;
+    }
     List<Stmt> body = reverse(loop.body(), loopDepth + 1);
     if (body.isEmpty()) {
       return;
@@ -792,6 +812,28 @@ public final class ReverseSweep {
         l -> new Adjoint.Trips(function.names().numbered("trips"), loopDepth > 0));
     out.add(new ReverseLoop(loop, null, null, new Var(count.name(), Type.INT), count.onTape(),
         new Block(body), loop.origin()));
+  }
+
+  /**
+   * The backward pass of a running maximum's loop: its value's adjoint, if any, to the element
+   * that won last, {@code if (mAt >= 0) { da[mAt] += dm; dm = 0.0; }}; else it stays for the
+   * value before the loop.
+   */
+  private void reverse(RunningExtremes.Extreme extreme, Loop loop, List<Stmt> out) {
+    Var value = extreme.value();
+    if (!declared.contains(value)) {
+      return; // no adjoint reaches it
+    }
+    reads.add(extreme.winner()); // once the loop has run: not per step
+    exitUses.computeIfAbsent(loop, l -> new HashSet<>()).add(extreme.winner());
+    Block home = loops.blockOf(loop);
+    List<Stmt> routed = new ArrayList<>();
+    Var share = adjointOf(value);
+    Assign step = (Assign) loop.body().statements().get(3);
+    accumulateElement(extreme.array(), extreme.element(), share, step, home, routed);
+    routed.add(reset(share, List.of(), step.origin()));
+    out.add(new If(new Nested(new Binary(Binary.Op.GE, extreme.winner(), Constant.integer(0)),
+        Type.BOOLEAN), new Block(routed), new Block(List.of()), step.origin()));
   }
 
   /**

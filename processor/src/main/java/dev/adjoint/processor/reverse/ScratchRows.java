@@ -189,7 +189,20 @@ final class ScratchRows {
       }
       out.add(rewrite(stmt));
     }
-    return new Block(out);
+    return sameStatements(out, block) ? block : new Block(out);
+  }
+
+  /** True if {@code statements} are {@code block}'s own, the same objects in the same order. */
+  static boolean sameStatements(List<Stmt> statements, Block block) {
+    if (statements.size() != block.statements().size()) {
+      return false;
+    }
+    for (int k = 0; k < statements.size(); k++) {
+      if (statements.get(k) != block.statements().get(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Stmt rewrite(Stmt stmt) {
