@@ -30,7 +30,9 @@ import java.util.List;
 /**
  * A local matrix that one loop uses row by row keeps one row: when every use of
  * {@code dz} is {@code dz[i][...]} inside the loop over {@code i} (the batch loop of a fused
- * forward and backward pass, or a backward loop), its iterations never share an element, so one
+ * forward and backward pass, or a backward loop; also one nested in the only top-level statement
+ * that uses the matrix, as GMM's loop over components in its fused loop over points), its
+ * iterations never share an element, so one
  * row, cleared at the start of each iteration, does the work of the whole matrix:
  * {@code double[] dzRow = new double[H]} before the loop and {@code Arrays.fill(dzRow, 0.0)} in
  * it, as a person keeps one {@code dz} row per example instead of an {@code n x H} matrix of

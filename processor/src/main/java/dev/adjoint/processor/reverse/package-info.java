@@ -4,8 +4,15 @@
  *
  * <p>{@link dev.adjoint.processor.reverse.ReverseSweep} takes the function and its {@link
  * dev.adjoint.processor.analysis.Activity} and gives an {@link
- * dev.adjoint.processor.reverse.Adjoint}: the body's statements visited in reverse, one adjoint
- * per active variable, each operand's adjoint receiving what the rules table gives; branches are
+ * dev.adjoint.processor.reverse.Adjoint}. Two rewrites of the primal come first: {@link
+ * dev.adjoint.processor.reverse.RunningExtremes} (a loop's running maximum notes the element
+ * that won, whose backward pass is one addition) and, kept when the forward sweep then saves
+ * fewer values, {@link dev.adjoint.processor.reverse.ScratchRows} (a scratch buffer every
+ * iteration of a loop fills before reading gets a row per iteration; what a fill is, {@link
+ * dev.adjoint.processor.reverse.ScratchBuffers} says, for {@link
+ * dev.adjoint.processor.reverse.Fusion} too). The adjoint is the body's statements visited in
+ * reverse, one adjoint per active variable, each operand's adjoint receiving what the rules table
+ * gives; branches are
  * replayed from their recorded condition, which the forward sweep never overwrites (SSA outside
  * loops). Passes over that backward sweep, each asking statements what they read and write:
  * {@link dev.adjoint.processor.reverse.Recomputation} (values computed again instead of saved),
