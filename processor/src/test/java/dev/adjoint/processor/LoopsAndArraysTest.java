@@ -1400,6 +1400,20 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Row maxima multiplied: the rows' loop is not fused, so each row's winner is saved. */
+        @Differentiable
+        public static double rowMaximaProduct(double[][] x) {
+          double p = 1;
+          for (int r = 0; r < x.length; r++) {
+            double m = x[r][0];
+            for (int j = x[r].length - 1; j >= 1; j--) {
+              m = Math.max(m, x[r][j]);
+            }
+            p = p * m;
+          }
+          return p;
+        }
+
         /** An element read, then overwritten in the same iteration: saved. */
         @Differentiable
         public static double readThenWrite(double[] x) {
@@ -1483,6 +1497,8 @@ class LoopsAndArraysTest {
         Arguments.of("rowMinima", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, 0.6, 0.9}},
             new double[] {1.3, 0.7, 2.5}}),
+        Arguments.of("rowMaximaProduct", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, -0.6, -0.9}, {0.7}}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1868,6 +1884,10 @@ class LoopsAndArraysTest {
     String minima = method(sweeps, "rowMinimaPullback");
     assertThat(minima).contains("mAt = ");
     assertThat(minima).doesNotContain("Tape");
+    // outside a fused loop, the winner of each row is saved as the row's loop ends
+    String product = method(sweeps, "rowMaximaProductPullback");
+    assertThat(product).contains("ints[intsTop++] = mAt;");
+    assertThat(count(product, "[intsTop++] = ")).isEqualTo(1);
     // one that carries values from component to component stays one buffer, its reads saved
     String carried = method(sweeps, "carriedPerComponentPullback");
     assertThat(carried).contains("double[] diff = new double[d]");
