@@ -1414,6 +1414,21 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        /** A packed walk whose length grows with the component: its end differs per component. */
+        @Differentiable
+        public static double unevenWalk(double[][] q, double[] x) {
+          double s = 0;
+          for (int c = 0; c < q.length; c++) {
+            int l = 1;
+            for (int j = 0; j < c; j++) {
+              s = s + q[c][l] * Math.sin(x[j] * s);
+              l++;
+            }
+            s = s + q[c][l] * q[c][0];
+          }
+          return s;
+        }
+
         /** An element read, then overwritten in the same iteration: saved. */
         @Differentiable
         public static double readThenWrite(double[] x) {
@@ -1499,6 +1514,9 @@ class LoopsAndArraysTest {
             new double[] {1.3, 0.7, 2.5}}),
         Arguments.of("rowMaximaProduct", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, -0.6, -0.9}, {0.7}}}),
+        Arguments.of("unevenWalk", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5, 0.2}, {1.1, 0.2, 1.4, 0.6}, {-0.2, -0.6, -0.9, 0.4}},
+            new double[] {0.8, -0.3, 0.5}}),
         Arguments.of("widthNamedOnce", new Object[] {m, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.3, -0.5, 0.8, 0.1}, 1.3}),
         Arguments.of("doubleBuffering", new Object[] {new double[] {0.01, -0.02, 0.01}, 0.5}),
@@ -1868,6 +1886,11 @@ class LoopsAndArraysTest {
     assertThat(gmm).contains("double[][] xc = new double[k][d]");
     // saved: exp per element, sin per component, the sum reset per component; no read of a row
     assertThat(count(gmm, "[doublesTop++] = ")).isEqualTo(3);
+    // the triangle's packed index ends every component at the same value: put back from it
+    assertThat(gmm).contains("int lEnd = l;");
+    assertThat(gmm).doesNotContain("intTape");
+    // not when its walk grows with the component
+    assertThat(method(sweeps, "unevenWalkPullback")).contains("ints[intsTop++] = l;");
     // read after the components, or ahead of the fill: one buffer
     assertThat(method(sweeps, "scratchReadAfterPullback")).contains("double[] diff = new double[d]");
     assertThat(method(sweeps, "fillReadsAheadPullback")).contains("double[] diff = new double[d]");

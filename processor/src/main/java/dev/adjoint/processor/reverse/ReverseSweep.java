@@ -108,8 +108,8 @@ public final class ReverseSweep {
   private Recomputation recomputation;
   /** The loops a first build fused, which this one assumes fused; empty in a first build. */
   private final Set<Loop> fused;
-  /** The loops keeping a running maximum or minimum that note the element that won. */
-  private final Map<Loop, RunningExtremes.Extreme> extremes;
+  /** What the rewrites of the primal noted: running maxima, integers' end values. */
+  private final Notes notes;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
   private final Set<Var> recomputeNeeded = new HashSet<>();
   /** Per loop, the statements its backward pass starts with to recompute values. */
@@ -125,12 +125,11 @@ public final class ReverseSweep {
   private final Set<Var> declared = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
-  private ReverseSweep(Function function, Activity activity, Set<Loop> fused,
-      Map<Loop, RunningExtremes.Extreme> extremes) {
+  private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes) {
     this.function = function;
     this.activity = activity;
     this.fused = fused;
-    this.extremes = extremes;
+    this.notes = notes;
     this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
@@ -144,22 +143,51 @@ public final class ReverseSweep {
 
   /**
    * The adjoint of {@code function}, its running maxima noting their winners ({@link
-   * RunningExtremes}): as written, and, where that saves reads of scratch arrays,
-   * with those arrays given one row per iteration ({@link ScratchRows}) if that saves fewer
-   * values.
+   * RunningExtremes}): as written; then, each kept if the forward sweep saves fewer values, with
+   * the scratch arrays whose reads it saves given one row per iteration ({@link ScratchRows}),
+   * and with the integers it saves that end every iteration at the same value put back from that
+   * value ({@link IterationEnds}).
    */
   public static Adjoint of(Function function, Activity activity) {
     RunningExtremes.Rewritten noted = RunningExtremes.of(function, activity);
-    Function winners = noted.function();
-    Map<Loop, RunningExtremes.Extreme> extremes = noted.loops();
-    Adjoint asWritten = ofAsWritten(winners,
-        winners == function ? activity : Activity.of(winners), extremes);
-    Function withRows = ScratchRows.of(winners, savedReads(asWritten));
-    if (withRows == winners) {
-      return asWritten;
+    Function best = noted.function();
+    Notes notes = new Notes(noted.loops(), Map.of());
+    Adjoint adjoint = ofAsWritten(best, best == function ? activity : Activity.of(best), notes);
+    Function withRows = ScratchRows.of(best, savedReads(adjoint));
+    if (withRows != best) {
+      Adjoint rows = ofAsWritten(withRows, Activity.of(withRows), notes);
+      if (rows.pushed().size() < adjoint.pushed().size()) {
+        best = withRows;
+        adjoint = rows;
+      }
     }
-    Adjoint rows = ofAsWritten(withRows, Activity.of(withRows), extremes);
-    return rows.pushed().size() < asWritten.pushed().size() ? rows : asWritten;
+    IterationEnds.Rewritten ends = IterationEnds.of(best, savedResets(adjoint));
+    if (ends.function() != best) {
+      Adjoint withEnds = ofAsWritten(ends.function(), Activity.of(ends.function()),
+          new Notes(notes.extremes(), ends.ends()));
+      if (withEnds.pushed().size() < adjoint.pushed().size()) {
+        adjoint = withEnds;
+      }
+    }
+    return adjoint;
+  }
+
+  /**
+   * What the rewrites of the primal tell the builds: the loops keeping a running maximum, and
+   * the integers whose value at every iteration's end is kept in a variable.
+   */
+  private record Notes(Map<Loop, RunningExtremes.Extreme> extremes, Map<Assign, Var> ends) {}
+
+  /** The integer assignments {@code k = e} whose old value the forward sweep saves. */
+  private static Set<Assign> savedResets(Adjoint adjoint) {
+    Set<Assign> resets = Collections.newSetFromMap(new IdentityHashMap<>());
+    adjoint.pushed().forEach(stmt -> {
+      if (stmt instanceof Assign assign && assign.target().type() == Type.INT
+          && assign.value() instanceof Copy) {
+        resets.add(assign);
+      }
+    });
+    return resets;
   }
 
   /** The arrays some read of which the forward sweep of {@code adjoint} saves. */
@@ -179,18 +207,15 @@ public final class ReverseSweep {
    * ({@link Recomputation}), and kept if the same loops still fuse and fewer values are saved.
    * Each build has its own copy of the names.
    */
-  private static Adjoint ofAsWritten(Function function, Activity activity,
-      Map<Loop, RunningExtremes.Extreme> extremes) {
-    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of(), extremes)
-        .build();
+  private static Adjoint ofAsWritten(Function function, Activity activity, Notes notes) {
+    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of(), notes).build();
     Set<Loop> fused = first.fused().keySet();
     if (fused.isEmpty()) {
       return first;
     }
     Set<Loop> assumed = Collections.newSetFromMap(new IdentityHashMap<>());
     assumed.addAll(fused);
-    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed, extremes)
-        .build();
+    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed, notes).build();
     return again.fused().keySet().containsAll(fused)
         && again.pushed().size() < first.pushed().size() ? again : first;
   }
@@ -614,6 +639,10 @@ public final class ReverseSweep {
    * it; else null.
    */
   private Expr inverse(Assign assign) {
+    Var end = notes.ends().get(assign);
+    if (end != null) {
+      return new Copy(end); // the value every iteration ends at (IterationEnds)
+    }
     Var k = assign.target();
     if (k.type() != Type.INT && k.type() != Type.LONG || activity.isActive(k)
         || !(assign.value() instanceof Binary binary)) {
@@ -786,7 +815,7 @@ public final class ReverseSweep {
   }
 
   private void reverse(Loop loop, int loopDepth, List<Stmt> out) {
-    RunningExtremes.Extreme extreme = extremes.get(loop);
+    RunningExtremes.Extreme extreme = notes.extremes().get(loop);
     if (extreme != null) {
       reverse(extreme, loop, out);
       return;
