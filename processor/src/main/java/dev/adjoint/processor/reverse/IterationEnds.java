@@ -14,6 +14,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ final class IterationEnds {
   /** {@code function} with the end values of those of {@code resets} that qualify kept. */
   static Rewritten of(Function function, Set<Assign> resets) {
     IterationEnds pass = new IterationEnds(function);
-    resets.forEach(pass::consider);
+    resets.stream().sorted(Comparator.comparingInt(pass.loops::position))
+        .forEach(pass::consider); // in program order: the names do not vary from run to run
     if (pass.ends.isEmpty()) {
       return new Rewritten(function, Map.of());
     }

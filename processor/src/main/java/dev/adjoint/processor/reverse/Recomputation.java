@@ -76,6 +76,8 @@ final class Recomputation {
   private final Set<Var> shared = new HashSet<>();
   /** The assignment of each variable assigned once. */
   private final Map<Var, Assign> definitions = new HashMap<>();
+  /** The top-level loops whose backward pass runs inside each iteration ({@link Fusion}). */
+  private final Set<Loop> fused;
 
   /**
    * {@code fused}: top-level loops whose backward pass runs inside each iteration, right after
@@ -85,6 +87,7 @@ final class Recomputation {
   Recomputation(Function function, LoopFacts loops, Set<Var> shadows, Set<Loop> fused) {
     this.function = function;
     this.loops = loops;
+    this.fused = fused;
     findReplayable(shadows, fused);
   }
 
@@ -444,14 +447,17 @@ final class Recomputation {
   /**
    * True if {@code store} writes each element of its array at most once while the array is the
    * same: every loop around it, but those around the array's allocation (which make it anew in
-   * each iteration), indexes it by its counter.
+   * each iteration) and a fused loop (whose iteration's backward pass reads the array before the
+   * next iteration writes it), indexes it by its counter.
    */
   private boolean eachElementOnce(Store store) {
     Assign allocation = allocations.get(store.array());
     if (allocation == null) {
       return false; // a parameter (never written) or a row under another name
     }
-    Set<Loop> fresh = new HashSet<>(loops.loopsAround(allocation));
+    Set<Loop> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+    fresh.addAll(loops.loopsAround(allocation));
+    fresh.addAll(fused);
     for (Loop loop : loops.loopsAround(store)) {
       if (!fresh.contains(loop)
           && (loop.counted() == null || !store.indices().contains(loop.counted().index()))) {

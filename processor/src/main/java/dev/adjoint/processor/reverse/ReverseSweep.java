@@ -40,6 +40,7 @@ import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -48,6 +49,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the backward sweep of a function: statements in reverse, each active assignment
@@ -144,7 +146,8 @@ public final class ReverseSweep {
   /**
    * The adjoint of {@code function}, its running maxima noting their winners ({@link
    * RunningExtremes}): as written; then, each kept if the forward sweep saves fewer values, with
-   * the scratch arrays whose reads it saves given one row per iteration ({@link ScratchRows}),
+   * the scratch arrays whose reads it saves, and the values it saves per iteration, given one row
+   * per iteration ({@link ScratchRows}),
    * and with the integers it saves that end every iteration at the same value put back from that
    * value ({@link IterationEnds}).
    */
@@ -153,7 +156,8 @@ public final class ReverseSweep {
     Function best = noted.function();
     Notes notes = new Notes(noted.loops(), Map.of());
     Adjoint adjoint = ofAsWritten(best, best == function ? activity : Activity.of(best), notes);
-    Function withRows = ScratchRows.of(best, savedReads(adjoint));
+    Function withRows = ScratchRows.of(best, savedReads(adjoint), savedValues(adjoint),
+        adjoint.fused().keySet());
     if (withRows != best) {
       Adjoint rows = ofAsWritten(withRows, Activity.of(withRows), notes);
       if (rows.pushed().size() < adjoint.pushed().size()) {
@@ -178,6 +182,18 @@ public final class ReverseSweep {
    */
   private record Notes(Map<Loop, RunningExtremes.Extreme> extremes, Map<Assign, Var> ends) {}
 
+  /** The {@code double} values the forward sweep saves per iteration: the assignments. */
+  private static Set<Assign> savedValues(Adjoint adjoint) {
+    Set<Assign> values = Collections.newSetFromMap(new IdentityHashMap<>());
+    adjoint.pushed().forEach(stmt -> {
+      if (stmt instanceof Assign assign && assign.target().type() == Type.DOUBLE
+          && !(assign.value() instanceof Load)) {
+        values.add(assign);
+      }
+    });
+    return values;
+  }
+
   /** The integer assignments {@code k = e} whose old value the forward sweep saves. */
   private static Set<Assign> savedResets(Adjoint adjoint) {
     Set<Assign> resets = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -192,7 +208,7 @@ public final class ReverseSweep {
 
   /** The arrays some read of which the forward sweep of {@code adjoint} saves. */
   private static Set<Var> savedReads(Adjoint adjoint) {
-    Set<Var> arrays = new LinkedHashSet<>();
+    Set<Var> arrays = new TreeSet<>(Comparator.comparing(Var::name));
     adjoint.pushed().forEach(stmt -> {
       if (stmt instanceof Assign assign && assign.value() instanceof Load load) {
         arrays.add(load.array());

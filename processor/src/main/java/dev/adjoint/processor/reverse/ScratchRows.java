@@ -17,6 +17,8 @@ import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,15 @@ import java.util.Set;
  * for (i = 0; i < m; i++)} whose bound is known where the array is made (a constant, a
  * parameter, a value set once before it, or a parameter's length); and the first statement of
  * that loop's body to touch it is {@code for (j = 0; j < n; j++)} writing {@code a[j]} and
- * touching the array nowhere else, so no iteration reads what another left. Which arrays are
- * worth a row each is the caller's choice ({@link ReverseSweep} tries those whose reads the
- * forward sweep saves, and keeps the rows only if fewer values are saved).
+ * touching the array nowhere else, so no iteration reads what another left.
+ *
+ * <p>Likewise a value computed once per iteration of such a loop, {@code t = Math.exp(u)}, that
+ * the forward sweep would save per iteration (GMM's exponentials per component) is also written
+ * into a row made before the loop's top-level statement, {@code tRow[i] = t}, which the backward
+ * pass reads back ({@link Recomputation}'s read-back rule), as the hand-written gradient keeps
+ * them in an array. Which arrays and values are worth a row each is the caller's choice ({@link
+ * ReverseSweep} tries those whose reads or values the forward sweep saves, and keeps the rows only
+ * if fewer values are saved).
  */
 final class ScratchRows {
   private final Function function;
@@ -45,6 +53,12 @@ final class ScratchRows {
   private final ScratchBuffers buffers;
   /** Per array given rows: its matrix, and the loop whose counter picks the row. */
   private final Map<Var, Rows> rows = new LinkedHashMap<>();
+  /** The top-level loops whose backward pass runs inside each iteration ({@link Fusion}). */
+  private final Set<Loop> fused;
+  /** Per value kept in a row, the store that keeps it, to follow the value's assignment. */
+  private final Map<Assign, Store> valueRows = new IdentityHashMap<>();
+  /** Per top-level statement, the rows of values to make before it. */
+  private final Map<Stmt, List<Stmt>> madeBefore = new IdentityHashMap<>();
 
   /**
    * The matrix, the counter that picks its row, and how many rows: an operand known where the
@@ -52,17 +66,23 @@ final class ScratchRows {
    */
   private record Rows(Var matrix, Var row, Operand count, Assign named) {}
 
-  private ScratchRows(Function function) {
+  private ScratchRows(Function function, Set<Loop> fused) {
     this.function = function;
+    this.fused = fused;
     this.loops = LoopFacts.of(function);
     this.buffers = new ScratchBuffers(function, loops);
   }
 
-  /** {@code function} with each of {@code candidates} that qualifies given rows; else itself. */
-  static Function of(Function function, Set<Var> candidates) {
-    ScratchRows pass = new ScratchRows(function);
-    candidates.forEach(pass::consider);
-    if (pass.rows.isEmpty()) {
+  /**
+   * {@code function} with each of {@code arrays} and of {@code values} that qualifies given rows;
+   * else itself.
+   */
+  static Function of(Function function, Set<Var> arrays, Set<Assign> values, Set<Loop> fused) {
+    ScratchRows pass = new ScratchRows(function, fused);
+    arrays.forEach(pass::consider);
+    values.stream().sorted(Comparator.comparingInt(pass.loops::position))
+        .forEach(pass::keepInRow); // in program order: the rows' names do not vary from run to run
+    if (pass.rows.isEmpty() && pass.valueRows.isEmpty()) {
       return function;
     }
     return new Function(function.name(), function.params(), function.result(),
@@ -113,6 +133,53 @@ final class ScratchRows {
     }
   }
 
+  /**
+   * Gives {@code value}, a {@code double} assigned once directly in the body of a loop
+   * {@code for (i = 0; i < m; i++)}, a row of {@code m} made before the loop's top-level
+   * statement, if {@code m} is known there and the loop is directly inside that statement, a
+   * fused loop (else the next iteration around it writes the row before the backward pass reads
+   * it, and the value is saved anyway; and for a loop alone the tape does the same work). The
+   * row is made per call: a method that makes no array of its own keeps the thread's tape,
+   * which allocates nothing.
+   */
+  private void keepInRow(Assign value) {
+    List<Loop> around = loops.loopsAround(value);
+    Var v = value.target();
+    if (v.type() != Type.DOUBLE || around.isEmpty() || loops.assignments(v) != 1
+        || v.equals(function.result())) {
+      return;
+    }
+    Loop loop = around.get(around.size() - 1);
+    if (loop.body() != loops.blockOf(value) || loop.counted() == null
+        || !loop.counted().unitFromZero()
+        || around.size() != 2 || !fused.contains(around.get(0)) || !makesArrays()) {
+      return;
+    }
+    Stmt top = around.get(0);
+    Operand bound = loop.counted().to();
+    boolean known = isKnownAt(bound, top);
+    Assign named = known ? null : namedLength(bound);
+    if (known || named != null) {
+      Var row = new Var(function.names().fresh(v.name() + "Row"), Type.DOUBLE_ARRAY);
+      Operand count = named == null ? bound : named.target();
+      List<Stmt> before = madeBefore.computeIfAbsent(top, t -> new ArrayList<>());
+      if (named != null) {
+        before.add(named);
+      }
+      before.add(new Assign(row, new NewArray(Type.DOUBLE_ARRAY, List.of(count)),
+          value.origin()));
+      valueRows.put(value, new Store(row, List.of(loop.counted().index()), v, value.origin()));
+    }
+  }
+
+  /** True if the method makes an array of its own. */
+  private boolean makesArrays() {
+    boolean[] makes = {false};
+    Statements.forEachAssign(function.body(),
+        assign -> makes[0] |= assign.value() instanceof NewArray);
+    return makes[0];
+  }
+
   /** The innermost loop around every one of {@code uses}, or null. */
   private Loop innermostAroundAll(List<Stmt> uses) {
     List<Loop> common = new ArrayList<>(loops.loopsAround(uses.get(0)));
@@ -128,10 +195,10 @@ final class ScratchRows {
   }
 
   /**
-   * True if {@code bound} has its value where the array is made: a constant, a parameter, or a
-   * value set once before it in the method's body.
+   * True if {@code bound} has its value at {@code allocation}, a statement of the method's body
+   * where a row is made: a constant, a parameter, or a value set once before it in that body.
    */
-  private boolean isKnownAt(Operand bound, Assign allocation) {
+  private boolean isKnownAt(Operand bound, Stmt allocation) {
     if (bound instanceof Constant || isParameter(bound)) {
       return true;
     }
@@ -187,7 +254,11 @@ final class ScratchRows {
           && rows.get(assign.target()).named() != null) {
         out.add(rows.get(assign.target()).named());
       }
+      out.addAll(madeBefore.getOrDefault(stmt, List.of()));
       out.add(rewrite(stmt));
+      if (valueRows.containsKey(stmt)) {
+        out.add(valueRows.get(stmt));
+      }
     }
     return sameStatements(out, block) ? block : new Block(out);
   }
