@@ -147,9 +147,8 @@ public final class ReverseSweep {
    * The adjoint of {@code function}, its running maxima noting their winners ({@link
    * RunningExtremes}): as written; then, each kept if the forward sweep saves fewer values, with
    * the scratch arrays whose reads it saves, and the values it saves per iteration, given one row
-   * per iteration ({@link ScratchRows}),
-   * and with the integers it saves that end every iteration at the same value put back from that
-   * value ({@link IterationEnds}).
+   * per iteration ({@link ScratchRows}), and with the integers it saves that end every iteration
+   * at the same value put back from that value ({@link IterationEnds}).
    */
   public static Adjoint of(Function function, Activity activity) {
     RunningExtremes.Rewritten noted = RunningExtremes.of(function, activity);
