@@ -64,6 +64,7 @@ public final class RandomPrograms {
    * nested, enhanced-for (over elements and over matrix rows), while (with value-dependent trip
    * counts) and do-while loops, accumulations, matrix-vector products, local arrays written and
    * read back ({@code new double[n]}, {@code new double[m][n]}, initializers, {@code clone()}),
+   * scratch buffers filled and read again at each iteration of a loop (GMM's shape),
    * element-wise updates, recurrences, if/else, break, continue and returns inside loops. It
    * never writes into a parameter array, and every loop body runs at most about 50 times.
    */
@@ -2096,6 +2097,9 @@ public final class RandomPrograms {
           || kind == 11 && variables('A', true).isEmpty()) {
         kind = 5; // no matrix for a product, no local array to update: another loop
       }
+      if (nesting < 1 && kind == 9 && rnd.nextInt(2) == 0) {
+        kind = 17; // now and then, at the top, a scratch buffer filled per iteration (GMM)
+      }
       Supplier<St> fallback = () -> fallbackDeclaration(indent);
       switch (kind) {
         case 0, 1 -> unit(() -> declareDouble(indent), fallback);
@@ -2112,6 +2116,7 @@ public final class RandomPrograms {
         }
         case 12, 13 -> unit(() -> loopUnit(indent, () -> whileUnit(indent, Ctx.TOP)), fallback);
         case 14 -> unit(() -> loopUnit(indent, () -> doWhileUnit(indent, Ctx.TOP)), fallback);
+        case 17 -> unit(() -> scratchUnit(indent), fallback);
         default -> ifChain(indent, nesting);
       }
     }
@@ -2615,6 +2620,307 @@ public final class RandomPrograms {
       }
       scopes.pop();
       return counted(indent, i, "0", i + " < " + y.name + ".length", y.len, false, parts);
+    }
+
+    /**
+     * GMM's scratch buffer: a {@code double[]} made once before the loops, filled element by
+     * element at each iteration of a component loop (often inside an outer loop over points)
+     * before anything reads it, maybe updated (GMM's triangle), then read back into a sum per
+     * component that feeds an accumulator declared before the loops:
+     *
+     * <pre>
+     * int d = u.length;
+     * double[] xc = new double[d];
+     * double s = 0.0;
+     * for (int i = 0; i &lt; m.length; i++) {
+     *   for (int c = 0; c &lt; 3; c++) {
+     *     for (int j = 0; j &lt; d; j++) { xc[j] = e(i, c, j); }
+     *     for (int h = 0; h &lt; d; h++) {
+     *       for (int j = h + 1; j &lt; d; j++) { xc[j] += e * xc[h]; }
+     *     }
+     *     double sq = 0.0;
+     *     for (int j = 0; j &lt; d; j++) { sq += xc[j] * xc[j]; }
+     *     s += Math.exp(-0.5 * sq);
+     *   }
+     * }
+     * </pre>
+     *
+     * <p>Now and then: no outer loop; a second buffer filled from the first ({@code qx[j] = e *
+     * xc[j]}, GMM's subtract then Qtimesx, the triangle reading {@code xc[h]}); an update of the
+     * row instead of the triangle, or neither; the fill's bound {@code j < xc.length}; the buffer
+     * read again after the component loop, or left visible to the statements that follow (then
+     * it is not a scratch row per component: the processor must keep one array). The expressions
+     * that fill and update the buffers do not read them; each body runs at most {@code maxRuns}
+     * times in all.
+     */
+    private St scratchUnit(int indent) {
+      String p = pad(indent);
+      boolean around = rnd.nextInt(4) != 0;
+      boolean two = rnd.nextInt(4) == 0;
+      int middle = rnd.nextInt(5); // 0, 1: nothing; 2: an update of the row; 3, 4: the triangle
+      List<St> before = new ArrayList<>();
+      int[] len = new int[1];
+      String width = lengthExpression(len);
+      int n = len[0];
+      if (rnd.nextBoolean()) { // GMM's int d = ...
+        SVar d = declare(new SVar(fresh("d"), 'I', 0, 0, false, false));
+        String dName = d.name;
+        String src = width;
+        before.add(new St(p + "int " + dName + " = " + src + ";\n", en -> {
+          en.vars.put(dName, filledLike(en, n));
+          return Flow.NORMAL;
+        }));
+        width = dName;
+      }
+      int per = middle >= 3 ? Math.max(n, n * (n - 1) / 2) : n;
+      int[] hi = new int[1];
+      String compBound = smallBound(maxRuns / per, hi);
+      if (compBound == null) {
+        throw REJECT;
+      }
+      int comps = hi[0];
+      String outerBound = around ? smallBound(maxRuns / (per * comps), hi) : null;
+      around = outerBound != null;
+      int rounds = around ? hi[0] : 1;
+      String i = "i";
+      String c = "c";
+      String j = "j";
+      String h = "h";
+      Ctx outer = around ? Ctx.TOP.enter(new Counter(i, rounds), rounds, true) : Ctx.TOP;
+      Ctx comp = outer.enter(new Counter(c, comps), comps, true);
+      Ctx elem = comp.enter(new Counter(j, n), n, true);
+      X jx = new X(j, 'I', en -> en.scalar(j));
+
+      // The buffers and the accumulator are declared before the loops but not yet in scope:
+      // the expressions drawn below read neither.
+      SVar first = new SVar(fresh(two ? "xc" : "buf"), 'A', n, 0, true, false);
+      SVar second = two ? new SVar(fresh("qx"), 'A', n, 0, true, false) : null;
+      SVar read = two ? second : first; // the buffer the sum reads
+      List<SVar> buffers = two ? List.of(first, second) : List.of(first);
+      for (SVar b : buffers) {
+        String name = b.name;
+        before.add(new St(p + "double[] " + name + " = new double[" + width + "];\n", en -> {
+          en.vars.put(name, new Arr(new double[en.points()][n]));
+          return Flow.NORMAL;
+        }));
+      }
+      SVar acc = SVar.scalar(fresh("s"), true);
+      before.add(assignment(p + "double ", acc.name,
+          rnd.nextInt(4) == 0 ? genD(2, Ctx.TOP) : literalOf(0.0)));
+
+      int ci = around ? indent + 2 : indent; // the component loop
+      int bi = ci + 2; // its body
+      scopes.push(new ArrayList<>());
+      List<St> body = new ArrayList<>();
+      // the fill: every element written first (its bound now and then buf.length, which the
+      // processor takes for a use of the whole array)
+      scopes.push(new ArrayList<>());
+      String fillBound = j + " < " + (rnd.nextInt(5) == 0 ? first.name + ".length" : width);
+      body.add(upward(bi, j, 0, null, fillBound, n,
+          List.of(store(bi + 2, ref(first), jx, "=", fillValue(elem)))));
+      if (two) { // the second buffer, filled from the first
+        X factor = genD(2, elem);
+        body.add(upward(bi, j, 0, null, j + " < " + width, n,
+            List.of(store(bi + 2, ref(second), jx, "=", mul(factor, element(ref(first), jx))))));
+      }
+      scopes.pop();
+      if (middle == 2) { // an update of the row, from element 0 or 1
+        scopes.push(new ArrayList<>());
+        Ref r = ref(read);
+        X rj = element(r, jx);
+        St update;
+        switch (rnd.nextInt(4)) {
+          case 0:
+            update = store(bi + 2, r, jx, "=", add(mul(rj, literalOf(0.5)), genD(2, elem)));
+            break;
+          case 1:
+            update = store(bi + 2, r, jx, "*=", genD(2, elem));
+            break;
+          case 2:
+            update = store(bi + 2, r, jx, "=", squash(rj));
+            break;
+          default:
+            update = store(bi + 2, r, jx, "+=", genD(2, elem));
+            break;
+        }
+        scopes.pop();
+        body.add(upward(bi, j, rnd.nextInt(2), null, j + " < " + width, n,
+            List.of(update)));
+      } else if (middle >= 3) { // GMM's triangle: read[j] += e * first[h] for h < j
+        Ctx row = comp.enter(new Counter(h, n), n, true);
+        Ctx tri = row.enter(new Counter(j, n), n, true);
+        scopes.push(new ArrayList<>());
+        scopes.push(new ArrayList<>());
+        X term = mul(genD(2, tri), element(ref(first), new X(h, 'I', en -> en.scalar(h))));
+        Ref r = ref(read);
+        St update = rnd.nextBoolean() ? store(bi + 4, r, jx, "+=", term)
+            : store(bi + 4, r, jx, "=", add(element(r, jx), term));
+        scopes.pop();
+        St inner = upward(bi + 2, j, 0, h, j + " < " + width, n, List.of(update));
+        scopes.pop();
+        body.add(upward(bi, h, 0, null, h + " < " + width, n, List.of(inner)));
+      }
+      // the read: a nonlinear sum over the row, then into the accumulator
+      SVar sq = declare(SVar.scalar(fresh("sq"), true));
+      body.add(assignment(pad(bi) + "double ", sq.name, literalOf(0.0)));
+      X sqx = new X(sq.name, 'D', scalarFn(sq.name));
+      scopes.push(new ArrayList<>());
+      X rj = element(ref(read), jx);
+      boolean nonNegative = true;
+      X term;
+      switch (rnd.nextInt(6)) {
+        case 0:
+          term = call("Math.log(1.0 + # * #)", rj, v -> Math.log(1.0 + v * v));
+          break;
+        case 1:
+          term = call("(Math.tanh(#) * #)", rj, v -> Math.tanh(v) * v);
+          break;
+        case 2:
+          term = mul(mul(rj, rj), genD(1, elem));
+          nonNegative = false;
+          break;
+        default:
+          term = mul(rj, rj);
+          break;
+      }
+      St sum = rnd.nextInt(3) == 0 ? assignTo(bi + 2, sq, add(sqx, term))
+          : accumulate(bi + 2, sq, "+=", term);
+      scopes.pop();
+      body.add(upward(bi, j, 0, null, j + " < " + width, n, List.of(sum)));
+      X gain;
+      switch (rnd.nextInt(7)) {
+        case 0:
+          gain = mul(sqx, genD(1, comp));
+          break;
+        case 1:
+          gain = mul(call("Math.sin(#)", sqx, Math::sin), element(ref(first),
+              index(n, width.contains(" ") ? "(" + width + ")" : width, comp)));
+          break;
+        case 2:
+          gain = nonNegative ? call("Math.log(1.0 + #)", sqx, v -> Math.log(1.0 + v))
+              : call("Math.sqrt(1.0 + # * #)", sqx, v -> Math.sqrt(1.0 + v * v));
+          break;
+        case 3:
+          gain = sqx;
+          break;
+        default:
+          gain = call("Math.exp(-0.5 * #)", sqx, v -> Math.exp(-0.5 * v));
+          break;
+      }
+      body.add(intoAccumulator(bi, acc, gain));
+      scopes.pop();
+      St loops = upward(ci, c, 0, null, c + " < " + compBound, comps, body);
+      // now and then the buffer read again after the component loop: one array, not rows
+      St after = null;
+      if (rnd.nextInt(5) == 0) {
+        Ref r = ref(rnd.nextBoolean() ? first : read);
+        after = intoAccumulator(ci, acc, mul(element(r, index(n, r.lengthSrc(), outer)),
+            element(r, index(n, r.lengthSrc(), outer))));
+      }
+      if (around) {
+        List<St> parts = after == null ? List.of(loops) : List.of(loops, after);
+        loops = upward(indent, i, 0, null, i + " < " + outerBound, rounds, parts);
+      } else if (after != null) {
+        loops = concat(loops, after);
+      }
+      // in scope from here on: the accumulator, and now and then the buffers
+      if (rnd.nextInt(4) == 0) {
+        buffers.forEach(this::declare);
+      }
+      declare(acc);
+      St st = loops;
+      for (int k = before.size() - 1; k >= 0; k--) {
+        st = concat(before.get(k), st);
+      }
+      return st;
+    }
+
+    /**
+     * The value of a buffer's element {@code j}: any expression, or GMM's centring of a point
+     * by a mean, {@code x[i][j] - mu[c][j]}, maybe scaled ({@code w[j] * (x[i][j] - mu[c][j])}).
+     */
+    private X fillValue(Ctx elem) {
+      switch (rnd.nextInt(3)) {
+        case 0:
+          return arithmetic("-", elementOrScalar(elem), elementOrScalar(elem));
+        case 1:
+          return mul(genD(1, elem), arithmetic("-", elementOrScalar(elem), genD(1, elem)));
+        default:
+          return genD(3, elem);
+      }
+    }
+
+    /** {@code s += e}, {@code s -= e} or {@code s = s + e}: a sum, as fused loops need. */
+    private St intoAccumulator(int indent, SVar s, X e) {
+      switch (rnd.nextInt(5)) {
+        case 0:
+          return accumulate(indent, s, "-=", e);
+        case 1:
+          return assignTo(indent, s, add(new X(s.name, 'D', scalarFn(s.name)), e));
+        default:
+          return accumulate(indent, s, "+=", e);
+      }
+    }
+
+    /**
+     * A small loop bound at most {@code max}: an array's length, a matrix's row length,
+     * {@code n} or a literal 2 or 3 (its value in {@code hi[0]}); null if none fits.
+     */
+    private String smallBound(int max, int[] hi) {
+      List<String> sources = new ArrayList<>();
+      List<Integer> values = new ArrayList<>();
+      for (SVar v : visible()) {
+        if (v.kind == 'A' || v.kind == 'M') {
+          sources.add(v.name + ".length");
+          values.add(v.len);
+        }
+        if (v.kind == 'M' && rnd.nextInt(3) == 0) { // not a count ScratchRows knows
+          sources.add(v.name + "[0].length");
+          values.add(v.cols);
+        }
+        if (v.kind == 'I' && v.name.equals("n")) {
+          sources.add("n");
+          values.add((int) env.scalar("n")[0]);
+        }
+      }
+      if (sources.isEmpty() || rnd.nextInt(3) == 0) {
+        int literal = 2 + rnd.nextInt(2);
+        sources.add(Integer.toString(literal));
+        values.add(literal);
+      }
+      List<Integer> ok = new ArrayList<>();
+      for (int k = 0; k < values.size(); k++) {
+        if (values.get(k) <= max) {
+          ok.add(k);
+        }
+      }
+      if (ok.isEmpty()) {
+        return null;
+      }
+      int k = pick(ok);
+      hi[0] = values.get(k);
+      return sources.get(k);
+    }
+
+    /**
+     * {@code for (int j = from; bound; j++)}, or from {@code after + 1} if {@code after} is not
+     * null, running j up to {@code hi - 1}; uncounted by {@link #tick} (its caller bounds it).
+     */
+    private static St upward(int indent, String j, int from, String after, String bound, int hi,
+        List<St> parts) {
+      Run body = seq(parts);
+      String start = after == null ? Integer.toString(from) : after + " + 1";
+      String header = "for (int " + j + " = " + start + "; " + bound + "; " + j + "++)";
+      return new St(loopText(indent, header, parts), en -> {
+        for (int k = after == null ? from : (int) en.scalar(after)[0] + 1; k < hi; k++) {
+          en.vars.put(j, filledLike(en, k));
+          Flow flow = body.exec(en);
+          if (flow != Flow.NORMAL) {
+            return flow;
+          }
+        }
+        return Flow.NORMAL;
+      });
     }
 
     /**
