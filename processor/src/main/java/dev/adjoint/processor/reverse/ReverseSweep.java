@@ -873,7 +873,7 @@ public final class ReverseSweep {
     Block home = loops.blockOf(loop);
     List<Stmt> routed = new ArrayList<>();
     Var share = adjointOf(value);
-    Assign step = (Assign) loop.body().statements().get(3);
+    Assign step = extreme.step();
     accumulateElement(extreme.array(), extreme.element(), share, step, home, routed);
     routed.add(reset(share, List.of(), step.origin()));
     out.add(new If(new Nested(new Binary(Binary.Op.GE, extreme.winner(), Constant.integer(0)),

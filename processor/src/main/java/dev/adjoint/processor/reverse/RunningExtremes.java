@@ -39,10 +39,11 @@ import java.util.Map;
  */
 final class RunningExtremes {
   /**
-   * A loop's running value, the array it reads, the index of the element that won, and the
-   * indices of that element ({@code [r, mAt]} for {@code m = Math.max(m, x[r][j])}).
+   * A loop's running value, the array it reads, the index of the element that won, the indices
+   * of that element ({@code [r, mAt]} for {@code m = Math.max(m, x[r][j])}), and the step
+   * {@code m = Math.max(m, t)} itself.
    */
-  record Extreme(Var value, Var array, Var winner, List<Operand> element) {}
+  record Extreme(Var value, Var array, Var winner, List<Operand> element, Assign step) {}
 
   private final Function function;
   private final LoopFacts loops;
@@ -86,7 +87,7 @@ final class RunningExtremes {
         Load load = (Load) read.value();
         List<Operand> element = new ArrayList<>(load.indices());
         element.set(element.size() - 1, winner);
-        found.put(noting, new Extreme(value, load.array(), winner, element));
+        found.put(noting, new Extreme(value, load.array(), winner, element, step));
         out.add(noting);
       } else {
         out.add(mapped);

@@ -202,7 +202,7 @@ final class ScratchRows {
     if (bound instanceof Constant || isParameter(bound)) {
       return true;
     }
-    Assign definition = definition((Var) bound);
+    Assign definition = bound instanceof Var v ? definition(v) : null;
     return definition != null && loops.blockOf(definition) == function.body()
         && loops.position(definition) < loops.position(allocation);
   }

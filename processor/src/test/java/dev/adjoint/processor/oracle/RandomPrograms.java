@@ -2336,19 +2336,28 @@ public final class RandomPrograms {
       }
     }
 
+    /**
+     * Adds {@code v.length} for an array or matrix, and {@code v[0].length} for a matrix when
+     * {@code rows}, with their values.
+     */
+    private static void addLengths(SVar v, boolean rows, List<String> sources,
+        List<Integer> values) {
+      if (v.kind == 'A' || v.kind == 'M') {
+        sources.add(v.name + ".length");
+        values.add(v.len);
+      }
+      if (v.kind == 'M' && rows) {
+        sources.add(v.name + "[0].length");
+        values.add(v.cols);
+      }
+    }
+
     /** The source of an array length 2..5 (stored in {@code len[0]}). */
     private String lengthExpression(int[] len) {
       List<String> sources = new ArrayList<>();
       List<Integer> values = new ArrayList<>();
       for (SVar v : visible()) {
-        if (v.kind == 'A' || v.kind == 'M') {
-          sources.add(v.name + ".length");
-          values.add(v.len);
-        }
-        if (v.kind == 'M') {
-          sources.add(v.name + "[0].length");
-          values.add(v.cols);
-        }
+        addLengths(v, true, sources, values);
         if (v.name.equals("n")) {
           int n = (int) env.scalar("n")[0];
           int plus = rnd.nextInt(2);
@@ -2870,14 +2879,8 @@ public final class RandomPrograms {
       List<String> sources = new ArrayList<>();
       List<Integer> values = new ArrayList<>();
       for (SVar v : visible()) {
-        if (v.kind == 'A' || v.kind == 'M') {
-          sources.add(v.name + ".length");
-          values.add(v.len);
-        }
-        if (v.kind == 'M' && rnd.nextInt(3) == 0) { // not a count ScratchRows knows
-          sources.add(v.name + "[0].length");
-          values.add(v.cols);
-        }
+        // a row's length now and then: not a count ScratchRows knows
+        addLengths(v, v.kind != 'M' || rnd.nextInt(3) == 0, sources, values);
         if (v.kind == 'I' && v.name.equals("n")) {
           sources.add("n");
           values.add((int) env.scalar("n")[0]);
