@@ -21,4 +21,18 @@ public final class RosenbrockHand {
     }
     return f;
   }
+
+  /** The same gradient in {@link Rosenbrock#textbook}'s spelling: {@code i + 1 < n; i += 2}. */
+  public static double textbookPullback(double[] x, double seed, double[] dx) {
+    double f = 0;
+    for (int i = 0; i + 1 < x.length; i += 2) {
+      double a = x[i + 1] - x[i] * x[i];
+      double b = 1 - x[i];
+      f += 100 * a * a + b * b;
+      double da = 200 * a * seed;
+      dx[i] -= 2 * x[i] * da + 2 * b * seed;
+      dx[i + 1] += da;
+    }
+    return f;
+  }
 }

@@ -51,6 +51,12 @@ public class RosenbrockTextbookBenchmark {
     return RosenbrockHand.extendedPullback(x, 1.0, dx);
   }
 
+  @Benchmark
+  public double handTextbook() {
+    Buffers.zero(dx);
+    return RosenbrockHand.textbookPullback(x, 1.0, dx);
+  }
+
   /** Gradient and Hessian-vector product along x itself: forward over reverse. */
   @Benchmark
   public double hvp() {

@@ -69,5 +69,8 @@ class RosenbrockTest {
     assertEquals(extended.value(), textbook.value(), 0.0);
     assertEquals(Rosenbrock.extended(x), Rosenbrock.textbook(x), 0.0);
     assertClose("textbook", extended.dx(), textbook.dx(), 1e-13);
+    double[] hand = new double[x.length];
+    assertEquals(textbook.value(), RosenbrockHand.textbookPullback(x, 1.0, hand), 0.0);
+    assertClose("hand-written, textbook spelling", textbook.dx(), hand, 1e-13);
   }
 }

@@ -26,6 +26,7 @@ import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
+import dev.adjoint.processor.reverse.FoldedNegations;
 import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.JammedLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
@@ -371,9 +372,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(JammedLoops.of(
-        InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
-            ReturnedAdjoints.of(pullback)))))))))));
+    return FoldedNegations.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
+        SunkDeclarations.of(JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(
+            AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -39,6 +39,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.plan.DerivativeSignature;
@@ -277,10 +278,16 @@ public final class Tangent {
       Operand dx = tangent(value.operands().get(i));
       if (!isZero(dx) && DerivativeRules.flow(value, i) == Flow.DIFFERENTIABLE) {
         Operand term = DerivativeRules.contribution(value, i, operands, result, dx);
-        sum = sum == null ? term : Terms.add(sum, term);
+        sum = sum == null ? term : plus(sum, term);
       }
     }
     return sum == null ? Constant.ZERO : sum;
+  }
+
+  /** {@code sum + term}, or {@code sum - t} for a term {@code -t}: the same bits, one operation. */
+  private static Operand plus(Operand sum, Operand term) {
+    return term instanceof Nested nested && nested.expr() instanceof Unary negation
+        && negation.op() == Unary.Op.NEG ? Terms.sub(sum, negation.a()) : Terms.add(sum, term);
   }
 
   /** {@code target[indices] += value}: its tangent into the target's tangent. */

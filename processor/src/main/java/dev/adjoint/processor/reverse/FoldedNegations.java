@@ -1,0 +1,136 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Unary;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An adjoint that is the negation of another, {@code double dt7 = -da;} (a subtraction's right
+ * operand), is folded into the contributions that read it as a factor:
+ * {@code dt5 += 2 * (t5 * dt7);} becomes {@code dt5 -= 2 * (t5 * da);}, and
+ * {@code dx[i] += dt10;} becomes {@code dx[i] -= da;}. The negation, a separate operation in the
+ * compiled loop, goes, as a person writing the gradient never writes it. Exact: a sign moves out
+ * of a product or quotient and {@code a + -b} is {@code a - b}, bit for bit.
+ *
+ * <p>Only when every read of the negated adjoint is such a factor in a contribution of the same
+ * block, nothing between writes the adjoint negated, and at most one of those contributions
+ * declares its target: the negation then moves into that declaration ({@code double dt3 = -dt4;}
+ * for {@code double dt3 = ddot;}), and from there on, never becoming two. Applied to the printed
+ * pullback.
+ */
+public final class FoldedNegations {
+  private FoldedNegations() {}
+
+  public static Pullback of(Pullback pullback) {
+    Block body = block(pullback.body());
+    return body == pullback.body() ? pullback : pullback.withBody(body);
+  }
+
+  private static Block block(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    boolean changed = false;
+    for (Stmt stmt : block.statements()) {
+      Stmt mapped = Statements.mapBlocks(stmt, FoldedNegations::block);
+      changed |= mapped != stmt;
+      out.add(mapped);
+    }
+    for (int i = 0; i < out.size(); i++) {
+      if (fold(out, i)) { // a contribution folded into may be a negation now: it comes later
+        changed = true;
+        i--;
+      }
+    }
+    return changed ? new Block(out) : block;
+  }
+
+  /** Folds {@code out.get(i)} into the contributions after it if it is a negation that can go. */
+  private static boolean fold(List<Stmt> out, int i) {
+    if (!(out.get(i) instanceof Accumulate negation) || !negation.declares()
+        || negation.intoElement() || !(negated(negation.value()) instanceof Var negated)) {
+      return false;
+    }
+    Var adjoint = negation.target();
+    List<Integer> uses = new ArrayList<>();
+    for (int j = i + 1; j < out.size(); j++) {
+      Stmt stmt = out.get(j);
+      if (Statements.mentioned(stmt).contains(adjoint)) {
+        if (!(stmt instanceof Accumulate use) || use.target().equals(adjoint)
+            || Exprs.vars(use.indices()).contains(adjoint) || !factor(use.value(), adjoint)) {
+          return false;
+        }
+        uses.add(j);
+      }
+    }
+    long declaring = uses.stream().filter(j -> ((Accumulate) out.get(j)).declares()).count();
+    if (uses.isEmpty() || declaring > 1) { // each declaration would keep a negation of its own
+      return false;
+    }
+    int last = uses.get(uses.size() - 1);
+    for (int j = i + 1; j < last; j++) {
+      if (BackStmts.writes(out.get(j), negated)) {
+        return false;
+      }
+    }
+    for (int j : uses) {
+      Accumulate use = (Accumulate) out.get(j);
+      Operand value = negate(replace(use.value(), adjoint, negated));
+      out.set(j, new Accumulate(use.target(), use.indices(), value, use.declares(),
+          use.origin()));
+    }
+    out.remove(i);
+    return true;
+  }
+
+  /** {@code a} of {@code -a}, or null. */
+  private static Operand negated(Operand operand) {
+    return operand instanceof Nested nested && nested.expr() instanceof Unary unary
+        && unary.op() == Unary.Op.NEG ? unary.a() : null;
+  }
+
+  /**
+   * Whether {@code v} occurs in {@code value} once, as {@code value} itself or a factor of it:
+   * through products, quotients and negations only, so that its sign can move out.
+   */
+  private static boolean factor(Operand value, Var v) {
+    if (value.equals(v)) {
+      return true;
+    }
+    if (!(value instanceof Nested nested)) {
+      return false;
+    }
+    if (nested.expr() instanceof Unary unary && unary.op() == Unary.Op.NEG) {
+      return factor(unary.a(), v);
+    }
+    if (nested.expr() instanceof Binary binary
+        && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV)) {
+      boolean inA = Exprs.vars(binary.a()).contains(v);
+      boolean inB = Exprs.vars(binary.b()).contains(v);
+      return inA != inB && factor(inA ? binary.a() : binary.b(), v);
+    }
+    return false;
+  }
+
+  private static Operand replace(Operand operand, Var from, Operand to) {
+    if (operand.equals(from)) {
+      return to;
+    }
+    return operand instanceof Nested nested
+        ? new Nested(Exprs.map(nested.expr(), o -> replace(o, from, to)), nested.type())
+        : operand;
+  }
+
+  /** {@code -value}, without a double negation. */
+  private static Operand negate(Operand value) {
+    Operand inner = negated(value);
+    return inner != null ? inner : new Nested(new Unary(Unary.Op.NEG, value), value.type());
+  }
+}
