@@ -2037,7 +2037,12 @@ class LoopsAndArraysTest {
     assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{\\s+"
         + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = b.length - 1; h >= 0; h--\\) \\{\\s+"
         + "double dz2 = dhidden\\[h\\];");
-    assertThat(method(sweeps, "columnLayerPullback")).contains("double dz2 = dhidden[h];");
+    String columnLayer = method(sweeps, "columnLayerPullback");
+    assertThat(columnLayer).contains("double dz2 = dhidden[h];");
+    // the input's element dx[d], which every unit of the turned nest's inner loop adds into, is
+    // summed in a local and added once, as a person sums a dot product
+    assertThat(columnLayer).containsMatch("dxSum1 \\+= dt\\d+;");
+    assertThat(columnLayer).contains("dx[d] += dxSum1;");
     // and its forward sweep sums each unit along W's rows, in hidden[h] itself
     assertThat(hiddenUnits).contains("// the sums taken along rows, each in hidden[h]");
     assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{.*?"

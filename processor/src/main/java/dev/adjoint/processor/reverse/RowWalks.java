@@ -41,14 +41,17 @@ import java.util.Set;
  * {@code dz} back ({@code for (d) for (h) dW1[d][h] += x[d] * dhidden[h]}); and a loop that clears
  * {@code dhidden} again. No array is made.
  *
- * <p>Every variable and element receives the same contributions in the same order as before, so
- * the results are the same bit for bit: the outer loop's statements keep their order; each
+ * <p>Every variable and element receives the same contributions in the same order as before: the
+ * outer loop's statements keep their order; each
  * element the inner loop adds into is indexed by one of the two counters (one contribution per
  * pair, or the contributions of one row or column in the order that counter ran), and the new
  * inner loop runs in the old outer loop's direction. The inner loop's bounds do not depend on the
  * outer counter, it reads no array either loop writes and no value of the outer iteration but the
  * one carried through the cleared element, and its statements only declare locals and add into
- * elements. An inner loop that reads nothing of the outer iteration (it reads {@code dy[i]}
+ * elements. An element the new inner loop adds into at every iteration ({@code dx[d]} over the
+ * units, {@code dhidden[h]} over the classes) is summed in a local first and added once after it
+ * ({@link ElementSums}), as a person sums a dot product in a register: the same contributions in
+ * the same order, one rounding where the element held something before. An inner loop that reads nothing of the outer iteration (it reads {@code dy[i]}
  * itself) needs no carrier: the outer iteration's other statements run in a loop of their own
  * before the nest. A skip of the inner loop where the carried value is zero ({@link
  * ZeroSkipping}) is dropped: a row walk is cheaper than the test, and a zero contribution adds
@@ -156,7 +159,9 @@ public final class RowWalks {
         .forEach(stmt -> body.add(value == null ? stmt : BackStmts.renamed(stmt, carried, value)));
     BackStmts.Hoisted split = BackStmts.hoisted(body, h);
     List<Stmt> nest = new ArrayList<>(split.first());
-    nest.add(outer.withBody(new Block(split.inside())));
+    // an element the new inner loop adds into in every iteration is summed in a local
+    nest.addAll(ElementSums.of(List.of(outer.withBody(new Block(split.inside()))), names,
+        shared));
     return inner.withBody(new Block(nest));
   }
 
