@@ -28,6 +28,7 @@ import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.FoldedNegations;
 import dev.adjoint.processor.reverse.InOrderLoops;
+import dev.adjoint.processor.reverse.InvariantValues;
 import dev.adjoint.processor.reverse.JammedLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.Pullback;
@@ -372,9 +373,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return FoldedNegations.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
+    return FoldedNegations.of(InvariantValues.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
         SunkDeclarations.of(JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(
-            AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback))))))))))));
+            AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -2,6 +2,7 @@ package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
@@ -13,9 +14,11 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
@@ -171,6 +174,15 @@ final class BackStmts {
       }
     }
     return new Hoisted(first, inside);
+  }
+
+  /**
+   * Whether a counted backward loop runs at least once: its last index against its first, which
+   * reads nothing differentiated (so the HVP's tangent of the sweep keeps the test as it is).
+   */
+  static Operand runs(ReverseLoop loop) {
+    return new Nested(new Binary(loop.loop().counted().downward() ? Binary.Op.LE : Binary.Op.GE,
+        loop.last(), loop.from()), Type.BOOLEAN);
   }
 
   /** What {@link #hoisted} gives: statements before the inner loop, and its body. */

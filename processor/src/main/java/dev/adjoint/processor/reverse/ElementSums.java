@@ -137,9 +137,7 @@ final class ElementSums {
     List<Stmt> adds = new ArrayList<>();
     fixed.forEach((array, element) ->
         adds.add(new Accumulate(array, element.indices(), sums.get(array), false, null)));
-    Binary ran = new Binary(done.loop().counted().downward() ? Binary.Op.LE : Binary.Op.GE,
-        done.last(), done.from());
-    out.add(new If(new Nested(ran, Type.BOOLEAN), new Block(adds), new Block(List.of()), null));
+    out.add(new If(BackStmts.runs(done), new Block(adds), new Block(List.of()), null));
     return out;
   }
 

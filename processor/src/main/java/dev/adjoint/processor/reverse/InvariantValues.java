@@ -1,0 +1,227 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.AddArray;
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.DerivativeCall;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Select;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
+import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.ir.ZeroFill;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A value a backward loop computes again in every iteration though nothing it reads changes in
+ * the loop is computed once before it, as a person reads {@code a[i][h]} once per unit and not
+ * once per class: {@code for (c) { double t7 = aRow[h4]; ... dW2[h4][c] += t7 * ds; }} becomes
+ * {@code double t7 = aRow[h4]; for (c) { ... }}. The JIT does not do it itself: it cannot prove
+ * that the stores into {@code dW2} leave {@code aRow} alone.
+ *
+ * <p>A declaration at the top level of a counted backward loop's body moves when it is the only
+ * assignment of its variable in the loop, reads neither the counter nor anything the loop
+ * assigns, and loads only from arrays the loop does not write (nor may write: a loop that calls
+ * keeps its loads). A value that loads an element or divides integers is computed only if the
+ * loop runs ({@code b2.length - 1 >= 0 ? aRow[h4] : 0.0}): a loop that never ran never read the
+ * element, whose index may then be out of bounds. Not when another declaration of the same name
+ * follows in the block, which Java would reject.
+ */
+public final class InvariantValues {
+  private InvariantValues() {}
+
+  public static Pullback of(Pullback pullback) {
+    return pullback.withBody(block(pullback.body()));
+  }
+
+  private static Block block(Block block) {
+    List<Stmt> statements = block.statements();
+    List<Stmt> out = new ArrayList<>();
+    for (int i = 0; i < statements.size(); i++) {
+      Stmt stmt = Statements.mapBlocks(statements.get(i), InvariantValues::block);
+      if (stmt instanceof ReverseLoop loop && loop.loop().counted() != null
+          && loop.trips() == null) {
+        hoist(loop, statements.subList(i + 1, statements.size()), out);
+      } else {
+        out.add(stmt);
+      }
+    }
+    return new Block(out);
+  }
+
+  /** Adds to {@code out} the declarations {@code loop} need not repeat, then the loop. */
+  private static void hoist(ReverseLoop loop, List<Stmt> after, List<Stmt> out) {
+    Set<Var> changed = new HashSet<>(List.of(loop.loop().counted().index()));
+    Set<Var> writtenArrays = new HashSet<>();
+    boolean calls = false;
+    List<Stmt> all = new ArrayList<>();
+    Statements.forEach(loop.body(), all::add);
+    for (Stmt stmt : all) {
+      changed.addAll(BackStmts.assigned(stmt));
+      writtenArrays.addAll(arraysWritten(stmt));
+      calls |= callsOut(stmt);
+    }
+    List<Stmt> statements = loop.body().statements();
+    List<Stmt> kept = new ArrayList<>();
+    List<Var> moved = new ArrayList<>();
+    Set<Stmt> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Stmt stmt : statements) {
+      if (stmt instanceof Declare declare && declare.init() != null
+          && movable(declare, all, after, changed, moved, writtenArrays, calls)) {
+        if (moved.isEmpty()) {
+          out.add(new Comment("values every iteration reads, computed once before the loop"));
+        }
+        moved.add(declare.var());
+        gone.add(stmt);
+        out.add(new Declare(declare.var(), guarded(declare, loop), declare.origin()));
+      }
+    }
+    if (moved.isEmpty()) {
+      out.add(loop);
+      return;
+    }
+    for (int j = 0; j < statements.size(); j++) {
+      if (!gone.contains(statements.get(j)) && !(statements.get(j) instanceof Comment
+          && introducesOnly(statements, j, gone))) {
+        kept.add(statements.get(j));
+      }
+    }
+    out.add(loop.withBody(new Block(kept)));
+  }
+
+  /**
+   * Whether the comment at {@code j} introduces a run of recomputed values (declarations
+   * without a source line) that have all moved.
+   */
+  private static boolean introducesOnly(List<Stmt> statements, int j, Set<Stmt> gone) {
+    int k = j + 1;
+    while (k < statements.size() && statements.get(k) instanceof Declare declare
+        && declare.origin() == null) {
+      if (!gone.contains(declare)) {
+        return false;
+      }
+      k++;
+    }
+    return k > j + 1;
+  }
+
+  private static boolean movable(Declare declare, List<Stmt> inLoop, List<Stmt> after,
+      Set<Var> changed, List<Var> moved, Set<Var> writtenArrays, boolean calls) {
+    Var v = declare.var();
+    if (v.type() != Type.DOUBLE && v.type() != Type.INT && v.type() != Type.BOOLEAN) {
+      return false;
+    }
+    Set<Var> read = Exprs.vars(declare.init().operands());
+    for (Var r : read) {
+      if (changed.contains(r) && !moved.contains(r)) {
+        return false;
+      }
+    }
+    Set<Var> arrays = new HashSet<>();
+    collectLoaded(declare.init(), arrays);
+    if (!arrays.isEmpty() && (calls || arrays.stream().anyMatch(writtenArrays::contains))) {
+      return false;
+    }
+    int assignments = 0;
+    for (Stmt stmt : inLoop) {
+      if (BackStmts.assigned(stmt).contains(v)) {
+        assignments++;
+      }
+    }
+    if (assignments != 1) {
+      return false;
+    }
+    boolean[] clash = {false};
+    Statements.forEach(after, stmt -> clash[0] |= v.equals(BackStmts.declared(stmt)));
+    return !clash[0];
+  }
+
+  /** The arrays {@code expr} loads from, nested loads included. */
+  private static void collectLoaded(Expr expr, Set<Var> out) {
+    if (expr instanceof Load load) {
+      out.add(load.array());
+    }
+    expr.operands().forEach(o -> Exprs.forEachNested(o, e -> {
+      if (e instanceof Load load) {
+        out.add(load.array());
+      }
+    }));
+  }
+
+  /** The arrays whose elements {@code stmt} may write. */
+  private static Set<Var> arraysWritten(Stmt stmt) {
+    if (stmt instanceof Store store) {
+      return Set.of(store.array());
+    }
+    if (stmt instanceof Accumulate add && add.intoElement()) {
+      return Set.of(add.target());
+    }
+    if (stmt instanceof Pop pop) {
+      return Set.of(pop.target());
+    }
+    if (stmt instanceof AddArray || stmt instanceof ZeroFill) {
+      return Statements.mentioned(stmt);
+    }
+    return Set.of();
+  }
+
+  /** Whether {@code stmt} calls a method, which may write any array it is given. */
+  private static boolean callsOut(Stmt stmt) {
+    if (stmt instanceof DerivativeCall) {
+      return true;
+    }
+    boolean[] found = {false};
+    Statements.operands(stmt).forEach(o -> Exprs.forEachNested(o,
+        e -> found[0] |= e instanceof Call));
+    Expr value = stmt instanceof Declare declare ? declare.init()
+        : stmt instanceof Assign assign ? assign.value() : null;
+    return found[0] || value instanceof Call;
+  }
+
+  /**
+   * The declaration's value, computed only if {@code loop} runs when it loads an element or
+   * divides integers (either may throw where the loop never went).
+   */
+  private static Expr guarded(Declare declare, ReverseLoop loop) {
+    boolean[] risky = {declare.init() instanceof Load || integerDivision(declare.init())};
+    declare.init().operands().forEach(o -> Exprs.forEachNested(o,
+        e -> risky[0] |= e instanceof Load || integerDivision(e)));
+    if (!risky[0]) {
+      return declare.init();
+    }
+    Type type = declare.var().type();
+    return new Select(BackStmts.runs(loop), new Nested(declare.init(), type), zero(type));
+  }
+
+  /** The value of a variable of {@code type} the loop never reads. */
+  private static Constant zero(Type type) {
+    return type == Type.DOUBLE ? Constant.ZERO : type == Type.BOOLEAN ? Constant.FALSE
+        : Constant.integer(0);
+  }
+
+  /** An integer division or remainder by anything but a nonzero constant: it may throw. */
+  private static boolean integerDivision(Expr expr) {
+    return expr instanceof Binary binary
+        && (binary.op() == Binary.Op.DIV || binary.op() == Binary.Op.REM)
+        && binary.a().type() != Type.DOUBLE && binary.b().type() != Type.DOUBLE
+        && !(binary.b() instanceof Constant c && c.value() != null && c.value() != 0.0);
+  }
+}
