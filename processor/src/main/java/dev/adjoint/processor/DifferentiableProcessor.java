@@ -381,7 +381,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
   private static Hvp printed(Hvp hvp) {
     return hvp == null || hvp.body() == null ? hvp
-        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(hvp.body())));
+        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(FoldedNegations.of(hvp.body()))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static dev.adjoint.processor.testing.Compiled.method;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder;
 
 import dev.adjoint.processor.testing.Compiled;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class FoldedNegationsTest {
           return f;
         }
 
-        @Differentiable
+        @Differentiable(order = 2)
         public static double squaredDistance(double[] x, double[] y) {
           double s = 0;
           for (int i = 0; i < x.length; i++) {
@@ -79,6 +80,12 @@ class FoldedNegationsTest {
     String pullback = method(sweeps, "squaredDistancePullback");
     assertThat(pullback).containsMatch("dy\\[i\\] -= dd;");
     assertThat(pullback).doesNotContain("= -dd");
+    // the HVP too, the tangent's contribution as well
+    assertSecondOrder(compiled, SOURCE, "squaredDistance", new double[] {1, -2, 3.5},
+        new double[] {0.5, 4, -1});
+    String hvp = method(sweeps, "squaredDistanceHvp");
+    assertThat(hvp).containsMatch("dy\\[i\\] -= dd;");
+    assertThat(hvp).containsMatch("\\w+\\[i\\] -= tdd;");
   }
 
   @Test

@@ -25,14 +25,19 @@ import java.util.List;
  * block, nothing between writes the adjoint negated, and at most one of those contributions
  * declares its target: the negation then moves into that declaration ({@code double dt3 = -dt4;}
  * for {@code double dt3 = ddot;}), and from there on, never becoming two. Applied to the printed
- * pullback.
+ * pullback and HVP.
  */
 public final class FoldedNegations {
   private FoldedNegations() {}
 
   public static Pullback of(Pullback pullback) {
-    Block body = block(pullback.body());
+    Block body = of(pullback.body());
     return body == pullback.body() ? pullback : pullback.withBody(body);
+  }
+
+  /** {@code block} with its negated adjoints folded (the HVP's body, whose tangents too). */
+  public static Block of(Block block) {
+    return block(block);
   }
 
   private static Block block(Block block) {
