@@ -35,16 +35,12 @@ public final class FoldedNegations {
     return body == pullback.body() ? pullback : pullback.withBody(body);
   }
 
-  /** {@code block} with its negated adjoints folded (the HVP's body, whose tangents too). */
+  /** {@code block} with its negated adjoints folded (the HVP's body: its tangents' too). */
   public static Block of(Block block) {
-    return block(block);
-  }
-
-  private static Block block(Block block) {
     List<Stmt> out = new ArrayList<>();
     boolean changed = false;
     for (Stmt stmt : block.statements()) {
-      Stmt mapped = Statements.mapBlocks(stmt, FoldedNegations::block);
+      Stmt mapped = Statements.mapBlocks(stmt, FoldedNegations::of);
       changed |= mapped != stmt;
       out.add(mapped);
     }
@@ -86,10 +82,9 @@ public final class FoldedNegations {
       }
     }
     for (int j : uses) {
-      Accumulate use = (Accumulate) out.get(j);
-      Operand value = negate(replace(use.value(), adjoint, negated));
-      out.set(j, new Accumulate(use.target(), use.indices(), value, use.declares(),
-          use.origin()));
+      Accumulate use = (Accumulate) BackStmts.renamed(out.get(j), adjoint, negated);
+      out.set(j, new Accumulate(use.target(), use.indices(), negate(use.value()),
+          use.declares(), use.origin()));
     }
     out.remove(i);
     return true;
@@ -122,15 +117,6 @@ public final class FoldedNegations {
       return inA != inB && factor(inA ? binary.a() : binary.b(), v);
     }
     return false;
-  }
-
-  private static Operand replace(Operand operand, Var from, Operand to) {
-    if (operand.equals(from)) {
-      return to;
-    }
-    return operand instanceof Nested nested
-        ? new Nested(Exprs.map(nested.expr(), o -> replace(o, from, to)), nested.type())
-        : operand;
   }
 
   /** {@code -value}, without a double negation. */

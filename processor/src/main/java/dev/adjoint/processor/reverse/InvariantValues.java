@@ -12,7 +12,6 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
-import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.ReverseLoop;
@@ -135,8 +134,7 @@ public final class InvariantValues {
         return false;
       }
     }
-    Set<Var> arrays = new HashSet<>();
-    collectLoaded(declare.init(), arrays);
+    Set<Var> arrays = BackStmts.elementsRead(declare);
     if (!arrays.isEmpty() && (calls || arrays.stream().anyMatch(writtenArrays::contains))) {
       return false;
     }
@@ -152,18 +150,6 @@ public final class InvariantValues {
     boolean[] clash = {false};
     Statements.forEach(after, stmt -> clash[0] |= v.equals(BackStmts.declared(stmt)));
     return !clash[0];
-  }
-
-  /** The arrays {@code expr} loads from, nested loads included. */
-  private static void collectLoaded(Expr expr, Set<Var> out) {
-    if (expr instanceof Load load) {
-      out.add(load.array());
-    }
-    expr.operands().forEach(o -> Exprs.forEachNested(o, e -> {
-      if (e instanceof Load load) {
-        out.add(load.array());
-      }
-    }));
   }
 
   /** The arrays whose elements {@code stmt} may write. */
@@ -201,20 +187,15 @@ public final class InvariantValues {
    * divides integers (either may throw where the loop never went).
    */
   private static Expr guarded(Declare declare, ReverseLoop loop) {
-    boolean[] risky = {declare.init() instanceof Load || integerDivision(declare.init())};
+    boolean[] divides = {integerDivision(declare.init())};
     declare.init().operands().forEach(o -> Exprs.forEachNested(o,
-        e -> risky[0] |= e instanceof Load || integerDivision(e)));
-    if (!risky[0]) {
+        e -> divides[0] |= integerDivision(e)));
+    if (BackStmts.elementsRead(declare).isEmpty() && !divides[0]) {
       return declare.init();
     }
-    Type type = declare.var().type();
-    return new Select(BackStmts.runs(loop), new Nested(declare.init(), type), zero(type));
-  }
-
-  /** The value of a variable of {@code type} the loop never reads. */
-  private static Constant zero(Type type) {
-    return type == Type.DOUBLE ? Constant.ZERO : type == Type.BOOLEAN ? Constant.FALSE
-        : Constant.integer(0);
+    Type type = declare.var().type(); // the loop never reads the default value
+    return new Select(BackStmts.runs(loop), new Nested(declare.init(), type),
+        new Constant(type, type.zero()));
   }
 
   /** An integer division or remainder by anything but a nonzero constant: it may throw. */
