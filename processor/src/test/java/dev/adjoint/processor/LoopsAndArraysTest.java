@@ -1400,6 +1400,71 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A continue skips an iteration: the loop still runs every index, counted. */
+        @Differentiable
+        public static double skipEveryThird(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (i % 3 == 0) {
+              continue;
+            }
+            s += Math.exp(-x[i] * x[i]);
+          }
+          return s;
+        }
+
+        /** The same in a for-each. */
+        @Differentiable
+        public static double positiveCubes(double[] x) {
+          double s = 0;
+          for (double v : x) {
+            if (v < 0) {
+              continue;
+            }
+            s += v * v * v;
+          }
+          return s;
+        }
+
+        /** Every pair but a point with itself, skipped by a continue in the inner loop. */
+        @Differentiable
+        public static double pairRepulsion(double[] x) {
+          double e = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+              if (i == j) {
+                continue;
+              }
+              double r = x[i] - x[j];
+              e += 1 / (r * r + 1);
+            }
+          }
+          return e;
+        }
+
+        /** A local of the iteration assigned in either branch of a conditional. */
+        @Differentiable
+        public static double leakySquares(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            double y = x[i] > 0 ? x[i] : 0.01 * x[i];
+            s += y * y;
+          }
+          return s;
+        }
+
+        /** The Huber loss of a line through the origin, its two pieces a conditional. */
+        @Differentiable
+        public static double huber(double[] x, double[] y, double w, double delta) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            double r = y[i] - w * x[i];
+            double a = Math.abs(r);
+            s += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+          }
+          return s / x.length;
+        }
+
         /** Row maxima multiplied: the rows' loop is not fused, so each row's winner is saved. */
         @Differentiable
         public static double rowMaximaProduct(double[][] x) {
@@ -1512,6 +1577,12 @@ class LoopsAndArraysTest {
         Arguments.of("rowMinima", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, 0.6, 0.9}},
             new double[] {1.3, 0.7, 2.5}}),
+        Arguments.of("skipEveryThird", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}}),
+        Arguments.of("positiveCubes", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
+        Arguments.of("pairRepulsion", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
+        Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
+            new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
         Arguments.of("rowMaximaProduct", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, -0.6, -0.9}, {0.7}}}),
         Arguments.of("unevenWalk", new Object[] {
@@ -1913,6 +1984,18 @@ class LoopsAndArraysTest {
     String minima = method(sweeps, "rowMinimaPullback");
     assertThat(minima).contains("mAt = ");
     assertThat(minima).doesNotContain("Tape");
+    // a continue ends only its iteration: the loop stays counted, fused, and saves nothing
+    for (String name : new String[] {"skipEveryThirdPullback", "positiveCubesPullback"}) {
+      String skipping = method(sweeps, name);
+      assertThat(skipping).contains("backward pass of this iteration, fused");
+      assertThat(skipping).doesNotContain("trips");
+      assertThat(skipping).doesNotContain("Tape");
+    }
+    assertThat(method(sweeps, "pairRepulsionPullback")).doesNotContain("trips");
+    // a local of a fused iteration assigned in a branch (one assignment on each path) is not
+    // saved for the iterations before, whose backward passes have run
+    assertThat(method(sweeps, "leakySquaresPullback")).doesNotContain("Tape");
+    assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
     // outside a fused loop, the winner of each row is saved as the row's loop ends
     String product = method(sweeps, "rowMaximaProductPullback");
     assertThat(product).contains("ints[intsTop++] = mAt;");

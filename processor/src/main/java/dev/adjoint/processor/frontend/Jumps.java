@@ -53,6 +53,14 @@ final class Jumps {
   }
 
   /**
+   * A break that leaves the loop whose body is {@code tree}; a continue does not count: in a
+   * counted loop it only ends the iteration, and the loop still runs every index.
+   */
+  static boolean leavesLoop(Tree tree) {
+    return jumps(tree, false, true, false, false);
+  }
+
+  /**
    * A return, break or continue that leaves {@code tree}, or a switch inside it that needs the
    * statements after it lowered into its branches: then so does {@code tree}.
    */
@@ -60,13 +68,19 @@ final class Jumps {
     return jumps(tree, true, true, true);
   }
 
-  /**
-   * Whether {@code tree} holds a return (if {@code returns}) or a break or continue that leaves
-   * {@code tree} (if {@code loopJumps}; a break inside a switch in {@code tree} ends that
-   * switch and leaves nothing), or, if {@code unstructured}, a switch statement that needs what
-   * follows it in each branch (see {@link #isStructured}); local classes and lambdas aside.
-   */
   private static boolean jumps(Tree tree, boolean returns, boolean loopJumps,
+      boolean unstructured) {
+    return jumps(tree, returns, loopJumps, loopJumps, unstructured);
+  }
+
+  /**
+   * Whether {@code tree} holds a return (if {@code returns}), a break that leaves {@code tree}
+   * (if {@code breaks}; a break inside a switch in {@code tree} ends that switch and leaves
+   * nothing), a continue that leaves it (if {@code continues}), or, if {@code unstructured}, a
+   * switch statement that needs what follows it in each branch (see {@link #isStructured});
+   * local classes and lambdas aside.
+   */
+  private static boolean jumps(Tree tree, boolean returns, boolean breaks, boolean continues,
       boolean unstructured) {
     /** Loops and switch statements around the visited tree, inside {@code tree}. */
     record Depth(int loops, int switches) {
@@ -86,12 +100,12 @@ final class Jumps {
 
       @Override
       public Boolean visitBreak(BreakTree node, Depth depth) {
-        return loopJumps && depth.loops() == 0 && depth.switches() == 0;
+        return breaks && depth.loops() == 0 && depth.switches() == 0;
       }
 
       @Override
       public Boolean visitContinue(ContinueTree node, Depth depth) {
-        return loopJumps && depth.loops() == 0;
+        return continues && depth.loops() == 0;
       }
 
       @Override

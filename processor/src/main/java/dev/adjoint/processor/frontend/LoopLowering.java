@@ -45,7 +45,8 @@ import javax.lang.model.type.TypeKind;
 
 /**
  * Lowers for, for-each, while and do-while loops: a counted {@code for (int i = a; i < b; i++)}
- * and a for-each that leave only by their condition become counted loops the backward sweep
+ * and a for-each that leave only by their condition (a {@code continue} ends only its iteration)
+ * become counted loops the backward sweep
  * runs in reverse; other loops keep their condition. Locals assigned in a loop become one
  * mutable variable each ({@link LoopNest}).
  */
@@ -165,7 +166,7 @@ final class LoopLowering {
     Var length = new Var(context.names.numbered("n"), Type.INT);
     out.add(new Assign(length, new Length(array, rowIndex), origin));
     Var index = new Var(context.names.fresh("i"), Type.INT);
-    boolean counted = !Jumps.containsBreak(each.getStatement())
+    boolean counted = !Jumps.leavesLoop(each.getStatement())
         && !Jumps.containsReturn(each.getStatement());
     Element element = context.javac.elementOf(new TreePath(path, each.getVariable()));
     List<Stmt> first = new ArrayList<>();
@@ -227,7 +228,7 @@ final class LoopLowering {
         || !(loop.getInitializer().get(0) instanceof VariableTree init)
         || init.getInitializer() == null || loop.getUpdate().size() != 1
         || !(loop.getCondition() instanceof BinaryTree condition)
-        || Jumps.containsReturn(loop) || Jumps.containsBreak(loop.getStatement())) {
+        || Jumps.containsReturn(loop) || Jumps.leavesLoop(loop.getStatement())) {
       return null;
     }
     Counting counting =

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -108,18 +109,68 @@ final class Fusion {
     return unsaved;
   }
 
-  /** The one statement of {@code body} itself (not nested) that assigns {@code v}, or null. */
-  private static Assign onlyAssignmentIn(Block body, Var v) {
-    Assign only = null;
-    for (Stmt stmt : body.statements()) {
-      if (stmt instanceof Assign assign && assign.target().equals(v)) {
-        if (only != null) {
-          return null;
+  /**
+   * Walks {@code block} in program order with the variables {@code assigned} before it, adding
+   * those it assigns; into {@code notFirst} go those assigned outside loops where an earlier
+   * assignment may have run (on the same path: the two branches of an if are apart).
+   */
+  private static void assignedBefore(Block block, Set<Var> assigned, Set<Var> notFirst) {
+    for (Stmt stmt : block.statements()) {
+      if (stmt instanceof Assign assign) {
+        if (!assigned.add(assign.target())) {
+          notFirst.add(assign.target());
         }
-        only = assign;
+      } else if (stmt instanceof If branch) {
+        Set<Var> then = new HashSet<>(assigned);
+        assignedBefore(branch.then(), then, notFirst);
+        assignedBefore(branch.otherwise(), assigned, notFirst);
+        assigned.addAll(then);
+      } else if (stmt instanceof Loop inner) {
+        Statements.forEach(inner, s -> {
+          if (s instanceof Assign assign) {
+            assigned.add(assign.target());
+          }
+        });
       }
     }
-    return only;
+  }
+
+  /** Each statement of {@code block} and of its branches, not entering loops. */
+  private static void outsideInnerLoops(Block block, Consumer<Stmt> action) {
+    for (Stmt stmt : block.statements()) {
+      action.accept(stmt);
+      if (stmt instanceof If branch) {
+        outsideInnerLoops(branch.then(), action);
+        outsideInnerLoops(branch.otherwise(), action);
+      }
+    }
+  }
+
+  /** Whether {@code v} is declared in the iteration {@code body}: there or in its branches. */
+  private boolean declaredInIteration(Var v, Block body) {
+    Block home = loops.home(v);
+    if (home == body) {
+      return true;
+    }
+    for (Stmt stmt : body.statements()) {
+      if (stmt instanceof If branch && (declaredInIteration(v, branch.then())
+          || declaredInIteration(v, branch.otherwise()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code block} without the restores of {@code vars}, in its branches too. */
+  private static Block withoutRestores(Block block, Set<Var> vars) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt stmt : block.statements()) {
+      if (!(stmt instanceof Pop pop && pop.indices().isEmpty() && vars.contains(pop.target()))) {
+        out.add(stmt instanceof If ? Statements.mapBlocks(stmt, b -> withoutRestores(b, vars))
+            : stmt);
+      }
+    }
+    return new Block(out);
   }
 
   /** The backward sweep without the fused loops and the statements moved before them. */
@@ -213,18 +264,25 @@ final class Fusion {
     List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
     // A variable declared in the iteration gets its first value there: the value before it is
-    // restored only for the iterations before, whose backward passes have run already, so that
-    // first assignment is neither saved nor restored (a re-initialised accumulator, s = 0).
-    for (Stmt stmt : List.copyOf(body)) {
-      if (stmt instanceof Pop pop && pop.indices().isEmpty()
-          && loops.home(pop.target()) == loop.body()) {
-        Assign first = onlyAssignmentIn(loop.body(), pop.target());
-        if (first != null) {
-          body.remove(stmt);
-          unsaved.add(first);
-        }
+    // restored only for the iterations before, whose backward passes have run already, so an
+    // assignment no other one of the iteration can precede (the only one, or one in each
+    // branch: y = x > 0 ? x : 0.01 * x) is neither saved nor restored (a re-initialised
+    // accumulator, s = 0; a temporary of a branch). Those in inner loops keep their saves.
+    Set<Var> notFirst = new HashSet<>();
+    assignedBefore(loop.body(), new HashSet<>(), notFirst);
+    Set<Var> firstValues = new HashSet<>();
+    outsideInnerLoops(new Block(body), stmt -> {
+      if (stmt instanceof Pop pop && pop.indices().isEmpty() && !notFirst.contains(pop.target())
+          && declaredInIteration(pop.target(), loop.body())) {
+        firstValues.add(pop.target());
       }
-    }
+    });
+    outsideInnerLoops(loop.body(), stmt -> {
+      if (stmt instanceof Assign assign && firstValues.contains(assign.target())) {
+        unsaved.add(assign);
+      }
+    });
+    body = withoutRestores(new Block(body), firstValues).statements();
     fused.put(loop, new FusedLoop(hoisted, body));
     backward.removeIf(s -> s == back || moved.contains(s));
   }
