@@ -1465,6 +1465,28 @@ class LoopsAndArraysTest {
           return s / x.length;
         }
 
+        /** Huber regression over the labelled rows, a missing label skipped by Double.isNaN. */
+        @Differentiable
+        public static double huberLabelled(double[] w, double b, double[][] x, double[] y,
+            double delta) {
+          double loss = 0;
+          int seen = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(y[i])) {
+              continue;
+            }
+            double z = b;
+            for (int j = 0; j < w.length; j++) {
+              z += w[j] * x[i][j];
+            }
+            double r = y[i] - z;
+            double a = Math.abs(r);
+            loss += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+            seen++;
+          }
+          return loss / seen;
+        }
+
         /** Row maxima multiplied: the rows' loop is not fused, so each row's winner is saved. */
         @Differentiable
         public static double rowMaximaProduct(double[][] x) {
@@ -1583,6 +1605,9 @@ class LoopsAndArraysTest {
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
+        Arguments.of("huberLabelled", new Object[] {new double[] {0.3, -0.7}, 0.2,
+            new double[][] {{0.3, -0.7}, {0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}},
+            new double[] {0.5, -0.3, 2.5, -1.0}, 1.0}),
         Arguments.of("rowMaximaProduct", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, 1.4}, {-0.2, -0.6, -0.9}, {0.7}}}),
         Arguments.of("unevenWalk", new Object[] {
@@ -1996,6 +2021,11 @@ class LoopsAndArraysTest {
     // saved for the iterations before, whose backward passes have run
     assertThat(method(sweeps, "leakySquaresPullback")).doesNotContain("Tape");
     assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
+    // a JDK method (Double.isNaN) never reaches the tapes: no hand-over of the tapes' tops
+    // around it, only the one settle of each tape at the end
+    String labelled = method(sweeps, "huberLabelledPullback");
+    assertThat(count(labelled, ".settle(")).isEqualTo(2);
+    assertThat(labelled).contains("Double.isNaN(");
     // outside a fused loop, the winner of each row is saved as the row's loop ends
     String product = method(sweeps, "rowMaximaProductPullback");
     assertThat(product).contains("ints[intsTop++] = mAt;");

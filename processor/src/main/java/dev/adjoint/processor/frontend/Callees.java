@@ -123,8 +123,10 @@ public final class Callees {
           registered(method, Registration.HVP, types), signature(method, Set.of(), types),
           parameters, false, runtime, false, runtime, runtime ? into(method, types) : null);
     }
+    // a JDK method (Double.isNaN, Math.floorMod) cannot reach this thread's tapes either
+    boolean jdk = elements.getPackageOf(owner).getQualifiedName().toString().startsWith("java.");
     return new Callee(code, display, null, null, null, null, null, parameters, false, runtime,
-        false, runtime, null);
+        false, runtime || jdk, null);
   }
 
   /**

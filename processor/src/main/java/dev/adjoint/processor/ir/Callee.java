@@ -25,8 +25,9 @@ import java.util.List;
  * @param generated its derivatives are generated ({@code @Differentiable}), so that it has every
  *     derivative {@link dev.adjoint.processor.plan.DerivativeSignature} promises
  * @param runtime one of the runtime's own methods ({@code dev.adjoint.Gates}, {@code Vectors})
- *     or their derivatives, which never use this thread's tapes: a sweep keeping a tape in locals
- *     calls them without handing its top back first
+ *     or their derivatives, or a JDK method without derivatives ({@code Double.isNaN}), which
+ *     never use this thread's tapes: a sweep keeping a tape in locals calls them without handing
+ *     its top back first
  * @param into the qualified method that writes the value into an array it is given when that
  *     array has the result's length ({@code Vectors.reluInto(z, reuse)}, generated
  *     {@code <Owner>Grad.<name>Into} for a {@code @Differentiable} method returning

@@ -1757,13 +1757,14 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   }
 
   /** What a method invocation calls. */
-  private enum Target { SAME_CLASS, GATES, VECTORS, MATH }
+  private enum Target { SAME_CLASS, GATES, VECTORS, MATH, DOUBLE_TEST }
 
   /**
    * Classifies {@code call} (not a clone): a method of this class ({@code f(x)},
    * {@code Layers.f(x)}, {@code demo.Layers.f(x)}; a method declared in the class hides a static
    * import), a gate ({@code Gates.sigmoid(x)}, {@code dev.adjoint.Gates.sigmoid(x)}, or
-   * statically imported) or a {@code Math}/{@code StrictMath} function.
+   * statically imported), a {@code Math}/{@code StrictMath} function or a test of
+   * {@code Double} ({@code Double.isNaN}).
    */
   private Target target(MethodInvocationTree call) {
     ExpressionTree select = call.getMethodSelect();
@@ -1791,6 +1792,9 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         }
         if (isMath(owner)) {
           return Target.MATH;
+        }
+        if (owner.equals("Double") || owner.equals("java.lang.Double")) {
+          return Target.DOUBLE_TEST;
         }
       }
     }
@@ -1820,9 +1824,22 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         return gate(call);
       case VECTORS:
         return vectors(call);
+      case DOUBLE_TEST:
+        return doubleTest(call);
       default:
         return math(call);
     }
+  }
+
+  /** {@code Double.isNaN}, {@code isInfinite}, {@code isFinite}: a test, without derivative. */
+  private Object doubleTest(MethodInvocationTree call) {
+    double v = number(eval(call.getArguments().get(0))).getValue();
+    return switch (methodName(call)) {
+      case "isNaN" -> Double.isNaN(v);
+      case "isInfinite" -> Double.isInfinite(v);
+      case "isFinite" -> Double.isFinite(v);
+      default -> throw unsupported(call, "method invocation");
+    };
   }
 
   /**
