@@ -1442,6 +1442,34 @@ class LoopsAndArraysTest {
           return e;
         }
 
+        /** Pairs through a kernel, then a term per point adding into the same adjoint. */
+        @Differentiable
+        public static double kernelPlusSquares(double[] x) {
+          double e = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = i + 1; j < x.length; j++) {
+              double r = x[i] - x[j];
+              e += Math.exp(-r * r);
+            }
+            e += 0.5 * x[i] * x[i];
+          }
+          return e;
+        }
+
+        /** A row's sum through tanh: the inner loop's backward pass needs tanh's adjoint. */
+        @Differentiable
+        public static double tanhOfRowSums(double[][] a, double[] v) {
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            double r = 0;
+            for (int j = 0; j < v.length; j++) {
+              r += a[i][j] * Math.sin(v[j]);
+            }
+            s += Math.tanh(r);
+          }
+          return s;
+        }
+
         /** A local of the iteration assigned in either branch of a conditional. */
         @Differentiable
         public static double leakySquares(double[] x) {
@@ -1602,6 +1630,9 @@ class LoopsAndArraysTest {
         Arguments.of("skipEveryThird", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}}),
         Arguments.of("positiveCubes", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
         Arguments.of("pairRepulsion", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("kernelPlusSquares", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("tanhOfRowSums", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
@@ -2016,7 +2047,19 @@ class LoopsAndArraysTest {
       assertThat(skipping).doesNotContain("trips");
       assertThat(skipping).doesNotContain("Tape");
     }
-    assertThat(method(sweeps, "pairRepulsionPullback")).doesNotContain("trips");
+    // a loop inside a fused loop, its iterations independent too, runs each pair's backward
+    // pass right after it: nothing saved per pair, one pass over the pairs
+    String pairRepulsion = method(sweeps, "pairRepulsionPullback");
+    assertThat(pairRepulsion).doesNotContain("trips");
+    assertThat(pairRepulsion).doesNotContain("Tape");
+    assertThat(count(pairRepulsion, "backward pass of this iteration, fused")).isEqualTo(1);
+    assertThat(loops(pairRepulsion)).isEqualTo(2);
+    // also when what follows it in the iteration adds into the same adjoint (dx[i])
+    String kernel = method(sweeps, "kernelPlusSquaresPullback");
+    assertThat(kernel).doesNotContain("Tape");
+    assertThat(loops(kernel)).isEqualTo(2);
+    // not when its backward pass needs an adjoint known only after it (tanh's, of the sum)
+    assertThat(loops(method(sweeps, "tanhOfRowSumsPullback"))).isEqualTo(3);
     // a local of a fused iteration assigned in a branch (one assignment on each path) is not
     // saved for the iterations before, whose backward passes have run
     assertThat(method(sweeps, "leakySquaresPullback")).doesNotContain("Tape");
@@ -2041,7 +2084,7 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "rowsPerExamplePullback")).doesNotContain("Tape");
     // x[2 i], read three times, receives the sum of its three contributions once
     String pairs = method(sweeps, "pairsPullback");
-    assertThat(pairs).doesNotContain("Tape");
+    assertThat(pairRepulsion).doesNotContain("Tape");
     assertThat(count(pairs, "dx[2 * i] +=")).isEqualTo(1);
     // its iterations share only the sum f: one loop, each iteration's backward pass fused in
     assertThat(pairs).doesNotContain("i--"); // no backward loop

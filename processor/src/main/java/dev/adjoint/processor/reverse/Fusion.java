@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
@@ -66,10 +67,11 @@ final class Fusion {
   private final Map<Loop, FusedLoop> fused = new IdentityHashMap<>(); // looked up only
   private final Set<Stmt> unsaved = Collections.newSetFromMap(new IdentityHashMap<>());
   private List<Stmt> backward;
+  private final Map<Loop, List<Stmt>> recomputed;
 
   private Fusion(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
-      Set<Var> buffers, List<Stmt> backward) {
+      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
     this.function = function;
     this.activity = activity;
     this.loops = loops;
@@ -79,6 +81,7 @@ final class Fusion {
     this.buffers = buffers;
     this.scratch = new ScratchBuffers(function, loops);
     this.backward = new ArrayList<>(backward);
+    this.recomputed = recomputed;
   }
 
   /**
@@ -90,7 +93,8 @@ final class Fusion {
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
       Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
     Fusion fusion =
-        new Fusion(function, activity, loops, passesThrough, primal, seed, buffers, backward);
+        new Fusion(function, activity, loops, passesThrough, primal, seed, buffers, backward,
+            recomputed);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -185,7 +189,8 @@ final class Fusion {
         at = k;
       }
     }
-    if (at < 0 || !iterationsIndependent(loop, position)) {
+    if (at < 0 || !iterationsIndependent(loop, function.body().statements()
+        .subList(position + 1, function.body().statements().size()))) {
       return;
     }
     ReverseLoop back = (ReverseLoop) backward.get(at);
@@ -263,11 +268,21 @@ final class Fusion {
     }
     List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
-    // A variable declared in the iteration gets its first value there: the value before it is
-    // restored only for the iterations before, whose backward passes have run already, so an
-    // assignment no other one of the iteration can precede (the only one, or one in each
-    // branch: y = x > 0 ? x : 0.01 * x) is neither saved nor restored (a re-initialised
-    // accumulator, s = 0; a temporary of a branch). Those in inner loops keep their saves.
+    body = fusedInnerLoops(loop, withoutFirstValues(loop, body));
+    fused.put(loop, new FusedLoop(hoisted, body));
+    backward.removeIf(s -> s == back || moved.contains(s));
+  }
+
+  /**
+   * {@code body}, the backward pass of an iteration of {@code loop} run right after its forward
+   * pass, without restores of the iteration's first values. A variable declared in the iteration
+   * gets its first value there: the value before it is restored only for the iterations before,
+   * whose backward passes have run already, so an assignment no other one of the iteration can
+   * precede (the only one, or one in each branch: y = x > 0 ? x : 0.01 * x) is neither saved
+   * nor restored (a re-initialised accumulator, s = 0; a temporary of a branch). Those in inner
+   * loops keep their saves.
+   */
+  private List<Stmt> withoutFirstValues(Loop loop, List<Stmt> body) {
     Set<Var> notFirst = new HashSet<>();
     assignedBefore(loop.body(), new HashSet<>(), notFirst);
     Set<Var> firstValues = new HashSet<>();
@@ -282,9 +297,96 @@ final class Fusion {
         unsaved.add(assign);
       }
     });
-    body = withoutRestores(new Block(body), firstValues).statements();
-    fused.put(loop, new FusedLoop(hoisted, body));
-    backward.removeIf(s -> s == back || moved.contains(s));
+    return withoutRestores(new Block(body), firstValues).statements();
+  }
+
+  /**
+   * {@code body}, the fused backward pass of an iteration of {@code outer}, without the backward
+   * passes of the loops directly in {@code outer}'s body that run inside their own iterations
+   * too: those whose iterations are independent of one another (as a top-level loop's must be),
+   * that store only into arrays they make, restore nothing from before them, and whose backward
+   * pass shares nothing with what runs before it in {@code body} (the backward passes of what
+   * follows the loop), but for adding into the same adjoint array, whose additions only change
+   * order. Every pair of a sum over pairs ({@code e += 1 / (r * r + 1)} with
+   * {@code r = x[i] - x[j]}) then adds its contribution as it is computed, nothing saved.
+   */
+  private List<Stmt> fusedInnerLoops(Loop outer, List<Stmt> body) {
+    List<Stmt> out = new ArrayList<>(body);
+    for (Stmt stmt : outer.body().statements()) {
+      if (!(stmt instanceof Loop inner) || inner.counted() == null) {
+        continue;
+      }
+      int at = -1;
+      for (int k = 0; k < out.size(); k++) {
+        if (out.get(k) instanceof ReverseLoop back && back.loop() == inner) {
+          at = k;
+        }
+      }
+      if (at < 0 || !iterationsIndependent(inner, List.of())
+          || !writtenIn(inner).stream().allMatch(array -> insideLoop(array, inner))) {
+        continue;
+      }
+      ReverseLoop back = (ReverseLoop) out.get(at);
+      if (back.body().statements().stream().anyMatch(s -> restoresOuterValue(s, inner))
+          || buffers.stream().anyMatch(b -> allMentioned(back).contains(b)
+              && !callsIn(back.body(), b))
+          || out.subList(0, at).stream().anyMatch(s -> shareState(s, back))) {
+        continue;
+      }
+      List<Stmt> innerBody = new ArrayList<>(back.body().statements());
+      innerBody.removeAll(recomputed.getOrDefault(inner, List.of()));
+      fused.put(inner, new FusedLoop(List.of(), withoutFirstValues(inner, innerBody)));
+      out.remove(at);
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code a} and {@code b} cannot swap: one writes what the other names, but for an
+   * array both only add into.
+   */
+  private static boolean shareState(Stmt a, Stmt b) {
+    Set<Var> inA = allMentioned(a);
+    Set<Var> inB = allMentioned(b);
+    for (Var v : written(a)) {
+      if (inB.contains(v) && !(addsOnly(a, v) && addsOnly(b, v) && v.type().isArray())) {
+        return true;
+      }
+    }
+    for (Var v : written(b)) {
+      if (inA.contains(v) && !(addsOnly(a, v) && addsOnly(b, v) && v.type().isArray())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The variables {@code stmt} and the statements nested in it name. */
+  private static Set<Var> allMentioned(Stmt stmt) {
+    Set<Var> vars = new HashSet<>();
+    Statements.forEach(stmt, s -> vars.addAll(Statements.vars(s)));
+    return vars;
+  }
+
+  /** The variables and arrays {@code stmt} and the statements nested in it assign or write. */
+  private static Set<Var> written(Stmt stmt) {
+    Set<Var> vars = new HashSet<>();
+    Statements.forEach(stmt, s -> {
+      if (s instanceof Accumulate add) {
+        vars.add(add.target());
+      } else if (s instanceof Assign assign) {
+        vars.add(assign.target());
+      } else if (s instanceof Declare declare) {
+        vars.add(declare.var());
+      } else if (s instanceof Pop pop) {
+        vars.add(pop.target());
+      } else if (s instanceof Store store) {
+        vars.add(store.array());
+      } else if (s instanceof ReverseLoop loop && loop.loop().counted() != null) {
+        vars.add(loop.loop().counted().index());
+      }
+    });
+    return vars;
   }
 
   /** The arrays {@code loop} stores into or hands to a call, which may write them. */
@@ -309,7 +411,7 @@ final class Fusion {
    * assigns and that carry derivatives are sums read nowhere else in the loop, and its arrays
    * written are its own or touched only at its counter's row, and unused after it.
    */
-  private boolean iterationsIndependent(Loop loop, int position) {
+  private boolean iterationsIndependent(Loop loop, List<Stmt> after) {
     Var counter = loop.counted().index();
     Map<Var, List<Assign>> outerAssigns = new LinkedHashMap<>();
     Map<Var, List<List<Operand>>> arrayAccesses = new HashMap<>();
@@ -362,8 +464,6 @@ final class Fusion {
         }
       }
     }
-    List<Stmt> after = function.body().statements()
-        .subList(position + 1, function.body().statements().size());
     for (Var array : stored) {
       if (insideLoop(array, loop) || !activity.isActive(array)) {
         continue; // a fresh array each iteration, or one without an adjoint

@@ -233,12 +233,16 @@ public final class Taping {
       FusedLoop fused = adjoint.fused().get(loop);
       List<Stmt> body = new ArrayList<>(block(loop.body()).statements());
       if (fused != null) {
-        out.add(new Comment("the adjoints this loop's backward passes read, known before it"
-            + " runs"));
-        out.addAll(fused.before());
-        body.add(new Comment("backward pass of this iteration, fused: no adjoint flows between"
-            + " iterations"));
-        body.addAll(fused.body());
+        if (!fused.before().isEmpty()) {
+          out.add(new Comment("the adjoints this loop's backward passes read, known before it"
+              + " runs"));
+          out.addAll(fused.before());
+        }
+        if (!fused.body().isEmpty()) { // its inner loops' may run inside their iterations
+          body.add(new Comment("backward pass of this iteration, fused: no adjoint flows"
+              + " between iterations"));
+          body.addAll(fused.body());
+        }
       }
       out.add(new Loop(loop.header(), loop.test(), new Block(body), false, loop.counted(),
           loop.origin()));
