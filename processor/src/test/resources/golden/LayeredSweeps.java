@@ -59,7 +59,6 @@ final class LayeredSweeps {
       }
       // line 12: double s = b[i];
       db[i] += ds;
-      ds = 0.0;
     }
     return z;
   }
@@ -119,7 +118,6 @@ final class LayeredSweeps {
       }
       // line 12: double s = b[i];
       db[i] += ds;
-      ds = 0.0;
     }
   }
 
@@ -236,7 +234,6 @@ final class LayeredSweeps {
       }
       // line 12: double s = b[i];
       db[i] += ds;
-      ds = 0.0;
     }
   }
 }

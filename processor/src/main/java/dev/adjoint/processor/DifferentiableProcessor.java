@@ -39,6 +39,7 @@ import dev.adjoint.processor.reverse.RowWalks;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.SettledRows;
 import dev.adjoint.processor.reverse.SunkDeclarations;
+import dev.adjoint.processor.reverse.UnreadResets;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
 import dev.adjoint.processor.reverse.ValueAndPullback;
@@ -373,15 +374,17 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return FoldedNegations.of(InvariantValues.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
-        SunkDeclarations.of(JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(
-            AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(pullback)))))))))))));
+    return UnreadResets.of(FoldedNegations.of(InvariantValues.of(ValueAndPullback.of(
+        ReusedResults.of(RowSums.of(SunkDeclarations.of(JammedLoops.of(InOrderLoops.of(
+            RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
+                ReturnedAdjoints.of(pullback))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
   private static Hvp printed(Hvp hvp) {
     return hvp == null || hvp.body() == null ? hvp
-        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(FoldedNegations.of(hvp.body()))));
+        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(
+            UnreadResets.of(FoldedNegations.of(hvp.body())))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
