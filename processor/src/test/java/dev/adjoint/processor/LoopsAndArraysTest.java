@@ -1470,6 +1470,36 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** k-means' cost: each point to its nearest centre, chosen by a running minimum. */
+        @Differentiable
+        public static double nearestCentres(double[][] centres, double[][] points) {
+          double cost = 0;
+          for (int p = 0; p < points.length; p++) {
+            double best = Double.MAX_VALUE;
+            for (int c = 0; c < centres.length; c++) {
+              double d = 0;
+              for (int k = 0; k < points[p].length; k++) {
+                double diff = points[p][k] - centres[c][k];
+                d += diff * diff;
+              }
+              best = Math.min(best, d);
+            }
+            cost += best;
+          }
+          return cost;
+        }
+
+        /** The best of scores computed per candidate, or the start if none beats it. */
+        @Differentiable
+        public static double bestScore(double[] w, double start) {
+          double best = start;
+          for (int c = 0; c < w.length; c++) {
+            double s = Math.sin(w[c]) * w[c];
+            best = Math.max(best, s);
+          }
+          return best * best;
+        }
+
         /** A local of the iteration assigned in either branch of a conditional. */
         @Differentiable
         public static double leakySquares(double[] x) {
@@ -1633,6 +1663,11 @@ class LoopsAndArraysTest {
         Arguments.of("kernelPlusSquares", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tanhOfRowSums", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("nearestCentres", new Object[] {
+            new double[][] {{0.3, -0.7}, {1.1, 0.2}, {-0.9, 0.8}},
+            new double[][] {{0.4, -0.5}, {1.0, 0.6}, {-1.2, 0.7}, {0.1, 0.1}}}),
+        Arguments.of("bestScore", new Object[] {new double[] {0.3, -0.7, 1.1, 0.2}, 0.1}),
+        Arguments.of("bestScore", new Object[] {new double[] {0.3, -0.7, 1.1, 0.2}, 2.5}),
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
@@ -2060,6 +2095,15 @@ class LoopsAndArraysTest {
     assertThat(loops(kernel)).isEqualTo(2);
     // not when its backward pass needs an adjoint known only after it (tanh's, of the sum)
     assertThat(loops(method(sweeps, "tanhOfRowSumsPullback"))).isEqualTo(3);
+    // a running minimum over values the iterations compute notes the iteration that won: its
+    // value alone gets the adjoint, the others' backward passes are skipped, nothing is saved
+    String nearest = method(sweeps, "nearestCentresPullback");
+    assertThat(nearest).contains("bestAt = t");
+    assertThat(nearest).contains("double dd = c == bestAt ? dbest : 0.0;");
+    assertThat(nearest).doesNotContain("Tape");
+    String bestScore = method(sweeps, "bestScorePullback");
+    assertThat(bestScore).contains("double ds = c == best2At ? dbest2 : 0.0;");
+    assertThat(count(bestScore, "[doublesTop++] = ")).isEqualTo(1); // sin(w[c]), not best
     // a local of a fused iteration assigned in a branch (one assignment on each path) is not
     // saved for the iterations before, whose backward passes have run
     String leaky = method(sweeps, "leakySquaresPullback");

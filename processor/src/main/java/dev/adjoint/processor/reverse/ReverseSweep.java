@@ -23,6 +23,7 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
 import dev.adjoint.processor.ir.Param;
@@ -153,7 +154,7 @@ public final class ReverseSweep {
   public static Adjoint of(Function function, Activity activity) {
     RunningExtremes.Rewritten noted = RunningExtremes.of(function, activity);
     Function best = noted.function();
-    Notes notes = new Notes(noted.loops(), Map.of());
+    Notes notes = new Notes(noted.loops(), noted.choices(), Map.of());
     Adjoint adjoint = ofAsWritten(best, best == function ? activity : Activity.of(best), notes);
     Function withRows = ScratchRows.of(best, savedReads(adjoint), savedValues(adjoint),
         adjoint.fused().keySet());
@@ -167,7 +168,7 @@ public final class ReverseSweep {
     IterationEnds.Rewritten ends = IterationEnds.of(best, savedResets(adjoint));
     if (ends.function() != best) {
       Adjoint withEnds = ofAsWritten(ends.function(), Activity.of(ends.function()),
-          new Notes(notes.extremes(), ends.ends()));
+          new Notes(notes.extremes(), notes.choices(), ends.ends()));
       if (withEnds.pushed().size() < adjoint.pushed().size()) {
         adjoint = withEnds;
       }
@@ -179,7 +180,8 @@ public final class ReverseSweep {
    * What the rewrites of the primal tell the builds: the loops keeping a running maximum, and
    * the integers whose value at every iteration's end is kept in a variable.
    */
-  private record Notes(Map<Loop, RunningExtremes.Extreme> extremes, Map<Assign, Var> ends) {}
+  private record Notes(Map<Loop, RunningExtremes.Extreme> extremes,
+      Map<Assign, RunningExtremes.Choice> choices, Map<Assign, Var> ends) {}
 
   /** The {@code double} values the forward sweep saves per iteration: the assignments. */
   private static Set<Assign> savedValues(Adjoint adjoint) {
@@ -565,6 +567,11 @@ public final class ReverseSweep {
   }
 
   private void reverse(Assign assign, Block block, int loopDepth, List<Stmt> out) {
+    RunningExtremes.Choice choice = notes.choices().get(assign);
+    if (choice != null) {
+      reverse(choice, block, out);
+      return;
+    }
     Var target = assign.target();
     boolean isResult = target.equals(function.result()) && !target.type().isArray();
     boolean restore = pushed.contains(assign) || inverted.contains(assign);
@@ -850,6 +857,7 @@ public final class ReverseSweep {
       read(to);
       out.add(new ReverseLoop(loop, from, lastIndex(loop.counted(), from, to), null, false,
           new Block(body), loop.origin()));
+      chosen(loop, out);
       return;
     }
     Adjoint.Trips count = trips.computeIfAbsent(loop,
@@ -878,6 +886,50 @@ public final class ReverseSweep {
     routed.add(reset(share, List.of(), step.origin()));
     out.add(new If(new Nested(new Binary(Binary.Op.GE, extreme.winner(), Constant.integer(0)),
         Type.BOOLEAN), new Block(routed), new Block(List.of()), step.origin()));
+  }
+
+  /**
+   * The backward pass of a step choosing among its iterations' values,
+   * {@code best = Math.min(best, d)}: {@code d} of the iteration that won last gets the running
+   * value's adjoint, {@code dd += c == bestAt ? dbest : 0.0}, which stays unchanged for the steps
+   * before ({@link #chosen} takes it from the value before the loop once the loop is done).
+   * Routing step by step gives the same: each step passes the adjoint on to the old value until
+   * the last one whose value won. So neither {@code best} nor {@code d} is saved per step.
+   */
+  private void reverse(RunningExtremes.Choice choice, Block block, List<Stmt> out) {
+    Assign step = choice.step();
+    Var value = choice.value();
+    if (declared.contains(value)) {
+      current = step;
+      read(choice.counter());
+      reads.add(choice.winner()); // once the loop has run: not per step
+      exitUses.computeIfAbsent(loops.loopsAround(step).get(loops.loopsAround(step).size() - 1),
+          l -> new HashSet<>()).add(choice.winner());
+      Operand won = new Nested(new Binary(Binary.Op.EQ, choice.counter(), choice.winner()),
+          Type.BOOLEAN);
+      accumulate(choice.candidate(), new Nested(new Select(won, adjointOf(value), Constant.ZERO),
+          Type.DOUBLE), block, out, step.origin());
+    }
+    if (pushed.contains(step) || inverted.contains(step)) {
+      undo(step, out);
+    }
+  }
+
+  /**
+   * After the backward pass of a loop whose last step chooses among its iterations' values: the
+   * value before the loop keeps the running value's adjoint only if no iteration won,
+   * {@code if (bestAt >= 0) dbest = 0.0}.
+   */
+  private void chosen(Loop loop, List<Stmt> out) {
+    List<Stmt> body = loop.body().statements();
+    RunningExtremes.Choice choice = body.isEmpty() || !(body.get(body.size() - 1) instanceof Assign
+        step) ? null : notes.choices().get(step);
+    if (choice == null || !declared.contains(choice.value())) {
+      return;
+    }
+    out.add(new If(new Nested(new Binary(Binary.Op.GE, choice.winner(), Constant.integer(0)),
+        Type.BOOLEAN), new Block(List.of(reset(adjointOf(choice.value()), List.of(),
+            choice.step().origin()))), new Block(List.of()), choice.step().origin()));
   }
 
   /**

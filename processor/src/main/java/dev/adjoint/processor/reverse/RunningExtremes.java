@@ -45,10 +45,18 @@ final class RunningExtremes {
    */
   record Extreme(Var value, Var array, Var winner, List<Operand> element, Assign step) {}
 
+  /**
+   * A loop's running value chosen among values its iterations compute, {@code best =
+   * Math.min(best, d)} with {@code d} the iteration's own (k-means' nearest centre): the
+   * iteration that won, noted as {@code winner}, and the step itself.
+   */
+  record Choice(Var value, Var candidate, Var winner, Var counter, Assign step) {}
+
   private final Function function;
   private final LoopFacts loops;
   private final Activity activity;
   private final Map<Loop, Extreme> found = new IdentityHashMap<>();
+  private final Map<Assign, Choice> choices = new IdentityHashMap<>();
 
   private RunningExtremes(Function function, Activity activity) {
     this.function = function;
@@ -56,15 +64,19 @@ final class RunningExtremes {
     this.activity = activity;
   }
 
-  /** The function rewritten to note the winners, and its loops that do. */
-  record Rewritten(Function function, Map<Loop, Extreme> loops) {}
+  /**
+   * The function rewritten to note the winners, its loops that do over elements, and its steps
+   * that choose among values of their iterations.
+   */
+  record Rewritten(Function function, Map<Loop, Extreme> loops, Map<Assign, Choice> choices) {}
 
   static Rewritten of(Function function, Activity activity) {
     RunningExtremes pass = new RunningExtremes(function, activity);
     Block body = pass.rewrite(function.body());
-    return pass.found.isEmpty() ? new Rewritten(function, Map.of())
+    return pass.found.isEmpty() && pass.choices.isEmpty()
+        ? new Rewritten(function, Map.of(), Map.of())
         : new Rewritten(new Function(function.name(), function.params(), function.result(), body,
-            function.names()), pass.found);
+            function.names()), pass.found, pass.choices);
   }
 
   private Block rewrite(Block block) {
@@ -89,11 +101,53 @@ final class RunningExtremes {
         element.set(element.size() - 1, winner);
         found.put(noting, new Extreme(value, load.array(), winner, element, step));
         out.add(noting);
+      } else if (stmt instanceof Loop original && choice(original) != null) {
+        Loop loop = (Loop) mapped;
+        List<Stmt> body = new ArrayList<>(loop.body().statements());
+        Assign step = (Assign) body.remove(body.size() - 1);
+        Var value = step.target();
+        Var candidate = choice(original);
+        Var counter = loop.counted().index();
+        Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
+        Var wins = new Var(function.names().numbered("t"), Type.BOOLEAN);
+        boolean max = ((MathCall) step.value()).function().equals("max");
+        out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
+        body.add(new Assign(wins, new Binary(max ? Binary.Op.GE : Binary.Op.LE, value,
+            candidate), step.origin()));
+        body.add(new Assign(winner, new Select(wins, winner, counter), step.origin()));
+        body.add(step);
+        choices.put(step, new Choice(value, candidate, winner, counter, step));
+        out.add(loop.withBody(new Block(body)));
       } else {
         out.add(mapped);
       }
     }
     return ScratchRows.sameStatements(out, block) ? block : new Block(out);
+  }
+
+  /**
+   * The value of its iteration that {@code loop}'s last statement chooses, {@code d} of
+   * {@code best = Math.min(best, d)} (or {@code max}), if {@code loop} is counted, {@code d} a
+   * {@code double} of the iteration, {@code best} an active {@code double} from outside the loop
+   * that nothing else in the loop names; else null.
+   */
+  private Var choice(Loop loop) {
+    List<Stmt> body = loop.body().statements();
+    if (loop.counted() == null || body.isEmpty()
+        || !(body.get(body.size() - 1) instanceof Assign step
+            && step.value() instanceof MathCall call && call.owner().equals("Math")
+            && (call.function().equals("max") || call.function().equals("min"))
+            && call.args().size() == 2 && call.args().get(0).equals(step.target())
+            && call.args().get(1) instanceof Var candidate)) {
+      return null;
+    }
+    Var value = step.target();
+    boolean[] elsewhere = {false};
+    Statements.forEach(loop.body(), stmt -> elsewhere[0] |= stmt != step
+        && Statements.vars(stmt).contains(value));
+    return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE && !elsewhere[0]
+        && !candidate.equals(value) && loops.home(candidate) == loop.body()
+        && loops.home(value) != loop.body() && activity.isActive(value) ? candidate : null;
   }
 
   /** The running value of {@code loop} if it is a running maximum or minimum; else null. */

@@ -1327,6 +1327,19 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       if (isMath(owner) && (name.equals("PI") || name.equals("E"))) {
         return new Var(T.DOUBLE, numbers.constant(name.equals("PI") ? Math.PI : Math.E));
       }
+      if (owner.equals("Double") || owner.equals("java.lang.Double")) {
+        Double constant = switch (name) {
+          case "MAX_VALUE" -> Double.MAX_VALUE;
+          case "MIN_VALUE" -> Double.MIN_VALUE;
+          case "POSITIVE_INFINITY" -> Double.POSITIVE_INFINITY;
+          case "NEGATIVE_INFINITY" -> Double.NEGATIVE_INFINITY;
+          case "NaN" -> Double.NaN;
+          default -> null;
+        };
+        if (constant != null) {
+          return new Var(T.DOUBLE, numbers.constant(constant));
+        }
+      }
       if (!owner.equals(clazz.getSimpleName().toString()) && !owner.equals(qualifiedName)) {
         throw unsupported(e, "member select");
       }
