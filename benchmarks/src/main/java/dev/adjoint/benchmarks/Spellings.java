@@ -7,7 +7,8 @@ import dev.adjoint.NoDerivative;
  * Objectives written the way users write them (issue #16), each beside a hand-written gradient
  * in {@link SpellingsHand}: recurrent state overwritten each step, a downward {@code while} loop
  * inside a loop over points, a loop over options with many locals per option, a
- * convolution through a ReLU (half of whose outputs are off), and logistic regression.
+ * convolution through a ReLU (half of whose outputs are off), logistic regression, k-means'
+ * nearest centres by a running minimum, and a repulsion energy over all pairs of points.
  */
 public final class Spellings {
   private Spellings() {}
@@ -128,6 +129,45 @@ public final class Spellings {
       penalty += w[j] * w[j];
     }
     return loss / X.length + 0.5 * lambda * penalty;
+  }
+
+  /**
+   * The k-means cost, each point's squared distance to its nearest centre, the nearest found by
+   * a running minimum over the distances as they are computed.
+   */
+  @Differentiable
+  public static double kmeans(double[][] centres, @NoDerivative double[][] points) {
+    double cost = 0;
+    for (int p = 0; p < points.length; p++) {
+      double best = Double.MAX_VALUE;
+      for (int c = 0; c < centres.length; c++) {
+        double d = 0;
+        for (int k = 0; k < points[p].length; k++) {
+          double diff = points[p][k] - centres[c][k];
+          d += diff * diff;
+        }
+        best = Math.min(best, d);
+      }
+      cost += best;
+    }
+    return cost;
+  }
+
+  /**
+   * A repulsion energy over every pair of points in the plane, {@code Σ_{i<j} 1 / (1 + |p_i -
+   * p_j|²)} (t-SNE's Student-t kernel), two nested loops over the pairs.
+   */
+  @Differentiable
+  public static double repulsion(double[] x, double[] y) {
+    double e = 0;
+    for (int i = 0; i < x.length; i++) {
+      for (int j = i + 1; j < x.length; j++) {
+        double dx = x[i] - x[j];
+        double dy = y[i] - y[j];
+        e += 1 / (1 + dx * dx + dy * dy);
+      }
+    }
+    return e;
   }
 
   /** Φ(x) by Abramowitz and Stegun 26.2.17: absolute error below 7.5e-8. */

@@ -207,6 +207,84 @@ public final class SpellingsBenchmark {
     }
   }
 
+  /** k-means: 1,000 points in 4-D, 16 centres. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Kmeans {
+    static final int POINTS = 1000;
+    static final int CENTRES = 16;
+    static final int DIMENSIONS = 4;
+    double[][] centres;
+    double[][] points;
+    double[][] dcentres = new double[CENTRES][DIMENSIONS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(23);
+      centres = gaussian(random, CENTRES, DIMENSIONS, 1.0);
+      points = gaussian(random, POINTS, DIMENSIONS, 1.2);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.kmeans(centres, points);
+    }
+
+    @Benchmark
+    public double pullback() {
+      Buffers.zero(dcentres);
+      return SpellingsGrad.kmeansPullback(centres, points, 1.0, dcentres);
+    }
+
+    @Benchmark
+    public double hand() {
+      Buffers.zero(dcentres);
+      return SpellingsHand.kmeansPullback(centres, points, 1.0, dcentres);
+    }
+  }
+
+  /** Repulsion over all pairs of 400 points in the plane (79,800 pairs). */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Repulsion {
+    static final int POINTS = 400;
+    double[] x;
+    double[] y;
+    double[] dx = new double[POINTS];
+    double[] dy = new double[POINTS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(29);
+      x = gaussian(random, 1, POINTS, 3.0)[0];
+      y = gaussian(random, 1, POINTS, 3.0)[0];
+    }
+
+    private void zero() {
+      Buffers.zero(dx);
+      Buffers.zero(dy);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.repulsion(x, y);
+    }
+
+    @Benchmark
+    public double pullback() {
+      zero();
+      return SpellingsGrad.repulsionPullback(x, y, 1.0, dx, dy);
+    }
+
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.repulsionPullback(x, y, 1.0, dx, dy);
+    }
+  }
+
   /** A book of 1,000 European calls. */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)

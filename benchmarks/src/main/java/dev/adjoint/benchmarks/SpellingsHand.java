@@ -148,6 +148,67 @@ public final class SpellingsHand {
     return loss;
   }
 
+  /**
+   * Per point, the nearest centre and its distance; then only that centre's gradient. The
+   * distance's minimum is taken by {@code Math.min}, as the objective does (its NaN and
+   * {@code -0.0} rules, and its cost), the nearest centre noted beside it.
+   */
+  public static double kmeansPullback(double[][] centres, double[][] points, double seed,
+      double[][] dcentres) {
+    double cost = 0;
+    for (double[] point : points) {
+      double best = Double.MAX_VALUE;
+      int nearest = -1;
+      for (int c = 0; c < centres.length; c++) {
+        double[] centre = centres[c];
+        double d = 0;
+        for (int k = 0; k < point.length; k++) {
+          double diff = point[k] - centre[k];
+          d += diff * diff;
+        }
+        if (d < best) {
+          nearest = c;
+        }
+        best = Math.min(best, d);
+      }
+      cost += best;
+      if (nearest >= 0) {
+        double[] centre = centres[nearest];
+        double[] dcentre = dcentres[nearest];
+        for (int k = 0; k < point.length; k++) {
+          dcentre[k] -= seed * 2 * (point[k] - centre[k]);
+        }
+      }
+    }
+    return cost;
+  }
+
+  /** Per pair, the kernel and its derivative, added to both points as it is computed. */
+  public static double repulsionPullback(double[] x, double[] y, double seed, double[] dx,
+      double[] dy) {
+    double e = 0;
+    for (int i = 0; i < x.length; i++) {
+      double xi = x[i];
+      double yi = y[i];
+      double gxi = 0;
+      double gyi = 0;
+      for (int j = i + 1; j < x.length; j++) {
+        double ux = xi - x[j];
+        double uy = yi - y[j];
+        double q = 1 / (1 + ux * ux + uy * uy);
+        e += q;
+        double g = -2 * seed * q * q;
+        gxi += g * ux;
+        gyi += g * uy;
+        dx[j] -= g * ux;
+        dy[j] -= g * uy;
+      }
+      dx[i] += gxi;
+      dy[i] += gyi;
+    }
+    return e;
+  }
+
   private static final double A1 = 0.319381530;
   private static final double A2 = -0.356563782;
   private static final double A3 = 1.781477937;

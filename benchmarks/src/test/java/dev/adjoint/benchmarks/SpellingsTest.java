@@ -59,6 +59,39 @@ class SpellingsTest {
   }
 
   @Test
+  void kmeans() {
+    SpellingsBenchmark.Kmeans k = new SpellingsBenchmark.Kmeans();
+    k.setup();
+    var g = SpellingsGrad.kmeans(k.centres, k.points);
+    double[][] dcentres = FiniteDifferences.zerosLike(k.centres);
+    double value = SpellingsHand.kmeansPullback(k.centres, k.points, 1.0, dcentres);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(g.dcentres()), Compare.flatten(dcentres), 1e-12);
+    double[][] fd = FiniteDifferences.zerosLike(k.centres);
+    FiniteDifferences.gradient(() -> Spellings.kmeans(k.centres, k.points), k.centres, fd);
+    assertClose("finite differences", Compare.flatten(g.dcentres()), Compare.flatten(fd), 1e-6);
+  }
+
+  @Test
+  void repulsion() {
+    SpellingsBenchmark.Repulsion r = new SpellingsBenchmark.Repulsion();
+    r.setup();
+    var g = SpellingsGrad.repulsion(r.x, r.y);
+    double[] dx = new double[r.x.length];
+    double[] dy = new double[r.y.length];
+    double value = SpellingsHand.repulsionPullback(r.x, r.y, 1.0, dx, dy);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(new double[][] {g.dx(), g.dy()}),
+        Compare.flatten(new double[][] {dx, dy}), 1e-12);
+    double[][] rows = {r.x, r.y};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.repulsion(r.x, r.y), rows, fd);
+    // the energy sums 79,800 pairs: its central differences carry ~1e-6 of rounding
+    assertClose("finite differences", Compare.flatten(new double[][] {g.dx(), g.dy()}),
+        Compare.flatten(fd), 1e-5);
+  }
+
+  @Test
   void book() {
     SpellingsBenchmark.Book b = new SpellingsBenchmark.Book();
     b.setup();

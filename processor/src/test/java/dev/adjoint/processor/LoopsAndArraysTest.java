@@ -891,6 +891,20 @@ class LoopsAndArraysTest {
           return total;
         }
 
+        /** The same sums squared per column: the inner backward pass needs the square's. */
+        @Differentiable
+        public static double columnsSquared(double[][] W, double[] x) {
+          double total = 0;
+          for (int k = 0; k < x.length; k++) {
+            double s = 0;
+            for (int j = 0; j < W.length; j++) {
+              s += Math.sin(W[j][k] * x[k]);
+            }
+            total += s * s;
+          }
+          return total;
+        }
+
         /** A scratch buffer made once, overwritten for each point before it is read (GMM's). */
         @Differentiable
         public static double scratchPerPoint(double[] w, double[][] X) {
@@ -1777,6 +1791,8 @@ class LoopsAndArraysTest {
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("columns", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
             {-0.6, 0.9}}, new double[] {0.4, -1.2}}),
+        Arguments.of("columnsSquared", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2},
+            {-0.6, 0.9}}, new double[] {0.4, -1.2}}),
         Arguments.of("scratchPerPoint", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("scratchReadFirst", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -2299,8 +2315,13 @@ class LoopsAndArraysTest {
     String squared = method(sweeps, "squaredScratchPullback");
     assertThat(squared).doesNotContain("Tape");
     assertThat(squared).contains("backward pass of this iteration, fused");
+    // and the inner loop runs each iteration's backward pass inside it (fused), as does the
+    // outer one's: nothing saved
+    assertThat(columns).doesNotContain("Tape");
+    assertThat(count(columns, "backward pass of this iteration, fused")).isEqualTo(2);
     // iterations that add into one sum keep the backward order (the sum's rounding)
-    assertThat(columns).contains("for (int j = W.length - 1; j >= 0; j--)");
+    assertThat(method(sweeps, "columnsSquaredPullback"))
+        .contains("for (int j = W.length - 1; j >= 0; j--)");
     // a scratch buffer every point overwrites before reading: the point loop is fused, its
     // tape within one point; read before it is overwritten: not fused
     assertThat(method(sweeps, "scratchPerPointPullback")).contains("fused");

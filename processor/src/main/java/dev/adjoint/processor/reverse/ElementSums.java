@@ -102,14 +102,21 @@ final class ElementSums {
     Set<Var> changed = assignedIn(done);
     Map<Var, Element> fixed = new LinkedHashMap<>();
     Set<Var> otherwise = new HashSet<>();
+    List<Element> moving = new ArrayList<>();
     // only contributions every iteration makes (not under a branch, whose index may be one the
     // forward sweep never read: du[w] where u[w] was read on a path never taken)
     done.body().statements().forEach(stmt -> {
       Set<Var> named = Statements.mentioned(stmt);
       if (stmt instanceof Accumulate add && add.intoElement() && !shared.contains(add.target())
-          && add.indices().stream().allMatch(i -> isFixed(i, changed))
           && !Exprs.vars(add.value()).contains(add.target())) {
         Element element = new Element(add.target(), add.indices());
+        if (!add.indices().stream().allMatch(i -> isFixed(i, changed))) {
+          moving.add(element); // dx[j] -= g: apart from dx[i] if j never reaches i
+          Set<Var> others = new HashSet<>(named);
+          others.remove(add.target());
+          otherwise.addAll(others);
+          return;
+        }
         Element before = fixed.putIfAbsent(add.target(), element);
         if (before != null && !before.equals(element)) {
           otherwise.add(add.target()); // two elements of one array
@@ -118,6 +125,12 @@ final class ElementSums {
         otherwise.addAll(named);
       }
     });
+    for (Element other : moving) {
+      Element element = fixed.get(other.array());
+      if (element != null && !apart(element, other, done)) {
+        otherwise.add(other.array());
+      }
+    }
     fixed.keySet().removeAll(otherwise);
     if (fixed.isEmpty()) {
       return List.of(done);
@@ -129,7 +142,7 @@ final class ElementSums {
       sums.put(array, sum);
       out.add(new Declare(sum, new Copy(Constant.ZERO)));
     });
-    out.add(done.withBody(summed(done.body(), sums)));
+    out.add(done.withBody(summed(done.body(), sums, fixed)));
     // added only if the loop ran: one that ran no iteration never read the element, whose
     // index may then be out of bounds (u[k] with k = -1 for an empty x). The test is the
     // backward loop's own (its last index against its first), so that it reads nothing
@@ -141,17 +154,44 @@ final class ElementSums {
     return out;
   }
 
-  /** {@code block} with the contributions into the arrays of {@code sums} added to the sums. */
-  private static Block summed(Block block, Map<Var, Var> sums) {
+  /**
+   * {@code block} with the contributions into the elements of {@code fixed} added to their sums
+   * in {@code sums} (other elements of the same arrays keep theirs).
+   */
+  private static Block summed(Block block, Map<Var, Var> sums, Map<Var, Element> fixed) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      if (stmt instanceof Accumulate add && add.intoElement() && sums.containsKey(add.target())) {
+      if (stmt instanceof Accumulate add && add.intoElement() && sums.containsKey(add.target())
+          && fixed.get(add.target()).indices().equals(add.indices())) {
         out.add(new Accumulate(sums.get(add.target()), add.value(), false, add.origin()));
       } else {
-        out.add(Statements.mapBlocks(stmt, b -> summed(b, sums)));
+        out.add(Statements.mapBlocks(stmt, b -> summed(b, sums, fixed)));
       }
     }
     return new Block(out);
+  }
+
+  /**
+   * Whether the element {@code other} adds into, at the loop's counter, is never {@code fixed}:
+   * at one index position the counter runs from {@code e + c} upward (or {@code e - c} down),
+   * {@code c} a positive constant, where {@code fixed} has {@code e} ({@code dx[j]} with
+   * {@code j} from {@code i + 1}, beside {@code dx[i]}: the pairs of a triangle).
+   */
+  private static boolean apart(Element fixed, Element other, ReverseLoop loop) {
+    Loop.Counted counted = loop.loop().counted();
+    if (fixed.indices().size() != other.indices().size()
+        || !(loop.from() instanceof Nested nested && nested.expr() instanceof Binary start
+            && start.b() instanceof Constant c && c.value() != null && c.value() > 0
+            && start.op() == (counted.downward() ? Binary.Op.SUB : Binary.Op.ADD))) {
+      return false;
+    }
+    for (int p = 0; p < fixed.indices().size(); p++) {
+      if (other.indices().get(p).equals(counted.index())
+          && fixed.indices().get(p).equals(start.a())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An index that keeps its value through the loop: a constant or a variable it never sets. */

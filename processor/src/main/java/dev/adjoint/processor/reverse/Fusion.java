@@ -307,7 +307,7 @@ final class Fusion {
    * that store only into arrays they make, restore nothing from before them, and whose backward
    * pass shares nothing with what runs before it in {@code body} (the backward passes of what
    * follows the loop), but for adding into the same adjoint array, whose additions only change
-   * order. Every pair of a sum over pairs ({@code e += 1 / (r * r + 1)} with
+   * order, and the zeros declared there for it alone (an element's sum), which move before it. Every pair of a sum over pairs ({@code e += 1 / (r * r + 1)} with
    * {@code r = x[i] - x[j]}) then adds its contribution as it is computed, nothing saved.
    */
   private List<Stmt> fusedInnerLoops(Loop outer, List<Stmt> body) {
@@ -327,16 +327,27 @@ final class Fusion {
         continue;
       }
       ReverseLoop back = (ReverseLoop) out.get(at);
+      // the zeros its pass adds into, declared just for it (double dxSum1 = 0.0), go before it
+      List<Stmt> before = new ArrayList<>();
+      for (Stmt s : out.subList(0, at)) {
+        Var zero = BackStmts.isZeroInit(s) ? BackStmts.declared(s) : null;
+        if (zero != null && allMentioned(back).contains(zero) && out.subList(0, at).stream()
+            .noneMatch(other -> other != s && allMentioned(other).contains(zero))) {
+          before.add(s);
+        }
+      }
       if (back.body().statements().stream().anyMatch(s -> restoresOuterValue(s, inner))
           || buffers.stream().anyMatch(b -> allMentioned(back).contains(b)
               && !callsIn(back.body(), b))
-          || out.subList(0, at).stream().anyMatch(s -> shareState(s, back))) {
+          || out.subList(0, at).stream()
+              .anyMatch(s -> !before.contains(s) && shareState(s, back))) {
         continue;
       }
       List<Stmt> innerBody = new ArrayList<>(back.body().statements());
       innerBody.removeAll(recomputed.getOrDefault(inner, List.of()));
-      fused.put(inner, new FusedLoop(List.of(), withoutFirstValues(inner, innerBody)));
+      fused.put(inner, new FusedLoop(before, withoutFirstValues(inner, innerBody)));
       out.remove(at);
+      out.removeIf(s -> before.stream().anyMatch(b -> b == s));
     }
     return out;
   }

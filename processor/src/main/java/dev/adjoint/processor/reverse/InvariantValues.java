@@ -12,7 +12,9 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
 import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
@@ -28,13 +30,16 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A value a backward loop computes again in every iteration though nothing it reads changes in
  * the loop is computed once before it, as a person reads {@code a[i][h]} once per unit and not
  * once per class: {@code for (c) { double t7 = aRow[h4]; ... dW2[h4][c] += t7 * ds; }} becomes
  * {@code double t7 = aRow[h4]; for (c) { ... }}. The JIT does not do it itself: it cannot prove
- * that the stores into {@code dW2} leave {@code aRow} alone.
+ * that the stores into {@code dW2} leave {@code aRow} alone. So too a forward loop's load of a
+ * parameter's element (which the method never writes), as a person reads {@code x[i]} once per
+ * point of a sum over pairs whose fused backward pass stores into {@code dx[j]}.
  *
  * <p>A declaration at the top level of a counted backward loop's body moves when it is the only
  * assignment of its variable in the loop, reads neither the counter nor anything the loop
@@ -48,17 +53,29 @@ public final class InvariantValues {
   private InvariantValues() {}
 
   public static Pullback of(Pullback pullback) {
-    return pullback.withBody(block(pullback.body()));
+    Set<Var> parameters = new HashSet<>();
+    pullback.primal().params().forEach(p -> parameters.add(p.var()));
+    return pullback.withBody(block(pullback.body(), parameters));
   }
 
-  private static Block block(Block block) {
+  /**
+   * {@code block} with its loops' invariant values hoisted; a forward loop's loads only from
+   * {@code parameters}, which the method never writes (a local array may be another's alias,
+   * and the forward sweep writes local arrays).
+   */
+  private static Block block(Block block, Set<Var> parameters) {
     List<Stmt> statements = block.statements();
     List<Stmt> out = new ArrayList<>();
     for (int i = 0; i < statements.size(); i++) {
-      Stmt stmt = Statements.mapBlocks(statements.get(i), InvariantValues::block);
+      Stmt stmt = Statements.mapBlocks(statements.get(i), b -> block(b, parameters));
+      List<Stmt> after = statements.subList(i + 1, statements.size());
       if (stmt instanceof ReverseLoop loop && loop.loop().counted() != null
           && loop.trips() == null) {
-        hoist(loop, statements.subList(i + 1, statements.size()), out);
+        hoist(loop.body(), loop.loop().counted().index(), BackStmts.runs(loop), null, after,
+            out, loop::withBody);
+      } else if (stmt instanceof Loop loop && loop.counted() != null) {
+        hoist(loop.body(), loop.counted().index(), runs(loop.counted()), parameters, after, out,
+            loop::withBody);
       } else {
         out.add(stmt);
       }
@@ -66,35 +83,42 @@ public final class InvariantValues {
     return new Block(out);
   }
 
-  /** Adds to {@code out} the declarations {@code loop} need not repeat, then the loop. */
-  private static void hoist(ReverseLoop loop, List<Stmt> after, List<Stmt> out) {
-    Set<Var> changed = new HashSet<>(List.of(loop.loop().counted().index()));
+  /**
+   * Adds to {@code out} the declarations a loop with {@code body}, {@code counter} and
+   * {@code runs} (true if it runs at least once) need not repeat, loading only from
+   * {@code loadable} arrays (null: any the loop does not write), then the loop with what is
+   * left of its body ({@code withBody}).
+   */
+  private static void hoist(Block body, Var counter, Operand runs, Set<Var> loadable,
+      List<Stmt> after, List<Stmt> out, Function<Block, Stmt> withBody) {
+    Set<Var> changed = new HashSet<>(List.of(counter));
     Set<Var> writtenArrays = new HashSet<>();
     boolean calls = false;
     List<Stmt> all = new ArrayList<>();
-    Statements.forEach(loop.body(), all::add);
+    Statements.forEach(body, all::add);
     for (Stmt stmt : all) {
       changed.addAll(BackStmts.assigned(stmt));
       writtenArrays.addAll(arraysWritten(stmt));
       calls |= callsOut(stmt);
     }
-    List<Stmt> statements = loop.body().statements();
+    List<Stmt> statements = body.statements();
     List<Stmt> kept = new ArrayList<>();
     List<Var> moved = new ArrayList<>();
     Set<Stmt> gone = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Stmt stmt : statements) {
       if (stmt instanceof Declare declare && declare.init() != null
-          && movable(declare, all, after, changed, moved, writtenArrays, calls)) {
+          && movable(declare, all, after, changed, moved, writtenArrays, calls)
+          && (loadable == null || loaded(declare, loadable))) {
         if (moved.isEmpty()) {
           out.add(new Comment("values every iteration reads, computed once before the loop"));
         }
         moved.add(declare.var());
         gone.add(stmt);
-        out.add(new Declare(declare.var(), guarded(declare, loop), declare.origin()));
+        out.add(new Declare(declare.var(), guarded(declare, runs), declare.origin()));
       }
     }
     if (moved.isEmpty()) {
-      out.add(loop);
+      out.add(withBody.apply(body));
       return;
     }
     for (int j = 0; j < statements.size(); j++) {
@@ -103,7 +127,24 @@ public final class InvariantValues {
         kept.add(statements.get(j));
       }
     }
-    out.add(loop.withBody(new Block(kept)));
+    out.add(withBody.apply(new Block(kept)));
+  }
+
+  /**
+   * Whether {@code declare} loads an element, and only from {@code loadable} arrays: what a
+   * forward loop hoists (the JIT hoists the rest itself, lengths and arithmetic, but not a load
+   * past stores it cannot tell apart).
+   */
+  private static boolean loaded(Declare declare, Set<Var> loadable) {
+    Set<Var> arrays = BackStmts.elementsRead(declare);
+    return !arrays.isEmpty() && loadable.containsAll(arrays);
+  }
+
+  /** True if a counted forward loop runs at least once: its first index meets its bound. */
+  private static Operand runs(Loop.Counted counted) {
+    Binary.Op test = counted.downward() ? (counted.inclusive() ? Binary.Op.GE : Binary.Op.GT)
+        : (counted.inclusive() ? Binary.Op.LE : Binary.Op.LT);
+    return new Nested(new Binary(test, counted.from(), counted.to()), Type.BOOLEAN);
   }
 
   /**
@@ -186,7 +227,7 @@ public final class InvariantValues {
    * The declaration's value, computed only if {@code loop} runs when it loads an element or
    * divides integers (either may throw where the loop never went).
    */
-  private static Expr guarded(Declare declare, ReverseLoop loop) {
+  private static Expr guarded(Declare declare, Operand runs) {
     boolean[] divides = {integerDivision(declare.init())};
     declare.init().operands().forEach(o -> Exprs.forEachNested(o,
         e -> divides[0] |= integerDivision(e)));
@@ -194,7 +235,7 @@ public final class InvariantValues {
       return declare.init();
     }
     Type type = declare.var().type(); // the loop never reads the default value
-    return new Select(BackStmts.runs(loop), new Nested(declare.init(), type),
+    return new Select(runs, new Nested(declare.init(), type),
         new Constant(type, type.zero()));
   }
 
