@@ -26,9 +26,12 @@ final class LayeredSweeps {
       double s = b[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       int t3 = x.length;
+      // the rows the loop reads, taken once before it
+      double[] WRow = 0 < t3 ? W[i] : null;
+      // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       for (int j = 0; j < t3; j++) {
         // line 14: s += W[i][j] * x[j];
-        double t4 = W[i][j];
+        double t4 = WRow[j];
         double t5 = x[j];
         double t6 = t4 * t5;
         s = s + t6;
@@ -45,9 +48,12 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
+        // the rows the loop reads, taken once before it
+        double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
+        // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
         for (int j = 0; j < x.length; j++) {
           // this iteration's values, computed again instead of saved
-          double t4 = W[i][j];
+          double t4 = WRow2[j];
           double t5 = x[j];
           // line 14: s += W[i][j] * x[j];
           double dt6 = ds;
@@ -104,9 +110,12 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
+        // the rows the loop reads, taken once before it
+        double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
+        // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
         for (int j = 0; j < x.length; j++) {
           // this iteration's values, computed again instead of saved
-          double t4 = W[i][j];
+          double t4 = WRow2[j];
           double t5 = x[j];
           // line 14: s += W[i][j] * x[j];
           double dt6 = ds;

@@ -23,9 +23,12 @@ final class LayersSweeps {
     for (int i = 0; i < t2; i++) {
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       int t3 = x.length;
+      // the rows the loop reads, taken once before it
+      double[] WRow = 0 < t3 ? W[i] : null;
+      // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       for (int j = 0; j < t3; j++) {
         // line 12: q[i] += W[i][j] * x[j];
-        double t4 = W[i][j];
+        double t4 = WRow[j];
         double t5 = x[j];
         double t6 = t4 * t5;
         q[i] += t6;
@@ -62,10 +65,12 @@ final class LayersSweeps {
     // backward sweep
     // line 10: for (int i = 0; i < W.length; i++) { for (int j = 0; j < x.length; j++) { q[i...
     for (int i = W.length - 1; i >= 0; i--) {
+      // the rows the loop reads, taken once before it
+      double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       for (int j = 0; j < x.length; j++) {
         // this iteration's values, computed again instead of saved
-        double t4 = W[i][j];
+        double t4 = WRow2[j];
         double t5 = x[j];
         // line 12: q[i] += W[i][j] * x[j];
         double dt6 = dq[i];

@@ -92,7 +92,8 @@ class InvariantValuesTest {
     assertThat(pullback).contains("// values every iteration reads, computed once before the loop");
     // read before the loop over the classes, only if that loop runs
     assertThat(pullback).containsMatch(
-        "double t\\d+ = .* >= 0 \\? a\\[h\\d*\\] : 0\\.0;\\s+(// line .*\\s+)?for \\(int c");
+        "double t\\d+ = .* >= 0 \\? a\\[h\\d*\\] : 0\\.0;\\s+(// .*\\s+|double\\[\\] \\w+ = .*;\\s+)*"
+            + "for \\(int c");
   }
 
   @Test

@@ -1514,6 +1514,16 @@ class LoopsAndArraysTest {
           return best * best;
         }
 
+        /** A row picked by an index, read by a loop that may not run (then r may not exist). */
+        @Differentiable
+        public static double rowFrom(double[][] m, int r, int n) {
+          double s = 0;
+          for (int k = 0; k < n; k++) {
+            s += Math.sin(m[r][k]) * m[r][k];
+          }
+          return s + m[0][0];
+        }
+
         /** A local of the iteration assigned in either branch of a conditional. */
         @Differentiable
         public static double leakySquares(double[] x) {
@@ -1682,6 +1692,8 @@ class LoopsAndArraysTest {
             new double[][] {{0.4, -0.5}, {1.0, 0.6}, {-1.2, 0.7}, {0.1, 0.1}}}),
         Arguments.of("bestScore", new Object[] {new double[] {0.3, -0.7, 1.1, 0.2}, 0.1}),
         Arguments.of("bestScore", new Object[] {new double[] {0.3, -0.7, 1.1, 0.2}, 2.5}),
+        Arguments.of("rowFrom", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2}}, 1, 2}),
+        Arguments.of("rowFrom", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2}}, 5, 0}),
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
@@ -2117,6 +2129,12 @@ class LoopsAndArraysTest {
     assertThat(nearest).contains("bestAt = t");
     assertThat(nearest).contains("double dd = c == bestAt ? dbest : 0.0;");
     assertThat(nearest).doesNotContain("Tape");
+    // and reads each centre's and each point's row once before the loop over coordinates
+    assertThat(nearest).contains("// the rows the loop reads, taken once before it");
+    assertThat(nearest).containsMatch("double\\[\\] centresRow = .* \\? centres\\[c\\] : null;");
+    assertThat(nearest).contains("centresRow[k]");
+    // a row taken only if its loop runs: rowFrom(m, 5, 0) never reads m[5]
+    assertThat(method(sweeps, "rowFromPullback")).containsMatch("\\? m\\[r\\] : null;");
     String bestScore = method(sweeps, "bestScorePullback");
     assertThat(bestScore).contains("double ds = c == best2At ? dbest2 : 0.0;");
     assertThat(count(bestScore, "[doublesTop++] = ")).isEqualTo(1); // sin(w[c]), not best
@@ -2201,7 +2219,8 @@ class LoopsAndArraysTest {
     assertThat(centered).containsMatch("t\\d+Row\\[k\\] = t\\d+;");
     assertThat(centered.lines()
         .filter(l -> l.matches(
-            "\\s*double \\w+ = (.* \\? )?x\\[n]\\[\\w+] - means\\[k]\\[\\w+]( : 0\\.0)?;"))
+            "\\s*double \\w+ = (.* \\? )?(x\\[n]|xRow\\d*)\\[\\w+] - (means\\[k]|meansRow\\d*)"
+                + "\\[\\w+]( : 0\\.0)?;"))
         .count()).isEqualTo(2);
     // s[i + 1] read by two gates, its index computed twice: one read, one value saved (and
     // tanh's, sin's argument and sin's: 4 pushes, where the second read made 5)
@@ -2255,7 +2274,7 @@ class LoopsAndArraysTest {
     // iteration has just read, then the nest runs d outside, h inside, and dhidden is cleared
     assertThat(hiddenUnits).contains("dhidden[h] = dz;");
     assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{\\s+"
-        + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = b.length - 1; h >= 0; h--\\) \\{\\s+"
+        + "double t5 = (X\\[i\\]|XRow\\d*)\\[d\\];.*?for \\(int h = b.length - 1; h >= 0; h--\\) \\{\\s+"
         + "double dz2 = dhidden\\[h\\];");
     String columnLayer = method(sweeps, "columnLayerPullback");
     assertThat(columnLayer).contains("double dz2 = dhidden[h];");
@@ -2266,7 +2285,7 @@ class LoopsAndArraysTest {
     // and its forward sweep sums each unit along W's rows, in hidden[h] itself
     assertThat(hiddenUnits).contains("// the sums taken along rows, each in hidden[h]");
     assertThat(hiddenUnits).containsMatch("(?s)for \\(int d = 0; d < W.length; d\\+\\+\\) \\{.*?"
-        + "double t5 = X\\[i\\]\\[d\\];.*?for \\(int h = 0; h < t3; h\\+\\+\\) \\{.*?"
+        + "double t5 = (X\\[i\\]|XRow\\d*)\\[d\\];.*?for \\(int h = 0; h < t3; h\\+\\+\\) \\{.*?"
         + "hidden\\[h\\] \\+= t7;");
     // a backward nest that reads its adjoint dy[h] itself needs nothing carried to turn, and
     // the forward sums into y[h] are taken along rows in y itself

@@ -11,6 +11,7 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
@@ -174,6 +175,13 @@ final class BackStmts {
       }
     }
     return new Hoisted(first, inside);
+  }
+
+  /** Whether a counted forward loop runs at least once: its first index against its bound. */
+  static Operand runs(Loop.Counted counted) {
+    Binary.Op test = counted.downward() ? (counted.inclusive() ? Binary.Op.GE : Binary.Op.GT)
+        : (counted.inclusive() ? Binary.Op.LE : Binary.Op.LT);
+    return new Nested(new Binary(test, counted.from(), counted.to()), Type.BOOLEAN);
   }
 
   /**

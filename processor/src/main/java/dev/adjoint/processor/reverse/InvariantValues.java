@@ -74,7 +74,8 @@ public final class InvariantValues {
         hoist(loop.body(), loop.loop().counted().index(), BackStmts.runs(loop), null, after,
             out, loop::withBody);
       } else if (stmt instanceof Loop loop && loop.counted() != null) {
-        hoist(loop.body(), loop.counted().index(), runs(loop.counted()), parameters, after, out,
+        hoist(loop.body(), loop.counted().index(), BackStmts.runs(loop.counted()), parameters,
+            after, out,
             loop::withBody);
       } else {
         out.add(stmt);
@@ -140,12 +141,7 @@ public final class InvariantValues {
     return !arrays.isEmpty() && loadable.containsAll(arrays);
   }
 
-  /** True if a counted forward loop runs at least once: its first index meets its bound. */
-  private static Operand runs(Loop.Counted counted) {
-    Binary.Op test = counted.downward() ? (counted.inclusive() ? Binary.Op.GE : Binary.Op.GT)
-        : (counted.inclusive() ? Binary.Op.LE : Binary.Op.LT);
-    return new Nested(new Binary(test, counted.from(), counted.to()), Type.BOOLEAN);
-  }
+
 
   /**
    * Whether the comment at {@code j} introduces a run of recomputed values (declarations
