@@ -209,11 +209,22 @@ final class BackStmts {
             : o;
       }
     };
+    return mapped(stmt, f, UnaryOperator.identity());
+  }
+
+  /**
+   * {@code stmt} (a declaration, an assignment, a contribution or a store) with {@code f}
+   * applied to each operand it reads, and {@code values} to the value a declaration or an
+   * assignment computes; any other statement as it is.
+   */
+  static Stmt mapped(Stmt stmt, UnaryOperator<Operand> f, UnaryOperator<Expr> values) {
     if (stmt instanceof Declare declare && declare.init() != null) {
-      return new Declare(declare.var(), Exprs.map(declare.init(), f), declare.origin());
+      return new Declare(declare.var(), values.apply(Exprs.map(declare.init(), f)),
+          declare.origin());
     }
     if (stmt instanceof Assign assign) {
-      return new Assign(assign.target(), Exprs.map(assign.value(), f), assign.origin());
+      return new Assign(assign.target(), values.apply(Exprs.map(assign.value(), f)),
+          assign.origin());
     }
     if (stmt instanceof Accumulate add) {
       return new Accumulate(add.target(), add.indices().stream().map(f).toList(),

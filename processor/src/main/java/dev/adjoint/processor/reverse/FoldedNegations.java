@@ -31,8 +31,7 @@ public final class FoldedNegations {
   private FoldedNegations() {}
 
   public static Pullback of(Pullback pullback) {
-    Block body = of(pullback.body());
-    return body == pullback.body() ? pullback : pullback.withBody(body);
+    return pullback.withBody(of(pullback.body()));
   }
 
   /** {@code block} with its negated adjoints folded (the HVP's body: its tangents' too). */

@@ -1,6 +1,5 @@
 package dev.adjoint.processor.reverse;
 
-import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Comment;
@@ -18,7 +17,6 @@ import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -141,27 +139,11 @@ public final class ParameterRows {
   }
 
   private static Stmt read(Stmt stmt, UnaryOperator<Operand> f, Map<Load, Var> rows) {
-    if (stmt instanceof Declare declare && declare.init() != null) {
-      return new Declare(declare.var(), through(Exprs.map(declare.init(), f), rows),
-          declare.origin());
-    }
-    if (stmt instanceof Assign assign) {
-      return new Assign(assign.target(), through(Exprs.map(assign.value(), f), rows),
-          assign.origin());
-    }
-    if (stmt instanceof Accumulate add) {
-      return new Accumulate(add.target(), add.indices().stream().map(f).toList(),
-          f.apply(add.value()), add.declares(), add.origin());
-    }
-    if (stmt instanceof Store store) {
-      return new Store(store.array(), store.indices().stream().map(f).toList(),
-          f.apply(store.value()), store.compound(), store.origin());
-    }
     if (stmt instanceof If branch) {
       return new If(f.apply(branch.condition()), branch.then(), branch.otherwise(),
           branch.origin());
     }
-    return stmt;
+    return BackStmts.mapped(stmt, f, e -> through(e, rows));
   }
 
   /** {@code e}, an element of one of {@code rows}, loaded through it. */

@@ -20,8 +20,12 @@ import java.util.Map;
  */
 public record Pullback(Function primal, DerivativeSignature signature, Adjoint.TapeNames tapes,
     Map<Var, Var> paramAdjoints, Block body, Var returned) {
-  /** The same pullback with another body: what a pass over the printed pullback gives. */
+  /**
+   * The same pullback with another body: what a pass over the printed pullback gives (itself
+   * when the pass gave the same body back).
+   */
   public Pullback withBody(Block newBody) {
-    return new Pullback(primal, signature, tapes, paramAdjoints, newBody, returned);
+    return newBody == body ? this
+        : new Pullback(primal, signature, tapes, paramAdjoints, newBody, returned);
   }
 }

@@ -25,8 +25,7 @@ public final class UnreadResets {
   private UnreadResets() {}
 
   public static Pullback of(Pullback pullback) {
-    Block body = of(pullback.body());
-    return body == pullback.body() ? pullback : pullback.withBody(body);
+    return pullback.withBody(of(pullback.body()));
   }
 
   /**
