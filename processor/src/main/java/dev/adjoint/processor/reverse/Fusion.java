@@ -7,7 +7,6 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Copy;
-import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
@@ -331,13 +330,13 @@ final class Fusion {
       List<Stmt> before = new ArrayList<>();
       for (Stmt s : out.subList(0, at)) {
         Var zero = BackStmts.isZeroInit(s) ? BackStmts.declared(s) : null;
-        if (zero != null && allMentioned(back).contains(zero) && out.subList(0, at).stream()
-            .noneMatch(other -> other != s && allMentioned(other).contains(zero))) {
+        if (zero != null && Statements.mentioned(back).contains(zero) && out.subList(0, at).stream()
+            .noneMatch(other -> other != s && Statements.mentioned(other).contains(zero))) {
           before.add(s);
         }
       }
       if (back.body().statements().stream().anyMatch(s -> restoresOuterValue(s, inner))
-          || buffers.stream().anyMatch(b -> allMentioned(back).contains(b)
+          || buffers.stream().anyMatch(b -> Statements.mentioned(back).contains(b)
               && !callsIn(back.body(), b))
           || out.subList(0, at).stream()
               .anyMatch(s -> !before.contains(s) && shareState(s, back))) {
@@ -357,8 +356,8 @@ final class Fusion {
    * array both only add into.
    */
   private static boolean shareState(Stmt a, Stmt b) {
-    Set<Var> inA = allMentioned(a);
-    Set<Var> inB = allMentioned(b);
+    Set<Var> inA = Statements.mentioned(a);
+    Set<Var> inB = Statements.mentioned(b);
     for (Var v : written(a)) {
       if (inB.contains(v) && !(addsOnly(a, v) && addsOnly(b, v) && v.type().isArray())) {
         return true;
@@ -372,25 +371,13 @@ final class Fusion {
     return false;
   }
 
-  /** The variables {@code stmt} and the statements nested in it name. */
-  private static Set<Var> allMentioned(Stmt stmt) {
-    Set<Var> vars = new HashSet<>();
-    Statements.forEach(stmt, s -> vars.addAll(Statements.vars(s)));
-    return vars;
-  }
-
   /** The variables and arrays {@code stmt} and the statements nested in it assign or write. */
   private static Set<Var> written(Stmt stmt) {
     Set<Var> vars = new HashSet<>();
     Statements.forEach(stmt, s -> {
+      vars.addAll(BackStmts.assigned(s));
       if (s instanceof Accumulate add) {
         vars.add(add.target());
-      } else if (s instanceof Assign assign) {
-        vars.add(assign.target());
-      } else if (s instanceof Declare declare) {
-        vars.add(declare.var());
-      } else if (s instanceof Pop pop) {
-        vars.add(pop.target());
       } else if (s instanceof Store store) {
         vars.add(store.array());
       } else if (s instanceof ReverseLoop loop && loop.loop().counted() != null) {

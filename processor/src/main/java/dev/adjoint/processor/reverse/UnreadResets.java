@@ -80,7 +80,7 @@ public final class UnreadResets {
 
   private static Set<Var> named(List<Stmt> statements) {
     Set<Var> named = new HashSet<>();
-    Statements.forEach(statements, s -> named.addAll(Statements.vars(s)));
+    statements.forEach(s -> named.addAll(Statements.mentioned(s)));
     return named;
   }
 }
