@@ -67,7 +67,7 @@ final class CircuitsSweeps {
 
     // backward sweep
     // line 17: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = -(value * value) * seed;
+    double dt6 = value * value * -seed;
     double dt5 = dt6;
     double dt4 = t5 * dt5;
     double ddot = -dt4;
@@ -111,7 +111,7 @@ final class CircuitsSweeps {
     double t6 = 1.0 + t5;
     double dt6 = dt5;
     double value = 1.0 / t6;
-    double dvalue = -(value * value) * dt6;
+    double dvalue = value * value * -dt6;
     tangentOut[0] = dvalue;
     return value;
   }

@@ -30,7 +30,7 @@ final class CurvatureSweeps {
 
     // backward sweep
     // line 10: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = -(value * value) * seed;
+    double dt6 = value * value * -seed;
     double dt5 = dt6;
     double dt4 = t5 * dt5;
     double ddot = -dt4;
@@ -74,7 +74,7 @@ final class CurvatureSweeps {
     double t6 = 1.0 + t5;
     double dt6 = dt5;
     double value = 1.0 / t6;
-    double dvalue = -(value * value) * dt6;
+    double dvalue = value * value * -dt6;
     tangentOut[0] = dvalue;
     return value;
   }
@@ -102,12 +102,12 @@ final class CurvatureSweeps {
     double t6 = 1.0 + t5;
     double tt6 = tt5;
     double value = 1.0 / t6;
-    double tvalue = -(value * value) * tt6;
+    double tvalue = value * value * -tt6;
 
     // backward sweep
     // line 10: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = -(value * value) * seed;
-    double tdt6 = seed * -(2 * (value * tvalue)) + -(value * value) * seedTangent;
+    double dt6 = value * value * -seed;
+    double tdt6 = -seed * (2 * (value * tvalue)) + value * value * -seedTangent;
     double dt5 = dt6;
     double tdt5 = tdt6;
     double dt4 = t5 * dt5;
@@ -363,7 +363,7 @@ final class CurvatureSweeps {
       ts2 = doubles[--doublesTop];
       s2 = doubles[--doublesTop];
       double dt3 = Math.cos(t3) * dt4;
-      double tdt3 = dt4 * (-Math.sin(t3) * tt3) + Math.cos(t3) * tdt4;
+      double tdt3 = dt4 * (Math.sin(t3) * -tt3) + Math.cos(t3) * tdt4;
       dx[i2] += dt3;
       hx[i2] += tdt3;
       ds2 += decay * dt2;
