@@ -24,6 +24,7 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
+import dev.adjoint.processor.reverse.ChosenIterations;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.FoldedNegations;
@@ -378,7 +379,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     return UnreadResets.of(FoldedNegations.of(ParameterRows.of(InvariantValues.of(
         ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(JammedLoops.of(
             InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
-                ReturnedAdjoints.of(pullback)))))))))))))));
+                ReturnedAdjoints.of(ChosenIterations.of(pullback))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

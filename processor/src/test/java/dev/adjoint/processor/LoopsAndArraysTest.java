@@ -1503,6 +1503,26 @@ class LoopsAndArraysTest {
           return cost;
         }
 
+        /** k-means' cost plus every point's spread over all centres: each centre's adjoint. */
+        @Differentiable
+        public static double nearestPlusSpread(double[][] centres, double[][] points) {
+          double cost = 0;
+          for (int p = 0; p < points.length; p++) {
+            double best = Double.MAX_VALUE;
+            for (int c = 0; c < centres.length; c++) {
+              double d = 0;
+              for (int k = 0; k < points[p].length; k++) {
+                double diff = points[p][k] - centres[c][k];
+                d += diff * diff;
+              }
+              cost += 0.01 * d;
+              best = Math.min(best, d);
+            }
+            cost += best;
+          }
+          return cost;
+        }
+
         /** The best of scores computed per candidate, or the start if none beats it. */
         @Differentiable
         public static double bestScore(double[] w, double start) {
@@ -1688,6 +1708,9 @@ class LoopsAndArraysTest {
         Arguments.of("tanhOfRowSums", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("nearestCentres", new Object[] {
+            new double[][] {{0.3, -0.7}, {1.1, 0.2}, {-0.9, 0.8}},
+            new double[][] {{0.4, -0.5}, {1.0, 0.6}, {-1.2, 0.7}, {0.1, 0.1}}}),
+        Arguments.of("nearestPlusSpread", new Object[] {
             new double[][] {{0.3, -0.7}, {1.1, 0.2}, {-0.9, 0.8}},
             new double[][] {{0.4, -0.5}, {1.0, 0.6}, {-1.2, 0.7}, {0.1, 0.1}}}),
         Arguments.of("bestScore", new Object[] {new double[] {0.3, -0.7, 1.1, 0.2}, 0.1}),
@@ -2127,8 +2150,16 @@ class LoopsAndArraysTest {
     // value alone gets the adjoint, the others' backward passes are skipped, nothing is saved
     String nearest = method(sweeps, "nearestCentresPullback");
     assertThat(nearest).contains("bestAt = t");
-    assertThat(nearest).contains("double dd = c == bestAt ? dbest : 0.0;");
     assertThat(nearest).doesNotContain("Tape");
+    // only the winner's backward pass runs, as a person writes it: no loop over the centres
+    assertThat(nearest).containsMatch("if \\(bestAt >= 0\\) \\{\\s*int c = bestAt;");
+    assertThat(nearest).contains("double dd = dbest;");
+    assertThat(nearest).doesNotContain("c == bestAt");
+    assertThat(loops(nearest)).isEqualTo(4); // points, centres, coordinates; the winner's
+    // not when every centre's backward pass adds something of its own (the spread)
+    String spread = method(sweeps, "nearestPlusSpreadPullback");
+    assertThat(spread).contains("double dd = c == bestAt ? dbest : 0.0;");
+    assertThat(loops(spread)).isEqualTo(5);
     // and reads each centre's and each point's row once before the loop over coordinates
     assertThat(nearest).contains("// the rows the loop reads, taken once before it");
     assertThat(nearest).containsMatch("double\\[\\] centresRow = .* \\? centres\\[c\\] : null;");
