@@ -1589,6 +1589,47 @@ class LoopsAndArraysTest {
           return loss / seen;
         }
 
+        /** The mean of squared scores, the rows counted as the loop goes (for-each). */
+        @Differentiable
+        public static double countedMean(double[] w, double[][] rows) {
+          double total = 0;
+          int count = 0;
+          for (double[] row : rows) {
+            double s = 0;
+            for (int j = 0; j < w.length; j++) {
+              s += w[j] * row[j];
+            }
+            total += s * s;
+            count++;
+          }
+          return total / count;
+        }
+
+        /** A sum over a range counted down, divided by a count that steps down by two. */
+        @Differentiable
+        public static double countedDown(double[] x, int from, int to) {
+          double total = 0;
+          int left = 10;
+          for (int i = from; i >= to; i--) {
+            total += Math.sin(x[i]) * x[i];
+            left -= 2;
+          }
+          return total / left;
+        }
+
+        /** A count changed again after its loop: not known before the loop. */
+        @Differentiable
+        public static double countedThenMoved(double[] x) {
+          double total = 0;
+          int count = 0;
+          for (int i = 0; i < x.length; i++) {
+            total += x[i] * x[i];
+            count++;
+          }
+          count = count * 2 + 1;
+          return total / count;
+        }
+
         /** Row maxima multiplied: the rows' loop is not fused, so each row's winner is saved. */
         @Differentiable
         public static double rowMaximaProduct(double[][] x) {
@@ -1720,6 +1761,11 @@ class LoopsAndArraysTest {
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
+        Arguments.of("countedMean", new Object[] {new double[] {0.3, -0.7},
+            new double[][] {{0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}}}),
+        Arguments.of("countedDown", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 3, 1}),
+        Arguments.of("countedDown", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 1, 3}),
+        Arguments.of("countedThenMoved", new Object[] {new double[] {0.3, -0.7, 0.5}}),
         Arguments.of("huberLabelled", new Object[] {new double[] {0.3, -0.7}, 0.2,
             new double[][] {{0.3, -0.7}, {0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}},
             new double[] {0.5, -0.3, 2.5, -1.0}, 1.0}),
@@ -2181,6 +2227,19 @@ class LoopsAndArraysTest {
     String labelled = method(sweeps, "huberLabelledPullback");
     assertThat(count(labelled, ".settle(")).isEqualTo(2);
     assertThat(labelled).contains("Double.isNaN(");
+    // a count of the iterations (count++) is known before the loop: count + n; the sum's
+    // adjoint, seed / count, with it; the loop is fused and saves nothing
+    String counted = method(sweeps, "countedMeanPullback");
+    assertThat(counted).contains("int count2End = count2 + n1;");
+    assertThat(counted).contains("seed / count2End;");
+    assertThat(counted).contains("backward pass of this iteration, fused");
+    assertThat(counted).doesNotContain("Tape");
+    // down by ones between bounds known at run time, stepping by -2
+    String down = method(sweeps, "countedDownPullback");
+    assertThat(down).containsMatch("int left2End = left2 - 2 \\* \\(from >= to \\? from - to \\+ 1 : 0\\);");
+    assertThat(down).contains("backward pass of this iteration, fused");
+    // not when the count changes after the loop
+    assertThat(method(sweeps, "countedThenMovedPullback")).doesNotContain("End =");
     // outside a fused loop, the winner of each row is saved as the row's loop ends
     String product = method(sweeps, "rowMaximaProductPullback");
     assertThat(product).contains("ints[intsTop++] = mAt;");

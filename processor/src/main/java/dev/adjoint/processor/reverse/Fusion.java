@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
@@ -211,6 +212,7 @@ final class Fusion {
       work.addAll(Statements.mentioned(stmt));
     }
     Set<Var> seen = new HashSet<>();
+    Map<Var, Operand> counterEnds = new LinkedHashMap<>();
     while (!work.isEmpty()) {
       Var v = work.pop();
       if (!seen.add(v) || v.equals(seed)) {
@@ -218,7 +220,11 @@ final class Fusion {
       }
       if (primal.contains(v)) {
         if (!before.contains(v) && !insideLoop(v, loop)) {
-          return; // read by what moves, but computed after the loop
+          Operand end = CounterEnds.after(v, loop, position, function.body().statements(), before);
+          if (end == null) {
+            return; // read by what moves, but computed after the loop
+          }
+          counterEnds.put(v, end); // count++ per iteration: count + n once the loop is done
         }
         continue;
       }
@@ -259,10 +265,20 @@ final class Fusion {
         return; // it would read, before the loop, an array the loop fills (s * a[0] after it)
       }
     }
+    Map<Var, Var> endNames = new LinkedHashMap<>();
     List<Stmt> hoisted = new ArrayList<>();
+    counterEnds.forEach((v, end) -> {
+      Var name = new Var(function.names().fresh(v.name() + "End"), Type.INT);
+      endNames.put(v, name);
+      hoisted.add(new Declare(name, new Copy(end)));
+    });
     for (Stmt stmt : backward) {
       if (moved.contains(stmt)) {
-        hoisted.add(stmt);
+        Stmt renamed = stmt;
+        for (Map.Entry<Var, Var> end : endNames.entrySet()) {
+          renamed = BackStmts.renamed(renamed, end.getKey(), end.getValue());
+        }
+        hoisted.add(renamed);
       }
     }
     List<Stmt> body = new ArrayList<>(back.body().statements());
