@@ -40,6 +40,7 @@ import dev.adjoint.processor.reverse.RowWalks;
 import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.SettledRows;
 import dev.adjoint.processor.reverse.ParameterRows;
+import dev.adjoint.processor.reverse.ReadBackSums;
 import dev.adjoint.processor.reverse.SunkDeclarations;
 import dev.adjoint.processor.reverse.UnreadResets;
 import dev.adjoint.processor.reverse.Taping;
@@ -377,9 +378,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
     return UnreadResets.of(FoldedNegations.of(ParameterRows.of(InvariantValues.of(
-        ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(JammedLoops.of(
-            InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
-                ReturnedAdjoints.of(ChosenIterations.of(pullback))))))))))))))));
+        ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(ReadBackSums.of(
+            JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(
+                AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(pullback)))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -1589,6 +1589,48 @@ class LoopsAndArraysTest {
           return loss / seen;
         }
 
+        /**
+         * cs231n's two-layer net per example: a ReLU layer into scores (b2, then a[h] W2[h][c]),
+         * squared error to a target row, over three examples.
+         */
+        @Differentiable
+        public static double twoLayers(double[][] W1, double[] b1, double[][] W2, double[] b2) {
+          double[][] X = {{0.4, -0.5}, {1.0, 0.6}, {-1.2, 0.7}};
+          double[][] T = {{0.3, 0.1}, {-0.2, 0.5}, {0.0, -0.4}};
+          int H = b1.length;
+          int K = b2.length;
+          double[][] z = new double[X.length][H];
+          double[][] a = new double[X.length][H];
+          double[][] scores = new double[X.length][K];
+          double loss = 0;
+          for (int i = 0; i < X.length; i++) {
+            for (int h = 0; h < H; h++) {
+              z[i][h] = b1[h];
+            }
+            for (int d = 0; d < X[i].length; d++) {
+              for (int h = 0; h < H; h++) {
+                z[i][h] += X[i][d] * W1[d][h];
+              }
+            }
+            for (int h = 0; h < H; h++) {
+              a[i][h] = Math.max(0, z[i][h]);
+            }
+            for (int c = 0; c < K; c++) {
+              scores[i][c] = b2[c];
+            }
+            for (int h = 0; h < H; h++) {
+              for (int c = 0; c < K; c++) {
+                scores[i][c] += a[i][h] * W2[h][c];
+              }
+            }
+            for (int c = 0; c < K; c++) {
+              double e = scores[i][c] - T[i][c];
+              loss += e * e;
+            }
+          }
+          return loss;
+        }
+
         /** The mean of squared scores, the rows counted as the loop goes (for-each). */
         @Differentiable
         public static double countedMean(double[] w, double[][] rows) {
@@ -1761,6 +1803,11 @@ class LoopsAndArraysTest {
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
+        Arguments.of("twoLayers", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[] {0.1, -0.2, 0.3},
+            new double[][] {{0.5, -0.3}, {0.2, 0.8}, {-0.6, 0.4}},
+            new double[] {0.05, -0.1}}),
         Arguments.of("countedMean", new Object[] {new double[] {0.3, -0.7},
             new double[][] {{0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}}}),
         Arguments.of("countedDown", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 3, 1}),
@@ -2227,6 +2274,13 @@ class LoopsAndArraysTest {
     String labelled = method(sweeps, "huberLabelledPullback");
     assertThat(count(labelled, ".settle(")).isEqualTo(2);
     assertThat(labelled).contains("Double.isNaN(");
+    // the two-layer net's backward loops over the hidden units: the one into a (with its inner
+    // loop over the scores) and ReLU's are one loop, moved past the independent loop over the
+    // scores' biases; a[h]'s adjoint, added into its row and read back at once, is the sum itself
+    String layers = method(sweeps, "twoLayersPullback");
+    assertThat(layers).doesNotContain("daRow");
+    assertThat(layers).containsMatch("double dt\\d+ = b2.length - 1 >= 0 \\? daSum\\d+ : 0.0;");
+    assertThat(layers).doesNotContain("Tape");
     // a count of the iterations (count++) is known before the loop: count + n; the sum's
     // adjoint, seed / count, with it; the loop is fused and saves nothing
     String counted = method(sweeps, "countedMeanPullback");

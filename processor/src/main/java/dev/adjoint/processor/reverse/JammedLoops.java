@@ -3,8 +3,10 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
@@ -29,9 +31,15 @@ import java.util.Set;
  * bit, and short loops (GMM's {@code d = 2}) pay their overhead once. Taken for counted forward
  * loops with the same bounds and step, and for backward loops run in the forward order
  * ({@link InOrderLoops}) from the same first to the same last index, whose bodies only declare,
- * assign, add and store (no branch, no inner loop). The bound may be a temporary each loop
- * declares before it ({@code int t7 = x.length;}, from {@code i < x.length}): the second one's
- * declaration then comes before the jammed loop, which cannot change an array's length.
+ * assign, add and store (forward loops: no branch, no inner loop; backward loops may have them,
+ * nothing taped or called). The bound may be a temporary each loop declares before it
+ * ({@code int t7 = x.length;}, from {@code i < x.length}): the second one's declaration then
+ * comes before the jammed loop, which cannot change an array's length.
+ *
+ * <p>A backward loop also moves back over statements it shares nothing with (neither writes
+ * what the other names; no array that may be another's) to the loop it jams with: the
+ * two-layer net's pass into {@code a} per hidden unit and ReLU's, over the loop into the
+ * scores' biases between them.
  */
 public final class JammedLoops {
   private final Set<Var> shared;
@@ -56,8 +64,18 @@ public final class JammedLoops {
         first--; // int t = x.length; before the second loop: its bound, the same as the first's
       }
       Stmt jammed = first < 0 ? null : jammed(out.get(first), done, out);
+      int partner = first;
+      while (jammed == null && partner > 0 && done instanceof ReverseLoop
+          && commute(out.get(partner), done)) {
+        partner--; // a backward loop moves over what it shares nothing with, to its partner
+        jammed = jammed(out.get(partner), done, out);
+      }
       if (jammed == null) {
         out.add(done);
+        continue;
+      }
+      if (partner < first) {
+        out.set(partner, jammed);
         continue;
       }
       out.remove(first);
@@ -74,7 +92,8 @@ public final class JammedLoops {
   /** The loop running {@code first}'s body and then {@code second}'s, or null. */
   private Stmt jammed(Stmt first, Stmt second, List<Stmt> before) {
     if (first instanceof Loop a && second instanceof Loop b && sameRange(a, b, before)) {
-      Block body = concatenated(a.body(), b.body(), b.counted().index(), a.counted().index());
+      Block body =
+          concatenated(a.body(), b.body(), b.counted().index(), a.counted().index(), false);
       return body == null ? null : a.withBody(body);
     }
     if (first instanceof ReverseLoop a && second instanceof ReverseLoop b && a.inOrder()
@@ -83,7 +102,7 @@ public final class JammedLoops {
         && a.loop().counted().step() == b.loop().counted().step()
         && a.from().equals(b.from()) && a.last().equals(b.last())) {
       Var counter = a.loop().counted().index();
-      Block body = concatenated(a.body(), b.body(), b.loop().counted().index(), counter);
+      Block body = concatenated(a.body(), b.body(), b.loop().counted().index(), counter, true);
       return body == null ? null : a.withBody(body);
     }
     return null;
@@ -122,21 +141,84 @@ public final class JammedLoops {
    * {@code first} then {@code second} reading {@code counter} where it read {@code index}, when
    * both are flat and the iterations of the two together are independent; else null.
    */
-  private Block concatenated(Block first, Block second, Var index, Var counter) {
+  private Block concatenated(Block first, Block second, Var index, Var counter,
+      boolean backward) {
     List<Stmt> body = new ArrayList<>(first.statements());
     for (Stmt stmt : second.statements()) {
       body.add(BackStmts.renamed(stmt, index, counter));
     }
     boolean flat = body.stream().allMatch(s -> s instanceof Declare || s instanceof Assign
         || s instanceof Accumulate || s instanceof Store || s instanceof Comment);
-    Set<Var> declared = new HashSet<>();
-    for (Stmt stmt : body) {
-      Var v = BackStmts.declared(stmt);
-      if (v != null && !declared.add(v)) {
-        return null; // both declare it (a value each computes again): one scope cannot
-      }
+    if (!flat && !(backward && body.stream().allMatch(JammedLoops::untaped))) {
+      return null;
+    }
+    Set<Var> declared = declaredIn(first);
+    if (declaredIn(new Block(body.subList(first.statements().size(), body.size()))).stream()
+        .anyMatch(declared::contains)) {
+      return null; // both declare it (a value each computes again): one scope cannot
     }
     Block jammed = new Block(body);
-    return flat && InOrderLoops.independent(jammed, counter, shared) ? jammed : null;
+    return InOrderLoops.independent(jammed, counter, shared) ? jammed : null;
+  }
+
+  /** The variables declared in {@code block} and the blocks nested in it, loop counters too. */
+  private static Set<Var> declaredIn(Block block) {
+    Set<Var> declared = new HashSet<>();
+    Statements.forEach(block, stmt -> {
+      Var v = BackStmts.declared(stmt);
+      if (v != null) {
+        declared.add(v);
+      }
+      if (stmt instanceof ReverseLoop loop && loop.loop().counted() != null) {
+        declared.add(loop.loop().counted().index());
+      } else if (stmt instanceof Loop loop && loop.counted() != null) {
+        declared.add(loop.counted().index());
+      }
+    });
+    return declared;
+  }
+
+  /**
+   * Whether {@code stmt} and what is nested in it only compute, add and store: no tape, no
+   * call, no trip count popped.
+   */
+  private static boolean untaped(Stmt stmt) {
+    boolean[] plain = {true};
+    Statements.forEach(stmt, s -> plain[0] &= s instanceof Comment || s instanceof Accumulate
+        || s instanceof Store || s instanceof If || s instanceof Loop
+        || s instanceof ReverseLoop loop && !loop.tripsOnTape()
+        || s instanceof Declare declare && !(declare.init() instanceof Call)
+        || s instanceof Assign assign && !(assign.value() instanceof Call));
+    return plain[0];
+  }
+
+  /**
+   * Whether {@code a} and {@code b} may run in either order: neither writes a variable or array
+   * the other names, neither touches an array that may be another's, no tape.
+   */
+  private boolean commute(Stmt a, Stmt b) {
+    if (!untaped(a) || !untaped(b)) {
+      return false;
+    }
+    Set<Var> namedByA = Statements.mentioned(a);
+    Set<Var> namedByB = Statements.mentioned(b);
+    return namedByA.stream().noneMatch(shared::contains)
+        && namedByB.stream().noneMatch(shared::contains)
+        && written(a).stream().noneMatch(namedByB::contains)
+        && written(b).stream().noneMatch(namedByA::contains);
+  }
+
+  /** The variables and arrays {@code stmt} and what is nested in it assign, add into or store. */
+  private static Set<Var> written(Stmt stmt) {
+    Set<Var> written = new HashSet<>();
+    Statements.forEach(stmt, s -> {
+      written.addAll(BackStmts.assigned(s));
+      if (s instanceof Store store) {
+        written.add(store.array());
+      } else if (s instanceof Accumulate add) {
+        written.add(add.target());
+      }
+    });
+    return written;
   }
 }
