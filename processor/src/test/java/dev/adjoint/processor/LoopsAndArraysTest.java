@@ -28,6 +28,7 @@ class LoopsAndArraysTest {
       public final class Loops {
         static final double[] WEIGHTS = {0.5, -1.5, 2.0};
         static final double[][] TABLE = {{1, 2}, {3, 4}};
+        static final double[] LABELS = {0.5, Double.NaN, 2.5, -1.0};
 
         @Differentiable
         public static double tables(double x) {
@@ -1672,6 +1673,39 @@ class LoopsAndArraysTest {
           return total / count;
         }
 
+        /** Huber over the rows whose label (a table with a missing one) is there. */
+        @Differentiable
+        public static double huberMasked(double[] w, double[][] x) {
+          double loss = 0;
+          int seen = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(LABELS[i])) {
+              continue;
+            }
+            double r = LABELS[i] - w[0] * x[i][0] - w[1] * x[i][1];
+            loss += Math.abs(r) <= 1 ? 0.5 * r * r : Math.abs(r) - 0.5;
+            seen++;
+          }
+          return loss / seen;
+        }
+
+        /** The same with the count smoothed after the loop (one more than the rows seen). */
+        @Differentiable
+        public static double huberSmoothed(double[] w, double[][] x) {
+          double loss = 0;
+          int seen = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(LABELS[i])) {
+              continue;
+            }
+            double r = LABELS[i] - w[0] * x[i][0] - w[1] * x[i][1];
+            loss += Math.abs(r) <= 1 ? 0.5 * r * r : Math.abs(r) - 0.5;
+            seen++;
+          }
+          seen++;
+          return loss / seen;
+        }
+
         /** Row maxima multiplied: the rows' loop is not fused, so each row's winner is saved. */
         @Differentiable
         public static double rowMaximaProduct(double[][] x) {
@@ -1813,6 +1847,10 @@ class LoopsAndArraysTest {
         Arguments.of("countedDown", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 3, 1}),
         Arguments.of("countedDown", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 1, 3}),
         Arguments.of("countedThenMoved", new Object[] {new double[] {0.3, -0.7, 0.5}}),
+        Arguments.of("huberSmoothed", new Object[] {new double[] {0.3, -0.7},
+            new double[][] {{0.3, -0.7}, {0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}}}),
+        Arguments.of("huberMasked", new Object[] {new double[] {0.3, -0.7},
+            new double[][] {{0.3, -0.7}, {0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}}}),
         Arguments.of("huberLabelled", new Object[] {new double[] {0.3, -0.7}, 0.2,
             new double[][] {{0.3, -0.7}, {0.5, 1.1}, {2.0, 0.4}, {-1.2, 0.8}},
             new double[] {0.5, -0.3, 2.5, -1.0}, 1.0}),
@@ -2269,11 +2307,20 @@ class LoopsAndArraysTest {
     // and the adjoint each branch declares is not reset to zero as the branch ends
     assertThat(leaky).doesNotContain("dy = 0.0;");
     assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
-    // a JDK method (Double.isNaN) never reaches the tapes: no hand-over of the tapes' tops
-    // around it, only the one settle of each tape at the end
+    // a count stepped only in the rows kept (seen++ after a continue) is counted by a loop of
+    // its own before the loop, which then is fused and saves nothing
     String labelled = method(sweeps, "huberLabelledPullback");
-    assertThat(count(labelled, ".settle(")).isEqualTo(2);
-    assertThat(labelled).contains("Double.isNaN(");
+    assertThat(labelled).contains("int seen2End = seen2;");
+    assertThat(labelled).contains("seen2End++;");
+    assertThat(labelled).contains("backward pass of this iteration, fused");
+    assertThat(labelled).doesNotContain("Tape");
+    assertThat(method(sweeps, "huberMaskedPullback")).contains("seen2End++;");
+    // not when the count changes after the loop; a JDK method (Double.isNaN) never reaches the
+    // tapes there: no hand-over of the tapes' tops around it, only one settle of each at the end
+    String smoothed = method(sweeps, "huberSmoothedPullback");
+    assertThat(smoothed).doesNotContain("End = ");
+    assertThat(count(smoothed, ".settle(")).isEqualTo(2);
+    assertThat(smoothed).contains("Double.isNaN(");
     // the two-layer net's backward loops over the hidden units: the one into a (with its inner
     // loop over the scores) and ReLU's are one loop, moved past the independent loop over the
     // scores' biases; a[h]'s adjoint, added into its row and read back at once, is the sum itself

@@ -7,7 +7,6 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Copy;
-import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
@@ -212,7 +211,7 @@ final class Fusion {
       work.addAll(Statements.mentioned(stmt));
     }
     Set<Var> seen = new HashSet<>();
-    Map<Var, Operand> counterEnds = new LinkedHashMap<>();
+    Map<Var, CounterEnds.End> counterEnds = new LinkedHashMap<>();
     while (!work.isEmpty()) {
       Var v = work.pop();
       if (!seen.add(v) || v.equals(seed)) {
@@ -220,7 +219,8 @@ final class Fusion {
       }
       if (primal.contains(v)) {
         if (!before.contains(v) && !insideLoop(v, loop)) {
-          Operand end = CounterEnds.after(v, loop, position, function.body().statements(), before);
+          CounterEnds.End end = CounterEnds.after(v, loop, position,
+              function.body().statements(), before, w -> insideLoop(w, loop));
           if (end == null) {
             return; // read by what moves, but computed after the loop
           }
@@ -270,7 +270,7 @@ final class Fusion {
     counterEnds.forEach((v, end) -> {
       Var name = new Var(function.names().fresh(v.name() + "End"), Type.INT);
       endNames.put(v, name);
-      hoisted.add(new Declare(name, new Copy(end)));
+      hoisted.addAll(end.declare(name, function.names()));
     });
     for (Stmt stmt : backward) {
       if (moved.contains(stmt)) {
