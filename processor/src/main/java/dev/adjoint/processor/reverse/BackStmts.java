@@ -4,12 +4,14 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
@@ -126,6 +128,20 @@ final class BackStmts {
       }
     }
     return new Block(out);
+  }
+
+  /**
+   * Whether {@code stmt} and what is nested in it only compute, add, store, branch and loop:
+   * nothing pushed, popped, reserved or called, no trip count popped.
+   */
+  static boolean untaped(Stmt stmt) {
+    boolean[] plain = {true};
+    Statements.forEach(stmt, s -> plain[0] &= s instanceof Comment || s instanceof Accumulate
+        || s instanceof Store || s instanceof If || s instanceof Loop
+        || s instanceof ReverseLoop loop && !loop.tripsOnTape()
+        || s instanceof Declare declare && !(declare.init() instanceof Call)
+        || s instanceof Assign assign && !(assign.value() instanceof Call));
+    return plain[0];
   }
 
   /** The variables {@code stmt} assigns (not elements): a target, a declaration, a pop. */

@@ -4,7 +4,6 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
@@ -16,7 +15,6 @@ import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -120,12 +118,7 @@ public final class ChosenIterations {
             Type.BOOLEAN))) {
       return false;
     }
-    boolean[] plain = {true};
-    Statements.forEach(guard.then(), s -> plain[0] &= s instanceof Comment
-        || s instanceof Accumulate || s instanceof Store || s instanceof ReverseLoop
-        || s instanceof If || s instanceof Declare declare && !(declare.init() instanceof Call)
-        || s instanceof Assign assign && !(assign.value() instanceof Call));
-    return plain[0];
+    return guard.then().statements().stream().allMatch(BackStmts::untaped);
   }
 
   /** The winner's backward pass: the loop's body with its counter set and its share known. */

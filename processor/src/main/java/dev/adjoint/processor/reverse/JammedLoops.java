@@ -3,10 +3,8 @@ package dev.adjoint.processor.reverse;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Declare;
-import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
@@ -149,7 +147,7 @@ public final class JammedLoops {
     }
     boolean flat = body.stream().allMatch(s -> s instanceof Declare || s instanceof Assign
         || s instanceof Accumulate || s instanceof Store || s instanceof Comment);
-    if (!flat && !(backward && body.stream().allMatch(JammedLoops::untaped))) {
+    if (!flat && !(backward && body.stream().allMatch(BackStmts::untaped))) {
       return null;
     }
     Set<Var> declared = declaredIn(first);
@@ -179,25 +177,11 @@ public final class JammedLoops {
   }
 
   /**
-   * Whether {@code stmt} and what is nested in it only compute, add and store: no tape, no
-   * call, no trip count popped.
-   */
-  private static boolean untaped(Stmt stmt) {
-    boolean[] plain = {true};
-    Statements.forEach(stmt, s -> plain[0] &= s instanceof Comment || s instanceof Accumulate
-        || s instanceof Store || s instanceof If || s instanceof Loop
-        || s instanceof ReverseLoop loop && !loop.tripsOnTape()
-        || s instanceof Declare declare && !(declare.init() instanceof Call)
-        || s instanceof Assign assign && !(assign.value() instanceof Call));
-    return plain[0];
-  }
-
-  /**
    * Whether {@code a} and {@code b} may run in either order: neither writes a variable or array
    * the other names, neither touches an array that may be another's, no tape.
    */
   private boolean commute(Stmt a, Stmt b) {
-    if (!untaped(a) || !untaped(b)) {
+    if (!BackStmts.untaped(a) || !BackStmts.untaped(b)) {
       return false;
     }
     Set<Var> namedByA = Statements.mentioned(a);
