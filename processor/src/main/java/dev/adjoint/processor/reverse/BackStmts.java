@@ -47,6 +47,26 @@ final class BackStmts {
     return null;
   }
 
+  /**
+   * The variables declared in {@code block} and the blocks nested in it, the counters of its
+   * counted loops too.
+   */
+  static Set<Var> declaredIn(Block block) {
+    Set<Var> declared = new HashSet<>();
+    Statements.forEach(block, stmt -> {
+      Var v = declared(stmt);
+      if (v != null) {
+        declared.add(v);
+      }
+      Loop inner = stmt instanceof Loop loop ? loop
+          : stmt instanceof ReverseLoop loop ? loop.loop() : null;
+      if (inner != null && inner.counted() != null) {
+        declared.add(inner.counted().index());
+      }
+    });
+    return declared;
+  }
+
   /** {@code double dq = 0.0;} or {@code double[] dy = new double[y.length];}. */
   static boolean isZeroInit(Stmt stmt) {
     return stmt instanceof Declare declare

@@ -116,7 +116,8 @@ final class CounterEnds {
         writtenArrays.add(add.target());
       } else if (s instanceof Assign assign && assign.value() instanceof Call call
           && !isTest(call)) {
-        ok[0] &= Exprs.vars(call.args()).stream().noneMatch(a -> a.type().isArray());
+        Exprs.vars(call.args()).stream().filter(a -> a.type().isArray())
+            .forEach(writtenArrays::add); // a call may write the arrays it is given
       }
       if (s instanceof Loop inner && Statements.mentioned(inner).stream()
           .anyMatch(needed::contains)) {
@@ -129,7 +130,7 @@ final class CounterEnds {
         return null;
       }
     }
-    Block body = sliced(loop.body(), needed, v);
+    Block body = sliced(loop.body(), needed);
     if (!ok[0] || body == null) {
       return null;
     }
@@ -186,14 +187,14 @@ final class CounterEnds {
   }
 
   /** {@code block} with only the assignments of {@code needed} and the branches holding them. */
-  private static Block sliced(Block block, Set<Var> needed, Var v) {
+  private static Block sliced(Block block, Set<Var> needed) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
       if (stmt instanceof Assign assign && needed.contains(assign.target())) {
         out.add(assign);
       } else if (stmt instanceof If branch && assignsAny(branch, needed)) {
-        Block then = sliced(branch.then(), needed, v);
-        Block otherwise = sliced(branch.otherwise(), needed, v);
+        Block then = sliced(branch.then(), needed);
+        Block otherwise = sliced(branch.otherwise(), needed);
         if (then == null || otherwise == null) {
           return null;
         }
@@ -267,8 +268,8 @@ final class CounterEnds {
   private static Operand trips(Loop.Counted counted, List<Stmt> before) {
     Operand low = counted.downward() ? counted.to() : counted.from();
     Operand high = counted.downward() ? counted.from() : counted.to();
-    if (low instanceof Constant zero && Integer.valueOf(0).equals(intValue(zero))
-        && !counted.inclusive() && isLength(high, before)) {
+    if (low instanceof Constant zero && zero.is(0) && !counted.inclusive()
+        && isLength(high, before)) {
       return high;
     }
     Operand span = Terms.sub(high, low);
@@ -277,10 +278,6 @@ final class CounterEnds {
     }
     Operand runs = Terms.binary(counted.inclusive() ? Binary.Op.GE : Binary.Op.GT, high, low);
     return Terms.select(runs, span, Constant.integer(0));
-  }
-
-  private static Integer intValue(Constant c) {
-    return c.type() == Type.INT && c.value() != null ? c.value().intValue() : null;
   }
 
   /** Whether {@code bound} is a variable set once, before the loop, to an array's length. */

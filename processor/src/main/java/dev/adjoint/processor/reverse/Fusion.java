@@ -6,15 +6,13 @@ import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
-import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
-import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
-import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Pop;
@@ -270,6 +268,7 @@ final class Fusion {
     counterEnds.forEach((v, end) -> {
       Var name = new Var(function.names().fresh(v.name() + "End"), Type.INT);
       endNames.put(v, name);
+      hoisted.add(new Comment(v.name() + " once the loop is done, known before it runs"));
       hoisted.addAll(end.declare(name, function.names()));
     });
     for (Stmt stmt : backward) {

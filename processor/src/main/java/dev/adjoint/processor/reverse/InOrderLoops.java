@@ -64,18 +64,7 @@ public final class InOrderLoops {
    * another, as the class comment says; {@code shared}: arrays that may be one another's.
    */
   static boolean independent(Block body, Var counter, Set<Var> shared) {
-    Set<Var> declared = new HashSet<>();
-    Statements.forEach(body, stmt -> {
-      Var v = BackStmts.declared(stmt);
-      if (v != null) {
-        declared.add(v);
-      }
-      Loop inner = stmt instanceof Loop loop ? loop
-          : stmt instanceof ReverseLoop loop ? loop.loop() : null;
-      if (inner != null && inner.counted() != null) {
-        declared.add(inner.counted().index());
-      }
-    });
+    Set<Var> declared = BackStmts.declaredIn(body);
     boolean[] ok = {true};
     Set<Var> written = new HashSet<>();
     List<Access> accesses = new ArrayList<>();

@@ -150,30 +150,13 @@ public final class JammedLoops {
     if (!flat && !(backward && body.stream().allMatch(BackStmts::untaped))) {
       return null;
     }
-    Set<Var> declared = declaredIn(first);
-    if (declaredIn(new Block(body.subList(first.statements().size(), body.size()))).stream()
+    Set<Var> declared = BackStmts.declaredIn(first);
+    if (BackStmts.declaredIn(new Block(body.subList(first.statements().size(), body.size()))).stream()
         .anyMatch(declared::contains)) {
       return null; // both declare it (a value each computes again): one scope cannot
     }
     Block jammed = new Block(body);
     return InOrderLoops.independent(jammed, counter, shared) ? jammed : null;
-  }
-
-  /** The variables declared in {@code block} and the blocks nested in it, loop counters too. */
-  private static Set<Var> declaredIn(Block block) {
-    Set<Var> declared = new HashSet<>();
-    Statements.forEach(block, stmt -> {
-      Var v = BackStmts.declared(stmt);
-      if (v != null) {
-        declared.add(v);
-      }
-      if (stmt instanceof ReverseLoop loop && loop.loop().counted() != null) {
-        declared.add(loop.loop().counted().index());
-      } else if (stmt instanceof Loop loop && loop.counted() != null) {
-        declared.add(loop.counted().index());
-      }
-    });
-    return declared;
   }
 
   /**

@@ -94,7 +94,7 @@ public final class ReadBackSums {
           && reset.indices().equals(add.indices()) && reset.compound() == null
           && Constant.ZERO.equals(reset.value())) {
         if (uses(row) != 4) {
-          return; // the row is read or written elsewhere too
+          return; // more than its zeros, the addition, the read and the reset
         }
         Accumulate declare = readOf(out.get(read), row, add.indices());
         Operand value = guard == null ? sum
