@@ -1556,6 +1556,43 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Explicit heat steps, the neighbours past the ends zero: conditionals in the stencil. */
+        @Differentiable
+        public static double heatSteps(double[] u0, double k, int steps) {
+          double[] u = u0;
+          for (int s = 0; s < steps; s++) {
+            double[] next = new double[u.length];
+            for (int i = 0; i < u.length; i++) {
+              double left = i > 0 ? u[i - 1] : 0.0;
+              double right = i + 1 < u.length ? u[i + 1] : 0.0;
+              next[i] = u[i] + k * (left - 2 * u[i] + right);
+            }
+            u = next;
+          }
+          double e = 0;
+          for (double v : u) {
+            e += v * v;
+          }
+          return e;
+        }
+
+        /** Smoothing in place: each element is read, then overwritten, in its own iteration. */
+        @Differentiable
+        public static double smoothedInPlace(double[] x, double w) {
+          double[] u = new double[x.length];
+          for (int i = 0; i < x.length; i++) {
+            u[i] = x[i];
+          }
+          double e = 0;
+          for (int i = 0; i < u.length; i++) {
+            double left = i > 0 ? u[i - 1] : 1.0;
+            double here = u[i] > 0 ? u[i] * w : u[i];
+            u[i] = here * left;
+            e += u[i] * left;
+          }
+          return e;
+        }
+
         /** The Huber loss of a line through the origin, its two pieces a conditional. */
         @Differentiable
         public static double huber(double[] x, double[] y, double w, double delta) {
@@ -1837,6 +1874,9 @@ class LoopsAndArraysTest {
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
+        Arguments.of("heatSteps", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.2, 3}),
+        Arguments.of("heatSteps", new Object[] {new double[] {0.3}, 0.2, 2}),
+        Arguments.of("smoothedInPlace", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.6}),
         Arguments.of("twoLayers", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
             new double[] {0.1, -0.2, 0.3},
@@ -2307,6 +2347,17 @@ class LoopsAndArraysTest {
     // and the adjoint each branch declares is not reset to zero as the branch ends
     assertThat(leaky).doesNotContain("dy = 0.0;");
     assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
+    // a neighbour chosen by a conditional (zero past the ends) is computed again, as the
+    // conditional, from the step's array, which nothing overwrites: nothing saved per element
+    String heat = method(sweeps, "heatStepsPullback");
+    assertThat(heat).containsMatch("left = c\\d+ \\? u\\d+\\[i - 1\\] : 0.0;");
+    assertThat(heat).containsMatch("right = c\\d+ \\? u\\d+\\[i \\+ 1\\] : 0.0;");
+    assertThat(heat).doesNotContain("doubleTape");
+    // not from an array the iteration then overwrites: what it chose is saved
+    String inPlace = method(sweeps, "smoothedInPlacePullback");
+    assertThat(inPlace).doesNotContainMatch("left = c\\d+ \\?");
+    assertThat(inPlace).contains("doubleTape");
+
     // a count stepped only in the rows kept (seen++ after a continue) is counted by a loop of
     // its own before the loop, which then is fused and saves nothing
     String labelled = method(sweeps, "huberLabelledPullback");

@@ -12,11 +12,13 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
@@ -323,10 +325,70 @@ final class Recomputation {
             recomputed.put(assign.target(), again);
             bodyOf.put(assign.target(), loop.body());
           }
+        } else if (inBody instanceof If branch) {
+          for (Assign again : chosen(branch, loop, mentioned, inline)) {
+            recomputed.put(again.target(), again);
+            bodyOf.put(again.target(), loop.body());
+          }
         }
         mentions(inBody, mentioned);
       }
     });
+  }
+
+  /**
+   * The values an {@code if} directly in {@code loop}'s body chooses, each assigned once on each
+   * side from cheap operations ({@code double left = i > 0 ? u[i - 1] : 0.0;}, which lowers to
+   * an {@code if} whose sides compute the index and load): each is computed again as
+   * {@code c ? then : otherwise}, whose side not taken Java does not evaluate, when the condition
+   * and both sides' operands keep their values through the backward sweep. The sides may name
+   * values of their own first (the index {@code i - 1}); nothing else may be on them.
+   */
+  private List<Assign> chosen(If branch, Loop loop, Set<Var> mentioned, Predicate<Var> inline) {
+    Map<Var, Operand> then = sideValues(branch.then());
+    Map<Var, Operand> otherwise = sideValues(branch.otherwise());
+    if (then == null || otherwise == null || !(branch.condition() instanceof Var condition)) {
+      return List.of();
+    }
+    List<Assign> out = new ArrayList<>();
+    for (var entry : then.entrySet()) {
+      Var v = entry.getKey();
+      Operand other = otherwise.get(v);
+      if (other == null || v.type().isArray() || v.equals(function.result())
+          || mentioned.contains(v) || loops.assignments(v) != 2 || loops.home(v) != loop.body()
+          || inline.test(v)) {
+        continue;
+      }
+      Assign at = branch.then().statements().stream()
+          .map(Assign.class::cast).filter(a -> a.target().equals(v)).findFirst().orElseThrow();
+      Set<Var> reads = Exprs.vars(List.of(condition, entry.getValue(), other));
+      if (reads.contains(v) || !reads.stream().allMatch(o -> isAvailable(o, at, inline))) {
+        continue;
+      }
+      out.add(new Assign(v, new Select(condition, entry.getValue(), other), branch.origin()));
+    }
+    return out;
+  }
+
+  /**
+   * What each variable a side of an {@code if} assigns last holds, as an operand of the
+   * variables it reads (the side's own values written out), or null unless the side only
+   * assigns cheap operations, each variable once.
+   */
+  private Map<Var, Operand> sideValues(Block side) {
+    Map<Var, Operand> values = new LinkedHashMap<>();
+    for (Stmt stmt : side.statements()) {
+      if (!(stmt instanceof Assign assign) || values.containsKey(assign.target())
+          || assign.target().type().isArray()
+          || !isCheap(assign) || values.size() > 8) {
+        return null;
+      }
+      Expr value = Exprs.map(assign.value(), o -> o instanceof Var v && values.containsKey(v)
+          ? values.get(v) : o);
+      values.put(assign.target(), value instanceof Copy copy ? copy.a()
+          : new Nested(value, assign.target().type()));
+    }
+    return values;
   }
 
   /**

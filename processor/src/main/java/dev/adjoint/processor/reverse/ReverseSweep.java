@@ -1136,8 +1136,8 @@ public final class ReverseSweep {
     List<Assign> assigns = recomputation.recomputedIn(loop.body());
     for (int k = assigns.size() - 1; k >= 0; k--) {
       if (recomputeNeeded.contains(assigns.get(k).target())) {
-        assigns.get(k).value().operands().forEach(o -> {
-          if (o instanceof Var v && recomputation.isRecomputed(v)) {
+        Exprs.vars(assigns.get(k).value().operands()).forEach(v -> {
+          if (recomputation.isRecomputed(v)) {
             recomputeNeeded.add(v);
           }
         });
@@ -1152,7 +1152,9 @@ public final class ReverseSweep {
         current = assign;
         Expr value = Exprs.map(assign.value(), this::operand);
         value.operands().forEach(this::read);
-        out.add(new Declare(assign.target(), value));
+        // a value chosen by an if is declared once, before the sweeps (it has two assignments)
+        out.add(loops.assignments(assign.target()) > 1 ? new Assign(assign.target(), value, null)
+            : new Declare(assign.target(), value));
       }
     }
     return out;
