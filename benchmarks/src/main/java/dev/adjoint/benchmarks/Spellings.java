@@ -180,4 +180,28 @@ public final class Spellings {
     double tail = Math.exp(-0.5 * z * z) * 0.3989422804014327 * poly;
     return x >= 0 ? 1 - tail : tail;
   }
+
+  /**
+   * Explicit heat steps on a rod whose ends are held at zero, the neighbours past the ends read
+   * as zero by conditionals, a new array each step ({@code u = next}); then the energy of the
+   * last state.
+   */
+  @Differentiable
+  public static double heat(double[] u0, double k, int steps) {
+    double[] u = u0;
+    for (int s = 0; s < steps; s++) {
+      double[] next = new double[u.length];
+      for (int i = 0; i < u.length; i++) {
+        double left = i > 0 ? u[i - 1] : 0.0;
+        double right = i + 1 < u.length ? u[i + 1] : 0.0;
+        next[i] = u[i] + k * (left - 2 * u[i] + right);
+      }
+      u = next;
+    }
+    double e = 0;
+    for (double v : u) {
+      e += v * v;
+    }
+    return e;
+  }
 }

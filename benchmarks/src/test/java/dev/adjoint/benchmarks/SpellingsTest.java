@@ -92,6 +92,25 @@ class SpellingsTest {
   }
 
   @Test
+  void heat() {
+    SpellingsBenchmark.Heat h = new SpellingsBenchmark.Heat();
+    h.setup();
+    int steps = SpellingsBenchmark.Heat.STEPS;
+    double k = SpellingsBenchmark.Heat.K;
+    var g = SpellingsGrad.heat(h.u0, k, steps);
+    double[] du0 = new double[h.u0.length];
+    double[] dScalars = new double[1];
+    double value = SpellingsHand.heatPullback(h.u0, k, steps, 1.0, du0, dScalars);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", g.du0(), du0, 1e-12);
+    assertClose("hand dk", g.dk(), dScalars[0], 1e-12);
+    double[][] rows = {h.u0};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.heat(h.u0, k, steps), rows, fd);
+    assertClose("finite differences", g.du0(), fd[0], 1e-6);
+  }
+
+  @Test
   void book() {
     SpellingsBenchmark.Book b = new SpellingsBenchmark.Book();
     b.setup();
