@@ -7,6 +7,7 @@ import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
 import dev.adjoint.processor.testing.Compiled;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -1556,6 +1557,42 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Horner's rule in a do-while loop, from the last coefficient down. */
+        @Differentiable
+        public static double hornerDo(double[] a, double x) {
+          int k = a.length - 1;
+          double s = 0;
+          do {
+            s = s * x + a[k];
+            k--;
+          } while (k >= 0);
+          return s;
+        }
+
+        /** Upward by two below a limit; the first iteration runs whatever the limit. */
+        @Differentiable
+        public static double stridedDo(double[] x, int from, int limit) {
+          int i = from;
+          double s = 0;
+          do {
+            s += x[i] * x[i + 1];
+            i += 2;
+          } while (i < limit);
+          return s;
+        }
+
+        /** Down by ones above a floor; the first iteration runs whatever the floor. */
+        @Differentiable
+        public static double countdownDo(double[] x, int from, int floor) {
+          int k = from;
+          double p = 1;
+          do {
+            p = p * x[k];
+            k--;
+          } while (k > floor);
+          return p;
+        }
+
         /** Explicit heat steps, the neighbours past the ends zero: conditionals in the stencil. */
         @Differentiable
         public static double heatSteps(double[] u0, double k, int steps) {
@@ -1874,6 +1911,13 @@ class LoopsAndArraysTest {
         Arguments.of("leakySquares", new Object[] {new double[] {0.3, -0.7, 0.5, -1.1}}),
         Arguments.of("huber", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 2.0},
             new double[] {0.5, 0.2, -0.4, 2.5, -1.0}, 0.8, 1.0}),
+        Arguments.of("hornerDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.8}),
+        Arguments.of("hornerDo", new Object[] {new double[] {0.3}, 0.8}),
+        Arguments.of("stridedDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.9, -0.4}, 0, 5}),
+        Arguments.of("stridedDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.9, -0.4}, 1, 4}),
+        Arguments.of("stridedDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.9, -0.4}, 2, 1}),
+        Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 3, 0}),
+        Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1, 2}),
         Arguments.of("heatSteps", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.2, 3}),
         Arguments.of("heatSteps", new Object[] {new double[] {0.3}, 0.2, 2}),
         Arguments.of("smoothedInPlace", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.6}),
@@ -2347,6 +2391,15 @@ class LoopsAndArraysTest {
     // and the adjoint each branch declares is not reset to zero as the branch ends
     assertThat(leaky).doesNotContain("dy = 0.0;");
     assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
+    // do-while loops over a counter are counted loops (the first iteration runs whatever the
+    // test says): no trip count, no while (true); the sum of products is fused
+    for (String doWhile : List.of("hornerDo", "stridedDo", "countdownDo")) {
+      String pullback = method(sweeps, doWhile + "Pullback");
+      assertThat(pullback).doesNotContain("trips");
+      assertThat(pullback).doesNotContain("while (true)");
+    }
+    assertThat(method(sweeps, "stridedDoPullback"))
+        .contains("backward pass of this iteration, fused");
     // a neighbour chosen by a conditional (zero past the ends) is computed again, as the
     // conditional, from the step's array, which nothing overwrites: nothing saved per element
     String heat = method(sweeps, "heatStepsPullback");

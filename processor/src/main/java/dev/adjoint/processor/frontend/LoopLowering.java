@@ -31,6 +31,7 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
@@ -89,8 +90,8 @@ final class LoopLowering {
     if (s instanceof EnhancedForLoopTree each) {
       return lowerForEach(path, each, env, out);
     }
-    if (s instanceof WhileLoopTree loop) {
-      Loop counted = countedWhile(path, loop, env, out);
+    if (s instanceof WhileLoopTree || s instanceof DoWhileLoopTree) {
+      Loop counted = countedWhile(path, s, env, out);
       if (counted != null) {
         out.add(counted);
         return env;
@@ -288,11 +289,15 @@ final class LoopLowering {
       return new Counting(condition, offset ? ((BinaryTree) left).getRightOperand() : null, step);
     }
 
-    Loop loop(Var index, Operand from, Operand to, Block body, Origin origin) {
-      boolean inclusive = condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
+    /** {@code <=} or {@code >=}. */
+    boolean inclusive() {
+      return condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
           || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+    }
+
+    Loop loop(Var index, Operand from, Operand to, Block body, Origin origin) {
       return new Loop(new Block(List.of()), null, body, false,
-          new Loop.Counted(index, from, to, inclusive, step), origin);
+          new Loop.Counted(index, from, to, inclusive(), step), origin);
     }
   }
 
@@ -336,15 +341,22 @@ final class LoopLowering {
    * before it in the same block and not used after it, whose body ends by stepping {@code k} by
    * a constant (as {@link #counted} allows) and otherwise neither writes {@code k} nor what the
    * bound reads, nor leaves early: the counted loop from {@code k}'s value, which the backward
-   * sweep runs in reverse without counting. Null for any other loop.
+   * sweep runs in reverse without counting. The same {@code do { ...; k--; } while (k >= 0);}
+   * runs its first iteration whatever the test says: its bound is then the start itself when
+   * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
+   * same but where {@code start + 1} overflows). Null for any other loop.
    */
-  private Loop countedWhile(TreePath path, WhileLoopTree loop, Env env, List<Stmt> out) {
-    ExpressionTree test = loop.getCondition();
+  private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out) {
+    boolean testAtEnd = loop instanceof DoWhileLoopTree;
+    ExpressionTree test = testAtEnd ? ((DoWhileLoopTree) loop).getCondition()
+        : ((WhileLoopTree) loop).getCondition();
+    StatementTree statement = testAtEnd ? ((DoWhileLoopTree) loop).getStatement()
+        : ((WhileLoopTree) loop).getStatement();
     while (test instanceof ParenthesizedTree parenthesized) {
       test = parenthesized.getExpression();
     }
     if (!(test instanceof BinaryTree condition)
-        || !(loop.getStatement() instanceof BlockTree block) || block.getStatements().isEmpty()
+        || !(statement instanceof BlockTree block) || block.getStatements().isEmpty()
         || !(block.getStatements().get(block.getStatements().size() - 1)
             instanceof ExpressionStatementTree last)
         || Jumps.containsReturn(loop) || Jumps.containsBreak(block)) {
@@ -365,8 +377,8 @@ final class LoopLowering {
     TreePath blockPath = new TreePath(path, block);
     List<? extends StatementTree> body =
         block.getStatements().subList(0, block.getStatements().size() - 1);
-    for (StatementTree statement : body) {
-      if (assignedLocals(new TreePath(blockPath, statement)).contains(index)) {
+    for (StatementTree inBody : body) {
+      if (assignedLocals(new TreePath(blockPath, inBody)).contains(index)) {
         return null;
       }
     }
@@ -382,6 +394,9 @@ final class LoopLowering {
       return null;
     }
     Operand to = bound(new TreePath(path, test), counting, loop, env, out);
+    if (testAtEnd) {
+      to = firstRuns(start, to, counting, context.origin(loop), out);
+    }
     nest.makeLoopCarried(written, env, out, context.origin(loop));
     Var i = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
     env.versions.put(index, i);
@@ -389,6 +404,32 @@ final class LoopLowering {
     Block lowered = lowerBody(new Continuation(body, 0, blockPath, end), end, env);
     env.versions.put(index, start); // not read after the loop
     return counting.loop(i, start, to, lowered, context.origin(loop));
+  }
+
+  /**
+   * The bound of a {@code do}-{@code while} loop's counting from {@code start}: {@code to} when
+   * the test holds at {@code start}, else the bound that lets exactly the first iteration run
+   * ({@code start} itself for {@code <=} and {@code >=}, one step past it for {@code <} and
+   * {@code >}).
+   */
+  private Operand firstRuns(Var start, Operand to, Counting counting, Origin origin,
+      List<Stmt> out) {
+    boolean inclusive = counting.inclusive();
+    boolean upward = counting.step() > 0;
+    Binary.Op holds = upward ? inclusive ? Binary.Op.LE : Binary.Op.LT
+        : inclusive ? Binary.Op.GE : Binary.Op.GT;
+    Var runs = new Var(context.names.numbered("c"), Type.BOOLEAN);
+    out.add(new Assign(runs, new Binary(holds, start, to), origin));
+    Operand only = start;
+    if (!inclusive) {
+      Var past = new Var(context.names.numbered("t"), Type.INT);
+      out.add(new Assign(past, new Binary(upward ? Binary.Op.ADD : Binary.Op.SUB, start,
+          Constants.of(1)), origin));
+      only = past;
+    }
+    Var bound = new Var(context.names.numbered("t"), Type.INT);
+    out.add(new Assign(bound, new Select(runs, to, only), origin));
+    return bound;
   }
 
   /**
