@@ -1593,6 +1593,30 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        /** A mean by a while loop whose counter is the count after it. */
+        @Differentiable
+        public static double whileMean(double[] x) {
+          int i = 0;
+          double s = 0;
+          while (i < x.length) {
+            s += x[i];
+            i++;
+          }
+          return s / i;
+        }
+
+        /** A tail's squares by a do-while loop down to a floor, scaled by where it stopped. */
+        @Differentiable
+        public static double tailDo(double[] x, int floor) {
+          int k = x.length - 1;
+          double s = 0;
+          do {
+            s += x[k] * x[k];
+            k--;
+          } while (k >= floor);
+          return s * (k + 3);
+        }
+
         /** Explicit heat steps, the neighbours past the ends zero: conditionals in the stencil. */
         @Differentiable
         public static double heatSteps(double[] u0, double k, int steps) {
@@ -1918,6 +1942,9 @@ class LoopsAndArraysTest {
         Arguments.of("stridedDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.9, -0.4}, 2, 1}),
         Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 3, 0}),
         Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1, 2}),
+        Arguments.of("whileMean", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1}),
+        Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 5}),
         Arguments.of("heatSteps", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.2, 3}),
         Arguments.of("heatSteps", new Object[] {new double[] {0.3}, 0.2, 2}),
         Arguments.of("smoothedInPlace", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 0.6}),
@@ -2393,7 +2420,9 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "huberPullback")).doesNotContain("Tape");
     // do-while loops over a counter are counted loops (the first iteration runs whatever the
     // test says): no trip count, no while (true); the sum of products is fused
-    for (String doWhile : List.of("hornerDo", "stridedDo", "countdownDo")) {
+    // (also when the counter is read after the loop: it steps by ones, so it ends at the bound)
+    for (String doWhile : List.of("hornerDo", "stridedDo", "countdownDo", "whileMean",
+        "tailDo")) {
       String pullback = method(sweeps, doWhile + "Pullback");
       assertThat(pullback).doesNotContain("trips");
       assertThat(pullback).doesNotContain("while (true)");
@@ -2694,8 +2723,11 @@ class LoopsAndArraysTest {
     assertThat(method(sweeps, "scoresPerExamplePullback")).doesNotContain(".clone()");
     // a ReLU unit that is off contributes nothing to its weights: that loop is skipped
     assertThat(method(sweeps, "reluLayerPullback")).contains("if (dz != 0.0) {");
-    // a counter read after its loop keeps the loop as written
-    assertThat(method(sweeps, "counterAfterPullback")).contains("trips");
+    // a counter read after its loop by ones is counted too: after it, it is the bound if the
+    // loop ran, else where it started
+    String counterAfter = method(sweeps, "counterAfterPullback");
+    assertThat(counterAfter).doesNotContain("trips");
+    assertThat(counterAfter).containsMatch("int k\\d+ = c\\d+ \\? t\\d+ : k;");
     String downward = method(sweeps, "downwardPullback");
     assertThat(downward).doesNotContain("trips");
     assertThat(downward).contains("k += 2)");

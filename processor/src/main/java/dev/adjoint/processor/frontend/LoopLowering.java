@@ -91,9 +91,11 @@ final class LoopLowering {
       return lowerForEach(path, each, env, out);
     }
     if (s instanceof WhileLoopTree || s instanceof DoWhileLoopTree) {
-      Loop counted = countedWhile(path, s, env, out);
+      List<Stmt> after = new ArrayList<>();
+      Loop counted = countedWhile(path, s, env, out, after);
       if (counted != null) {
         out.add(counted);
+        out.addAll(after);
         return env;
       }
     }
@@ -338,7 +340,8 @@ final class LoopLowering {
 
   /**
    * {@code while (k >= 0) { ...; k--; }}: a loop over an {@code int} local {@code k} declared
-   * before it in the same block and not used after it, whose body ends by stepping {@code k} by
+   * before it in the same block (and, unless it steps by one, not used after it: after a loop
+   * by ones {@code k} is its end, {@link #endOf}), whose body ends by stepping {@code k} by
    * a constant (as {@link #counted} allows) and otherwise neither writes {@code k} nor what the
    * bound reads, nor leaves early: the counted loop from {@code k}'s value, which the backward
    * sweep runs in reverse without counting. The same {@code do { ...; k--; } while (k >= 0);}
@@ -346,7 +349,8 @@ final class LoopLowering {
    * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
    * same but where {@code start + 1} overflows). Null for any other loop.
    */
-  private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out) {
+  private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out,
+      List<Stmt> after) {
     boolean testAtEnd = loop instanceof DoWhileLoopTree;
     ExpressionTree test = testAtEnd ? ((DoWhileLoopTree) loop).getCondition()
         : ((WhileLoopTree) loop).getCondition();
@@ -371,7 +375,8 @@ final class LoopLowering {
     Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
         test), left), counter));
     if (counting == null || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
-        || index.asType().getKind() != TypeKind.INT || !endsWithLoop(path, index)) {
+        || index.asType().getKind() != TypeKind.INT || !declaredBefore(path, index)
+        || namedAfter(path, index) && Math.abs(counting.step()) != 1) {
       return null;
     }
     TreePath blockPath = new TreePath(path, block);
@@ -402,8 +407,32 @@ final class LoopLowering {
     env.versions.put(index, i);
     Continuation end = Continuation.end();
     Block lowered = lowerBody(new Continuation(body, 0, blockPath, end), end, env);
-    env.versions.put(index, start); // not read after the loop
+    env.versions.put(index, namedAfter(path, index)
+        ? endOf(index, start, to, counting, context.origin(loop), after) : start);
     return counting.loop(i, start, to, lowered, context.origin(loop));
+  }
+
+  /**
+   * The counter's value once a loop by ones from {@code start} to {@code to} is done:
+   * {@code to} if it ran ({@code to + 1} for {@code <=}, {@code to - 1} for {@code >=}), else
+   * {@code start}.
+   */
+  private Var endOf(Element index, Var start, Operand to, Counting counting, Origin origin,
+      List<Stmt> out) {
+    boolean upward = counting.step() > 0;
+    Var ran = new Var(context.names.numbered("c"), Type.BOOLEAN);
+    out.add(new Assign(ran, new Binary(upward ? counting.inclusive() ? Binary.Op.LE
+        : Binary.Op.LT : counting.inclusive() ? Binary.Op.GE : Binary.Op.GT, start, to), origin));
+    Operand last = to;
+    if (counting.inclusive()) {
+      Var past = new Var(context.names.numbered("t"), Type.INT);
+      out.add(new Assign(past, new Binary(upward ? Binary.Op.ADD : Binary.Op.SUB, to,
+          Constants.of(1)), origin));
+      last = past;
+    }
+    Var end = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
+    out.add(new Assign(end, new Select(ran, last, start), origin));
+    return end;
   }
 
   /**
@@ -432,11 +461,8 @@ final class LoopLowering {
     return bound;
   }
 
-  /**
-   * Whether {@code local} is declared in the block holding the loop at {@code path}, before it,
-   * and not named after it: the loop is where its value ends.
-   */
-  private boolean endsWithLoop(TreePath path, Element local) {
+  /** Whether {@code local} is declared in the block holding the loop at {@code path}, before it. */
+  private boolean declaredBefore(TreePath path, Element local) {
     if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
       return false;
     }
@@ -447,6 +473,16 @@ final class LoopLowering {
       declared |= block.getStatements().get(k) instanceof VariableTree v
           && local.equals(context.javac.elementOf(new TreePath(blockPath, v)));
     }
+    return declared;
+  }
+
+  /** Whether a statement after the loop at {@code path}, in the block holding it, names {@code local}. */
+  private boolean namedAfter(TreePath path, Element local) {
+    if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return true;
+    }
+    TreePath blockPath = path.getParentPath();
+    int at = block.getStatements().indexOf(path.getLeaf());
     boolean[] named = {false};
     for (int k = at + 1; k < block.getStatements().size(); k++) {
       new TreePathScanner<Void, Void>() {
@@ -457,7 +493,7 @@ final class LoopLowering {
         }
       }.scan(new TreePath(blockPath, block.getStatements().get(k)), null);
     }
-    return declared && !named[0];
+    return named[0];
   }
 
   /**
