@@ -461,7 +461,9 @@ final class LoopLowering {
     return bound;
   }
 
-  /** Whether {@code local} is declared in the block holding the loop at {@code path}, before it. */
+  /**
+   * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.
+   */
   private boolean declaredBefore(TreePath path, Element local) {
     if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
       return false;
@@ -476,7 +478,10 @@ final class LoopLowering {
     return declared;
   }
 
-  /** Whether a statement after the loop at {@code path}, in the block holding it, names {@code local}. */
+  /**
+   * Whether a statement after the loop at {@code path}, in the block holding it, names
+   * {@code local}.
+   */
   private boolean namedAfter(TreePath path, Element local) {
     if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
       return true;
