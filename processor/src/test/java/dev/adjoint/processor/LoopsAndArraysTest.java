@@ -1593,6 +1593,22 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        /** A row read only in the iterations a condition picks, its index -1 before them. */
+        @Differentiable
+        public static double pickedRow(double[][] m, double[] x) {
+          double s = 0;
+          int r = -1;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+              if (i == 2) {
+                s += m[r][j] * x[j];
+              }
+            }
+            r++;
+          }
+          return s;
+        }
+
         /** A mean by a while loop whose counter is the count after it. */
         @Differentiable
         public static double whileMean(double[] x) {
@@ -1942,6 +1958,9 @@ class LoopsAndArraysTest {
         Arguments.of("stridedDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.9, -0.4}, 2, 1}),
         Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 3, 0}),
         Arguments.of("countdownDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1, 2}),
+        Arguments.of("pickedRow", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {0.6, 0.9, -1.2}},
+            new double[] {0.8, -0.3, 0.5}}),
         Arguments.of("whileMean", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 5}),

@@ -35,7 +35,8 @@ import java.util.function.UnaryOperator;
  * The JIT does not do it itself in short loops: k-means over 4-D points runs twice as fast with
  * the rows taken once. Parameters only, which the method never writes nor replaces rows of;
  * the row index must not change in the loop. The row is taken only if the loop runs (one that
- * never ran never read the row, whose index may then be out of bounds). Applied to the
+ * never ran never read the row, whose index may then be out of bounds), and only for reads
+ * outside the loop's branches (a branch not taken never read it). Applied to the
  * printed pullback, outermost loops first, so a row goes before the outermost loop that keeps
  * it.
  */
@@ -89,12 +90,14 @@ public final class ParameterRows {
       }
     });
     Map<Load, Var> rows = new LinkedHashMap<>();
-    Statements.forEach(body, stmt -> Statements.operands(stmt).forEach(o -> {
+    List<Stmt> unconditional = new ArrayList<>();
+    outsideBranches(body, unconditional);
+    unconditional.forEach(stmt -> Statements.operands(stmt).forEach(o -> {
       if (o instanceof Nested nested) {
         Exprs.forEachNested(o, e -> note(e, changed, rows));
       }
     }));
-    Statements.forEach(body, stmt -> {
+    unconditional.forEach(stmt -> {
       Expr value = stmt instanceof Declare declare ? declare.init()
           : stmt instanceof Assign assign ? assign.value() : null;
       if (value != null) {
@@ -109,6 +112,25 @@ public final class ParameterRows {
         new Nested(row, Type.DOUBLE_ARRAY), new Constant(Type.DOUBLE_ARRAY, "null")),
         null)));
     return reading(body, rows);
+  }
+
+  /**
+   * The statements of {@code block} and of the loops in it, but none inside a branch: a row
+   * read only where a condition holds may be out of range where it does not (a row index that
+   * is -1 until the iteration that reads it), so it is not taken before the loop.
+   */
+  private static void outsideBranches(Block block, List<Stmt> out) {
+    for (Stmt stmt : block.statements()) {
+      if (stmt instanceof If) {
+        continue;
+      }
+      out.add(stmt);
+      if (stmt instanceof Loop inner) {
+        outsideBranches(inner.body(), out);
+      } else if (stmt instanceof ReverseLoop inner) {
+        outsideBranches(inner.body(), out);
+      }
+    }
   }
 
   /** Notes the row {@code e} loads an element of, if a parameter's at an unchanged index. */
