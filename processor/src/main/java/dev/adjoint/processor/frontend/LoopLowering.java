@@ -291,6 +291,16 @@ final class LoopLowering {
       return new Counting(condition, offset ? ((BinaryTree) left).getRightOperand() : null, step);
     }
 
+    /** The condition as an operation: {@code <}, {@code <=}, {@code >} or {@code >=}. */
+    Binary.Op test() {
+      return switch (condition.getKind()) {
+        case LESS_THAN -> Binary.Op.LT;
+        case LESS_THAN_EQUAL -> Binary.Op.LE;
+        case GREATER_THAN -> Binary.Op.GT;
+        default -> Binary.Op.GE;
+      };
+    }
+
     /** {@code <=} or {@code >=}. */
     boolean inclusive() {
       return condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
@@ -419,21 +429,13 @@ final class LoopLowering {
    */
   private Var endOf(Element index, Var start, Operand to, Counting counting, Origin origin,
       List<Stmt> out) {
-    boolean upward = counting.step() > 0;
-    Var ran = new Var(context.names.numbered("c"), Type.BOOLEAN);
-    out.add(new Assign(ran, new Binary(upward ? counting.inclusive() ? Binary.Op.LE
-        : Binary.Op.LT : counting.inclusive() ? Binary.Op.GE : Binary.Op.GT, start, to), origin));
-    Operand last = to;
-    if (counting.inclusive()) {
-      Var past = new Var(context.names.numbered("t"), Type.INT);
-      out.add(new Assign(past, new Binary(upward ? Binary.Op.ADD : Binary.Op.SUB, to,
-          Constants.of(1)), origin));
-      last = past;
-    }
+    Var ran = testAt(start, to, counting, origin, out);
+    Operand last = counting.inclusive() ? pastOne(to, counting, origin, out) : to;
     Var end = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
     out.add(new Assign(end, new Select(ran, last, start), origin));
     return end;
   }
+
 
   /**
    * The bound of a {@code do}-{@code while} loop's counting from {@code start}: {@code to} when
@@ -443,23 +445,28 @@ final class LoopLowering {
    */
   private Operand firstRuns(Var start, Operand to, Counting counting, Origin origin,
       List<Stmt> out) {
-    boolean inclusive = counting.inclusive();
-    boolean upward = counting.step() > 0;
-    Binary.Op holds = upward ? inclusive ? Binary.Op.LE : Binary.Op.LT
-        : inclusive ? Binary.Op.GE : Binary.Op.GT;
-    Var runs = new Var(context.names.numbered("c"), Type.BOOLEAN);
-    out.add(new Assign(runs, new Binary(holds, start, to), origin));
-    Operand only = start;
-    if (!inclusive) {
-      Var past = new Var(context.names.numbered("t"), Type.INT);
-      out.add(new Assign(past, new Binary(upward ? Binary.Op.ADD : Binary.Op.SUB, start,
-          Constants.of(1)), origin));
-      only = past;
-    }
+    Var runs = testAt(start, to, counting, origin, out);
+    Operand only = counting.inclusive() ? start : pastOne(start, counting, origin, out);
     Var bound = new Var(context.names.numbered("t"), Type.INT);
     out.add(new Assign(bound, new Select(runs, to, only), origin));
     return bound;
   }
+
+  /** Whether the loop's test holds at {@code start}: {@code c = start < to}. */
+  private Var testAt(Var start, Operand to, Counting counting, Origin origin, List<Stmt> out) {
+    Var holds = new Var(context.names.numbered("c"), Type.BOOLEAN);
+    out.add(new Assign(holds, new Binary(counting.test(), start, to), origin));
+    return holds;
+  }
+
+  /** One past {@code v} in the loop's direction: {@code t = v + 1} or {@code v - 1}. */
+  private Var pastOne(Operand v, Counting counting, Origin origin, List<Stmt> out) {
+    Var past = new Var(context.names.numbered("t"), Type.INT);
+    out.add(new Assign(past, new Binary(counting.step() > 0 ? Binary.Op.ADD : Binary.Op.SUB, v,
+        Constants.of(1)), origin));
+    return past;
+  }
+
 
   /**
    * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.

@@ -93,7 +93,7 @@ public final class ParameterRows {
     List<Stmt> unconditional = new ArrayList<>();
     outsideBranches(body, unconditional);
     unconditional.forEach(stmt -> Statements.operands(stmt).forEach(o -> {
-      if (o instanceof Nested nested) {
+      if (o instanceof Nested) {
         Exprs.forEachNested(o, e -> note(e, changed, rows));
       }
     }));

@@ -379,7 +379,6 @@ final class Recomputation {
     Map<Var, Operand> values = new LinkedHashMap<>();
     for (Stmt stmt : side.statements()) {
       if (!(stmt instanceof Assign assign) || values.containsKey(assign.target())
-          || assign.target().type().isArray()
           || !isCheap(assign) || values.size() > 8) {
         return null;
       }
