@@ -1609,6 +1609,18 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A row read only in an inner loop, its index out of range when that loop never runs. */
+        @Differentiable
+        public static double innerRow(double[][] m, double[] x, int n, int r) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < n; j++) {
+              s += m[r][j] * x[i];
+            }
+          }
+          return s;
+        }
+
         /** A mean by a while loop whose counter is the count after it. */
         @Differentiable
         public static double whileMean(double[] x) {
@@ -1961,6 +1973,10 @@ class LoopsAndArraysTest {
         Arguments.of("pickedRow", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {0.6, 0.9, -1.2}},
             new double[] {0.8, -0.3, 0.5}}),
+        Arguments.of("innerRow", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.8, -0.3}, 0, 7}),
+        Arguments.of("innerRow", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.8, -0.3}, 3, 1}),
         Arguments.of("whileMean", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 5}),
@@ -2427,6 +2443,8 @@ class LoopsAndArraysTest {
     assertThat(nearest).contains("centresRow[k]");
     // a row taken only if its loop runs: rowFrom(m, 5, 0) never reads m[5]
     assertThat(method(sweeps, "rowFromPullback")).containsMatch("\\? m\\[r\\] : null;");
+    // and, when the row is read in an inner loop, only if that loop runs too
+    assertThat(method(sweeps, "innerRowPullback")).containsMatch("& 0 < n \\? m\\[r\\] : null;");
     String bestScore = method(sweeps, "bestScorePullback");
     assertThat(bestScore).contains("double ds = c == best2At ? dbest2 : 0.0;");
     assertThat(count(bestScore, "[doublesTop++] = ")).isEqualTo(1); // sin(w[c]), not best

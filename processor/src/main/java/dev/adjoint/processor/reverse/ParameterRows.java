@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
@@ -8,6 +9,7 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NameScope;
@@ -22,9 +24,11 @@ import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,9 +38,9 @@ import java.util.function.UnaryOperator;
  * {@code double[] centresRow = t4 < t5 ? centres[c] : null; for (k) { ... centresRow[k] ... }}.
  * The JIT does not do it itself in short loops: k-means over 4-D points runs twice as fast with
  * the rows taken once. Parameters only, which the method never writes nor replaces rows of;
- * the row index must not change in the loop. The row is taken only if the loop runs (one that
- * never ran never read the row, whose index may then be out of bounds), and only for reads
- * outside the loop's branches (a branch not taken never read it). Applied to the
+ * the row index must not change in the loop. The row is taken only if the loops that read it
+ * run (one that never ran never read the row, whose index may then be out of bounds), and only
+ * for reads outside the loop's branches (a branch not taken never read it). Applied to the
  * printed pullback, outermost loops first, so a row goes before the outermost loop that keeps
  * it.
  */
@@ -89,73 +93,163 @@ public final class ParameterRows {
         changed.add(inner.loop().counted().index());
       }
     });
-    Map<Load, Var> rows = new LinkedHashMap<>();
-    List<Stmt> unconditional = new ArrayList<>();
-    outsideBranches(body, unconditional);
-    unconditional.forEach(stmt -> Statements.operands(stmt).forEach(o -> {
-      if (o instanceof Nested) {
-        Exprs.forEachNested(o, e -> note(e, changed, rows));
-      }
-    }));
-    unconditional.forEach(stmt -> {
+    Set<Load> read = new LinkedHashSet<>();
+    Map<Load, Set<List<Operand>>> taken = new LinkedHashMap<>();
+    Noting noting = (e, place) -> note(e, place, changed, read, taken);
+    visit(body, new Place(List.of(), true), changed, (stmt, place) ->
+        Statements.operands(stmt).forEach(o -> {
+          if (o instanceof Nested) {
+            Exprs.forEachNested(o, e -> noting.note(e, place));
+          }
+        }));
+    visit(body, new Place(List.of(), true), changed, (stmt, place) -> {
       Expr value = stmt instanceof Declare declare ? declare.init()
           : stmt instanceof Assign assign ? assign.value() : null;
       if (value != null) {
-        note(value, changed, rows);
+        noting.note(value, place);
       }
     });
-    if (rows.isEmpty()) {
+    read.retainAll(taken.keySet());
+    if (read.isEmpty()) {
       return body;
     }
+    Map<Load, Var> rows = new LinkedHashMap<>();
+    Map<Load, Set<List<Operand>>> shortest = new LinkedHashMap<>();
+    read.forEach(row -> {
+      rows.put(row, new Var(names.fresh(row.array().name() + "Row"), Type.DOUBLE_ARRAY));
+      shortest.put(row, shortest(taken.get(row)));
+    });
     out.add(new Comment("the rows the loop reads, taken once before it"));
-    rows.forEach((row, v) -> out.add(new Declare(v, new Select(runs,
+    rows.forEach((row, v) -> out.add(new Declare(v, new Select(guard(runs, shortest.get(row)),
         new Nested(row, Type.DOUBLE_ARRAY), new Constant(Type.DOUBLE_ARRAY, "null")),
         null)));
-    return reading(body, rows);
+    return reading(body, List.of(), changed, rows, shortest);
   }
 
   /**
-   * The statements of {@code block} and of the loops in it, but none inside a branch: a row
-   * read only where a condition holds may be out of range where it does not (a row index that
-   * is -1 until the iteration that reads it), so it is not taken before the loop.
+   * Where a statement of the loop's body is: {@code path}, the tests of the inner loops around it
+   * that hold whenever it runs (each known before the loop: its bounds do not change in it);
+   * {@code always} if it runs whenever they hold, outside any branch and any inner loop whose
+   * running is not known before the loop.
    */
-  private static void outsideBranches(Block block, List<Stmt> out) {
+  private record Place(List<Operand> path, boolean always) {}
+
+  private interface Noting {
+    void note(Expr e, Place place);
+  }
+
+  /**
+   * Calls {@code action} on every statement of {@code block} (at {@code place}) and in it. A row
+   * read only where a condition holds may be out of range where it does not (a row index that is
+   * -1 until the iteration that reads it), so statements in branches, and in inner loops that may
+   * not run, are not {@link Place#always}.
+   */
+  private static void visit(Block block, Place place, Set<Var> changed,
+      BiConsumer<Stmt, Place> action) {
     for (Stmt stmt : block.statements()) {
-      if (stmt instanceof If) {
-        continue;
-      }
-      out.add(stmt);
-      if (stmt instanceof Loop inner) {
-        outsideBranches(inner.body(), out);
+      action.accept(stmt, place);
+      Place inside = inside(stmt, place, changed);
+      if (stmt instanceof If branch) {
+        visit(branch.then(), inside, changed, action);
+        visit(branch.otherwise(), inside, changed, action);
+      } else if (stmt instanceof Loop inner) {
+        visit(inner.header(), inside, changed, action);
+        visit(inner.body(), inside, changed, action);
       } else if (stmt instanceof ReverseLoop inner) {
-        outsideBranches(inner.body(), out);
+        visit(inner.body(), inside, changed, action);
       }
     }
   }
 
-  /** Notes the row {@code e} loads an element of, if a parameter's at an unchanged index. */
-  private void note(Expr e, Set<Var> changed, Map<Load, Var> rows) {
-    if (e instanceof Load load && matrices.contains(load.array()) && load.indices().size() == 2
-        && (load.indices().get(0) instanceof Constant
-            || load.indices().get(0) instanceof Var i && !changed.contains(i))) {
-      Load row = new Load(load.array(), List.of(load.indices().get(0)));
-      rows.computeIfAbsent(row, r -> new Var(names.fresh(load.array().name() + "Row"),
-          Type.DOUBLE_ARRAY));
+  /** The place of the statements nested in {@code stmt}, which is at {@code place}. */
+  private static Place inside(Stmt stmt, Place place, Set<Var> changed) {
+    Operand runs = stmt instanceof Loop inner && inner.counted() != null
+        ? BackStmts.runs(inner.counted())
+        : stmt instanceof ReverseLoop inner && inner.loop().counted() != null
+            && inner.trips() == null ? BackStmts.runs(inner) : null;
+    if (place.always() && runs != null
+        && Exprs.vars(runs).stream().noneMatch(changed::contains)) {
+      List<Operand> path = new ArrayList<>(place.path());
+      path.add(runs);
+      return new Place(List.copyOf(path), true);
+    }
+    return new Place(place.path(), false);
+  }
+
+  /**
+   * Notes the row {@code e} loads an element of, if a parameter's at an unchanged index, and
+   * where the loop surely evaluates a row ({@code m[r][j]} or {@code m[r].length}).
+   */
+  private void note(Expr e, Place place, Set<Var> changed, Set<Load> read,
+      Map<Load, Set<List<Operand>>> taken) {
+    Var array = e instanceof Load load ? load.array() : e instanceof Length length
+        ? length.array() : null;
+    List<Operand> indices = e instanceof Load load ? load.indices()
+        : e instanceof Length length ? length.rows() : List.of();
+    if (!matrices.contains(array) || indices.isEmpty()
+        || !(indices.get(0) instanceof Constant
+            || indices.get(0) instanceof Var i && !changed.contains(i))) {
+      return;
+    }
+    Load row = new Load(array, List.of(indices.get(0)));
+    if (e instanceof Load && indices.size() == 2) {
+      read.add(row);
+    }
+    if (place.always() && (e instanceof Length || indices.size() == 2)) {
+      taken.computeIfAbsent(row, r -> new LinkedHashSet<>()).add(place.path());
     }
   }
 
-  /** {@code block} loading the elements of {@code rows} through them. */
-  private static Block reading(Block block, Map<Load, Var> rows) {
+  /** The shortest of {@code paths}. */
+  private static Set<List<Operand>> shortest(Set<List<Operand>> paths) {
+    int least = paths.stream().mapToInt(List::size).min().orElseThrow();
+    Set<List<Operand>> out = new LinkedHashSet<>();
+    paths.stream().filter(p -> p.size() == least).forEach(out::add);
+    return out;
+  }
+
+  /** {@code runs}, and one of {@code paths} holds: its inner loops run. */
+  private static Operand guard(Operand runs, Set<List<Operand>> paths) {
+    Operand any = null;
+    for (List<Operand> path : paths) {
+      if (path.isEmpty()) {
+        return runs;
+      }
+      Operand all = path.stream().reduce((x, y) -> both(Binary.Op.AND, x, y)).orElseThrow();
+      any = any == null ? all : both(Binary.Op.OR, any, all);
+    }
+    return both(Binary.Op.AND, runs, any);
+  }
+
+  private static Operand both(Binary.Op op, Operand x, Operand y) {
+    return new Nested(new Binary(op, x, y), Type.BOOLEAN);
+  }
+
+  /**
+   * {@code block}, at {@code path}, loading the elements of {@code rows} through them where the
+   * row is surely taken: where one of the row's {@code paths} begins the path.
+   */
+  private static Block reading(Block block, List<Operand> path, Set<Var> changed,
+      Map<Load, Var> rows, Map<Load, Set<List<Operand>>> paths) {
+    Map<Load, Var> here = new LinkedHashMap<>();
+    rows.forEach((row, v) -> {
+      if (paths.get(row).stream().anyMatch(p -> p.size() <= path.size()
+          && path.subList(0, p.size()).equals(p))) {
+        here.put(row, v);
+      }
+    });
     UnaryOperator<Operand> operands = new UnaryOperator<>() {
       @Override
       public Operand apply(Operand o) {
         return o instanceof Nested nested
-            ? new Nested(through(Exprs.map(nested.expr(), this), rows), nested.type()) : o;
+            ? new Nested(through(Exprs.map(nested.expr(), this), here), nested.type()) : o;
       }
     };
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
-      out.add(read(Statements.mapBlocks(stmt, b -> reading(b, rows)), operands, rows));
+      List<Operand> inner = inside(stmt, new Place(path, true), changed).path();
+      Stmt nested = Statements.mapBlocks(stmt, b -> reading(b, inner, changed, rows, paths));
+      out.add(read(nested, operands, here));
     }
     return new Block(out);
   }
