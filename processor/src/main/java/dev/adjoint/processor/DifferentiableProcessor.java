@@ -32,6 +32,7 @@ import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.InvariantValues;
 import dev.adjoint.processor.reverse.JammedLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
+import dev.adjoint.processor.reverse.MappedRows;
 import dev.adjoint.processor.reverse.Pullback;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReusedResults;
@@ -377,10 +378,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return UnreadResets.of(FoldedNegations.of(ParameterRows.of(InvariantValues.of(
+    return MappedRows.of(UnreadResets.of(FoldedNegations.of(ParameterRows.of(InvariantValues.of(
         ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(ReadBackSums.of(
             JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(
-                AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(pullback)))))))))))))))));
+                AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(pullback))))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
