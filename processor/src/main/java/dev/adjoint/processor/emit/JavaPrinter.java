@@ -180,10 +180,16 @@ final class JavaPrinter {
     }
   }
 
+  /** {@code test} as the operand of {@code !}: in parentheses unless a variable or constant. */
+  private String negatable(Operand test) {
+    String printed = operand(test);
+    return test instanceof Nested ? "(" + printed + ")" : printed;
+  }
+
   private void branch(If branch) {
     String condition = operand(branch.condition());
     if (branch.then().isEmpty()) {
-      out.beginControlFlow("if (!$L)", condition);
+      out.beginControlFlow("if (!$L)", negatable(branch.condition()));
       print(branch.otherwise());
     } else {
       out.beginControlFlow("if ($L)", condition);
@@ -225,7 +231,7 @@ final class JavaPrinter {
   private void test(Loop loop) {
     print(loop.header());
     if (!Constant.TRUE.equals(loop.test())) {
-      out.beginControlFlow("if (!$L)", operand(loop.test()));
+      out.beginControlFlow("if (!$L)", negatable(loop.test()));
       out.addStatement("break");
       out.endControlFlow();
     }

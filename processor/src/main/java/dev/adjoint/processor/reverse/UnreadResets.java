@@ -4,6 +4,7 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
@@ -17,9 +18,10 @@ import java.util.Set;
  * A reset of an adjoint that nothing reads afterwards, {@code dt7 = 0.0;} where {@code dt7} is
  * named no more before the block declaring it ends (a branch of a fused iteration, whose
  * adjoints are its own), is dropped: the zero is written for no one. Not across a loop's
- * boundary (its next iteration may read the zero), and not for the method's own variables. Exact; the compiled code was the same (C2
- * drops dead stores), the source is shorter, as a person writes it. Applied to the printed
- * pullback and HVP.
+ * boundary (its next iteration may read the zero), and not for the method's own variables; a
+ * later assignment does not read it (so of two resets in a row the first goes too). Exact; the
+ * compiled code was the same (C2 drops dead stores), the source is shorter, as a person writes
+ * it. Applied to the printed pullback and HVP.
  */
 public final class UnreadResets {
   private UnreadResets() {}
@@ -78,9 +80,14 @@ public final class UnreadResets {
     return assign.value() instanceof Copy copy && copy.a() instanceof Constant c && c.is(0);
   }
 
+  /**
+   * The variables {@code statements} may read: all they name but the targets of assignments,
+   * which only write (a second reset after the first does not read the zero).
+   */
   private static Set<Var> named(List<Stmt> statements) {
     Set<Var> named = new HashSet<>();
-    statements.forEach(s -> named.addAll(Statements.mentioned(s)));
+    statements.forEach(stmt -> Statements.forEach(stmt, s -> named.addAll(
+        s instanceof Assign assign ? Exprs.vars(assign.value().operands()) : Statements.vars(s))));
     return named;
   }
 }
