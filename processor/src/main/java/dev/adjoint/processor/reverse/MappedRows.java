@@ -46,7 +46,7 @@ import java.util.function.UnaryOperator;
  * <p>Exact but for the sign of a zero: the row is zero whenever the filling loop starts (each of
  * its elements is reset by the last loop, which runs over the whole row, and nothing else writes
  * it), that loop adds into every element once, and nothing between it and the reads changes what
- * the map reads; so a read gave {@code 0.0 + f(e)}, which is {@code f(e)} unless that is
+ * the map reads (no array it reads may be another's); so a read gave {@code 0.0 + f(e)}, which is {@code f(e)} unless that is
  * {@code -0.0}. A filling loop guarded by a test ({@code if (dsqnorm != 0.0)}, an adjoint known
  * to be zero) is read as {@code test ? f(e) : 0.0}.
  */
@@ -84,7 +84,8 @@ public final class MappedRows {
     }
     for (int k = 0; k < out.size(); k++) {
       Fill fill = fillOf(out.get(k));
-      if (fill == null || gone.contains(fill.row()) || !isRow(fill.row(), fill.length())) {
+      if (fill == null || gone.contains(fill.row()) || !isRow(fill.row(), fill.length())
+          || Exprs.vars(fill.value()).stream().anyMatch(shared::contains)) {
         continue;
       }
       List<Stmt> window = out.subList(k + 1, out.size());

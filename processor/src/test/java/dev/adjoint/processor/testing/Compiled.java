@@ -409,7 +409,7 @@ public final class Compiled {
           m.setAccessible(true);
           return m.invoke(null, args);
         } catch (InvocationTargetException e) {
-          throw new AssertionError("call to " + name + " threw", e.getCause());
+          throw new AssertionError("call to " + name + " threw " + e.getCause(), e.getCause());
         } catch (IllegalAccessException | IllegalArgumentException e) {
           throw new AssertionError(e);
         }
