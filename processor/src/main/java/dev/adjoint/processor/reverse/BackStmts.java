@@ -272,4 +272,25 @@ final class BackStmts {
     }
     return stmt;
   }
+
+  /** The load of {@code double d = row[e];}, a read of one element of {@code row}; or null. */
+  static Load elementRead(Stmt stmt, Var row) {
+    return stmt instanceof Accumulate declare && declare.declares() && !declare.intoElement()
+        && declare.value() instanceof Nested nested && nested.expr() instanceof Load load
+        && load.array().equals(row) && load.indices().size() == 1 ? load : null;
+  }
+
+  /** How many statements of {@code whole} name {@code v} themselves. */
+  static int naming(Block whole, Var v) {
+    int[] count = {0};
+    Statements.forEach(whole, s -> count[0] += Statements.vars(s).contains(v) ? 1 : 0);
+    return count[0];
+  }
+
+  /** {@code pullback} with {@code body}, the declarations of {@code gone} taken out of it. */
+  static Pullback withoutDeclarations(Pullback pullback, Block body, Set<Var> gone) {
+    return gone.isEmpty() ? pullback
+        : pullback.withBody(spliced(body, stmt -> stmt instanceof Declare declare
+            && gone.contains(declare.var()) ? List.of() : null));
+  }
 }

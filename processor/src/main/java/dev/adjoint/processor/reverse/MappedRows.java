@@ -63,10 +63,7 @@ public final class MappedRows {
     Block body = pullback.body();
     MappedRows pass = new MappedRows(body);
     Set<Var> gone = new HashSet<>();
-    Block mapped = pass.block(body, gone);
-    return gone.isEmpty() ? pullback
-        : pullback.withBody(BackStmts.spliced(mapped, stmt -> stmt instanceof Declare declare
-            && gone.contains(declare.var()) ? List.of() : null));
+    return BackStmts.withoutDeclarations(pullback, pass.block(body, gone), gone);
   }
 
   /**
@@ -225,7 +222,7 @@ public final class MappedRows {
       fixed.addAll(Exprs.vars(fill.guard()));
     }
     Statements.forEach(window.subList(0, last + 1), s -> {
-      if (readOf(s, row) != null) {
+      if (BackStmts.elementRead(s, row) != null) {
         reads[0]++;
       } else if (isReset(s, row)) {
         resets[0]++;
@@ -233,11 +230,11 @@ public final class MappedRows {
         other[0] = true;
       }
     });
-    if (other[0] || resets[0] == 0 || uses(row) != 2 + reads[0] + resets[0]) {
+    if (other[0] || resets[0] == 0 || BackStmts.naming(whole, row) != 2 + reads[0] + resets[0]) {
       return null;
     }
     return BackStmts.spliced(new Block(window), s -> {
-      Load load = readOf(s, row);
+      Load load = BackStmts.elementRead(s, row);
       if (load != null) {
         Accumulate read = (Accumulate) s;
         Operand value = replacing(fill.index(), load.indices().get(0)).apply(fill.value());
@@ -263,7 +260,7 @@ public final class MappedRows {
     boolean reset = false;
     for (Stmt s : stmt instanceof Loop loop ? loop.body().statements()
         : ((ReverseLoop) stmt).body().statements()) {
-      Load load = readOf(s, fill.row());
+      Load load = BackStmts.elementRead(s, fill.row());
       if (load != null && load.indices().equals(own) && !reset) {
         read = true;
       } else if (isReset(s, fill.row()) && ((Store) s).indices().equals(own) && read) {
@@ -275,12 +272,6 @@ public final class MappedRows {
     return reset;
   }
 
-  /** The load of {@code double d = row[e];}, or null. */
-  private static Load readOf(Stmt stmt, Var row) {
-    return stmt instanceof Accumulate declare && declare.declares() && !declare.intoElement()
-        && declare.value() instanceof Nested nested && nested.expr() instanceof Load load
-        && load.array().equals(row) && load.indices().size() == 1 ? load : null;
-  }
 
   private static boolean isReset(Stmt stmt, Var row) {
     return stmt instanceof Store reset && reset.array().equals(row)
@@ -312,10 +303,4 @@ public final class MappedRows {
     return count[0];
   }
 
-  /** How many statements of the whole pullback name {@code row}. */
-  private int uses(Var row) {
-    int[] count = {0};
-    Statements.forEach(whole, s -> count[0] += Statements.vars(s).contains(row) ? 1 : 0);
-    return count[0];
-  }
 }

@@ -48,10 +48,7 @@ public final class ReadBackSums {
     Block body = pullback.body();
     ReadBackSums pass = new ReadBackSums(body);
     Set<Var> gone = new HashSet<>();
-    Block read = pass.block(body, gone);
-    return gone.isEmpty() ? pullback
-        : pullback.withBody(BackStmts.spliced(read, stmt -> stmt instanceof Declare declare
-            && gone.contains(declare.var()) ? List.of() : null));
+    return BackStmts.withoutDeclarations(pullback, pass.block(body, gone), gone);
   }
 
   /** {@code block} with its read-back sums read directly; the rows that went into {@code gone}. */
@@ -93,7 +90,7 @@ public final class ReadBackSums {
       if (read >= 0 && stmt instanceof Store reset && reset.array().equals(row)
           && reset.indices().equals(add.indices()) && reset.compound() == null
           && Constant.ZERO.equals(reset.value())) {
-        if (uses(row) != 4) {
+        if (BackStmts.naming(whole, row) != 4) {
           return; // more than its zeros, the addition, the read and the reset
         }
         Accumulate declare = readOf(out.get(read), row, add.indices());
@@ -116,9 +113,8 @@ public final class ReadBackSums {
 
   /** {@code double d = row[i];} for this row and index, or null. */
   private static Accumulate readOf(Stmt stmt, Var row, List<Operand> indices) {
-    return stmt instanceof Accumulate declare && declare.declares() && !declare.intoElement()
-        && declare.value() instanceof Nested nested && nested.expr() instanceof Load load
-        && load.array().equals(row) && load.indices().equals(indices) ? declare : null;
+    Load load = BackStmts.elementRead(stmt, row);
+    return load != null && load.indices().equals(indices) ? (Accumulate) stmt : null;
   }
 
   /** {@code row[i] += sum} alone, or alone in the then-branch of an if without else; or null. */
@@ -163,10 +159,4 @@ public final class ReadBackSums {
     return zeros[0];
   }
 
-  /** How many statements of the whole pullback name {@code row}. */
-  private int uses(Var row) {
-    int[] count = {0};
-    Statements.forEach(whole, s -> count[0] += Statements.vars(s).contains(row) ? 1 : 0);
-    return count[0];
-  }
 }
