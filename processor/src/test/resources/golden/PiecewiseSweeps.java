@@ -109,20 +109,9 @@ final class PiecewiseSweeps {
     double y = x;
     boolean c1;
     // line 23: if (enabled && x < 0)
-    if (enabled) {
-      c1 = x < 0;
-    } else {
-      c1 = false;
-    }
+    c1 = enabled ? x < 0 : false;
     double y3;
-    if (c1) {
-      // line 24: y = slope * x;
-      double y2 = slope * x;
-      // line 23: if (enabled && x < 0)
-      y3 = y2;
-    } else {
-      y3 = y;
-    }
+    y3 = c1 ? slope * x : y;
     // line 26: return y * y + Math.max(x, 0);
     double t1 = y3 * y3;
     double t2 = Math.max(x, 0);
@@ -159,20 +148,9 @@ final class PiecewiseSweeps {
     double y = x;
     boolean c1;
     // line 23: if (enabled && x < 0)
-    if (enabled) {
-      c1 = x < 0;
-    } else {
-      c1 = false;
-    }
+    c1 = enabled ? x < 0 : false;
     double y3;
-    if (c1) {
-      // line 24: y = slope * x;
-      double y2 = slope * x;
-      // line 23: if (enabled && x < 0)
-      y3 = y2;
-    } else {
-      y3 = y;
-    }
+    y3 = c1 ? slope * x : y;
 
     // backward sweep
     double dy = 0.0;

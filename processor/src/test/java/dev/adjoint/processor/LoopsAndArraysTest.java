@@ -1621,6 +1621,17 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A row read on one side of a conditional only: never when x has one element. */
+        @Differentiable
+        public static double chosenRow(double[][] m, double[] x, int r) {
+          double s = 0;
+          for (int j = 0; j < x.length; j++) {
+            double v = j > 0 ? m[r][j - 1] : 0.0;
+            s += v * x[j];
+          }
+          return s;
+        }
+
         /** A mean by a while loop whose counter is the count after it. */
         @Differentiable
         public static double whileMean(double[] x) {
@@ -1977,6 +1988,9 @@ class LoopsAndArraysTest {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.8, -0.3}, 0, 7}),
         Arguments.of("innerRow", new Object[] {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}, new double[] {0.8, -0.3}, 3, 1}),
+        Arguments.of("chosenRow", new Object[] {
+            new double[][] {{0.3, -0.7}, {1.1, 0.2}}, new double[] {0.8, -0.3, 0.5}, 1}),
+        Arguments.of("chosenRow", new Object[] {new double[][] {{0.3}}, new double[] {0.8}, 5}),
         Arguments.of("whileMean", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 5}),
@@ -2473,6 +2487,9 @@ class LoopsAndArraysTest {
     String heat = method(sweeps, "heatStepsPullback");
     assertThat(heat).containsMatch("left = c\\d+ \\? u\\d+\\[i - 1\\] : 0.0;");
     assertThat(heat).containsMatch("right = c\\d+ \\? u\\d+\\[i \\+ 1\\] : 0.0;");
+    // and the forward sweep chooses them as the source does, not by an if with two assignments
+    assertThat(count(heat, "left = c")).isEqualTo(2);
+    assertThat(heat).doesNotContain("} else {");
     assertThat(heat).doesNotContain("doubleTape");
     // not from an array the iteration then overwrites: what it chose is saved
     String inPlace = method(sweeps, "smoothedInPlacePullback");

@@ -96,12 +96,15 @@ public final class ParameterRows {
     Set<Load> read = new LinkedHashSet<>();
     Map<Load, Set<List<Operand>>> taken = new LinkedHashMap<>();
     Noting noting = (e, place) -> note(e, place, changed, read, taken);
-    visit(body, new Place(List.of(), true), changed, (stmt, place) ->
-        Statements.operands(stmt).forEach(o -> {
-          if (o instanceof Nested) {
-            Exprs.forEachNested(o, e -> noting.note(e, place));
-          }
-        }));
+    visit(body, new Place(List.of(), true), changed, (stmt, place) -> {
+      Expr value = stmt instanceof Declare declare ? declare.init()
+          : stmt instanceof Assign assign ? assign.value() : null;
+      if (value instanceof Select) {
+        noteIn(value, place, noting);
+      } else {
+        Statements.operands(stmt).forEach(o -> noteIn(o, place, noting));
+      }
+    });
     visit(body, new Place(List.of(), true), changed, (stmt, place) -> {
       Expr value = stmt instanceof Declare declare ? declare.init()
           : stmt instanceof Assign assign ? assign.value() : null;
@@ -136,6 +139,26 @@ public final class ParameterRows {
 
   private interface Noting {
     void note(Expr e, Place place);
+  }
+
+  /** Notes the operations nested in {@code o}, at {@code place}. */
+  private static void noteIn(Operand o, Place place, Noting noting) {
+    if (o instanceof Nested nested) {
+      noting.note(nested.expr(), place);
+      noteIn(nested.expr(), place, noting);
+    }
+  }
+
+  /**
+   * Notes the operations in the operands of {@code e}; those on the sides of a conditional
+   * ({@code c ? m[r][j] : 0.0}) not as always evaluated: Java evaluates only the side it picks.
+   */
+  private static void noteIn(Expr e, Place place, Noting noting) {
+    List<Operand> operands = e.operands();
+    for (int i = 0; i < operands.size(); i++) {
+      noteIn(operands.get(i), e instanceof Select && i > 0 ? new Place(place.path(), false)
+          : place, noting);
+    }
   }
 
   /**

@@ -1,0 +1,134 @@
+package dev.adjoint.processor.reverse;
+
+import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Cast;
+import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Nested;
+import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Select;
+import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Unary;
+import dev.adjoint.processor.ir.Var;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A value the source chooses with a conditional, {@code double left = i > 0 ? u[i - 1] : 0.0;},
+ * which the forward sweep runs as an {@code if} whose two sides each compute and assign it
+ * ({@code if (c1) { int t3 = i - 1; left = u[t3]; } else { left = 0.0; }}), is printed as the
+ * conditional again: {@code left = c1 ? u[i - 1] : 0.0;}. Only when each side is temporaries
+ * read once, then the one assignment, all of it arithmetic, casts and loads: Java evaluates only
+ * the side the test picks, as the {@code if} did, so nothing else changes. Applied to the printed
+ * pullback, before declarations are sunk (which may then declare the value where it is chosen).
+ */
+public final class ChosenValues {
+  private ChosenValues() {}
+
+  public static Pullback of(Pullback pullback) {
+    return pullback.withBody(block(pullback.body()));
+  }
+
+  private static Block block(Block block) {
+    List<Stmt> out = new ArrayList<>();
+    boolean changed = false;
+    for (Stmt stmt : block.statements()) {
+      Stmt mapped = Statements.mapBlocks(stmt, ChosenValues::block);
+      Assign chosen = mapped instanceof If branch ? chosen(branch) : null;
+      changed |= mapped != stmt || chosen != null;
+      out.add(chosen != null ? chosen : mapped);
+    }
+    return changed ? new Block(out) : block;
+  }
+
+  /** {@code target = test ? a : b} for an if whose sides assign {@code a} and {@code b}. */
+  private static Assign chosen(If branch) {
+    Assign then = side(branch.then());
+    Assign otherwise = side(branch.otherwise());
+    if (then == null || otherwise == null || !then.target().equals(otherwise.target())) {
+      return null;
+    }
+    Var target = then.target();
+    return new Assign(target, new Select(branch.condition(), operand(then.value(), target),
+        operand(otherwise.value(), target)), then.origin());
+  }
+
+  private static Operand operand(Expr value, Var target) {
+    return value instanceof Copy copy ? copy.a() : new Nested(value, target.type());
+  }
+
+  /**
+   * The assignment a side ends with, its temporaries written into its value; null unless the
+   * side is only those (each read once, after it) and the assignment, all of them cheap and
+   * without effects.
+   */
+  private static Assign side(Block side) {
+    List<Stmt> statements = side.statements().stream()
+        .filter(s -> !(s instanceof Comment)).toList();
+    if (statements.isEmpty()
+        || !(statements.get(statements.size() - 1) instanceof Assign assign)) {
+      return null;
+    }
+    Map<Var, Operand> temporaries = new HashMap<>();
+    UnaryOperator<Operand> written = new UnaryOperator<>() {
+      @Override
+      public Operand apply(Operand o) {
+        if (o instanceof Var v && temporaries.containsKey(v)) {
+          return temporaries.remove(v);
+        }
+        return o instanceof Nested nested
+            ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
+      }
+    };
+    for (Stmt stmt : statements.subList(0, statements.size() - 1)) {
+      if (!(stmt instanceof Declare declare) || declare.init() == null
+          || !isCheap(declare.init()) || reads(statements, declare.var()) != 1) {
+        return null;
+      }
+      temporaries.put(declare.var(), operand(Exprs.map(declare.init(), written), declare.var()));
+    }
+    if (!isCheap(assign.value())) {
+      return null;
+    }
+    Expr value = Exprs.map(assign.value(), written);
+    return temporaries.isEmpty() ? new Assign(assign.target(), value, assign.origin()) : null;
+  }
+
+  /** How many times {@code statements} read {@code v} (its declaration aside). */
+  private static int reads(List<Stmt> statements, Var v) {
+    int count = 0;
+    for (Stmt stmt : statements) {
+      List<Operand> operands = new ArrayList<>(Statements.operands(stmt));
+      if (stmt instanceof Declare || stmt instanceof Assign) {
+        operands.remove(0);
+      }
+      count += (int) operands.stream().filter(v::equals).count();
+      for (Operand o : operands) {
+        int[] nested = {0};
+        Exprs.forEachNested(o, e -> nested[0] += (int) e.operands().stream()
+            .filter(v::equals).count());
+        count += nested[0];
+      }
+    }
+    return count;
+  }
+
+  /** An operation that computes and has no effect: arithmetic, a cast, a load, a copy. */
+  private static boolean isCheap(Expr e) {
+    boolean[] cheap = {e instanceof Copy || e instanceof Binary || e instanceof Unary
+        || e instanceof Cast || e instanceof Load};
+    e.operands().forEach(o -> Exprs.forEachNested(o, inner -> cheap[0] &= isCheap(inner)));
+    return cheap[0];
+  }
+}
