@@ -109,7 +109,7 @@ final class PiecewiseSweeps {
     double y = x;
     boolean c1;
     // line 23: if (enabled && x < 0)
-    c1 = enabled ? x < 0 : false;
+    c1 = enabled && x < 0;
     double y3;
     y3 = c1 ? slope * x : y;
     // line 26: return y * y + Math.max(x, 0);
@@ -148,7 +148,7 @@ final class PiecewiseSweeps {
     double y = x;
     boolean c1;
     // line 23: if (enabled && x < 0)
-    c1 = enabled ? x < 0 : false;
+    c1 = enabled && x < 0;
     double y3;
     y3 = c1 ? slope * x : y;
 

@@ -357,6 +357,9 @@ final class JavaPrinter {
 
   /** Precedence levels, loosest first, as in the Java Language Specification (15). */
   private static final int TERNARY = 1;
+  /** {@code c ? b : false} is {@code c && b}, {@code c ? true : b} is {@code c || b}. */
+  private static final int CONDITIONAL_OR = 2;
+  private static final int CONDITIONAL_AND = 3;
   private static final int UNARY = 13;
   private static final int PRIMARY = 14;
 
@@ -436,6 +439,12 @@ final class JavaPrinter {
       return operand(binary.a(), p, false) + " " + binary.op().symbol() + " "
           + operand(binary.b(), p, true);
     }
+    if (expr instanceof Select select && precedence(select) != TERNARY) {
+      int p = precedence(select);
+      String op = p == CONDITIONAL_AND ? " && " : " || ";
+      Operand other = p == CONDITIONAL_AND ? select.then() : select.otherwise();
+      return operand(select.condition(), p, false) + op + operand(other, p, true);
+    }
     if (expr instanceof Select select) {
       return operand(select.condition(), TERNARY, true) + " ? "
           + operand(select.then(), TERNARY, false) + " : "
@@ -491,8 +500,9 @@ final class JavaPrinter {
     if (expr instanceof Binary binary) {
       return precedence(binary.op());
     }
-    if (expr instanceof Select) {
-      return TERNARY;
+    if (expr instanceof Select select) {
+      return Constant.FALSE.equals(select.otherwise()) ? CONDITIONAL_AND
+          : Constant.TRUE.equals(select.then()) ? CONDITIONAL_OR : TERNARY;
     }
     if (expr instanceof Unary || expr instanceof Cast) {
       return UNARY;

@@ -40,7 +40,8 @@ import java.util.function.UnaryOperator;
  * the rows taken once. Parameters only, which the method never writes nor replaces rows of;
  * the row index must not change in the loop. The row is taken only if the loops that read it
  * run (one that never ran never read the row, whose index may then be out of bounds), and only
- * for reads outside the loop's branches (a branch not taken never read it). Applied to the
+ * for reads outside the loop's branches and the sides of its conditionals (a branch not taken
+ * never read it). Applied to the
  * printed pullback, outermost loops first, so a row goes before the outermost loop that keeps
  * it.
  */
