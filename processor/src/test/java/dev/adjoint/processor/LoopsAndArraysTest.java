@@ -1632,6 +1632,21 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** A value chosen from a row whose index moves, so its old value is saved. */
+        @Differentiable
+        public static double pickedValue(double[][] m, double[] x) {
+          double s = 0;
+          int r = -1;
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+              double v = i == 2 ? m[r][j] : 0.0;
+              s += v * x[j];
+            }
+            r++;
+          }
+          return s;
+        }
+
         /** A mean by a while loop whose counter is the count after it. */
         @Differentiable
         public static double whileMean(double[] x) {
@@ -1991,6 +2006,9 @@ class LoopsAndArraysTest {
         Arguments.of("chosenRow", new Object[] {
             new double[][] {{0.3, -0.7}, {1.1, 0.2}}, new double[] {0.8, -0.3, 0.5}, 1}),
         Arguments.of("chosenRow", new Object[] {new double[][] {{0.3}}, new double[] {0.8}, 5}),
+        Arguments.of("pickedValue", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {0.6, 0.9, -1.2}},
+            new double[] {0.8, -0.3, 0.5}}),
         Arguments.of("whileMean", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 1}),
         Arguments.of("tailDo", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}, 5}),
@@ -2487,6 +2505,11 @@ class LoopsAndArraysTest {
     String heat = method(sweeps, "heatStepsPullback");
     assertThat(heat).containsMatch("left = c\\d+ \\? u\\d+\\[i - 1\\] : 0.0;");
     assertThat(heat).containsMatch("right = c\\d+ \\? u\\d+\\[i \\+ 1\\] : 0.0;");
+    // a value chosen where its old value is saved: one push before the choice, one pop after
+    String picked = method(sweeps, "pickedValuePullback");
+    assertThat(picked).containsMatch("v = c\\d+ \\? m\\[r\\d*\\]\\[j\\] : 0.0;");
+    assertThat(count(picked, "[doublesTop++] = v;")).isEqualTo(1);
+    assertThat(count(picked, "v = doubles[--doublesTop];")).isEqualTo(1);
     // and the forward sweep chooses them as the source does, not by an if with two assignments
     assertThat(count(heat, "left = c")).isEqualTo(2);
     assertThat(heat).doesNotContain("} else {");

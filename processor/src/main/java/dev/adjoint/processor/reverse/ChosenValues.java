@@ -13,6 +13,8 @@ import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Pop;
+import dev.adjoint.processor.ir.Push;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
@@ -30,8 +32,10 @@ import java.util.function.UnaryOperator;
  * ({@code if (c1) { int t3 = i - 1; left = u[t3]; } else { left = 0.0; }}), is printed as the
  * conditional again: {@code left = c1 ? u[i - 1] : 0.0;}. Only when each side is temporaries
  * read once, then the one assignment, all of it arithmetic, casts and loads: Java evaluates only
- * the side the test picks, as the {@code if} did, so nothing else changes. Applied to the printed
- * pullback, before declarations are sunk (which may then declare the value where it is chosen).
+ * the side the test picks, as the {@code if} did, so nothing else changes. A push of one value
+ * both sides start with goes before the {@code if}, a pop both end with after it (the saved old
+ * value of what the sides assign). Applied to the printed pullback, before declarations are sunk
+ * (which may then declare the value where it is chosen).
  */
 public final class ChosenValues {
   private ChosenValues() {}
@@ -45,11 +49,47 @@ public final class ChosenValues {
     boolean changed = false;
     for (Stmt stmt : block.statements()) {
       Stmt mapped = Statements.mapBlocks(stmt, ChosenValues::block);
-      Assign chosen = mapped instanceof If branch ? chosen(branch) : null;
-      changed |= mapped != stmt || chosen != null;
-      out.add(chosen != null ? chosen : mapped);
+      changed |= mapped != stmt;
+      if (!(mapped instanceof If branch)) {
+        out.add(mapped);
+        continue;
+      }
+      List<Stmt> after = new ArrayList<>();
+      If shared = shared(branch, out, after);
+      Assign chosen = chosen(shared);
+      changed |= shared != branch || chosen != null;
+      out.add(chosen != null ? chosen : shared);
+      out.addAll(after);
     }
     return changed ? new Block(out) : block;
+  }
+
+  /**
+   * {@code branch} without the pushes of one value both its sides start with, added to
+   * {@code before}, and the pops both end with, added to {@code after}: the tape sees the same
+   * either way, and what is left may be a choice of a value.
+   */
+  private static If shared(If branch, List<Stmt> before, List<Stmt> after) {
+    List<Stmt> then = new ArrayList<>(branch.then().statements());
+    List<Stmt> otherwise = new ArrayList<>(branch.otherwise().statements());
+    boolean moved = false;
+    while (!then.isEmpty() && !otherwise.isEmpty() && then.get(0) instanceof Push push
+        && otherwise.get(0) instanceof Push other && push.value().equals(other.value())) {
+      before.add(then.remove(0));
+      otherwise.remove(0);
+      moved = true;
+    }
+    List<Stmt> popped = new ArrayList<>();
+    while (!then.isEmpty() && !otherwise.isEmpty()
+        && then.get(then.size() - 1) instanceof Pop pop
+        && pop.equals(otherwise.get(otherwise.size() - 1))) {
+      popped.add(0, then.remove(then.size() - 1));
+      otherwise.remove(otherwise.size() - 1);
+      moved = true;
+    }
+    after.addAll(popped);
+    return moved ? new If(branch.condition(), new Block(then), new Block(otherwise),
+        branch.origin()) : branch;
   }
 
   /** {@code target = test ? a : b} for an if whose sides assign {@code a} and {@code b}. */
