@@ -10,6 +10,7 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,11 +33,12 @@ import java.util.function.UnaryOperator;
  * which the forward sweep runs as an {@code if} whose two sides each compute and assign it
  * ({@code if (c1) { int t3 = i - 1; left = u[t3]; } else { left = 0.0; }}), is printed as the
  * conditional again: {@code left = c1 ? u[i - 1] : 0.0;}. Only when each side is temporaries
- * read once, then the one assignment, all of it arithmetic, casts and loads: Java evaluates only
- * the side the test picks, as the {@code if} did, so nothing else changes. A push of one value
- * both sides start with goes before the {@code if}, a pop both end with after it (the saved old
- * value of what the sides assign). Applied to the printed pullback, before declarations are sunk
- * (which may then declare the value where it is chosen).
+ * read once, then the one assignment, all of it arithmetic, casts, loads and lengths: Java
+ * evaluates only the side the test picks, as the {@code if} did, so nothing else changes. A push
+ * of one value both sides start with (after declarations of other variables) goes before the
+ * {@code if}, a pop both end with after it (the saved old value of what the sides assign).
+ * Applied to the printed pullback, before declarations are sunk (which may then declare the value
+ * where it is chosen).
  */
 public final class ChosenValues {
   private ChosenValues() {}
@@ -73,10 +76,11 @@ public final class ChosenValues {
     List<Stmt> then = new ArrayList<>(branch.then().statements());
     List<Stmt> otherwise = new ArrayList<>(branch.otherwise().statements());
     boolean moved = false;
-    while (!then.isEmpty() && !otherwise.isEmpty() && then.get(0) instanceof Push push
-        && otherwise.get(0) instanceof Push other && push.value().equals(other.value())) {
-      before.add(then.remove(0));
-      otherwise.remove(0);
+    for (int k = firstPush(then), j = firstPush(otherwise); k >= 0 && j >= 0
+        && ((Push) then.get(k)).value().equals(((Push) otherwise.get(j)).value());
+        k = firstPush(then), j = firstPush(otherwise)) {
+      before.add(then.remove(k));
+      otherwise.remove(j);
       moved = true;
     }
     List<Stmt> popped = new ArrayList<>();
@@ -90,6 +94,24 @@ public final class ChosenValues {
     after.addAll(popped);
     return moved ? new If(branch.condition(), new Block(then), new Block(otherwise),
         branch.origin()) : branch;
+  }
+
+  /**
+   * Where the first push of {@code side} is, if only declarations of other variables come before
+   * it (they do not touch the tape nor what it pushes); else -1.
+   */
+  private static int firstPush(List<Stmt> side) {
+    for (int k = 0; k < side.size(); k++) {
+      if (side.get(k) instanceof Push push) {
+        Set<Var> read = Exprs.vars(push.value());
+        return side.subList(0, k).stream().allMatch(s -> s instanceof Comment
+            || s instanceof Declare declare && !read.contains(declare.var())) ? k : -1;
+      }
+      if (!(side.get(k) instanceof Declare || side.get(k) instanceof Comment)) {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /** {@code target = test ? a : b} for an if whose sides assign {@code a} and {@code b}. */
@@ -164,10 +186,10 @@ public final class ChosenValues {
     return count;
   }
 
-  /** An operation that computes and has no effect: arithmetic, a cast, a load, a copy. */
+  /** An operation that computes and has no effect: arithmetic, a cast, a load, a length. */
   private static boolean isCheap(Expr e) {
     boolean[] cheap = {e instanceof Copy || e instanceof Binary || e instanceof Unary
-        || e instanceof Cast || e instanceof Load};
+        || e instanceof Cast || e instanceof Load || e instanceof Length};
     e.operands().forEach(o -> Exprs.forEachNested(o, inner -> cheap[0] &= isCheap(inner)));
     return cheap[0];
   }
