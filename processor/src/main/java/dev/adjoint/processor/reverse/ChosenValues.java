@@ -61,7 +61,11 @@ public final class ChosenValues {
       If shared = shared(branch, out, after);
       Assign chosen = chosen(shared);
       changed |= shared != branch || chosen != null;
-      out.add(chosen != null ? chosen : shared);
+      if (chosen != null) {
+        out.add(chosen);
+      } else if (!shared.then().isEmpty() || !shared.otherwise().isEmpty()) {
+        out.add(shared);
+      }
       out.addAll(after);
     }
     return changed ? new Block(out) : block;
@@ -70,7 +74,8 @@ public final class ChosenValues {
   /**
    * {@code branch} without the pushes of one value both its sides start with, added to
    * {@code before}, and the pops both end with, added to {@code after}: the tape sees the same
-   * either way, and what is left may be a choice of a value.
+   * either way, and what is left may be a choice of a value (or nothing: then the if goes, its
+   * test having no effect).
    */
   private static If shared(If branch, List<Stmt> before, List<Stmt> after) {
     List<Stmt> then = new ArrayList<>(branch.then().statements());
