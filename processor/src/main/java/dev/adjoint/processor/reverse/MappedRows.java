@@ -68,7 +68,8 @@ public final class MappedRows {
 
   /**
    * A filling loop: {@code row[index] += value} for every index of the row, {@code value} with
-   * the loop's own locals written out; under {@code guard} if not null.
+   * the loop's own locals written out (it reads nothing declared inside the fill, which the
+   * reads after it could not see); under {@code guard} if not null.
    */
   private record Fill(Var row, Var index, Operand length, Operand value, Operand guard,
       Origin origin) {}
@@ -134,7 +135,15 @@ public final class MappedRows {
     Operand value = written.apply(add.value());
     boolean[] pure = {true};
     Exprs.forEachNested(value, e -> pure[0] &= isPure(e));
+    Set<Var> inside = new HashSet<>();
+    Statements.forEach(stmt, s -> {
+      Var declared = BackStmts.declared(s);
+      if (declared != null) {
+        inside.add(declared);
+      }
+    });
     return pure[0] && !Exprs.vars(value).contains(add.target())
+        && Exprs.vars(value).stream().noneMatch(inside::contains)
         ? new Fill(add.target(), counted.index(), counted.to(), value, guard, add.origin())
         : null;
   }
