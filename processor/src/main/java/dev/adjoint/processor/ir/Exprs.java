@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** What IR operands and expressions read, nested operations included. */
@@ -44,6 +45,22 @@ public final class Exprs {
           f.apply(select.otherwise()));
     }
     return expr; // CloneArray, Zeros: their operand is the array itself
+  }
+
+  /**
+   * Operands with each variable {@code f} gives a replacement for (not null) replaced by it,
+   * nested operations included.
+   */
+  public static UnaryOperator<Operand> substituting(Function<Var, Operand> f) {
+    return new UnaryOperator<>() {
+      @Override
+      public Operand apply(Operand o) {
+        Operand replaced = o instanceof Var v ? f.apply(v) : null;
+        return replaced != null ? replaced
+            : o instanceof Nested nested ? new Nested(map(nested.expr(), this), nested.type())
+            : o;
+      }
+    };
   }
 
   private static List<Operand> all(List<Operand> operands, UnaryOperator<Operand> f) {

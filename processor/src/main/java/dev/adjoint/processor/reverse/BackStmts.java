@@ -237,15 +237,8 @@ final class BackStmts {
    * where it read {@code from}; any other statement as it is.
    */
   static Stmt renamed(Stmt stmt, Var from, Var to) {
-    UnaryOperator<Operand> f = new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        return o.equals(from) ? to
-            : o instanceof Nested nested ? new Nested(Exprs.map(nested.expr(), this), nested.type())
-            : o;
-      }
-    };
-    return mapped(stmt, f, UnaryOperator.identity());
+    return mapped(stmt, Exprs.substituting(v -> v.equals(from) ? to : null),
+        UnaryOperator.identity());
   }
 
   /**

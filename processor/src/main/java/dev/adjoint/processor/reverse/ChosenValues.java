@@ -148,16 +148,7 @@ public final class ChosenValues {
       return null;
     }
     Map<Var, Operand> temporaries = new HashMap<>();
-    UnaryOperator<Operand> written = new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        if (o instanceof Var v && temporaries.containsKey(v)) {
-          return temporaries.remove(v);
-        }
-        return o instanceof Nested nested
-            ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
-      }
-    };
+    UnaryOperator<Operand> written = Exprs.substituting(temporaries::remove);
     for (Stmt stmt : statements.subList(0, statements.size() - 1)) {
       if (!(stmt instanceof Declare declare) || declare.init() == null
           || !isCheap(declare.init()) || reads(statements, declare.var()) != 1) {

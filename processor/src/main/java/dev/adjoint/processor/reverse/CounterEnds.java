@@ -17,7 +17,6 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.NameScope;
-import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
@@ -223,14 +222,7 @@ final class CounterEnds {
 
   /** {@code body} on the new names: each variable it declares declared where it is assigned. */
   private static Block renamed(Block body, Map<Var, Var> renames, Var v) {
-    UnaryOperator<Operand> f = new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        return o instanceof Var w && renames.containsKey(w) ? renames.get(w)
-            : o instanceof Nested nested
-                ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
-      }
-    };
+    UnaryOperator<Operand> f = Exprs.substituting(renames::get);
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : body.statements()) {
       if (stmt instanceof Assign assign) {

@@ -9,6 +9,7 @@ import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
@@ -120,7 +121,7 @@ public final class MappedRows {
       return null;
     }
     Map<Var, Operand> locals = new HashMap<>();
-    UnaryOperator<Operand> written = writtenOut(locals);
+    UnaryOperator<Operand> written = Exprs.substituting(locals::get);
     for (Stmt local : body.subList(0, body.size() - 1)) {
       if (local instanceof Declare declare && declare.init() != null && isPure(declare.init())) {
         locals.put(declare.var(), declare.init() instanceof Copy copy ? written.apply(copy.a())
@@ -159,34 +160,8 @@ public final class MappedRows {
     return block.statements().stream().filter(s -> !(s instanceof Comment)).toList();
   }
 
-  /** Operands with the locals of {@code locals} replaced by what they hold. */
-  private static UnaryOperator<Operand> writtenOut(Map<Var, Operand> locals) {
-    return new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        if (o instanceof Var v && locals.containsKey(v)) {
-          return locals.get(v);
-        }
-        return o instanceof Nested nested
-            ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
-      }
-    };
-  }
-
-  /** Operands with {@code from} replaced by {@code to}. */
-  private static UnaryOperator<Operand> replacing(Var from, Operand to) {
-    return new UnaryOperator<>() {
-      @Override
-      public Operand apply(Operand o) {
-        return o.equals(from) ? to
-            : o instanceof Nested nested
-                ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
-      }
-    };
-  }
-
   /** An operation that reads and computes, and has no effect: safe to evaluate again. */
-  private static boolean isPure(dev.adjoint.processor.ir.Expr e) {
+  private static boolean isPure(Expr e) {
     return e instanceof Copy || e instanceof Binary || e instanceof Unary || e instanceof Load
         || e instanceof MathCall || e instanceof Cast || e instanceof Select;
   }
@@ -246,7 +221,9 @@ public final class MappedRows {
       Load load = BackStmts.elementRead(s, row);
       if (load != null) {
         Accumulate read = (Accumulate) s;
-        Operand value = replacing(fill.index(), load.indices().get(0)).apply(fill.value());
+        Operand at = load.indices().get(0);
+        Operand value = Exprs.substituting(v -> v.equals(fill.index()) ? at : null)
+            .apply(fill.value());
         return List.of(new Accumulate(read.target(), fill.guard() == null ? value
             : new Nested(new Select(fill.guard(), value, Constant.ZERO), Type.DOUBLE), true,
             fill.origin()));
