@@ -24,6 +24,7 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
+import dev.adjoint.processor.reverse.AlternatingAdjoints;
 import dev.adjoint.processor.reverse.ChosenIterations;
 import dev.adjoint.processor.reverse.ChosenValues;
 import dev.adjoint.processor.reverse.DeadCode;
@@ -379,11 +380,11 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return MappedRows.of(UnreadResets.of(FoldedNegations.of(ParameterRows.of(InvariantValues.of(
-        ValueAndPullback.of(ReusedResults.of(RowSums.of(SunkDeclarations.of(ChosenValues.of(
-            ReadBackSums.of(JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(
-                AdjointScratch.of(AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(
-                    pullback)))))))))))))))))));
+    return AlternatingAdjoints.of(MappedRows.of(UnreadResets.of(FoldedNegations.of(
+        ParameterRows.of(InvariantValues.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
+            SunkDeclarations.of(ChosenValues.of(ReadBackSums.of(JammedLoops.of(InOrderLoops.of(
+                RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
+                    ReturnedAdjoints.of(ChosenIterations.of(pullback))))))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

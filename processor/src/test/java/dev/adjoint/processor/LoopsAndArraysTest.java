@@ -496,6 +496,58 @@ class LoopsAndArraysTest {
           return h[0] * h[1] + h[2];
         }
 
+        /**
+         * A state that looks two steps back ({@code prev = h; h = next}): each step's array is
+         * read for two steps after its own, so its adjoint may not share a buffer with that of
+         * the array two steps before.
+         */
+        @Differentiable
+        public static double twoStepRecurrence(double[] w, double[] x0) {
+          double[] prev = x0.clone();
+          double[] h = x0.clone();
+          for (int t = 0; t < 5; t++) {
+            double[] next = new double[h.length];
+            for (int i = 0; i < h.length; i++) {
+              next[i] = Math.tanh(w[i] * h[i] + w[(i + 1) % w.length] * prev[i]);
+            }
+            prev = h;
+            h = next;
+          }
+          return h[0] * prev[1] + h[2];
+        }
+
+        /** Steps inside a loop over sequences: each sequence's state starts again. */
+        @Differentiable
+        public static double sequences(double[] w, double[][] xs) {
+          double loss = 0;
+          for (int q = 0; q < xs.length; q++) {
+            double[] h = w.clone();
+            for (int t = 0; t < 3; t++) {
+              double[] next = new double[h.length];
+              for (int i = 0; i < h.length; i++) {
+                next[i] = Math.sin(w[i] * h[i] + xs[q][i] + (i > 0 ? h[i - 1] : 0.0));
+              }
+              h = next;
+            }
+            loss += h[0] * h[h.length - 1];
+          }
+          return loss;
+        }
+
+        /** A state one shorter each step, in a {@code while} loop: the buffers' lengths change. */
+        @Differentiable
+        public static double shrinking(double[] x, double k) {
+          double[] u = x;
+          while (u.length > 1) {
+            double[] next = new double[u.length - 1];
+            for (int i = 0; i < next.length; i++) {
+              next[i] = u[i] * k + u[i + 1] * u[i];
+            }
+            u = next;
+          }
+          return u[0];
+        }
+
         /** A sliding window: the bound's offset is a length, {@code i + w.length <= x.length}. */
         @Differentiable
         public static double window(double[] w, double[] x) {
@@ -2148,6 +2200,12 @@ class LoopsAndArraysTest {
             -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("recurrentWrittenAfter", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("twoStepRecurrence", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("sequences", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
+        Arguments.of("shrinking", new Object[] {new double[] {0.4, -1.2, 0.8, 0.3, -0.6}, 0.7}),
+        Arguments.of("shrinking", new Object[] {new double[] {0.4}, 0.7}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("packed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.4, -1.2, 0.8}}),
@@ -2795,6 +2853,21 @@ class LoopsAndArraysTest {
     String recurrent = method(sweeps, "recurrentPullback");
     assertThat(recurrent).doesNotContain("[doublesTop++] = ");
     assertThat(recurrent).doesNotContain("intTape");
+    // the state's adjoint takes two buffers in turn, as a person keeps dh and dnext: none made
+    // per step, each emptied before the tape gives the other back
+    assertThat(recurrent).containsMatch(
+        "dnext = dev.adjoint.Shapes.reused\\(dnextBeforeLast, t\\d+\\);");
+    assertThat(recurrent).doesNotContain("dnext = new double");
+    assertThat(recurrent).contains("java.util.Arrays.fill(dnext, 0.0);\n"
+        + "      dnext = (double[]) arrayTape.pop();");
+    assertThat(method(sweeps, "heatStepsPullback")).contains("Shapes.reused(");
+    assertThat(method(sweeps, "shrinkingPullback")).contains("Shapes.reused(");
+    // in a loop over sequences, each sequence's steps take two buffers of their own
+    String sequences = method(sweeps, "sequencesPullback");
+    assertThat(sequences).contains("Shapes.reused(");
+    assertThat(count(sequences, "BeforeLast = null;")).isEqualTo(1);
+    // not where a state is read two steps later
+    assertThat(method(sweeps, "twoStepRecurrencePullback")).doesNotContain("Shapes.reused(");
     // written after it is handed on: the reads of the state are saved
     assertThat(count(method(sweeps, "recurrentWrittenAfterPullback"), "[doublesTop++] = "))
         .isGreaterThan(2);

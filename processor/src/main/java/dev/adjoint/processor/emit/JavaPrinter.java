@@ -476,7 +476,8 @@ final class JavaPrinter {
       return reused.made() instanceof CloneArray clone
           ? "dev.adjoint.Shapes.copied(" + reused.buffer().name() + ", " + clone.array().name()
               + ")"
-          : "dev.adjoint.Shapes.zeroed(" + reused.buffer().name() + ", "
+          : "dev.adjoint.Shapes." + (reused.zeroed() ? "zeroed(" : "reused(")
+              + reused.buffer().name() + ", "
               + operand(((NewArray) reused.made()).dimensions().get(0)) + ")";
     }
     if (expr instanceof Zeros zeros && zeros.reuse() != null) {
