@@ -26,7 +26,10 @@
  * then goes through {@link dev.adjoint.processor.reverse.ZeroSkipping} (loops fed by a zero
  * adjoint skipped), {@link dev.adjoint.processor.reverse.FirstContribution} (a reset adjoint
  * assigned its next contribution), {@link dev.adjoint.processor.reverse.UnreadBuffers} (a
- * same-class layer given data called without the data's buffer),
+ * same-class layer given data called without the data's buffer), and then, in this order
+ * ({@code DifferentiableProcessor.printed}):
+ * {@link dev.adjoint.processor.reverse.ChosenIterations} (the backward loop of a running choice
+ * visits the winner only),
  * {@link dev.adjoint.processor.reverse.ReturnedAdjoints} (a scalar helper's adjoint returned by
  * its backward pass, not passed through a buffer),
  * {@link dev.adjoint.processor.reverse.AdjointRows} (an adjoint matrix used row by row kept as
@@ -38,15 +41,25 @@
  * dev.adjoint.processor.reverse.InOrderLoops} (backward loops of independent iterations run
  * upward), {@link dev.adjoint.processor.reverse.JammedLoops} (adjacent loops over the same
  * indices whose iterations together are independent run as one),
+ * {@link dev.adjoint.processor.reverse.ReadBackSums} (a sum added into an adjoint row and read
+ * back used itself), {@link dev.adjoint.processor.reverse.ChosenValues} (a value the source
+ * chooses by a conditional printed as the conditional),
  * {@link dev.adjoint.processor.reverse.SunkDeclarations} (a variable declared in the
  * one loop that uses it, not at the top), {@link dev.adjoint.processor.reverse.RowSums}
  * (sums taken down a matrix's columns in the forward sweep taken along its rows, in the array
  * that receives them), {@link dev.adjoint.processor.reverse.ReusedResults} (an array a loop's
- * iterations make by a call and never keep written into the one the previous iteration made)
- * and {@link dev.adjoint.processor.reverse.ValueAndPullback} (a call whose pullback follows in
+ * iterations make by a call and never keep written into the one the previous iteration made),
+ * {@link dev.adjoint.processor.reverse.ValueAndPullback} (a call whose pullback follows in
  * its block with a seed known at the call replaced by that pullback, which gives the value
- * too); {@link dev.adjoint.processor.reverse.DeadCode}
- * cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
+ * too), {@link dev.adjoint.processor.reverse.InvariantValues} (a value a loop computes again in
+ * every iteration computed once before it), {@link dev.adjoint.processor.reverse.ParameterRows}
+ * (a parameter matrix's row a loop reads taken once before it),
+ * {@link dev.adjoint.processor.reverse.FoldedNegations} (a negated adjoint folded into its
+ * readers), {@link dev.adjoint.processor.reverse.UnreadResets} (resets nothing reads dropped),
+ * {@link dev.adjoint.processor.reverse.MappedRows} (an adjoint row filled by a map computed at
+ * its reads) and {@link dev.adjoint.processor.reverse.AlternatingAdjoints} (the adjoint of an
+ * array each iteration hands to the next kept in two buffers taken in turn);
+ * {@link dev.adjoint.processor.reverse.DeadCode} cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
  * parameter, which generated callers call. Last, on every body printed (pullback, backward pass,
  * HVP), {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets
  * room before its pushes and is handed back around calls and before the return.
