@@ -174,6 +174,14 @@ class DiagnosticsTest {
             y[1] += 1;
             return y[0];
           }"""), Message.ARRAY_ALIAS, "y = x;", "'x'", "parameter");
+    // a row alias as a value: the way out named (a copy of the row, which is supported)
+    assertError(badClass("""
+        @Differentiable static double f(double[][] m) {
+            double[] row = m[0];
+            double[] y = new double[2];
+            y = row;
+            return y[0];
+          }"""), Message.ARRAY_ALIAS, "y = row;", "'row'", "row of a matrix", "clone()");
   }
 
   @Test

@@ -548,6 +548,25 @@ class LoopsAndArraysTest {
           return u[0];
         }
 
+        /**
+         * Each sequence's state starts as a copy of its data row, {@code xs[q].clone()}, and is
+         * updated in place; the rows themselves are differentiated too.
+         */
+        @Differentiable
+        public static double rowCopies(double[] w, double[][] xs) {
+          double loss = 0;
+          for (int q = 0; q < xs.length; q++) {
+            double[] h = xs[q].clone();
+            for (int i = 0; i < h.length; i++) {
+              h[i] = Math.sin(h[i] * w[i]);
+            }
+            double[] row = xs[q];
+            double[] copy = row.clone();
+            loss += h[0] * copy[h.length - 1];
+          }
+          return loss;
+        }
+
         /** A sliding window: the bound's offset is a length, {@code i + w.length <= x.length}. */
         @Differentiable
         public static double window(double[] w, double[] x) {
@@ -2206,6 +2225,8 @@ class LoopsAndArraysTest {
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("shrinking", new Object[] {new double[] {0.4, -1.2, 0.8, 0.3, -0.6}, 0.7}),
         Arguments.of("shrinking", new Object[] {new double[] {0.4}, 0.7}),
+        Arguments.of("rowCopies", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("packed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.4, -1.2, 0.8}}),

@@ -13,9 +13,11 @@ import com.sun.source.util.TreePath;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
+import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
@@ -383,6 +385,54 @@ final class ArrayLowering {
       Operand value = operands.lower(new TreePath(path, rows.get(i)), env, out);
       out.add(new Store(target, List.of(Constants.of(i)), value, origin));
     }
+  }
+
+  /** Whether {@code path} is {@code m[i].clone()} or {@code row.clone()} of a row alias. */
+  boolean isRowClone(TreePath path) {
+    if (!isClone((ExpressionTree) path.getLeaf())) {
+      return false;
+    }
+    TreePath rowPath = cloned(path);
+    if (rowPath.getLeaf() instanceof ArrayAccessTree) {
+      return context.typeOf(rowPath) == Type.DOUBLE_ARRAY;
+    }
+    Element element = context.javac.elementOf(rowPath);
+    return element != null && rowAliases.containsKey(element);
+  }
+
+  /** The array {@code a.clone()} at {@code path} clones. */
+  private static TreePath cloned(TreePath path) {
+    MemberSelectTree select = (MemberSelectTree) ((MethodInvocationTree) path.getLeaf())
+        .getMethodSelect();
+    return new TreePath(new TreePath(path, select), select.getExpression());
+  }
+
+  /**
+   * Lowers {@code m[i].clone()}, or {@code row.clone()} of a row alias, into {@code target}: a
+   * new array of the row's length and a loop copying the row into it, which the sweeps
+   * differentiate as any loop. False if {@code path} is not the clone of a row.
+   */
+  boolean lowerRowClone(TreePath path, Var target, Env env, List<Stmt> out) {
+    if (!isRowClone(path)) {
+      return false;
+    }
+    TreePath rowPath = cloned(path);
+    RowAlias row = rowPath.getLeaf() instanceof ArrayAccessTree ? rowOf(rowPath, env, out)
+        : rowAliases.get(context.javac.elementOf(rowPath));
+    if (row == null) {
+      return true; // reported
+    }
+    Origin origin = context.originInStatement((ExpressionTree) path.getLeaf());
+    Var length = new Var(context.names.numbered("n"), Type.INT);
+    out.add(new Assign(length, new Length(row.matrix(), List.of(row.index())), origin));
+    out.add(new Assign(target, new NewArray(Type.DOUBLE_ARRAY, List.of(length)), origin));
+    Var index = new Var(context.names.fresh("k"), Type.INT);
+    Var value = new Var(context.names.numbered("t"), Type.DOUBLE);
+    out.add(new Loop(new Block(List.of()), null, new Block(List.of(
+        new Assign(value, new Load(row.matrix(), List.of(row.index(), index)), origin),
+        new Store(target, List.of(index), value, origin))), false,
+        new Loop.Counted(index, Constants.of(0), length, false), origin));
+    return true;
   }
 
   /** The row of a matrix an argument passes ({@code m[i]}, or a row alias), else null. */

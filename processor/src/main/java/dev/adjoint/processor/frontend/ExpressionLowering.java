@@ -92,6 +92,9 @@ final class ExpressionLowering {
       arrays.lowerInitializer(path, target, env, out);
       return;
     }
+    if (type == target.type() && arrays.lowerRowClone(path, target, env, out)) {
+      return;
+    }
     if (type != target.type()) {
       Operand value = lowerOperand(path, env, out);
       Expr conversion = widens(type, target.type())
@@ -202,7 +205,7 @@ final class ExpressionLowering {
     String prefix = type == Type.BOOLEAN ? "c" : "t";
     if (e.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
         || e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR
-        || e.getKind() == Tree.Kind.SWITCH_EXPRESSION) {
+        || e.getKind() == Tree.Kind.SWITCH_EXPRESSION || arrays.isRowClone(path)) {
       Var temp = new Var(context.names.numbered(prefix), type);
       lowerInto(path, temp, env, out);
       return temp;
