@@ -201,6 +201,18 @@ class DiagnosticsTest {
             m[0][1] += 1;
             return x[0] + m[0][1];
           }"""), Message.PARAMETER_WRITE, "x[0] = 2 * x[0]", "'x'", "x.clone()");
+    // through the JDK's fills and copies too, reported at the call
+    assertError(badClass("""
+        @Differentiable static double f(double[] x) {
+            java.util.Arrays.fill(x, 1.0);
+            return x[0];
+          }"""), Message.PARAMETER_WRITE, "Arrays.fill(x, 1.0)", "'x'", "x.clone()");
+    assertError(badClass("""
+        @Differentiable static double f(double[] x, double[][] m) {
+            double[] h = {1, 2};
+            System.arraycopy(h, 0, m[1], 0, 2);
+            return x[0] * m[1][0];
+          }"""), Message.PARAMETER_WRITE, "System.arraycopy(h, 0, m[1], 0, 2)", "'m'");
   }
 
   @Test

@@ -25,6 +25,7 @@ class LoopsAndArraysTest {
       package demo;
 
       import dev.adjoint.Differentiable;
+      import java.util.Arrays;
 
       public final class Loops {
         static final double[] WEIGHTS = {0.5, -1.5, 2.0};
@@ -565,6 +566,82 @@ class LoopsAndArraysTest {
             loss += h[0] * copy[h.length - 1];
           }
           return loss;
+        }
+
+        /** Fills: the whole array (an int widened), then a range with a differentiated value. */
+        @Differentiable
+        public static double filled(double[] x) {
+          double[] h = new double[x.length + 1];
+          Arrays.fill(h, 1);
+          Arrays.fill(h, 1, 3, x[0] * x[1]);
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += h[i] * x[i] + h[i + 1];
+          }
+          return s;
+        }
+
+        /** Copies: padded, truncated, and by System.arraycopy from a parameter and a row. */
+        @Differentiable
+        public static double copied(double[] x, double[][] m) {
+          double[] longer = Arrays.copyOf(x, x.length + 2);
+          double[] shorter = Arrays.copyOf(x, 2);
+          double[] h = new double[x.length];
+          System.arraycopy(x, 1, h, 0, x.length - 1);
+          System.arraycopy(m[1], 0, h, 1, 2);
+          double s = shorter[0] * shorter[1];
+          for (int i = 0; i < h.length; i++) {
+            s += Math.sin(h[i]) * longer[i + 2] + longer[i] * h[i];
+          }
+          return s;
+        }
+
+        /**
+         * A shift within one array, both ways: the JDK copies as if through a temporary, so the
+         * shift to the right runs from the end.
+         */
+        @Differentiable
+        public static double shifted(double[] x, int by) {
+          double[] h = x.clone();
+          System.arraycopy(h, 0, h, by, h.length - by);
+          double s = 0;
+          for (int i = 0; i < h.length; i++) {
+            s += h[i] * x[i];
+          }
+          System.arraycopy(h, by, h, 0, h.length - by);
+          for (int i = 0; i < h.length; i++) {
+            s += h[i] * h[i] * (i + 1);
+          }
+          return s;
+        }
+
+        /**
+         * A copy that a helper reads, then filled: the fill writes the copy, not the parameter,
+         * and the helper's backward pass sees the values it read.
+         */
+        @Differentiable
+        public static double cloneThenFill(double[] x) {
+          double[] h = x.clone();
+          double a = pairProduct(h);
+          Arrays.fill(h, 0, 2, a);
+          return a + pairProduct(h) * x[2];
+        }
+
+        /** A table of int indices filled with -1, then set where a value is positive. */
+        @Differentiable
+        public static double lastPositive(double[] x) {
+          int[] last = new int[2];
+          Arrays.fill(last, -1);
+          for (int i = 0; i < x.length; i++) {
+            if (x[i] > 0) {
+              last[i % 2] = i;
+            }
+          }
+          double s = 0;
+          for (int k = 0; k < 2; k++) {
+            s += last[k] >= 0 ? x[last[k]] * x[last[k]] : 0.0;
+          }
+          return s;
         }
 
         /** A sliding window: the bound's offset is a length, {@code i + w.length <= x.length}. */
@@ -2227,6 +2304,12 @@ class LoopsAndArraysTest {
         Arguments.of("shrinking", new Object[] {new double[] {0.4}, 0.7}),
         Arguments.of("rowCopies", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
+        Arguments.of("filled", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("copied", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
+        Arguments.of("shifted", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}, 2}),
+        Arguments.of("cloneThenFill", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
+        Arguments.of("lastPositive", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("packed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.4, -1.2, 0.8}}),

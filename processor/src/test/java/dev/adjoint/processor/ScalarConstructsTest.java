@@ -136,7 +136,7 @@ class ScalarConstructsTest {
         @Differentiable
         public static double powers(double x, double y) {
           return Math.sqrt(x) + Math.cbrt(x) + Math.pow(x, y) + Math.pow(x, 2) + Math.pow(x, 0.5)
-              + Math.pow(2, y) + Math.hypot(x, y);
+              + Math.pow(2, y) + Math.hypot(x, y) + Math.fma(x, y, x);
         }
 
         @Differentiable

@@ -464,7 +464,8 @@ final class JavaPrinter {
     }
     if (expr instanceof NewArray create) {
       int rank = create.type().rank();
-      return "new double" + indices(create.dimensions())
+      return "new " + (create.type() == Type.INT_ARRAY ? "int" : "double")
+          + indices(create.dimensions())
           + "[]".repeat(rank - create.dimensions().size());
     }
     if (expr instanceof CloneArray clone) {

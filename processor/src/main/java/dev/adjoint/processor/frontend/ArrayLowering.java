@@ -13,11 +13,9 @@ import com.sun.source.util.TreePath;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
-import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Origin;
@@ -46,6 +44,7 @@ final class ArrayLowering {
   private final Operands operands;
   private final RecordReads records;
   /** Parameters, whose arrays the generated code must never write. */
+  private final ArrayCopies copies;
   private final Set<Var> parameterVars = new HashSet<>();
   /** Static array fields read as constant tables. */
   private final Set<Var> fieldArrays = new HashSet<>();
@@ -61,6 +60,7 @@ final class ArrayLowering {
     this.context = context;
     this.operands = operands;
     this.records = records;
+    this.copies = new ArrayCopies(context, operands, this);
   }
 
   /** Starts the method {@code body}, whose {@code parameters} are never written. */
@@ -138,7 +138,7 @@ final class ArrayLowering {
     return false;
   }
 
-  private static boolean isClone(ExpressionTree e) {
+  static boolean isClone(ExpressionTree e) {
     return e instanceof MethodInvocationTree call && call.getArguments().isEmpty()
         && call.getMethodSelect() instanceof MemberSelectTree select
         && select.getIdentifier().contentEquals("clone");
@@ -239,19 +239,36 @@ final class ArrayLowering {
     return written[0] ? null : source;
   }
 
+  /**
+   * Calls {@code action} with the path of each write of an element of array {@code local}: an
+   * assignment to one ({@code a[i] = ...}, {@code a[i]++}), or a fill or copy into the array.
+   */
   private void forEachElementWrite(Element local, Consumer<TreePath> action) {
     AssignmentTargets.forEach(body, (target, path) -> {
-      ExpressionTree root = target;
-      TreePath rootPath = path;
-      while (root instanceof ArrayAccessTree access) {
-        root = access.getExpression();
-        rootPath = new TreePath(rootPath, root);
-      }
-      if (root != target && root instanceof IdentifierTree
-          && local.equals(context.javac.elementOf(rootPath))) {
+      if (target instanceof ArrayAccessTree && isThrough(local, target, path)) {
         action.accept(path);
       }
     });
+    copies.forEachWritten(body, (target, path) -> {
+      if (isThrough(local, target, path)) {
+        action.accept(path);
+      }
+    });
+  }
+
+  /** Whether {@code array}, at {@code path}, is {@code local} or an element or row of it. */
+  private boolean isThrough(Element local, ExpressionTree array, TreePath path) {
+    ExpressionTree root = array;
+    TreePath rootPath = path;
+    while (root instanceof ArrayAccessTree access) {
+      root = access.getExpression();
+      rootPath = new TreePath(rootPath, root);
+    }
+    return root instanceof IdentifierTree && local.equals(context.javac.elementOf(rootPath));
+  }
+
+  ArrayCopies copies() {
+    return copies;
   }
 
   /** The row {@code m[i]} of a matrix, for a {@code double[]} alias; null after an error. */
@@ -311,19 +328,30 @@ final class ArrayLowering {
       return;
     }
     Tree arrayTree = ((ArrayAccessTree) path.getLeaf()).getExpression();
-    while (arrayTree instanceof ArrayAccessTree inner) {
-      arrayTree = inner.getExpression();
-    }
-    if (parameterVars.contains(target.array())) {
-      context.error(path.getLeaf(), Message.PARAMETER_WRITE, arrayTree);
-      return;
-    }
-    if (fieldArrays.contains(target.array())) {
-      context.error(path.getLeaf(), Message.FIELD_WRITE, arrayTree);
+    if (!writable(target.array(), path.getLeaf(), arrayTree)) {
       return;
     }
     out.add(new Store(target.array(), target.indices(), value, compound,
         context.originInStatement(path.getLeaf())));
+  }
+
+  /**
+   * Whether the method may write elements of {@code array}: not a parameter's, nor a constant
+   * field's (then reported at {@code at}, naming the array {@code arrayTree} writes through).
+   */
+  boolean writable(Var array, Tree at, Tree arrayTree) {
+    while (arrayTree instanceof ArrayAccessTree inner) {
+      arrayTree = inner.getExpression();
+    }
+    if (parameterVars.contains(array)) {
+      context.error(at, Message.PARAMETER_WRITE, arrayTree);
+      return false;
+    }
+    if (fieldArrays.contains(array)) {
+      context.error(at, Message.FIELD_WRITE, arrayTree);
+      return false;
+    }
+    return true;
   }
 
   /** {@code new double[n]}, {@code new double[m][n]}; initializers are lowered by {@link
@@ -385,54 +413,6 @@ final class ArrayLowering {
       Operand value = operands.lower(new TreePath(path, rows.get(i)), env, out);
       out.add(new Store(target, List.of(Constants.of(i)), value, origin));
     }
-  }
-
-  /** Whether {@code path} is {@code m[i].clone()} or {@code row.clone()} of a row alias. */
-  boolean isRowClone(TreePath path) {
-    if (!isClone((ExpressionTree) path.getLeaf())) {
-      return false;
-    }
-    TreePath rowPath = cloned(path);
-    if (rowPath.getLeaf() instanceof ArrayAccessTree) {
-      return context.typeOf(rowPath) == Type.DOUBLE_ARRAY;
-    }
-    Element element = context.javac.elementOf(rowPath);
-    return element != null && rowAliases.containsKey(element);
-  }
-
-  /** The array {@code a.clone()} at {@code path} clones. */
-  private static TreePath cloned(TreePath path) {
-    MemberSelectTree select = (MemberSelectTree) ((MethodInvocationTree) path.getLeaf())
-        .getMethodSelect();
-    return new TreePath(new TreePath(path, select), select.getExpression());
-  }
-
-  /**
-   * Lowers {@code m[i].clone()}, or {@code row.clone()} of a row alias, into {@code target}: a
-   * new array of the row's length and a loop copying the row into it, which the sweeps
-   * differentiate as any loop. False if {@code path} is not the clone of a row.
-   */
-  boolean lowerRowClone(TreePath path, Var target, Env env, List<Stmt> out) {
-    if (!isRowClone(path)) {
-      return false;
-    }
-    TreePath rowPath = cloned(path);
-    RowAlias row = rowPath.getLeaf() instanceof ArrayAccessTree ? rowOf(rowPath, env, out)
-        : rowAliases.get(context.javac.elementOf(rowPath));
-    if (row == null) {
-      return true; // reported
-    }
-    Origin origin = context.originInStatement((ExpressionTree) path.getLeaf());
-    Var length = new Var(context.names.numbered("n"), Type.INT);
-    out.add(new Assign(length, new Length(row.matrix(), List.of(row.index())), origin));
-    out.add(new Assign(target, new NewArray(Type.DOUBLE_ARRAY, List.of(length)), origin));
-    Var index = new Var(context.names.fresh("k"), Type.INT);
-    Var value = new Var(context.names.numbered("t"), Type.DOUBLE);
-    out.add(new Loop(new Block(List.of()), null, new Block(List.of(
-        new Assign(value, new Load(row.matrix(), List.of(row.index(), index)), origin),
-        new Store(target, List.of(index), value, origin))), false,
-        new Loop.Counted(index, Constants.of(0), length, false), origin));
-    return true;
   }
 
   /** The row of a matrix an argument passes ({@code m[i]}, or a row alias), else null. */

@@ -78,8 +78,14 @@ final class AssignmentLowering {
         update(path, step.getExpression(), up ? Binary.Op.ADD : Binary.Op.SUB,
             Constant.integer(1), env, out);
       }
-      case METHOD_INVOCATION -> context.error(e, Message.UNSUPPORTED,
-          "a call whose result is not used", "a @Differentiable method computes a value only");
+      case METHOD_INVOCATION -> {
+        if (arrays.copies().isWrite(path)) {
+          arrays.copies().lowerWrite(path, env, out);
+        } else {
+          context.error(e, Message.UNSUPPORTED, "a call whose result is not used",
+              "a @Differentiable method computes a value only");
+        }
+      }
       default -> {
         Binary.Op op = compoundOperator(e.getKind());
         if (op == null) {

@@ -92,7 +92,8 @@ final class ExpressionLowering {
       arrays.lowerInitializer(path, target, env, out);
       return;
     }
-    if (type == target.type() && arrays.lowerRowClone(path, target, env, out)) {
+    if (type == target.type() && arrays.copies().isCopy(path)) {
+      arrays.copies().lowerCopy(path, target, env, out);
       return;
     }
     if (type != target.type()) {
@@ -205,7 +206,7 @@ final class ExpressionLowering {
     String prefix = type == Type.BOOLEAN ? "c" : "t";
     if (e.getKind() == Tree.Kind.CONDITIONAL_EXPRESSION
         || e.getKind() == Tree.Kind.CONDITIONAL_AND || e.getKind() == Tree.Kind.CONDITIONAL_OR
-        || e.getKind() == Tree.Kind.SWITCH_EXPRESSION || arrays.isRowClone(path)) {
+        || e.getKind() == Tree.Kind.SWITCH_EXPRESSION || arrays.copies().isCopy(path)) {
       Var temp = new Var(context.names.numbered(prefix), type);
       lowerInto(path, temp, env, out);
       return temp;

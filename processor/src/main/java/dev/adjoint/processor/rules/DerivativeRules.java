@@ -106,6 +106,7 @@ public final class DerivativeRules {
       entry("min", (i, a, r, g) -> routeFirst(Binary.Op.LE, i, a, g)),
       entry("hypot", (i, a, r, g) ->
           select(binary(Binary.Op.EQ, r, INT_ZERO), ZERO, mul(div(a.get(i), r), g))),
+      entry("fma", (i, a, r, g) -> i == 2 ? g : mul(a.get(1 - i), g)), // x * y + z, one rounding
       entry("toRadians", (i, a, r, g) -> mul(Constant.number(0.017453292519943295), g)), // pi/180
       entry("toDegrees", (i, a, r, g) -> mul(Constant.number(57.29577951308232), g)), // 180/pi
       // dev.adjoint.Gates: the gates of neural networks (cs231n: sigmoid's s (1 - s))

@@ -1640,6 +1640,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         switch (target(m)) {
           case SAME_CLASS: return returnType(resolve(m));
           case GATES: return T.DOUBLE;
+          case ARRAYS: return staticType(m.getArguments().get(0)); // Arrays.copyOf
           case VECTORS: {
             String function = methodName(m);
             return function.equals("dot") || function.equals("softmaxCrossEntropy") ? T.DOUBLE
@@ -1770,7 +1771,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   }
 
   /** What a method invocation calls. */
-  private enum Target { SAME_CLASS, GATES, VECTORS, MATH, DOUBLE_TEST }
+  private enum Target { SAME_CLASS, GATES, VECTORS, MATH, DOUBLE_TEST, ARRAYS, SYSTEM }
 
   /**
    * Classifies {@code call} (not a clone): a method of this class ({@code f(x)},
@@ -1809,6 +1810,12 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         if (owner.equals("Double") || owner.equals("java.lang.Double")) {
           return Target.DOUBLE_TEST;
         }
+        if (owner.equals("Arrays") || owner.equals("java.util.Arrays")) {
+          return Target.ARRAYS;
+        }
+        if (owner.equals("System") || owner.equals("java.lang.System")) {
+          return Target.SYSTEM;
+        }
       }
     }
     throw unsupported(call, "method invocation");
@@ -1839,9 +1846,70 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         return vectors(call);
       case DOUBLE_TEST:
         return doubleTest(call);
+      case ARRAYS:
+        return arrays(call);
+      case SYSTEM:
+        return arraycopy(call);
       default:
         return math(call);
     }
+  }
+
+  /**
+   * {@code Arrays.fill} (the whole array or a range) and {@code Arrays.copyOf} (zeros past the
+   * source's end), as the JDK runs them on this interpreter's arrays.
+   */
+  private Object arrays(MethodInvocationTree call) {
+    List<Object> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(eval(a));
+    }
+    Object array = args.get(0);
+    switch (methodName(call)) {
+      case "fill": {
+        int from = args.size() == 4 ? (Integer) args.get(1) : 0;
+        int to = args.size() == 4 ? (Integer) args.get(2) : length(array);
+        Object value = args.get(args.size() - 1);
+        if (isRow(array)) {
+          Arrays.fill(row(array), from, to, toNumber(value));
+        } else if (array instanceof int[] k) {
+          Arrays.fill(k, from, to, (Integer) value);
+        } else {
+          throw nullOrNotArray(array);
+        }
+        return VOID;
+      }
+      case "copyOf": {
+        int n = (Integer) args.get(1);
+        if (isRow(array)) {
+          D[] copy = Arrays.copyOf(row(array), n);
+          for (int i = row(array).length; i < n; i++) {
+            copy[i] = numbers.constant(0.0);
+          }
+          return copy;
+        }
+        if (array instanceof int[] k) {
+          return Arrays.copyOf(k, n);
+        }
+        throw nullOrNotArray(array);
+      }
+      default:
+        throw unsupported(call, "method of Arrays");
+    }
+  }
+
+  /** {@code System.arraycopy}: as the JDK copies, through a temporary when the arrays are one. */
+  private Object arraycopy(MethodInvocationTree call) {
+    if (!methodName(call).equals("arraycopy")) {
+      throw unsupported(call, "method of System");
+    }
+    List<Object> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(eval(a));
+    }
+    System.arraycopy(args.get(0), (Integer) args.get(1), args.get(2), (Integer) args.get(3),
+        (Integer) args.get(4));
+    return VOID;
   }
 
   /** {@code Double.isNaN}, {@code isInfinite}, {@code isFinite}: a test, without derivative. */
@@ -2116,6 +2184,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     }
     int arity = switch (name) {
       case "pow", "atan2", "max", "min", "hypot" -> 2;
+      case "fma" -> 3;
       default -> 1;
     };
     if (args.size() != arity) {
@@ -2186,6 +2255,13 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         double value = strict ? StrictMath.hypot(x.getValue(), y.getValue())
             : Math.hypot(x.getValue(), y.getValue());
         return x.hypot(y).withValue(value);
+      }
+      case "fma": {
+        D x = toNumber(a0);
+        D y = toNumber(args.get(1));
+        D z = toNumber(args.get(2));
+        return x.multiply(y).add(z).withValue(Math.fma(x.getValue(), y.getValue(),
+            z.getValue()));
       }
       case "abs":
         if (type == T.DOUBLE) {
