@@ -156,6 +156,12 @@ class DiagnosticsTest {
             for (double[] r : m) { s += r[0]; }
             return m[1] == null ? 0 : s;
           }"""), Message.ARRAY, "m[1] == null", "matrix row as a value");
+    assertError(badClass("""
+        @Differentiable static double f(double[] x) {
+            double[][] m = new double[2][2];
+            m[1] = x.clone();
+            return m[1][0];
+          }"""), Message.ARRAY, "m[1] = x.clone();", "assigning a whole row", "m[1][j] = ...");
   }
 
   /** A second name for a parameter that is written through (read only, it is a copy). */

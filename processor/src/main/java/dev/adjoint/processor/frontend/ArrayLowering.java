@@ -323,6 +323,14 @@ final class ArrayLowering {
   /** {@code a[i] = value} or {@code a[i] op= value}: into a local array, never a parameter's. */
   void store(TreePath path, Operand value, Binary.Op compound, Env env,
       List<Stmt> out) {
+    Type type = context.typeOf(path);
+    if (type != null && type.isArray()) {
+      Tree row = path.getLeaf();
+      context.error(row, Message.ARRAY, "assigning a whole row of a matrix ('" + row + " = ...')",
+          "make the matrix with both lengths ('new double[m][n]') and write the row's elements,"
+              + " '" + row + "[j] = ...'");
+      return;
+    }
     Load target = load(path, env, out);
     if (target == null) {
       return;
