@@ -25,6 +25,7 @@ class LoopsAndArraysTest {
       package demo;
 
       import dev.adjoint.Differentiable;
+      import dev.adjoint.Gates;
       import java.util.Arrays;
 
       public final class Loops {
@@ -515,6 +516,30 @@ class LoopsAndArraysTest {
             h = next;
           }
           return h[0] * prev[1] + h[2];
+        }
+
+        /**
+         * Two states each step makes and hands on, as an LSTM's cell and output
+         * ({@code c = cNext; h = hNext}), the second step's state handed on under a condition.
+         */
+        @Differentiable
+        public static double cellAndOutput(double[] w, double[] x0) {
+          double[] c = x0.clone();
+          double[] h = new double[x0.length];
+          for (int t = 0; t < 4; t++) {
+            double[] cNext = new double[c.length];
+            double[] hNext = new double[c.length];
+            for (int i = 0; i < c.length; i++) {
+              double f = Gates.sigmoid(w[i] * h[i] + 0.3);
+              cNext[i] = f * c[i] + (1 - f) * Math.tanh(w[i] * x0[i] + h[i]);
+              hNext[i] = Math.tanh(cNext[i]) * f;
+            }
+            c = cNext;
+            if (t % 2 == 0) {
+              h = hNext;
+            }
+          }
+          return h[0] * c[1] + c[2] * c[2];
         }
 
         /** Steps inside a loop over sequences: each sequence's state starts again. */
@@ -2310,6 +2335,8 @@ class LoopsAndArraysTest {
         Arguments.of("shifted", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}, 2}),
         Arguments.of("cloneThenFill", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("lastPositive", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
+        Arguments.of("cellAndOutput", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
         Arguments.of("packed", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4},
             new double[] {0.4, -1.2, 0.8}}),
@@ -2970,6 +2997,10 @@ class LoopsAndArraysTest {
     String sequences = method(sweeps, "sequencesPullback");
     assertThat(sequences).contains("Shapes.reused(");
     assertThat(count(sequences, "BeforeLast = null;")).isEqualTo(1);
+    // two states each their own buffers; not one handed on under a condition
+    String cellAndOutput = method(sweeps, "cellAndOutputPullback");
+    assertThat(cellAndOutput).contains("dcNext = dev.adjoint.Shapes.reused(");
+    assertThat(cellAndOutput).doesNotContain("dhNext = dev.adjoint.Shapes.reused(");
     // not where a state is read two steps later
     assertThat(method(sweeps, "twoStepRecurrencePullback")).doesNotContain("Shapes.reused(");
     // written after it is handed on: the reads of the state are saved
