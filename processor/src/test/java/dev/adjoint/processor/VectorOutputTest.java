@@ -144,6 +144,36 @@ class VectorOutputTest {
           return h[0] * h[1];
         }
 
+        /**
+         * A layer whose result is its state after the steps, each step's array handed to the
+         * next ({@code h = next; ... return h;}): the seed goes into the adjoint the last step
+         * made.
+         */
+        @Differentiable
+        public static double[] steps(double[] w, double[] x0) {
+          double[] h = x0.clone();
+          for (int t = 0; t < 3; t++) {
+            double[] next = new double[h.length];
+            for (int i = 0; i < h.length; i++) {
+              next[i] = Math.tanh(w[i] * h[i] + (i > 0 ? h[i - 1] : 0.5));
+            }
+            h = next;
+          }
+          return h;
+        }
+
+        /** The stepping layer twice, its first result the second's start. */
+        @Differentiable
+        public static double stepsTwice(double[] w, double[] x0) {
+          double[] a = steps(w, x0);
+          double[] b = steps(w, a);
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+          }
+          return s;
+        }
+
         /** Outputs made per step, read by the step's backward pass in a loop of their own. */
         @Differentiable
         public static double product(double[][] W, double[] b, double[] x, int steps) {
@@ -397,7 +427,9 @@ class VectorOutputTest {
         Arguments.of("twoLayers", new Object[] {W1, b1, W2, b2, x}),
         Arguments.of("outer", new Object[] {new double[] {0.3, -0.7, 1.1},
             new double[] {0.5, 0.2}, 1.5}),
-        Arguments.of("gram", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}}));
+        Arguments.of("gram", new Object[] {new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}}}),
+        Arguments.of("steps", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -426,6 +458,8 @@ class VectorOutputTest {
             {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}}, new double[] {0.1, -0.3, 0.2},
             new double[] {0.4, -1.2, 0.8}, 3}),
         Arguments.of("product", new Object[] {W1, b1, new double[] {0.4, -1.2, 0.8}, 3}),
+        Arguments.of("stepsTwice", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("deep", new Object[] {
             new double[][] {{0.3, -0.7, 0.5, 1.1, 0.2, -0.4}, {0.6, -0.2, 0.1, 0.9}, {0.5, -0.8}},
             new double[][] {{0.1, -0.3}, {0.2, 0.4}, {-0.1}}, new double[] {0.4, -1.2, 0.8},

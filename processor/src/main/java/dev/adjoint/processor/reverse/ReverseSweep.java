@@ -275,11 +275,21 @@ public final class ReverseSweep {
 
   /**
    * The backward sweep of the whole body. A vector result's adjoint exists from its start: the
-   * seed, copied (the sweep zeroes elements of adjoints as it goes; the caller's seed stays).
+   * seed, copied (the sweep zeroes elements of adjoints as it goes; the caller's seed stays);
+   * for a result that is another array's under a second name ({@code h = next; return h;}) the
+   * seed is added into the adjoint the forward sweep made and shares with that array.
    */
   private List<Stmt> reverseBody() {
     Var result = function.result();
-    if (result.type().isArray() && activity.isActive(result)) {
+    boolean vector = result.type().isArray() && activity.isActive(result);
+    if (vector && shadows.contains(result)) {
+      declared.add(result);
+      List<Stmt> backward = new ArrayList<>();
+      backward.add(new AddArray(adjointOf(result), seed));
+      backward.addAll(reverse(function.body(), 0));
+      return backward;
+    }
+    if (vector) {
       declared.add(result);
       zeroInits.computeIfAbsent(loops.home(result), b -> new LinkedHashSet<>()).add(result);
     }
