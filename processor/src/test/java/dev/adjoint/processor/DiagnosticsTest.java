@@ -445,6 +445,13 @@ class DiagnosticsTest {
           }"""), Message.NO_DERIVATIVE_ARRAY, "double[] w = twice(v);", "'Bad.twice'",
         "returns double[]", "mark it @Differentiable (a method may return double[]",
         "register that pullback with @CustomGradient (double[] seed");
+    // a matrix passed as a generic T[]: its gradient would have been dropped without a word
+    assertError(badClass("""
+        @Differentiable static double f(double[][] m) {
+            double[][] c = java.util.Arrays.copyOf(m, 2);
+            return c[0][0] * m[1][1];
+          }"""), Message.NO_DERIVATIVE_ARRAY, "double[][] c = java.util.Arrays.copyOf(m, 2);",
+        "'Arrays.copyOf'", "returns double[][]");
   }
 
   @Test

@@ -138,8 +138,11 @@ public final class DerivativeRules {
           ? Flow.DIFFERENTIABLE : Flow.ZERO; // reading elements: the adjoint element receives g
     }
     if (expr instanceof dev.adjoint.processor.ir.Call call) {
-      Type type = call.callee().parameters().get(i);
-      if ((type != Type.DOUBLE && !type.isDoubleArray()) || call.callee().stopsGradient()) {
+      // what the argument carries decides, not the parameter's type: a double[][] passed as a
+      // generic T[] (Arrays.copyOf(m, n)) carries its gradient into a method without one
+      Type argument = expr.operands().get(i).type();
+      if ((argument != Type.DOUBLE && !argument.isDoubleArray())
+          || call.callee().stopsGradient()) {
         return Flow.ZERO;
       }
       return call.callee().hasPullback() && call.callee().differentiates(i)
