@@ -62,7 +62,14 @@ final class ArrayCopies {
 
   /** Whether {@code path} is a copy this class makes into a new array. */
   boolean isCopy(TreePath path) {
-    return isRowClone(path) || isCall(path, "java.util.Arrays", "copyOf", 2);
+    if (isRowClone(path)) {
+      return true;
+    }
+    if (!isCall(path, "java.util.Arrays", "copyOf", 2)) {
+      return false;
+    }
+    Type type = context.typeOf(path);
+    return type == Type.DOUBLE_ARRAY || type == Type.INT_ARRAY;
   }
 
   /** Lowers the copy at {@code path} ({@link #isCopy}) into {@code target}. */

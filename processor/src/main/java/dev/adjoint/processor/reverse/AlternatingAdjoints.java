@@ -43,11 +43,12 @@ import java.util.Set;
  * <p>Why two are enough: such an array is named in its own iteration and, through the variable
  * it is handed to, in the next one only; so its adjoint receives contributions in the backward
  * passes of those two iterations, the later one first, and is read out by the earlier one. The
- * buffer of iteration {@code t} is that of iteration {@code t - 2}, whose backward pass ran
- * before and empties it ({@code Arrays.fill(dnext, 0.0)}, before the tape gives the previous
- * buffer back). The forward sweep writes no adjoint in the loop, so a buffer it takes again
- * still holds zeros. The tape still holds the buffers: it says which of the two an iteration's
- * backward pass uses.
+ * buffer of iteration {@code t} is that of iteration {@code t - 2}: {@code t}'s backward pass
+ * runs first, and the backward sweep empties the buffer after it
+ * ({@code Arrays.fill(dnext, 0.0)}, before the tape gives the previous buffer back), so
+ * {@code t - 2}'s adjoint starts from zeros. The forward sweep writes no adjoint in the loop, so
+ * a buffer it takes again still holds zeros. The tape still holds the buffers: it says which of
+ * the two an iteration's backward pass uses.
  *
  * <p>Applied where that reasoning holds, checked on the printed pullback: the array's adjoint is
  * assigned once, at the top of the loop's body, and handed on only by assignments there
@@ -141,7 +142,7 @@ public final class AlternatingAdjoints {
       if (named.isEmpty() || stmt == made || handovers.contains(stmt)) {
         return;
       }
-      if (stmt instanceof Push push && push.value() instanceof Var v && !inLoop) {
+      if (stmt instanceof Push push && push.value() instanceof Var && !inLoop) {
         return; // saved and put back: the tape does not keep a buffer in use
       }
       if (stmt instanceof Push push && push.value() instanceof Var v && pushed.add(v)) {

@@ -2100,6 +2100,10 @@ public final class RandomPrograms {
       if (nesting < 1 && kind == 9 && rnd.nextInt(2) == 0) {
         kind = 17; // now and then, at the top, a scratch buffer filled per iteration (GMM)
       }
+      if (kind == 4 && !variables('A', true).isEmpty() && rnd.nextInt(2) == 0) {
+        unit(() -> jdkWrite(indent, Ctx.TOP), () -> fallbackDeclaration(indent));
+        return;
+      }
       Supplier<St> fallback = () -> fallbackDeclaration(indent);
       switch (kind) {
         case 0, 1 -> unit(() -> declareDouble(indent), fallback);
@@ -3532,12 +3536,64 @@ public final class RandomPrograms {
           return acc == null ? effect(indent, ctx) : accumulate(indent, acc, "++", null);
         }
         case 11: {
+          if (rnd.nextInt(3) == 0 && !variables('A', true).isEmpty()) {
+            return jdkWrite(indent, ctx);
+          }
           St rebind = rebind(indent);
           return rebind == null ? effect(indent, ctx) : rebind;
         }
         default:
           return ctx.runs() * 2 > maxRuns ? effect(indent, ctx) : loop(indent, ctx);
       }
+    }
+
+    /**
+     * A fill or copy through the JDK into a local array: {@code java.util.Arrays.fill(y, e)},
+     * {@code java.util.Arrays.fill(y, a, b, e)}, or {@code System.arraycopy(u, a, y, b, n)}, where
+     * {@code u} may be {@code y} itself (the JDK copies as if through a temporary array).
+     */
+    private St jdkWrite(int indent, Ctx ctx) {
+      List<SVar> targets = variables('A', true).stream()
+          .filter(v -> !rowNames.contains(v)).toList();
+      if (targets.isEmpty()) {
+        throw REJECT;
+      }
+      SVar y = pick(targets);
+      String name = y.name;
+      if (rnd.nextBoolean()) {
+        X e = genD(3, ctx);
+        boolean range = rnd.nextBoolean();
+        int from = range ? rnd.nextInt(y.len + 1) : 0;
+        int to = range ? from + rnd.nextInt(y.len - from + 1) : y.len;
+        Fn f = e.f();
+        String text = "java.util.Arrays.fill(" + name + (range ? ", " + from + ", " + to : "")
+            + ", " + e.src() + ");";
+        return new St(pad(indent) + text + "\n", en -> {
+          Arr a = en.arr(name);
+          double[] v = check(f.at(en));
+          for (int q = 0; q < a.v.length; q++) {
+            Arrays.fill(a.v[q], from, to, v[q]);
+          }
+          return Flow.NORMAL;
+        });
+      }
+      List<SVar> sources = visible().stream()
+          .filter(v -> v.kind == 'A' && !rowNames.contains(v)).toList();
+      SVar u = pick(sources);
+      int n = rnd.nextInt(Math.min(u.len, y.len) + 1);
+      int from = rnd.nextInt(u.len - n + 1);
+      int to = rnd.nextInt(y.len - n + 1);
+      String source = u.name;
+      String text = "System.arraycopy(" + source + ", " + from + ", " + name + ", " + to + ", "
+          + n + ");";
+      return new St(pad(indent) + text + "\n", en -> {
+        Arr src = en.arr(source);
+        Arr dest = en.arr(name);
+        for (int q = 0; q < dest.v.length; q++) {
+          System.arraycopy(src.v[q], from, dest.v[q], to, n);
+        }
+        return Flow.NORMAL;
+      });
     }
 
     /**
