@@ -162,6 +162,38 @@ class VectorOutputTest {
           return h;
         }
 
+        /** One step of a layer: a new array from the old. */
+        @Differentiable
+        public static double[] stepOnce(double[] w, double[] h) {
+          double[] out = new double[h.length];
+          for (int i = 0; i < h.length; i++) {
+            out[i] = Math.tanh(w[i] * h[i] + 0.1 * i);
+          }
+          return out;
+        }
+
+        /**
+         * A state replaced by a layer of itself in a loop, {@code h = stepOnce(w, h)}, from a copy
+         * of the input: the input's adjoint is the first state's, which the tape gives back.
+         */
+        @Differentiable
+        public static double repeatedStep(double[] w, double[] x) {
+          double[] h = x.clone();
+          for (int t = 0; t < 4; t++) {
+            h = stepOnce(w, h);
+          }
+          return h[0] + h[1] * h[2];
+        }
+
+        /** The same, twice in straight-line code. */
+        @Differentiable
+        public static double twoSteps(double[] w, double[] x) {
+          double[] h = x.clone();
+          h = stepOnce(w, h);
+          h = stepOnce(w, h);
+          return h[0] * h[2] + h[1];
+        }
+
         /** The stepping layer twice, its first result the second's start. */
         @Differentiable
         public static double stepsTwice(double[] w, double[] x0) {
@@ -452,6 +484,10 @@ class VectorOutputTest {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("useCarry", new Object[] {new double[] {0.4, -1.2}}),
+        Arguments.of("repeatedStep", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
+        Arguments.of("twoSteps", new Object[] {new double[] {0.3, -0.7, 0.5},
+            new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("scratch", new Object[] {new double[] {0.4, -1.2, 0.8}, new double[][] {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}}),
         Arguments.of("carried", new Object[] {new double[][] {{0.3, -0.7, 0.5},

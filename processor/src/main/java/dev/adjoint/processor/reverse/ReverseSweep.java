@@ -604,14 +604,17 @@ public final class ReverseSweep {
     Var result = target;
     if (reads && target.type().isArray()) {
       // h = layer(..., h): the new h's adjoint seeds the call's pullback, the old h (back from
-      // the tape: the call's argument) gets an adjoint of its own shape, from zeros
+      // the tape: the call's argument) gets an adjoint of its own shape, from zeros, unless
+      // the tape gives back the adjoint the forward sweep made for it (a shadow)
       Var g = captures.computeIfAbsent(assign, a -> new Var[] {
           new Var(function.names().numbered("g"), target.type())})[0];
       out.add(new Declare(g, new Copy(adjoint)));
       if (restore) {
         restore(target, out);
       }
-      out.add(new Assign(adjoint, new Zeros(target), null));
+      if (!(restore && shadows.contains(target))) {
+        out.add(new Assign(adjoint, new Zeros(target), null));
+      } // else the tape gave back the old array's own adjoint, which others may share (h = x)
       contributions(assign, target, g, block, out, true);
       return;
     }
