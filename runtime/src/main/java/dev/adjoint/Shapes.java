@@ -53,6 +53,29 @@ public final class Shapes {
   }
 
   /**
+   * {@code buffer} if it has {@code rows} rows of {@code cols} values, else a new
+   * {@code double[rows][cols]}, its values left as they are: a matrix known to hold zeros.
+   */
+  public static double[][] reused(double[][] buffer, int rows, int cols) {
+    if (buffer == null || buffer.length != rows) {
+      return new double[rows][cols];
+    }
+    for (double[] row : buffer) {
+      if (row.length != cols) {
+        return new double[rows][cols];
+      }
+    }
+    return buffer;
+  }
+
+  /** Every element of {@code m} set to zero (its rows may be ragged). */
+  public static void zero(double[][] m) {
+    for (double[] row : m) {
+      java.util.Arrays.fill(row, 0.0);
+    }
+  }
+
+  /**
    * {@code source}'s values in {@code buffer} if it has their length, else {@code source.clone()}.
    */
   public static double[] copied(double[] buffer, double[] source) {

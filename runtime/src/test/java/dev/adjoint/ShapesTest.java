@@ -35,4 +35,19 @@ class ShapesTest {
     }
     assertArrayEquals(new double[] {7.0, 8.0}, shorter);
   }
+
+  @Test
+  void aMatrixIsReusedWhenEveryRowFitsAndZeroedRowByRow() {
+    double[][] buffer = {{1.0, 2.0}, {3.0, 4.0}};
+    assertSame(buffer, Shapes.reused(buffer, 2, 2));
+    assertArrayEquals(new double[] {3.0, 4.0}, buffer[1]); // values left as they are
+    Shapes.zero(buffer);
+    assertArrayEquals(new double[][] {{0, 0}, {0, 0}}, buffer);
+    double[][] ragged = {{1.0, 2.0}, {3.0}};
+    for (double[][] other : new double[][][] {ragged, null, new double[3][2]}) {
+      double[][] fresh = Shapes.reused(other, 2, 2);
+      assertNotSame(other, fresh);
+      assertArrayEquals(new double[2][2], fresh);
+    }
+  }
 }

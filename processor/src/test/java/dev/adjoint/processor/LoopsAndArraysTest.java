@@ -542,6 +542,35 @@ class LoopsAndArraysTest {
           return h[0] * c[1] + c[2] * c[2];
         }
 
+        /** Heat on a grid: a new matrix each step, handed on ({@code u = next}). */
+        @Differentiable
+        public static double gridSteps(double[][] u0, double k) {
+          double[][] u = new double[u0.length][u0[0].length];
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < u[0].length; j++) {
+              u[i][j] = u0[i][j];
+            }
+          }
+          for (int s = 0; s < 3; s++) {
+            double[][] next = new double[u.length][u[0].length];
+            for (int i = 0; i < u.length; i++) {
+              for (int j = 0; j < u[0].length; j++) {
+                double up = i > 0 ? u[i - 1][j] : 0.0;
+                double left = j > 0 ? u[i][j - 1] : 0.0;
+                next[i][j] = u[i][j] + k * (up + left - 2 * u[i][j]) + 0.05 * u[i][j] * u[i][j];
+              }
+            }
+            u = next;
+          }
+          double e = 0;
+          for (double[] row : u) {
+            for (double v : row) {
+              e += v * v;
+            }
+          }
+          return e;
+        }
+
         /** Steps inside a loop over sequences: each sequence's state starts again. */
         @Differentiable
         public static double sequences(double[] w, double[][] xs) {
@@ -2335,6 +2364,8 @@ class LoopsAndArraysTest {
         Arguments.of("shifted", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}, 2}),
         Arguments.of("cloneThenFill", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("lastPositive", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
+        Arguments.of("gridSteps", new Object[] {new double[][] {{0.3, -0.7, 0.2},
+            {1.1, 0.2, -0.5}}, 0.15}),
         Arguments.of("cellAndOutput", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("hornerWhile", new Object[] {new double[] {}, 0.7}),
@@ -2997,6 +3028,11 @@ class LoopsAndArraysTest {
     String sequences = method(sweeps, "sequencesPullback");
     assertThat(sequences).contains("Shapes.reused(");
     assertThat(count(sequences, "BeforeLast = null;")).isEqualTo(1);
+    // a matrix handed on: two matrices taken in turn, emptied row by row
+    String grid = method(sweeps, "gridStepsPullback");
+    assertThat(grid).containsMatch(
+        "dnext = dev.adjoint.Shapes.reused\\(dnextBeforeLast, t\\d+, t\\d+\\);");
+    assertThat(grid).contains("dev.adjoint.Shapes.zero(dnext);");
     // two states each their own buffers; not one handed on under a condition
     String cellAndOutput = method(sweeps, "cellAndOutputPullback");
     assertThat(cellAndOutput).contains("dcNext = dev.adjoint.Shapes.reused(");

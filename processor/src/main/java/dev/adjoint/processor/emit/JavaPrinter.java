@@ -133,6 +133,8 @@ final class JavaPrinter {
       out.addStatement("$N = $N.values()", values(reload.tape()), tape(reload.tape()));
     } else if (stmt instanceof DerivativeCall call) {
       out.addStatement("$L($L)", call.method(), list(call.arguments()));
+    } else if (stmt instanceof ZeroFill fill && fill.array().type() == Type.DOUBLE_MATRIX) {
+      out.addStatement("dev.adjoint.Shapes.zero($N)", fill.array().name());
     } else if (stmt instanceof ZeroFill fill) {
       out.addStatement("java.util.Arrays.fill($N, 0.0)", fill.array().name());
     } else if (stmt instanceof Comment comment) {
@@ -479,7 +481,7 @@ final class JavaPrinter {
               + ")"
           : "dev.adjoint.Shapes." + (reused.zeroed() ? "zeroed(" : "reused(")
               + reused.buffer().name() + ", "
-              + operand(((NewArray) reused.made()).dimensions().get(0)) + ")";
+              + list(((NewArray) reused.made()).dimensions()) + ")";
     }
     if (expr instanceof Zeros zeros && zeros.reuse() != null) {
       return "dev.adjoint.Shapes.zeroed(" + zeros.reuse().name() + ", " + zeros.shape().name()

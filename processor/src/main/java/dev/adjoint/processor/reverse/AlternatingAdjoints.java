@@ -36,7 +36,8 @@ import java.util.Set;
 
 /**
  * The adjoint of an array a loop makes in each iteration and hands to the next
- * ({@code double[] next = new double[n]; ... h = next;}, an RNN's state, a heat equation's grid)
+ * ({@code double[] next = new double[n]; ... h = next;}, an RNN's state, a heat equation's grid;
+ * or a {@code new double[m][n]} matrix, a 2-D grid)
  * lives in one of two buffers that the iterations take in turn, as a person keeps a
  * {@code dh} and a {@code dnext}, instead of a new array per iteration kept on the tape.
  *
@@ -45,7 +46,7 @@ import java.util.Set;
  * passes of those two iterations, the later one first, and is read out by the earlier one. The
  * buffer of iteration {@code t} is that of iteration {@code t - 2}: {@code t}'s backward pass
  * runs first, and the backward sweep empties the buffer after it
- * ({@code Arrays.fill(dnext, 0.0)}, before the tape gives the previous buffer back), so
+ * ({@code Arrays.fill(dnext, 0.0)}, {@code Shapes.zero} for a matrix, before the tape gives the previous buffer back), so
  * {@code t - 2}'s adjoint starts from zeros. The forward sweep writes no adjoint in the loop, so
  * a buffer it takes again still holds zeros. The tape still holds the buffers: it says which of
  * the two an iteration's backward pass uses.
@@ -94,12 +95,16 @@ public final class AlternatingAdjoints {
     return found[0];
   }
 
-  /** {@code array = new double[n]} or zeros shaped like an array: a fresh adjoint array. */
+  /**
+   * {@code array = new double[n]}, {@code new double[m][n]} or zeros shaped like an array: a
+   * fresh adjoint array or matrix.
+   */
   private static boolean isMade(Assign made) {
-    return made.target().type() == Type.DOUBLE_ARRAY
-        && (made.value() instanceof NewArray create && create.dimensions().size() == 1
-            || made.value() instanceof Zeros zeros && zeros.reuse() == null
-                && zeros.shape().type() == Type.DOUBLE_ARRAY);
+    Type type = made.target().type();
+    return made.value() instanceof NewArray create && create.dimensions().size() == type.rank()
+        && (type == Type.DOUBLE_ARRAY || type == Type.DOUBLE_MATRIX)
+        || type == Type.DOUBLE_ARRAY && made.value() instanceof Zeros zeros
+            && zeros.reuse() == null && zeros.shape().type() == Type.DOUBLE_ARRAY;
   }
 
   /**
@@ -122,7 +127,7 @@ public final class AlternatingAdjoints {
     });
     for (Stmt handover : handovers) {
       int at = indexOf(statements, handover);
-      if (at <= j || ((Assign) handover).target().type() != Type.DOUBLE_ARRAY) {
+      if (at <= j || ((Assign) handover).target().type() != adjoint.type()) {
         return false;
       }
     }
@@ -162,7 +167,7 @@ public final class AlternatingAdjoints {
         ok[0] &= !assign.target().equals(adjoint) && from.isEmpty();
       } else if (stmt instanceof Declare declare && family.contains(declare.var())) {
         ok[0] &= declare.init() == null
-            || declare.init().equals(Declarations.zero(Type.DOUBLE_ARRAY));
+            || declare.init().equals(Declarations.zero(adjoint.type()));
       } else {
         Set<Var> asValues = valuesNamed(stmt);
         asValues.retainAll(family);
@@ -245,10 +250,11 @@ public final class AlternatingAdjoints {
   private Block alternated(Block body, Assign made) {
     Loop loop = loops.get(made);
     Var adjoint = made.target();
-    Var beforeLast = new Var(names.fresh(adjoint.name() + "BeforeLast"), Type.DOUBLE_ARRAY);
-    Var last = new Var(names.fresh(adjoint.name() + "Last"), Type.DOUBLE_ARRAY);
-    Operand length = made.value() instanceof NewArray create ? create.dimensions().get(0)
-        : new Nested(new Length(((Zeros) made.value()).shape(), List.of()), Type.INT);
+    Type type = adjoint.type();
+    Var beforeLast = new Var(names.fresh(adjoint.name() + "BeforeLast"), type);
+    Var last = new Var(names.fresh(adjoint.name() + "Last"), type);
+    List<Operand> dimensions = made.value() instanceof NewArray create ? create.dimensions()
+        : List.of(new Nested(new Length(((Zeros) made.value()).shape(), List.of()), Type.INT));
     List<Stmt> loopBody = new ArrayList<>();
     for (Stmt stmt : loop.body().statements()) {
       if (stmt != made) {
@@ -256,15 +262,14 @@ public final class AlternatingAdjoints {
         continue;
       }
       loopBody.add(new Comment("its adjoint reuses the buffer of two iterations back"));
-      loopBody.add(new Assign(adjoint, new Reused(new NewArray(Type.DOUBLE_ARRAY,
-          List.of(length)), beforeLast, false), made.origin()));
+      loopBody.add(new Assign(adjoint, new Reused(new NewArray(type, dimensions), beforeLast,
+          false), made.origin()));
       loopBody.add(new Assign(beforeLast, new Copy(last), null));
       loopBody.add(new Assign(last, new Copy(adjoint), null));
     }
     Loop rewritten = loop.withBody(new Block(loopBody));
-    return rewritten(body, loop, List.of(new Declare(beforeLast, Declarations.zero(
-        Type.DOUBLE_ARRAY)), new Declare(last, Declarations.zero(Type.DOUBLE_ARRAY)),
-        rewritten), adjoint);
+    return rewritten(body, loop, List.of(new Declare(beforeLast, Declarations.zero(type)),
+        new Declare(last, Declarations.zero(type)), rewritten), adjoint);
   }
 
   /**
