@@ -43,8 +43,9 @@ final class ArrayLowering {
   private final LoweringContext context;
   private final Operands operands;
   private final RecordReads records;
-  /** Parameters, whose arrays the generated code must never write. */
+  /** The JDK's array copies and fills, lowered to loops. */
   private final ArrayCopies copies;
+  /** Parameters, whose arrays the generated code must never write. */
   private final Set<Var> parameterVars = new HashSet<>();
   /** Static array fields read as constant tables. */
   private final Set<Var> fieldArrays = new HashSet<>();

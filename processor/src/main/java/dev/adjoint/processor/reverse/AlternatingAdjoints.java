@@ -27,11 +27,9 @@ import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.ZeroFill;
 import dev.adjoint.processor.ir.Zeros;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,9 +59,10 @@ import java.util.Set;
  * last.
  */
 public final class AlternatingAdjoints {
+  /** An adjoint array that may alternate: the statement making it and the loop it is in. */
+  private record Made(Loop loop, Assign made) {}
+
   private final NameScope names;
-  /** The loop each array found is made in. */
-  private final Map<Assign, Loop> loops = new HashMap<>();
 
   private AlternatingAdjoints(Pullback pullback) {
     this.names = pullback.primal().names();
@@ -72,21 +71,20 @@ public final class AlternatingAdjoints {
   public static Pullback of(Pullback pullback) {
     AlternatingAdjoints pass = new AlternatingAdjoints(pullback);
     Block body = pullback.body();
-    for (Assign made = pass.next(body); made != null; made = pass.next(body)) {
+    for (Made made = next(body); made != null; made = next(body)) {
       body = pass.alternated(body, made);
     }
     return pullback.withBody(body);
   }
 
-  /** The first statement making an adjoint array that may alternate, or null. */
-  private Assign next(Block body) {
-    Assign[] found = {null};
+  /** The first adjoint array made in a loop that may alternate, or null. */
+  private static Made next(Block body) {
+    Made[] found = {null};
     Statements.forEach(body, stmt -> {
       if (found[0] == null && stmt instanceof Loop loop) {
         for (Stmt s : loop.body().statements()) {
           if (s instanceof Assign made && isMade(made) && qualifies(body, loop, made)) {
-            found[0] = made;
-            loops.put(made, loop);
+            found[0] = new Made(loop, made);
             return;
           }
         }
@@ -247,8 +245,9 @@ public final class AlternatingAdjoints {
    * declared before its loop (so that each run of the loop starts with its own), and emptied
    * before each pop of the variable.
    */
-  private Block alternated(Block body, Assign made) {
-    Loop loop = loops.get(made);
+  private Block alternated(Block body, Made found) {
+    Loop loop = found.loop();
+    Assign made = found.made();
     Var adjoint = made.target();
     Type type = adjoint.type();
     Var beforeLast = new Var(names.fresh(adjoint.name() + "BeforeLast"), type);

@@ -281,19 +281,18 @@ public final class ReverseSweep {
    */
   private List<Stmt> reverseBody() {
     Var result = function.result();
-    boolean vector = result.type().isArray() && activity.isActive(result);
-    if (vector && shadows.contains(result)) {
-      declared.add(result);
-      List<Stmt> backward = new ArrayList<>();
-      backward.add(new AddArray(adjointOf(result), seed));
-      backward.addAll(reverse(function.body(), 0));
-      return backward;
+    if (!result.type().isArray() || !activity.isActive(result)) {
+      return reverse(function.body(), 0);
     }
-    if (vector) {
-      declared.add(result);
+    declared.add(result);
+    if (!shadows.contains(result)) {
       zeroInits.computeIfAbsent(loops.home(result), b -> new LinkedHashSet<>()).add(result);
+      return reverse(function.body(), 0);
     }
-    return reverse(function.body(), 0);
+    List<Stmt> backward = new ArrayList<>();
+    backward.add(new AddArray(adjointOf(result), seed));
+    backward.addAll(reverse(function.body(), 0));
+    return backward;
   }
 
   /**
@@ -612,9 +611,9 @@ public final class ReverseSweep {
       if (restore) {
         restore(target, out);
       }
-      if (!(restore && shadows.contains(target))) {
+      if (!(restore && shadows.contains(target))) { // else the tape gave it back (h = x)
         out.add(new Assign(adjoint, new Zeros(target), null));
-      } // else the tape gave back the old array's own adjoint, which others may share (h = x)
+      }
       contributions(assign, target, g, block, out, true);
       return;
     }
