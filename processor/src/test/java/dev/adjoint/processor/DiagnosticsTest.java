@@ -164,6 +164,30 @@ class DiagnosticsTest {
           }"""), Message.ARRAY, "m[1] = x.clone();", "assigning a whole row", "m[1][j] = ...");
   }
 
+  /** {@code double[][][]} is data: read in place, never differentiated, made or written. */
+  @Test
+  void tensors() {
+    assertError(badClass("""
+        @Differentiable static double f(double[] w, double[][][] xs) {
+            return w[0] * xs[0][0][0];
+          }"""), Message.TENSOR_DATA, "double[][][] xs", "'xs'", "@NoDerivative");
+    assertError(badClass("""
+        @Differentiable static double f(double[] w) {
+            double[][][] t = new double[2][2][2];
+            return w[0];
+          }"""), Message.ARRAY, "new double[2][2][2]", "double[][][] made in the method",
+        "@NoDerivative parameter");
+    assertError(badClass("""
+        @Differentiable static double f(double[] w, @dev.adjoint.NoDerivative double[][][] xs) {
+            return xs[1] == null ? 0 : w[0];
+          }"""), Message.ARRAY, "xs[1] == null", "row as a value", "double[][] row = xs[1];");
+    assertError(badClass("""
+        @Differentiable static double f(double[] w, @dev.adjoint.NoDerivative double[][][] xs) {
+            xs[0][1][0] = w[0];
+            return w[0];
+          }"""), Message.PARAMETER_WRITE, "xs[0][1][0] = w[0];", "'xs'");
+  }
+
   /** A second name for a parameter that is written through (read only, it is a copy). */
   @Test
   void arrayAliases() {

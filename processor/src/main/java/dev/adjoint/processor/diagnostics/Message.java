@@ -23,7 +23,12 @@ public enum Message {
   PARAMETER_TYPE("adjoint.parameter-type",
       "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
           + " double[], double[][] and records of them (differentiated; a record per layer for a"
-          + " tensor of weights), or int, long, boolean and int[] values (constants)"),
+          + " tensor of weights), or int, long, boolean and int[] values and @NoDerivative"
+          + " double[][][] data (constants)"),
+  TENSOR_DATA("adjoint.tensor-data",
+      "parameter '%s' has type double[][][], which @Differentiable methods read as data and do"
+          + " not differentiate; mark it @NoDerivative (or leave it out of wrt), or pass weights"
+          + " to differentiate as double[][] (a matrix per channel, or a record per layer)"),
   WRT_UNKNOWN("adjoint.wrt-unknown",
       "wrt names '%s', which is not a parameter of '%s'; the parameters are: %s"),
   WRT_NOT_DOUBLE("adjoint.wrt-not-double",

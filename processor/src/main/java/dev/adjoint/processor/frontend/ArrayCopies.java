@@ -242,7 +242,7 @@ final class ArrayCopies {
   private Ref ref(TreePath path, Env env, List<Stmt> out) {
     ArrayLowering.RowAlias row = arrays.rowArgument(path, env, out);
     if (row != null) {
-      return new Ref(row.matrix(), List.of(row.index()));
+      return new Ref(row.array(), row.indices());
     }
     Operand array = operands.lower(path, env, out);
     return array instanceof Var v && (v.type() == Type.DOUBLE_ARRAY || v.type() == Type.INT_ARRAY)

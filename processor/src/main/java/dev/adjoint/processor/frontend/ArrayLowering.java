@@ -49,13 +49,35 @@ final class ArrayLowering {
   private final Set<Var> parameterVars = new HashSet<>();
   /** Static array fields read as constant tables. */
   private final Set<Var> fieldArrays = new HashSet<>();
-  /** {@code double[] row = m[i]} and {@code for (double[] row : m)}: rows by element. */
+  /**
+   * {@code double[] row = m[i]}, {@code double[][] seq = t[b]}, {@code for (double[] row : m)}:
+   * rows (and slices of rank-3 data) by element.
+   */
   private final Map<Element, RowAlias> rowAliases = new HashMap<>();
   /** The method body, searched for element writes. */
   private TreePath body;
 
-  /** A {@code double[]} local standing for row {@code index} of {@code matrix}. */
-  record RowAlias(Var matrix, Operand index) {}
+  /**
+   * A local standing for {@code array[i]} or {@code array[i][j]} (the {@code indices}): a row of a
+   * matrix, or a matrix or row of a {@code double[][][]}.
+   */
+  record RowAlias(Var array, List<Operand> indices) {
+    RowAlias {
+      indices = List.copyOf(indices);
+    }
+
+    /** This slice's type: {@code double[]} or {@code double[][]}. */
+    Type type() {
+      return array.type().element(indices.size());
+    }
+
+    /** The slice's element (or row) {@code index}: its array and all its indices. */
+    List<Operand> and(Operand index) {
+      List<Operand> all = new ArrayList<>(indices);
+      all.add(index);
+      return all;
+    }
+  }
 
   ArrayLowering(LoweringContext context, Operands operands, RecordReads records) {
     this.context = context;
@@ -272,50 +294,57 @@ final class ArrayLowering {
     return copies;
   }
 
-  /** The row {@code m[i]} of a matrix, for a {@code double[]} alias; null after an error. */
+  /**
+   * The row {@code m[i]} of a matrix, or the slice {@code t[i]} or {@code t[i][j]} of a
+   * {@code double[][][]} (through slices named before), for an alias; null after an error.
+   */
   RowAlias rowOf(TreePath path, Env env, List<Stmt> out) {
     ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
-    Operand matrix = operands.lower(new TreePath(path, access.getExpression()), env, out);
+    RowAlias outer = slice(new TreePath(path, access.getExpression()), env, out);
     Operand index = operands.lower(new TreePath(path, access.getIndex()), env, out);
-    if (!(matrix instanceof Var m) || m.type() != Type.DOUBLE_MATRIX) {
+    if (outer == null && access.getExpression() instanceof ArrayAccessTree) {
+      return null; // reported
+    }
+    RowAlias row = outer == null ? null : new RowAlias(outer.array(), outer.and(index));
+    if (row == null || !row.type().isArray()) {
       context.error(access, Message.ARRAY, "indexing '" + access.getExpression() + "'",
-          "index double[], double[][] and int[] variables");
+          "index double[], double[][], double[][][] and int[] variables");
       return null;
     }
-    return new RowAlias(m, index);
+    return row;
+  }
+
+  /**
+   * The array {@code path} names, as a slice: a variable with no indices, a slice alias, or a
+   * row {@code m[i]} itself; null if it names no array (reported if it is a row).
+   */
+  private RowAlias slice(TreePath path, Env env, List<Stmt> out) {
+    if (path.getLeaf() instanceof ArrayAccessTree) {
+      return rowOf(path, env, out);
+    }
+    Element element = context.javac.elementOf(path);
+    RowAlias alias = element == null ? null : rowAliases.get(element);
+    if (alias != null) {
+      return alias;
+    }
+    Operand operand = operands.lower(path, env, out);
+    return operand instanceof Var v && v.type().isArray() ? new RowAlias(v, List.of()) : null;
   }
 
   /** The array and indices of an element access {@code a[i]}, {@code m[i][j]}, {@code row[j]}. */
   Load load(TreePath path, Env env, List<Stmt> out) {
     ArrayAccessTree access = (ArrayAccessTree) path.getLeaf();
-    ExpressionTree array = access.getExpression();
-    List<Operand> indices = new ArrayList<>();
-    Var base;
-    if (array instanceof ArrayAccessTree row) {
-      RowAlias alias = rowOf(new TreePath(path, row), env, out);
-      if (alias == null) {
-        return null;
-      }
-      base = alias.matrix();
-      indices.add(alias.index());
-    } else {
-      Element element = context.javac.elementOf(new TreePath(path, array));
-      RowAlias alias = element == null ? null : rowAliases.get(element);
-      if (alias != null) {
-        base = alias.matrix();
-        indices.add(alias.index());
-      } else {
-        Operand operand = operands.lower(new TreePath(path, array), env, out);
-        if (!(operand instanceof Var v) || !v.type().isArray()) {
-          return null;
-        }
-        base = v;
-      }
+    RowAlias outer = slice(new TreePath(path, access.getExpression()), env, out);
+    if (outer == null) {
+      return null;
     }
-    indices.add(operands.lower(new TreePath(path, access.getIndex()), env, out));
-    if (base.type().element(indices.size()).isArray()) {
+    Var base = outer.array();
+    List<Operand> indices = outer.and(
+        operands.lower(new TreePath(path, access.getIndex()), env, out));
+    Type element = base.type().element(indices.size());
+    if (element.isArray()) {
       context.error(access, Message.ARRAY, "a matrix row as a value ('" + access + "')",
-          "index it, or declare 'double[] row = " + access + ";'");
+          "index it, or declare '" + element.javaName() + " row = " + access + ";'");
       return null;
     }
     return new Load(base, indices);
@@ -376,6 +405,11 @@ final class ArrayLowering {
           "declare the array with it: 'double[] a = {...};'");
       return null;
     }
+    if (type == Type.DOUBLE_TENSOR) {
+      context.error(create, Message.ARRAY, "a double[][][] made in the method ('" + create + "')",
+          "take rank-3 data as a @NoDerivative parameter, or keep a double[][] per channel");
+      return null;
+    }
     List<Operand> dimensions = new ArrayList<>();
     for (ExpressionTree dimension : create.getDimensions()) {
       dimensions.add(operands.lower(new TreePath(path, dimension), env, out));
@@ -427,7 +461,8 @@ final class ArrayLowering {
   /** The row of a matrix an argument passes ({@code m[i]}, or a row alias), else null. */
   RowAlias rowArgument(TreePath path, Env env, List<Stmt> out) {
     Tree arg = path.getLeaf();
-    if (arg instanceof ArrayAccessTree access && context.typeOf(path) == Type.DOUBLE_ARRAY) {
+    Type type = context.typeOf(path);
+    if (arg instanceof ArrayAccessTree && type != null && type.isDoubleArray()) {
       return rowOf(path, env, out);
     }
     if (arg instanceof IdentifierTree) {
@@ -441,16 +476,7 @@ final class ArrayLowering {
   Expr length(TreePath path, Env env, List<Stmt> out) {
     MemberSelectTree select = (MemberSelectTree) path.getLeaf();
     TreePath arrayPath = new TreePath(path, select.getExpression());
-    if (select.getExpression() instanceof ArrayAccessTree row) {
-      RowAlias alias = rowOf(new TreePath(path, row), env, out);
-      return alias == null ? null : new Length(alias.matrix(), List.of(alias.index()));
-    }
-    Element element = context.javac.elementOf(arrayPath);
-    RowAlias alias = element == null ? null : rowAliases.get(element);
-    if (alias != null) {
-      return new Length(alias.matrix(), List.of(alias.index()));
-    }
-    Operand array = operands.lower(arrayPath, env, out);
-    return array instanceof Var v ? new Length(v, List.of()) : null;
+    RowAlias array = slice(arrayPath, env, out);
+    return array == null ? null : new Length(array.array(), array.indices());
   }
 }

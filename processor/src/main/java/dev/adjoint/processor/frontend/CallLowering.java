@@ -169,9 +169,9 @@ final class CallLowering {
       if (row != null) {
         // a row m[i] passed on: the callee reads it in place, its adjoint is dm[i]
         Origin origin = context.originInStatement(arg);
-        Var rowVar = new Var(context.names.numbered("row"), Type.DOUBLE_ARRAY);
-        out.add(new Assign(rowVar, new Load(row.matrix(), List.of(row.index())), origin));
-        if (!arrays.isParameter(row.matrix())) {
+        Var rowVar = new Var(context.names.numbered("row"), row.type());
+        out.add(new Assign(rowVar, new Load(row.array(), row.indices()), origin));
+        if (!arrays.isParameter(row.array())) {
           // a local matrix changes
           Var copy = new Var(context.names.numbered("t"), Type.DOUBLE_ARRAY);
           out.add(new Assign(copy, new CloneArray(rowVar), origin));

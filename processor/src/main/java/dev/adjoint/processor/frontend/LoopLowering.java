@@ -141,17 +141,26 @@ final class LoopLowering {
     Var array;
     List<Operand> rowIndex = new ArrayList<>();
     if (row != null) {
-      array = row.matrix();
-      Operand at = row.index();
-      if (each.getExpression() instanceof ArrayAccessTree access && at instanceof Var
-          && !isInvariant(new TreePath(iterablePath, access.getIndex()),
-              assignedLocals(new TreePath(path, each.getStatement())))) {
-        // for (double e : m[k]) with k++ in the body: Java takes the row once, before the loop
-        Var taken = new Var(context.names.numbered("t"), Type.INT);
-        out.add(new Assign(taken, new Copy(at), origin));
-        at = taken;
+      array = row.array();
+      // the index expressions the loop spells itself (m[k], t[b][k]), last to first
+      List<TreePath> written = new ArrayList<>();
+      for (TreePath e = iterablePath; e.getLeaf() instanceof ArrayAccessTree access;
+          e = new TreePath(e, access.getExpression())) {
+        written.add(new TreePath(e, access.getIndex()));
       }
-      rowIndex.add(at);
+      Set<Element> assigned = assignedLocals(new TreePath(path, each.getStatement()));
+      for (int k = 0; k < row.indices().size(); k++) {
+        Operand at = row.indices().get(k);
+        int fromLast = row.indices().size() - 1 - k;
+        if (fromLast < written.size() && at instanceof Var
+            && !isInvariant(written.get(fromLast), assigned)) {
+          // for (double e : m[k]) with k++ in the body: Java takes the row once, before the loop
+          Var taken = new Var(context.names.numbered("t"), Type.INT);
+          out.add(new Assign(taken, new Copy(at), origin));
+          at = taken;
+        }
+        rowIndex.add(at);
+      }
     } else {
       Operand iterable = expressions.lowerOperand(iterablePath, env, out);
       if (!(iterable instanceof Var v) || !v.type().isArray()) {
@@ -173,11 +182,11 @@ final class LoopLowering {
         && !Jumps.containsReturn(each.getStatement());
     Element element = context.javac.elementOf(new TreePath(path, each.getVariable()));
     List<Stmt> first = new ArrayList<>();
-    if (array.type() == Type.DOUBLE_MATRIX && rowIndex.isEmpty()) {
-      arrays.addRowAlias(element, new ArrayLowering.RowAlias(array, index));
+    List<Operand> indices = new ArrayList<>(rowIndex);
+    indices.add(index);
+    if (array.type().element(indices.size()).isArray()) {
+      arrays.addRowAlias(element, new ArrayLowering.RowAlias(array, indices));
     } else {
-      List<Operand> indices = new ArrayList<>(rowIndex);
-      indices.add(index);
       Var v = nest.variable(element, array.type().element(indices.size()));
       first.add(new Assign(v, new Load(array, indices), origin));
       env.versions.put(element, v);

@@ -198,9 +198,15 @@ public final class MethodReader {
     } else if (result.isArray() && order(method) == 2) {
       reporter.error(method, Message.SECOND_ORDER_RESULT, name, method.getReturnType());
     }
+    Set<String> wrt = wrtNames(method);
     for (VariableElement p : method.getParameters()) {
-      if (Types.of(p.asType()) == null && p.asType().getKind() == TypeKind.ARRAY) {
+      Type type = Types.of(p.asType());
+      if (type == null && p.asType().getKind() == TypeKind.ARRAY) {
         reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
+      } else if (type == Type.DOUBLE_TENSOR
+          && (wrt.isEmpty() || wrt.contains(p.getSimpleName().toString()))
+          && Callees.annotation(p, Parameters.NO_DERIVATIVE) == null) {
+        reporter.error(p, Message.TENSOR_DATA, p.getSimpleName());
       }
     }
     Visibility visibility = new Visibility(elements, elements.getPackageOf(method));
@@ -213,7 +219,8 @@ public final class MethodReader {
     }
     List<Param> flat = Parameters.of(method, Set.of(), types);
     for (Param p : flat) {
-      if (p.component() != null && p.var().type() == Type.OBJECT
+      if (p.component() != null && (p.var().type() == Type.OBJECT
+          || p.var().type() == Type.DOUBLE_TENSOR)
           && (p.declaredType().getKind() == TypeKind.ARRAY
               || p.declaredType().getKind() == TypeKind.TYPEVAR)) {
         reporter.error(method, Message.RECORD_COMPONENT_TYPE,

@@ -28,6 +28,10 @@ final class Types {
         == TypeKind.DOUBLE) {
       return Type.DOUBLE_MATRIX;
     }
+    if (component instanceof ArrayType inner && inner.getComponentType() instanceof ArrayType
+        innermost && innermost.getComponentType().getKind() == TypeKind.DOUBLE) {
+      return Type.DOUBLE_TENSOR;
+    }
     return null;
   }
 }

@@ -194,14 +194,17 @@ public final class HipparchusOracle<D extends Derivative<D>> {
    * (see {@link #promote}).
    */
   private enum T {
-    DOUBLE, LONG, INT, BOOLEAN, DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY;
+    DOUBLE, LONG, INT, BOOLEAN, DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY,
+    /** {@code double[][][]}: data only, never differentiated. */
+    DOUBLE_TENSOR;
 
     boolean numeric() {
       return this == DOUBLE || this == LONG || this == INT;
     }
 
     boolean array() {
-      return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY;
+      return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY
+          || this == DOUBLE_TENSOR;
     }
 
     /** The element type of an array type. */
@@ -209,6 +212,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       switch (this) {
         case DOUBLE_ARRAY: return DOUBLE;
         case DOUBLE_MATRIX: return DOUBLE_ARRAY;
+        case DOUBLE_TENSOR: return DOUBLE_MATRIX;
         case INT_ARRAY: return INT;
         default: throw new IllegalStateException("not an array type: " + this);
       }
@@ -219,6 +223,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       switch (this) {
         case DOUBLE: return DOUBLE_ARRAY;
         case DOUBLE_ARRAY: return DOUBLE_MATRIX;
+        case DOUBLE_MATRIX: return DOUBLE_TENSOR;
         case INT: return INT_ARRAY;
         default: return null;
       }
@@ -295,6 +300,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     public Object get() {
       if (isRow(array)) return row(array)[index];
       if (isMatrix(array)) return matrix(array)[index];
+      if (isTensor(array)) return tensor(array)[index];
       if (array instanceof int[] k) return k[index];
       throw nullOrNotArray(array);
     }
@@ -305,6 +311,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         row(array)[index] = number(value);
       } else if (isMatrix(array)) {
         matrix(array)[index] = row(value);
+      } else if (isTensor(array)) {
+        tensor(array)[index] = matrix(value);
       } else if (array instanceof int[] k) {
         k[index] = (Integer) value;
       } else {
@@ -522,7 +530,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       T type = typeOf(params.get(i).getType());
       boolean differentiable =
           type == T.DOUBLE || type == T.DOUBLE_ARRAY || type == T.DOUBLE_MATRIX;
-      if (wrt == null ? differentiable : wrt.remove(name)) {
+      boolean wanted = wrt == null ? differentiable : wrt.remove(name);
+      if (wanted && !isNoDerivative(params.get(i))) {
         if (!differentiable) {
           throw new IllegalArgumentException("wrt names non-double parameter " + name);
         }
@@ -583,6 +592,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       case BOOLEAN: return arg instanceof Boolean;
       case DOUBLE_ARRAY: return arg == null || arg instanceof double[];
       case DOUBLE_MATRIX: return arg == null || arg instanceof double[][];
+      case DOUBLE_TENSOR: return arg == null || arg instanceof double[][][];
       default: return arg == null || arg instanceof int[];
     }
   }
@@ -635,6 +645,17 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         return arg == null ? null : ((int[]) arg).clone();
       case DOUBLE_ARRAY:
         return arg == null ? null : row((double[]) arg, differentiated, next);
+      case DOUBLE_TENSOR: {
+        if (arg == null) {
+          return null;
+        }
+        double[][][] t = (double[][][]) arg;
+        D[][][] copy = newTensor(t.length);
+        for (int i = 0; i < t.length; i++) {
+          copy[i] = t[i] == null ? null : matrix(argument(t[i], T.DOUBLE_MATRIX, false, next));
+        }
+        return copy;
+      }
       default: {
         if (arg == null) {
           return null;
@@ -695,6 +716,13 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       }
     }
     throw new IllegalArgumentException("no top-level class in source");
+  }
+
+  /** Whether {@code param} is marked {@code @NoDerivative}: a constant, as an int is. */
+  private static boolean isNoDerivative(VariableTree param) {
+    return param.getModifiers().getAnnotations().stream()
+        .map(a -> a.getAnnotationType().toString())
+        .anyMatch(n -> n.equals("NoDerivative") || n.equals("dev.adjoint.NoDerivative"));
   }
 
   /** The names in {@code @Differentiable(wrt = ...)}, or null if every double is differentiated. */
@@ -1479,6 +1507,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   private int length(Object array) {
     if (isRow(array)) return row(array).length;
     if (isMatrix(array)) return matrix(array).length;
+    if (isTensor(array)) return tensor(array).length;
     if (array instanceof int[] k) return k.length;
     throw nullOrNotArray(array);
   }
@@ -1487,6 +1516,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   private Object cloneArray(Object array) {
     if (isRow(array)) return row(array).clone();
     if (isMatrix(array)) return matrix(array).clone();
+    if (isTensor(array)) return tensor(array).clone();
     if (array instanceof int[] k) return k.clone();
     throw nullOrNotArray(array);
   }
@@ -1510,6 +1540,10 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     return v != null && v.getClass() == numbers.type().arrayType().arrayType();
   }
 
+  private boolean isTensor(Object v) {
+    return v != null && v.getClass() == numbers.type().arrayType().arrayType().arrayType();
+  }
+
   @SuppressWarnings("unchecked")
   private D number(Object v) {
     return (D) v;
@@ -1526,6 +1560,16 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   }
 
   @SuppressWarnings("unchecked")
+  private D[][][] tensor(Object v) {
+    return (D[][][]) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private D[][][] newTensor(int length) {
+    return (D[][][]) Array.newInstance(numbers.type().arrayType().arrayType(), length);
+  }
+
+  @SuppressWarnings("unchecked")
   private D[] newRow(int length) {
     return (D[]) Array.newInstance(numbers.type(), length);
   }
@@ -1539,6 +1583,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     if (isNumber(v)) return T.DOUBLE;
     if (isRow(v)) return T.DOUBLE_ARRAY;
     if (isMatrix(v)) return T.DOUBLE_MATRIX;
+    if (isTensor(v)) return T.DOUBLE_TENSOR;
     if (v instanceof int[]) return T.INT_ARRAY;
     if (v instanceof Long) return T.LONG;
     if (v instanceof Integer) return T.INT;
