@@ -157,7 +157,6 @@ final class LayeredSweeps {
         double dt5 = dx[j];
         double t6 = t4 * t5;
         double dt6 = t5 * dt4 + t4 * dt5;
-        double old1 = s;
         s = s + t6;
         ds = ds + dt6;
       }

@@ -124,7 +124,6 @@ final class LayersSweeps {
       // line 18: f += h * h;
       double t9 = h * h;
       double dt9 = 2 * (h * dh);
-      double old1 = f2;
       f2 = f2 + t9;
       df2 = df2 + dt9;
     }

@@ -3,10 +3,11 @@ package dev.adjoint;
 /**
  * The gates of {@link Gates} over whole vectors, and the linear algebra of a layer, so that a
  * network is written as layers ({@code Vectors.relu(Vectors.matVec(W, x))}) rather than index
- * loops. Each has its pullback registered with {@link CustomGradient} and its JVP with
- * {@link CustomJvp}, written as a person writes them (cs231n): ReLU routes the gradient where the
- * input was positive, softmax cross-entropy's gradient is {@code p - onehot(label)}, a
- * matrix-vector product's is the outer product with the input.
+ * loops. Each has its pullback registered with {@link CustomGradient}, its JVP with
+ * {@link CustomJvp} and its HVP (second order) with {@link CustomHvp}, written as a person writes
+ * them (cs231n): ReLU routes the gradient where the input was positive, softmax cross-entropy's
+ * gradient is {@code p - onehot(label)}, a matrix-vector product's is the outer product with the
+ * input.
  */
 public final class Vectors {
   private Vectors() {}
@@ -51,6 +52,18 @@ public final class Vectors {
     tangentOut[0] = t;
     return relu(z);
   }
+  /** ReLU is linear where it is not flat: the seed's tangent routes as the seed does. */
+  @CustomHvp("relu")
+  public static void reluHvp(double[] z, double[] seed, double[] dz, double[] vz,
+      double[] seedTangent, double[] hz) {
+    for (int i = 0; i < z.length; i++) {
+      if (z[i] > 0) {
+        dz[i] += seed[i];
+        hz[i] += seedTangent[i];
+      }
+    }
+  }
+
 
   /** {@code 1 / (1 + e^-z_i)}, element by element; its derivative is {@code s (1 - s)}. */
   public static double[] sigmoid(double[] z) {
@@ -85,6 +98,18 @@ public final class Vectors {
     tangentOut[0] = t;
     return s;
   }
+  /** {@code s' = s (1 - s)}, {@code s'' = s' (1 - 2 s)}, element by element. */
+  @CustomHvp("sigmoid")
+  public static void sigmoidHvp(double[] z, double[] seed, double[] dz, double[] vz,
+      double[] seedTangent, double[] hz) {
+    for (int i = 0; i < z.length; i++) {
+      double s = Gates.sigmoid(z[i]);
+      double first = s * (1 - s);
+      dz[i] += seed[i] * first;
+      hz[i] += seedTangent[i] * first + seed[i] * first * (1 - 2 * s) * vz[i];
+    }
+  }
+
 
   /** {@code tanh(z_i)}, element by element; its derivative is {@code 1 - t²}. */
   public static double[] tanh(double[] z) {
@@ -119,6 +144,18 @@ public final class Vectors {
     tangentOut[0] = out;
     return t;
   }
+  /** {@code t' = 1 - t²}, {@code t'' = -2 t t'}, element by element. */
+  @CustomHvp("tanh")
+  public static void tanhHvp(double[] z, double[] seed, double[] dz, double[] vz,
+      double[] seedTangent, double[] hz) {
+    for (int i = 0; i < z.length; i++) {
+      double t = Math.tanh(z[i]);
+      double first = 1 - t * t;
+      dz[i] += seed[i] * first;
+      hz[i] += seedTangent[i] * first - 2 * seed[i] * t * first * vz[i];
+    }
+  }
+
 
   /** {@code e^z_i / Σ_j e^z_j}, shifted by the maximum so it does not overflow. */
   public static double[] softmax(double[] z) {
@@ -166,6 +203,28 @@ public final class Vectors {
     tangentOut[0] = t;
     return p;
   }
+  /**
+   * The tangent of {@link #softmaxPullback}: with {@code dp = p ⊙ (v - v · p)} (the JVP),
+   * {@code h = dp ⊙ (g - g · p) + p ⊙ (ġ - ġ · p - g · dp)}.
+   */
+  @CustomHvp("softmax")
+  public static void softmaxHvp(double[] z, double[] seed, double[] dz, double[] vz,
+      double[] seedTangent, double[] hz) {
+    double[] p = softmax(z);
+    double gp = dot(seed, p);
+    double vp = dot(vz, p);
+    double tp = dot(seedTangent, p);
+    double gdp = 0;
+    for (int i = 0; i < z.length; i++) {
+      gdp += seed[i] * p[i] * (vz[i] - vp);
+    }
+    for (int i = 0; i < z.length; i++) {
+      double dp = p[i] * (vz[i] - vp);
+      dz[i] += p[i] * (seed[i] - gp);
+      hz[i] += dp * (seed[i] - gp) + p[i] * (seedTangent[i] - tp - gdp);
+    }
+  }
+
 
   /**
    * The softmax cross-entropy of {@code scores} for the correct class {@code label}:
@@ -242,6 +301,23 @@ public final class Vectors {
     tangentOut[0] = t;
     return matVec(W, x);
   }
+  /** Bilinear: {@code hW += ġ xᵀ + g vxᵀ}, {@code hx += Wᵀ ġ + vWᵀ g}. */
+  @CustomHvp("matVec")
+  public static void matVecHvp(double[][] W, double[] x, double[] seed, double[][] dW,
+      double[] dx, double[][] vW, double[] vx, double[] seedTangent, double[][] hW,
+      double[] hx) {
+    for (int i = 0; i < W.length; i++) {
+      double g = seed[i];
+      double gt = seedTangent[i];
+      for (int j = 0; j < x.length; j++) {
+        dW[i][j] += g * x[j];
+        dx[j] += g * W[i][j];
+        hW[i][j] += gt * x[j] + g * vx[j];
+        hx[j] += gt * W[i][j] + g * vW[i][j];
+      }
+    }
+  }
+
 
   /** {@code Σ a_i b_i}. */
   public static double dot(double[] a, double[] b) {

@@ -170,7 +170,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     var types = processingEnv.getTypeUtils();
     AnnotationValue value = mirror.getElementValues().values().iterator().next();
     List<ExecutableElement> scalar = candidates.stream()
-        .filter(m -> kind.accepts(MethodReader.resultType(m))).toList();
+        .filter(m -> Callees.registrable(MethodReader.resultType(m))).toList();
     if (!candidates.isEmpty() && scalar.isEmpty()) {
       if (kind == Callees.Registration.GRADIENT) {
         reporter.error(pullback, mirror, value, Message.CUSTOM_GRADIENT_RESULT, target,
@@ -178,7 +178,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       } else {
         reporter.error(pullback, mirror, value, message, target,
             "names a method returning " + candidates.get(0).getReturnType(),
-            "registered for a method returning double");
+            "registered for a method returning double, double[] or double[][]");
       }
       return;
     }
@@ -424,7 +424,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           && call.args().stream().anyMatch(activity::isActive)) {
         var tree = assign.origin().tree();
         reporter.error(trees, unit, tree, Message.SECOND_ORDER_CALLEE, call.callee().display(),
-            call.callee().hasJvp() ? "it is @Differentiable of order 1"
+            call.callee().generated() ? "it is @Differentiable of order 1"
                 : "it has a @CustomGradient but no @CustomHvp");
       }
     });

@@ -493,19 +493,6 @@ class DiagnosticsTest {
   }
 
   @Test
-  void secondOrderOfAVector() {
-    assertError(badClass("""
-        @Differentiable(order = 2) static double[] twice(double[] a) {
-            double[] b = new double[a.length];
-            for (int i = 0; i < a.length; i++) {
-              b[i] = 2 * a[i];
-            }
-            return b;
-          }"""), Message.SECOND_ORDER_RESULT, "static double[] twice",
-        "'twice' returns double[] and has order = 2", "use order = 1");
-  }
-
-  @Test
   void aParameterOutsideTheCalleesWrtIsNamed() {
     assertError(badClass("""
         @Differentiable(wrt = {"x"}) static double scaled(double x, double k) { return x * k; }
@@ -588,6 +575,37 @@ class DiagnosticsTest {
           }"""), Message.CUSTOM_HVP, "@dev.adjoint.CustomHvp(\"cube\")",
         "does not match the HVP of 'cube'", "static double cubeHvp(double x, double seed,"
             + " double[] dScalars, double vx, double seedTangent, double[] hScalars)");
+  }
+
+  /** A vector's HVP takes the tangent of its vector seed: the expected signature says so. */
+  @Test
+  void customHvpOfAVectorWithAScalarSeedTangent() {
+    assertError(badClass("""
+        static double[] twice(double[] x) { return new double[] {2 * x[0]}; }
+
+          @dev.adjoint.CustomGradient("twice")
+          static void twicePullback(double[] x, double[] seed, double[] dx) {
+            dx[0] += 2 * seed[0];
+          }
+
+          @dev.adjoint.CustomHvp("twice")
+          static void twiceHvp(double[] x, double[] seed, double[] dx, double[] vx,
+              double seedTangent, double[] hx) {
+            dx[0] += 2 * seed[0];
+          }"""), Message.CUSTOM_HVP, "@dev.adjoint.CustomHvp(\"twice\")",
+        "does not match the HVP of 'twice'", "static double[] (or void) twiceHvp(double[] x,"
+            + " double[] seed, double[] dx, double[] vx, double[] seedTangent, double[] hx)");
+  }
+
+  @Test
+  void customHvpOfAnIntMethod() {
+    assertError(badClass("""
+        static int bucket(double x) { return (int) x; }
+
+          @dev.adjoint.CustomHvp("bucket")
+          static int bucketHvp(double x, int seed) { return (int) x; }"""), Message.CUSTOM_HVP,
+        "@dev.adjoint.CustomHvp(\"bucket\")", "names a method returning int",
+        "registered for a method returning double, double[] or double[][]");
   }
 
   @Test

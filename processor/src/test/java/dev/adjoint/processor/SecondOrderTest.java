@@ -25,8 +25,18 @@ class SecondOrderTest {
 
       import dev.adjoint.Differentiable;
       import dev.adjoint.Gates;
+      import dev.adjoint.Vectors;
 
       public final class Curved {
+        /** The runtime's vector gates, each through its registered HVP. */
+        @Differentiable(order = 2)
+        public static double vectorNet(double[][] W, double[] x, double[][] V) {
+          double[] h = Vectors.tanh(Vectors.matVec(W, x));
+          double[] s = Vectors.sigmoid(Vectors.relu(Vectors.matVec(V, h)));
+          double[] p = Vectors.softmax(Vectors.matVec(V, s));
+          return 3 * p[0] - p[1] + Vectors.dot(h, s) + h[1] * p[0];
+        }
+
         @Differentiable(order = 2)
         public static double layer(double[][] W, double[] x, double[] b) {
           double s = 0;
@@ -114,6 +124,8 @@ class SecondOrderTest {
         LoopsAndArraysTest.cases().map(a -> withSource(LoopsAndArraysTest.SOURCE, a)),
         ScalarConstructsTest.cases().map(a -> withSource(ScalarConstructsTest.SOURCE, a)),
         SwitchTest.cases().map(a -> withSource(SwitchTest.SOURCE, a)),
+        // losses calling layers that return arrays: the layers' HVPs in the losses'
+        VectorOutputTest.losses().map(a -> withSource(VectorOutputTest.SOURCE, a)),
         Stream.of(
             Arguments.of(CompositionTest.REUSE, "overwriteAfterCall", new Object[] {0.7}),
             Arguments.of(CompositionTest.REUSE, "inLoopOverwrite",
@@ -132,6 +144,8 @@ class SecondOrderTest {
             Arguments.of(CALLS, "layer", new Object[] {W, new double[] {0.4, -1.2, 0.8},
                 new double[] {0.1, -0.3}}),
             Arguments.of(CALLS, "callsPartly", new Object[] {0.35}),
+            Arguments.of(CALLS, "vectorNet", new Object[] {W, new double[] {0.4, -1.2, 0.8},
+                new double[][] {{0.9, -0.3}, {0.5, 1.2}}}),
             Arguments.of(CALLS, "branchy", new Object[] {0.8, 0.3}),
             Arguments.of(CALLS, "branchy", new Object[] {-0.4, 0.9}),
             Arguments.of(CALLS, "registered", new Object[] {new double[] {0.3, -1.1, 0.6}, 0.7})))

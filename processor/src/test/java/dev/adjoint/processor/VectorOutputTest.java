@@ -308,6 +308,20 @@ class VectorOutputTest {
           return affine(x, a);
         }
 
+        /** Its registered HVP, the tangent of that pullback: the seed's tangent is a vector. */
+        @dev.adjoint.CustomHvp("affine")
+        static double[] affineHvp(double[] x, double a, double[] seed, double[] dx,
+            double[] dScalars, double[] vx, double va, double[] seedTangent, double[] hx,
+            double[] hScalars) {
+          for (int i = 0; i < x.length; i++) {
+            dx[i] += seed[i] * a;
+            dScalars[0] += seed[i] * x[i];
+            hx[i] += seedTangent[i] * a + seed[i] * va;
+            hScalars[0] += seedTangent[i] * x[i] + seed[i] * vx[i];
+          }
+          return affine(x, a);
+        }
+
         /** A matrix result: a scaled outer product through a sine. */
         @Differentiable
         public static double[][] outer(double[] u, double[] v, double s) {
@@ -371,6 +385,25 @@ class VectorOutputTest {
           }
           tangentOut[0] = t;
           return scaledOuter(u, a);
+        }
+
+        /** Its registered HVP: the seed and its tangent are matrices; no value returned. */
+        @dev.adjoint.CustomHvp("scaledOuter")
+        static void scaledOuterHvp(double[] u, double a, double[][] seed, double[] du,
+            double[] dScalars, double[] vu, double va, double[][] seedTangent, double[] hu,
+            double[] hScalars) {
+          for (int i = 0; i < u.length; i++) {
+            for (int j = 0; j < u.length; j++) {
+              double g = seed[i][j];
+              double gt = seedTangent[i][j];
+              du[i] += g * a * u[j];
+              du[j] += g * a * u[i];
+              dScalars[0] += g * u[i] * u[j];
+              hu[i] += gt * a * u[j] + g * (va * u[j] + a * vu[j]);
+              hu[j] += gt * a * u[i] + g * (va * u[i] + a * vu[i]);
+              hScalars[0] += gt * u[i] * u[j] + g * (vu[i] * u[j] + u[i] * vu[j]);
+            }
+          }
         }
 
         @Differentiable

@@ -16,10 +16,6 @@ public enum Message {
       "@Differentiable method '%s' returns %s; it must return double (the value whose gradient"
           + " is generated), or double[] or double[][] (a vector or matrix whose pullback, JVP and"
           + " Jacobian are generated)"),
-  SECOND_ORDER_RESULT("adjoint.second-order-result",
-      "@Differentiable method '%s' returns %s and has order = 2; HVPs and Hessians are of"
-          + " methods returning double: use order = 1 (its pullback, JVP and Jacobian), or"
-          + " differentiate twice the scalar loss that uses it"),
   PARAMETER_TYPE("adjoint.parameter-type",
       "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
           + " double[], double[][] and records of them (differentiated; a record per layer for a"

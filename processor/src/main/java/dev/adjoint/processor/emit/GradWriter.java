@@ -127,7 +127,8 @@ public final class GradWriter {
 
   /** The public HVP's convention and names, in a scope of the method's parameters alone. */
   private static HvpSignature publicHvpSignature(ExecutableElement element, List<Param> params) {
-    return HvpSignature.of(element.getSimpleName().toString(), params, scopeOf(params, List.of()));
+    return HvpSignature.of(element.getSimpleName().toString(), params, result(element),
+        scopeOf(params, List.of()));
   }
 
   /** Names for a public method: its parameters' and {@code taken} are reserved. */
@@ -159,7 +160,7 @@ public final class GradWriter {
       ExecutableElement element, HvpSignature signature) {
     addParameters(spec, element, signature.pullback());
     signature.directions().forEach((p, v) -> spec.addParameter(javaType(p.var().type()), v));
-    spec.addParameter(double.class, signature.seedTangent());
+    spec.addParameter(javaType(signature.seedType()), signature.seedTangent());
     signature.buffers().forEach((p, h) -> spec.addParameter(javaType(p.var().type()), h));
     if (signature.scalarBuffer() != null) {
       spec.addParameter(double[].class, signature.scalarBuffer());
@@ -282,7 +283,7 @@ public final class GradWriter {
           HvpSignature hvp = publicHvpSignature(stub.element(), stub.params());
           type.addMethod(addParameters(MethodSpec.methodBuilder(hvp.name()), stub.element(), hvp)
               .addModifiers(Modifier.STATIC)
-              .returns(double.class)
+              .returns(javaType(hvp.seedType()))
               .addJavadoc(STUB_JAVADOC)
               .addCode(stubBody(stub))
               .build());
@@ -870,7 +871,7 @@ public final class GradWriter {
     return addParameters(MethodSpec.methodBuilder(hvp.signature().name()), method.element(),
         hvp.signature())
         .addModifiers(Modifier.STATIC)
-        .returns(double.class)
+        .returns(javaType(hvp.signature().seedType()))
         .addJavadoc("Second order of {@link $L}: the tangent of its pullback, forward over"
             + " reverse.\n", link(owner, method.element()))
         .addCode(body.build())

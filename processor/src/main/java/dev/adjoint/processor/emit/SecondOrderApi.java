@@ -35,6 +35,10 @@ final class SecondOrderApi {
   static void add(TypeSpec.Builder type, TypeElement owner, GradWriter.ApiMethod method,
       ClassName gradClass, HvpSignature hvp) {
     SecondOrderApi api = new SecondOrderApi(owner, method, hvp);
+    if (hvp.seedType().isArray()) {
+      type.addMethod(api.publicHvp()); // for the HVPs of its callers: no Hessian of a vector
+      return;
+    }
     ClassName hvpRecord = gradClass.nestedClass(method.secondOrder().hvpRecord());
     ClassName hessianRecord = gradClass.nestedClass(method.secondOrder().hessianRecord());
     type.addType(api.hvpRecord(hvpRecord));
@@ -148,16 +152,27 @@ final class SecondOrderApi {
     arguments.addAll(hvp.tangentNames());
     MethodSpec.Builder spec = MethodSpec.methodBuilder(hvp.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(double.class);
-    return GradWriter.addParameters(spec, method.element(), hvp)
-        .addJavadoc("HVP of {@link $L}, allocation-free: the tangent of its pullback along the"
-            + " directions\n(and {@code $N} along {@code $N}). Returns f, adds {@code $N} times the"
-            + " gradient to the\nbuffers as the pullback does, and {@code $N} times the gradient"
-            + " plus {@code $N} times\nH v to the H v buffers ($L).\n", link(),
-            hvp.seedTangent(), pullback.seed(), pullback.seed(), hvp.seedTangent(),
-            pullback.seed(), String.join(", ", hvp.buffers().values())
-                + (hvp.scalarBuffer() == null ? "" : (hvp.buffers().isEmpty() ? "" : ", ")
-                    + hvp.scalarBuffer()))
+        .returns(GradWriter.javaType(hvp.seedType()));
+    String hBuffers = String.join(", ", hvp.buffers().values())
+        + (hvp.scalarBuffer() == null ? "" : (hvp.buffers().isEmpty() ? "" : ", ")
+            + hvp.scalarBuffer());
+    GradWriter.addParameters(spec, method.element(), hvp);
+    if (hvp.seedType().isArray()) {
+      spec.addJavadoc("HVP of {@link $L}, allocation-free: the tangent of its pullback along the"
+          + " directions\n(and {@code $N} along {@code $N}), what the HVP of a scalar function"
+          + " calling it calls.\nReturns the value, adds to the buffers what the pullback adds"
+          + " ({@code $N}ᵀ J) and to the\nH v buffers its tangent ({@code $N}ᵀ J + Σ_i"
+          + " {@code $N}_i H_i v; $L).\n", link(), hvp.seedTangent(), pullback.seed(),
+          pullback.seed(), hvp.seedTangent(), pullback.seed(), hBuffers);
+    } else {
+      spec.addJavadoc("HVP of {@link $L}, allocation-free: the tangent of its pullback along the"
+          + " directions\n(and {@code $N} along {@code $N}). Returns f, adds {@code $N} times the"
+          + " gradient to the\nbuffers as the pullback does, and {@code $N} times the gradient"
+          + " plus {@code $N} times\nH v to the H v buffers ($L).\n", link(),
+          hvp.seedTangent(), pullback.seed(), pullback.seed(), hvp.seedTangent(),
+          pullback.seed(), hBuffers);
+    }
+    return spec
         .addStatement("return $T.$N($L)", GradWriter.sweepsClass(owner), hvp.name(),
             String.join(", ", arguments))
         .build();

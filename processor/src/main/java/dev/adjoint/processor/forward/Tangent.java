@@ -18,6 +18,7 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
@@ -145,8 +146,8 @@ public final class Tangent {
     HvpSignature signature = HvpSignature.of(f.name(), convention, names);
     Map<Var, Var> tangents = new LinkedHashMap<>();
     signature.directions().forEach((p, v) -> tangents.put(p.var(), new Var(v, type(p.var()))));
-    tangents.put(new Var(convention.seed(), Type.DOUBLE),
-        new Var(signature.seedTangent(), Type.DOUBLE));
+    tangents.put(new Var(convention.seed(), signature.seedType()),
+        new Var(signature.seedTangent(), signature.seedType()));
     Set<Var> outputs = new LinkedHashSet<>();
     signature.buffers().forEach((p, h) -> {
       Var buffer = new Var(convention.derivatives().get(p), p.var().type());
@@ -246,15 +247,18 @@ public final class Tangent {
       out.add(definition(dt, arrayTangent(value), null, declares));
       return;
     }
-    // r = f(r, x): the rules read the old r, kept before the assignment overwrites it
+    // r = f(r, x): where its rules read the old r (d(r * x), not d(r + x)), the old r is kept
+    // before the assignment overwrites it
     List<Operand> operands = new ArrayList<>(value.operands());
-    if (operands.contains(target)) {
+    Operand tangent = tangent(value, operands, target);
+    if (operands.contains(target) && Exprs.vars(tangent).contains(target)) {
       Var old = new Var(names.numbered("old"), target.type());
       out.add(new Declare(old, new Copy(target)));
       operands.replaceAll(o -> o.equals(target) ? old : o);
+      tangent = tangent(value, operands, target);
     }
     out.add(definition(target, value, origin, declares));
-    out.add(definition(dt, new Copy(tangent(value, operands, target)), null, declares));
+    out.add(definition(dt, new Copy(tangent), null, declares));
   }
 
   private static Stmt definition(Var target, Expr value, Origin origin, boolean declares) {
@@ -489,7 +493,8 @@ public final class Tangent {
         arguments.add(arg.type().isArray() ? arrayTangentOf(arg) : tangent(arg));
       }
     }
-    arguments.add(tangent(args.get(seed)));
+    Operand seedArg = args.get(seed);
+    arguments.add(seedArg.type().isArray() ? arrayTangentOf(seedArg) : tangent(seedArg));
     buffers.forEach(buffer -> arguments.add(arrayTangentOf(buffer)));
     out.add(new DerivativeCall(callee.hvp(), arguments, null, call.origin()));
   }

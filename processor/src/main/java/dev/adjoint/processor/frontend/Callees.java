@@ -66,21 +66,21 @@ public final class Callees {
     public String derivative() {
       return derivative;
     }
-
-    /**
-     * Whether a method returning {@code result} (null: neither double nor an array) can have
-     * one: a pullback or a JVP, if it returns double, double[] or double[][]; an HVP, if it
-     * returns double.
-     */
-    public boolean accepts(Type result) {
-      return result == Type.DOUBLE || (this != HVP && result != null && result.isDoubleArray());
-    }
   }
+
   private static final String STOP_GRADIENT = "dev.adjoint.Gates.stopGradient";
   /** The runtime's package: its gates read their arrays only and never use the tapes. */
   private static final String RUNTIME = "dev.adjoint";
 
   private Callees() {}
+
+  /**
+   * Whether a method returning {@code result} (null: neither double nor an array) can have a
+   * registered derivative: if it returns double, double[] or double[][].
+   */
+  public static boolean registrable(Type result) {
+    return result == Type.DOUBLE || (result != null && result.isDoubleArray());
+  }
 
   /** The callee as IR; {@code code} is how generated code names the method. */
   static Callee of(ExecutableElement method, String code, Elements elements, Types types) {
@@ -152,7 +152,7 @@ public final class Callees {
    * (with the right signature), or null.
    */
   private static String registered(ExecutableElement method, Registration kind, Types types) {
-    if (!kind.accepts(MethodReader.resultType(method))) {
+    if (!registrable(MethodReader.resultType(method))) {
       return null;
     }
     TypeElement owner = (TypeElement) method.getEnclosingElement();
@@ -199,8 +199,8 @@ public final class Callees {
       Registration kind, Types types) {
     List<TypeMirror> expected = parameterTypes(method, kind, types);
     List<? extends VariableElement> actual = registered.getParameters();
-    // a vector's pullback may return nothing: its callers have the value from their forward sweep
-    boolean backwardOnly = kind == Registration.GRADIENT
+    // a vector's pullback (and HVP) may return nothing: its callers have the value already
+    boolean backwardOnly = kind != Registration.JVP
         && registered.getReturnType().getKind() == TypeKind.VOID
         && MethodReader.resultType(method) != Type.DOUBLE;
     if (actual.size() != expected.size()
@@ -243,7 +243,7 @@ public final class Callees {
     for (int i = 0; i < names.size(); i++) {
       parameters.add(parameterTypes.get(i) + " " + names.get(i));
     }
-    String result = kind == Registration.GRADIENT && signature.result() != Type.DOUBLE
+    String result = kind != Registration.JVP && signature.result() != Type.DOUBLE
         ? method.getReturnType() + " (or void)" : method.getReturnType().toString();
     return "static " + result + " " + name + "(" + String.join(", ", parameters) + ")";
   }
@@ -293,7 +293,7 @@ public final class Callees {
     if (kind == Registration.HVP) {
       HvpSignature hvp = hvpSignature(method, types);
       hvp.directions().keySet().forEach(p -> parameters.add(p.declaredType()));
-      parameters.add(doubleType);
+      parameters.add(method.getReturnType()); // the seed's tangent
       hvp.buffers().keySet().forEach(p -> parameters.add(p.declaredType()));
       if (hvp.scalarBuffer() != null) {
         parameters.add(types.getArrayType(doubleType));

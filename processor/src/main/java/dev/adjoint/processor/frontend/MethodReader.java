@@ -195,8 +195,6 @@ public final class MethodReader {
     Type result = resultType(method);
     if (result == null) {
       reporter.error(method, Message.RETURN_TYPE, name, method.getReturnType());
-    } else if (result.isArray() && order(method) == 2) {
-      reporter.error(method, Message.SECOND_ORDER_RESULT, name, method.getReturnType());
     }
     Set<String> wrt = wrtNames(method);
     for (VariableElement p : method.getParameters()) {

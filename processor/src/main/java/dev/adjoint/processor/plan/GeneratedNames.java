@@ -150,12 +150,12 @@ public final class GeneratedNames {
       all.add(signature(pullback.name(), recordPullback));
     }
     if (order == 2) {
-      HvpSignature hvp = HvpSignature.of(method, params, new NameScope());
+      HvpSignature hvp = HvpSignature.of(method, params, result, new NameScope());
       List<String> hvpTypes = new ArrayList<>(declared);
       hvpTypes.addAll(derivatives);
       List<String> full = new ArrayList<>(pullbackTypes);
       hvp.directions().keySet().forEach(p -> full.add(p.var().type().javaName()));
-      full.add("double");
+      full.add(hvp.seedType().javaName());
       hvp.buffers().keySet().forEach(p -> full.add(p.var().type().javaName()));
       if (hvp.scalarBuffer() != null) {
         full.add("double[]");
