@@ -10,6 +10,22 @@ import java.lang.reflect.RecordComponent;
 public final class Shapes {
   private Shapes() {}
 
+  /**
+   * The length of {@code Arrays.copyOfRange(a, from, to)} of an array of {@code length}
+   * elements, {@code to - from}, after the JDK's checks: {@link IllegalArgumentException} if
+   * {@code from > to}, {@link ArrayIndexOutOfBoundsException} if {@code from} is outside
+   * {@code [0, length]}. What generated code calls before copying the range element by element.
+   */
+  public static int rangeLength(int from, int to, int length) {
+    if (from > to) {
+      throw new IllegalArgumentException(from + " > " + to);
+    }
+    if (from < 0 || from > length) {
+      throw new ArrayIndexOutOfBoundsException("Array index out of range: " + from);
+    }
+    return to - from;
+  }
+
   /** A new array of zeros with the shape of {@code m}, ragged rows included. */
   public static double[][] zerosLike(double[][] m) {
     double[][] zeros = new double[m.length][];

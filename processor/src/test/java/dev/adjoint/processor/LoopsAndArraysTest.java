@@ -3,6 +3,7 @@ package dev.adjoint.processor;
 import static com.google.common.truth.Truth.assertThat;
 import static dev.adjoint.processor.testing.Compiled.method;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.adjoint.processor.testing.Compiled;
 import java.lang.reflect.Method;
@@ -646,6 +647,24 @@ class LoopsAndArraysTest {
           double s = shorter[0] * shorter[1];
           for (int i = 0; i < h.length; i++) {
             s += Math.sin(h[i]) * longer[i + 2] + longer[i] * h[i];
+          }
+          return s;
+        }
+
+        /**
+         * A flat parameter vector unpacked by ranges (one running past its end: zeros), and a
+         * range of an int[].
+         */
+        @Differentiable
+        public static double ranges(double[] theta, int n) {
+          double[] w = Arrays.copyOfRange(theta, 0, n);
+          double[] b = Arrays.copyOfRange(theta, n, theta.length);
+          double[] tail = Arrays.copyOfRange(theta, theta.length - 2, theta.length + 1);
+          int[] order = {3, 1, 0, 2};
+          int[] picked = Arrays.copyOfRange(order, 1, 3);
+          double s = tail[2] + tail[0] * tail[1] + w[picked[0]] * b[picked[1]];
+          for (int i = 0; i < w.length; i++) {
+            s += Math.sin(w[i]) * b[i % b.length];
           }
           return s;
         }
@@ -2362,6 +2381,7 @@ class LoopsAndArraysTest {
         Arguments.of("copied", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("shifted", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}, 2}),
+        Arguments.of("ranges", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4}, 3}),
         Arguments.of("cloneThenFill", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("lastPositive", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
         Arguments.of("gridSteps", new Object[] {new double[][] {{0.3, -0.7, 0.2},
@@ -2402,6 +2422,19 @@ class LoopsAndArraysTest {
   @MethodSource("cases")
   void matchesOracles(String method, Object[] args) {
     assertGradient(compiled, SOURCE, method, args);
+  }
+
+  /** A range the JDK refuses is refused as the JDK refuses it: the same exception, each way. */
+  @Test
+  void rangesFailAsTheJdkFails() {
+    for (int n : new int[] {7, -1}) {
+      Object[] args = {new double[] {0.3, -0.7, 0.5, 1.1, 0.2, -0.4}, n};
+      Class<?> primal = assertThrows(AssertionError.class,
+          () -> compiled.primal("demo.Loops", "ranges", args)).getCause().getClass();
+      Class<?> gradient = assertThrows(AssertionError.class,
+          () -> compiled.gradient("demo.Loops", "ranges", args)).getCause().getClass();
+      assertThat(gradient).isEqualTo(primal);
+    }
   }
 
   /**

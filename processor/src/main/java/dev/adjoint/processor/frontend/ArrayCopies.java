@@ -9,6 +9,8 @@ import com.sun.source.util.TreePathScanner;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Call;
+import dev.adjoint.processor.ir.Callee;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Expr;
@@ -34,7 +36,9 @@ import javax.lang.model.element.TypeElement;
 /**
  * The JDK's array copies and fills, lowered to the loops they run, which the sweeps then
  * differentiate as any other loop: a copy of a matrix's row ({@code m[i].clone()}, or
- * {@code row.clone()} of a row alias), {@code Arrays.copyOf(a, n)}, {@code Arrays.fill(a, v)},
+ * {@code row.clone()} of a row alias), {@code Arrays.copyOf(a, n)},
+ * {@code Arrays.copyOfRange(a, from, to)} (after the JDK's checks, {@code Shapes.rangeLength}),
+ * {@code Arrays.fill(a, v)},
  * {@code Arrays.fill(a, from, to, v)} and {@code System.arraycopy(src, srcPos, dest, destPos,
  * length)} (which copies as if through a temporary array when source and destination are one
  * array: backward when the destination starts after the source), of {@code double[]} and
@@ -47,6 +51,11 @@ final class ArrayCopies {
       return array.type().element(row.size() + 1);
     }
   }
+
+  /** The JDK's checks of {@code Arrays.copyOfRange}, and the copy's length. */
+  private static final Callee RANGE_LENGTH = new Callee("dev.adjoint.Shapes.rangeLength",
+      "Arrays.copyOfRange", null, null, null, null, null, List.of(Type.INT, Type.INT, Type.INT),
+      false, true, false, true, null);
 
   private final LoweringContext context;
   private final Operands operands;
@@ -65,7 +74,8 @@ final class ArrayCopies {
     if (isRowClone(path)) {
       return true;
     }
-    if (!isCall(path, "java.util.Arrays", "copyOf", 2)) {
+    if (!isCall(path, "java.util.Arrays", "copyOf", 2)
+        && !isCall(path, "java.util.Arrays", "copyOfRange", 3)) {
       return false;
     }
     Type type = context.typeOf(path);
@@ -77,6 +87,7 @@ final class ArrayCopies {
     Origin origin = context.originInStatement((ExpressionTree) path.getLeaf());
     Ref source;
     Operand length;
+    Operand sourceFrom = Constant.integer(0);
     Operand count;
     if (isRowClone(path)) {
       TreePath rowPath = cloned(path);
@@ -86,6 +97,22 @@ final class ArrayCopies {
       }
       length = intTemp(new Length(source.array(), source.row()), origin, out);
       count = length;
+    } else if (isCall(path, "java.util.Arrays", "copyOfRange", 3)) {
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) path.getLeaf()).getArguments();
+      source = ref(new TreePath(path, args.get(0)), env, out);
+      sourceFrom = operands.lower(new TreePath(path, args.get(1)), env, out);
+      Operand to = operands.lower(new TreePath(path, args.get(2)), env, out);
+      if (source == null) {
+        return;
+      }
+      // the JDK's checks and exceptions, then to - from; zeros past the source's end
+      Operand sourceLength = intTemp(new Length(source.array(), source.row()), origin, out);
+      length = intTemp(new Call(RANGE_LENGTH, List.of(sourceFrom, to, sourceLength)), origin,
+          out);
+      Operand available = difference(sourceLength, sourceFrom, origin, out);
+      Var shorter = new Var(context.names.numbered("c"), Type.BOOLEAN);
+      out.add(new Assign(shorter, new Binary(Binary.Op.LT, length, available), origin));
+      count = intTemp(new Select(shorter, length, available), origin, out);
     } else {
       List<? extends ExpressionTree> args = ((MethodInvocationTree) path.getLeaf()).getArguments();
       source = ref(new TreePath(path, args.get(0)), env, out);
@@ -100,8 +127,8 @@ final class ArrayCopies {
       count = intTemp(new Select(shorter, length, sourceLength), origin, out);
     }
     out.add(new Assign(target, new NewArray(target.type(), List.of(length)), origin));
-    copyLoop(new Ref(target, List.of()), Constant.integer(0), source, Constant.integer(0),
-        count, false, origin, out);
+    copyLoop(new Ref(target, List.of()), Constant.integer(0), source, sourceFrom, count, false,
+        origin, out);
   }
 
   /** Whether {@code path} is {@code m[i].clone()} or {@code row.clone()} of a row alias. */
@@ -249,8 +276,11 @@ final class ArrayCopies {
         ? new Ref(v, List.of()) : null;
   }
 
-  /** {@code to - from}: a constant when both are, else computed into {@code out}. */
+  /** {@code to - from}: a constant when both are, {@code to} from 0, else computed. */
   private Operand difference(Operand to, Operand from, Origin origin, List<Stmt> out) {
+    if (from instanceof Constant b && b.is(0)) {
+      return to;
+    }
     return to instanceof Constant a && from instanceof Constant b && a.value() != null
         && b.value() != null ? Constant.integer((int) (a.value() - b.value()))
         : intTemp(new Binary(Binary.Op.SUB, to, from), origin, out);

@@ -1901,8 +1901,9 @@ public final class HipparchusOracle<D extends Derivative<D>> {
   }
 
   /**
-   * {@code Arrays.fill} (the whole array or a range) and {@code Arrays.copyOf} (zeros past the
-   * source's end), as the JDK runs them on this interpreter's arrays.
+   * {@code Arrays.fill} (the whole array or a range), {@code Arrays.copyOf} and
+   * {@code copyOfRange} (zeros past the source's end), as the JDK runs them on this
+   * interpreter's arrays.
    */
   private Object arrays(MethodInvocationTree call) {
     List<Object> args = new ArrayList<>();
@@ -1935,6 +1936,21 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         }
         if (array instanceof int[] k) {
           return Arrays.copyOf(k, n);
+        }
+        throw nullOrNotArray(array);
+      }
+      case "copyOfRange": {
+        int from = (Integer) args.get(1);
+        int to = (Integer) args.get(2);
+        if (isRow(array)) {
+          D[] copy = Arrays.copyOfRange(row(array), from, to);
+          for (int i = Math.max(0, row(array).length - from); i < copy.length; i++) {
+            copy[i] = numbers.constant(0.0);
+          }
+          return copy;
+        }
+        if (array instanceof int[] k) {
+          return Arrays.copyOfRange(k, from, to);
         }
         throw nullOrNotArray(array);
       }
