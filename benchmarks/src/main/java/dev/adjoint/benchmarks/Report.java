@@ -85,6 +85,8 @@ public final class Report {
             + "100 steps", SpellingsBenchmark.Heat.class, 1001, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",
             TanhNetBenchmark.class, TanhNetBenchmark.parameters(), 5),
+        new Workload("tanh-net-layered", "the same, its hidden layer a method returning double[]",
+            TanhNetBenchmark.Layered.class, TanhNetBenchmark.parameters(), 5),
         new Workload("rosenbrock-1000", "extended Rosenbrock, n=1000 (issue #14's HVP size)",
             RosenbrockHvpBenchmark.class, RosenbrockHvpBenchmark.N, 3),
         new Workload("rosenbrock-hessian", "extended Rosenbrock's full Hessian, n=100",

@@ -39,4 +39,35 @@ public final class TanhNet {
     }
     return total / X.length;
   }
+
+  /** The hidden layer, {@code tanh(W1 x + b1)}: a layer returning its activations. */
+  @Differentiable(order = 2)
+  public static double[] hidden(double[][] W1, double[] b1, double[] x) {
+    double[] a = new double[b1.length];
+    for (int h = 0; h < b1.length; h++) {
+      double s = b1[h];
+      for (int d = 0; d < x.length; d++) {
+        s += W1[h][d] * x[d];
+      }
+      a[h] = Math.tanh(s);
+    }
+    return a;
+  }
+
+  /** {@link #loss} written with its layer, as a network of layers is: the same function. */
+  @Differentiable(wrt = {"W1", "b1", "w2", "b2"}, order = 2)
+  public static double layered(double[][] W1, double[] b1, double[] w2, double b2,
+      double[][] X, double[] t) {
+    double total = 0;
+    for (int i = 0; i < X.length; i++) {
+      double[] a = hidden(W1, b1, X[i]);
+      double p = b2;
+      for (int h = 0; h < a.length; h++) {
+        p += w2[h] * a[h];
+      }
+      double e = p - t[i];
+      total += e * e;
+    }
+    return total / X.length;
+  }
 }

@@ -68,7 +68,7 @@ public class TanhNetBenchmark {
     hw2 = new double[H];
   }
 
-  private void zero() {
+  void zero() {
     Buffers.zero(dW1);
     Buffers.zero(db1);
     Buffers.zero(dw2);
@@ -93,14 +93,60 @@ public class TanhNetBenchmark {
   }
 
   /** Gradient and Hessian-vector product along the parameters themselves. */
-  @Benchmark
-  public double hvp() {
+  /** Zeroes the gradient's and the H·v buffers. */
+  void zeroHvp() {
     zero();
     Buffers.zero(hW1);
     Buffers.zero(hb1);
     Buffers.zero(hw2);
     Buffers.zero(hScalars);
+  }
+
+  @Benchmark
+  public double hvp() {
+    zeroHvp();
     return TanhNetGrad.lossHvp(W1, b1, w2, b2, X, t, 1.0, dW1, db1, dw2, dScalars, W1, b1, w2,
         b2, 0.0, hW1, hb1, hw2, hScalars);
+  }
+
+  /**
+   * The same network, its hidden layer a method returning the activations
+   * ({@link TanhNet#layered}): second order through a layer.
+   */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Layered {
+    final TanhNetBenchmark n = new TanhNetBenchmark();
+
+    @Setup
+    public void setup() {
+      n.setup();
+    }
+
+    @Benchmark
+    public double primal() {
+      return TanhNet.layered(n.W1, n.b1, n.w2, n.b2, n.X, n.t);
+    }
+
+    @Benchmark
+    public double pullback() {
+      n.zero();
+      return TanhNetGrad.layeredPullback(n.W1, n.b1, n.w2, n.b2, n.X, n.t, 1.0, n.dW1, n.db1,
+          n.dw2, n.dScalars);
+    }
+
+    @Benchmark
+    public double jvp() {
+      return TanhNetGrad.layeredJvp(n.W1, n.b1, n.w2, n.b2, n.X, n.t, n.W1, n.b1, n.w2, n.b2,
+          n.tangentOut);
+    }
+
+    @Benchmark
+    public double hvp() {
+      n.zeroHvp();
+      return TanhNetGrad.layeredHvp(n.W1, n.b1, n.w2, n.b2, n.X, n.t, 1.0, n.dW1, n.db1, n.dw2,
+          n.dScalars, n.W1, n.b1, n.w2, n.b2, 0.0, n.hW1, n.hb1, n.hw2, n.hScalars);
+    }
   }
 }

@@ -63,6 +63,22 @@ class HvpTest {
     assertDifference(h.hb2(), plus.db2(), minus.db2());
   }
 
+  /** The network written with a layer is the same function: same gradient, same H·v. */
+  @Test
+  void tanhNetLayeredEqualsItsLoopForm() {
+    TanhNetBenchmark n = new TanhNetBenchmark();
+    n.setup();
+    var loops = TanhNetGrad.lossHvp(n.W1, n.b1, n.w2, n.b2, n.X, n.t, n.W1, n.b1, n.w2, n.b2);
+    var layers = TanhNetGrad.layeredHvp(n.W1, n.b1, n.w2, n.b2, n.X, n.t, n.W1, n.b1, n.w2,
+        n.b2);
+    assertEquals(loops.value(), layers.value(), 1e-14);
+    Compare.assertClose("gradient", Compare.flatten(loops.dW1(), loops.db1(), loops.dw2()),
+        Compare.flatten(layers.dW1(), layers.db1(), layers.dw2()), 1e-12);
+    Compare.assertClose("H·v", Compare.flatten(loops.hW1(), loops.hb1(), loops.hw2()),
+        Compare.flatten(layers.hW1(), layers.hb1(), layers.hw2()), 1e-12);
+    assertEquals(loops.hb2(), layers.hb2(), 1e-12 * (1 + Math.abs(loops.hb2())));
+  }
+
   @Test
   void tanhNetHvpEqualsDifferencesOfItsGradient() {
     TanhNetBenchmark n = new TanhNetBenchmark();
