@@ -133,6 +133,24 @@ class VectorOutputTest {
           return total / X.length;
         }
 
+        /**
+         * A layer's output read by the loss per example: the fused backward pass reads it again
+         * (nothing writes it in between), nothing saved.
+         */
+        @Differentiable(wrt = {"W", "b", "w"})
+        public static double readout(double[][] W, double[] b, double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] a = Vectors.tanh(dense(W, b, X[i]));
+            double p = 0;
+            for (int h = 0; h < a.length; h++) {
+              p += w[h] * a[h];
+            }
+            total += p * p;
+          }
+          return total;
+        }
+
         /** Each step's output carried to the next ({@code h = next}): kept past its step. */
         @Differentiable
         public static double carried(double[][] W, double[] b, double[] x, int steps) {
@@ -517,6 +535,8 @@ class VectorOutputTest {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("useCarry", new Object[] {new double[] {0.4, -1.2}}),
+        Arguments.of("readout", new Object[] {W1, b1, new double[] {0.5, -0.3, 0.8, 0.2},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("repeatedStep", new Object[] {new double[] {0.3, -0.7, 0.5},
             new double[] {0.4, -1.2, 0.8}}),
         Arguments.of("twoSteps", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -580,6 +600,14 @@ class VectorOutputTest {
     String variant = statements("static void denseBackwardWithoutX(");
     assertFalse(variant.contains("dx"), variant);
     assertTrue(variant.contains("dW[i][j] += "), variant);
+  }
+
+  /** A layer's result is a new array, read again by the fused backward pass: no tape. */
+  @Test
+  void aLayersResultIsReadAgainNotSaved() {
+    String readout = statements("static double readoutPullback(");
+    assertFalse(readout.contains("doubles["), readout);
+    assertFalse(readout.contains("doubleTape"), readout);
   }
 
   /** The statements of a method of {@code NetSweeps}, without comments. */

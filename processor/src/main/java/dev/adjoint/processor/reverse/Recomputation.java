@@ -45,8 +45,9 @@ import java.util.function.Predicate;
  * holds what each read of it saw in the forward sweep: no write to it runs after a read of the
  * same element. That holds for arrays nobody writes, for arrays written only before they are
  * read, where "before" may be per iteration of the loops around both, and for arrays made anew
- * in each iteration of a loop and written before they are read in it (cs231n's {@code hidden}
- * per example): in
+ * in each iteration of a loop (by {@code new double[n]}, or returned by a layer:
+ * {@code a = hidden(W, x)}, {@code Vectors.tanh(z)}) and written before they are read in it
+ * (cs231n's {@code hidden} per example): in
  * {@code for (i) { for (h) z[i][h] = ...; for (h) a[i][h] = max(0, z[i][h]); }} iteration
  * {@code i} writes and reads only row {@code i}, so the backward sweep reads {@code z[i][h]}
  * again instead of saving it. In a loop whose backward pass is fused into it, an array the
@@ -126,7 +127,7 @@ final class Recomputation {
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign) {
         arrays.add(assign.target());
-        if (assign.value() instanceof NewArray) {
+        if (assign.value() instanceof NewArray || returnsFreshArray(assign)) {
           allocations.put(assign.target(), assign);
         }
         if (assign.value() instanceof Load load) {
@@ -190,6 +191,16 @@ final class Recomputation {
         replayable.add(array);
       }
     }
+  }
+
+  /**
+   * Whether {@code assign} takes a new array from a call, as {@code new double[n]} makes one: a
+   * {@code @Differentiable} method's result (it never returns a parameter) or a runtime gate's
+   * ({@code Vectors.tanh(z)}).
+   */
+  private static boolean returnsFreshArray(Assign assign) {
+    return assign.target().type().isArray() && assign.value() instanceof Call call
+        && (call.callee().generated() || call.callee().runtime() && call.callee().hasPullback());
   }
 
   /** The arrays assigned to one another ({@code h = next}), grouped by the copies linking them. */
