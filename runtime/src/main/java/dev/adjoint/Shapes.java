@@ -36,6 +36,18 @@ public final class Shapes {
   }
 
   /**
+   * A new array of zeros with the shape of {@code t}, ragged slices included: the tangent of
+   * rank-3 data whose slices a forward sweep passes to a layer.
+   */
+  public static double[][][] zerosLike(double[][][] t) {
+    double[][][] zeros = new double[t.length][][];
+    for (int i = 0; i < t.length; i++) {
+      zeros[i] = zerosLike(t[i]);
+    }
+    return zeros;
+  }
+
+  /**
    * {@code buffer} filled with zeros if it has {@code like}'s length, else a new array of zeros
    * of that length: the adjoint of an array made in each iteration of a loop, one buffer for all
    * iterations.

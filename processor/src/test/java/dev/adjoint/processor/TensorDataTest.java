@@ -121,6 +121,39 @@ class TensorDataTest {
           return s + t[0][1][1] * w[1];
         }
 
+        /** A step of a recurrent layer, given one input of the data. */
+        @Differentiable(order = 2)
+        public static double[] step(double[][] W, double[] h, double[] x) {
+          double[] next = new double[h.length];
+          for (int i = 0; i < h.length; i++) {
+            double s = x[i % x.length];
+            for (int j = 0; j < h.length; j++) {
+              s += W[i][j] * h[j];
+            }
+            next[i] = Math.tanh(s);
+          }
+          return next;
+        }
+
+        /**
+         * Rows of the data passed to a layer whose input is differentiated: the forward sweeps
+         * give them tangents of zeros.
+         */
+        @Differentiable(order = 2)
+        public static double steps(double[][] W, double[] u, @NoDerivative double[][][] xs) {
+          double total = 0;
+          for (double[][] seq : xs) {
+            double[] h = u.clone();
+            for (double[] x : seq) {
+              h = step(W, h, x);
+            }
+            for (double v : h) {
+              total += v * v;
+            }
+          }
+          return total;
+        }
+
         @Differentiable(order = 2)
         public static double curved(double[] w, @NoDerivative double[][][] xs) {
           double total = 0;
@@ -171,7 +204,9 @@ class TensorDataTest {
         // rows of different lengths: each slice's own length bounds its loop
         Arguments.of("slices", new Object[] {w, new double[][][] {
             {{0.5, -1}, {2}}, {{1, 1}, {-2, 0.5}, {0.1}}}}),
-        Arguments.of("curved", new Object[] {w, data(2, 3, 2, 6)}));
+        Arguments.of("curved", new Object[] {w, data(2, 3, 2, 6)}),
+        Arguments.of("steps", new Object[] {new double[][] {{0.3, -0.7}, {1.1, 0.2}},
+            new double[] {0.4, -0.6}, data(2, 3, 2, 8)}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -183,6 +218,8 @@ class TensorDataTest {
   @Test
   void secondOrder() {
     assertSecondOrder(compiled, SOURCE, "curved", new double[] {0.3, -0.5}, data(2, 3, 2, 7));
+    assertSecondOrder(compiled, SOURCE, "steps", new double[][] {{0.3, -0.7}, {1.1, 0.2}},
+        new double[] {0.4, -0.6}, data(2, 3, 2, 9));
   }
 
   /** The data is read where it lies: no copy of it, no adjoint for it. */

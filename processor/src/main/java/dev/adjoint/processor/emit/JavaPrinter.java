@@ -488,7 +488,7 @@ final class JavaPrinter {
           + ")";
     }
     if (expr instanceof Zeros zeros) {
-      return zeros.shape().type() == Type.DOUBLE_MATRIX
+      return zeros.shape().type().rank() > 1
           ? "dev.adjoint.Shapes.zerosLike(" + zeros.shape().name() + ")"
           : "new double[" + zeros.shape().name() + ".length]";
     }
