@@ -13,9 +13,10 @@ import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
 import dev.adjoint.processor.frontend.ElementIncrements;
 import dev.adjoint.processor.frontend.MethodReader;
-import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
+import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Param;
@@ -30,28 +31,30 @@ import dev.adjoint.processor.reverse.ChosenValues;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.FoldedNegations;
+import dev.adjoint.processor.reverse.GivenValues;
 import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.InvariantValues;
 import dev.adjoint.processor.reverse.JammedLoops;
 import dev.adjoint.processor.reverse.LocalTapes;
 import dev.adjoint.processor.reverse.MappedRows;
+import dev.adjoint.processor.reverse.ParameterRows;
 import dev.adjoint.processor.reverse.Pullback;
+import dev.adjoint.processor.reverse.ReadBackSums;
 import dev.adjoint.processor.reverse.ReturnedAdjoints;
 import dev.adjoint.processor.reverse.ReusedResults;
+import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.RowSums;
 import dev.adjoint.processor.reverse.RowWalks;
-import dev.adjoint.processor.reverse.ReverseSweep;
 import dev.adjoint.processor.reverse.SettledRows;
-import dev.adjoint.processor.reverse.ParameterRows;
-import dev.adjoint.processor.reverse.ReadBackSums;
 import dev.adjoint.processor.reverse.SunkDeclarations;
-import dev.adjoint.processor.reverse.UnreadResets;
 import dev.adjoint.processor.reverse.Taping;
 import dev.adjoint.processor.reverse.UnreadBuffers;
+import dev.adjoint.processor.reverse.UnreadResets;
 import dev.adjoint.processor.reverse.ValueAndPullback;
 import dev.adjoint.processor.reverse.ZeroSkipping;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -340,9 +343,13 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     UnreadBuffers unread =
         new UnreadBuffers(pullbacks, GeneratedNames.gradClass(owner).canonicalName());
     List<GradWriter.SweepMethod> out = new ArrayList<>();
+    Map<String, Pullback> printedLayers = new LinkedHashMap<>();
     for (GradWriter.SweepMethod method : sweeps) {
       if (method instanceof GradWriter.Sweep sweep) {
         Pullback printed = printed(unread.rewrite(sweep.pullback()));
+        if (layers.containsKey(printed.primal().name())) {
+          printedLayers.put(printed.primal().name(), printed);
+        }
         boolean backward = layers.containsKey(printed.primal().name())
             || printed.signature().backwardReturnsAdjoint();
         out.add(new GradWriter.Sweep(sweep.element(), LocalTapes.of(printed),
@@ -361,11 +368,79 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           Set<Var> buffers = new LinkedHashSet<>();
           variant.dropped().forEach(p -> buffers.add(UnreadBuffers.buffer(printed, p)));
           out.add(new GradWriter.BackwardVariant(layer.element(), printed, variant.name(),
-              variant.dropped(), backwardOnly(printed, buffers)));
+              variant.dropped(), null, backwardOnly(printed, buffers)));
         }
       }
     }
+    return givenValues(owner, out, layers, printedLayers, unread);
+  }
+
+  /**
+   * {@code methods} with their calls of same-class layers' backward passes given the values
+   * they hold ({@link GivenValues}), and the variants those calls need.
+   */
+  private static List<GradWriter.SweepMethod> givenValues(TypeElement owner,
+      List<GradWriter.SweepMethod> methods, Map<String, GradWriter.Sweep> layers,
+      Map<String, Pullback> printedLayers, UnreadBuffers unread) {
+    String gradClass = GeneratedNames.gradClass(owner).canonicalName();
+    Map<String, String> layerOf = new LinkedHashMap<>();
+    printedLayers.keySet().forEach(name ->
+        layerOf.put(gradClass + "." + GeneratedNames.backwardName(name), name));
+    unread.variants().values().forEach(v -> layerOf.put(v.name(), v.callee()));
+    GivenValues given = new GivenValues(printedLayers, layerOf);
+    List<GradWriter.SweepMethod> out = new ArrayList<>();
+    for (GradWriter.SweepMethod method : methods) {
+      if (method instanceof GradWriter.Sweep sweep) {
+        out.add(new GradWriter.Sweep(sweep.element(),
+            sweep.pullback().withBody(given.rewrite(sweep.pullback().body())),
+            sweep.backward() == null ? null : given.rewrite(sweep.backward()), sweep.jvp(),
+            sweep.hvp()));
+      } else {
+        out.add(method);
+      }
+    }
+    for (GivenValues.Variant variant : given.variants().values()) {
+      Pullback layer = printedLayers.get(variant.callee());
+      UnreadBuffers.Variant without = unread.variants().get(variant.base());
+      Set<Param> dropped = without == null ? Set.of() : without.dropped();
+      Set<Var> buffers = new LinkedHashSet<>();
+      dropped.forEach(p -> buffers.add(UnreadBuffers.buffer(layer, p)));
+      Var value = new Var(layer.primal().names().copy().fresh("given"),
+          layer.primal().result().type());
+      Pullback bound = GivenValues.given(layer, value);
+      out.add(new GradWriter.BackwardVariant(layers.get(variant.callee()).element(), layer,
+          variant.name(), dropped, value, backwardOnly(bound != null ? bound : layer, buffers)));
+    }
+    // a variant without buffers that every call now reaches through its given-value variant
+    Set<String> called = new HashSet<>();
+    for (GradWriter.SweepMethod method : out) {
+      for (Block body : bodies(method)) {
+        Statements.forEach(body, stmt -> {
+          if (stmt instanceof DerivativeCall call) {
+            called.add(call.method());
+          }
+        });
+      }
+    }
+    out.removeIf(m -> m instanceof GradWriter.BackwardVariant variant && variant.value() == null
+        && !called.contains(variant.name()));
     return out;
+  }
+
+  /** The bodies {@code method} prints. */
+  private static List<Block> bodies(GradWriter.SweepMethod method) {
+    if (method instanceof GradWriter.Sweep sweep) {
+      List<Block> bodies = new ArrayList<>(List.of(sweep.pullback().body()));
+      if (sweep.backward() != null) {
+        bodies.add(sweep.backward());
+      }
+      if (sweep.hvp() != null && sweep.hvp().body() != null) {
+        bodies.add(sweep.hvp().body());
+      }
+      return bodies;
+    }
+    return method instanceof GradWriter.BackwardVariant variant ? List.of(variant.body())
+        : List.of();
   }
 
   /**

@@ -54,6 +54,16 @@ class VectorOutputTest {
           return a;
         }
 
+        /** tanh element by element: its backward pass reads its own result. */
+        @Differentiable
+        public static double[] activate(double[] z) {
+          double[] a = new double[z.length];
+          for (int i = 0; i < z.length; i++) {
+            a[i] = Math.tanh(z[i]);
+          }
+          return a;
+        }
+
         /** Elements overwritten in place: the pullback returns the final values. */
         @Differentiable
         public static double[] squash(double[] x, double k) {
@@ -142,6 +152,40 @@ class VectorOutputTest {
           double total = 0;
           for (int i = 0; i < X.length; i++) {
             double[] a = Vectors.tanh(dense(W, b, X[i]));
+            double p = 0;
+            for (int h = 0; h < a.length; h++) {
+              p += w[h] * a[h];
+            }
+            total += p * p;
+          }
+          return total;
+        }
+
+        /**
+         * Layers whose results the loss still holds at their backward passes: those are given
+         * the results instead of computing them again.
+         */
+        @Differentiable(wrt = {"W", "b", "w"})
+        public static double activated(double[][] W, double[] b, double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] a = activate(dense(W, b, X[i]));
+            double p = 0;
+            for (int h = 0; h < a.length; h++) {
+              p += w[h] * a[h];
+            }
+            total += p * p;
+          }
+          return total;
+        }
+
+        /** The same, a layer's result changed after the call: its backward pass is not given it. */
+        @Differentiable(wrt = {"W", "b", "w"})
+        public static double touched(double[][] W, double[] b, double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] a = activate(dense(W, b, X[i]));
+            a[0] = 3 * a[0] + a[1];
             double p = 0;
             for (int h = 0; h < a.length; h++) {
               p += w[h] * a[h];
@@ -535,6 +579,10 @@ class VectorOutputTest {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {-0.9, 0.5, 1.1}, 0}),
         Arguments.of("useCarry", new Object[] {new double[] {0.4, -1.2}}),
+        Arguments.of("activated", new Object[] {W1, b1, new double[] {0.5, -0.3, 0.8, 0.2},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
+        Arguments.of("touched", new Object[] {W1, b1, new double[] {0.5, -0.3, 0.8, 0.2},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("readout", new Object[] {W1, b1, new double[] {0.5, -0.3, 0.8, 0.2},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
         Arguments.of("repeatedStep", new Object[] {new double[] {0.3, -0.7, 0.5},
@@ -596,8 +644,8 @@ class VectorOutputTest {
   @Test
   void aLayerGivenDataDoesNotComputeItsAdjoint() {
     String batch = statements("static double batchLossPullback(");
-    assertTrue(batch.contains("denseBackwardWithoutX(W1, b1, row"), batch);
-    String variant = statements("static void denseBackwardWithoutX(");
+    assertTrue(batch.contains("denseBackwardWithoutXFrom(W1, b1, row"), batch);
+    String variant = statements("static void denseBackwardWithoutXFrom(");
     assertFalse(variant.contains("dx"), variant);
     assertTrue(variant.contains("dW[i][j] += "), variant);
   }
@@ -608,6 +656,23 @@ class VectorOutputTest {
     String readout = statements("static double readoutPullback(");
     assertFalse(readout.contains("doubles["), readout);
     assertFalse(readout.contains("doubleTape"), readout);
+  }
+
+  /**
+   * A layer whose result the caller holds at its backward pass is given it: its variant reads
+   * the activations instead of computing the tanh again. Not where the caller changed it.
+   */
+  @Test
+  void aHeldResultIsGivenToItsLayer() {
+    String activated = statements("static double activatedPullback(");
+    assertTrue(activated.contains("activateBackwardFrom(t"), activated);
+    assertTrue(activated.contains("denseBackwardWithoutXFrom(W, b, row"), activated);
+    String given = statements("static void activateBackwardFrom(");
+    assertFalse(given.contains("Math.tanh"), given);
+    assertFalse(given.contains("new double["), given);
+    String touched = statements("static double touchedPullback(");
+    assertFalse(touched.contains("activateBackwardFrom("), touched);
+    assertTrue(touched.contains("activateBackward("), touched);
   }
 
   /** The statements of a method of {@code NetSweeps}, without comments. */

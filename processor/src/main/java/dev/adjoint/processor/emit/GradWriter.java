@@ -80,10 +80,12 @@ public final class GradWriter {
 
   /**
    * A layer's backward pass without the buffers of {@code dropped}, for its callers in the same
-   * class that pass zeros there ({@link dev.adjoint.processor.reverse.UnreadBuffers}).
+   * class that pass zeros there ({@link dev.adjoint.processor.reverse.UnreadBuffers}), and, if
+   * {@code value} is not null, given the value the caller holds, a parameter after the layer's
+   * own ({@link dev.adjoint.processor.reverse.GivenValues}).
    */
   public record BackwardVariant(ExecutableElement element, Pullback pullback, String name,
-      Set<Param> dropped, Block body) implements SweepMethod {}
+      Set<Param> dropped, Var value, Block body) implements SweepMethod {}
 
   /** A method with errors (already reported): its derivatives throw. */
   public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
@@ -144,6 +146,12 @@ public final class GradWriter {
   private static MethodSpec.Builder addParameters(MethodSpec.Builder spec,
       ExecutableElement element, DerivativeSignature signature) {
     spec.addParameters(parameters(element, signature.params()));
+    return addDerivativeParameters(spec, signature);
+  }
+
+  /** Adds the parameters of {@code signature} after the method's own: the seed, the rest. */
+  private static MethodSpec.Builder addDerivativeParameters(MethodSpec.Builder spec,
+      DerivativeSignature signature) {
     if (signature.seed() != null) {
       spec.addParameter(javaType(signature.result()), signature.seed());
     }
@@ -747,12 +755,22 @@ public final class GradWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     new JavaPrinter(body, pullback.tapes(), pullback.primal().names().fresh("k"))
         .print(variant.body());
-    return addParameters(MethodSpec.methodBuilder(variant.name()), variant.element(), signature)
-        .addModifiers(Modifier.STATIC)
-        .addJavadoc("Backward pass of {@link $L} without $L: for callers whose argument's"
-            + " adjoint nobody reads.\n", link(owner, variant.element()),
-            variant.dropped().stream().map(p -> full.derivatives().get(p))
-                .collect(Collectors.joining(", ")))
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(variant.name())
+        .addModifiers(Modifier.STATIC);
+    if (variant.value() == null) {
+      addParameters(spec, variant.element(), signature);
+    } else {
+      spec.addParameters(parameters(variant.element(), signature.params()))
+          .addParameter(javaType(variant.value().type()), variant.value().name());
+      addDerivativeParameters(spec, signature);
+    }
+    String without = variant.dropped().isEmpty() ? ""
+        : " without " + variant.dropped().stream().map(p -> full.derivatives().get(p))
+            .collect(Collectors.joining(", "));
+    String purpose = variant.value() == null ? "for callers whose argument's adjoint nobody reads"
+        : "given its value {@code " + variant.value().name() + "}, which its callers hold";
+    return spec.addJavadoc("Backward pass of {@link $L}$L: $L.\n", link(owner, variant.element()),
+            without, purpose)
         .addCode(body.build())
         .build();
   }

@@ -48,6 +48,9 @@ import java.util.Set;
  * it.
  */
 public final class Taping {
+  /** The comment between the forward sweep and the backward sweep of a pullback's body. */
+  static final String BACKWARD_SWEEP = "backward sweep";
+
   private final Adjoint adjoint;
 
   private Taping(Adjoint adjoint) {
@@ -83,7 +86,7 @@ public final class Taping {
       returned = new Var(f.names().fresh(f.result().name() + "Out"), f.result().type());
       body.add(new Declare(returned, new CloneArray(f.result())));
     }
-    body.add(new Comment("backward sweep", true));
+    body.add(new Comment(BACKWARD_SWEEP, true));
     body.addAll(adjoint.backward());
     Var buffer = new Var(adjoint.signature().scalarBuffer(), Type.DOUBLE_ARRAY);
     List<Param> scalars = f.differentiableParams().stream()
