@@ -11,8 +11,10 @@ import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Pop;
@@ -177,7 +179,7 @@ public final class GivenValues {
     int backward = -1;
     for (int k = 0; k < statements.size(); k++) {
       if (statements.get(k) instanceof Comment comment
-          && comment.text().equals(Taping.BACKWARD_SWEEP)) {
+          && Taping.BACKWARD_SWEEP.equals(comment.text())) {
         backward = k;
       }
     }
@@ -197,9 +199,11 @@ public final class GivenValues {
         } else if (s instanceof Store store && store.array().equals(result)) {
           other[0] |= Exprs.vars(store.indices()).contains(result)
               || Exprs.vars(store.value()).contains(result);
+        } else if (isBlock(s)) {
+          other[0] |= Statements.operands(s).stream().anyMatch(o -> readsBeyondLength(o, result));
         } else if (!(s instanceof Assign assign && assign.value() instanceof Length length
             && length.array().equals(result) && !assign.target().equals(result))) {
-          other[0] |= Statements.vars(s).contains(result) && !isBlock(s);
+          other[0] |= Statements.vars(s).contains(result);
         }
       });
       if (other[0] || allocation[0] != null && (made != null || allocation[0] != stmt)) {
@@ -231,8 +235,18 @@ public final class GivenValues {
     return new Block(out);
   }
 
+  /** Whether {@code operand} reads {@code array}, or an element of it, beyond its length. */
+  private static boolean readsBeyondLength(Operand operand, Var array) {
+    if (operand instanceof Nested nested) {
+      return !(nested.expr() instanceof Length length && length.array().equals(array))
+          && nested.expr().operands().stream().anyMatch(o -> readsBeyondLength(o, array));
+    }
+    return operand.equals(array);
+  }
+
+  /** A statement holding others (a branch, a loop), visited one by one. */
   private static boolean isBlock(Stmt s) {
-    return Statements.mapBlocks(s, b -> new Block(List.of())) != s;
+    return s instanceof If || s instanceof Loop || s instanceof ReverseLoop;
   }
 
   private static boolean writesAny(Block block, Set<Var> vars) {

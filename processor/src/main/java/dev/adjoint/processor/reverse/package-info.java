@@ -59,9 +59,13 @@
  * {@link dev.adjoint.processor.reverse.MappedRows} (an adjoint row filled by a map computed at
  * its reads) and {@link dev.adjoint.processor.reverse.AlternatingAdjoints} (the adjoint of an
  * array each iteration hands to the next kept in two buffers taken in turn);
- * {@link dev.adjoint.processor.reverse.DeadCode} cuts from it the backward pass alone of a layer or of a scalar method of one {@code double}
- * parameter, which generated callers call. Last, on every body printed (pullback, backward pass,
- * HVP), {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets
- * room before its pushes and is handed back around calls and before the return.
+ * {@link dev.adjoint.processor.reverse.DeadCode} cuts from it the backward pass alone of a
+ * layer or of a scalar method of one {@code double} parameter, which generated callers call.
+ * Then, on every body printed (pullback, backward pass, HVP),
+ * {@link dev.adjoint.processor.reverse.LocalTapes} says where a tape kept in locals gets room
+ * before its pushes and is handed back around calls and before the return; last,
+ * {@link dev.adjoint.processor.reverse.GivenValues} has a call of a same-class layer's backward
+ * pass, where the caller still holds the layer's value, call a variant given that value (which
+ * reads the value instead of computing it again).
  */
 package dev.adjoint.processor.reverse;
