@@ -53,9 +53,9 @@ final class ArrayCopies {
   }
 
   /** The JDK's checks of {@code Arrays.copyOfRange}, and the copy's length. */
-  private static final Callee RANGE_LENGTH = new Callee("dev.adjoint.Shapes.rangeLength",
-      "Arrays.copyOfRange", null, null, null, null, null, List.of(Type.INT, Type.INT, Type.INT),
-      false, true, false, true, null);
+  private static final Callee RANGE_LENGTH = Callee.runtimeHelper(
+      "dev.adjoint.Shapes.rangeLength", "Arrays.copyOfRange",
+      List.of(Type.INT, Type.INT, Type.INT));
 
   private final LoweringContext context;
   private final Operands operands;

@@ -143,17 +143,17 @@ final class LoopLowering {
     if (row != null) {
       array = row.array();
       // the index expressions the loop spells itself (m[k], t[b][k]), last to first
-      List<TreePath> written = new ArrayList<>();
+      List<TreePath> spelled = new ArrayList<>();
       for (TreePath e = iterablePath; e.getLeaf() instanceof ArrayAccessTree access;
           e = new TreePath(e, access.getExpression())) {
-        written.add(new TreePath(e, access.getIndex()));
+        spelled.add(new TreePath(e, access.getIndex()));
       }
       Set<Element> assigned = assignedLocals(new TreePath(path, each.getStatement()));
       for (int k = 0; k < row.indices().size(); k++) {
         Operand at = row.indices().get(k);
         int fromLast = row.indices().size() - 1 - k;
-        if (fromLast < written.size() && at instanceof Var
-            && !isInvariant(written.get(fromLast), assigned)) {
+        if (fromLast < spelled.size() && at instanceof Var
+            && !isInvariant(spelled.get(fromLast), assigned)) {
           // for (double e : m[k]) with k++ in the body: Java takes the row once, before the loop
           Var taken = new Var(context.names.numbered("t"), Type.INT);
           out.add(new Assign(taken, new Copy(at), origin));

@@ -201,9 +201,7 @@ public final class MethodReader {
       Type type = Types.of(p.asType());
       if (type == null && p.asType().getKind() == TypeKind.ARRAY) {
         reporter.error(p, Message.PARAMETER_TYPE, p.getSimpleName(), p.asType());
-      } else if (type == Type.DOUBLE_TENSOR
-          && (wrt.isEmpty() || wrt.contains(p.getSimpleName().toString()))
-          && Callees.annotation(p, Parameters.NO_DERIVATIVE) == null) {
+      } else if (type == Type.DOUBLE_TENSOR && Parameters.wanted(p, wrt)) {
         reporter.error(p, Message.TENSOR_DATA, p.getSimpleName());
       }
     }

@@ -70,8 +70,7 @@ public final class Parameters {
     }
     for (VariableElement p : method.getParameters()) {
       String name = p.getSimpleName().toString();
-      boolean wanted = (wrt.isEmpty() || wrt.contains(name))
-          && Callees.annotation(p, NO_DERIVATIVE) == null;
+      boolean wanted = wanted(p, wrt);
       if (isRecord(p.asType())) {
         records.put(p, flat.record(names.claim(name), p.asType(), p.asType(), List.of(), wanted,
             new HashSet<>()));
@@ -136,6 +135,15 @@ public final class Parameters {
         collectRecords(c.asType(), found);
       }
     }
+  }
+
+  /**
+   * Whether parameter {@code p} is asked for: named by {@code wrt} (or {@code wrt} empty) and
+   * not marked {@code @NoDerivative}.
+   */
+  static boolean wanted(VariableElement p, Set<String> wrt) {
+    return (wrt.isEmpty() || wrt.contains(p.getSimpleName().toString()))
+        && Callees.annotation(p, NO_DERIVATIVE) == null;
   }
 
   private static boolean differentiable(Type type) {

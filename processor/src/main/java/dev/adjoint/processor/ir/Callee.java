@@ -41,6 +41,15 @@ public record Callee(String code, String display, String pullback, String backwa
     parameters = List.copyOf(parameters);
   }
 
+  /**
+   * One of the runtime's own methods without derivatives, which generated code calls for a
+   * constant ({@code Shapes.rangeLength}): it reads its arrays only and never uses the tapes.
+   */
+  public static Callee runtimeHelper(String code, String display, List<Type> parameters) {
+    return new Callee(code, display, null, null, null, null, null, parameters, false, true,
+        false, true, null);
+  }
+
   public boolean hasPullback() {
     return pullback != null;
   }

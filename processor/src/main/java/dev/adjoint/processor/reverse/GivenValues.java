@@ -80,7 +80,7 @@ public final class GivenValues {
       if (stmt instanceof DerivativeCall call && layerOf.containsKey(call.method())) {
         Var value = heldValue(statements, k, call);
         if (value != null) {
-          out.add(given(call, value));
+          out.add(callWithValue(call, value));
           continue;
         }
       }
@@ -105,18 +105,14 @@ public final class GivenValues {
           && made.args().size() >= arity && made.args().subList(0, arity).equals(arguments)) {
         Set<Var> kept = new HashSet<>(Exprs.vars(arguments));
         kept.add(assign.target());
-        for (Stmt between : statements.subList(j + 1, at)) {
-          if (writesAny(between, kept)) {
-            return null;
-          }
-        }
-        return assign.target();
+        return writesAny(statements.subList(j + 1, at), kept) ? null : assign.target();
       }
     }
     return null;
   }
 
-  private DerivativeCall given(DerivativeCall call, Var value) {
+  /** {@code call} as a call of its variant given {@code value}, recorded in {@link #variants}. */
+  private DerivativeCall callWithValue(DerivativeCall call, Var value) {
     String name = call.method().substring(call.method().lastIndexOf('.') + 1) + FROM;
     variants.putIfAbsent(name, new Variant(name, call.method(), layerOf.get(call.method())));
     int arity = layers.get(layerOf.get(call.method())).primal().params().size();
@@ -126,10 +122,13 @@ public final class GivenValues {
     return new DerivativeCall(name, arguments, call.callee(), call.origin());
   }
 
-  /** Whether {@code stmt}, or one nested in it, may write one of {@code vars} or its elements. */
-  private static boolean writesAny(Stmt stmt, Set<Var> vars) {
+  /**
+   * Whether {@code statements}, or one nested in them, may write one of {@code vars} or its
+   * elements.
+   */
+  private static boolean writesAny(List<Stmt> statements, Set<Var> vars) {
     boolean[] writes = {false};
-    Statements.forEach(stmt, s -> writes[0] |= writes(s, vars));
+    Statements.forEach(statements, s -> writes[0] |= writes(s, vars));
     return writes[0];
   }
 
@@ -211,7 +210,7 @@ public final class GivenValues {
       }
       made = allocation[0] != null ? allocation[0] : made;
     }
-    if (made == null || writesAny(new Block(statements.subList(backward, statements.size())),
+    if (made == null || writesAny(statements.subList(backward, statements.size()),
         new HashSet<>(List.of(result)))) {
       return null;
     }
@@ -247,11 +246,5 @@ public final class GivenValues {
   /** A statement holding others (a branch, a loop), visited one by one. */
   private static boolean isBlock(Stmt s) {
     return s instanceof If || s instanceof Loop || s instanceof ReverseLoop;
-  }
-
-  private static boolean writesAny(Block block, Set<Var> vars) {
-    boolean[] writes = {false};
-    Statements.forEach(block, s -> writes[0] |= writes(s, vars));
-    return writes[0];
   }
 }
