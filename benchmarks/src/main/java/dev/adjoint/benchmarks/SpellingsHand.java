@@ -69,9 +69,14 @@ public final class SpellingsHand {
     return loss;
   }
 
-  /** Per point: Horner's value, then {@code dc[k] += 2 e x^k}, the powers by multiplication. */
+  /**
+   * Horner's value at every point, its error kept in {@code errors}; then, per point,
+   * {@code dc[k] += 2 e x^k}, the powers by multiplication. Two passes rather than one: each
+   * point's value and each point's {@code g *= x} are chains of dependent multiplications, and
+   * apart the processor overlaps the chains of successive points (one pass: 20 µs, two: 14).
+   */
   public static double hornerPullback(double[] c, double[] xs, double[] ys, double seed,
-      double[] dc) {
+      double[] dc, double[] errors) {
     int m = c.length;
     double loss = 0;
     for (int p = 0; p < xs.length; p++) {
@@ -82,7 +87,11 @@ public final class SpellingsHand {
       }
       double e = y - ys[p];
       loss += e * e;
-      double g = seed * 2 * e;
+      errors[p] = e;
+    }
+    for (int p = 0; p < xs.length; p++) {
+      double x = xs[p];
+      double g = seed * 2 * errors[p];
       for (int k = 0; k < m; k++) {
         dc[k] += g;
         g *= x;

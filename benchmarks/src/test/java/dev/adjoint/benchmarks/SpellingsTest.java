@@ -34,7 +34,7 @@ class SpellingsTest {
     h.setup();
     var g = SpellingsGrad.horner(h.c, h.xs, h.ys);
     double[] dc = new double[h.c.length];
-    double value = SpellingsHand.hornerPullback(h.c, h.xs, h.ys, 1.0, dc);
+    double value = SpellingsHand.hornerPullback(h.c, h.xs, h.ys, 1.0, dc, h.errors);
     assertClose("value", g.value(), value, 1e-14);
     assertClose("hand", g.dc(), dc, 1e-12);
     double[][] rows = {h.c};

@@ -27,6 +27,7 @@ class LoopsAndArraysTest {
 
       import dev.adjoint.Differentiable;
       import dev.adjoint.Gates;
+      import dev.adjoint.NoDerivative;
       import java.util.Arrays;
 
       public final class Loops {
@@ -1663,6 +1664,53 @@ class LoopsAndArraysTest {
           return s;
         }
 
+        /** Least squares of a polynomial over points, each by Horner's rule counted down. */
+        @Differentiable
+        public static double polynomialFit(double[] c, @NoDerivative double[] xs,
+            @NoDerivative double[] ys) {
+          double loss = 0;
+          for (int p = 0; p < xs.length; p++) {
+            double y = 0;
+            for (int k = c.length - 1; k >= 0; k--) {
+              y = y * xs[p] + c[k];
+            }
+            double e = y - ys[p];
+            loss += e * e;
+          }
+          return loss;
+        }
+
+        /** The same with the points differentiated too: each step's y is read by dx. */
+        @Differentiable
+        public static double polynomialFitAt(double[] c, double[] xs, @NoDerivative double[] ys) {
+          double loss = 0;
+          for (int p = 0; p < xs.length; p++) {
+            double y = 0;
+            for (int k = c.length - 1; k >= 0; k--) {
+              y = y * xs[p] + c[k];
+            }
+            double e = y - ys[p];
+            loss += e * e;
+          }
+          return loss;
+        }
+
+        /** Least squares of a line: a dot product per example. */
+        @Differentiable
+        public static double linearFit(double[] w, @NoDerivative double[][] X,
+            @NoDerivative double[] ys) {
+          double loss = 0;
+          for (int i = 0; i < X.length; i++) {
+            double z = 0;
+            for (int j = 0; j < w.length; j++) {
+              z += w[j] * X[i][j];
+            }
+            double e = z - ys[i];
+            loss += e * e;
+          }
+          return loss;
+        }
+
         /** Every pair but a point with itself, skipped by a continue in the inner loop. */
         @Differentiable
         public static double pairRepulsion(double[] x) {
@@ -2193,6 +2241,14 @@ class LoopsAndArraysTest {
             new double[] {1.3, 0.7, 2.5}}),
         Arguments.of("skipEveryThird", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, 0.2}}),
         Arguments.of("positiveCubes", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1, -0.2}}),
+        Arguments.of("polynomialFit", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8},
+            new double[] {-0.9, 0.2, 0.7}, new double[] {0.1, -0.4, 0.3}}),
+        Arguments.of("polynomialFit", new Object[] {new double[] {}, new double[] {0.2},
+            new double[] {0.1}}),
+        Arguments.of("polynomialFitAt", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8},
+            new double[] {-0.9, 0.2, 0.7}, new double[] {0.1, -0.4, 0.3}}),
+        Arguments.of("linearFit", new Object[] {new double[] {0.5, -0.3},
+            new double[][] {{0.4, 1.1}, {-0.6, 0.2}, {0.9, -1.3}}, new double[] {0.1, -0.4, 0.3}}),
         Arguments.of("pairRepulsion", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("kernelPlusSquares", new Object[] {new double[] {0.3, -0.7, 0.5, 1.1}}),
         Arguments.of("tanhOfRowSums", new Object[] {
@@ -2697,6 +2753,19 @@ class LoopsAndArraysTest {
       assertThat(skipping).doesNotContain("trips");
       assertThat(skipping).doesNotContain("Tape");
     }
+    // Horner's rule per point: the adjoint each step hands to the one before (dy = x * dy) is a
+    // chain that, fused, waits for the point's own chain; the points' backward passes run in a
+    // loop of their own, one double saved per point and nothing per step
+    String polynomial = method(sweeps, "polynomialFitPullback");
+    assertThat(polynomial).doesNotContain("fused");
+    assertThat(count(polynomial, "[doublesTop++] = ")).isEqualTo(1);
+    // not when each step's value is saved for the points' adjoints: fused, as before
+    assertThat(method(sweeps, "polynomialFitAtPullback"))
+        .contains("backward pass of this iteration, fused");
+    // a dot product's adjoint is the same for every term: no chain, fused, nothing saved
+    String linear = method(sweeps, "linearFitPullback");
+    assertThat(linear).contains("backward pass of this iteration, fused");
+    assertThat(linear).doesNotContain("Tape");
     // a loop inside a fused loop, its iterations independent too, runs each pair's backward
     // pass right after it: nothing saved per pair, one pass over the pairs
     String pairRepulsion = method(sweeps, "pairRepulsionPullback");
