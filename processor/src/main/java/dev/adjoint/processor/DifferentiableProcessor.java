@@ -465,8 +465,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
   private static Hvp printed(Hvp hvp) {
     return hvp == null || hvp.body() == null ? hvp
-        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(
-            UnreadResets.of(FoldedNegations.of(hvp.body())))));
+        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(UnreadResets.of(
+            FoldedNegations.of(AdjointScratch.of(hvp.body(), hvp.names()))))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

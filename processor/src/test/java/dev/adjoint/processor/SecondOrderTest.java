@@ -1,7 +1,10 @@
 package dev.adjoint.processor;
 
+import static dev.adjoint.processor.testing.Compiled.method;
 import static dev.adjoint.processor.testing.GradientAssertions.assertSecondOrder;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.Compiled;
 import java.util.HashMap;
@@ -161,6 +164,21 @@ class SecondOrderTest {
   @MethodSource("cases")
   void hvpAndHessianMatchDerivativeStructure(String source, String method, Object[] args) {
     assertSecondOrder(compiled(source), source, method, args);
+  }
+
+  /**
+   * The HVP of a loss over a batch of examples makes the adjoints of each example's layer
+   * outputs, their tangents and the buffers for the rows of its data once per call, zeroed per
+   * example, as the pullback does (its values are checked in {@link #cases}).
+   */
+  @Test
+  void perExampleAdjointsAreMadeOncePerBatch() {
+    String hvp = method(compiled(Compiled.secondOrder(VectorOutputTest.SOURCE))
+        .generatedSource("demo.NetSweeps"), "batchLossHvp");
+    assertTrue(hvp.contains("tdscores = dev.adjoint.Shapes.zeroed(tdscores, scores);"), hvp);
+    assertTrue(hvp.contains("drow1 = dev.adjoint.Shapes.zeroed(drow1, row1);"), hvp);
+    String loop = hvp.substring(hvp.indexOf("for (int i"));
+    assertFalse(loop.contains("new double["), loop);
   }
 
   /** An order-1 method has no second derivatives: no HVP, no Hessian in its API. */

@@ -883,7 +883,7 @@ public final class GradWriter {
       body.addStatement("throw new $T($S)", UnsupportedOperationException.class,
           "Adjoint cannot differentiate " + f.name() + " twice yet: " + hvp.unsupported());
     } else {
-      new JavaPrinter(body, hvp.pullback().tapes(), hvp.loopIndex()).print(hvp.body());
+      new JavaPrinter(body, hvp.pullback().tapes(), hvp.names().fresh("k")).print(hvp.body());
       body.addStatement("return $N", f.result().name());
     }
     return addParameters(MethodSpec.methodBuilder(hvp.signature().name()), method.element(),

@@ -166,7 +166,7 @@ public final class Tangent {
     Block body = tangent.block(pullback.body());
     List<Stmt> all = new ArrayList<>(tangent.prologue);
     all.addAll(body.statements());
-    return new Hvp(pullback, signature, new Block(all), names.fresh("k"), tangent.unsupported);
+    return new Hvp(pullback, signature, new Block(all), names, tangent.unsupported);
   }
 
   private Block block(Block block) {

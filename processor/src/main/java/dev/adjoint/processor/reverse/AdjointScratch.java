@@ -46,15 +46,23 @@ public final class AdjointScratch {
   /** The index of the top-level statement being rewritten. */
   private int at;
 
-  private AdjointScratch(Pullback pullback) {
-    this.names = pullback.primal().names();
-    this.body = pullback.body();
+  private AdjointScratch(Block body, NameScope names) {
+    this.names = names;
+    this.body = body;
   }
 
   /** {@code pullback} with the adjoint arrays made in loops made once. */
   public static Pullback of(Pullback pullback) {
-    AdjointScratch pass = new AdjointScratch(pullback);
-    Statements.forEach(pullback.body(), stmt -> {
+    return pullback.withBody(of(pullback.body(), pullback.primal().names()));
+  }
+
+  /**
+   * {@code body} with the arrays made in loops made once: an HVP's too, for its adjoints and
+   * their tangents; new names from {@code names}.
+   */
+  public static Block of(Block body, NameScope names) {
+    AdjointScratch pass = new AdjointScratch(body, names);
+    Statements.forEach(body, stmt -> {
       Var declared = stmt instanceof Declare declare ? declare.var()
           : stmt instanceof Accumulate add && add.declares() ? add.target() : null;
       if (declared != null) {
@@ -62,14 +70,14 @@ public final class AdjointScratch {
       }
     });
     List<Stmt> all = new ArrayList<>();
-    List<Stmt> top = pullback.body().statements();
+    List<Stmt> top = body.statements();
     for (pass.at = 0; pass.at < top.size(); pass.at++) {
       Block rewritten = pass.block(new Block(List.of(top.get(pass.at))), false);
       all.addAll(pass.hoisted);
       pass.hoisted.clear();
       all.addAll(rewritten.statements());
     }
-    return pullback.withBody(new Block(all));
+    return new Block(all);
   }
 
   private Block block(Block block, boolean inLoop) {
