@@ -96,6 +96,18 @@ public final class LayeredGrad {
   }
 
   /**
+   * The backward pass of {@link demo.Layered#dense(double[][], double[], double[])} alone, given {@code value}, the value it returned
+   * for these arguments: adds what {@link #densePullback} adds to the buffers, reading the value
+   * instead of computing again what the backward pass needs of it (a layer's activations).
+   * Generated callers holding the value call it; given another array, the result is
+   * undefined.
+   */
+  public static void denseBackwardFrom(double[][] W, double[] b, double[] x, double[] value,
+      double[] seed, double[][] dW, double[] db, double[] dx) {
+    LayeredSweeps.denseBackwardFrom(W, b, x, value, seed, dW, db, dx);
+  }
+
+  /**
    * {@link demo.Layered#dense(double[][], double[], double[])}'s value, written into {@code reuse} when it has the value's length and
    * the method makes its result by {@code new double[n]} or {@code clone()} (else into a new
    * array, as the method does); returns the array written. Generated callers call it in

@@ -244,4 +244,12 @@ final class LayeredSweeps {
       db[i] += ds;
     }
   }
+
+  /**
+   * Backward pass of {@link demo.Layered#dense(double[][], double[], double[])}: given its value {@code given}, which its callers hold (its backward pass does not read the value).
+   */
+  static void denseBackwardFrom(double[][] W, double[] b, double[] x, double[] given, double[] seed,
+      double[][] dW, double[] db, double[] dx) {
+    denseBackward(W, b, x, seed, dW, db, dx);
+  }
 }

@@ -19,9 +19,12 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
+import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
+import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.GeneratedNames;
 import dev.adjoint.processor.reverse.AdjointRows;
 import dev.adjoint.processor.reverse.AdjointScratch;
@@ -61,6 +64,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -308,7 +312,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       sweeps.add(sweep);
     }
     try {
-      write(owner, GradWriter.writeSweeps(owner, printable(owner, sweeps)));
+      write(owner, GradWriter.writeSweeps(owner, printable(owner, sweeps, this::exists)));
     } catch (RuntimeException e) { // a last rewrite failed: say so, never throw into javac
       reporter.error(owner, Message.INTERNAL_ERROR, owner.getSimpleName(), e);
     }
@@ -330,7 +334,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * hand-backs of the tapes kept in locals ({@link LocalTapes}), in every body printed.
    */
   private static List<GradWriter.SweepMethod> printable(TypeElement owner,
-      List<GradWriter.SweepMethod> sweeps) {
+      List<GradWriter.SweepMethod> sweeps, Predicate<String> exists) {
     Map<String, GradWriter.Sweep> layers = new LinkedHashMap<>();
     Map<String, Pullback> pullbacks = new LinkedHashMap<>();
     for (GradWriter.SweepMethod method : sweeps) {
@@ -372,22 +376,84 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         }
       }
     }
-    return givenValues(owner, out, layers, printedLayers, unread);
+    return givenValues(owner, out, layers, printedLayers, unread, exists);
   }
 
   /**
-   * {@code methods} with their calls of same-class layers' backward passes given the values
-   * they hold ({@link GivenValues}), and the variants those calls need.
+   * Whether {@code layer}'s backward pass, given the value the layer returned, does less than
+   * without it: its result can be bound to the value and the backward pass reads it (a tanh
+   * layer's; not a dense layer's, which reads only its arguments and the seed).
+   */
+  private static boolean readsItsValue(Pullback layer) {
+    Var value = new Var(layer.primal().names().copy().fresh("given"),
+        layer.primal().result().type());
+    Pullback bound = GivenValues.given(layer, value);
+    return bound != null
+        && !backwardOnly(bound, Set.of()).equals(backwardOnly(layer, Set.of()));
+  }
+
+  /**
+   * The body of {@code variant} of {@code layer}'s backward pass, given a value it cannot use:
+   * a call of the backward pass it is the variant of, without the buffers {@code dropped}.
+   */
+  private static Block delegation(Pullback layer, GivenValues.Variant variant,
+      Set<Param> dropped) {
+    DerivativeSignature signature = layer.signature();
+    List<Operand> arguments = new ArrayList<>();
+    signature.params().forEach(p -> arguments.add(p.var()));
+    arguments.add(new Var(signature.seed(), signature.result()));
+    signature.derivatives().forEach((p, name) -> {
+      if (!dropped.contains(p)) {
+        arguments.add(new Var(name, p.var().type()));
+      }
+    });
+    if (signature.last() != null) {
+      arguments.add(new Var(signature.last(), Type.DOUBLE_ARRAY));
+    }
+    String base = variant.base().substring(variant.base().lastIndexOf('.') + 1);
+    return new Block(List.of(new DerivativeCall(base, arguments, null, null)));
+  }
+
+  /** Whether the method {@code qualified} ({@code pkg.LayersGrad.denseBackwardFrom}) exists. */
+  private boolean exists(String qualified) {
+    int dot = qualified.lastIndexOf('.');
+    TypeElement type = processingEnv.getElementUtils().getTypeElement(qualified.substring(0, dot));
+    return type != null && type.getEnclosedElements().stream().anyMatch(e ->
+        e.getKind() == ElementKind.METHOD
+            && e.getSimpleName().contentEquals(qualified.substring(dot + 1)));
+  }
+
+  /**
+   * {@code methods} with their calls of layers' backward passes given the values they hold
+   * ({@link GivenValues}): this class's layers' through the variants those calls need, other
+   * classes' through their public variants, where {@code exists} finds them (a class compiled
+   * before such variants were generated has none). Every layer without record parameters gets
+   * its variant, which its {@code <Class>Grad} makes public.
    */
   private static List<GradWriter.SweepMethod> givenValues(TypeElement owner,
       List<GradWriter.SweepMethod> methods, Map<String, GradWriter.Sweep> layers,
-      Map<String, Pullback> printedLayers, UnreadBuffers unread) {
+      Map<String, Pullback> printedLayers, UnreadBuffers unread, Predicate<String> exists) {
     String gradClass = GeneratedNames.gradClass(owner).canonicalName();
     Map<String, String> layerOf = new LinkedHashMap<>();
     printedLayers.keySet().forEach(name ->
         layerOf.put(gradClass + "." + GeneratedNames.backwardName(name), name));
     unread.variants().values().forEach(v -> layerOf.put(v.name(), v.callee()));
-    GivenValues given = new GivenValues(printedLayers, layerOf);
+    Map<String, Integer> elsewhere = new LinkedHashMap<>();
+    for (GradWriter.SweepMethod method : methods) {
+      for (Block body : bodies(method)) {
+        Statements.forEach(body, stmt -> {
+          if (stmt instanceof DerivativeCall call && call.callee() != null
+              && call.callee().generated() && call.method().equals(call.callee().backward())
+              && !layerOf.containsKey(call.method())
+              && exists.test(GeneratedNames.givenVariant(call.method()))) {
+            elsewhere.put(call.method(), call.callee().signature().params().size());
+          }
+        });
+      }
+    }
+    Map<String, String> useful = new LinkedHashMap<>(layerOf);
+    useful.values().removeIf(name -> !readsItsValue(printedLayers.get(name)));
+    GivenValues given = new GivenValues(printedLayers, useful, elsewhere);
     List<GradWriter.SweepMethod> out = new ArrayList<>();
     for (GradWriter.SweepMethod method : methods) {
       if (method instanceof GradWriter.Sweep sweep) {
@@ -399,7 +465,16 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         out.add(method);
       }
     }
-    for (GivenValues.Variant variant : given.variants().values()) {
+    Map<String, GivenValues.Variant> variants = new LinkedHashMap<>(given.variants());
+    printedLayers.forEach((name, layer) -> {
+      String variant = GeneratedNames.backwardFromName(name);
+      if (GeneratedNames.hasBackwardFrom(layer.primal().result().type(),
+          layer.signature().params())) {
+        variants.putIfAbsent(variant, new GivenValues.Variant(variant,
+            gradClass + "." + GeneratedNames.backwardName(name), name));
+      }
+    });
+    for (GivenValues.Variant variant : variants.values()) {
       Pullback layer = printedLayers.get(variant.callee());
       UnreadBuffers.Variant without = unread.variants().get(variant.base());
       Set<Param> dropped = without == null ? Set.of() : without.dropped();
@@ -408,8 +483,12 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       Var value = new Var(layer.primal().names().copy().fresh("given"),
           layer.primal().result().type());
       Pullback bound = GivenValues.given(layer, value);
+      Block body = bound == null ? null : backwardOnly(bound, buffers);
+      if (body == null || body.equals(backwardOnly(layer, buffers))) {
+        body = delegation(layer, variant, dropped); // the value is of no use to it
+      }
       out.add(new GradWriter.BackwardVariant(layers.get(variant.callee()).element(), layer,
-          variant.name(), dropped, value, backwardOnly(bound != null ? bound : layer, buffers)));
+          variant.name(), dropped, value, body));
     }
     // a variant without buffers that every call now reaches through its given-value variant
     Set<String> called = new HashSet<>();

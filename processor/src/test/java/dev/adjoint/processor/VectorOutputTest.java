@@ -1,8 +1,10 @@
 package dev.adjoint.processor;
 
+import static dev.adjoint.processor.testing.Compiled.method;
 import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
 import static dev.adjoint.processor.testing.GradientAssertions.assertVectorOutput;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -640,12 +642,16 @@ class VectorOutputTest {
    * A first layer's input is data: its adjoint nobody reads. The batch loss calls a variant of
    * the layer's backward pass that does not compute it (nor take a buffer for it); the gradient
    * itself is checked against Hipparchus in {@link #lossesThroughVectorMethodsMatchTheOracles}.
+   * The dense layer's backward pass reads nothing of its value: the loss does not give it the
+   * value it holds, and the layer's public variant given it only calls the backward pass.
    */
   @Test
   void aLayerGivenDataDoesNotComputeItsAdjoint() {
     String batch = statements("static double batchLossPullback(");
-    assertTrue(batch.contains("denseBackwardWithoutXFrom(W1, b1, row"), batch);
-    String variant = statements("static void denseBackwardWithoutXFrom(");
+    assertTrue(batch.contains("denseBackwardWithoutX(W1, b1, row"), batch);
+    assertTrue(statements("static void denseBackwardFrom(")
+        .endsWith("denseBackward(W, b, x, seed, dW, db, dx);"));
+    String variant = statements("static void denseBackwardWithoutX(");
     assertFalse(variant.contains("dx"), variant);
     assertTrue(variant.contains("dW[i][j] += "), variant);
   }
@@ -666,13 +672,102 @@ class VectorOutputTest {
   void aHeldResultIsGivenToItsLayer() {
     String activated = statements("static double activatedPullback(");
     assertTrue(activated.contains("activateBackwardFrom(t"), activated);
-    assertTrue(activated.contains("denseBackwardWithoutXFrom(W, b, row"), activated);
+    assertTrue(activated.contains("denseBackwardWithoutX(W, b, row"), activated);
     String given = statements("static void activateBackwardFrom(");
     assertFalse(given.contains("Math.tanh"), given);
     assertFalse(given.contains("new double["), given);
     String touched = statements("static double touchedPullback(");
     assertFalse(touched.contains("activateBackwardFrom("), touched);
     assertTrue(touched.contains("activateBackward("), touched);
+  }
+
+  /** Layers of a class of their own, for {@link #CALLER}. */
+  static final String LAYERS = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Layers {
+        @Differentiable
+        public static double[] dense(double[][] W, double[] b, double[] x) {
+          double[] z = new double[b.length];
+          for (int i = 0; i < b.length; i++) {
+            double s = b[i];
+            for (int j = 0; j < x.length; j++) {
+              s += W[i][j] * x[j];
+            }
+            z[i] = s;
+          }
+          return z;
+        }
+
+        @Differentiable
+        public static double[] activate(double[] z) {
+          double[] a = new double[z.length];
+          for (int i = 0; i < z.length; i++) {
+            a[i] = Math.tanh(z[i]);
+          }
+          return a;
+        }
+      }
+      """;
+
+  /** {@code Net.activated} with its layers in another class, {@link #LAYERS}. */
+  static final String CALLER = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Caller {
+        @Differentiable(wrt = {"W", "b", "w"})
+        public static double activated(double[][] W, double[] b, double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] a = Layers.activate(Layers.dense(W, b, X[i]));
+            double p = 0;
+            for (int h = 0; h < a.length; h++) {
+              p += w[h] * a[h];
+            }
+            total += p * p;
+          }
+          return total;
+        }
+      }
+      """;
+
+  /**
+   * A layer of another class is given the value its caller holds too, through the public
+   * {@code LayersGrad.activateBackwardFrom}: the caller's gradient is Hipparchus's of the same
+   * loss written in one class, and the public variant adds what the layer's backward pass adds.
+   */
+  @Test
+  void anotherClassesLayerIsGivenTheValue() throws ReflectiveOperationException {
+    Compiled two = Compiled.compile(LAYERS, CALLER);
+    String activated = method(two.generatedSource("demo.CallerSweeps"), "activatedPullback");
+    assertTrue(activated.contains("demo.LayersGrad.activateBackwardFrom(t"), activated);
+    double[][] W = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}, {-0.6, 0.9, 0.1}, {0.2, 0.4, -0.8}};
+    Object[] args = {W, new double[] {0.1, -0.3, 0.2, -0.1}, new double[] {0.5, -0.3, 0.8, 0.2},
+        new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}};
+    double[] actual = two.gradient("demo.Caller", "activated", args).partials();
+    double[] exact = HipparchusOracle.evaluate(SOURCE, "activated", args).gradient();
+    assertEquals(exact.length, actual.length);
+    for (int i = 0; i < exact.length; i++) {
+      assertEquals(exact[i], actual[i], 1e-12 * Math.max(1, Math.abs(exact[i])), "partial " + i);
+    }
+    double[] z = {0.3, -1.2, 0.7};
+    double[] seed = {0.5, -0.4, 1.1};
+    double[] value = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      value[i] = Math.tanh(z[i]);
+    }
+    double[] fromValue = new double[z.length];
+    double[] recomputed = new double[z.length];
+    Class<?> grad = two.load("demo.LayersGrad");
+    grad.getMethod("activateBackwardFrom", double[].class, double[].class, double[].class,
+        double[].class).invoke(null, z, value, seed, fromValue);
+    grad.getMethod("activateBackward", double[].class, double[].class, double[].class)
+        .invoke(null, z, seed, recomputed);
+    assertArrayEquals(recomputed, fromValue);
   }
 
   /** The statements of a method of {@code NetSweeps}, without comments. */

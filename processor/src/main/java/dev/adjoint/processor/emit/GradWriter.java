@@ -15,6 +15,7 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.NameScope;
 import dev.adjoint.processor.ir.Param;
+import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
@@ -200,6 +201,9 @@ public final class GradWriter {
       if (signature.result().isArray() || signature.backwardReturnsAdjoint()) {
         type.addMethod(publicBackward(owner, method, signature));
       }
+      if (GeneratedNames.hasBackwardFrom(signature.result(), method.params())) {
+        type.addMethod(publicBackwardFrom(owner, method, signature));
+      }
       if (hasInto(signature.result(), method.params())) {
         type.addMethod(publicInto(owner, method));
       }
@@ -282,6 +286,18 @@ public final class GradWriter {
                   pullback.backward(name))
               .addModifiers(Modifier.STATIC)
               .returns(pullback.backwardReturnsAdjoint() ? TypeName.DOUBLE : TypeName.VOID)
+              .addJavadoc(STUB_JAVADOC)
+              .addCode(stubBody(stub))
+              .build());
+        }
+        if (GeneratedNames.hasBackwardFrom(pullback.result(), stub.params())) {
+          String name =
+              GeneratedNames.backwardFromName(stub.element().getSimpleName().toString());
+          DerivativeSignature backward = pullback.backward(name);
+          type.addMethod(addDerivativeParameters(MethodSpec.methodBuilder(name)
+                  .addParameters(parameters(stub.element(), backward.params()))
+                  .addParameter(javaType(backward.result()), valueName(backward)), backward)
+              .addModifiers(Modifier.STATIC)
               .addJavadoc(STUB_JAVADOC)
               .addCode(stubBody(stub))
               .build());
@@ -638,6 +654,43 @@ public final class GradWriter {
         .build();
   }
 
+  /**
+   * The backward pass alone of a method returning an array, given the value the method returned
+   * for the same arguments, which its caller holds: a layer's activations are read, not
+   * computed again.
+   */
+  private static MethodSpec publicBackwardFrom(TypeElement owner, ApiMethod method,
+      DerivativeSignature pullback) {
+    String name = GeneratedNames.backwardFromName(method.name());
+    DerivativeSignature signature = pullback.backward(name);
+    String value = valueName(signature);
+    List<String> arguments = new ArrayList<>();
+    arguments.add(arguments(method.params()));
+    arguments.add(value);
+    arguments.add(signature.seed());
+    arguments.addAll(signature.derivativeNames());
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameters(parameters(method.element(), signature.params()))
+        .addParameter(javaType(signature.result()), value);
+    return addDerivativeParameters(spec, signature)
+        .addJavadoc("The backward pass of {@link $L} alone, given {@code $N}, the value it"
+            + " returned\nfor these arguments: adds what {@link #$N} adds to the buffers,"
+            + " reading the value\ninstead of computing again what the backward pass needs"
+            + " of it (a layer's activations).\nGenerated callers holding the value call it;"
+            + " given another array, the result is\nundefined.\n",
+            link(owner, method.element()), value, pullback.name())
+        .addStatement("$T.$N($L)", sweepsClass(owner), name, String.join(", ", arguments))
+        .build();
+  }
+
+  /** The name of the value a backward pass is given: one no other parameter of it has. */
+  private static String valueName(DerivativeSignature backward) {
+    List<String> taken = new ArrayList<>(backward.derivativeNames());
+    taken.add(backward.seed());
+    return scopeOf(backward.params(), taken).fresh("value");
+  }
+
   private static TypeSpec jvpRecord(TypeElement owner, ApiMethod method, ClassName record) {
     TypeName result = javaType(result(method.element()));
     return TypeSpec.recordBuilder(record)
@@ -767,8 +820,12 @@ public final class GradWriter {
     String without = variant.dropped().isEmpty() ? ""
         : " without " + variant.dropped().stream().map(p -> full.derivatives().get(p))
             .collect(Collectors.joining(", "));
+    boolean[] read = {false};
+    Statements.forEach(variant.body(), stmt -> read[0] |= variant.value() != null
+        && Statements.mentioned(stmt).contains(variant.value()));
     String purpose = variant.value() == null ? "for callers whose argument's adjoint nobody reads"
-        : "given its value {@code " + variant.value().name() + "}, which its callers hold";
+        : "given its value {@code " + variant.value().name() + "}, which its callers hold"
+            + (read[0] ? "" : " (its backward pass does not read the value)");
     return spec.addJavadoc("Backward pass of {@link $L}$L: $L.\n", link(owner, variant.element()),
             without, purpose)
         .addCode(body.build())

@@ -72,6 +72,27 @@ public final class GeneratedNames {
   }
 
   /**
+   * The name of the backward pass of a method returning an array given the value it returned,
+   * which a caller holding that value calls instead of the one computing it again.
+   */
+  public static String backwardFromName(String method) {
+    return givenVariant(backwardName(method));
+  }
+
+  /** The name of the variant of a backward pass (or of one of its variants) given the value. */
+  public static String givenVariant(String backward) {
+    return backward + "From";
+  }
+
+  /**
+   * Whether a method returning {@code result} from {@code params} gets
+   * {@link #backwardFromName}: it returns an array and has no record parameter.
+   */
+  public static boolean hasBackwardFrom(Type result, List<Param> params) {
+    return result.isArray() && params.stream().allMatch(p -> p.component() == null);
+  }
+
+  /**
    * The name of the method writing a {@code double[]} result into an array it is given, when that
    * array has the result's length: what generated code calls in a loop whose iterations make the
    * result and never keep it.
@@ -130,6 +151,12 @@ public final class GeneratedNames {
       all.add(signature(backwardName(method), pullbackTypes));
     } else if (pullback.backwardReturnsAdjoint()) {
       all.add(signature(backwardName(method), pullbackTypes.subList(0, pullbackTypes.size() - 1)));
+    }
+    if (hasBackwardFrom(result, params)) {
+      List<String> fromTypes = new ArrayList<>(own);
+      fromTypes.add(result.javaName());
+      fromTypes.addAll(pullbackTypes.subList(own.size(), pullbackTypes.size()));
+      all.add(signature(backwardFromName(method), fromTypes));
     }
     if (result == Type.DOUBLE_ARRAY && !records) {
       List<String> intoTypes = new ArrayList<>(own);

@@ -50,7 +50,8 @@ import java.util.function.Predicate;
  * values computed before it ({@code df = seed} for {@code return f}). Those few statements of the
  * backward sweep move before the loop, with the zero adjoints the loop adds into. Values an
  * iteration overwrites are still saved and restored within the iteration; recomputing values is
- * unnecessary (they are live).
+ * unnecessary (they are live). Not where the loop runs faster apart ({@link #runsFasterApart}:
+ * Horner's rule per point).
  */
 final class Fusion {
   private final Function function;

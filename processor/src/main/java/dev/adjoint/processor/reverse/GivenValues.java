@@ -24,6 +24,7 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.ZeroFill;
+import dev.adjoint.processor.plan.GeneratedNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,10 +33,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A call of a same-class layer's backward pass where the caller still holds the value the layer
- * returned in the forward sweep (the variable the call assigned, in the same block, nothing
- * writing it or the call's arguments since) calls a variant given that value,
- * {@code <backward>From(arguments, value, seed, buffers)}. The variant binds the layer's result
+ * A call of a layer's backward pass where the caller still holds the value the layer returned
+ * in the forward sweep (the variable the call assigned, in the same block, nothing writing it or
+ * the call's arguments since) calls a variant given that value,
+ * {@code <backward>From(arguments, value, seed, buffers)}: a same-class layer's, or the public
+ * one of a layer in another class ({@code LayersGrad.denseBackwardFrom}). The variant binds the
+ * layer's result
  * to it and leaves out the stores that made it and whatever only they needed ({@link #given},
  * then {@link DeadCode}): a tanh layer's backward pass reads its activations instead of
  * computing every {@code tanh} again, as a person writing it by hand does. Where the layer's
@@ -49,22 +52,26 @@ public final class GivenValues {
    */
   public record Variant(String name, String base, String callee) {}
 
-  /** The suffix of a variant's name. */
-  private static final String FROM = "From";
-
   private final Map<String, Pullback> layers;
   /** The layer each backward pass a caller may call belongs to, by the name it is called by. */
   private final Map<String, String> layerOf;
+  /** The parameters of other classes' layers whose backward pass has a public variant. */
+  private final Map<String, Integer> elsewhere;
   private final Map<String, Variant> variants = new LinkedHashMap<>();
 
   /**
    * @param layers the printed pullbacks of the class's methods returning arrays, by method name
    * @param layerOf the layer of each name a backward pass of one is called by
+   * @param elsewhere how many parameters each layer of another class has whose public backward
+   *     pass, by the qualified name it is called by, has a public variant given its value
    */
-  public GivenValues(Map<String, Pullback> layers, Map<String, String> layerOf) {
+  public GivenValues(Map<String, Pullback> layers, Map<String, String> layerOf,
+      Map<String, Integer> elsewhere) {
     this.layers = layers;
     this.layerOf = layerOf;
+    this.elsewhere = elsewhere;
   }
+
 
   /** The variants the rewritten bodies call, by name. */
   public Map<String, Variant> variants() {
@@ -77,7 +84,8 @@ public final class GivenValues {
     List<Stmt> statements = body.statements();
     for (int k = 0; k < statements.size(); k++) {
       Stmt stmt = statements.get(k);
-      if (stmt instanceof DerivativeCall call && layerOf.containsKey(call.method())) {
+      if (stmt instanceof DerivativeCall call && (layerOf.containsKey(call.method())
+          || elsewhere.containsKey(call.method()))) {
         Var value = heldValue(statements, k, call);
         if (value != null) {
           out.add(callWithValue(call, value));
@@ -95,8 +103,7 @@ public final class GivenValues {
    * it nor the arguments written between; else null.
    */
   private Var heldValue(List<Stmt> statements, int at, DerivativeCall call) {
-    Pullback layer = layers.get(layerOf.get(call.method()));
-    int arity = layer.primal().params().size();
+    int arity = arity(call);
     List<Operand> arguments = call.arguments().subList(0, arity);
     for (int j = at - 1; j >= 0; j--) {
       if (statements.get(j) instanceof Assign assign && assign.value() instanceof Call made
@@ -111,11 +118,24 @@ public final class GivenValues {
     return null;
   }
 
-  /** {@code call} as a call of its variant given {@code value}, recorded in {@link #variants}. */
+  /** How many of {@code call}'s arguments are its layer's: the rest are the seed and buffers. */
+  private int arity(DerivativeCall call) {
+    String layer = layerOf.get(call.method());
+    return layer != null ? layers.get(layer).primal().params().size()
+        : elsewhere.get(call.method());
+  }
+
+  /**
+   * {@code call} as a call of its variant given {@code value}: another class's public one, or
+   * this class's, recorded in {@link #variants}.
+   */
   private DerivativeCall callWithValue(DerivativeCall call, Var value) {
-    String name = call.method().substring(call.method().lastIndexOf('.') + 1) + FROM;
-    variants.putIfAbsent(name, new Variant(name, call.method(), layerOf.get(call.method())));
-    int arity = layers.get(layerOf.get(call.method())).primal().params().size();
+    String name = GeneratedNames.givenVariant(call.method());
+    if (layerOf.containsKey(call.method())) {
+      name = name.substring(name.lastIndexOf('.') + 1);
+      variants.putIfAbsent(name, new Variant(name, call.method(), layerOf.get(call.method())));
+    }
+    int arity = arity(call);
     List<Operand> arguments = new ArrayList<>(call.arguments().subList(0, arity));
     arguments.add(value);
     arguments.addAll(call.arguments().subList(arity, call.arguments().size()));
