@@ -64,8 +64,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -385,11 +385,14 @@ public final class DifferentiableProcessor extends AbstractProcessor {
    * layer's; not a dense layer's, which reads only its arguments and the seed).
    */
   private static boolean readsItsValue(Pullback layer) {
-    Var value = new Var(layer.primal().names().copy().fresh("given"),
-        layer.primal().result().type());
-    Pullback bound = GivenValues.given(layer, value);
+    Pullback bound = GivenValues.given(layer, givenValue(layer));
     return bound != null
         && !backwardOnly(bound, Set.of()).equals(backwardOnly(layer, Set.of()));
+  }
+
+  /** The parameter holding the value a variant of {@code layer}'s backward pass is given. */
+  private static Var givenValue(Pullback layer) {
+    return new Var(layer.primal().names().copy().fresh("given"), layer.primal().result().type());
   }
 
   /**
@@ -480,8 +483,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       Set<Param> dropped = without == null ? Set.of() : without.dropped();
       Set<Var> buffers = new LinkedHashSet<>();
       dropped.forEach(p -> buffers.add(UnreadBuffers.buffer(layer, p)));
-      Var value = new Var(layer.primal().names().copy().fresh("given"),
-          layer.primal().result().type());
+      Var value = givenValue(layer);
       Pullback bound = GivenValues.given(layer, value);
       Block body = bound == null ? null : backwardOnly(bound, buffers);
       if (body == null || body.equals(backwardOnly(layer, buffers))) {
