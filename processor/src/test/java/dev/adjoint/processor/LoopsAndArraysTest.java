@@ -2892,6 +2892,10 @@ class LoopsAndArraysTest {
     String pairs = method(sweeps, "pairsPullback");
     assertThat(pairRepulsion).doesNotContain("Tape");
     assertThat(count(pairs, "dx[2 * i] +=")).isEqualTo(1);
+    // 100 * a * a, Java's (100 a) a: a receives 2 (100 a) g at once, as 200 a g by hand; the
+    // product 100 a gets no adjoint (no zero added, no second multiplication)
+    assertThat(pairs).containsMatch("double da = 2 \\* \\(t\\d+ \\* dt\\d+\\);");
+    assertThat(pairs).doesNotContain("100 * d");
     // its iterations share only the sum f: one loop, each iteration's backward pass fused in
     assertThat(pairs).doesNotContain("i--"); // no backward loop
     assertThat(pairs).contains("backward pass of this iteration, fused");

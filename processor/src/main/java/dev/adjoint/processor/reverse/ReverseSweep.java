@@ -126,6 +126,8 @@ public final class ReverseSweep {
   private record CallBuffer(Var buffer, int size) {}
   // per build
   private final Set<Var> declared = new HashSet<>();
+  /** The scaled operands of squares ({@link #scaledSquare}), which get no adjoint. */
+  private final Set<Var> scaledAway = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
   private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes) {
@@ -584,6 +586,12 @@ public final class ReverseSweep {
     Var target = assign.target();
     boolean isResult = target.equals(function.result()) && !target.type().isArray();
     boolean restore = pushed.contains(assign) || inverted.contains(assign);
+    if (scaledAway.contains(target)) {
+      if (restore) {
+        undo(assign, out);
+      }
+      return; // the k x of (k x) x, whose x received it all: no adjoint, not even zeros
+    }
     if (activity.isActive(target) && !isResult && !declared.contains(target)
         && !target.type().isArray() && loops.loopBody(assign) != null) {
       // later iterations, reversed later in the code, may still flow into it
@@ -745,9 +753,21 @@ public final class ReverseSweep {
     }
     var operands = value.operands();
     List<Operand> asRead = operands.stream().map(this::operand).toList();
+    int scale = scaledSquare(assign);
+    if (scale >= 0) {
+      scaledAway.add((Var) operands.get(scale));
+    }
     for (int i = 0; i < operands.size(); i++) {
       Operand operand = operands.get(i);
-      if (!toTarget && operand.equals(assign.target())) {
+      if (!toTarget && operand.equals(assign.target()) || i == scale) {
+        continue;
+      }
+      if (scale >= 0 && activity.isActive(operand)) {
+        // (k x) x: x receives 2 (k x) g at once, the scaled operand nothing
+        Operand contribution = Terms.mul(Constant.integer(2),
+            Terms.mul(asRead.get(scale), adjoint));
+        read(contribution);
+        accumulate((Var) operand, contribution, block, out, assign.origin());
         continue;
       }
       if (activity.isActive(operand)
@@ -759,6 +779,73 @@ public final class ReverseSweep {
         accumulate((Var) operand, contribution, block, out, assign.origin());
       }
     }
+  }
+
+  /**
+   * For {@code r = t * x} with {@code t = k * x} (a constant {@code k}; Java reads
+   * {@code 100 * a * a} so), the operand {@code t}'s index, else -1: {@code x} then receives
+   * {@code 2 t g} at once, as a person writes the derivative of {@code 100 a²}, instead of
+   * {@code t g} and, through {@code t}, {@code k (x g)}. Only where {@code t} is assigned once,
+   * in the same block before {@code r}, read by {@code r} alone, and {@code x} is not assigned
+   * in between (then {@code t} is {@code k x} of the same {@code x}).
+   */
+  private int scaledSquare(Assign assign) {
+    if (!(assign.value() instanceof Binary product) || product.op() != Binary.Op.MUL
+        || product.a().equals(product.b())) {
+      return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+      Operand t = i == 0 ? product.a() : product.b();
+      Operand x = i == 0 ? product.b() : product.a();
+      if (t instanceof Var scaled && x instanceof Var && scaled.type() == Type.DOUBLE
+          && scales(scaled, (Var) x, assign)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code t} is {@code k * x}, as {@link #scaledSquare} needs it for {@code use}. */
+  private boolean scales(Var t, Var x, Assign use) {
+    List<Stmt> mentioning = new ArrayList<>();
+    Statements.forEach(function.body(), stmt -> {
+      if (!(stmt instanceof Loop || stmt instanceof If)
+          && Statements.vars(stmt).contains(t)) {
+        mentioning.add(stmt);
+      }
+    });
+    if (mentioning.size() != 2 || !(mentioning.get(0) instanceof Assign definition)
+        || mentioning.get(1) != use || !definition.target().equals(t)
+        || !(definition.value() instanceof Binary times) || times.op() != Binary.Op.MUL
+        || !(times.a() instanceof Constant && times.b().equals(x)
+            || times.b() instanceof Constant && times.a().equals(x))) {
+      return false;
+    }
+    for (Block block : blocksOf(function.body())) {
+      int from = block.statements().indexOf(definition);
+      int to = block.statements().indexOf(use);
+      if (from >= 0 || to >= 0) {
+        return from >= 0 && to > from && block.statements().subList(from + 1, to).stream()
+            .noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
+                || stmt instanceof Loop || stmt instanceof If);
+      }
+    }
+    return false;
+  }
+
+  /** {@code body} and every block nested in it. */
+  private static List<Block> blocksOf(Block body) {
+    List<Block> blocks = new ArrayList<>(List.of(body));
+    Statements.forEach(body, stmt -> {
+      if (stmt instanceof Loop loop) {
+        blocks.add(loop.header());
+        blocks.add(loop.body());
+      } else if (stmt instanceof If branch) {
+        blocks.add(branch.then());
+        blocks.add(branch.otherwise());
+      }
+    });
+    return blocks;
   }
 
   /**
