@@ -72,13 +72,12 @@ public final class GivenValues {
     this.elsewhere = elsewhere;
   }
 
-
   /** The variants the rewritten bodies call, by name. */
   public Map<String, Variant> variants() {
     return variants;
   }
 
-  /** {@code body} with its calls of same-class backward passes given the values it holds. */
+  /** {@code body} with its calls of layers' backward passes given the values it holds. */
   public Block rewrite(Block body) {
     List<Stmt> out = new ArrayList<>();
     List<Stmt> statements = body.statements();

@@ -764,8 +764,7 @@ public final class ReverseSweep {
       }
       if (scale >= 0 && activity.isActive(operand)) {
         // (k x) x: x receives 2 (k x) g at once, the scaled operand nothing
-        Operand contribution = Terms.mul(Constant.integer(2),
-            Terms.mul(asRead.get(scale), adjoint));
+        Operand contribution = DerivativeRules.square(asRead.get(scale), adjoint);
         read(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
         continue;
@@ -821,31 +820,14 @@ public final class ReverseSweep {
             || times.b() instanceof Constant && times.a().equals(x))) {
       return false;
     }
-    for (Block block : blocksOf(function.body())) {
-      int from = block.statements().indexOf(definition);
-      int to = block.statements().indexOf(use);
-      if (from >= 0 || to >= 0) {
-        return from >= 0 && to > from && block.statements().subList(from + 1, to).stream()
-            .noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
-                || stmt instanceof Loop || stmt instanceof If);
-      }
+    Block block = loops.blockOf(definition);
+    if (block != loops.blockOf(use)) {
+      return false;
     }
-    return false;
-  }
-
-  /** {@code body} and every block nested in it. */
-  private static List<Block> blocksOf(Block body) {
-    List<Block> blocks = new ArrayList<>(List.of(body));
-    Statements.forEach(body, stmt -> {
-      if (stmt instanceof Loop loop) {
-        blocks.add(loop.header());
-        blocks.add(loop.body());
-      } else if (stmt instanceof If branch) {
-        blocks.add(branch.then());
-        blocks.add(branch.otherwise());
-      }
-    });
-    return blocks;
+    List<Stmt> statements = block.statements();
+    return statements.subList(statements.indexOf(definition) + 1, statements.indexOf(use))
+        .stream().noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
+            || stmt instanceof Loop || stmt instanceof If);
   }
 
   /**

@@ -189,9 +189,18 @@ public final class DerivativeRules {
   public static Operand contribution(Expr expr, int i, List<Operand> operands, Operand result,
       Operand seed) {
     if (isSquare(expr)) {
-      return mul(TWO, mul(operands.get(0), seed));
+      return square(operands.get(0), seed);
     }
     return ruleFor(expr).apply(i, operands, result, seed);
+  }
+
+  /**
+   * What {@code x} receives from {@code f x} when {@code f} is {@code x} itself or
+   * {@code k x} (a constant {@code k}: {@code 100 * a * a}, which Java reads as {@code (100 a) a}):
+   * {@code 2 f seed} at once, the derivative of {@code x²} or {@code k x²}.
+   */
+  public static Operand square(Operand factor, Operand seed) {
+    return mul(TWO, mul(factor, seed));
   }
 
   private static Rule ruleFor(Expr expr) {
