@@ -128,6 +128,9 @@ public final class ReverseSweep {
   private final Set<Var> declared = new HashSet<>();
   /** The scaled operands of squares ({@link #scaledSquare}), which get no adjoint. */
   private final Set<Var> scaledAway = new HashSet<>();
+
+  /** {@code r = t * x} with {@code t = k * x}: operand {@code scaled} is {@code t}. */
+  private record ScaledSquare(int scaled, Constant k) {}
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
   private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes) {
@@ -753,8 +756,9 @@ public final class ReverseSweep {
     }
     var operands = value.operands();
     List<Operand> asRead = operands.stream().map(this::operand).toList();
-    int scale = scaledSquare(assign);
-    if (scale >= 0) {
+    ScaledSquare square = scaledSquare(assign);
+    int scale = square == null ? -1 : square.scaled();
+    if (square != null) {
       scaledAway.add((Var) operands.get(scale));
     }
     for (int i = 0; i < operands.size(); i++) {
@@ -763,8 +767,10 @@ public final class ReverseSweep {
         continue;
       }
       if (scale >= 0 && activity.isActive(operand)) {
-        // (k x) x: x receives 2 (k x) g at once, the scaled operand nothing
-        Operand contribution = DerivativeRules.square(asRead.get(scale), adjoint);
+        // (k x) x: x receives 2k x g at once, the scaled operand nothing
+        Operand byConstant = DerivativeRules.scaledSquare(square.k(), asRead.get(i), adjoint);
+        Operand contribution = byConstant != null ? byConstant
+            : DerivativeRules.square(asRead.get(scale), adjoint);
         read(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
         continue;
@@ -788,24 +794,28 @@ public final class ReverseSweep {
    * in the same block before {@code r}, read by {@code r} alone, and {@code x} is not assigned
    * in between (then {@code t} is {@code k x} of the same {@code x}).
    */
-  private int scaledSquare(Assign assign) {
+  private ScaledSquare scaledSquare(Assign assign) {
     if (!(assign.value() instanceof Binary product) || product.op() != Binary.Op.MUL
         || product.a().equals(product.b())) {
-      return -1;
+      return null;
     }
     for (int i = 0; i < 2; i++) {
       Operand t = i == 0 ? product.a() : product.b();
       Operand x = i == 0 ? product.b() : product.a();
-      if (t instanceof Var scaled && x instanceof Var && scaled.type() == Type.DOUBLE
-          && scales(scaled, (Var) x, assign)) {
-        return i;
+      Constant k = t instanceof Var scaled && x instanceof Var && scaled.type() == Type.DOUBLE
+          ? scaleOf(scaled, (Var) x, assign) : null;
+      if (k != null) {
+        return new ScaledSquare(i, k);
       }
     }
-    return -1;
+    return null;
   }
 
-  /** Whether {@code t} is {@code k * x}, as {@link #scaledSquare} needs it for {@code use}. */
-  private boolean scales(Var t, Var x, Assign use) {
+  /**
+   * The constant {@code k} where {@code t} is {@code k * x} as {@link #scaledSquare} needs it for
+   * {@code use}, else null.
+   */
+  private Constant scaleOf(Var t, Var x, Assign use) {
     List<Stmt> mentioning = new ArrayList<>();
     Statements.forEach(function.body(), stmt -> {
       if (!(stmt instanceof Loop || stmt instanceof If)
@@ -815,19 +825,19 @@ public final class ReverseSweep {
     });
     if (mentioning.size() != 2 || !(mentioning.get(0) instanceof Assign definition)
         || mentioning.get(1) != use || !definition.target().equals(t)
-        || !(definition.value() instanceof Binary times) || times.op() != Binary.Op.MUL
-        || !(times.a() instanceof Constant && times.b().equals(x)
-            || times.b() instanceof Constant && times.a().equals(x))) {
-      return false;
+        || !(definition.value() instanceof Binary times) || times.op() != Binary.Op.MUL) {
+      return null;
     }
+    Operand k = times.b().equals(x) ? times.a() : times.a().equals(x) ? times.b() : null;
     Block block = loops.blockOf(definition);
-    if (block != loops.blockOf(use)) {
-      return false;
+    if (!(k instanceof Constant constant) || block != loops.blockOf(use)) {
+      return null;
     }
     List<Stmt> statements = block.statements();
-    return statements.subList(statements.indexOf(definition) + 1, statements.indexOf(use))
-        .stream().noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
+    boolean xUnchanged = statements.subList(statements.indexOf(definition) + 1,
+        statements.indexOf(use)).stream().noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
             || stmt instanceof Loop || stmt instanceof If);
+    return xUnchanged ? constant : null;
   }
 
   /**
