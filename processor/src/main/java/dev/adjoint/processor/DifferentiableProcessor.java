@@ -547,7 +547,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private static Hvp printed(Hvp hvp) {
     return hvp == null || hvp.body() == null ? hvp
         : hvp.withBody(LocalTapes.of(SunkDeclarations.of(UnreadResets.of(
-            FoldedNegations.of(AdjointScratch.of(hvp.body(), hvp.names()))))));
+            FoldedNegations.of(AdjointScratch.of(
+                AdjointRows.of(hvp.body(), hvp.names(), hvp.pullback().returned()),
+                hvp.names()))))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.processor.testing.Compiled;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -179,6 +181,28 @@ class SecondOrderTest {
     assertTrue(hvp.contains("drow1 = dev.adjoint.Shapes.zeroed(drow1, row1);"), hvp);
     String loop = hvp.substring(hvp.indexOf("for (int i"));
     assertFalse(loop.contains("new double["), loop);
+  }
+
+  /**
+   * A per-example matrix used row by row ({@code z = new double[n][H]}, cs231n's hidden layer)
+   * is one row in the HVP as in the pullback, and so are its tangent, its adjoint and the
+   * adjoint's tangent (its values are checked against Hipparchus in {@link #cases}: zeroed per
+   * example where the source accumulates into the fresh matrix).
+   */
+  @Test
+  void perExampleMatricesAreRowsInTheHvp() {
+    String sweeps = compiled(Compiled.secondOrder(LoopsAndArraysTest.SOURCE))
+        .generatedSource("demo.LoopsSweeps");
+    for (String method : List.of("hiddenRowsHvp", "hiddenRowsBiasedHvp")) {
+      String hvp = method(sweeps, method);
+      for (String row : List.of("zRow", "tzRow", "dzRow", "tdzRow")) {
+        assertTrue(hvp.contains("double[] " + row + " = new double[H];"), row + " in " + hvp);
+      }
+      String code = hvp.lines().filter(line -> !line.strip().startsWith("//"))
+          .collect(Collectors.joining("\n"));
+      assertFalse(code.contains("new double[n][H]"), hvp);
+      assertFalse(code.contains("zerosLike"), hvp);
+    }
   }
 
   /** An order-1 method has no second derivatives: no HVP, no Hessian in its API. */

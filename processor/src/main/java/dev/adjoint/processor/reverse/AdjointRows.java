@@ -49,9 +49,9 @@ public final class AdjointRows {
   private final NameScope names;
   private final Block body;
 
-  private AdjointRows(Pullback pullback) {
-    this.names = pullback.primal().names();
-    this.body = pullback.body();
+  private AdjointRows(Block body, NameScope names) {
+    this.names = names;
+    this.body = body;
   }
 
   /**
@@ -59,21 +59,32 @@ public final class AdjointRows {
    * the adjoints first, whose zeros name their matrix until they are rows.
    */
   public static Pullback of(Pullback pullback) {
-    AdjointRows pass = new AdjointRows(pullback);
-    Block body = pullback.body();
-    List<Stmt> top = pullback.body().statements();
+    return pullback.withBody(
+        of(pullback.body(), pullback.primal().names(), pullback.returned()));
+  }
+
+  /**
+   * {@code body} with each local matrix a loop uses one row per iteration kept as a row: a
+   * pullback's, or an HVP's, whose tangents of those matrices and of their adjoints are local
+   * matrices used so too.
+   *
+   * @param returned the matrix the function returns, which stays whole (null for none)
+   */
+  public static Block of(Block body, NameScope names, Var returned) {
+    AdjointRows pass = new AdjointRows(body, names);
+    List<Stmt> top = body.statements();
     for (boolean adjoints : new boolean[] {true, false}) {
       for (int at = 0; at < top.size(); at++) {
         Var shape = top.get(at) instanceof Declare declare
             && declare.var().type() == Type.DOUBLE_MATRIX
-            ? adjoints ? adjointShape(declare) : ownMatrix(declare, pullback.returned()) : null;
+            ? adjoints ? adjointShape(declare) : ownMatrix(declare, returned) : null;
         Operand width = shape == null ? null : pass.width(shape, at);
         if (width != null) {
           body = pass.keepRow(body, (Declare) body.statements().get(at), width);
         }
       }
     }
-    return pullback.withBody(body);
+    return body;
   }
 
   /** The matrix whose adjoint {@code declare} makes as zeros of its shape, or null. */
