@@ -1427,6 +1427,66 @@ class LoopsAndArraysTest {
           return f;
         }
 
+        /**
+         * The counter stepped first, so that a continue after it ends the iteration, as
+         * people write a while loop that skips: counted, fused, nothing saved.
+         */
+        @Differentiable
+        public static double stepThenSkip(double[] x) {
+          double s = 0;
+          int i = 0;
+          while (i < x.length) {
+            double v = x[i];
+            i++;
+            if (v < 0) {
+              continue;
+            }
+            s += Math.sqrt(v + 1) * v;
+          }
+          return s;
+        }
+
+        /** Statements after the step read the stepped counter; it is read after the loop. */
+        @Differentiable
+        public static double readsStepped(double[] x) {
+          double s = 0;
+          int i = 0;
+          while (i < x.length) {
+            double v = x[i];
+            i++;
+            s += v * x[i - 1] + (i < x.length ? x[i] * v : 0);
+          }
+          return s * i;
+        }
+
+        /** Downward and by 2, the step before a continue; a do-while stepping first. */
+        @Differentiable
+        public static double steppedFirst(double[] a, double x) {
+          double p = 0;
+          int k = a.length - 1;
+          while (k >= 0) {
+            double c = a[k];
+            k--;
+            if (c > 1) {
+              continue;
+            }
+            p = p * x + c;
+          }
+          int i = 0;
+          while (i + 1 < a.length) {
+            double u = a[i];
+            i += 2;
+            p += u * a[i - 1] * Math.sin(u);
+          }
+          int j = 0;
+          do {
+            double v = a[j];
+            j++;
+            p = p * v + Math.cos(p);
+          } while (j < a.length);
+          return p;
+        }
+
         /** The counter read after the loop: an ordinary loop, its trips counted. */
         @Differentiable
         public static double counterAfter(double[] c, double x) {
@@ -2353,6 +2413,11 @@ class LoopsAndArraysTest {
         Arguments.of("stridedRecurrence", new Object[] {a, 4}),
         Arguments.of("horner", new Object[] {a, 0.7}),
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
+        Arguments.of("stepThenSkip", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2, -0.4}}),
+        Arguments.of("readsStepped", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}),
+        Arguments.of("readsStepped", new Object[] {new double[] {}}),
+        Arguments.of("steppedFirst", new Object[] {new double[] {0.3, -0.7, 1.5, 1.2, -0.4}, 0.7}),
+        Arguments.of("steppedFirst", new Object[] {new double[] {0.6}, 0.7}),
         Arguments.of("matrixWrittenAfterCall", new Object[] {a}),
         Arguments.of("reluLayer", new Object[] {m, a}),
         Arguments.of("scoresPerExample", new Object[] {m, new double[][] {{0.3, -0.2, 0.5, 1},
@@ -2965,6 +3030,14 @@ class LoopsAndArraysTest {
     // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
     assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
     assertThat(hornerWhile).contains("dp2 = x * ");
+    // the counter stepped first, before a continue: still counted, fused and nothing saved
+    String skip = method(sweeps, "stepThenSkipPullback");
+    assertThat(skip).doesNotContain("Tape");
+    assertThat(skip).doesNotContain("trips");
+    assertThat(skip).contains("backward pass of this iteration, fused");
+    String first = method(sweeps, "steppedFirstPullback");
+    assertThat(first).doesNotContain("trips");
+    assertThat(first).doesNotContain("intTape");
     // a counter of its own (k++) is undone in the backward sweep by k--, not saved, and the
     // element read at it is read again where its adjoint needs it: nothing saved at all
     String packed = method(sweeps, "packedPullback");

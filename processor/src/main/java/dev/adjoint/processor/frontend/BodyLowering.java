@@ -153,7 +153,7 @@ final class BodyLowering {
         return env;
       }
       if (c.generated() != null) {
-        out.addAll(c.generated().get());
+        out.addAll(c.generated().apply(env));
         c = c.next();
         continue;
       }

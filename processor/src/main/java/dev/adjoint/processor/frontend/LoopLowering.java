@@ -203,7 +203,7 @@ final class LoopLowering {
     }
     // it may leave early: an ordinary loop over a mutable index
     out.add(new Assign(index, new Copy(Constants.of(0)), origin));
-    Continuation step = Continuation.generated(() -> List.of(
+    Continuation step = Continuation.generated(unused -> List.of(
         new Assign(index, new Binary(Binary.Op.ADD, index, Constants.of(1)), origin)), end);
     Block body = lowerBody(new Continuation(List.of(each.getStatement()), 0, path, step), step,
         env);
@@ -360,16 +360,18 @@ final class LoopLowering {
   /**
    * {@code while (k >= 0) { ...; k--; }}: a loop over an {@code int} local {@code k} declared
    * before it in the same block (and, unless it steps by one, not used after it: after a loop
-   * by ones {@code k} is its end, {@link #endOf}), whose body ends by stepping {@code k} by
-   * a constant (as {@link #counted} allows) and otherwise neither writes {@code k} nor what the
-   * bound reads, nor leaves early: the counted loop from {@code k}'s value, which the backward
-   * sweep runs in reverse without counting. The same {@code do { ...; k--; } while (k >= 0);}
+   * by ones {@code k} is its end, {@link #endOf}), whose body steps {@code k} by a constant (as
+   * {@link #counted} allows) in one statement of its own, the last one or one the statements
+   * after it follow with the stepped value ({@code v = x[i]; i++; if (v < 0) continue; ...}: a
+   * continue after the step only ends the iteration, one before it would skip the step), and
+   * otherwise neither writes {@code k} nor what the bound reads, nor breaks: the counted loop
+   * from {@code k}'s value, which the backward sweep runs in reverse without counting. The same {@code do { ...; k--; } while (k >= 0);}
    * runs its first iteration whatever the test says: its bound is then the start itself when
    * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
    * same but where {@code start + 1} overflows). Null for any other loop.
    */
   private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out,
-      List<Stmt> after) {
+      List<Stmt> afterLoop) {
     boolean testAtEnd = loop instanceof DoWhileLoopTree;
     ExpressionTree test = testAtEnd ? ((DoWhileLoopTree) loop).getCondition()
         : ((WhileLoopTree) loop).getCondition();
@@ -378,11 +380,8 @@ final class LoopLowering {
     while (test instanceof ParenthesizedTree parenthesized) {
       test = parenthesized.getExpression();
     }
-    if (!(test instanceof BinaryTree condition)
-        || !(statement instanceof BlockTree block) || block.getStatements().isEmpty()
-        || !(block.getStatements().get(block.getStatements().size() - 1)
-            instanceof ExpressionStatementTree last)
-        || Jumps.containsReturn(loop) || Jumps.containsBreak(block)) {
+    if (!(test instanceof BinaryTree condition) || !(statement instanceof BlockTree block)
+        || Jumps.containsReturn(loop) || Jumps.leavesLoop(block)) {
       return null;
     }
     ExpressionTree left = condition.getLeftOperand();
@@ -390,7 +389,12 @@ final class LoopLowering {
     if (!(counter instanceof IdentifierTree name)) {
       return null;
     }
-    Counting counting = Counting.of(condition, last.getExpression(), name.getName());
+    List<? extends StatementTree> statements = block.getStatements();
+    int stepAt = statements.size() - 1;
+    while (stepAt >= 0 && stepOf(statements.get(stepAt), condition, name) == null) {
+      stepAt--;
+    }
+    Counting counting = stepAt < 0 ? null : stepOf(statements.get(stepAt), condition, name);
     Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
         test), left), counter));
     if (counting == null || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
@@ -399,10 +403,16 @@ final class LoopLowering {
       return null;
     }
     TreePath blockPath = new TreePath(path, block);
-    List<? extends StatementTree> body =
-        block.getStatements().subList(0, block.getStatements().size() - 1);
-    for (StatementTree inBody : body) {
-      if (assignedLocals(new TreePath(blockPath, inBody)).contains(index)) {
+    List<? extends StatementTree> before = statements.subList(0, stepAt);
+    List<? extends StatementTree> after = statements.subList(stepAt + 1, statements.size());
+    for (StatementTree inBody : statements) {
+      if (inBody != statements.get(stepAt)
+          && assignedLocals(new TreePath(blockPath, inBody)).contains(index)) {
+        return null;
+      }
+    }
+    for (StatementTree skipsTheStep : before) {
+      if (Jumps.containsBreak(skipsTheStep)) {
         return null;
       }
     }
@@ -425,10 +435,27 @@ final class LoopLowering {
     Var i = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
     env.versions.put(index, i);
     Continuation end = Continuation.end();
-    Block lowered = lowerBody(new Continuation(body, 0, blockPath, end), end, env);
+    Origin stepOrigin = context.origin(statements.get(stepAt));
+    Continuation stepped = after.isEmpty() ? end : Continuation.generated(inBody -> {
+      Var next = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
+      inBody.versions.put(index, next);
+      return List.of(new Assign(next, new Binary(counting.step() > 0 ? Binary.Op.ADD
+          : Binary.Op.SUB, i, Constants.of(Math.abs(counting.step()))), stepOrigin));
+    }, new Continuation(after, 0, blockPath, end));
+    Block lowered = lowerBody(new Continuation(before, 0, blockPath, stepped), end, env);
     env.versions.put(index, namedAfter(path, index)
-        ? endOf(index, start, to, counting, context.origin(loop), after) : start);
+        ? endOf(index, start, to, counting, context.origin(loop), afterLoop) : start);
     return counting.loop(i, start, to, lowered, context.origin(loop));
+  }
+
+  /**
+   * The counting of {@code condition} over {@code name} if {@code statement} is its step
+   * ({@code k--;}, {@code i += 2;}), else null.
+   */
+  private static Counting stepOf(StatementTree statement, BinaryTree condition,
+      IdentifierTree name) {
+    return statement instanceof ExpressionStatementTree step
+        ? Counting.of(condition, step.getExpression(), name.getName()) : null;
   }
 
   /**
