@@ -207,6 +207,22 @@ class BoundaryTest {
   }
 
   @Test
+  void incrementInAForLoopsTest() {
+    // a while or do-while test may step its counter (LoopsAndArraysTest.steppingTests);
+    // a for loop's or an if's may not: for has its update, if nothing to run it again
+    assertError(badClass("""
+        @Differentiable static double f(double[] x) {
+            double s = 0;
+            int k = 0;
+            for (int i = 0; ++k < x.length; i++) {
+              s += x[i];
+            }
+            return s;
+          }"""), Message.NESTED_ASSIGNMENT, "++k < x.length", "'++k'", "loop's header",
+        "own statement");
+  }
+
+  @Test
   void incrementOfAnArrayElementInsideAnExpression() {
     assertError(badClass("""
         @Differentiable static double f(double[] x, int[] c) {

@@ -1487,6 +1487,31 @@ class LoopsAndArraysTest {
           return p;
         }
 
+        /**
+         * Tests that step their counter, as Java programmers count down: while (k-- > 0),
+         * while (++i < n), do ... while (++j < n) with a continue; the counters read after.
+         */
+        @Differentiable
+        public static double steppingTests(double[] x, double w) {
+          double s = 0;
+          int k = x.length;
+          while (k-- > 0) {
+            s = s * 0.9 + w * x[k] * x[k];
+          }
+          int i = 0;
+          while (++i < x.length) {
+            s += Math.sin(s) * x[i];
+          }
+          int j = 0;
+          do {
+            if (x[j] < 0) {
+              continue;
+            }
+            s = s * x[j] + 0.5;
+          } while (++j < x.length);
+          return s + k + i * w + j;
+        }
+
         /** The counter read after the loop: an ordinary loop, its trips counted. */
         @Differentiable
         public static double counterAfter(double[] c, double x) {
@@ -2413,6 +2438,8 @@ class LoopsAndArraysTest {
         Arguments.of("stridedRecurrence", new Object[] {a, 4}),
         Arguments.of("horner", new Object[] {a, 0.7}),
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
+        Arguments.of("steppingTests", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 0.8}),
+        Arguments.of("steppingTests", new Object[] {new double[] {-0.6}, 0.8}),
         Arguments.of("stepThenSkip", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2, -0.4}}),
         Arguments.of("readsStepped", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}),
         Arguments.of("readsStepped", new Object[] {new double[] {}}),

@@ -3,10 +3,12 @@ package dev.adjoint.processor.frontend;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import dev.adjoint.processor.diagnostics.Message;
@@ -156,9 +158,14 @@ final class AssignmentLowering {
       statement = statement.getParentPath();
     }
     Tree.Kind kind = statement.getLeaf().getKind();
-    if (kind != Tree.Kind.EXPRESSION_STATEMENT && kind != Tree.Kind.VARIABLE
-        && kind != Tree.Kind.RETURN
-        || statement.getParentPath().getLeaf().getKind() == Tree.Kind.FOR_LOOP) {
+    // a while or do-while test runs as statements of the body (LoopLowering.lowerSteppingTest)
+    TreePath scope = statement.getLeaf() instanceof WhileLoopTree loop
+        ? new TreePath(statement, loop.getCondition())
+        : statement.getLeaf() instanceof DoWhileLoopTree loop
+        ? new TreePath(statement, loop.getCondition()) : statement;
+    if (scope == statement && (kind != Tree.Kind.EXPRESSION_STATEMENT
+        && kind != Tree.Kind.VARIABLE && kind != Tree.Kind.RETURN
+        || statement.getParentPath().getLeaf().getKind() == Tree.Kind.FOR_LOOP)) {
       return update + " inside a condition or a loop's header";
     }
     int[] reads = {0};
@@ -174,12 +181,12 @@ final class AssignmentLowering {
         }
         return null;
       }
-    }.scan(statement, null);
+    }.scan(scope, null);
     return reads[0] > updates[0] ? update + " in a statement that also reads '"
         + target.getSimpleName() + "' elsewhere (the order would matter)" : null;
   }
 
-  private static boolean isUpdate(Tree.Kind kind) {
+  static boolean isUpdate(Tree.Kind kind) {
     return kind == Tree.Kind.PREFIX_INCREMENT || kind == Tree.Kind.POSTFIX_INCREMENT
         || kind == Tree.Kind.PREFIX_DECREMENT || kind == Tree.Kind.POSTFIX_DECREMENT;
   }

@@ -22,10 +22,13 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Copy;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
@@ -110,10 +113,13 @@ final class LoopLowering {
         env = lowering.lowerStatement(new TreePath(path, init), init, env, out);
       }
     }
-    makeLoopCarried(path, env, out);
     ExpressionTree condition = s instanceof ForLoopTree f ? f.getCondition()
         : s instanceof WhileLoopTree w ? w.getCondition()
         : ((DoWhileLoopTree) s).getCondition();
+    if (!(s instanceof ForLoopTree) && stepsACounter(condition)) {
+      return lowerSteppingTest(path, s, condition, env, out);
+    }
+    makeLoopCarried(path, env, out);
     context.statement = s;
     List<Stmt> header = new ArrayList<>();
     Operand test = condition == null ? Constants.of(true)
@@ -126,6 +132,63 @@ final class LoopLowering {
     Block lowered = lowerBody(new Continuation(List.of(body), 0, path, next), next, env);
     out.add(new Loop(new Block(header), test, lowered, s instanceof DoWhileLoopTree, null,
         origin));
+    return env;
+  }
+
+  /** Whether {@code test} steps a counter: {@code k-- > 0}, {@code ++i < n}. */
+  private static boolean stepsACounter(ExpressionTree test) {
+    boolean[] steps = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitUnary(UnaryTree node, Void unused) {
+        steps[0] |= AssignmentLowering.isUpdate(node.getKind());
+        return super.visitUnary(node, unused);
+      }
+    }.scan(test, null);
+    return steps[0];
+  }
+
+  /**
+   * {@code while (k-- > 0)}, {@code do { ... } while (++i < n)}: a test that steps a counter
+   * runs in the body, so that its step runs each time Java evaluates it, the failing time too:
+   * first, with the body in the branch where it holds and a break in the other (a break ends a
+   * path); for a do-while last, where a continue goes. An ordinary loop, its trips counted.
+   */
+  private Env lowerSteppingTest(TreePath path, StatementTree s, ExpressionTree condition,
+      Env env, List<Stmt> out) {
+    Origin origin = context.origin(s);
+    makeLoopCarried(path, env, out);
+    TreePath testPath = new TreePath(path, condition);
+    Block leave = new Block(List.of(new Break(origin)));
+    Continuation end = Continuation.end();
+    Block lowered;
+    if (s instanceof DoWhileLoopTree doWhile) {
+      Continuation test = Continuation.generated(inBody -> {
+        context.statement = s;
+        List<Stmt> statements = new ArrayList<>();
+        Operand holds = expressions.lowerOperand(testPath, inBody, statements);
+        statements.add(new If(holds, new Block(List.of()), leave, origin));
+        return statements;
+      }, end);
+      lowered = lowerBody(new Continuation(List.of(doWhile.getStatement()), 0, path, test),
+          test, env);
+    } else {
+      List<Stmt> statements = new ArrayList<>();
+      nest.enter(end);
+      try {
+        Env inBody = env.copy();
+        context.statement = s;
+        Operand holds = expressions.lowerOperand(testPath, inBody, statements);
+        List<Stmt> holding = new ArrayList<>();
+        lowering.lowerSequence(new Continuation(
+            List.of(((WhileLoopTree) s).getStatement()), 0, path, end), inBody, holding);
+        statements.add(new If(holds, new Block(holding), leave, origin));
+      } finally {
+        nest.leave();
+      }
+      lowered = new Block(statements);
+    }
+    out.add(new Loop(new Block(List.of()), Constants.of(true), lowered, false, null, origin));
     return env;
   }
 
