@@ -1512,6 +1512,21 @@ class LoopsAndArraysTest {
           return s + k + i * w + j;
         }
 
+        /** Java's count-down idiom alone: a counted loop; the counter read after it. */
+        @Differentiable
+        public static double countingDown(double[] x, double w) {
+          double s = 0;
+          int k = x.length;
+          while (k-- > 0) {
+            s += w * x[k] * Math.sin(x[k]);
+          }
+          int i = -1;
+          while (++i < x.length) {
+            s += x[i] * k;
+          }
+          return s * k + i;
+        }
+
         /** The counter read after the loop: an ordinary loop, its trips counted. */
         @Differentiable
         public static double counterAfter(double[] c, double x) {
@@ -2440,6 +2455,8 @@ class LoopsAndArraysTest {
         Arguments.of("hornerWhile", new Object[] {a, 0.7}),
         Arguments.of("steppingTests", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}, 0.8}),
         Arguments.of("steppingTests", new Object[] {new double[] {-0.6}, 0.8}),
+        Arguments.of("countingDown", new Object[] {new double[] {0.3, -0.7, 0.5}, 0.8}),
+        Arguments.of("countingDown", new Object[] {new double[] {}, 0.8}),
         Arguments.of("stepThenSkip", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2, -0.4}}),
         Arguments.of("readsStepped", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}),
         Arguments.of("readsStepped", new Object[] {new double[] {}}),
@@ -3057,6 +3074,10 @@ class LoopsAndArraysTest {
     // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
     assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
     assertThat(hornerWhile).contains("dp2 = x * ");
+    // while (k-- > 0) and while (++i < n) count: no trips, no counter saved (sin is)
+    String countingDown = method(sweeps, "countingDownPullback");
+    assertThat(countingDown).doesNotContain("intTape");
+    assertThat(countingDown).doesNotContain("trips");
     // the counter stepped first, before a continue: still counted, fused and nothing saved
     String skip = method(sweeps, "stepThenSkipPullback");
     assertThat(skip).doesNotContain("Tape");

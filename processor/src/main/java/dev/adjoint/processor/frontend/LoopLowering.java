@@ -152,7 +152,9 @@ final class LoopLowering {
    * {@code while (k-- > 0)}, {@code do { ... } while (++i < n)}: a test that steps a counter
    * runs in the body, so that its step runs each time Java evaluates it, the failing time too:
    * first, with the body in the branch where it holds and a break in the other (a break ends a
-   * path); for a do-while last, where a continue goes. An ordinary loop, its trips counted.
+   * path); for a do-while last, where a continue goes. An ordinary loop, its trips counted: for
+   * the tests {@link #countedWhile} does not count (a do-while's, {@code k-- >= 0}, a counter the
+   * body writes too).
    */
   private Env lowerSteppingTest(TreePath path, StatementTree s, ExpressionTree condition,
       Env env, List<Stmt> out) {
@@ -342,41 +344,63 @@ final class LoopLowering {
    * upward by a positive {@code step}, {@code i > bound} (or {@code >=}) downward by a negative
    * one.
    */
-  private record Counting(BinaryTree condition, ExpressionTree offset, int step) {
+  private record Counting(BinaryTree condition, ExpressionTree offset, int step,
+      boolean inclusive) {
     /**
      * The counting of {@code condition} and {@code update} over {@code name}, or null; its
      * {@code offset} is the {@code k} of {@code i + k < n}, null for {@code i < n}.
      */
     static Counting of(BinaryTree condition, ExpressionTree update, CharSequence name) {
-      boolean upward = condition.getKind() == Tree.Kind.LESS_THAN
-          || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
-      boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
-          || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+      boolean upward = upward(condition);
       ExpressionTree left = condition.getLeftOperand();
       boolean offset = upward && left instanceof BinaryTree sum
           && sum.getKind() == Tree.Kind.PLUS && isIndex(sum.getLeftOperand(), name);
       Integer step = LoopLowering.step(update, name);
-      if (!(isIndex(left, name) || offset) || step == null
-          || !(upward && step > 0 || downward && step < 0)) {
+      if (!(isIndex(left, name) || offset) || step == null || !counts(condition, step)) {
         return null;
       }
-      return new Counting(condition, offset ? ((BinaryTree) left).getRightOperand() : null, step);
+      return new Counting(condition, offset ? ((BinaryTree) left).getRightOperand() : null, step,
+          !strict(condition));
     }
 
-    /** The condition as an operation: {@code <}, {@code <=}, {@code >} or {@code >=}. */
-    Binary.Op test() {
-      return switch (condition.getKind()) {
-        case LESS_THAN -> Binary.Op.LT;
-        case LESS_THAN_EQUAL -> Binary.Op.LE;
-        case GREATER_THAN -> Binary.Op.GT;
-        default -> Binary.Op.GE;
-      };
+    /**
+     * The counting of a test that steps its counter itself, {@code k-- > 0} or {@code ++i < n},
+     * over the values the body sees, those after the step: from the start stepped once, and,
+     * as a postfix step compares the value before it, {@code k-- > 0} counts while
+     * {@code k >= 0}. Null where the step goes against the test, or for {@code k-- >= 0}.
+     */
+    static Counting ofSteppingTest(BinaryTree condition, UnaryTree update) {
+      int step = update.getKind() == Tree.Kind.POSTFIX_INCREMENT
+          || update.getKind() == Tree.Kind.PREFIX_INCREMENT ? 1 : -1;
+      boolean postfix = update.getKind() == Tree.Kind.POSTFIX_INCREMENT
+          || update.getKind() == Tree.Kind.POSTFIX_DECREMENT;
+      if (!counts(condition, step) || postfix && !strict(condition)) {
+        return null;
+      }
+      return new Counting(condition, null, step, postfix || !strict(condition));
     }
 
-    /** {@code <=} or {@code >=}. */
-    boolean inclusive() {
-      return condition.getKind() == Tree.Kind.LESS_THAN_EQUAL
+    private static boolean upward(BinaryTree condition) {
+      return condition.getKind() == Tree.Kind.LESS_THAN
+          || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL;
+    }
+
+    private static boolean strict(BinaryTree condition) {
+      return condition.getKind() == Tree.Kind.LESS_THAN
+          || condition.getKind() == Tree.Kind.GREATER_THAN;
+    }
+
+    /** Whether {@code step} moves toward the bound: up for {@code <}, down for {@code >}. */
+    private static boolean counts(BinaryTree condition, int step) {
+      boolean downward = condition.getKind() == Tree.Kind.GREATER_THAN
           || condition.getKind() == Tree.Kind.GREATER_THAN_EQUAL;
+      return upward(condition) && step > 0 || downward && step < 0;
+    }
+
+    /** The test on the counted values: {@code <}, {@code <=}, {@code >} or {@code >=}. */
+    Binary.Op test() {
+      return upward(condition) ? inclusive ? Binary.Op.LE : Binary.Op.LT
+          : inclusive ? Binary.Op.GE : Binary.Op.GT;
     }
 
     Loop loop(Var index, Operand from, Operand to, Block body, Origin origin) {
@@ -428,7 +452,10 @@ final class LoopLowering {
    * after it follow with the stepped value ({@code v = x[i]; i++; if (v < 0) continue; ...}: a
    * continue after the step only ends the iteration, one before it would skip the step), and
    * otherwise neither writes {@code k} nor what the bound reads, nor breaks: the counted loop
-   * from {@code k}'s value, which the backward sweep runs in reverse without counting. The same {@code do { ...; k--; } while (k >= 0);}
+   * from {@code k}'s value, which the backward sweep runs in reverse without counting. A
+   * {@code while} test may step the counter itself instead ({@code while (k-- > 0)},
+   * {@code while (++i < n)}; {@link Counting#ofSteppingTest}): the counted loop then runs from
+   * the start stepped once. The same {@code do { ...; k--; } while (k >= 0);}
    * runs its first iteration whatever the test says: its bound is then the start itself when
    * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
    * same but where {@code start + 1} overflows). Null for any other loop.
@@ -448,16 +475,24 @@ final class LoopLowering {
       return null;
     }
     ExpressionTree left = condition.getLeftOperand();
-    ExpressionTree counter = left instanceof BinaryTree sum ? sum.getLeftOperand() : left;
+    UnaryTree steppingTest = !testAtEnd && left instanceof UnaryTree unary
+        && AssignmentLowering.isUpdate(unary.getKind()) ? unary : null;
+    ExpressionTree counter = steppingTest != null ? steppingTest.getExpression()
+        : left instanceof BinaryTree sum ? sum.getLeftOperand() : left;
     if (!(counter instanceof IdentifierTree name)) {
       return null;
     }
     List<? extends StatementTree> statements = block.getStatements();
-    int stepAt = statements.size() - 1;
-    while (stepAt >= 0 && stepOf(statements.get(stepAt), condition, name) == null) {
+    int stepAt = statements.size(); // the test steps: no statement does
+    Counting counting = steppingTest == null ? null
+        : Counting.ofSteppingTest(condition, steppingTest);
+    if (steppingTest == null) {
       stepAt--;
+      while (stepAt >= 0 && stepOf(statements.get(stepAt), condition, name) == null) {
+        stepAt--;
+      }
+      counting = stepAt < 0 ? null : stepOf(statements.get(stepAt), condition, name);
     }
-    Counting counting = stepAt < 0 ? null : stepOf(statements.get(stepAt), condition, name);
     Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
         test), left), counter));
     if (counting == null || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
@@ -467,14 +502,15 @@ final class LoopLowering {
     }
     TreePath blockPath = new TreePath(path, block);
     List<? extends StatementTree> before = statements.subList(0, stepAt);
-    List<? extends StatementTree> after = statements.subList(stepAt + 1, statements.size());
-    for (StatementTree inBody : statements) {
-      if (inBody != statements.get(stepAt)
-          && assignedLocals(new TreePath(blockPath, inBody)).contains(index)) {
+    List<? extends StatementTree> after = steppingTest != null ? List.of()
+        : statements.subList(stepAt + 1, statements.size());
+    for (int k = 0; k < statements.size(); k++) {
+      if (k != stepAt
+          && assignedLocals(new TreePath(blockPath, statements.get(k))).contains(index)) {
         return null;
       }
     }
-    for (StatementTree skipsTheStep : before) {
+    for (StatementTree skipsTheStep : steppingTest != null ? List.<StatementTree>of() : before) {
       if (Jumps.containsBreak(skipsTheStep)) {
         return null;
       }
@@ -486,9 +522,15 @@ final class LoopLowering {
       return null;
     }
     context.statement = loop;
-    Var start = env.versions.get(index);
-    if (start == null || start == Env.UNASSIGNED) {
+    Var unstepped = env.versions.get(index);
+    if (unstepped == null || unstepped == Env.UNASSIGNED) {
       return null;
+    }
+    Var start = unstepped;
+    if (steppingTest != null) { // the body first sees the start stepped once
+      start = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
+      out.add(new Assign(start, new Binary(counting.step() > 0 ? Binary.Op.ADD : Binary.Op.SUB,
+          unstepped, Constants.of(1)), context.origin(loop)));
     }
     Operand to = bound(new TreePath(path, test), counting, loop, env, out);
     if (testAtEnd) {
@@ -498,12 +540,13 @@ final class LoopLowering {
     Var i = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
     env.versions.put(index, i);
     Continuation end = Continuation.end();
-    Origin stepOrigin = context.origin(statements.get(stepAt));
-    Continuation stepped = after.isEmpty() ? end : Continuation.generated(inBody -> {
+    StatementTree step = after.isEmpty() ? null : statements.get(stepAt);
+    int by = counting.step();
+    Continuation stepped = step == null ? end : Continuation.generated(inBody -> {
       Var next = new Var(context.names.fresh(index.getSimpleName().toString()), Type.INT);
       inBody.versions.put(index, next);
-      return List.of(new Assign(next, new Binary(counting.step() > 0 ? Binary.Op.ADD
-          : Binary.Op.SUB, i, Constants.of(Math.abs(counting.step()))), stepOrigin));
+      return List.of(new Assign(next, new Binary(by > 0 ? Binary.Op.ADD : Binary.Op.SUB, i,
+          Constants.of(Math.abs(by))), context.origin(step)));
     }, new Continuation(after, 0, blockPath, end));
     Block lowered = lowerBody(new Continuation(before, 0, blockPath, stepped), end, env);
     env.versions.put(index, namedAfter(path, index)
