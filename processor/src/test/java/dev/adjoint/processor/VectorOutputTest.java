@@ -504,6 +504,27 @@ class VectorOutputTest {
           }
           return s;
         }
+
+        /**
+         * A layer's output made anew in each iteration of a loop that runs backward, read only
+         * by a branch's test: the backward sweep chooses each iteration's branch again from
+         * that iteration's output (it read the last iteration's: a wrong gradient).
+         */
+        @Differentiable
+        public static double branchOnLayer(double[] u, double b) {
+          double s = 0;
+          int k = 0;
+          while (k < 6 && s < 10) {
+            double[] r = squash(u, b + k);
+            if (r[0] < 0.2) {
+              s += u[0] * b;
+            } else {
+              s += u[1] * u[1];
+            }
+            k++;
+          }
+          return s;
+        }
       }
       """;
 
@@ -576,6 +597,8 @@ class VectorOutputTest {
         Arguments.of("outerLoss", new Object[] {new double[] {0.3, -0.7, 1.1},
             new double[] {0.5, 0.2}}),
         Arguments.of("usesScaledOuter", new Object[] {new double[] {0.3, -0.7, 1.1}, 0.8}),
+        Arguments.of("branchOnLayer", new Object[] {new double[] {0.3, -0.8}, -1.2}),
+        Arguments.of("branchOnLayer", new Object[] {new double[] {-0.5, 0.8}, 0.4}),
         Arguments.of("loss", new Object[] {W1, b1, W2, b2, new double[] {0.4, -1.2, 0.8}, 1}),
         Arguments.of("batchLoss", new Object[] {W1, b1, W2, b2, new double[][] {
             {0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}, {0.3, 0.3, -0.6}}, new int[] {1, 0, 1}}),

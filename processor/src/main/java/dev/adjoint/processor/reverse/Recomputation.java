@@ -99,6 +99,26 @@ final class Recomputation {
     return replayable.contains(array);
   }
 
+  /**
+   * True if the name {@code array}, wherever the backward sweep reads it, names the array it
+   * named there in the forward sweep: it is assigned outside loops only, or directly in the
+   * body of a loop whose backward pass is fused into each iteration. An array made anew in
+   * each iteration of any other loop keeps its elements (it may be replayable) but its name
+   * moves on to the next iteration's array, so the backward sweep must have the name restored
+   * ({@code if (h0(u, b)[0] < c)} in a loop that runs backward, whose branch is chosen again
+   * from the element, read the last iteration's array).
+   */
+  boolean keepsItsArray(Var array) {
+    boolean[] kept = {true};
+    Statements.forEachAssign(function.body(), assign -> {
+      if (assign.target().equals(array)) {
+        List<Loop> around = loops.loopsAround(assign);
+        kept[0] &= around.isEmpty() || around.size() == 1 && fused.contains(around.get(0));
+      }
+    });
+    return kept[0];
+  }
+
   boolean isRecomputed(Var v) {
     return recomputed.containsKey(v);
   }

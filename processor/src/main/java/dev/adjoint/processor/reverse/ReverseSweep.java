@@ -88,6 +88,11 @@ public final class ReverseSweep {
   private Stmt current;
   /** Arrays whose shape (not elements) the backward sweep reads, for their zero adjoints. */
   private final Set<Var> shapeReads = new LinkedHashSet<>();
+  /**
+   * Replayable arrays the backward sweep reads whose name a loop moves on to each iteration's
+   * new array ({@link Recomputation#keepsItsArray}): each such assignment saves the name.
+   */
+  private final Set<Var> movedNames = new LinkedHashSet<>();
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
@@ -491,8 +496,9 @@ public final class ReverseSweep {
     toBeRecorded(function.body(), new HashSet<>());
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign && loops.loopBody(assign) != null
-          && (shapeReads.contains(assign.target()) || shadows.contains(assign.target()))) {
-        pushed.add(stmt); // an array a loop allocates anew, whose adjoint takes its shape
+          && (shapeReads.contains(assign.target()) || shadows.contains(assign.target())
+              || movedNames.contains(assign.target()))) {
+        pushed.add(stmt); // an array a loop makes anew, whose shape or elements are read back
       }
       if (stmt instanceof Store store && pushed.contains(stmt)) {
         current = store;
@@ -1203,7 +1209,8 @@ public final class ReverseSweep {
   /**
    * Marks a primal variable as read by the backward sweep: one it recomputes, as needed there;
    * else as read by the adjoint of the current statement (which saves it if overwritten), unless
-   * its elements are replayable. Adjoints and the sweep's own temporaries are not the primal's.
+   * its elements are replayable: then only its name is restored, where a loop gives it the next
+   * iteration's array. Adjoints and the sweep's own temporaries are not the primal's.
    */
   private void readVar(Var v) {
     if (!primal.contains(v)) {
@@ -1216,6 +1223,8 @@ public final class ReverseSweep {
     reads.add(v);
     if (!recomputation.isReplayable(v)) {
       uses.computeIfAbsent(current, c -> new HashSet<>()).add(v);
+    } else if (!recomputation.keepsItsArray(v)) {
+      movedNames.add(v);
     }
   }
 
