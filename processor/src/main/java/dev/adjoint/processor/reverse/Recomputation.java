@@ -81,6 +81,8 @@ final class Recomputation {
   private final Map<Var, Assign> definitions = new HashMap<>();
   /** The top-level loops whose backward pass runs inside each iteration ({@link Fusion}). */
   private final Set<Loop> fused;
+  /** {@link #keepsItsArray}'s answers. */
+  private final Map<Var, Boolean> keepsItsArray = new HashMap<>();
 
   /**
    * {@code fused}: top-level loops whose backward pass runs inside each iteration, right after
@@ -109,14 +111,16 @@ final class Recomputation {
    * from the element, read the last iteration's array).
    */
   boolean keepsItsArray(Var array) {
-    boolean[] kept = {true};
-    Statements.forEachAssign(function.body(), assign -> {
-      if (assign.target().equals(array)) {
-        List<Loop> around = loops.loopsAround(assign);
-        kept[0] &= around.isEmpty() || around.size() == 1 && fused.contains(around.get(0));
-      }
+    return keepsItsArray.computeIfAbsent(array, a -> {
+      boolean[] kept = {true};
+      Statements.forEachAssign(function.body(), assign -> {
+        if (assign.target().equals(a)) {
+          List<Loop> around = loops.loopsAround(assign);
+          kept[0] &= around.isEmpty() || around.size() == 1 && fused.contains(around.get(0));
+        }
+      });
+      return kept[0];
     });
-    return kept[0];
   }
 
   boolean isRecomputed(Var v) {

@@ -133,9 +133,6 @@ public final class ReverseSweep {
   private final Set<Var> declared = new HashSet<>();
   /** The scaled operands of squares ({@link #scaledSquare}), which get no adjoint. */
   private final Set<Var> scaledAway = new HashSet<>();
-
-  /** {@code r = t * x} with {@code t = k * x}: operand {@code scaled} is {@code t}. */
-  private record ScaledSquare(int scaled, Constant k) {}
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
   private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes) {
@@ -791,6 +788,9 @@ public final class ReverseSweep {
       }
     }
   }
+
+  /** {@code r = t * x} with {@code t = k * x}: operand {@code scaled} is {@code t}. */
+  private record ScaledSquare(int scaled, Constant k) {}
 
   /**
    * For {@code r = t * x} with {@code t = k * x} (a constant {@code k}; Java reads
