@@ -27,6 +27,7 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Break;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
@@ -601,14 +602,20 @@ final class LoopLowering {
     return holds;
   }
 
-  /** One past {@code v} in the loop's direction: {@code t = v + 1} or {@code v - 1}. */
-  private Var pastOne(Operand v, Counting counting, Origin origin, List<Stmt> out) {
+  /**
+   * One past {@code v} in the loop's direction: {@code t = v + 1} or {@code v - 1}, a constant
+   * where {@code v} is one ({@code -1} for {@code k-- > 0}).
+   */
+  private Operand pastOne(Operand v, Counting counting, Origin origin, List<Stmt> out) {
+    int by = counting.step() > 0 ? 1 : -1;
+    if (v instanceof Constant k && k.type() == Type.INT && k.value() != null) {
+      return Constant.integer(k.value().intValue() + by); // wraps as Java's int does
+    }
     Var past = new Var(context.names.numbered("t"), Type.INT);
-    out.add(new Assign(past, new Binary(counting.step() > 0 ? Binary.Op.ADD : Binary.Op.SUB, v,
+    out.add(new Assign(past, new Binary(by > 0 ? Binary.Op.ADD : Binary.Op.SUB, v,
         Constants.of(1)), origin));
     return past;
   }
-
 
   /**
    * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.
