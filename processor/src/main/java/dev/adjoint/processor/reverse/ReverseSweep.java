@@ -771,9 +771,8 @@ public final class ReverseSweep {
       }
       if (scale >= 0 && activity.isActive(operand)) {
         // (k x) x: x receives 2k x g at once, the scaled operand nothing
-        Operand byConstant = DerivativeRules.scaledSquare(square.k(), asRead.get(i), adjoint);
-        Operand contribution = byConstant != null ? byConstant
-            : DerivativeRules.square(asRead.get(scale), adjoint);
+        Operand contribution = DerivativeRules.scaledSquare(square.k(), asRead.get(i),
+            asRead.get(scale), adjoint);
         read(contribution);
         accumulate((Var) operand, contribution, block, out, assign.origin());
         continue;
@@ -794,9 +793,10 @@ public final class ReverseSweep {
 
   /**
    * For {@code r = t * x} with {@code t = k * x} (a constant {@code k}; Java reads
-   * {@code 100 * a * a} so), the operand {@code t}'s index, else -1: {@code x} then receives
-   * {@code 2 t g} at once, as a person writes the derivative of {@code 100 a²}, instead of
-   * {@code t g} and, through {@code t}, {@code k (x g)}. Only where {@code t} is assigned once,
+   * {@code 100 * a * a} so), which operand is {@code t} and what {@code k} is, else null:
+   * {@code x} then receives {@code 2k x g} at once ({@link DerivativeRules#scaledSquare}), as a
+   * person writes the derivative of {@code 100 a²}, instead of {@code t g} and, through
+   * {@code t}, {@code k (x g)}. Only where {@code t} is assigned once,
    * in the same block before {@code r}, read by {@code r} alone, and {@code x} is not assigned
    * in between (then {@code t} is {@code k x} of the same {@code x}).
    */

@@ -204,15 +204,16 @@ public final class DerivativeRules {
   }
 
   /**
-   * What {@code x} receives from {@code (k x) x} with {@code k} a number: {@code (2k x) seed},
-   * as a person writes the derivative of {@code 100 a²} ({@code 200 * a * g}). It is
-   * {@link #square}'s {@code 2 ((k x) seed)} with the doubling moved onto the exact constant
-   * (the same rounding but in the subnormal range), one multiplication shorter from {@code x}
-   * and not reading {@code k x}. Null where {@code 2k} is not a finite number.
+   * What {@code x} receives from {@code (k x) x}, {@code kx} being the product {@code k x}:
+   * {@code (2k x) seed}, as a person writes the derivative of {@code 100 a²}
+   * ({@code 200 * a * g}). It is {@link #square}'s {@code 2 ((k x) seed)} with the doubling
+   * moved onto the exact constant (the same rounding but in the subnormal range), one
+   * multiplication shorter from {@code x} and not reading {@code k x}. Where {@code 2k} is not
+   * a known finite number (a field, or past the largest double), {@link #square} of {@code kx}.
    */
-  public static Operand scaledSquare(Constant k, Operand x, Operand seed) {
+  public static Operand scaledSquare(Constant k, Operand x, Operand kx, Operand seed) {
     if (k.value() == null || !Double.isFinite(2 * k.value())) {
-      return null;
+      return square(kx, seed);
     }
     double twice = 2 * k.value();
     return mul(twice == 1 ? x : mul(Constant.number(twice), x), seed);
