@@ -170,6 +170,25 @@ public final class Spellings {
     return e;
   }
 
+  /**
+   * The length of a path through points in the plane, walked as one walks a polyline: the
+   * previous vertex carried in two locals, updated at the end of each step.
+   */
+  @Differentiable
+  public static double path(double[] x, double[] y) {
+    double length = 0;
+    double px = x[0];
+    double py = y[0];
+    for (int i = 1; i < x.length; i++) {
+      double dx = x[i] - px;
+      double dy = y[i] - py;
+      length += Math.sqrt(dx * dx + dy * dy);
+      px = x[i];
+      py = y[i];
+    }
+    return length;
+  }
+
   /** Φ(x) by Abramowitz and Stegun 26.2.17: absolute error below 7.5e-8. */
   @Differentiable
   public static double cdf(double x) {

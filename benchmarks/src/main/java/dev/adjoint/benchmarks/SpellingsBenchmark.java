@@ -286,6 +286,49 @@ public final class SpellingsBenchmark {
     }
   }
 
+  /** A path through 10,000 points of a random walk in the plane. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Path {
+    static final int POINTS = 10_000;
+    double[] x = new double[POINTS];
+    double[] y = new double[POINTS];
+    double[] dx = new double[POINTS];
+    double[] dy = new double[POINTS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(31);
+      for (int i = 1; i < POINTS; i++) {
+        x[i] = x[i - 1] + random.nextGaussian();
+        y[i] = y[i - 1] + random.nextGaussian();
+      }
+    }
+
+    private void zero() {
+      Buffers.zero(dx);
+      Buffers.zero(dy);
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.path(x, y);
+    }
+
+    @Benchmark
+    public double pullback() {
+      zero();
+      return SpellingsGrad.pathPullback(x, y, 1.0, dx, dy);
+    }
+
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.pathPullback(x, y, 1.0, dx, dy);
+    }
+  }
+
   /** Heat on a rod of 1,000 points, 100 explicit steps. */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)

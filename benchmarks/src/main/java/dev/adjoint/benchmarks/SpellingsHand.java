@@ -192,6 +192,24 @@ public final class SpellingsHand {
     return cost;
   }
 
+  /** Per segment, its length and the unit vector along it, added to both ends. */
+  public static double pathPullback(double[] x, double[] y, double seed, double[] dx,
+      double[] dy) {
+    double length = 0;
+    for (int i = 1; i < x.length; i++) {
+      double ux = x[i] - x[i - 1];
+      double uy = y[i] - y[i - 1];
+      double r = Math.sqrt(ux * ux + uy * uy);
+      length += r;
+      double g = seed / r;
+      dx[i] += g * ux;
+      dx[i - 1] -= g * ux;
+      dy[i] += g * uy;
+      dy[i - 1] -= g * uy;
+    }
+    return length;
+  }
+
   /** Per pair, the kernel and its derivative, added to both points as it is computed. */
   public static double repulsionPullback(double[] x, double[] y, double seed, double[] dx,
       double[] dy) {

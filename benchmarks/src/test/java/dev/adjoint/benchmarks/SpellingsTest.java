@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks;
 
 import static dev.adjoint.benchmarks.Compare.assertClose;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +90,26 @@ class SpellingsTest {
     // the energy sums 79,800 pairs: its central differences carry ~1e-6 of rounding
     assertClose("finite differences", Compare.flatten(new double[][] {g.dx(), g.dy()}),
         Compare.flatten(fd), 1e-5);
+  }
+
+  @Test
+  void path() {
+    SpellingsBenchmark.Path p = new SpellingsBenchmark.Path();
+    p.setup();
+    var g = SpellingsGrad.path(p.x, p.y);
+    double[] dx = new double[p.x.length];
+    double[] dy = new double[p.y.length];
+    double value = SpellingsHand.pathPullback(p.x, p.y, 1.0, dx, dy);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(new double[][] {g.dx(), g.dy()}),
+        Compare.flatten(new double[][] {dx, dy}), 1e-12);
+    // central differences of a sum of 9,999 lengths are all rounding: check the first 50
+    double[][] rows = {Arrays.copyOf(p.x, 50), Arrays.copyOf(p.y, 50)};
+    var prefix = SpellingsGrad.path(rows[0], rows[1]);
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(() -> Spellings.path(rows[0], rows[1]), rows, fd);
+    assertClose("finite differences", Compare.flatten(new double[][] {prefix.dx(),
+        prefix.dy()}), Compare.flatten(fd), 1e-6);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.forward.Tangent;
 import dev.adjoint.processor.frontend.Callees;
+import dev.adjoint.processor.frontend.CarriedValues;
 import dev.adjoint.processor.frontend.ElementIncrements;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
@@ -553,7 +554,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
-    Function function = ElementIncrements.of(SameElementReads.of(read));
+    Function function = ElementIncrements.of(SameElementReads.of(CarriedValues.of(read)));
     Activity activity = Activity.of(function);
     boolean secondOrder = MethodReader.order(method) == 2;
     if (activity.problems().isEmpty()
