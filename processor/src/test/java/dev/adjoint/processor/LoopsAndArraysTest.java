@@ -1527,112 +1527,31 @@ class LoopsAndArraysTest {
           return s * k + i;
         }
 
-        /** Total variation squared, the previous element carried in a local. */
+        /**
+         * Per row the largest element and the last smallest, kept by branches as Java
+         * programmers keep them; the largest starts from a value of its own, which wins when
+         * no element beats it.
+         */
         @Differentiable
-        public static double previousElement(double[] x) {
-          double s = 0;
-          double prev = x[0];
-          for (int i = 1; i < x.length; i++) {
-            double d = x[i] - prev;
-            s += d * d;
-            prev = x[i];
-          }
-          return s;
-        }
-
-        /** The carried value starts from a parameter: the first iteration reads it. */
-        @Differentiable
-        public static double previousFromStart(double[] x, double p0) {
-          double s = 0;
-          double prev = p0;
-          for (int i = 0; i < x.length; i++) {
-            double d = x[i] - prev;
-            s += d * d * d;
-            prev = x[i];
-          }
-          return s;
-        }
-
-        /** A polyline's length, both coordinates of the previous vertex carried. */
-        @Differentiable
-        public static double polylineLength(double[] x, double[] y) {
-          double length = 0;
-          double px = x[0], py = y[0];
-          for (int i = 1; i < x.length; i++) {
-            double dx = x[i] - px;
-            double dy = y[i] - py;
-            length += Math.sqrt(dx * dx + dy * dy);
-            px = x[i];
-            py = y[i];
-          }
-          return length;
-        }
-
-        /** Per row, the previous product carried; the row's first read before its loop. */
-        @Differentiable
-        public static double previousInRows(double[][] m, double[] w) {
+        public static double extremesByBranch(double[][] m, double w) {
           double s = 0;
           for (int r = 0; r < m.length; r++) {
-            double prev = m[r][0] * w[0];
-            for (int c = 1; c < m[r].length; c++) {
-              s += Math.sin(m[r][c] * w[c] - prev);
-              prev = m[r][c] * w[c];
+            double hi = m[r][0] * w;
+            for (int c = 0; c < m[r].length; c++) {
+              if (m[r][c] > hi) {
+                hi = m[r][c];
+              }
             }
+            double lo = 10;
+            for (int c = 0; c < m[r].length; c++) {
+              double v = m[r][c];
+              if (lo >= v) {
+                lo = v;
+              }
+            }
+            s += hi * hi - lo * w;
           }
           return s;
-        }
-
-        /** Downward by two, the next element carried. */
-        @Differentiable
-        public static double nextDownward(double[] x) {
-          int n = x.length;
-          double s = 0;
-          double next = x[n - 1];
-          for (int i = n - 3; i >= 0; i -= 2) {
-            s += x[i] * next;
-            next = x[i];
-          }
-          return s;
-        }
-
-        /** The shoelace formula with the previous vertex's index carried, n - 1 first. */
-        @Differentiable
-        public static double shoelace(double[] x, double[] y) {
-          int n = x.length;
-          double area = 0;
-          int j = n - 1;
-          for (int i = 0; i < n; i++) {
-            area += x[j] * y[i] - x[i] * y[j];
-            j = i;
-          }
-          return 0.5 * area * area;
-        }
-
-        /** The array the carried value reads is written in the loop: carried as written. */
-        @Differentiable
-        public static double previousOverwritten(double[] x, double[] y) {
-          double[] z = x.clone();
-          double s = 0;
-          double prev = z[0];
-          for (int i = 1; i < z.length; i++) {
-            s += z[i] * prev * y[i];
-            prev = z[i];
-            z[i] = s;
-          }
-          return s;
-        }
-
-        /** The carried value read after the loop, and after its update: carried as written. */
-        @Differentiable
-        public static double previousReadAfter(double[] x) {
-          double s = 0;
-          double prev = x[0];
-          for (int i = 1; i < x.length; i++) {
-            s += x[i] * prev;
-            prev = x[i];
-            s += prev;
-          }
-          return s + prev * prev;
         }
 
         /** The counter read after the loop: an ordinary loop, its trips counted. */
@@ -2683,22 +2602,10 @@ class LoopsAndArraysTest {
         Arguments.of("movedBetween", new Object[] {new double[] {1, -2, 3, 4, 5}}),
         Arguments.of("stridedWhile", new Object[] {a}),
         Arguments.of("stridedWhile", new Object[] {new double[] {0.5, -0.3, 1.2, 0.8, 0.9}}),
-        Arguments.of("previousElement", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}),
-        Arguments.of("previousElement", new Object[] {new double[] {0.3}}),
-        Arguments.of("previousFromStart", new Object[] {new double[] {0.3, -0.7, 0.5}, 0.4}),
-        Arguments.of("previousFromStart", new Object[] {new double[] {}, 0.4}),
-        Arguments.of("polylineLength", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2},
-            new double[] {0.4, -1.2, 0.8, 0.1}}),
-        Arguments.of("previousInRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
-            {1.1, 0.2, -0.4, 0.9}, {-0.6}}, new double[] {0.4, -1.2, 0.8, 0.3}}),
-        Arguments.of("nextDownward", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2, -0.4,
-            0.9}}),
-        Arguments.of("nextDownward", new Object[] {new double[] {0.3, -0.7}}),
-        Arguments.of("shoelace", new Object[] {new double[] {0.3, 1.7, 1.5, -0.2},
-            new double[] {0.4, 0.2, 1.8, 1.1}}),
-        Arguments.of("previousOverwritten", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2},
-            new double[] {0.4, -1.2, 0.8, 0.1}}),
-        Arguments.of("previousReadAfter", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}),
+        Arguments.of("extremesByBranch", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4, 0.9}, {-0.6}}, 0.8}),
+        Arguments.of("extremesByBranch", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {-1.1, -0.2, -0.4}}, 2.5}),
         Arguments.of("counterAfter", new Object[] {a, 0.7}),
         Arguments.of("horner", new Object[] {new double[] {}, 0.7}),
         Arguments.of("downward", new Object[] {a, 0.7, 3}),
@@ -2712,6 +2619,24 @@ class LoopsAndArraysTest {
   @MethodSource("cases")
   void matchesOracles(String method, Object[] args) {
     assertGradient(compiled, SOURCE, method, args);
+  }
+
+  /**
+   * Ties, where the gradient is the branch's: {@code >} leaves the first of equal largest
+   * elements the winner, {@code >=} the last of equal smallest; a NaN element never wins (it
+   * fails every comparison), as in the primal, whose value the gradient's equals bit for bit.
+   */
+  @Test
+  void extremesByBranchRouteAsTheBranchesDo() {
+    GradientAssertions.assertExactGradient(compiled, SOURCE, "extremesByBranch",
+        new double[][] {{0.7, -0.2, 0.7, -0.2}}, 0.5);
+    Compiled.Gradient nan = compiled.gradient("demo.Loops", "extremesByBranch",
+        new double[][] {{0.3, Double.NaN, 0.9}}, 0.5);
+    assertThat(nan.value()).isEqualTo(compiled.primal("demo.Loops", "extremesByBranch",
+        new double[][] {{0.3, Double.NaN, 0.9}}, 0.5));
+    // d/dm: 2 hi at the largest (0.9), -w at the smallest (0.3); the NaN takes nothing
+    assertThat(nan.partials()).usingTolerance(1e-15).containsExactly(-0.5, 0.0, 1.8, -0.3)
+        .inOrder();
   }
 
   /** A range the JDK refuses is refused as the JDK refuses it: the same exception, each way. */
@@ -3198,20 +3123,12 @@ class LoopsAndArraysTest {
     // to (the JIT keeps 0.0 + v, which lengthens each step of the backward recurrence)
     assertThat(hornerWhile).doesNotContain("dp2 = 0.0;");
     assertThat(hornerWhile).contains("dp2 = x * ");
-    // a value carried to the next iteration as an element (prev = x[i]) is read there as
-    // x[i - 1]: nothing saved, no adjoint handed back a step, each iteration's backward fused
-    for (String lagged : List.of("previousElement", "previousFromStart", "polylineLength",
-        "previousInRows", "nextDownward")) {
-      String body = method(sweeps, lagged + "Pullback");
-      assertThat(body).doesNotContain("Tape");
-      assertThat(body).contains("backward pass of this iteration, fused");
-    }
-    assertThat(method(sweeps, "previousElementPullback")).contains("dx[i - 1] -= dd;");
-    // the value before the loop is read by the first iteration only
-    assertThat(method(sweeps, "previousFromStartPullback")).containsMatch(
-        "boolean c\\d+ = i == 0;");
-    // an index carried (j = i) is i - 1 after the first iteration: nothing saved
-    assertThat(method(sweeps, "shoelacePullback")).doesNotContain("Tape");
+    // a running extreme kept by a branch notes its winner: nothing saved per element, the
+    // winner's element alone gets the adjoint
+    String byBranch = method(sweeps, "extremesByBranchPullback");
+    assertThat(byBranch).doesNotContain("intTape");
+    assertThat(byBranch).containsMatch("if \\(hi\\d*At >= 0\\)");
+    assertThat(byBranch).containsMatch("if \\(lo\\d*At >= 0\\)");
     // while (k-- > 0) and while (++i < n) count: no trips, no counter saved (sin is)
     String countingDown = method(sweeps, "countingDownPullback");
     assertThat(countingDown).doesNotContain("intTape");

@@ -127,6 +127,7 @@ class SecondOrderTest {
     double[][] W = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}};
     return Stream.of(
         LoopsAndArraysTest.cases().map(a -> withSource(LoopsAndArraysTest.SOURCE, a)),
+        CarriedValuesTest.cases().map(a -> withSource(CarriedValuesTest.SOURCE, a)),
         ScalarConstructsTest.cases().map(a -> withSource(ScalarConstructsTest.SOURCE, a)),
         SwitchTest.cases().map(a -> withSource(SwitchTest.SOURCE, a)),
         // losses calling layers that return arrays: the layers' HVPs in the losses'

@@ -8,6 +8,7 @@ import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Function;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.MathCall;
@@ -101,6 +102,23 @@ final class RunningExtremes {
         element.set(element.size() - 1, winner);
         found.put(noting, new Extreme(value, load.array(), winner, element, step));
         out.add(noting);
+      } else if (stmt instanceof Loop loop && extremeByIf(loop) != null) {
+        Assign read = (Assign) loop.body().statements().get(0);
+        Assign test = (Assign) loop.body().statements().get(1);
+        If branch = (If) loop.body().statements().get(2);
+        Assign step = (Assign) branch.then().statements().get(0);
+        Var value = step.target();
+        Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
+        out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
+        Loop noting = loop.withBody(new Block(List.of(read, test,
+            new Assign(winner, new Select(test.target(), loop.counted().index(), winner),
+                branch.origin()),
+            branch)));
+        Load load = (Load) read.value();
+        List<Operand> element = new ArrayList<>(load.indices());
+        element.set(element.size() - 1, winner);
+        found.put(noting, new Extreme(value, load.array(), winner, element, step));
+        out.add(noting);
       } else if (stmt instanceof Loop original && choice(original) != null) {
         Loop loop = (Loop) mapped;
         List<Stmt> body = new ArrayList<>(loop.body().statements());
@@ -153,24 +171,77 @@ final class RunningExtremes {
   /** The running value of {@code loop} if it is a running maximum or minimum; else null. */
   private Var extreme(Loop loop) {
     List<Stmt> body = loop.body().statements();
-    if (loop.counted() == null || body.size() != 2
-        || !(body.get(0) instanceof Assign read && read.value() instanceof Load load
-            && load.indices().get(load.indices().size() - 1).equals(loop.counted().index())
-            && load.indices().subList(0, load.indices().size() - 1).stream()
-                .allMatch(i -> i instanceof Constant || i instanceof Var v && loops.isCounter(v)
-                    && loops.loopsAround(loop).stream()
-                        .anyMatch(l -> l.counted() != null && l.counted().index().equals(i))))
+    if (body.size() != 2 || elementRead(loop) == null
         || !(body.get(1) instanceof Assign step && step.value() instanceof MathCall call
             && call.owner().equals("Math")
             && (call.function().equals("max") || call.function().equals("min"))
-            && call.args().equals(List.of(step.target(), read.target())))) {
+            && call.args().equals(List.of(step.target(), elementRead(loop).target())))) {
       return null;
     }
-    Var value = ((Assign) body.get(1)).target();
-    Var element = read.target();
-    Var array = load.array();
+    return runningValue(loop, step, List.of(body.get(0), step));
+  }
+
+  /**
+   * The running value of {@code loop} if it keeps an extreme by a branch,
+   * {@code if (a[i] > m) m = a[i];} (any comparison of the element with {@code m}, the element
+   * or its read assigned): the last iteration whose branch was taken wins, as the branch routes
+   * the adjoint step by step. The primal keeps its own comparisons (a {@code NaN} element never
+   * wins, unlike in {@code Math.max}). Else null.
+   */
+  private Var extremeByIf(Loop loop) {
+    List<Stmt> body = loop.body().statements();
+    Assign read = elementRead(loop);
+    if (body.size() != 3 || read == null
+        || !(body.get(1) instanceof Assign test && test.value() instanceof Binary compare
+            && switch (compare.op()) {
+              case LT, LE, GT, GE -> true;
+              default -> false;
+            }
+            && compare.operands().contains(read.target()))
+        || !(body.get(2) instanceof If branch && branch.condition().equals(test.target())
+            && branch.otherwise().statements().isEmpty()
+            && branch.then().statements().size() == 1
+            && branch.then().statements().get(0) instanceof Assign step
+            && (step.value().equals(new Copy(read.target())) || step.value().equals(read.value())))
+        || !compare.operands().contains(step.target())
+        || loops.assignments(test.target()) != 1) {
+      return null;
+    }
     boolean[] elsewhere = {false};
-    Statements.forEach(function.body(), stmt -> elsewhere[0] |= stmt != read && stmt != step
+    Statements.forEach(function.body(), stmt -> elsewhere[0] |= stmt != test && stmt != branch
+        && Statements.vars(stmt).contains(test.target()));
+    return elsewhere[0] ? null : runningValue(loop, step, List.of(read, test, step));
+  }
+
+  /**
+   * The loop's first statement if it reads an element at the loop's counter,
+   * {@code t = a[i]} ({@code x[r][j]}: any index before the last a constant or a counter of a
+   * loop around); else null.
+   */
+  private Assign elementRead(Loop loop) {
+    List<Stmt> body = loop.body().statements();
+    return loop.counted() != null && !body.isEmpty()
+        && body.get(0) instanceof Assign read && read.value() instanceof Load load
+        && load.indices().get(load.indices().size() - 1).equals(loop.counted().index())
+        && load.indices().subList(0, load.indices().size() - 1).stream()
+            .allMatch(i -> i instanceof Constant || i instanceof Var v && loops.isCounter(v)
+                && loops.loopsAround(loop).stream()
+                    .anyMatch(l -> l.counted() != null && l.counted().index().equals(i)))
+        ? read : null;
+  }
+
+  /**
+   * {@code step}'s target if it is an active {@code double} from outside {@code loop}, the
+   * element read a {@code double} that statements other than {@code uses} do not name, and the
+   * array never made anew; else null.
+   */
+  private Var runningValue(Loop loop, Assign step, List<Stmt> uses) {
+    Assign read = elementRead(loop);
+    Var value = step.target();
+    Var element = read.target();
+    Var array = ((Load) read.value()).array();
+    boolean[] elsewhere = {false};
+    Statements.forEach(function.body(), stmt -> elsewhere[0] |= uses.stream().noneMatch(u -> u == stmt)
         && Statements.vars(stmt).contains(element));
     return value.type() == Type.DOUBLE && element.type() == Type.DOUBLE && !elsewhere[0]
         && loops.assignments(element) == 1 && loops.assignments(array) <= 1
