@@ -161,20 +161,7 @@ public final class CarriedValues {
     if (p.equals(function.result()) || params.contains(p) || facts.assignments(p) != 2) {
       return;
     }
-    Assign init = null;
-    for (Stmt s : mentions.getOrDefault(p, List.of())) {
-      if (s == update) {
-        continue;
-      }
-      if (s instanceof Assign assign && assign.target().equals(p)
-          && facts.blockOf(assign) == facts.blockOf(loop)
-          && facts.position(assign) < facts.position(loop)) {
-        init = assign;
-      } else if (!inBody.contains(s) || facts.position(s) > facts.position(update)
-          || s instanceof Declare) {
-        return; // read after its update, after the loop, or declared apart
-      }
-    }
+    Assign init = initOf(p, loop, update, inBody);
     if (init == null) {
       return;
     }
@@ -193,21 +180,23 @@ public final class CarriedValues {
         Constant.integer(Math.abs(step)));
     Operand first = lagging.at(new Nested(update.value(), p.type()), before, update, 0);
     Operand firstValue = first == null ? null : valueOf(first, 0);
-    Origin origin = update.origin();
-    List<Stmt> start = new ArrayList<>();
+    boolean same = firstValue != null
+        && firstValue.equals(valueOf(new Nested(init.value(), p.type()), 0));
+    if (!same && init.value() instanceof Copy copy && copy.a() instanceof Var a
+        && !keeps(a, init, loop)) {
+      return;
+    }
     // the value before the loop: a copy is dropped, anything else stays under a name of its own
     // (for what it may throw, x[0] of an empty x, and for the first iteration to read)
     Assign stays = init.value() instanceof Copy ? null
         : new Assign(new Var(function.names().fresh(p.name()), p.type()), init.value(),
             init.origin());
-    if (firstValue != null
-        && firstValue.equals(valueOf(new Nested(init.value(), p.type()), 0))) {
+    Origin origin = update.origin();
+    List<Stmt> start = new ArrayList<>();
+    if (same) {
       start.add(assignment(p, lagged, start, origin));
     } else {
       Operand initial = stays != null ? stays.target() : ((Copy) init.value()).a();
-      if (initial instanceof Var a && stays == null && !keeps(a, init, loop)) {
-        return;
-      }
       Var isFirst = new Var(function.names().numbered("c"), Type.BOOLEAN);
       start.add(assignment(isFirst, Terms.binary(Binary.Op.EQ, counted.index(), counted.from()),
           start, origin));
@@ -224,6 +213,28 @@ public final class CarriedValues {
     } else {
       renamedInits.put(init, stays);
     }
+  }
+
+  /**
+   * The assignment of {@code p} before {@code loop}, in the loop's block, if every other
+   * statement naming {@code p} is in the loop's body before {@code update}; else null.
+   */
+  private Assign initOf(Var p, Loop loop, Assign update, Set<Stmt> inBody) {
+    Assign init = null;
+    for (Stmt s : mentions.getOrDefault(p, List.of())) {
+      if (s == update) {
+        continue;
+      }
+      if (s instanceof Assign assign && assign.target().equals(p)
+          && facts.blockOf(assign) == facts.blockOf(loop)
+          && facts.position(assign) < facts.position(loop)) {
+        init = assign;
+      } else if (!inBody.contains(s) || facts.position(s) > facts.position(update)
+          || s instanceof Declare) {
+        return null; // read after its update, after the loop, or declared apart
+      }
+    }
+    return init;
   }
 
   /**
