@@ -59,19 +59,22 @@ class CarriedValuesTest {
           return s;
         }
 
-        /** A polyline's length, both coordinates of the previous vertex carried. */
+        /**
+         * A path's steps in space, the previous point's three coordinates carried, the points
+         * given as rows {x, y, z}.
+         */
         @Differentiable
-        public static double polylineLength(double[] x, double[] y) {
-          double length = 0;
-          double px = x[0], py = y[0];
-          for (int i = 1; i < x.length; i++) {
-            double dx = x[i] - px;
-            double dy = y[i] - py;
-            length += Math.sqrt(dx * dx + dy * dy);
-            px = x[i];
-            py = y[i];
+        public static double spaceSteps(double[][] p) {
+          double energy = 0;
+          double lastX = p[0][0], lastY = p[1][0], lastZ = p[2][0];
+          for (int k = 1; k < p[0].length; k++) {
+            double ux = p[0][k] - lastX, uy = p[1][k] - lastY, uz = p[2][k] - lastZ;
+            energy += Math.exp(-(ux * ux + uy * uy + uz * uz));
+            lastX = p[0][k];
+            lastY = p[1][k];
+            lastZ = p[2][k];
           }
-          return length;
+          return energy;
         }
 
         /** Per row, the previous product carried; the row's first read before its loop. */
@@ -128,6 +131,27 @@ class CarriedValuesTest {
           return s;
         }
 
+        /**
+         * The first element changed under another name, a row, between the value before the
+         * loop and the loop: that value is not the element the loop would read again.
+         */
+        @Differentiable
+        public static double previousBeforeARowWrite(double[] x, double w) {
+          double[][] q = new double[1][x.length];
+          for (int i = 0; i < x.length; i++) {
+            q[0][i] = x[i] * x[i];
+          }
+          double prev = q[0][0];
+          double[] row = q[0];
+          row[0] = w;
+          double s = 0;
+          for (int i = 1; i < x.length; i++) {
+            s += (q[0][i] - prev) * w;
+            prev = q[0][i];
+          }
+          return s;
+        }
+
         /** The carried value read after the loop, and after its update: carried as written. */
         @Differentiable
         public static double previousReadAfter(double[] x) {
@@ -156,8 +180,8 @@ class CarriedValuesTest {
         Arguments.of("previousElement", new Object[] {new double[] {0.3}}),
         Arguments.of("previousFromStart", new Object[] {new double[] {0.3, -0.7, 0.5}, 0.4}),
         Arguments.of("previousFromStart", new Object[] {new double[] {}, 0.4}),
-        Arguments.of("polylineLength", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2},
-            new double[] {0.4, -1.2, 0.8, 0.1}}),
+        Arguments.of("spaceSteps", new Object[] {new double[][] {{0.3, -0.7, 0.5, 1.2},
+            {0.4, -1.2, 0.8, 0.1}, {-0.2, 0.6, 0.9, -0.5}}}),
         Arguments.of("previousInRows", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4, 0.9}, {-0.6}}, new double[] {0.4, -1.2, 0.8, 0.3}}),
         Arguments.of("nextDownward", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2, -0.4,
@@ -167,6 +191,8 @@ class CarriedValuesTest {
             new double[] {0.4, 0.2, 1.8, 1.1}}),
         Arguments.of("previousOverwritten", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2},
             new double[] {0.4, -1.2, 0.8, 0.1}}),
+        Arguments.of("previousBeforeARowWrite", new Object[] {new double[] {0.3, -0.7, 0.5},
+            0.8}),
         Arguments.of("previousReadAfter", new Object[] {new double[] {0.3, -0.7, 0.5, 1.2}}));
   }
 
@@ -181,7 +207,7 @@ class CarriedValuesTest {
     String sweeps = compiled.generatedSource("demo.CarriedSweeps");
     // a value carried to the next iteration as an element (prev = x[i]) is read there as
     // x[i - 1]: nothing saved, no adjoint handed back a step, each iteration's backward fused
-    for (String lagged : List.of("previousElement", "previousFromStart", "polylineLength",
+    for (String lagged : List.of("previousElement", "previousFromStart", "spaceSteps",
         "previousInRows", "nextDownward")) {
       String body = method(sweeps, lagged + "Pullback");
       assertThat(body).doesNotContain("Tape");

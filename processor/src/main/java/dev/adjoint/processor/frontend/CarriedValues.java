@@ -76,6 +76,10 @@ public final class CarriedValues {
   private final Set<Var> made = new HashSet<>();
   private final Set<Var> params = new HashSet<>();
   private boolean rowsStored;
+  /** The arrays some statement stores into, under whichever name. */
+  private final Set<Var> writtenArrays = new HashSet<>();
+  /** Arrays a row of which some variable names ({@code double[] r = m[i]}). */
+  private final Set<Var> rowsTaken = new HashSet<>();
   /** The statements the rewrite drops: each carried scalar's copy before its loop and update. */
   private final Set<Stmt> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
   /** The values before their loops that stay, each under a name of its own. */
@@ -96,8 +100,13 @@ public final class CarriedValues {
           definitions.put(assign.target(), assign);
         }
         allNew.merge(assign.target(), assign.value() instanceof NewArray, Boolean::logicalAnd);
-      } else if (stmt instanceof Store store && store.value().type().isArray()) {
-        rowsStored = true;
+      } else if (stmt instanceof Store store) {
+        rowsStored |= store.value().type().isArray();
+        writtenArrays.add(store.array());
+      }
+      if (stmt instanceof Assign assign && assign.target().type().isArray()
+          && assign.value() instanceof Load row) {
+        rowsTaken.add(row.array());
       }
     });
     allNew.forEach((v, fresh) -> {
@@ -306,11 +315,18 @@ public final class CarriedValues {
     return value instanceof Copy copy ? copy.a() : new Nested(value, type);
   }
 
-  /** True if no statement of the method writes {@code array}'s elements. */
+  /**
+   * True if no statement of the method writes {@code array}'s elements: a parameter or an array
+   * the method makes, no store into it or into anything that may share it (a parameter may be
+   * another parameter; a row under another name is the array's), no row of it named, and no
+   * call given it.
+   */
   private boolean unwritten(Var array) {
-    return (params.contains(array) || made.contains(array)) && mentions.getOrDefault(array,
-        List.of()).stream().noneMatch(s -> s instanceof Store store && store.array().equals(array)
-            || s instanceof Assign a && a.value() instanceof Call);
+    boolean shareable = params.contains(array) && !made.containsAll(writtenArrays);
+    return (params.contains(array) || made.contains(array)) && !shareable
+        && !writtenArrays.contains(array) && !rowsTaken.contains(array)
+        && mentions.getOrDefault(array, List.of()).stream()
+            .noneMatch(s -> s instanceof Assign a && a.value() instanceof Call);
   }
 
   private static boolean isCheap(Expr value) {

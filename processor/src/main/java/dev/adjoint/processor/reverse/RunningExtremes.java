@@ -87,38 +87,25 @@ final class RunningExtremes {
       if (stmt instanceof Loop loop && extreme(loop) != null) {
         Assign read = (Assign) loop.body().statements().get(0);
         Assign step = (Assign) loop.body().statements().get(1);
-        Var value = step.target();
-        Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
-        Var wins = new Var(function.names().numbered("t"), Type.BOOLEAN);
         boolean max = ((MathCall) step.value()).function().equals("max");
-        out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
-        Loop noting = loop.withBody(new Block(List.of(read,
-            new Assign(wins, new Binary(max ? Binary.Op.GE : Binary.Op.LE, value,
-                read.target()), step.origin()),
-            new Assign(winner, new Select(wins, winner, loop.counted().index()), step.origin()),
-            step)));
-        Load load = (Load) read.value();
-        List<Operand> element = new ArrayList<>(load.indices());
-        element.set(element.size() - 1, winner);
-        found.put(noting, new Extreme(value, load.array(), winner, element, step));
-        out.add(noting);
+        out.add(noting(loop, read, step, winner -> {
+          Var wins = new Var(function.names().numbered("t"), Type.BOOLEAN);
+          return List.of(read,
+              new Assign(wins, new Binary(max ? Binary.Op.GE : Binary.Op.LE, step.target(),
+                  read.target()), step.origin()),
+              new Assign(winner, new Select(wins, winner, loop.counted().index()),
+                  step.origin()),
+              step);
+        }, out));
       } else if (stmt instanceof Loop loop && extremeByIf(loop) != null) {
         Assign read = (Assign) loop.body().statements().get(0);
         Assign test = (Assign) loop.body().statements().get(1);
         If branch = (If) loop.body().statements().get(2);
         Assign step = (Assign) branch.then().statements().get(0);
-        Var value = step.target();
-        Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
-        out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
-        Loop noting = loop.withBody(new Block(List.of(read, test,
+        out.add(noting(loop, read, step, winner -> List.of(read, test,
             new Assign(winner, new Select(test.target(), loop.counted().index(), winner),
                 branch.origin()),
-            branch)));
-        Load load = (Load) read.value();
-        List<Operand> element = new ArrayList<>(load.indices());
-        element.set(element.size() - 1, winner);
-        found.put(noting, new Extreme(value, load.array(), winner, element, step));
-        out.add(noting);
+            branch), out));
       } else if (stmt instanceof Loop original && choice(original) != null) {
         Loop loop = (Loop) mapped;
         List<Stmt> body = new ArrayList<>(loop.body().statements());
@@ -141,6 +128,24 @@ final class RunningExtremes {
       }
     }
     return ScratchRows.sameStatements(out, block) ? block : new Block(out);
+  }
+
+  /**
+   * {@code loop} of a running extreme with the body {@code body} gives it, which notes the
+   * element that won in {@code winner}; {@code winner = -1} added to {@code out} before it (no
+   * element won yet), and the loop recorded with its {@link Extreme}.
+   */
+  private Loop noting(Loop loop, Assign read, Assign step,
+      java.util.function.Function<Var, List<Stmt>> body, List<Stmt> out) {
+    Var value = step.target();
+    Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
+    out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
+    Loop noting = loop.withBody(new Block(body.apply(winner)));
+    Load load = (Load) read.value();
+    List<Operand> element = new ArrayList<>(load.indices());
+    element.set(element.size() - 1, winner);
+    found.put(noting, new Extreme(value, load.array(), winner, element, step));
+    return noting;
   }
 
   /**
