@@ -246,8 +246,8 @@ final class RunningExtremes {
     Var element = read.target();
     Var array = ((Load) read.value()).array();
     boolean[] elsewhere = {false};
-    Statements.forEach(function.body(), stmt -> elsewhere[0] |= uses.stream().noneMatch(u -> u == stmt)
-        && Statements.vars(stmt).contains(element));
+    Statements.forEach(function.body(), stmt -> elsewhere[0] |=
+        uses.stream().noneMatch(u -> u == stmt) && Statements.vars(stmt).contains(element));
     return value.type() == Type.DOUBLE && element.type() == Type.DOUBLE && !elsewhere[0]
         && loops.assignments(element) == 1 && loops.assignments(array) <= 1
         && loops.home(value) != loop.body() && activity.isActive(value) ? value : null;
