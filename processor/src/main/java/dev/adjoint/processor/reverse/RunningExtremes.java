@@ -176,14 +176,15 @@ final class RunningExtremes {
   /** The running value of {@code loop} if it is a running maximum or minimum; else null. */
   private Var extreme(Loop loop) {
     List<Stmt> body = loop.body().statements();
-    if (body.size() != 2 || elementRead(loop) == null
+    Assign read = elementRead(loop);
+    if (body.size() != 2 || read == null
         || !(body.get(1) instanceof Assign step && step.value() instanceof MathCall call
             && call.owner().equals("Math")
             && (call.function().equals("max") || call.function().equals("min"))
-            && call.args().equals(List.of(step.target(), elementRead(loop).target())))) {
+            && call.args().equals(List.of(step.target(), read.target())))) {
       return null;
     }
-    return runningValue(loop, step, List.of(body.get(0), step));
+    return runningValue(read, step, List.of(read, step), loop);
   }
 
   /**
@@ -215,7 +216,7 @@ final class RunningExtremes {
     boolean[] elsewhere = {false};
     Statements.forEach(function.body(), stmt -> elsewhere[0] |= stmt != test && stmt != branch
         && Statements.vars(stmt).contains(test.target()));
-    return elsewhere[0] ? null : runningValue(loop, step, List.of(read, test, step));
+    return elsewhere[0] ? null : runningValue(read, step, List.of(read, test, step), loop);
   }
 
   /**
@@ -237,11 +238,10 @@ final class RunningExtremes {
 
   /**
    * {@code step}'s target if it is an active {@code double} from outside {@code loop}, the
-   * element read a {@code double} that statements other than {@code uses} do not name, and the
-   * array never made anew; else null.
+   * element {@code read} reads a {@code double} that statements other than {@code uses} do not
+   * name, and the array never made anew; else null.
    */
-  private Var runningValue(Loop loop, Assign step, List<Stmt> uses) {
-    Assign read = elementRead(loop);
+  private Var runningValue(Assign read, Assign step, List<Stmt> uses, Loop loop) {
     Var value = step.target();
     Var element = read.target();
     Var array = ((Load) read.value()).array();
