@@ -207,18 +207,32 @@ class BoundaryTest {
   }
 
   @Test
-  void incrementInAForLoopsTest() {
-    // a while or do-while test may step its counter (LoopsAndArraysTest.steppingTests);
-    // a for loop's or an if's may not: for has its update, if nothing to run it again
+  void incrementInAnIfsCondition() {
+    // a loop's test may step its counter (LoopHeadersTest, LoopsAndArraysTest.steppingTests);
+    // an if's may not: nothing runs it again, and the update belongs on a line of its own
+    assertError(badClass("""
+        @Differentiable static double f(double[] x) {
+            double s = 0;
+            int k = x.length;
+            if (k-- > 1) {
+              s += x[k];
+            }
+            return s;
+          }"""), Message.NESTED_ASSIGNMENT, "k-- > 1", "'k--'", "loop's header",
+        "own statement");
+  }
+
+  @Test
+  void incrementInAForLoopsUpdate() {
     assertError(badClass("""
         @Differentiable static double f(double[] x) {
             double s = 0;
             int k = 0;
-            for (int i = 0; ++k < x.length; i++) {
-              s += x[i];
+            for (int i = 0; i < x.length; s += x[k++]) {
+              i++;
             }
             return s;
-          }"""), Message.NESTED_ASSIGNMENT, "++k < x.length", "'++k'", "loop's header",
+          }"""), Message.NESTED_ASSIGNMENT, "x[k++]", "'k++'", "loop's header",
         "own statement");
   }
 

@@ -5,6 +5,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
@@ -109,7 +110,8 @@ final class AssignmentLowering {
    * prefix). Null after an error where more than that order would matter: an update of anything
    * but an {@code int} or {@code long} local, one in a statement that also reads the variable
    * elsewhere ({@code w[k] + w[k++]}), in a condition evaluated only sometimes ({@code &&},
-   * {@code ||}, {@code ?:}) or in a loop's header.
+   * {@code ||}, {@code ?:}), an if's condition or a for loop's initializer or update (a loop's
+   * test may step: {@code for (int i = n; i-- > 0; )}).
    */
   Var increment(TreePath path, Env env, List<Stmt> out) {
     UnaryTree step = (UnaryTree) path.getLeaf();
@@ -158,11 +160,12 @@ final class AssignmentLowering {
       statement = statement.getParentPath();
     }
     Tree.Kind kind = statement.getLeaf().getKind();
-    // a while or do-while test runs as statements of the body (LoopLowering.lowerSteppingTest)
-    TreePath scope = statement.getLeaf() instanceof WhileLoopTree loop
-        ? new TreePath(statement, loop.getCondition())
-        : statement.getLeaf() instanceof DoWhileLoopTree loop
-        ? new TreePath(statement, loop.getCondition()) : statement;
+    // a loop's test (the only expression whose statement is a loop) runs as statements of the
+    // body (LoopLowering.lowerSteppingTest)
+    ExpressionTree test = statement.getLeaf() instanceof WhileLoopTree loop ? loop.getCondition()
+        : statement.getLeaf() instanceof DoWhileLoopTree loop ? loop.getCondition()
+        : statement.getLeaf() instanceof ForLoopTree loop ? loop.getCondition() : null;
+    TreePath scope = test != null ? new TreePath(statement, test) : statement;
     if (scope == statement && (kind != Tree.Kind.EXPRESSION_STATEMENT
         && kind != Tree.Kind.VARIABLE && kind != Tree.Kind.RETURN
         || statement.getParentPath().getLeaf().getKind() == Tree.Kind.FOR_LOOP)) {

@@ -113,11 +113,20 @@ final class LoopLowering {
         context.statement = init;
         env = lowering.lowerStatement(new TreePath(path, init), init, env, out);
       }
+      if (loop.getUpdate().isEmpty()) { // for (int i = n; i-- > 0; ) is while (i-- > 0)
+        List<Stmt> after = new ArrayList<>();
+        Loop stepping = countedWhile(path, s, env, out, after);
+        if (stepping != null) {
+          out.add(stepping);
+          out.addAll(after);
+          return env;
+        }
+      }
     }
     ExpressionTree condition = s instanceof ForLoopTree f ? f.getCondition()
         : s instanceof WhileLoopTree w ? w.getCondition()
         : ((DoWhileLoopTree) s).getCondition();
-    if (!(s instanceof ForLoopTree) && stepsACounter(condition)) {
+    if (condition != null && stepsACounter(condition)) {
       return lowerSteppingTest(path, s, condition, env, out);
     }
     makeLoopCarried(path, env, out);
@@ -150,7 +159,8 @@ final class LoopLowering {
   }
 
   /**
-   * {@code while (k-- > 0)}, {@code do { ... } while (++i < n)}: a test that steps a counter
+   * {@code while (k-- > 0)}, {@code for (int i = n; i-- > 0; )},
+   * {@code do { ... } while (++i < n)}: a test that steps a counter
    * runs in the body, so that its step runs each time Java evaluates it, the failing time too:
    * first, with the body in the branch where it holds and a break in the other (a break ends a
    * path); for a do-while last, where a continue goes. An ordinary loop, its trips counted: for
@@ -177,14 +187,17 @@ final class LoopLowering {
           test, env);
     } else {
       List<Stmt> statements = new ArrayList<>();
-      nest.enter(end);
+      Continuation next = s instanceof ForLoopTree f && !f.getUpdate().isEmpty()
+          ? new Continuation(f.getUpdate(), 0, path, end) : end;
+      StatementTree body = s instanceof ForLoopTree f ? f.getStatement()
+          : ((WhileLoopTree) s).getStatement();
+      nest.enter(next);
       try {
         Env inBody = env.copy();
         context.statement = s;
         Operand holds = expressions.lowerOperand(testPath, inBody, statements);
         List<Stmt> holding = new ArrayList<>();
-        lowering.lowerSequence(new Continuation(
-            List.of(((WhileLoopTree) s).getStatement()), 0, path, end), inBody, holding);
+        lowering.lowerSequence(new Continuation(List.of(body), 0, path, next), inBody, holding);
         statements.add(new If(holds, new Block(holding), leave, origin));
       } finally {
         nest.leave();
@@ -456,17 +469,20 @@ final class LoopLowering {
    * from {@code k}'s value, which the backward sweep runs in reverse without counting. A
    * {@code while} test may step the counter itself instead ({@code while (k-- > 0)},
    * {@code while (++i < n)}; {@link Counting#ofSteppingTest}): the counted loop then runs from
-   * the start stepped once. The same {@code do { ...; k--; } while (k >= 0);}
-   * runs its first iteration whatever the test says: its bound is then the start itself when
+   * the start stepped once. A for loop without an update is the same while loop, its counter
+   * declared in its header if it likes ({@code for (int k = n; k-- > 0; )}). The same
+   * {@code do { ...; k--; } while (k >= 0);} runs its first iteration whatever the test says: its bound is then the start itself when
    * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
    * same but where {@code start + 1} overflows). Null for any other loop.
    */
   private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out,
       List<Stmt> afterLoop) {
     boolean testAtEnd = loop instanceof DoWhileLoopTree;
-    ExpressionTree test = testAtEnd ? ((DoWhileLoopTree) loop).getCondition()
+    ExpressionTree test = loop instanceof ForLoopTree f ? f.getCondition()
+        : testAtEnd ? ((DoWhileLoopTree) loop).getCondition()
         : ((WhileLoopTree) loop).getCondition();
-    StatementTree statement = testAtEnd ? ((DoWhileLoopTree) loop).getStatement()
+    StatementTree statement = loop instanceof ForLoopTree f ? f.getStatement()
+        : testAtEnd ? ((DoWhileLoopTree) loop).getStatement()
         : ((WhileLoopTree) loop).getStatement();
     while (test instanceof ParenthesizedTree parenthesized) {
       test = parenthesized.getExpression();
@@ -496,9 +512,10 @@ final class LoopLowering {
     }
     Element index = context.javac.elementOf(new TreePath(new TreePath(new TreePath(path,
         test), left), counter));
+    boolean ownIndex = index != null && declaredInHeader(path, index);
     if (counting == null || index == null || index.getKind() != ElementKind.LOCAL_VARIABLE
-        || index.asType().getKind() != TypeKind.INT || !declaredBefore(path, index)
-        || namedAfter(path, index) && Math.abs(counting.step()) != 1) {
+        || index.asType().getKind() != TypeKind.INT || !ownIndex && !declaredBefore(path, index)
+        || !ownIndex && namedAfter(path, index) && Math.abs(counting.step()) != 1) {
       return null;
     }
     TreePath blockPath = new TreePath(path, block);
@@ -550,7 +567,7 @@ final class LoopLowering {
           Constants.of(Math.abs(by))), context.origin(step)));
     }, new Continuation(after, 0, blockPath, end));
     Block lowered = lowerBody(new Continuation(before, 0, blockPath, stepped), end, env);
-    env.versions.put(index, namedAfter(path, index)
+    env.versions.put(index, !ownIndex && namedAfter(path, index)
         ? endOf(index, start, to, counting, context.origin(loop), afterLoop) : start);
     return counting.loop(i, start, to, lowered, context.origin(loop));
   }
@@ -620,6 +637,20 @@ final class LoopLowering {
   /**
    * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.
    */
+  /** Whether {@code local} is declared in the initializer of the for loop at {@code path}. */
+  private boolean declaredInHeader(TreePath path, Element local) {
+    if (!(path.getLeaf() instanceof ForLoopTree loop)) {
+      return false;
+    }
+    for (StatementTree init : loop.getInitializer()) {
+      if (init instanceof VariableTree && local.equals(
+          context.javac.elementOf(new TreePath(path, init)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean declaredBefore(TreePath path, Element local) {
     if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
       return false;
