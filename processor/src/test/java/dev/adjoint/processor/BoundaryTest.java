@@ -208,7 +208,7 @@ class BoundaryTest {
 
   @Test
   void incrementInAnIfsCondition() {
-    // a loop's test may step its counter (LoopHeadersTest, LoopsAndArraysTest.steppingTests);
+    // a loop's test may step its counter (LoopSpellingsTest, LoopsAndArraysTest.steppingTests);
     // an if's may not: nothing runs it again, and the update belongs on a line of its own
     assertError(badClass("""
         @Differentiable static double f(double[] x) {

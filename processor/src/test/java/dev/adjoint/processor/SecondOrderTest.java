@@ -128,7 +128,7 @@ class SecondOrderTest {
     return Stream.of(
         LoopsAndArraysTest.cases().map(a -> withSource(LoopsAndArraysTest.SOURCE, a)),
         CarriedValuesTest.cases().map(a -> withSource(CarriedValuesTest.SOURCE, a)),
-        LoopHeadersTest.cases().map(a -> withSource(LoopHeadersTest.SOURCE, a)),
+        LoopSpellingsTest.cases().map(a -> withSource(LoopSpellingsTest.SOURCE, a)),
         ScalarConstructsTest.cases().map(a -> withSource(ScalarConstructsTest.SOURCE, a)),
         SwitchTest.cases().map(a -> withSource(SwitchTest.SOURCE, a)),
         // losses calling layers that return arrays: the layers' HVPs in the losses'

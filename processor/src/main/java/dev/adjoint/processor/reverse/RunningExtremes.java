@@ -36,7 +36,11 @@ import java.util.Map;
  * <p>The loop's body must be exactly {@code t = a[i]; m = Math.max(m, t)} ({@code min} alike),
  * {@code i} its counter (the last index; any before it constants or counters of loops around,
  * {@code x[r][j]}), {@code t} read nowhere else, {@code m} a {@code double} that is active
- * and lives outside the loop, {@code a} an array never made anew.
+ * and lives outside the loop, {@code a} an array never made anew. The same is kept by a branch,
+ * {@code if (a[i] > m) m = a[i];}, and a running value chosen among values the iterations compute
+ * ({@code best = Math.min(best, d)} or {@code if (d < best) { best = d; bestC = c; }}, a
+ * {@link Choice}) notes the iteration that won, whose backward pass alone then runs
+ * ({@link ChosenIterations}).
  */
 final class RunningExtremes {
   /**
@@ -106,6 +110,8 @@ final class RunningExtremes {
             new Assign(winner, new Select(test.target(), loop.counted().index(), winner),
                 branch.origin()),
             branch), out));
+      } else if (stmt instanceof Loop original && choiceByIf(original) != null) {
+        out.add(choosingByIf((Loop) mapped, choiceByIf(original), out));
       } else if (stmt instanceof Loop original && choice(original) != null) {
         Loop loop = (Loop) mapped;
         List<Stmt> body = new ArrayList<>(loop.body().statements());
@@ -128,6 +134,34 @@ final class RunningExtremes {
       }
     }
     return ScratchRows.sameStatements(out, block) ? block : new Block(out);
+  }
+
+  /**
+   * {@code loop}, whose iterations end {@code t = d < best; if (t) { best = d; rest }}, with that
+   * end written as a step {@link #choice} knows: {@code if (t) { rest }}, the winner noted,
+   * {@code best = t ? d : best} (the same value: the primal keeps its comparison; {@code rest}
+   * names neither {@code best} nor {@code t}, so it may come first). {@code winner = -1} is added
+   * to {@code out} before the loop.
+   */
+  private Loop choosingByIf(Loop loop, Var candidate, List<Stmt> out) {
+    List<Stmt> body = new ArrayList<>(loop.body().statements());
+    If branch = (If) body.remove(body.size() - 1);
+    Assign test = (Assign) body.get(body.size() - 1);
+    List<Stmt> rest = new ArrayList<>(branch.then().statements());
+    Assign chosen = (Assign) rest.remove(0);
+    Var value = chosen.target();
+    Var counter = loop.counted().index();
+    Var winner = new Var(function.names().fresh(value.name() + "At"), Type.INT);
+    out.add(new Assign(winner, new Copy(Constant.integer(-1)), loop.origin()));
+    if (!rest.isEmpty()) {
+      body.add(new If(test.target(), new Block(rest), new Block(List.of()), branch.origin()));
+    }
+    body.add(new Assign(winner, new Select(test.target(), counter, winner), branch.origin()));
+    Assign step = new Assign(value, new Select(test.target(), candidate, value),
+        chosen.origin());
+    body.add(step);
+    choices.put(step, new Choice(value, candidate, winner, counter, step));
+    return loop.withBody(new Block(body));
   }
 
   /**
@@ -168,6 +202,50 @@ final class RunningExtremes {
     boolean[] elsewhere = {false};
     Statements.forEach(loop.body(), stmt -> elsewhere[0] |= stmt != step
         && Statements.vars(stmt).contains(value));
+    return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE && !elsewhere[0]
+        && !candidate.equals(value) && loops.home(candidate) == loop.body()
+        && loops.home(value) != loop.body() && activity.isActive(value) ? candidate : null;
+  }
+
+  /**
+   * The value of its iteration that {@code loop} keeps by a branch at its end,
+   * {@code if (d < best) best = d;} (any of {@code < <= > >=}, either order; the branch may
+   * also set locals the derivative does not need, {@code bestC = c}): the last iteration whose
+   * branch was taken wins, as the branch routes the adjoint step by step. {@code d} a
+   * {@code double} of the iteration, {@code best} an active {@code double} from outside the loop
+   * that nothing else in the loop names; else null.
+   */
+  private Var choiceByIf(Loop loop) {
+    List<Stmt> body = loop.body().statements();
+    int n = body.size();
+    if (loop.counted() == null || n < 2
+        || !(body.get(n - 2) instanceof Assign test && test.value() instanceof Binary compare
+            && switch (compare.op()) {
+              case LT, LE, GT, GE -> true;
+              default -> false;
+            })
+        || !(body.get(n - 1) instanceof If branch && branch.condition().equals(test.target())
+            && branch.otherwise().statements().isEmpty()
+            && !branch.then().statements().isEmpty()
+            && branch.then().statements().get(0) instanceof Assign chosen
+            && chosen.value() instanceof Copy copy && copy.a() instanceof Var candidate)) {
+      return null;
+    }
+    Var value = chosen.target();
+    if (!compare.operands().equals(List.of(candidate, value))
+        && !compare.operands().equals(List.of(value, candidate))
+        || loops.assignments(test.target()) != 1) {
+      return null;
+    }
+    boolean[] elsewhere = {false};
+    Statements.forEach(loop.body(), stmt -> elsewhere[0] |= stmt != test && stmt != chosen
+        && stmt != branch && Statements.vars(stmt).contains(value));
+    Statements.forEach(function.body(), stmt -> elsewhere[0] |= stmt != test && stmt != branch
+        && Statements.vars(stmt).contains(test.target()));
+    for (Stmt rest : branch.then().statements().subList(1, branch.then().statements().size())) {
+      elsewhere[0] |= !(rest instanceof Assign other) || activity.isActive(other.target())
+          || other.target().equals(candidate);
+    }
     return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE && !elsewhere[0]
         && !candidate.equals(value) && loops.home(candidate) == loop.body()
         && loops.home(value) != loop.body() && activity.isActive(value) ? candidate : null;

@@ -21,6 +21,7 @@ import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import java.util.List;
@@ -69,6 +70,9 @@ public final class DerivativeRules {
 
   private static final Rule IDENTITY = (i, a, r, g) -> g;
   private static final Rule NEGATE = (i, a, r, g) -> neg(g);
+  /** {@code c ? a : b}: the whole gradient to the operand chosen (operand 0 is the test). */
+  private static final Rule CHOOSE = (i, a, r, g) ->
+      i == 1 ? select(a.get(0), g, ZERO) : select(a.get(0), ZERO, g);
 
   private static final Map<Binary.Op, Rule> ARITHMETIC = Map.of(
       Binary.Op.ADD, (i, a, r, g) -> g,
@@ -233,6 +237,9 @@ public final class DerivativeRules {
     }
     if (expr instanceof Unary unary) {
       return unary.op() == Unary.Op.NEG ? NEGATE : null;
+    }
+    if (expr instanceof Select) {
+      return CHOOSE;
     }
     if (expr instanceof Binary binary) {
       return ARITHMETIC.get(binary.op());

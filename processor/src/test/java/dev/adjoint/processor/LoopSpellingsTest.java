@@ -1,0 +1,267 @@
+package dev.adjoint.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static dev.adjoint.processor.testing.Compiled.method;
+import static dev.adjoint.processor.testing.GradientAssertions.assertGradient;
+
+import dev.adjoint.processor.testing.Compiled;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Loops as Java programmers write them beyond the shapes of {@link LoopsAndArraysTest}: a for
+ * loop whose test steps its counter ({@code for (int i = n; i-- > 0; )}, the counter declared
+ * before it and read after, a continue in its body), and the same test with an update or a body
+ * that moves the counter too, which stay ordinary loops; the nearest or largest of values the
+ * iterations compute, kept by a branch ({@code if (d < best) { best = d; bestC = c; }}), and
+ * beside them branches the rule must leave alone. Each against Hipparchus and finite
+ * differences.
+ */
+class LoopSpellingsTest {
+  static final String SOURCE = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Spelled {
+        /** Horner's rule counted down in the for loop's test. */
+        @Differentiable
+        public static double hornerDown(double[] c, double x) {
+          double s = 0;
+          for (int i = c.length; i-- > 0; ) {
+            s = s * x + c[i];
+          }
+          return s;
+        }
+
+        /** Counted up from one before the start, the step first in the test. */
+        @Differentiable
+        public static double stepFirstUp(double[] x, double w) {
+          double s = 0;
+          for (int i = -1; ++i < x.length; ) {
+            s += x[i] * Math.sin(w * x[i]);
+          }
+          return s;
+        }
+
+        /** The counter declared before the loop and read after it (one below its end). */
+        @Differentiable
+        public static double counterReadAfter(double[] x, double w) {
+          double s = 0;
+          int k = x.length;
+          for (; k-- > 0; ) {
+            s = s * w + x[k] * x[k];
+          }
+          return s + k * w;
+        }
+
+        /** A continue ends only its iteration: the test steps before the next. */
+        @Differentiable
+        public static double skipNegatives(double[] x, double w) {
+          double s = 0;
+          for (int i = x.length; i-- > 0; ) {
+            if (x[i] < 0) {
+              continue;
+            }
+            s = s * w + x[i];
+          }
+          return s;
+        }
+
+        /** A stepping test beside an update of another counter: an ordinary loop. */
+        @Differentiable
+        public static double testAndUpdate(double[] x) {
+          double s = 0;
+          int k = 0;
+          for (int i = 0; ++k < x.length; i++) {
+            s += x[i] * x[k];
+          }
+          return s + k;
+        }
+
+        /** The body moves the counter too (a pair taken at once): an ordinary loop. */
+        @Differentiable
+        public static double bodyMovesTheCounter(double[] x, double w) {
+          double s = 0;
+          for (int i = x.length; i-- > 0; ) {
+            if (i > 0 && x[i] > 0.5) {
+              i--;
+              s += w * x[i] * x[i + 1];
+              continue;
+            }
+            s = s * w + Math.cos(x[i]);
+          }
+          return s;
+        }
+
+        /** k-means' cost with the nearest centre kept by a branch. */
+        @Differentiable
+        public static double nearestByBranch(double[][] centres, double[][] points) {
+          double total = 0;
+          for (double[] p : points) {
+            double best = Double.POSITIVE_INFINITY;
+            for (double[] c : centres) {
+              double d = 0;
+              for (int j = 0; j < p.length; j++) {
+                double t = p[j] - c[j];
+                d += t * t;
+              }
+              if (d < best) best = d;
+            }
+            total += best;
+          }
+          return total;
+        }
+
+        /** The same with the nearest centre's index kept beside its distance and read after. */
+        @Differentiable
+        public static double nearestWithIndex(double[][] centres, double[][] points, double w) {
+          double total = 0;
+          for (int q = 0; q < points.length; q++) {
+            double best = Double.POSITIVE_INFINITY;
+            int nearest = -1;
+            for (int c = 0; c < centres.length; c++) {
+              double d = 0;
+              for (int j = 0; j < points[q].length; j++) {
+                double t = points[q][j] - centres[c][j];
+                d += t * t;
+              }
+              if (best > d) {
+                best = d;
+                nearest = c;
+              }
+            }
+            total += best * w + nearest;
+          }
+          return total;
+        }
+
+        /** The largest logit, the last of equal ones winning (>=), from a start that may win. */
+        @Differentiable
+        public static double largestLogit(double[] z, double w, double start) {
+          double max = start;
+          for (int i = 0; i < z.length; i++) {
+            double v = z[i] * w;
+            if (v >= max) {
+              max = v;
+            }
+          }
+          double sum = 0;
+          for (int i = 0; i < z.length; i++) {
+            sum += Math.exp(z[i] * w - max);
+          }
+          return Math.log(sum) + max;
+        }
+
+        /** The branch also adds to a sum: an ordinary branch, its tests saved. */
+        @Differentiable
+        public static double branchDoesMore(double[] z, double w) {
+          double best = 0;
+          double s = 0;
+          for (int i = 0; i < z.length; i++) {
+            double v = Math.sin(z[i] * w);
+            if (v > best) {
+              best = v;
+              s += v * v;
+            }
+          }
+          return best + s;
+        }
+
+        /** The running value read in the loop after its branch: an ordinary branch. */
+        @Differentiable
+        public static double readInTheLoop(double[] z, double w) {
+          double best = z[0];
+          double s = 0;
+          for (int i = 0; i < z.length; i++) {
+            double v = z[i] * w;
+            if (v < best) best = v;
+            s += best * v;
+          }
+          return s;
+        }
+      }
+      """;
+
+  private static Compiled compiled;
+
+  @BeforeAll
+  static void compile() {
+    compiled = Compiled.compile(SOURCE);
+  }
+
+  static Stream<Arguments> cases() {
+    double[] x = {0.3, -0.7, 0.9, 1.2, -0.4, 0.6};
+    double[][] centres = {{0.1, 0.2}, {1.0, -0.5}, {-0.8, 0.9}};
+    double[][] points = {{0.3, 0.1}, {0.9, -0.2}, {-0.5, 0.7}, {0.2, 0.4}};
+    return Stream.of(
+        Arguments.of("hornerDown", new Object[] {x, 0.8}),
+        Arguments.of("hornerDown", new Object[] {new double[] {}, 0.8}),
+        Arguments.of("stepFirstUp", new Object[] {x, 0.8}),
+        Arguments.of("counterReadAfter", new Object[] {x, 0.8}),
+        Arguments.of("counterReadAfter", new Object[] {new double[] {}, 0.8}),
+        Arguments.of("skipNegatives", new Object[] {x, 0.8}),
+        Arguments.of("testAndUpdate", new Object[] {x}),
+        Arguments.of("testAndUpdate", new Object[] {new double[] {0.4}}),
+        Arguments.of("bodyMovesTheCounter", new Object[] {x, 0.8}),
+        Arguments.of("nearestByBranch", new Object[] {centres, points}),
+        Arguments.of("nearestWithIndex", new Object[] {centres, points, 0.7}),
+        Arguments.of("nearestWithIndex", new Object[] {centres, new double[][] {}, 0.7}),
+        // ties: the last of the equal logits wins, as the branch does
+        Arguments.of("largestLogit", new Object[] {new double[] {0.3, 1.2, -0.4, 1.2}, 0.8,
+            -5.0}),
+        Arguments.of("largestLogit", new Object[] {new double[] {0.3, -0.7}, 0.8, 2.0}),
+        Arguments.of("branchDoesMore", new Object[] {x, 0.8}),
+        Arguments.of("readInTheLoop", new Object[] {x, 0.8}));
+  }
+
+  @ParameterizedTest(name = "{0}{1}")
+  @MethodSource("cases")
+  void matchesOracles(String method, Object[] args) {
+    assertGradient(compiled, SOURCE, method, args);
+  }
+
+  @Test
+  void aForLoopsSteppingTestCounts() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // the counter's values are known: the backward sweep runs the loop in reverse without
+    // counting its trips or saving the counter
+    for (String counted : List.of("hornerDown", "stepFirstUp", "counterReadAfter",
+        "skipNegatives")) {
+      String body = method(sweeps, counted + "Pullback");
+      assertThat(body).doesNotContain("trips");
+      assertThat(body).doesNotContain("intTape");
+    }
+    // Horner's recurrence saves its running value alone (dx reads it); the coefficients
+    // are read again
+    String horner = method(sweeps, "hornerDownPullback");
+    assertThat(horner.split("\\[doublesTop\\+\\+\\] = ", -1)).hasLength(2);
+    assertThat(horner).contains("doubles[doublesTop++] = s2;");
+    // with an update, or a body that moves the counter, the trips are counted
+    assertThat(method(sweeps, "testAndUpdatePullback")).contains("trips");
+  }
+
+  @Test
+  void aBranchKeepingTheNearestVisitsTheWinnerOnly() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // the iteration that won is noted; nothing saved per centre, and the backward pass of the
+    // loop over centres runs the winner's iteration alone
+    for (String chosen : List.of("nearestByBranch", "nearestWithIndex")) {
+      String body = method(sweeps, chosen + "Pullback");
+      assertThat(body).doesNotContain("Tape");
+      assertThat(body).containsMatch("if \\(bestAt >= 0\\) \\{\\s+int \\w+ = bestAt;");
+    }
+    // the largest logit: its loop saves nothing (the exponentials' loop saves its values)
+    String logit = method(sweeps, "largestLogitPullback");
+    assertThat(logit).doesNotContain("intTape");
+    assertThat(logit).containsMatch("max\\d*At = c\\d+ \\? i : max\\d*At;");
+    // a branch that does more, or a running value read in the loop: their tests are saved
+    assertThat(method(sweeps, "branchDoesMorePullback")).contains("intTape");
+    assertThat(method(sweeps, "readInTheLoopPullback")).contains("intTape");
+  }
+}
