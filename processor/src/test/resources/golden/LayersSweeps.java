@@ -24,7 +24,7 @@ final class LayersSweeps {
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       int t3 = x.length;
       // the rows the loop reads, taken once before it
-      double[] WRow = 0 < t3 ? W[i] : null;
+      double[] WRow = W[i];
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       for (int j = 0; j < t3; j++) {
         // line 12: q[i] += W[i][j] * x[j];

@@ -158,6 +158,27 @@ class LoopSpellingsTest {
           return Math.log(sum) + max;
         }
 
+        /**
+         * Rows of a matrix taken once per loop over its rows (m[i] cannot throw), and of one
+         * counted by another array's length (m[i] may be past its end where the inner loop
+         * does not run: taken only where it runs).
+         */
+        @Differentiable
+        public static double rowsCounted(double[][] m, double[] x, int k) {
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+              s += m[i][j] * x[j];
+            }
+          }
+          for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < k; j++) {
+              s += m[i][j] * m[i][j] * x[i];
+            }
+          }
+          return s;
+        }
+
         /** The branch also adds to a sum: an ordinary branch, its tests saved. */
         @Differentiable
         public static double branchDoesMore(double[] z, double w) {
@@ -216,6 +237,11 @@ class LoopSpellingsTest {
         Arguments.of("largestLogit", new Object[] {new double[] {0.3, 1.2, -0.4, 1.2}, 0.8,
             -5.0}),
         Arguments.of("largestLogit", new Object[] {new double[] {0.3, -0.7}, 0.8, 2.0}),
+        // x longer than m, k = 0: the second loops never read m[2]
+        Arguments.of("rowsCounted", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2, 0.8}, 0}),
+        Arguments.of("rowsCounted", new Object[] {new double[][] {{0.3, -0.7, 0.5},
+            {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, 2}),
         Arguments.of("branchDoesMore", new Object[] {x, 0.8}),
         Arguments.of("readInTheLoop", new Object[] {x, 0.8}));
   }
@@ -244,6 +270,15 @@ class LoopSpellingsTest {
     assertThat(horner).contains("doubles[doublesTop++] = s2;");
     // with an update, or a body that moves the counter, the trips are counted
     assertThat(method(sweeps, "testAndUpdatePullback")).contains("trips");
+  }
+
+  @Test
+  void aRowIsTakenWithoutATestWhereItCannotThrow() {
+    String body = method(compiled.generatedSource("demo.SpelledSweeps"), "rowsCountedPullback");
+    // m[i] for i counting m's rows: taken as it is
+    assertThat(body).contains("double[] mRow = m[i];");
+    // m[i] for i counting x's elements: only where the loop over j runs
+    assertThat(body).containsMatch("double\\[\\] mRow\\d+ = 0 < k \\? m\\[i\\d*\\] : null;");
   }
 
   @Test

@@ -126,7 +126,8 @@ final class BackStmts {
       if (target != null && target.type().isArray()
           && (value instanceof Copy copy && copy.a() instanceof Var || value instanceof Load)) {
         shared.add(target);
-        shared.addAll(Exprs.vars(value.operands()));
+        Exprs.vars(value.operands()).stream().filter(v -> v.type().isArray())
+            .forEach(shared::add); // the array, not the indices of its row
       }
     });
     return shared;
