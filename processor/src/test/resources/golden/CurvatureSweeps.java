@@ -30,10 +30,10 @@ final class CurvatureSweeps {
 
     // backward sweep
     // line 10: return 1.0 / (1.0 + Math.exp(-dot));
-    double dt6 = value * value * -seed;
+    double dt6 = value * value * seed;
     double dt5 = dt6;
     double dt4 = t5 * dt5;
-    double ddot = -dt4;
+    double ddot = dt4;
     // line 9: double dot = w0 * x0 + w1 * x1 + w2;
     double dt3 = ddot;
     double dw2 = ddot;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A subtraction's negated adjoint is folded into the contributions that read it
  * ({@code dt5 -= 2 * (t5 * da)}, {@code dy[i] -= dd}) instead of being a negation of its own,
- * checked against Hipparchus and finite differences.
+ * and two negations down a chain of products cancel (the sigmoid's), checked against Hipparchus
+ * and finite differences.
  */
 class FoldedNegationsTest {
   static final String SOURCE = """
@@ -89,10 +90,14 @@ class FoldedNegationsTest {
   }
 
   @Test
-  void aNegationReadByTwoDeclarationsStaysOne() {
+  void twoNegationsDownAChainOfProductsCancel() {
     assertGradient(compiled, SOURCE, "neuron", 2.0, -1.0, -3.0, -2.0, -3.0);
+    assertGradient(compiled, SOURCE, "neuron", 40.0, 1.0, 0.0, -2.0, 0.5); // saturated
     String pullback = method(sweeps, "neuronPullback");
-    assertThat(pullback).containsMatch("double ddot = -dt\\d+;");
+    // 1 / (1 + e^-dot): -(e^-dot (r r -seed)) is e^-dot (r r seed), as a person writes it
+    assertThat(pullback).contains("value * value * seed;");
+    assertThat(pullback).containsMatch("double ddot = dt\\d+;");
+    assertThat(pullback).doesNotContainMatch("= -(seed|dt\\d+);|\\* -seed");
     assertThat(pullback).contains("double dw2 = ddot;"); // not two negations for one
   }
 

@@ -471,9 +471,10 @@ final class LoopLowering {
    * {@code while (++i < n)}; {@link Counting#ofSteppingTest}): the counted loop then runs from
    * the start stepped once. A for loop without an update is the same while loop, its counter
    * declared in its header if it likes ({@code for (int k = n; k-- > 0; )}). The same
-   * {@code do { ...; k--; } while (k >= 0);} runs its first iteration whatever the test says: its bound is then the start itself when
-   * the test fails there ({@code k >= min(0, start)}; {@code i < max(n, start + 1)} upward, the
-   * same but where {@code start + 1} overflows). Null for any other loop.
+   * {@code do { ...; k--; } while (k >= 0);} runs its first iteration whatever the test says:
+   * its bound is then the start itself when the test fails there ({@code k >= min(0, start)};
+   * {@code i < max(n, start + 1)} upward, the same but where {@code start + 1} overflows). Null
+   * for any other loop.
    */
   private Loop countedWhile(TreePath path, StatementTree loop, Env env, List<Stmt> out,
       List<Stmt> afterLoop) {
@@ -634,9 +635,6 @@ final class LoopLowering {
     return past;
   }
 
-  /**
-   * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.
-   */
   /** Whether {@code local} is declared in the initializer of the for loop at {@code path}. */
   private boolean declaredInHeader(TreePath path, Element local) {
     if (!(path.getLeaf() instanceof ForLoopTree loop)) {
@@ -651,6 +649,9 @@ final class LoopLowering {
     return false;
   }
 
+  /**
+   * Whether {@code local} is declared in the block holding the loop at {@code path}, before it.
+   */
   private boolean declaredBefore(TreePath path, Element local) {
     if (!(path.getParentPath().getLeaf() instanceof BlockTree block)) {
       return false;

@@ -47,9 +47,82 @@ public final class FoldedNegations {
       if (fold(out, i)) { // a contribution folded into may be a negation now: it comes later
         changed = true;
         i--;
+      } else {
+        changed |= cancel(out, i);
       }
     }
     return changed ? new Block(out) : block;
+  }
+
+  /**
+   * {@code double ddot = -dt4;} where {@code dt4} is declared before in the block to be read
+   * there alone, and a negation is found down the chain of such single-use products it is
+   * made of ({@code dt4 = t5 * dt5}, {@code dt5 = dt6}, {@code dt6 = value * value * -seed}, the
+   * sigmoid's): the two negations cancel ({@code dt6 = value * value * seed},
+   * {@code ddot = dt4}). Exact: a sign moves through products and quotients bit for bit.
+   */
+  private static boolean cancel(List<Stmt> out, int i) {
+    if (!(out.get(i) instanceof Accumulate negation) || !negation.declares()
+        || negation.intoElement() || !(negated(negation.value()) instanceof Var negated)
+        || !negatesDefinition(out, i, negated)) {
+      return false;
+    }
+    out.set(i, new Accumulate(negation.target(), negated, true, negation.origin()));
+    return true;
+  }
+
+  /**
+   * Negates the declaration of {@code v} before {@code out.get(use)}, if {@code v} is read there
+   * alone and a negation down its chain of single-use products can be dropped; whether it did.
+   */
+  private static boolean negatesDefinition(List<Stmt> out, int use, Var v) {
+    int at = -1;
+    for (int j = 0; j < out.size(); j++) {
+      Stmt stmt = out.get(j);
+      if (j != use && Statements.mentioned(stmt).contains(v)) {
+        if (at >= 0 || j > use || !(stmt instanceof Accumulate definition)
+            || !definition.declares() || !definition.target().equals(v)
+            || definition.intoElement()) {
+          return false; // read elsewhere, or not one declaration before its use
+        }
+        at = j;
+      }
+    }
+    if (at < 0) {
+      return false;
+    }
+    Accumulate definition = (Accumulate) out.get(at);
+    Operand dropped = withoutANegation(definition.value());
+    if (dropped != null) {
+      out.set(at, new Accumulate(v, dropped, true, definition.origin()));
+      return true;
+    }
+    for (Var factor : Exprs.vars(definition.value())) {
+      if (factor(definition.value(), factor) && negatesDefinition(out, at, factor)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code value} with one negation among its factors dropped, or null if it has none. */
+  private static Operand withoutANegation(Operand value) {
+    Operand inner = negated(value);
+    if (inner != null) {
+      return inner;
+    }
+    if (value instanceof Nested nested && nested.expr() instanceof Binary binary
+        && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV)) {
+      Operand a = withoutANegation(binary.a());
+      if (a != null) {
+        return new Nested(new Binary(binary.op(), a, binary.b()), nested.type());
+      }
+      Operand b = withoutANegation(binary.b());
+      if (b != null) {
+        return new Nested(new Binary(binary.op(), binary.a(), b), nested.type());
+      }
+    }
+    return null;
   }
 
   /** Folds {@code out.get(i)} into the contributions after it if it is a negation that can go. */
