@@ -94,15 +94,6 @@ final class LoopLowering {
     if (s instanceof EnhancedForLoopTree each) {
       return lowerForEach(path, each, env, out);
     }
-    if (s instanceof WhileLoopTree || s instanceof DoWhileLoopTree) {
-      List<Stmt> after = new ArrayList<>();
-      Loop counted = countedWhile(path, s, env, out, after);
-      if (counted != null) {
-        out.add(counted);
-        out.addAll(after);
-        return env;
-      }
-    }
     if (s instanceof ForLoopTree loop) {
       Loop counted = counted(path, loop, env, out);
       if (counted != null) {
@@ -113,14 +104,15 @@ final class LoopLowering {
         context.statement = init;
         env = lowering.lowerStatement(new TreePath(path, init), init, env, out);
       }
-      if (loop.getUpdate().isEmpty()) { // for (int i = n; i-- > 0; ) is while (i-- > 0)
-        List<Stmt> after = new ArrayList<>();
-        Loop stepping = countedWhile(path, s, env, out, after);
-        if (stepping != null) {
-          out.add(stepping);
-          out.addAll(after);
-          return env;
-        }
+    }
+    // for (int i = n; i-- > 0; ), without an update, is while (i-- > 0)
+    if (!(s instanceof ForLoopTree loop) || loop.getUpdate().isEmpty()) {
+      List<Stmt> after = new ArrayList<>();
+      Loop counted = countedWhile(path, s, env, out, after);
+      if (counted != null) {
+        out.add(counted);
+        out.addAll(after);
+        return env;
       }
     }
     ExpressionTree condition = s instanceof ForLoopTree f ? f.getCondition()

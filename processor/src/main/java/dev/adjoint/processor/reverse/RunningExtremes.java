@@ -202,9 +202,7 @@ final class RunningExtremes {
     boolean[] elsewhere = {false};
     Statements.forEach(loop.body(), stmt -> elsewhere[0] |= stmt != step
         && Statements.vars(stmt).contains(value));
-    return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE && !elsewhere[0]
-        && !candidate.equals(value) && loops.home(candidate) == loop.body()
-        && loops.home(value) != loop.body() && activity.isActive(value) ? candidate : null;
+    return !elsewhere[0] && choosesAmongIterations(loop, value, candidate) ? candidate : null;
   }
 
   /**
@@ -246,9 +244,18 @@ final class RunningExtremes {
       elsewhere[0] |= !(rest instanceof Assign other) || activity.isActive(other.target())
           || other.target().equals(candidate);
     }
-    return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE && !elsewhere[0]
+    return !elsewhere[0] && choosesAmongIterations(loop, value, candidate) ? candidate : null;
+  }
+
+  /**
+   * Whether {@code value} may be a running value chosen among {@code candidate}s of
+   * {@code loop}'s iterations: both {@code double}s, the candidate the iteration's own, the
+   * value an active one from outside the loop.
+   */
+  private boolean choosesAmongIterations(Loop loop, Var value, Var candidate) {
+    return value.type() == Type.DOUBLE && candidate.type() == Type.DOUBLE
         && !candidate.equals(value) && loops.home(candidate) == loop.body()
-        && loops.home(value) != loop.body() && activity.isActive(value) ? candidate : null;
+        && loops.home(value) != loop.body() && activity.isActive(value);
   }
 
   /** The running value of {@code loop} if it is a running maximum or minimum; else null. */
