@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * before it and read after, a continue in its body), and the same test with an update or a body
  * that moves the counter too, which stay ordinary loops; the nearest or largest of values the
  * iterations compute, kept by a branch ({@code if (d < best) { best = d; bestC = c; }}), and
- * beside them branches the rule must leave alone. Each against Hipparchus and finite
- * differences.
+ * beside them branches the rule must leave alone; values stored into an array that is then
+ * overwritten in place (a softmax's {@code p[j] = Math.exp(p[j] - max)}, then
+ * {@code p[j] /= sum}). Each against Hipparchus and finite differences.
  */
 class LoopSpellingsTest {
   static final String SOURCE = """
@@ -206,6 +207,55 @@ class LoopSpellingsTest {
           }
           return s;
         }
+
+        /** cs231n's softmax loss with the probabilities computed in place. */
+        @Differentiable
+        public static double softmaxInPlace(double[] z, int y) {
+          double[] p = z.clone();
+          double max = p[0];
+          for (int j = 1; j < p.length; j++) {
+            if (p[j] > max) max = p[j];
+          }
+          double sum = 0;
+          for (int j = 0; j < p.length; j++) {
+            p[j] = Math.exp(p[j] - max);
+            sum += p[j];
+          }
+          for (int j = 0; j < p.length; j++) {
+            p[j] /= sum;
+          }
+          return -Math.log(p[y]);
+        }
+
+        /** Rewritten in place on every pass of an outer loop: no pass's write is the last. */
+        @Differentiable
+        public static double rewrittenPerPass(double[] z, double w) {
+          double[] p = new double[z.length];
+          double s = 0;
+          for (int pass = 0; pass < 3; pass++) {
+            for (int j = 0; j < z.length; j++) {
+              p[j] = Math.tanh(z[j] * w + p[j]);
+            }
+            s += p[pass % z.length];
+          }
+          return s + p[0] * p[z.length - 1];
+        }
+
+        /** Stored only where a branch is taken: the element may hold something else. */
+        @Differentiable
+        public static double storedByABranch(double[] z) {
+          double[] p = new double[z.length];
+          double s = 0;
+          for (int j = 0; j < z.length; j++) {
+            double t = Math.exp(z[j]);
+            s += t;
+            if (z[j] > 0) p[j] = t;
+          }
+          for (int j = 0; j < z.length; j++) {
+            s += p[j] * p[j];
+          }
+          return s;
+        }
       }
       """;
 
@@ -243,7 +293,11 @@ class LoopSpellingsTest {
         Arguments.of("rowsCounted", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2}, 2}),
         Arguments.of("branchDoesMore", new Object[] {x, 0.8}),
-        Arguments.of("readInTheLoop", new Object[] {x, 0.8}));
+        Arguments.of("readInTheLoop", new Object[] {x, 0.8}),
+        Arguments.of("softmaxInPlace", new Object[] {x, 2}),
+        Arguments.of("softmaxInPlace", new Object[] {new double[] {0.5}, 0}),
+        Arguments.of("rewrittenPerPass", new Object[] {x, 0.8}),
+        Arguments.of("storedByABranch", new Object[] {x}));
   }
 
   @ParameterizedTest(name = "{0}{1}")
@@ -298,5 +352,17 @@ class LoopSpellingsTest {
     // a branch that does more, or a running value read in the loop: their tests are saved
     assertThat(method(sweeps, "branchDoesMorePullback")).contains("intTape");
     assertThat(method(sweeps, "readInTheLoopPullback")).contains("intTape");
+  }
+
+  @Test
+  void theLastWriteOfAnArrayIsReadBackInsteadOfSaved() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // p[j] /= sum is p's last write: its quotient is read back from p[j]; the exponential,
+    // which the division overwrites, is the one value saved per element
+    String softmax = method(sweeps, "softmaxInPlacePullback");
+    assertThat(softmax.split("\\[doublesTop\\+\\+\\] = ", -1)).hasLength(2);
+    assertThat(softmax).containsMatch("double t\\d+ = p\\[j\\d*\\];");
+    // rewritten on every pass of an outer loop: each pass's values are saved
+    assertThat(method(sweeps, "rewrittenPerPassPullback")).contains("doubles[doublesTop++]");
   }
 }

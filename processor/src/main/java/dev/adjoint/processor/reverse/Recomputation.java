@@ -427,9 +427,12 @@ final class Recomputation {
 
   /**
    * {@code t = a[i]} for a value {@code t} (any operation: {@code max(0, z)}) that its loop body
-   * stores, right after, into an element of a replayable array written nowhere else, each
-   * element once ({@code hidden[h] = t}), at indices the backward sweep has: the backward sweep
-   * reads the element back instead of saving {@code t}. Else null.
+   * stores after it, not in a branch, into an element {@code a[i] = t} that still holds it when the backward
+   * sweep reads it, at indices the backward sweep has: the backward sweep reads the element back
+   * instead of saving {@code t}. The element holds it when the array is replayable and written
+   * nowhere else, each element once ({@code hidden[h] = t}), or when this store is the array's
+   * last write ({@link #lastWrite}: softmax's {@code p[j] = Math.exp(p[j] - max)}, then
+   * {@code p[j] /= sum}, which reads back the second). Else null.
    */
   private Assign readBack(Assign assign, Predicate<Var> inline) {
     Var target = assign.target();
@@ -437,17 +440,45 @@ final class Recomputation {
         || assign.value().operands().contains(target)) {
       return null;
     }
-    for (var entry : stores.entrySet()) {
-      List<Store> into = entry.getValue();
-      Store store = into.get(0);
-      if (into.size() == 1 && store.value().equals(target) && store.compound() == null
-          && replayable.contains(entry.getKey()) && loops.loopBody(store) == loops.loopBody(assign)
-          && loops.position(store) > loops.position(assign) && eachElementOnce(store)
-          && store.indices().stream().allMatch(o -> isAvailable(o, assign, inline))) {
-        return new Assign(target, new Load(store.array(), store.indices()), assign.origin());
+    for (List<Store> into : stores.values()) {
+      for (Store store : into) {
+        if (store.value().equals(target) && store.compound() == null
+            && loops.blockOf(store) == loops.blockOf(assign) // not inside a branch
+            && loops.position(store) > loops.position(assign)
+            && store.indices().stream().allMatch(o -> isAvailable(o, assign, inline))
+            && (into.size() == 1 && replayable.contains(store.array()) && eachElementOnce(store)
+                || lastWrite(store, into))) {
+          return new Assign(target, new Load(store.array(), store.indices()), assign.origin());
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * True if {@code store} is the last write into its array, which keeps what it wrote until the
+   * backward sweep: the array is made in the method ({@code new}, a clone, a layer's result)
+   * under one name no
+   * other name shares, every other store into it comes before the loops around this one, and
+   * each of those loops writes elements of its own (its counter indexes the array).
+   */
+  private boolean lastWrite(Store store, List<Store> into) {
+    Var array = store.array();
+    Assign made = definitions.get(array);
+    if (made == null || shared.contains(array) || loops.isAssignedInLoop(array)
+        || !(allocations.containsKey(array) || made.value() instanceof CloneArray)) {
+      return false;
+    }
+    List<Loop> around = loops.loopsAround(store);
+    for (Loop loop : around) {
+      if (loop.counted() == null || !store.indices().contains(loop.counted().index())) {
+        return false;
+      }
+    }
+    return into.stream().allMatch(other -> other == store
+        || loops.position(other) < loops.position(store)
+            && loops.loopsAround(other).stream().noneMatch(l -> around.stream().anyMatch(
+                m -> m == l)));
   }
 
   /**
