@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * iterations compute, kept by a branch ({@code if (d < best) { best = d; bestC = c; }}), and
  * beside them branches the rule must leave alone; values stored into an array that is then
  * overwritten in place (a softmax's {@code p[j] = Math.exp(p[j] - max)}, then
- * {@code p[j] /= sum}). Each against Hipparchus and finite differences.
+ * {@code p[j] /= sum}); a square root of the loop's constants inside it, and batch norm's mean,
+ * summed, divided, then read per example. Each against Hipparchus and finite differences.
  */
 class LoopSpellingsTest {
   static final String SOURCE = """
@@ -256,6 +257,50 @@ class LoopSpellingsTest {
           }
           return s;
         }
+
+        /**
+         * Attention's scores, scaled by a square root the loop recomputes every key, in a decaying
+         * sum (an adjoint flows from each iteration to the one before: no fusion).
+         */
+        @Differentiable
+        public static double scaledScores(double[] q, double[][] k) {
+          double s = 0;
+          for (int i = 0; i < k.length; i++) {
+            double dot = 0;
+            for (int d = 0; d < q.length; d++) {
+              dot += q[d] * k[i][d];
+            }
+            double a = dot / Math.sqrt(q.length);
+            s = 0.9 * s + a * a * a;
+          }
+          return s;
+        }
+
+        /** Batch norm per feature: the mean is summed, divided, then read per example. */
+        @Differentiable
+        public static double batchNorm(double[][] x, double[] gamma) {
+          int n = x.length;
+          double loss = 0;
+          for (int j = 0; j < gamma.length; j++) {
+            double mu = 0;
+            for (int i = 0; i < n; i++) {
+              mu += x[i][j];
+            }
+            mu /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+              double d = x[i][j] - mu;
+              var += d * d;
+            }
+            var /= n;
+            double inv = 1.0 / Math.sqrt(var + 1e-5);
+            for (int i = 0; i < n; i++) {
+              double y = gamma[j] * (x[i][j] - mu) * inv;
+              loss += y * y * y;
+            }
+          }
+          return loss;
+        }
       }
       """;
 
@@ -297,7 +342,9 @@ class LoopSpellingsTest {
         Arguments.of("softmaxInPlace", new Object[] {x, 2}),
         Arguments.of("softmaxInPlace", new Object[] {new double[] {0.5}, 0}),
         Arguments.of("rewrittenPerPass", new Object[] {x, 0.8}),
-        Arguments.of("storedByABranch", new Object[] {x}));
+        Arguments.of("storedByABranch", new Object[] {x}),
+        Arguments.of("scaledScores", new Object[] {new double[] {0.3, -0.7}, points}),
+        Arguments.of("batchNorm", new Object[] {points, new double[] {0.8, -1.3}}));
   }
 
   @ParameterizedTest(name = "{0}{1}")
@@ -364,5 +411,21 @@ class LoopSpellingsTest {
     assertThat(softmax).containsMatch("double t\\d+ = p\\[j\\d*\\];");
     // rewritten on every pass of an outer loop: each pass's values are saved
     assertThat(method(sweeps, "rewrittenPerPassPullback")).contains("doubles[doublesTop++]");
+  }
+
+  @Test
+  void valuesFixedForALoopAreNotSavedPerIteration() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // Math.sqrt(q.length) in the loop over keys: computed again once, before the backward loop,
+    // not saved per key (the two values saved per key are a and a * a)
+    String scores = method(sweeps, "scaledScoresPullback");
+    assertThat(scores.split("\\[doublesTop\\+\\+\\] = ", -1)).hasLength(3);
+    assertThat(scores).containsMatch(
+        "double (t\\d+) = Math.sqrt\\(q.length\\);\\s+(//.*\\s+)*for \\(int i = k.length - 1");
+    // batch norm's mean holds its value until the backward pass of its feature: x[i][j] - mu is
+    // computed again, and the mean's first value, 0, needs no saving
+    String norm = method(sweeps, "batchNormPullback");
+    assertThat(norm).doesNotContain("Tape");
+    assertThat(norm).containsMatch("double d = t\\d+ - mu;");
   }
 }

@@ -66,10 +66,13 @@ final class Fusion {
   private final Set<Stmt> unsaved = Collections.newSetFromMap(new IdentityHashMap<>());
   private List<Stmt> backward;
   private final Map<Loop, List<Stmt>> recomputed;
+  /** The statements whose old values the forward sweep saves. */
+  private final Set<Stmt> pushed;
 
   private Fusion(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
-      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
+      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed,
+      Set<Stmt> pushed) {
     this.function = function;
     this.activity = activity;
     this.loops = loops;
@@ -80,19 +83,22 @@ final class Fusion {
     this.scratch = new ScratchBuffers(function, loops);
     this.backward = new ArrayList<>(backward);
     this.recomputed = recomputed;
+    this.pushed = pushed;
   }
 
   /**
    * Fuses what can be fused of {@code backward}; {@code primal} are the primal's variables,
    * {@code buffers} the calls' scalar adjoint buffers, {@code recomputed} the statements each
-   * loop's backward pass starts with to compute values again.
+   * loop's backward pass starts with to compute values again, {@code pushed} the statements
+   * whose old values the forward sweep saves.
    */
   static Fusion of(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
-      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed) {
+      Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed,
+      Set<Stmt> pushed) {
     Fusion fusion =
         new Fusion(function, activity, loops, passesThrough, primal, seed, buffers, backward,
-            recomputed);
+            recomputed, pushed);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -135,6 +141,31 @@ final class Fusion {
         });
       }
     }
+  }
+
+  /**
+   * The variables of {@code body} that one assignment directly in it, their first in the
+   * iteration, is the only one to save.
+   */
+  private Set<Var> savedFirstOnly(Block body) {
+    Map<Var, Stmt> first = new HashMap<>();
+    Map<Var, Integer> saves = new HashMap<>();
+    Statements.forEach(body, stmt -> {
+      if (stmt instanceof Assign assign) {
+        first.putIfAbsent(assign.target(), assign);
+        if (pushed.contains(assign)) {
+          saves.merge(assign.target(), 1, Integer::sum);
+        }
+      }
+    });
+    Set<Var> out = new HashSet<>();
+    first.forEach((v, assign) -> {
+      if (saves.getOrDefault(v, 0) == 1 && pushed.contains(assign)
+          && body.statements().stream().anyMatch(stmt -> stmt == assign)) {
+        out.add(v);
+      }
+    });
+    return out;
   }
 
   /** Each statement of {@code block} and of its branches, not entering loops. */
@@ -343,12 +374,15 @@ final class Fusion {
    * gets its first value there: the value before it is restored only for the iterations before,
    * whose backward passes have run already, so an assignment no other one of the iteration can
    * precede (the only one, or one in each branch: y = x > 0 ? x : 0.01 * x) is neither saved
-   * nor restored (a re-initialised accumulator, s = 0; a temporary of a branch). Those in inner
-   * loops keep their saves.
+   * nor restored (a re-initialised accumulator, s = 0; a temporary of a branch); nor is the
+   * first of several when it is the only one saved (batch norm's {@code double mu = 0;} before
+   * {@code mu += x[i][j]} and {@code mu /= n}, which save nothing). Those in inner loops keep
+   * their saves.
    */
   private List<Stmt> withoutFirstValues(Loop loop, List<Stmt> body) {
     Set<Var> notFirst = new HashSet<>();
     assignedBefore(loop.body(), new HashSet<>(), notFirst);
+    notFirst.removeAll(savedFirstOnly(loop.body()));
     Set<Var> firstValues = new HashSet<>();
     outsideInnerLoops(new Block(body), stmt -> {
       if (stmt instanceof Pop pop && pop.indices().isEmpty() && !notFirst.contains(pop.target())

@@ -13,8 +13,10 @@ import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.MathCall;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
@@ -356,6 +358,9 @@ final class Recomputation {
           if (again == null) {
             again = forwarded(assign, inline);
           }
+          if (again == null && isInvariantCall(assign, loop, inline)) {
+            again = assign;
+          }
           if (again != null) {
             recomputed.put(assign.target(), again);
             bodyOf.put(assign.target(), loop.body());
@@ -479,6 +484,38 @@ final class Recomputation {
         || loops.position(other) < loops.position(store)
             && loops.loopsAround(other).stream().noneMatch(l -> around.stream().anyMatch(
                 m -> m == l)));
+  }
+
+  /**
+   * {@code t = Math.sqrt(d)} in a loop that changes none of the call's arguments (attention's
+   * {@code s / Math.sqrt(q.length)}), on values the backward sweep has: the backward sweep
+   * computes it again, once before its loop ({@link InvariantValues} moves it there), instead of saving it every iteration.
+   */
+  private boolean isInvariantCall(Assign assign, Loop loop, Predicate<Var> inline) {
+    if (!(assign.value() instanceof MathCall call) || call.args().isEmpty() // Math.random()
+        || assign.target().type() != Type.DOUBLE || assign.target().equals(function.result())) {
+      return false;
+    }
+    Set<Var> changed = new HashSet<>();
+    Statements.forEach(loop.body(), stmt -> changed.addAll(BackStmts.assigned(stmt)));
+    loop.header().statements().forEach(stmt -> changed.addAll(BackStmts.assigned(stmt)));
+    return call.args().stream()
+        .allMatch(o -> isAvailable(o, assign, inline) && isInvariant(o, changed, inline));
+  }
+
+  /**
+   * True if {@code operand} has one value throughout a loop that assigns {@code changed}: a
+   * constant, a variable the loop does not assign, or one the backward sweep writes as its
+   * expression ({@code int t5 = q.length;}) of such values.
+   */
+  private boolean isInvariant(Operand operand, Set<Var> changed, Predicate<Var> inline) {
+    if (!(operand instanceof Var v) || !changed.contains(v)) {
+      return true;
+    }
+    Assign definition = definitions.get(v);
+    return inline.test(v) && definition != null
+        && (definition.value() instanceof Length || definition.value() instanceof Binary)
+        && definition.value().operands().stream().allMatch(o -> isInvariant(o, changed, inline));
   }
 
   /**
@@ -624,7 +661,26 @@ final class Recomputation {
         return true;
       }
     }
-    return false;
+    return settledInFusedIteration(v, at, around);
+  }
+
+  /**
+   * True if {@code v} still holds, when the backward pass of an iteration of a fused loop runs,
+   * the value {@code at} read in that iteration: the loop assigns {@code v} only before the
+   * statement of its body that holds {@code at} (batch norm's {@code mu = mu / n}, before the
+   * loop over {@code x[i][j] - mu}), and the backward pass runs before the next iteration.
+   */
+  private boolean settledInFusedIteration(Var v, Stmt at, List<Loop> around) {
+    if (around.isEmpty() || !fused.contains(around.get(0)) || around.get(0).testAtEnd()) {
+      return false;
+    }
+    Loop outer = around.get(0);
+    int limit = loops.position(around.size() > 1 ? around.get(1) : at);
+    boolean[] before = {true};
+    Statements.forEach(outer.body(), stmt -> before[0] &= !BackStmts.assigned(stmt).contains(v)
+        || loops.position(stmt) < limit);
+    outer.header().statements().forEach(stmt -> before[0] &= !BackStmts.assigned(stmt).contains(v));
+    return before[0];
   }
 
   /** Adds the variables {@code stmt} and the statements nested in it name. */

@@ -270,7 +270,7 @@ public final class ReverseSweep {
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowAdjoints.values()));
     Fusion fusion = shadows.isEmpty()
         ? Fusion.of(function, activity, loops, this::passesThrough, primal, seed,
-            buffers.keySet(), backward, recomputeStatements)
+            buffers.keySet(), backward, recomputeStatements, pushed)
         : null;
     if (fusion != null) {
       pushed.removeAll(fusion.unsaved());
