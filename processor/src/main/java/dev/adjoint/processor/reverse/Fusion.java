@@ -405,8 +405,9 @@ final class Fusion {
    * that store only into arrays they make, restore nothing from before them, and whose backward
    * pass shares nothing with what runs before it in {@code body} (the backward passes of what
    * follows the loop), but for adding into the same adjoint array, whose additions only change
-   * order, and the zeros declared there for it alone (an element's sum), which move before it. Every pair of a sum over pairs ({@code e += 1 / (r * r + 1)} with
-   * {@code r = x[i] - x[j]}) then adds its contribution as it is computed, nothing saved.
+   * order, and the zeros declared there for it alone (an element's sum), which move before it.
+   * Every pair of a sum over pairs ({@code e += 1 / (r * r + 1)} with {@code r = x[i] - x[j]})
+   * then adds its contribution as it is computed, nothing saved.
    */
   private List<Stmt> fusedInnerLoops(Loop outer, List<Stmt> body) {
     List<Stmt> out = new ArrayList<>(body);

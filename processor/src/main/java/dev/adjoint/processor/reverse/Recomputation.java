@@ -301,9 +301,9 @@ final class Recomputation {
 
   /**
    * True if {@code store} never writes an element after {@code load} (an element's read, or a
-   * call given the whole array) read it: it comes first in the code, and each loop around both, but those in {@code fresh} (whose iterations each make
-   * the array anew), indexes the array by its counter at the same place in both, so another
-   * iteration touches other elements.
+   * call given the whole array) read it: it comes first in the code, and each loop around both,
+   * but those in {@code fresh} (whose iterations each make the array anew), indexes the array by
+   * its counter at the same place in both, so another iteration touches other elements.
    */
   private boolean writesBefore(Store store, Assign load, Set<Loop> fresh) {
     if (loops.position(store) > loops.position(load)) {
@@ -432,12 +432,12 @@ final class Recomputation {
 
   /**
    * {@code t = a[i]} for a value {@code t} (any operation: {@code max(0, z)}) that its loop body
-   * stores after it, not in a branch, into an element {@code a[i] = t} that still holds it when the backward
-   * sweep reads it, at indices the backward sweep has: the backward sweep reads the element back
-   * instead of saving {@code t}. The element holds it when the array is replayable and written
-   * nowhere else, each element once ({@code hidden[h] = t}), or when this store is the array's
-   * last write ({@link #lastWrite}: softmax's {@code p[j] = Math.exp(p[j] - max)}, then
-   * {@code p[j] /= sum}, which reads back the second). Else null.
+   * stores after it, not in a branch, into an element {@code a[i] = t} that still holds it when
+   * the backward sweep reads it, at indices the backward sweep has: the backward sweep reads the
+   * element back instead of saving {@code t}. The element holds it when the array is replayable
+   * and written nowhere else, each element once ({@code hidden[h] = t}), or when this store is
+   * the array's last write ({@link #lastWrite}: softmax's {@code p[j] = Math.exp(p[j] - max)},
+   * then {@code p[j] /= sum}, which reads back the second). Else null.
    */
   private Assign readBack(Assign assign, Predicate<Var> inline) {
     Var target = assign.target();
@@ -463,9 +463,9 @@ final class Recomputation {
   /**
    * True if {@code store} is the last write into its array, which keeps what it wrote until the
    * backward sweep: the array is made in the method ({@code new}, a clone, a layer's result)
-   * under one name no
-   * other name shares, every other store into it comes before the loops around this one, and
-   * each of those loops writes elements of its own (its counter indexes the array).
+   * under one name no other name shares, every other store into it comes before the loops
+   * around this one, and each of those loops writes elements of its own (its counter indexes
+   * the array).
    */
   private boolean lastWrite(Store store, List<Store> into) {
     Var array = store.array();
@@ -489,7 +489,8 @@ final class Recomputation {
   /**
    * {@code t = Math.sqrt(d)} in a loop that changes none of the call's arguments (attention's
    * {@code s / Math.sqrt(q.length)}), on values the backward sweep has: the backward sweep
-   * computes it again, once before its loop ({@link InvariantValues} moves it there), instead of saving it every iteration.
+   * computes it again, once before its loop ({@link InvariantValues} moves it there), instead
+   * of saving it every iteration.
    */
   private boolean isInvariantCall(Assign assign, Loop loop, Predicate<Var> inline) {
     if (!(assign.value() instanceof MathCall call) || call.args().isEmpty() // Math.random()
@@ -679,7 +680,8 @@ final class Recomputation {
     boolean[] before = {true};
     Statements.forEach(outer.body(), stmt -> before[0] &= !BackStmts.assigned(stmt).contains(v)
         || loops.position(stmt) < limit);
-    outer.header().statements().forEach(stmt -> before[0] &= !BackStmts.assigned(stmt).contains(v));
+    outer.header().statements()
+        .forEach(stmt -> before[0] &= !BackStmts.assigned(stmt).contains(v));
     return before[0];
   }
 
