@@ -426,7 +426,7 @@ class LoopSpellingsTest {
     String scores = method(sweeps, "scaledScoresPullback");
     assertThat(saves(scores)).isEqualTo(2);
     assertThat(scores).containsMatch(
-        "double (t\\d+) = Math.sqrt\\(q.length\\);\\s+(//.*\\s+)*for \\(int i = k.length - 1");
+        "double t\\d+ = Math.sqrt\\(q.length\\);\\s+(//.*\\s+)*for \\(int i = k.length - 1");
     // batch norm's mean holds its value until the backward pass of its feature: x[i][j] - mu is
     // computed again, and the mean's first value, 0, needs no saving
     String norm = method(sweeps, "batchNormPullback");
