@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,15 +29,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * profiler for
  * allocation) through JMH's API and prints, per workload, the times and bytes per operation and
  * the ratios of DESIGN §6; then one summary table in Markdown. Times are per call of the
- * benchmark method; the ratios use the fastest measurement iteration of each (see
- * {@link Measure}).
+ * benchmark method; the ratios use, of each variant, the median over its forks of each fork's
+ * fastest measurement iteration (see {@link Measure}).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.Report
  * [REGEX]}, REGEX selecting workloads by name (e.g. {@code gmm|lstm}). System properties:
  * {@code report.warmup} (default: per workload, 3 to 7) and {@code report.iterations} (default
  * 3), {@code report.seconds}
- * (per iteration, default 1), {@code report.forks} (default 1; the fastest iteration of all
- * forks counts, so a fork whose JIT compiled the sweep badly does not decide), {@code report.logs} (folder of the JMH logs, default
+ * (per iteration, default 1), {@code report.forks} (default 1; with three or more, neither a fork
+ * whose JIT compiled the sweep badly nor one that compiled it unusually well decides),
+ * {@code report.logs} (folder of the JMH logs, default
  * {@code jmh-logs} beside the jar), {@value AdBench#DIR_PROPERTY}.
  */
 public final class Report {
@@ -115,11 +117,15 @@ public final class Report {
   }
 
   /**
-   * One measurement: {@code ns}, the fastest measurement iteration's nanoseconds per operation
-   * (the figure the ratios use: on a shared machine other processes only ever slow an iteration
-   * down); JMH's mean over the iterations and its 99.9% error; bytes allocated per operation.
+   * One measurement, in nanoseconds per operation: {@code ns}, the figure the ratios use, is the
+   * median over the forks of each fork's fastest measurement iteration. Within a fork the fastest
+   * iteration counts because other processes on a shared machine only ever slow an iteration
+   * down; across forks the median, because C2 compiles a big sweep differently from one JVM to
+   * the next (forks of one run at 140 and at 200 µs), and the fastest fork of all would reward a
+   * lucky compilation. {@code fastest} is the fastest iteration of all forks; then JMH's mean
+   * over all iterations, its 99.9% error, and the bytes allocated per operation.
    */
-  record Measure(double ns, double mean, double error, double bytes) {}
+  record Measure(double ns, double fastest, double mean, double error, double bytes) {}
 
   public static void main(String[] args) throws RunnerException, IOException {
     Pattern select = Pattern.compile(args.length > 0 ? args[0] : ".*");
@@ -190,28 +196,38 @@ public final class Report {
           bytes = e.getValue().getScore();
         }
       }
-      double fastest = Double.POSITIVE_INFINITY;
+      List<Double> forkBests = new ArrayList<>();
       for (BenchmarkResult b : r.getBenchmarkResults()) {
+        double best = Double.POSITIVE_INFINITY;
         for (IterationResult i : b.getIterationResults()) {
-          fastest = Math.min(fastest, i.getPrimaryResult().getScore());
+          best = Math.min(best, i.getPrimaryResult().getScore());
         }
+        forkBests.add(best);
       }
-      out.put(method, new Measure(fastest, primary.getScore(), primary.getScoreError(), bytes));
+      Collections.sort(forkBests);
+      out.put(method, new Measure(median(forkBests), forkBests.get(0), primary.getScore(),
+          primary.getScoreError(), bytes));
     }
     return out;
   }
 
+  /** The middle value of sorted numbers, or the mean of the middle two. */
+  static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   private static void printWorkload(Workload w, Map<String, Measure> m) {
-    System.out.printf("%-44s %12s %12s %12s %14s%n", "variant", "fastest", "JMH mean",
-        "± (99.9%)", "B/op");
+    System.out.printf("%-44s %14s %12s %12s %12s %14s%n", "variant", "forks' median",
+        "fastest", "JMH mean", "± (99.9%)", "B/op");
     for (Map.Entry<String, String> v : VARIANTS.entrySet()) {
       Measure x = m.get(v.getKey());
       if (x == null) {
         System.out.printf("%-44s %12s%n", v.getValue(), "skipped");
         continue;
       }
-      System.out.printf("%-44s %12s %12s %12s %,14.0f%n", v.getValue(), time(x.ns()),
-          time(x.mean()), Double.isNaN(x.error()) ? "" : time(x.error()), x.bytes());
+      System.out.printf("%-44s %14s %12s %12s %12s %,14.0f%n", v.getValue(), time(x.ns()),
+          time(x.fastest()), time(x.mean()), Double.isNaN(x.error()) ? "" : time(x.error()), x.bytes());
     }
     System.out.printf("gradient/primal %s, record API/primal %s, generated/hand-written %s,"
         + " Hipparchus/generated %s, finite differences/generated %s, JVP/primal %s,"
