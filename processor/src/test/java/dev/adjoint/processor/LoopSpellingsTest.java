@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * beside them branches the rule must leave alone; values stored into an array that is then
  * overwritten in place (a softmax's {@code p[j] = Math.exp(p[j] - max)}, then
  * {@code p[j] /= sum}); a square root of the loop's constants inside it, and batch norm's mean,
- * summed, divided, then read per example. Each against Hipparchus and finite differences.
+ * summed, divided, then read per example; a recurrent state in two buffers swapped each step,
+ * and elements rewritten in place from their neighbours. Each against Hipparchus and finite
+ * differences.
  */
 class LoopSpellingsTest {
   static final String SOURCE = """
@@ -301,6 +303,64 @@ class LoopSpellingsTest {
           }
           return loss;
         }
+
+        /** A recurrent state in two buffers, swapped each step instead of allocating one. */
+        @Differentiable
+        public static double rnnTwoBuffers(double[][] w, double[] x) {
+          int h = w.length;
+          double[] state = new double[h];
+          double[] next = new double[h];
+          for (int t = 0; t < x.length; t++) {
+            for (int j = 0; j < h; j++) {
+              double z = x[t];
+              for (int k = 0; k < h; k++) {
+                z += w[j][k] * state[k];
+              }
+              next[j] = Math.tanh(z);
+            }
+            double[] tmp = state;
+            state = next;
+            next = tmp;
+          }
+          double s = 0;
+          for (int j = 0; j < h; j++) {
+            s += state[j] * state[j];
+          }
+          return s;
+        }
+
+        /** Sweeps rewriting each element in place from its neighbours' newest values. */
+        @Differentiable
+        public static double inPlaceSweeps(double[] u0, double w) {
+          double[] u = u0.clone();
+          for (int sweep = 0; sweep < 3; sweep++) {
+            for (int i = 1; i + 1 < u.length; i++) {
+              for (int k = 0; k < 2; k++) {
+                u[i] = Math.sin(w * u[i - 1]) + 0.5 * u[i + 1] * u[i];
+              }
+            }
+          }
+          double e = 0;
+          for (int i = 0; i < u.length; i++) {
+            e += u[i] * u[i];
+          }
+          return e;
+        }
+
+        /** An element read, overwritten, and its old value used after the write. */
+        @Differentiable
+        public static double readThenOverwrite(double[] x, double w) {
+          double[] u = x.clone();
+          double s = 0;
+          for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < u.length; i++) {
+              double t = u[i];
+              u[i] = Math.sin(t * w);
+              s += t * t * u[i];
+            }
+          }
+          return s;
+        }
       }
       """;
 
@@ -344,7 +404,12 @@ class LoopSpellingsTest {
         Arguments.of("rewrittenPerPass", new Object[] {x, 0.8}),
         Arguments.of("storedByABranch", new Object[] {x}),
         Arguments.of("scaledScores", new Object[] {new double[] {0.3, -0.7}, points}),
-        Arguments.of("batchNorm", new Object[] {points, new double[] {0.8, -1.3}}));
+        Arguments.of("batchNorm", new Object[] {points, new double[] {0.8, -1.3}}),
+        Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5, -0.3, 0.8},
+            {-0.6, 0.2, 0.4}, {0.1, 0.9, -0.7}}, x}),
+        Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
+        Arguments.of("inPlaceSweeps", new Object[] {x, 0.8}),
+        Arguments.of("readThenOverwrite", new Object[] {x, 0.8}));
   }
 
   /** How many statements of a generated method save a double on the tape. */
@@ -432,5 +497,18 @@ class LoopSpellingsTest {
     String norm = method(sweeps, "batchNormPullback");
     assertThat(norm).doesNotContain("Tape");
     assertThat(norm).containsMatch("double d = t\\d+ - mu;");
+  }
+
+  @Test
+  void overwrittenElementsArePutBackInsteadOfEveryReadSaved() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // each step reads every element of the state once per unit: the step's writes into the
+    // other buffer are saved (one per unit) and put back, and the backward sweep reads the state
+    String rnn = method(sweeps, "rnnTwoBuffersPullback");
+    assertThat(rnn).containsMatch("doubles\\[doublesTop\\+\\+\\] = next\\d*\\[j\\];");
+    assertThat(rnn).containsMatch("next\\d*\\[j\\] = doubles\\[--doublesTop\\];");
+    assertThat(rnn).containsMatch("= state\\d*\\[k\\] \\* dt\\d+;");
+    assertThat(rnn).doesNotContainMatch(
+        "doubles\\[doublesTop\\+\\+\\] = t\\d+;\\s+t\\d+ = state");
   }
 }

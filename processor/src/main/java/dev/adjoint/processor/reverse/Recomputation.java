@@ -79,6 +79,8 @@ final class Recomputation {
   private final Map<Var, Assign> allocations = new HashMap<>();
   /** Arrays under another name too (shadows, rows, call arguments that may be written). */
   private final Set<Var> shared = new HashSet<>();
+  /** Rows under another name, and arguments of calls that may write into them. */
+  private final Set<Var> otherNames = new HashSet<>();
   /** The assignment of each variable assigned once. */
   private final Map<Var, Assign> definitions = new HashMap<>();
   /** The top-level loops whose backward pass runs inside each iteration ({@link Fusion}). */
@@ -101,6 +103,33 @@ final class Recomputation {
   /** True if reading {@code array}'s elements in the backward sweep gives the forward values. */
   boolean isReplayable(Var array) {
     return replayable.contains(array);
+  }
+
+  /**
+   * True if {@code array}, though not replayable, can have each overwritten element put back by
+   * the backward sweep (see {@code ReverseSweep}'s restored arrays): a {@code double[]} made in
+   * the method, written only by element stores under its own name or the names of the arrays
+   * assigned to one another with it (two buffers swapped each step), never a row under another
+   * name, an argument of a call that may write into it, or a parameter.
+   */
+  boolean isRestorable(Var array) {
+    if (array.type() != Type.DOUBLE_ARRAY || replayable.contains(array)) {
+      return false;
+    }
+    Set<Var> group = aliasGroups().stream().filter(g -> g.contains(array)).findFirst()
+        .orElse(Set.of(array));
+    if (group.stream().anyMatch(v -> otherNames.contains(v)
+        || function.params().stream().anyMatch(p -> p.var().equals(v)))) {
+      return false;
+    }
+    boolean[] made = {true};
+    Statements.forEachAssign(function.body(), assign -> {
+      if (group.contains(assign.target())) {
+        made[0] &= assign.value() instanceof NewArray || assign.value() instanceof CloneArray
+            || assign.value() instanceof Copy copy && group.contains(copy.a());
+      }
+    });
+    return made[0];
   }
 
   /**
@@ -147,7 +176,6 @@ final class Recomputation {
 
   private void findReplayable(Set<Var> shadows, Set<Loop> fused) {
     Map<Var, List<Assign>> loads = new HashMap<>();
-    Set<Var> otherNames = new HashSet<>(); // rows under another name, arguments written
     Set<Var> arrays = new HashSet<>();
     function.params().forEach(p -> arrays.add(p.var()));
     Statements.forEach(function.body(), stmt -> {

@@ -116,6 +116,16 @@ public final class ReverseSweep {
   private Recomputation recomputation;
   /** The loops a first build fused, which this one assumes fused; empty in a first build. */
   private final Set<Loop> fused;
+  /**
+   * Arrays whose overwritten elements the backward sweep puts back, so that it reads their
+   * elements again instead of the forward sweep saving each read: of the arrays a previous
+   * build saved reads of, those {@link Recomputation#isRestorable}. Empty in other builds.
+   */
+  private final Set<Var> restored = new HashSet<>();
+  /** Of {@link #rematerialized}, the reads of {@link #restored} arrays. */
+  private final Set<Var> restoredReads = new HashSet<>();
+  /** The arrays whose reads a previous build saved, the candidates for {@link #restored}. */
+  private final Set<Var> restoreCandidates;
   /** What the rewrites of the primal noted: running maxima, integers' end values. */
   private final Notes notes;
   /** The recomputed values the backward sweep reads (and those they are computed from). */
@@ -135,11 +145,13 @@ public final class ReverseSweep {
   private final Set<Var> scaledAway = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
-  private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes) {
+  private ReverseSweep(Function function, Activity activity, Set<Loop> fused, Notes notes,
+      Set<Var> restoreCandidates) {
     this.function = function;
     this.activity = activity;
     this.fused = fused;
     this.notes = notes;
+    this.restoreCandidates = restoreCandidates;
     this.loops = LoopFacts.of(function);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
@@ -156,31 +168,73 @@ public final class ReverseSweep {
    * RunningExtremes}): as written; then, each kept if the forward sweep saves fewer values, with
    * the scratch arrays whose reads it saves, and the values it saves per iteration, given one row
    * per iteration ({@link ScratchRows}), and with the integers it saves that end every iteration
-   * at the same value put back from that value ({@link IterationEnds}).
+   * at the same value put back from that value ({@link IterationEnds}); last, kept if its tape
+   * traffic is lower, with the elements of arrays it saves reads of put back instead
+   * ({@link #withRestoredArrays}).
    */
   public static Adjoint of(Function function, Activity activity) {
     RunningExtremes.Rewritten noted = RunningExtremes.of(function, activity);
     Function best = noted.function();
     Notes notes = new Notes(noted.loops(), noted.choices(), Map.of());
-    Adjoint adjoint = ofAsWritten(best, best == function ? activity : Activity.of(best), notes);
+    Activity bestActivity = best == function ? activity : Activity.of(best);
+    Adjoint adjoint = ofAsWritten(best, bestActivity, notes);
     Function withRows = ScratchRows.of(best, savedReads(adjoint), savedValues(adjoint),
         adjoint.fused().keySet());
     if (withRows != best) {
       Adjoint rows = ofAsWritten(withRows, Activity.of(withRows), notes);
       if (rows.pushed().size() < adjoint.pushed().size()) {
         best = withRows;
+        bestActivity = Activity.of(withRows);
         adjoint = rows;
       }
     }
     IterationEnds.Rewritten ends = IterationEnds.of(best, savedResets(adjoint));
     if (ends.function() != best) {
+      Notes withEndsNotes = new Notes(notes.extremes(), notes.choices(), ends.ends());
       Adjoint withEnds = ofAsWritten(ends.function(), Activity.of(ends.function()),
-          new Notes(notes.extremes(), notes.choices(), ends.ends()));
+          withEndsNotes);
       if (withEnds.pushed().size() < adjoint.pushed().size()) {
+        best = ends.function();
+        bestActivity = Activity.of(best);
+        notes = withEndsNotes;
         adjoint = withEnds;
       }
     }
-    return adjoint;
+    return withRestoredArrays(adjoint, best, bestActivity, notes);
+  }
+
+  /**
+   * {@code adjoint}, or its function's adjoint with the overwritten elements of arrays whose
+   * reads {@code adjoint} saves put back by the backward sweep instead, if that saves fewer values
+   * per call. Tapenade's choice between saving what a statement reads and restoring what one
+   * overwrites: a recurrent state in two buffers swapped each step ({@code next[j] =
+   * tanh(W[j] . state)}, then {@code state} and {@code next} exchanged) is read {@code h} times
+   * per element written, so putting back the {@code h} elements each step writes saves {@code h}
+   * values where saving the reads saves {@code h * h}. Not where loops fuse (their iterations'
+   * backward passes would put back what the next iteration reads).
+   */
+  private static Adjoint withRestoredArrays(Adjoint adjoint, Function function,
+      Activity activity, Notes notes) {
+    Set<Var> candidates = savedReads(adjoint);
+    if (candidates.isEmpty() || !adjoint.fused().isEmpty()) {
+      return adjoint;
+    }
+    Adjoint restoring = new ReverseSweep(function.withOwnNames(), activity, Set.of(), notes,
+        candidates).build();
+    return restoring.fused().isEmpty() && traffic(restoring) < traffic(adjoint)
+        ? restoring : adjoint;
+  }
+
+  /**
+   * The values the forward sweep of {@code adjoint} saves per call, as a measure to compare
+   * builds by: each saving statement counts 16 times for each loop around it.
+   */
+  private static long traffic(Adjoint adjoint) {
+    long values = 0;
+    for (Stmt stmt : adjoint.pushed()) {
+      values += 1L << (4 * adjoint.loops().loopsAround(stmt).size());
+    }
+    return values;
   }
 
   /**
@@ -232,14 +286,16 @@ public final class ReverseSweep {
    * Each build has its own copy of the names.
    */
   private static Adjoint ofAsWritten(Function function, Activity activity, Notes notes) {
-    Adjoint first = new ReverseSweep(function.withOwnNames(), activity, Set.of(), notes).build();
+    Adjoint first =
+        new ReverseSweep(function.withOwnNames(), activity, Set.of(), notes, Set.of()).build();
     Set<Loop> fused = first.fused().keySet();
     if (fused.isEmpty()) {
       return first;
     }
     Set<Loop> assumed = Collections.newSetFromMap(new IdentityHashMap<>());
     assumed.addAll(fused);
-    Adjoint again = new ReverseSweep(function.withOwnNames(), activity, assumed, notes).build();
+    Adjoint again =
+        new ReverseSweep(function.withOwnNames(), activity, assumed, notes, Set.of()).build();
     return again.fused().keySet().containsAll(fused)
         && again.pushed().size() < first.pushed().size() ? again : first;
   }
@@ -342,8 +398,18 @@ public final class ReverseSweep {
     });
     function.params().forEach(p -> primal.add(p.var()));
     recomputation = new Recomputation(function, loops, shadows, fused);
+    restoreCandidates.stream().filter(recomputation::isRestorable).forEach(restored::add);
     Statements.forEachAssign(function.body(), assign -> {
       if (loops.assignments(assign.target()) != 1) {
+        return;
+      }
+      if (assign.value() instanceof Load load && restored.contains(load.array())) {
+        if (assign.target().type() == Type.DOUBLE
+            && load.indices().stream().allMatch(this::isIntact) && usedBeforeAnyWrite(assign)) {
+          rematerialized.put(assign.target(), new Nested(Exprs.map(load, this::operand),
+              assign.target().type()));
+          restoredReads.add(assign.target());
+        }
         return;
       }
       if (assign.value() instanceof Load load && shadows.contains(load.array())
@@ -369,9 +435,51 @@ public final class ReverseSweep {
             new Nested(Exprs.map(length, this::operand), assign.target().type()));
       }
     });
-    recomputation.findRecomputed(rematerialized::containsKey);
+    // values recomputed at an iteration's start must not read a restored array: at that point
+    // the iteration's later writes are not yet put back
+    recomputation.findRecomputed(v -> rematerialized.containsKey(v) && !restoredReads.contains(v));
     rematerialized.keySet().removeIf(recomputation::isRecomputed);
     findLocal();
+  }
+
+  /**
+   * Whether every statement that reads {@code load}'s temporary follows it in its block, with no
+   * write to a restored array or to the name of one in between (nor a branch or loop that may
+   * hold one): where the backward sweep builds those statements' adjoints, the array holds again
+   * what the read saw.
+   */
+  private boolean usedBeforeAnyWrite(Assign load) {
+    Var t = load.target();
+    int[] uses = {0};
+    Statements.forEach(function.body(), stmt -> {
+      if (stmt != load && Statements.vars(stmt).contains(t)) {
+        uses[0]++;
+      }
+    });
+    List<Stmt> block = loops.blockOf(load).statements();
+    int at = 0;
+    while (block.get(at) != load) {
+      at++;
+    }
+    for (int k = at + 1; k < block.size() && uses[0] > 0; k++) {
+      Stmt stmt = block.get(k);
+      boolean writes = stmt instanceof If || stmt instanceof Loop
+          || stmt instanceof Store store && writesRestored(store.array())
+          || stmt instanceof Assign assign
+              && (writesRestored(assign.target()) || assign.value() instanceof Call);
+      if (writes) {
+        return false;
+      }
+      if (Statements.vars(stmt).contains(t)) {
+        uses[0]--;
+      }
+    }
+    return uses[0] == 0;
+  }
+
+  /** True if {@code array} is restored or shares its elements with one that is. */
+  private boolean writesRestored(Var array) {
+    return restored.contains(array) || shadows.contains(array) && !restored.isEmpty();
   }
 
   /**
