@@ -71,6 +71,8 @@ public final class Report {
             RosenbrockTextbookBenchmark.class, RosenbrockBenchmark.N, 3),
         new Workload("rnn", "tanh RNN, h = next each step: H=32, 8 inputs, 50 steps",
             SpellingsBenchmark.Rnn.class, 32 * 32 + 32 * 8 + 32, 5),
+        new Workload("rnn-buffers", "the same RNN, its state in two buffers swapped each step",
+            SpellingsBenchmark.RnnBuffers.class, 32 * 32 + 32 * 8 + 32, 5),
         new Workload("horner", "Horner in a downward while loop, 16 coefficients, 1,000 points",
             SpellingsBenchmark.Horner.class, 16, 3),
         new Workload("conv", "9-tap convolution through a ReLU, 10,000 samples",

@@ -5,7 +5,8 @@ import dev.adjoint.NoDerivative;
 
 /**
  * Objectives written the way users write them (issue #16), each beside a hand-written gradient
- * in {@link SpellingsHand}: recurrent state overwritten each step, a downward {@code while} loop
+ * in {@link SpellingsHand}: recurrent state replaced each step (a new array, or two buffers
+ * swapped), a downward {@code while} loop
  * inside a loop over points, a loop over options with many locals per option, a
  * convolution through a ReLU (half of whose outputs are off), logistic regression, k-means'
  * nearest centres by a running minimum, and a repulsion energy over all pairs of points.
@@ -34,6 +35,39 @@ public final class Spellings {
         next[i] = Math.tanh(a);
       }
       h = next;
+    }
+    double loss = 0;
+    for (int i = 0; i < h.length; i++) {
+      double e = h[i] - target[i];
+      loss += e * e;
+    }
+    return loss;
+  }
+
+  /**
+   * The same RNN with its state in two buffers made once and swapped each step, as code that
+   * avoids allocating in the loop writes it: {@code next} is written from {@code h}, then the
+   * names are exchanged.
+   */
+  @Differentiable
+  public static double rnnBuffers(double[][] Wh, double[][] Wx, double[] b,
+      @NoDerivative double[][] xs, @NoDerivative double[] target) {
+    double[] h = new double[b.length];
+    double[] next = new double[b.length];
+    for (int t = 0; t < xs.length; t++) {
+      for (int i = 0; i < b.length; i++) {
+        double a = b[i];
+        for (int j = 0; j < h.length; j++) {
+          a += Wh[i][j] * h[j];
+        }
+        for (int k = 0; k < xs[t].length; k++) {
+          a += Wx[i][k] * xs[t][k];
+        }
+        next[i] = Math.tanh(a);
+      }
+      double[] previous = h;
+      h = next;
+      next = previous;
     }
     double loss = 0;
     for (int i = 0; i < h.length; i++) {

@@ -25,11 +25,14 @@ public final class SpellingsBenchmark {
     return m;
   }
 
-  /** The tanh RNN: H = 32 units, 8 inputs, 50 steps (1,312 parameters). */
+  /**
+   * The tanh RNN's inputs: H = 32 units, 8 inputs, 50 steps (1,312 parameters), and its
+   * hand-written gradient, which both spellings of the RNN are compared with.
+   */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
-  public static class Rnn {
+  public abstract static class RnnInputs {
     static final int H = 32;
     static final int INPUTS = 8;
     static final int STEPS = 50;
@@ -52,12 +55,21 @@ public final class SpellingsBenchmark {
       target = gaussian(random, 1, H, 0.5)[0];
     }
 
-    private void zero() {
+    void zero() {
       Buffers.zero(dWh);
       Buffers.zero(dWx);
       Buffers.zero(db);
     }
 
+    @Benchmark
+    public double hand() {
+      zero();
+      return SpellingsHand.rnnPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
+    }
+  }
+
+  /** The RNN with a new state array each step ({@link Spellings#rnn}). */
+  public static class Rnn extends RnnInputs {
     @Benchmark
     public double primal() {
       return Spellings.rnn(Wh, Wx, b, xs, target);
@@ -68,11 +80,19 @@ public final class SpellingsBenchmark {
       zero();
       return SpellingsGrad.rnnPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
     }
+  }
+
+  /** The RNN with its state in two buffers swapped each step ({@link Spellings#rnnBuffers}). */
+  public static class RnnBuffers extends RnnInputs {
+    @Benchmark
+    public double primal() {
+      return Spellings.rnnBuffers(Wh, Wx, b, xs, target);
+    }
 
     @Benchmark
-    public double hand() {
+    public double pullback() {
       zero();
-      return SpellingsHand.rnnPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
+      return SpellingsGrad.rnnBuffersPullback(Wh, Wx, b, xs, target, 1.0, dWh, dWx, db);
     }
   }
 

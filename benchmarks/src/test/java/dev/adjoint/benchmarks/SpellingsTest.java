@@ -11,22 +11,46 @@ import org.junit.jupiter.api.Test;
  */
 class SpellingsTest {
 
+  /** An RNN objective's signature, and its pullback's, generated or hand-written. */
+  interface RnnLoss {
+    double value(double[][] Wh, double[][] Wx, double[] b, double[][] xs, double[] target);
+  }
+
+  interface RnnPullback {
+    double value(double[][] Wh, double[][] Wx, double[] b, double[][] xs, double[] target,
+        double seed, double[][] dWh, double[][] dWx, double[] db);
+  }
+
   @Test
   void rnn() {
-    SpellingsBenchmark.Rnn r = new SpellingsBenchmark.Rnn();
+    assertRnn(Spellings::rnn, SpellingsGrad::rnnPullback);
+  }
+
+  @Test
+  void rnnBuffers() {
+    assertRnn(Spellings::rnnBuffers, SpellingsGrad::rnnBuffersPullback);
+  }
+
+  private static void assertRnn(RnnLoss loss, RnnPullback generated) {
+    SpellingsBenchmark.RnnInputs r = new SpellingsBenchmark.Rnn();
     r.setup();
-    var g = SpellingsGrad.rnn(r.Wh, r.Wx, r.b, r.xs, r.target);
-    double[][] dWh = new double[r.Wh.length][r.Wh[0].length];
-    double[][] dWx = new double[r.Wx.length][r.Wx[0].length];
-    double[] db = new double[r.b.length];
-    double value = SpellingsHand.rnnPullback(r.Wh, r.Wx, r.b, r.xs, r.target, 1.0, dWh, dWx, db);
-    assertClose("value", g.value(), value, 1e-14);
-    assertClose("hand", Compare.flatten(g.dWh(), g.dWx(), g.db()),
-        Compare.flatten(dWh, dWx, db), 1e-12);
+    double[][][] gradients = new double[2][][];
+    double[] values = new double[2];
+    RnnPullback[] pullbacks = {generated, SpellingsHand::rnnPullback};
+    for (int v = 0; v < 2; v++) {
+      double[][] dWh = new double[r.Wh.length][r.Wh[0].length];
+      double[][] dWx = new double[r.Wx.length][r.Wx[0].length];
+      double[] db = new double[r.b.length];
+      values[v] = pullbacks[v].value(r.Wh, r.Wx, r.b, r.xs, r.target, 1.0, dWh, dWx, db);
+      gradients[v] = new double[][] {Compare.flatten(dWh, dWx, db), db};
+    }
+    assertClose("value", values[0], loss.value(r.Wh, r.Wx, r.b, r.xs, r.target), 0);
+    assertClose("value", values[0], values[1], 1e-14);
+    assertClose("hand", gradients[0][0], gradients[1][0], 1e-12);
     double[][] rows = {r.b};
     double[][] fd = FiniteDifferences.zerosLike(rows);
-    FiniteDifferences.gradient(() -> Spellings.rnn(r.Wh, r.Wx, r.b, r.xs, r.target), rows, fd);
-    assertClose("finite differences", g.db(), fd[0], 1e-7);
+    FiniteDifferences.gradient(() -> loss.value(r.Wh, r.Wx, r.b, r.xs, r.target), rows, fd);
+    assertClose("finite differences", gradients[0][1], fd[0], 1e-7);
   }
 
   @Test

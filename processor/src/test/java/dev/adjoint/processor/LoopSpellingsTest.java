@@ -313,7 +313,7 @@ class LoopSpellingsTest {
           for (int t = 0; t < x.length; t++) {
             for (int j = 0; j < h; j++) {
               double z = x[t];
-              for (int k = 0; k < h; k++) {
+              for (int k = 0; k < state.length; k++) {
                 z += w[j][k] * state[k];
               }
               next[j] = Math.tanh(z);
@@ -510,5 +510,7 @@ class LoopSpellingsTest {
     assertThat(rnn).containsMatch("= state\\d*\\[k\\] \\* dt\\d+;");
     assertThat(rnn).doesNotContainMatch(
         "doubles\\[doublesTop\\+\\+\\] = t\\d+;\\s+t\\d+ = state");
+    // the buffers' names are put back each step, so state.length is read again, not saved
+    assertThat(rnn).doesNotContain("ints[intsTop++]");
   }
 }

@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Builds the backward sweep of a function: statements in reverse, each active assignment
@@ -405,7 +406,8 @@ public final class ReverseSweep {
       }
       if (assign.value() instanceof Load load && restored.contains(load.array())) {
         if (assign.target().type() == Type.DOUBLE
-            && load.indices().stream().allMatch(this::isIntact) && usedBeforeAnyWrite(assign)) {
+            && load.indices().stream().allMatch(this::isIntact)
+            && usedBefore(assign, this::writesRestored)) {
           rematerialized.put(assign.target(), new Nested(Exprs.map(load, this::operand),
               assign.target().type()));
           restoredReads.add(assign.target());
@@ -429,7 +431,10 @@ public final class ReverseSweep {
           // the whole backward sweep: read by its name, not loaded again at every use
           && !(!length.rows().isEmpty() && loops.home(assign.target()) == function.body())
           && (!loops.isAssignedInLoop(length.array())
-              || recomputation.isReplayable(length.array()))
+              || recomputation.isReplayable(length.array())
+              // a restored buffer's name is put back wherever a loop swaps it
+              || restored.contains(length.array()) && usedBefore(assign, stmt ->
+                  stmt instanceof Assign named && shadows.contains(named.target())))
           && length.rows().stream().allMatch(i -> isIntact(i))) {
         rematerialized.put(assign.target(),
             new Nested(Exprs.map(length, this::operand), assign.target().type()));
@@ -443,38 +448,44 @@ public final class ReverseSweep {
   }
 
   /**
-   * Whether every statement that reads {@code load}'s temporary follows it in its block, with no
-   * write to a restored array or to the name of one in between (nor a branch or loop that may
-   * hold one): where the backward sweep builds those statements' adjoints, the array holds again
-   * what the read saw.
+   * Whether every statement that reads {@code definition}'s target follows it in its block (or
+   * is nested in one that does), with no statement that {@code writes} in between or around it:
+   * where the backward sweep builds those statements' adjoints, what the definition read holds
+   * again what it held there.
    */
-  private boolean usedBeforeAnyWrite(Assign load) {
-    Var t = load.target();
+  private boolean usedBefore(Assign definition, Predicate<Stmt> writes) {
+    Var t = definition.target();
     int[] uses = {0};
     Statements.forEach(function.body(), stmt -> {
-      if (stmt != load && Statements.vars(stmt).contains(t)) {
+      if (stmt != definition && Statements.vars(stmt).contains(t)) {
         uses[0]++;
       }
     });
-    List<Stmt> block = loops.blockOf(load).statements();
+    List<Stmt> block = loops.blockOf(definition).statements();
     int at = 0;
-    while (block.get(at) != load) {
+    while (block.get(at) != definition) {
       at++;
     }
     for (int k = at + 1; k < block.size() && uses[0] > 0; k++) {
-      Stmt stmt = block.get(k);
-      boolean writes = stmt instanceof If || stmt instanceof Loop
-          || stmt instanceof Store store && writesRestored(store.array())
-          || stmt instanceof Assign assign
-              && (writesRestored(assign.target()) || assign.value() instanceof Call);
-      if (writes) {
+      boolean[] written = {false};
+      Statements.forEach(block.get(k), stmt -> {
+        written[0] |= writes.test(stmt);
+        if (Statements.vars(stmt).contains(t)) {
+          uses[0]--;
+        }
+      });
+      if (written[0]) {
         return false;
-      }
-      if (Statements.vars(stmt).contains(t)) {
-        uses[0]--;
       }
     }
     return uses[0] == 0;
+  }
+
+  /** A write to a restored array's elements or name, or a call (which may write into one). */
+  private boolean writesRestored(Stmt stmt) {
+    return stmt instanceof Store store && writesRestored(store.array())
+        || stmt instanceof Assign assign
+            && (writesRestored(assign.target()) || assign.value() instanceof Call);
   }
 
   /** True if {@code array} is restored or shares its elements with one that is. */
