@@ -55,6 +55,11 @@ class SecondOrderTest {
           return s + energy(x, W[0][0]);
         }
 
+        @Differentiable(order = 2)
+        public static double softplusFar(double x, double w) {
+          return Gates.softplus(w * x) * x;
+        }
+
         @Differentiable(order = 2, wrt = {"x"})
         public static double partly(double x, double y) {
           return Math.pow(x, 3) * y + Math.atan2(x, y) + Math.hypot(x, 2 * y);
@@ -150,6 +155,9 @@ class SecondOrderTest {
         Stream.of(
             Arguments.of(CALLS, "layer", new Object[] {W, new double[] {0.4, -1.2, 0.8},
                 new double[] {0.1, -0.3}}),
+            // far below zero e^-z overflows: softplus' second derivative is 0 there, not NaN
+            Arguments.of(CALLS, "softplusFar", new Object[] {-800.0, 1.0}),
+            Arguments.of(CALLS, "softplusFar", new Object[] {-3.0, 0.5}),
             Arguments.of(CALLS, "callsPartly", new Object[] {0.35}),
             Arguments.of(CALLS, "vectorNet", new Object[] {W, new double[] {0.4, -1.2, 0.8},
                 new double[][] {{0.9, -0.3}, {0.5, 1.2}}}),

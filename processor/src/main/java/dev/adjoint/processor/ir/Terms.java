@@ -55,6 +55,11 @@ public final class Terms {
     return new Nested(new MathCall("Math", function, List.of(args)), Type.DOUBLE);
   }
 
+  /** {@code dev.adjoint.Gates.function(args)}: a gate of the runtime with its own rule. */
+  public static Operand gate(String function, Operand... args) {
+    return new Nested(new MathCall("dev.adjoint.Gates", function, List.of(args)), Type.DOUBLE);
+  }
+
   /** {@code condition ? then : otherwise}. */
   public static Operand select(Operand condition, Operand then, Operand otherwise) {
     return new Nested(new Select(condition, then, otherwise), then.type());

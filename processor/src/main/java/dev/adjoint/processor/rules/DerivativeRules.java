@@ -3,6 +3,7 @@ package dev.adjoint.processor.rules;
 import static dev.adjoint.processor.ir.Terms.add;
 import static dev.adjoint.processor.ir.Terms.binary;
 import static dev.adjoint.processor.ir.Terms.div;
+import static dev.adjoint.processor.ir.Terms.gate;
 import static dev.adjoint.processor.ir.Terms.math;
 import static dev.adjoint.processor.ir.Terms.mul;
 import static dev.adjoint.processor.ir.Terms.neg;
@@ -119,8 +120,9 @@ public final class DerivativeRules {
           select(binary(Binary.Op.GT, a.get(0), INT_ZERO), g, ZERO)),
       entry("leakyRelu", (i, a, r, g) -> select(binary(Binary.Op.GT, a.get(0), INT_ZERO),
           i == 0 ? g : ZERO, mul(a.get(1 - i), g))),
-      entry("softplus", (i, a, r, g) ->
-          div(g, add(ONE, math("exp", neg(a.get(0)))))));
+      // softplus' derivative is the sigmoid, whose own rule s (1 - s) stays finite where
+      // e^-x overflows (the quotient's derivative, e^-x / (1 + e^-x)^2, is NaN there)
+      entry("softplus", (i, a, r, g) -> mul(gate("sigmoid", a.get(0)), g)));
 
   private static final Set<String> PIECEWISE_CONSTANT =
       Set.of("floor", "ceil", "rint", "signum", "round");
