@@ -512,5 +512,11 @@ class LoopSpellingsTest {
         "doubles\\[doublesTop\\+\\+\\] = t\\d+;\\s+t\\d+ = state");
     // the buffers' names are put back each step, so state.length is read again, not saved
     assertThat(rnn).doesNotContain("ints[intsTop++]");
+    // the tanh stored into next[j] is read back from the element before it is put back: the
+    // element it overwrites is the one value saved per unit
+    assertThat(saves(rnn)).isEqualTo(1);
+    assertThat(rnn).containsMatch(
+        "(t\\d+) = next\\d*\\[j\\];\\s+next\\d*\\[j\\] = doubles\\[--doublesTop\\];"
+            + "\\s+double dz = \\(1 - \\1 \\* \\1\\)");
   }
 }

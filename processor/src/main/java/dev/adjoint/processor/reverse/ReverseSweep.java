@@ -7,6 +7,7 @@ import dev.adjoint.processor.ir.AddArray;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Break;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.CloneArray;
 import dev.adjoint.processor.ir.Comment;
@@ -125,6 +126,12 @@ public final class ReverseSweep {
   private final Set<Var> restored = new HashSet<>();
   /** Of {@link #rematerialized}, the reads of {@link #restored} arrays. */
   private final Set<Var> restoredReads = new HashSet<>();
+  /**
+   * Stores into restored arrays whose value, a variable otherwise saved, is read back from the
+   * element just before the element is put back ({@link #findReadBeforeRestore}).
+   */
+  private final Set<Store> readBeforeRestore =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   /** The arrays whose reads a previous build saved, the candidates for {@link #restored}. */
   private final Set<Var> restoreCandidates;
   /** What the rewrites of the primal noted: running maxima, integers' end values. */
@@ -310,6 +317,11 @@ public final class ReverseSweep {
       zeroInits.clear();
       backward = reverseBody();
     }
+    if (findReadBeforeRestore()) {
+      declared.clear();
+      zeroInits.clear();
+      backward = reverseBody();
+    }
     Map<Var, Var> paramAdjoints = new LinkedHashMap<>();
     for (Param param : function.differentiableParams()) {
       if (declared.contains(param.var()) || param.var().type().isDoubleArray()) {
@@ -479,6 +491,53 @@ public final class ReverseSweep {
       }
     }
     return uses[0] == 0;
+  }
+
+  /**
+   * {@code t = Math.tanh(a); next[i] = t;} into a restored array: where the backward sweep
+   * reverses the store, before it puts the old element back, the element holds {@code t}, so
+   * {@code t} is read from it there instead of saved. Only for a {@code double} assigned once,
+   * its store following it in the same block with no branch or loop between, and no use of
+   * {@code t} but between the two (the adjoints of later uses, built before the store's, would
+   * read another iteration's value). True if any was found.
+   */
+  private boolean findReadBeforeRestore() {
+    Set<Stmt> unsaved = new HashSet<>();
+    Statements.forEach(function.body(), stmt -> {
+      if (!(stmt instanceof Store store) || !pushed.contains(store)
+          || !writesRestored(store.array()) || !(store.value() instanceof Var v)
+          || v.type() != Type.DOUBLE || loops.assignments(v) != 1) {
+        return;
+      }
+      List<Stmt> block = loops.blockOf(store).statements();
+      int at = 0;
+      while (block.get(at) != store) {
+        at++;
+      }
+      for (int k = at - 1; k >= 0; k--) {
+        Stmt before = block.get(k);
+        if (before instanceof If || before instanceof Loop || before instanceof Break) {
+          return;
+        }
+        if (before instanceof Assign assign && assign.target().equals(v)) {
+          int[] elsewhere = {0}; // mentions of v other than between its assignment and store
+          Statements.forEach(function.body(), s -> {
+            if (s != assign && s != store && Statements.vars(s).contains(v)
+                && !(loops.position(s) > loops.position(assign)
+                    && loops.position(s) < loops.position(store))) {
+              elsewhere[0]++;
+            }
+          });
+          if (elsewhere[0] == 0 && pushed.contains(assign)) {
+            unsaved.add(assign);
+            readBeforeRestore.add(store);
+          }
+          return;
+        }
+      }
+    });
+    pushed.removeAll(unsaved);
+    return !unsaved.isEmpty();
   }
 
   /** A write to a restored array's elements or name, or a call (which may write into one). */
@@ -1037,6 +1096,10 @@ public final class ReverseSweep {
     }
     if (pushed.contains(store)) {
       readIndices(store.indices());
+      if (readBeforeRestore.contains(store)) {
+        read(Terms.element(store.array(), indices));
+        out.add(new Assign((Var) store.value(), new Load(store.array(), indices), null));
+      }
       out.add(new Pop(store.array(), indices));
     }
   }
