@@ -347,6 +347,19 @@ class LoopSpellingsTest {
           return e;
         }
 
+        /** Elements added into in place, each from its neighbour, per column of m. */
+        @Differentiable
+        public static double addedInPlace(double[] u, double[][] m) {
+          double[] y = u.clone();
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+              y[i] += Math.expm1(Math.sin(y[(i + 1) % y.length]));
+              y[j % y.length] -= y[0] / (Math.abs(Math.sinh(Math.sin(u[i]))) + 0.5);
+            }
+          }
+          return y[2] + m[0][0];
+        }
+
         /** An element read, overwritten, and its old value used after the write. */
         @Differentiable
         public static double readThenOverwrite(double[] x, double w) {
@@ -409,7 +422,9 @@ class LoopSpellingsTest {
             {-0.6, 0.2, 0.4}, {0.1, 0.9, -0.7}}, x}),
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
         Arguments.of("inPlaceSweeps", new Object[] {x, 0.8}),
-        Arguments.of("readThenOverwrite", new Object[] {x, 0.8}));
+        Arguments.of("readThenOverwrite", new Object[] {x, 0.8}),
+        Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
+            new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
   }
 
   /** How many statements of a generated method save a double on the tape. */

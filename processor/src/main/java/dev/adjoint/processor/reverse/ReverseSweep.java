@@ -496,15 +496,16 @@ public final class ReverseSweep {
   /**
    * {@code t = Math.tanh(a); next[i] = t;} into a restored array: where the backward sweep
    * reverses the store, before it puts the old element back, the element holds {@code t}, so
-   * {@code t} is read from it there instead of saved. Only for a {@code double} assigned once,
-   * its store following it in the same block with no branch or loop between, and no use of
+   * {@code t} is read from it there instead of saved. Only for a plain store (after
+   * {@code next[i] += t} the element holds the sum), of a {@code double} assigned once, its store
+   * following it in the same block with no branch or loop between, and no use of
    * {@code t} but between the two (the adjoints of later uses, built before the store's, would
    * read another iteration's value). True if any was found.
    */
   private boolean findReadBeforeRestore() {
     Set<Stmt> unsaved = new HashSet<>();
     Statements.forEach(function.body(), stmt -> {
-      if (!(stmt instanceof Store store) || !pushed.contains(store)
+      if (!(stmt instanceof Store store) || !pushed.contains(store) || store.compound() != null
           || !writesRestored(store.array()) || !(store.value() instanceof Var v)
           || v.type() != Type.DOUBLE || loops.assignments(v) != 1) {
         return;
