@@ -474,11 +474,7 @@ public final class ReverseSweep {
       }
     });
     List<Stmt> block = loops.blockOf(definition).statements();
-    int at = 0;
-    while (block.get(at) != definition) {
-      at++;
-    }
-    for (int k = at + 1; k < block.size() && uses[0] > 0; k++) {
+    for (int k = indexInItsBlock(definition) + 1; k < block.size() && uses[0] > 0; k++) {
       boolean[] written = {false};
       Statements.forEach(block.get(k), stmt -> {
         written[0] |= writes.test(stmt);
@@ -511,11 +507,7 @@ public final class ReverseSweep {
         return;
       }
       List<Stmt> block = loops.blockOf(store).statements();
-      int at = 0;
-      while (block.get(at) != store) {
-        at++;
-      }
-      for (int k = at - 1; k >= 0; k--) {
+      for (int k = indexInItsBlock(store) - 1; k >= 0; k--) {
         Stmt before = block.get(k);
         if (before instanceof If || before instanceof Loop || before instanceof Break) {
           return;
@@ -539,6 +531,16 @@ public final class ReverseSweep {
     });
     pushed.removeAll(unsaved);
     return !unsaved.isEmpty();
+  }
+
+  /** Where {@code stmt} stands in the block that holds it (by identity). */
+  private int indexInItsBlock(Stmt stmt) {
+    List<Stmt> block = loops.blockOf(stmt).statements();
+    int at = 0;
+    while (block.get(at) != stmt) {
+      at++;
+    }
+    return at;
   }
 
   /** A write to a restored array's elements or name, or a call (which may write into one). */
