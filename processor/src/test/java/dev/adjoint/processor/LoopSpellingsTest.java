@@ -374,6 +374,32 @@ class LoopSpellingsTest {
           }
           return s;
         }
+
+        /** Exponential smoothing: the forecast is the state, which each step then moves. */
+        @Differentiable
+        public static double smoothing(double[] x, double alpha) {
+          double s = x[0];
+          double err = 0;
+          for (int t = 1; t < x.length; t++) {
+            double forecast = s;
+            err += (x[t] - forecast) * (x[t] - forecast);
+            s = alpha * x[t] + (1 - alpha) * s;
+          }
+          return err;
+        }
+
+        /** The same state read after a statement that moves it: the error needs the old one. */
+        @Differentiable
+        public static double smoothingLate(double[] x, double alpha) {
+          double s = x[0];
+          double err = 0;
+          for (int t = 1; t < x.length; t++) {
+            double e = x[t] - s;
+            s = alpha * x[t] + (1 - alpha) * s;
+            err += e * e * s;
+          }
+          return err;
+        }
       }
       """;
 
@@ -423,6 +449,9 @@ class LoopSpellingsTest {
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
         Arguments.of("inPlaceSweeps", new Object[] {x, 0.8}),
         Arguments.of("readThenOverwrite", new Object[] {x, 0.8}),
+        Arguments.of("smoothing", new Object[] {x, 0.3}),
+        Arguments.of("smoothing", new Object[] {new double[] {0.5}, 0.3}),
+        Arguments.of("smoothingLate", new Object[] {x, 0.3}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
             new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
   }
@@ -502,9 +531,9 @@ class LoopSpellingsTest {
   void valuesFixedForALoopAreNotSavedPerIteration() {
     String sweeps = compiled.generatedSource("demo.SpelledSweeps");
     // Math.sqrt(q.length) in the loop over keys: computed again once, before the backward loop,
-    // not saved per key (the two values saved per key are a and a * a)
+    // not saved per key (the one value saved per key is a: a * a is computed again from it)
     String scores = method(sweeps, "scaledScoresPullback");
-    assertThat(saves(scores)).isEqualTo(2);
+    assertThat(saves(scores)).isEqualTo(1);
     assertThat(scores).containsMatch(
         "double t\\d+ = Math.sqrt\\(q.length\\);\\s+(//.*\\s+)*for \\(int i = k.length - 1");
     // batch norm's mean holds its value until the backward pass of its feature: x[i][j] - mu is
@@ -512,6 +541,22 @@ class LoopSpellingsTest {
     String norm = method(sweeps, "batchNormPullback");
     assertThat(norm).doesNotContain("Tape");
     assertThat(norm).containsMatch("double d = t\\d+ - mu;");
+  }
+
+  @Test
+  void aStateReadBeforeItMovesIsTheOneValueSaved() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // the forecast and the error are computed again from the state where their adjoints need
+    // them (the backward sweep has put the state back there): one double per step, the state,
+    // where each value read from it was saved too (three per step)
+    String smoothing = method(sweeps, "smoothingPullback");
+    assertThat(saves(smoothing)).isEqualTo(1);
+    assertThat(smoothing).containsMatch("doubles\\[doublesTop\\+\\+\\] = s\\d*;");
+    assertThat(smoothing).containsMatch("= \\(t\\d+ - s\\d*\\) \\* dt\\d+;");
+    // read after the state moves, the error is saved: the state is put back only where its
+    // own assignment's adjoint runs, after the error's last use
+    String late = method(sweeps, "smoothingLatePullback");
+    assertThat(saves(late)).isEqualTo(2);
   }
 
   @Test

@@ -556,14 +556,18 @@ public final class ReverseSweep {
   }
 
   /**
-   * {@code t = p[k]}, {@code t = k + 1}, {@code t = p[k] * x[i]}: an element of a replayable
-   * array or cheap arithmetic, reading an integer {@code k} that loops update ({@code k++}) and
-   * otherwise only intact values, values its iteration recomputes, or other such temporaries.
-   * {@code k} is not intact for the whole sweep, but where a statement's adjoint reads it the
-   * backward sweep puts it back (pop or inverse update) to its value at that statement. So when
-   * {@code t} is used only by later statements of its own block and nothing assigns {@code k}
-   * from {@code t}'s assignment to its last use, the backward sweep computes {@code t} again at
-   * each use instead of saving it, as a person writes {@code dp[k] += x[i] * g}.
+   * {@code t = p[k]}, {@code t = k + 1}, {@code t = p[k] * x[i]}, {@code e = x[t] - s}: an
+   * element of a replayable array, a copy or cheap arithmetic, reading an integer {@code k} that
+   * loops update ({@code k++}) or a double {@code s} that they reassign (a state, {@code s =
+   * alpha * x[t] + (1 - alpha) * s}), and otherwise only intact values, values its iteration
+   * recomputes, or other such temporaries. {@code k} and {@code s} are not intact for the whole
+   * sweep, but where a statement's adjoint reads them the backward sweep puts them back (pop or
+   * inverse update) to their values at that statement: reading them there is what makes the
+   * forward sweep save them. So when {@code t} is used only by later statements of its own
+   * block and nothing assigns {@code k} or {@code s} from {@code t}'s assignment to its last use
+   * (nor, for a double, at it: its restore belongs to its assignment's adjoint), the backward
+   * sweep computes {@code t} again at each use instead of saving it, as a person writes
+   * {@code dp[k] += x[i] * g}, or keeps only the states of exponential smoothing.
    */
   private void findLocal() {
     Map<Var, List<Stmt>> mentions = new HashMap<>();
@@ -573,7 +577,7 @@ public final class ReverseSweep {
       Statements.vars(stmt).forEach(v ->
           mentions.computeIfAbsent(v, x -> new ArrayList<>()).add(stmt));
     });
-    Map<Var, Set<Var>> integers = new HashMap<>(); // per temporary, the updated integers it reads
+    Map<Var, Set<Var>> updatedReads = new HashMap<>(); // per temporary, the updated values it reads
     Map<Var, Integer> from = new HashMap<>(); // per temporary, where its first reading is
     Statements.forEachWithPlace(function.body(), (stmt, place) -> {
       if (!(stmt instanceof Assign assign) || !place.inLoop() || !isCheapLocally(assign)) {
@@ -588,10 +592,10 @@ public final class ReverseSweep {
           continue;
         }
         if (local.contains(v)) {
-          updated.addAll(integers.get(v));
+          updated.addAll(updatedReads.get(v));
           start = Math.min(start, from.get(v));
         } else if ((v.type() == Type.INT || v.type() == Type.LONG) && primal.contains(v)
-            && !activity.isActive(v)) {
+            && !activity.isActive(v) || v.type() == Type.DOUBLE && primal.contains(v)) {
           updated.add(v);
         } else {
           return;
@@ -610,14 +614,17 @@ public final class ReverseSweep {
       for (Var k : updated) {
         for (Stmt write : mentions.get(k)) {
           int at = loops.position(write);
-          if (write instanceof Assign a && a.target().equals(k) && at > start && at < end) {
+          // a double's restore comes with its assignment's adjoint, which may read t: so not
+          // even the last use may assign it
+          if (write instanceof Assign a && a.target().equals(k) && at > start
+              && (at < end || at == end && k.type() == Type.DOUBLE)) {
             return;
           }
         }
       }
       if (!updated.isEmpty()) {
         local.add(t);
-        integers.put(t, updated);
+        updatedReads.put(t, updated);
         from.put(t, start);
         rematerialized.put(t, new Nested(Exprs.map(assign.value(), this::operand), t.type()));
       }
@@ -633,6 +640,7 @@ public final class ReverseSweep {
       return false;
     }
     return assign.value() instanceof Load load && recomputation.isReplayable(load.array())
+        || assign.value() instanceof Copy && t.type() == Type.DOUBLE
         || assign.value() instanceof Binary binary && switch (binary.op()) {
           case ADD, SUB, MUL -> true;
           default -> false;
