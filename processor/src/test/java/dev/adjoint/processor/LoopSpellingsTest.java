@@ -388,6 +388,23 @@ class LoopSpellingsTest {
           return err;
         }
 
+        /** Holt's linear trend: two states, the new level passed on to the old one's name. */
+        @Differentiable
+        public static double holt(double[] x, double a, double b) {
+          double level = x[0];
+          double trend = 0;
+          double err = 0;
+          for (int t = 1; t < x.length; t++) {
+            double forecast = level + trend;
+            double e = x[t] - forecast;
+            err += e * e;
+            double newLevel = a * x[t] + (1 - a) * forecast;
+            trend = b * (newLevel - level) + (1 - b) * trend;
+            level = newLevel;
+          }
+          return err;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -452,6 +469,7 @@ class LoopSpellingsTest {
         Arguments.of("smoothing", new Object[] {x, 0.3}),
         Arguments.of("smoothing", new Object[] {new double[] {0.5}, 0.3}),
         Arguments.of("smoothingLate", new Object[] {x, 0.3}),
+        Arguments.of("holt", new Object[] {x, 0.3, 0.6}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
             new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
   }
@@ -553,6 +571,13 @@ class LoopSpellingsTest {
     assertThat(saves(smoothing)).isEqualTo(1);
     assertThat(smoothing).containsMatch("doubles\\[doublesTop\\+\\+\\] = s\\d*;");
     assertThat(smoothing).containsMatch("= \\(t\\d+ - s\\d*\\) \\* dt\\d+;");
+    // Holt's level and trend are the two values saved per step: the forecast, the error and the
+    // new level are computed again from them (level = newLevel only passes the new level on,
+    // its adjoint reads no value)
+    String holt = method(sweeps, "holtPullback");
+    assertThat(saves(holt)).isEqualTo(2);
+    assertThat(holt).containsMatch("doubles\\[doublesTop\\+\\+\\] = level\\d*;");
+    assertThat(holt).containsMatch("doubles\\[doublesTop\\+\\+\\] = trend\\d*;");
     // read after the state moves, the error is saved: the state is put back only where its
     // own assignment's adjoint runs, after the error's last use
     String late = method(sweeps, "smoothingLatePullback");

@@ -608,7 +608,9 @@ public final class ReverseSweep {
               || use instanceof Loop || loops.position(use) < loops.position(assign)) {
             return; // used elsewhere: k may differ there
           }
-          end = Math.max(end, loops.position(use));
+          if (!passesOn(use, t)) {
+            end = Math.max(end, loops.position(use));
+          }
         }
       }
       for (Var k : updated) {
@@ -629,6 +631,21 @@ public final class ReverseSweep {
         rematerialized.put(t, new Nested(Exprs.map(assign.value(), this::operand), t.type()));
       }
     });
+  }
+
+  /**
+   * Whether {@code use} only passes a double {@code t} on, {@code level = t} or
+   * {@code u = t + c}: its adjoint adds into {@code t}'s without reading {@code t}, so where it
+   * runs in the backward sweep {@code t} need not be computable.
+   */
+  private static boolean passesOn(Stmt use, Var t) {
+    if (t.type() != Type.DOUBLE || !(use instanceof Assign assign)
+        || assign.target().equals(t)) {
+      return false;
+    }
+    return assign.value() instanceof Copy copy && copy.a().equals(t)
+        || assign.value() instanceof Binary binary
+            && (binary.op() == Binary.Op.ADD || binary.op() == Binary.Op.SUB);
   }
 
   /** An element of a replayable array, or {@code +}, {@code -}, {@code *}, assigned once. */
