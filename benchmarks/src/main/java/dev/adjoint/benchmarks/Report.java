@@ -87,6 +87,8 @@ public final class Report {
             SpellingsBenchmark.Repulsion.class, 800, 3),
         new Workload("path", "a path's length through 10,000 points, the previous vertex "
             + "carried in locals", SpellingsBenchmark.Path.class, 20_000, 3),
+        new Workload("holt", "Holt's linear trend fitted to 10,000 points, states moved "
+            + "each step", SpellingsBenchmark.Holt.class, 2, 3),
         new Workload("heat", "heat on a rod, zero past the ends by conditionals: 1,000 points, "
             + "100 steps", SpellingsBenchmark.Heat.class, 1001, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",

@@ -257,4 +257,25 @@ public final class Spellings {
     }
     return e;
   }
+
+  /**
+   * Holt's linear trend (double exponential smoothing) as a forecaster writes it: each step's
+   * one-step-ahead forecast from the level and trend, its squared error, then both states
+   * moved; the sum of squared errors, the objective that fits {@code alpha} and {@code beta}.
+   */
+  @Differentiable(wrt = {"alpha", "beta"})
+  public static double holt(double[] x, double alpha, double beta) {
+    double level = x[0];
+    double trend = x[1] - x[0];
+    double sse = 0;
+    for (int t = 1; t < x.length; t++) {
+      double forecast = level + trend;
+      double e = x[t] - forecast;
+      sse += e * e;
+      double newLevel = alpha * x[t] + (1 - alpha) * forecast;
+      trend = beta * (newLevel - level) + (1 - beta) * trend;
+      level = newLevel;
+    }
+    return sse;
+  }
 }

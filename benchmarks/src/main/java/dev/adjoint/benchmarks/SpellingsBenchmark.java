@@ -349,6 +349,45 @@ public final class SpellingsBenchmark {
     }
   }
 
+  /** Holt's linear trend fitted to 10,000 points of a noisy trend and season. */
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Holt {
+    static final int POINTS = 10_000;
+    double[] x = new double[POINTS];
+    double alpha = 0.3;
+    double beta = 0.1;
+    double[] dScalars = new double[2];
+    double[] level = new double[POINTS];
+    double[] trend = new double[POINTS];
+
+    @Setup
+    public void setup() {
+      Random random = new Random(37);
+      for (int t = 0; t < POINTS; t++) {
+        x[t] = 0.01 * t + Math.sin(t / 20.0) + 0.2 * random.nextGaussian();
+      }
+    }
+
+    @Benchmark
+    public double primal() {
+      return Spellings.holt(x, alpha, beta);
+    }
+
+    @Benchmark
+    public double pullback() {
+      Buffers.zero(dScalars);
+      return SpellingsGrad.holtPullback(x, alpha, beta, 1.0, dScalars);
+    }
+
+    @Benchmark
+    public double hand() {
+      Buffers.zero(dScalars);
+      return SpellingsHand.holtPullback(x, alpha, beta, 1.0, dScalars, level, trend);
+    }
+  }
+
   /** Heat on a rod of 1,000 points, 100 explicit steps. */
   @State(Scope.Benchmark)
   @BenchmarkMode(Mode.AverageTime)

@@ -347,4 +347,47 @@ public final class SpellingsHand {
     dScalars[0] += dk;
     return e;
   }
+
+  /**
+   * Holt's linear trend: the forward pass keeps each step's level {@code l} and trend
+   * {@code r} in {@code level}/{@code trend} (buffers of {@code x.length}, made by the caller
+   * once); the backward pass carries the adjoints {@code gl}, {@code gt} of the two states down
+   * the steps. Per step, with {@code f = l_{t-1} + r_{t-1}}: {@code beta} gets
+   * {@code (l_t - l_{t-1} - r_{t-1}) gt}, the new level {@code gNew = gl + beta gt},
+   * {@code alpha} {@code (x_t - f) gNew}, the forecast {@code (1 - alpha) gNew} less
+   * {@code 2 (x_t - f)}, and the previous states what they receive through the forecast and
+   * the trend. {@code dScalars = {∂/∂alpha, ∂/∂beta}}.
+   */
+  public static double holtPullback(double[] x, double alpha, double beta, double seed,
+      double[] dScalars, double[] level, double[] trend) {
+    int n = x.length;
+    level[0] = x[0];
+    trend[0] = x[1] - x[0];
+    double sse = 0;
+    for (int t = 1; t < n; t++) {
+      double forecast = level[t - 1] + trend[t - 1];
+      double e = x[t] - forecast;
+      sse += e * e;
+      level[t] = alpha * x[t] + (1 - alpha) * forecast;
+      trend[t] = beta * (level[t] - level[t - 1]) + (1 - beta) * trend[t - 1];
+    }
+    double dalpha = 0;
+    double dbeta = 0;
+    double gl = 0;
+    double gt = 0;
+    for (int t = n - 1; t >= 1; t--) {
+      double lp = level[t - 1];
+      double tp = trend[t - 1];
+      double forecast = lp + tp;
+      double gNew = gl + beta * gt;
+      dbeta += (level[t] - lp - tp) * gt;
+      dalpha += (x[t] - forecast) * gNew;
+      double gf = (1 - alpha) * gNew - 2 * (x[t] - forecast) * seed;
+      gl = gf - beta * gt;
+      gt = gf + (1 - beta) * gt;
+    }
+    dScalars[0] += dalpha;
+    dScalars[1] += dbeta;
+    return sse;
+  }
 }

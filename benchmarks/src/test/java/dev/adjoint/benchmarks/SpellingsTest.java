@@ -156,6 +156,26 @@ class SpellingsTest {
   }
 
   @Test
+  void holt() {
+    SpellingsBenchmark.Holt h = new SpellingsBenchmark.Holt();
+    h.setup();
+    var g = SpellingsGrad.holt(h.x, h.alpha, h.beta);
+    double[] dScalars = new double[2];
+    double value = SpellingsHand.holtPullback(h.x, h.alpha, h.beta, 1.0, dScalars, h.level,
+        h.trend);
+    assertClose("value", g.value(), value, 1e-12);
+    assertClose("hand dalpha", g.dalpha(), dScalars[0], 1e-10);
+    assertClose("hand dbeta", g.dbeta(), dScalars[1], 1e-10);
+    double step = 1e-6;
+    double fdAlpha = (Spellings.holt(h.x, h.alpha + step, h.beta)
+        - Spellings.holt(h.x, h.alpha - step, h.beta)) / (2 * step);
+    double fdBeta = (Spellings.holt(h.x, h.alpha, h.beta + step)
+        - Spellings.holt(h.x, h.alpha, h.beta - step)) / (2 * step);
+    assertClose("finite differences dalpha", g.dalpha(), fdAlpha, 1e-6);
+    assertClose("finite differences dbeta", g.dbeta(), fdBeta, 1e-6);
+  }
+
+  @Test
   void book() {
     SpellingsBenchmark.Book b = new SpellingsBenchmark.Book();
     b.setup();
