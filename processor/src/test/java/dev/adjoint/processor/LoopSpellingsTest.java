@@ -405,6 +405,37 @@ class LoopSpellingsTest {
           return err;
         }
 
+        /** Heun's method: both slopes and the step are read from the state before it moves. */
+        @Differentiable
+        public static double heun(double y0, double a) {
+          double y = y0;
+          double h = 0.01;
+          for (int i = 0; i < 100; i++) {
+            double k1 = -a * y * y;
+            double k2 = -a * (y + h * k1) * (y + h * k1);
+            y = y + 0.5 * h * (k1 + k2);
+          }
+          return y;
+        }
+
+        /** A scalar Kalman filter's negative log-likelihood: two states, a gain per step. */
+        @Differentiable
+        public static double kalman(double[] z, double q, double r) {
+          double xhat = 0;
+          double p = 1;
+          double nll = 0;
+          for (int t = 0; t < z.length; t++) {
+            double pPred = p + q;
+            double s = pPred + r;
+            double innovation = z[t] - xhat;
+            nll += Math.log(s) + innovation * innovation / s;
+            double gain = pPred / s;
+            xhat = xhat + gain * innovation;
+            p = (1 - gain) * pPred;
+          }
+          return nll;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -470,6 +501,8 @@ class LoopSpellingsTest {
         Arguments.of("smoothing", new Object[] {new double[] {0.5}, 0.3}),
         Arguments.of("smoothingLate", new Object[] {x, 0.3}),
         Arguments.of("holt", new Object[] {x, 0.3, 0.6}),
+        Arguments.of("heun", new Object[] {0.8, 1.3}),
+        Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
             new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
   }
@@ -578,6 +611,14 @@ class LoopSpellingsTest {
     assertThat(saves(holt)).isEqualTo(2);
     assertThat(holt).containsMatch("doubles\\[doublesTop\\+\\+\\] = level\\d*;");
     assertThat(holt).containsMatch("doubles\\[doublesTop\\+\\+\\] = trend\\d*;");
+    // Heun's two slopes are computed again from the state where their adjoints need them: the
+    // state alone is saved (five values per step before)
+    assertThat(saves(method(sweeps, "heunPullback"))).isEqualTo(1);
+    // the Kalman filter's innovation and variance are computed again from the states; the
+    // predicted variance (read by p's own update), the two quotients (innovation^2 / s, the
+    // gain: a division is not computed again) and the estimate are saved: four values per
+    // step, where six were
+    assertThat(saves(method(sweeps, "kalmanPullback"))).isEqualTo(4);
     // read after the state moves, the error is saved: the state is put back only where its
     // own assignment's adjoint runs, after the error's last use
     String late = method(sweeps, "smoothingLatePullback");
