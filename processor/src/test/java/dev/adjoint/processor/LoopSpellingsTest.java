@@ -436,6 +436,40 @@ class LoopSpellingsTest {
           return nll;
         }
 
+        /** A pair of states moved along, the first's old value kept in a local. */
+        @Differentiable
+        public static double pair(double a, double b) {
+          double x = a;
+          double y = b;
+          double s = 0;
+          for (int i = 0; i < 12; i++) {
+            double previous = x;
+            x = y;
+            y = Math.sin(previous) + 0.5 * y;
+            s += x * previous;
+          }
+          return s + y;
+        }
+
+        /** A state's previous value kept until a jump stops the walk. */
+        @Differentiable
+        public static double untilJump(double[] x, double w) {
+          double s = 0;
+          double v = 1;
+          int i = 0;
+          while (i < x.length) {
+            double old = v;
+            v = v * w + x[i];
+            double jump = v - old;
+            if (jump > 5) {
+              break;
+            }
+            s += jump * old;
+            i++;
+          }
+          return s + v;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -502,6 +536,9 @@ class LoopSpellingsTest {
         Arguments.of("smoothingLate", new Object[] {x, 0.3}),
         Arguments.of("holt", new Object[] {x, 0.3, 0.6}),
         Arguments.of("heun", new Object[] {0.8, 1.3}),
+        Arguments.of("pair", new Object[] {0.4, -0.9}),
+        Arguments.of("untilJump", new Object[] {x, 0.8}),
+        Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
             new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
@@ -623,6 +660,21 @@ class LoopSpellingsTest {
     // own assignment's adjoint runs, after the error's last use
     String late = method(sweeps, "smoothingLatePullback");
     assertThat(saves(late)).isEqualTo(2);
+  }
+
+  @Test
+  void aCopyOfTheStateTakenBeforeItMovesPutsItBack() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // previous = x; x = y: x's old value is previous's, which the backward sweep has where it
+    // undoes x = y, so it assigns it back instead of popping a second copy of it
+    String pair = method(sweeps, "pairPullback");
+    assertThat(saves(pair)).isEqualTo(1);
+    assertThat(pair).contains("doubles[doublesTop++] = previous;");
+    assertThat(pair).containsMatch("x\\d* = previous;");
+    // old = v; v = v * w + x[i]: old and the jump are saved, v is put back from old
+    String jump = method(sweeps, "untilJumpPullback");
+    assertThat(saves(jump)).isEqualTo(2);
+    assertThat(jump).containsMatch("v\\d* = old;");
   }
 
   @Test

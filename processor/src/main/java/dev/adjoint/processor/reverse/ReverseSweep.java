@@ -841,7 +841,7 @@ public final class ReverseSweep {
       // s = s + t: s's adjoint flows to the old s unchanged; only the other operands receive
       contributions(assign, result, adjoint, block, out, false);
       if (restore) {
-        out.add(new Pop(target, List.of()));
+        undo(assign, out);
       }
       return;
     }
@@ -862,7 +862,7 @@ public final class ReverseSweep {
             && Exprs.vars(a.value()).contains(captured[1]))) {
           out.add(new Declare(captured[1], new Copy(target)));
         }
-        out.add(new Pop(target, List.of()));
+        undo(assign, out);
         out.addAll(contributions);
         return;
       }
@@ -872,7 +872,7 @@ public final class ReverseSweep {
       out.add(reset(adjoint, List.of(), null));
     }
     if (restore) {
-      restore(target, out);
+      undo(assign, out);
     }
   }
 
@@ -897,6 +897,10 @@ public final class ReverseSweep {
     if (end != null) {
       return new Copy(end); // the value every iteration ends at (IterationEnds)
     }
+    Var old = copiedBefore(assign);
+    if (old != null) {
+      return new Copy(old);
+    }
     Var k = assign.target();
     if (k.type() != Type.INT && k.type() != Type.LONG || activity.isActive(k)
         || !(assign.value() instanceof Binary binary)) {
@@ -910,6 +914,37 @@ public final class ReverseSweep {
       return null;
     }
     return new Binary(binary.op() == Binary.Op.ADD ? Binary.Op.SUB : Binary.Op.ADD, k, c);
+  }
+
+  /**
+   * {@code previous} for a double's assignment {@code v = e} that its block precedes with
+   * {@code previous = v}, a copy assigned nowhere else, {@code v} assigned nowhere in between:
+   * the value the assignment overwrites is {@code previous}'s, which the backward sweep has
+   * where it undoes the assignment (reading it there keeps it saved), so {@code v = previous}
+   * puts it back instead of a second copy on the tape, as a person who writes {@code double
+   * previous = v; v = ...;} keeps one value. Else null.
+   */
+  private Var copiedBefore(Assign assign) {
+    Var v = assign.target();
+    if (v.type() != Type.DOUBLE) {
+      return null;
+    }
+    List<Stmt> block = loops.blockOf(assign).statements();
+    for (int k = indexInItsBlock(assign) - 1; k >= 0; k--) {
+      Stmt before = block.get(k);
+      if (before instanceof Assign copy && copy.value() instanceof Copy c && c.a().equals(v)) {
+        Var previous = copy.target();
+        return previous.type() == Type.DOUBLE && loops.assignments(previous) == 1
+            && !previous.equals(function.result()) && !rematerialized.containsKey(previous)
+            && !recomputation.isRecomputed(previous) ? previous : null;
+      }
+      boolean[] assigns = {false};
+      Statements.forEach(before, s -> assigns[0] |= BackStmts.assigned(s).contains(v));
+      if (assigns[0]) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
