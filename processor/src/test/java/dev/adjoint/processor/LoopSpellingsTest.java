@@ -470,6 +470,16 @@ class LoopSpellingsTest {
           return s + v;
         }
 
+        /** A residual written twice in its square, as the formula reads. */
+        @Differentiable
+        public static double squaredResiduals(double[] x, double[] y, double w) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += (w * x[i] - y[i]) * (w * x[i] - y[i]) / (1 + w * w);
+          }
+          return s;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -537,6 +547,8 @@ class LoopSpellingsTest {
         Arguments.of("holt", new Object[] {x, 0.3, 0.6}),
         Arguments.of("heun", new Object[] {0.8, 1.3}),
         Arguments.of("pair", new Object[] {0.4, -0.9}),
+        Arguments.of("squaredResiduals", new Object[] {x, new double[] {0.5, 0.1, -0.2, 0.8,
+            0.3, -0.6}, 0.7}),
         Arguments.of("untilJump", new Object[] {x, 0.8}),
         Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
@@ -636,11 +648,12 @@ class LoopSpellingsTest {
     String sweeps = compiled.generatedSource("demo.SpelledSweeps");
     // the forecast and the error are computed again from the state where their adjoints need
     // them (the backward sweep has put the state back there): one double per step, the state,
-    // where each value read from it was saved too (three per step)
+    // where each value read from it was saved too (three per step); the error written twice is
+    // computed once and squared
     String smoothing = method(sweeps, "smoothingPullback");
     assertThat(saves(smoothing)).isEqualTo(1);
     assertThat(smoothing).containsMatch("doubles\\[doublesTop\\+\\+\\] = s\\d*;");
-    assertThat(smoothing).containsMatch("= \\(t\\d+ - s\\d*\\) \\* dt\\d+;");
+    assertThat(smoothing).containsMatch("= 2 \\* \\(\\(t\\d+ - s\\d*\\) \\* dt\\d+\\);");
     // Holt's level and trend are the two values saved per step: the forecast, the error and the
     // new level are computed again from them (level = newLevel only passes the new level on,
     // its adjoint reads no value)
@@ -660,6 +673,18 @@ class LoopSpellingsTest {
     // own assignment's adjoint runs, after the error's last use
     String late = method(sweeps, "smoothingLatePullback");
     assertThat(saves(late)).isEqualTo(2);
+  }
+
+  @Test
+  void anOperationWrittenTwiceIsComputedOnce() {
+    // (w * x[i] - y[i]) * (w * x[i] - y[i]): the product, the read and the difference once
+    // each, then squared, as a person writes double r = w * x[i] - y[i]; r * r
+    String residuals = method(compiled.generatedSource("demo.SpelledSweeps"),
+        "squaredResidualsPullback");
+    assertThat(residuals.split(" = w \\* t\\d+;", -1).length - 1).isEqualTo(1);
+    assertThat(residuals.split(" = t\\d+ - t\\d+;", -1).length - 1).isEqualTo(1);
+    assertThat(residuals).containsMatch("double (t\\d+) = (t\\d+) \\* \\2;");
+    assertThat(residuals).containsMatch("= 2 \\* \\(t\\d+ \\* dt\\d+\\);");
   }
 
   @Test

@@ -28,8 +28,12 @@ import java.util.Map;
  * calling a method ({@code x[i] * x[i]}, {@code q[j] * q[j]}, also {@code s[hidden + i]} twice,
  * its index computed twice), is read once: the second read's
  * variable is replaced by the first's everywhere, so that the backward sweep saves or reads
- * again one value, not two, as a person writes {@code double xi = x[i]; xi * xi}. Only
- * variables assigned once (the lowering's temporaries) are merged; the value is the same.
+ * again one value, not two, as a person writes {@code double xi = x[i]; xi * xi}. The same for
+ * an operation computed twice on the same values, nothing in between assigning its operands:
+ * {@code (x[t] - f) * (x[t] - f)} computes the difference once and squares it, as a person
+ * writes {@code double e = x[t] - f; e * e} (integer {@code +}, {@code -}, {@code *}; double
+ * {@code +}, {@code -}, {@code *}, {@code /}). Only variables assigned once (the lowering's
+ * temporaries) are merged; the value is the same, bit for bit.
  */
 public final class SameElementReads {
   private final Map<Var, Integer> assignments = new HashMap<>();
@@ -63,7 +67,7 @@ public final class SameElementReads {
 
   private Block block(Block block) {
     Map<Element, Var> read = new HashMap<>();
-    Map<Expr, Var> indices = new HashMap<>(); // integer arithmetic computed: hidden + i
+    Map<Expr, Var> computed = new HashMap<>(); // arithmetic computed: hidden + i, x[t] - f
     List<Stmt> out = new ArrayList<>();
     for (Stmt stmt : block.statements()) {
       if (stmt instanceof Assign assign && assign.value() instanceof Load load
@@ -82,34 +86,41 @@ public final class SameElementReads {
           && !assign.target().type().isArray()) {
         Var target = assign.target();
         read.keySet().removeIf(e -> e.indices().contains(target));
-        indices.keySet().removeIf(e -> e.operands().contains(target));
-        if (isIndexArithmetic(assign) && !target.equals(result)) {
+        computed.keySet().removeIf(e -> e.operands().contains(target));
+        if (isMergeable(assign) && !target.equals(result)) {
           Expr value = expr(assign.value());
-          Var first = indices.get(value);
+          Var first = computed.get(value);
           if (first != null) {
-            replaced.put(target, first); // the same index computed again: the same element
+            replaced.put(target, first); // computed again: the same value (the same element)
             continue;
           }
-          indices.put(value, target);
+          computed.put(value, target);
         }
         out.add(stmt);
       } else {
         read.clear(); // a store, a call, an array assigned, a branch or a loop
-        indices.clear(); // a branch or loop may assign an operand (k++ under an if)
+        computed.clear(); // a branch or loop may assign an operand (k++ under an if)
         out.add(Statements.mapBlocks(stmt, this::block));
       }
     }
     return new Block(out);
   }
 
-  /** {@code t = hidden + i} and the like: integer {@code +}, {@code -} or {@code *}, set once. */
-  private boolean isIndexArithmetic(Assign assign) {
+  /**
+   * {@code t = hidden + i}, {@code e = x - f} and the like, set once: integer {@code +},
+   * {@code -} or {@code *} (no division, which may throw), double {@code +}, {@code -},
+   * {@code *} or {@code /}.
+   */
+  private boolean isMergeable(Assign assign) {
     Type type = assign.target().type();
-    return (type == Type.INT || type == Type.LONG) && once(assign.target())
-        && assign.value() instanceof Binary binary && switch (binary.op()) {
-          case ADD, SUB, MUL -> true;
-          default -> false;
-        };
+    if (!once(assign.target()) || !(assign.value() instanceof Binary binary)) {
+      return false;
+    }
+    return switch (binary.op()) {
+      case ADD, SUB, MUL -> type == Type.INT || type == Type.LONG || type == Type.DOUBLE;
+      case DIV -> type == Type.DOUBLE;
+      default -> false;
+    };
   }
 
   private boolean once(Var v) {
