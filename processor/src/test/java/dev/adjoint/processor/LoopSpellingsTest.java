@@ -451,6 +451,23 @@ class LoopSpellingsTest {
           return s + y;
         }
 
+        /** The previous value kept before a branch moves the state one way or the other. */
+        @Differentiable
+        public static double eitherWay(double[] xs, double w) {
+          double v = 0.5;
+          double s = 0;
+          for (double x : xs) {
+            double before = v;
+            if (x > 0) {
+              v = v * w;
+            } else {
+              v = Math.tanh(v + x);
+            }
+            s += before * v;
+          }
+          return s;
+        }
+
         /** A state's previous value kept until a jump stops the walk. */
         @Differentiable
         public static double untilJump(double[] x, double w) {
@@ -550,6 +567,7 @@ class LoopSpellingsTest {
         Arguments.of("squaredResiduals", new Object[] {x, new double[] {0.5, 0.1, -0.2, 0.8,
             0.3, -0.6}, 0.7}),
         Arguments.of("untilJump", new Object[] {x, 0.8}),
+        Arguments.of("eitherWay", new Object[] {x, 0.8}),
         Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
@@ -696,6 +714,10 @@ class LoopSpellingsTest {
     assertThat(saves(pair)).isEqualTo(1);
     assertThat(pair).contains("doubles[doublesTop++] = previous;");
     assertThat(pair).containsMatch("x\\d* = previous;");
+    // before = v; if (...) v = ... else v = ...: each side puts v back from the copy
+    String eitherWay = method(sweeps, "eitherWayPullback");
+    assertThat(saves(eitherWay)).isEqualTo(1);
+    assertThat(eitherWay.split("v\\d* = before;", -1).length - 1).isEqualTo(2);
     // old = v; v = v * w + x[i]: old and the jump are saved, v is put back from old
     String jump = method(sweeps, "untilJumpPullback");
     assertThat(saves(jump)).isEqualTo(2);

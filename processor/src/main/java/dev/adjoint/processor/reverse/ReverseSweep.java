@@ -112,6 +112,8 @@ public final class ReverseSweep {
   private final Map<Var, Load> rowLoads = new HashMap<>();
   /** Temporaries read from arrays nobody writes: the backward sweep reads the element again. */
   private final Map<Var, Operand> rematerialized = new HashMap<>();
+  /** Each side of an {@code if}, with the {@code if} ({@link #branchHolding}). */
+  private final Map<Block, If> branchesBySide = new IdentityHashMap<>();
   /** Of {@link #rematerialized}, those valid only where they are used: see {@link #findLocal}. */
   private final Set<Var> local = new HashSet<>();
   /** Values the backward sweep computes again at the start of a loop's iteration. */
@@ -918,33 +920,49 @@ public final class ReverseSweep {
 
   /**
    * {@code previous} for a double's assignment {@code v = e} that its block precedes with
-   * {@code previous = v}, a copy assigned nowhere else, {@code v} assigned nowhere in between:
-   * the value the assignment overwrites is {@code previous}'s, which the backward sweep has
-   * where it undoes the assignment (reading it there keeps it saved), so {@code v = previous}
-   * puts it back instead of a second copy on the tape, as a person who writes {@code double
-   * previous = v; v = ...;} keeps one value. Else null.
+   * {@code previous = v} (or the block around the {@code if} it is in, and so on out to its
+   * loop's body), a copy assigned nowhere else, {@code v} assigned nowhere in between: the value
+   * the assignment overwrites is {@code previous}'s, which the backward sweep has where it
+   * undoes the assignment (reading it there keeps it saved), so {@code v = previous} puts it
+   * back instead of a second copy on the tape, as a person who writes {@code double previous =
+   * v; v = ...;} keeps one value. Else null.
    */
   private Var copiedBefore(Assign assign) {
     Var v = assign.target();
     if (v.type() != Type.DOUBLE) {
       return null;
     }
-    List<Stmt> block = loops.blockOf(assign).statements();
-    for (int k = indexInItsBlock(assign) - 1; k >= 0; k--) {
-      Stmt before = block.get(k);
-      if (before instanceof Assign copy && copy.value() instanceof Copy c && c.a().equals(v)) {
-        Var previous = copy.target();
-        return previous.type() == Type.DOUBLE && loops.assignments(previous) == 1
-            && !previous.equals(function.result()) && !rematerialized.containsKey(previous)
-            && !recomputation.isRecomputed(previous) ? previous : null;
-      }
-      boolean[] assigns = {false};
-      Statements.forEach(before, s -> assigns[0] |= BackStmts.assigned(s).contains(v));
-      if (assigns[0]) {
-        return null;
+    for (Stmt at = assign; at != null; at = branchHolding(loops.blockOf(at))) {
+      List<Stmt> block = loops.blockOf(at).statements();
+      for (int k = indexInItsBlock(at) - 1; k >= 0; k--) {
+        Stmt before = block.get(k);
+        if (before instanceof Assign copy && copy.value() instanceof Copy c && c.a().equals(v)) {
+          Var previous = copy.target();
+          return previous.type() == Type.DOUBLE && loops.assignments(previous) == 1
+              && !previous.equals(function.result()) && !rematerialized.containsKey(previous)
+              && !recomputation.isRecomputed(previous) ? previous : null;
+        }
+        boolean[] assigns = {false};
+        Statements.forEach(before, s -> assigns[0] |= BackStmts.assigned(s).contains(v));
+        if (assigns[0]) {
+          return null;
+        }
       }
     }
     return null;
+  }
+
+  /** The {@code if} one of whose sides {@code block} is; null for any other block. */
+  private If branchHolding(Block block) {
+    if (branchesBySide.isEmpty()) {
+      Statements.forEach(function.body(), s -> {
+        if (s instanceof If branch) {
+          branchesBySide.put(branch.then(), branch);
+          branchesBySide.put(branch.otherwise(), branch);
+        }
+      });
+    }
+    return branchesBySide.get(block);
   }
 
   /** Puts back an overwritten value; an array with a shadow gets its shadow back too. */
