@@ -576,7 +576,12 @@ class LoopSpellingsTest {
 
   /** How many statements of a generated method save a double on the tape. */
   private static int saves(String method) {
-    return method.split("\\[doublesTop\\+\\+\\] = ", -1).length - 1;
+    return matches(method, "\\[doublesTop\\+\\+\\] = ");
+  }
+
+  /** How many times {@code regex} matches in {@code method}. */
+  private static int matches(String method, String regex) {
+    return method.split(regex, -1).length - 1;
   }
 
   @ParameterizedTest(name = "{0}{1}")
@@ -699,8 +704,8 @@ class LoopSpellingsTest {
     // each, then squared, as a person writes double r = w * x[i] - y[i]; r * r
     String residuals = method(compiled.generatedSource("demo.SpelledSweeps"),
         "squaredResidualsPullback");
-    assertThat(residuals.split(" = w \\* t\\d+;", -1).length - 1).isEqualTo(1);
-    assertThat(residuals.split(" = t\\d+ - t\\d+;", -1).length - 1).isEqualTo(1);
+    assertThat(matches(residuals, " = w \\* t\\d+;")).isEqualTo(1);
+    assertThat(matches(residuals, " = t\\d+ - t\\d+;")).isEqualTo(1);
     assertThat(residuals).containsMatch("double (t\\d+) = (t\\d+) \\* \\2;");
     assertThat(residuals).containsMatch("= 2 \\* \\(t\\d+ \\* dt\\d+\\);");
   }
@@ -717,7 +722,7 @@ class LoopSpellingsTest {
     // before = v; if (...) v = ... else v = ...: each side puts v back from the copy
     String eitherWay = method(sweeps, "eitherWayPullback");
     assertThat(saves(eitherWay)).isEqualTo(1);
-    assertThat(eitherWay.split("v\\d* = before;", -1).length - 1).isEqualTo(2);
+    assertThat(matches(eitherWay, "v\\d* = before;")).isEqualTo(2);
     // old = v; v = v * w + x[i]: old and the jump are saved, v is put back from old
     String jump = method(sweeps, "untilJumpPullback");
     assertThat(saves(jump)).isEqualTo(2);
