@@ -723,10 +723,12 @@ class LoopSpellingsTest {
     String eitherWay = method(sweeps, "eitherWayPullback");
     assertThat(saves(eitherWay)).isEqualTo(1);
     assertThat(matches(eitherWay, "v\\d* = before;")).isEqualTo(2);
-    // old = v; v = v * w + x[i]: old and the jump are saved, v is put back from old
+    // old = v; v = v * w + x[i]: old is saved and v put back from it; the jump, read on the
+    // side of the if that does not break, is computed again there from v and old
     String jump = method(sweeps, "untilJumpPullback");
-    assertThat(saves(jump)).isEqualTo(2);
+    assertThat(saves(jump)).isEqualTo(1);
     assertThat(jump).containsMatch("v\\d* = old;");
+    assertThat(jump).containsMatch("\\(v\\d* - old\\) \\* dt\\d+");
   }
 
   @Test

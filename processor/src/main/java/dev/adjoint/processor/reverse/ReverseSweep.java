@@ -566,7 +566,9 @@ public final class ReverseSweep {
    * sweep, but where a statement's adjoint reads them the backward sweep puts them back (pop or
    * inverse update) to their values at that statement: reading them there is what makes the
    * forward sweep save them. So when {@code t} is used only by later statements of its own
-   * block and nothing assigns {@code k} or {@code s} from {@code t}'s assignment to its last use
+   * block (or, read from doubles only, on the sides of {@code if}s in it: {@code if (jump > 5)
+   * break; else s += jump * old;}) and nothing assigns {@code k} or {@code s} from {@code t}'s
+   * assignment to its last use
    * (nor, for a double, at it: its restore belongs to its assignment's adjoint), the backward
    * sweep computes {@code t} again at each use instead of saving it, as a person writes
    * {@code dp[k] += x[i] * g}, or keeps only the states of exponential smoothing.
@@ -604,10 +606,13 @@ public final class ReverseSweep {
         }
       }
       int end = start;
+      boolean doubles = updated.stream().allMatch(v -> v.type() == Type.DOUBLE);
       for (Stmt use : mentions.getOrDefault(t, List.of())) {
         if (use != assign) {
-          if (places.get(use).block() != place.block() || use instanceof If
-              || use instanceof Loop || loops.position(use) < loops.position(assign)) {
+          boolean here = places.get(use).block() == place.block()
+              || doubles && inBranchesOf(use, place.block());
+          if (!here || use instanceof If || use instanceof Loop
+              || loops.position(use) < loops.position(assign)) {
             return; // used elsewhere: k may differ there
           }
           if (!passesOn(use, t)) {
@@ -950,6 +955,19 @@ public final class ReverseSweep {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code stmt} is in {@code block} or on a side of an {@code if} in it, however deep
+   * (not in a loop nested in it, whose iterations would run between the two).
+   */
+  private boolean inBranchesOf(Stmt stmt, Block block) {
+    for (Stmt at = stmt; at != null; at = branchHolding(loops.blockOf(at))) {
+      if (loops.blockOf(at) == block) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The {@code if} one of whose sides {@code block} is; null for any other block. */
