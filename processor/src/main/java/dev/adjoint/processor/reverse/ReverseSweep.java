@@ -568,10 +568,10 @@ public final class ReverseSweep {
    * forward sweep save them. So when {@code t} is used only by later statements of its own
    * block (or, read from doubles only, on the sides of {@code if}s in it: {@code if (jump > 5)
    * break; else s += jump * old;}) and nothing assigns {@code k} or {@code s} from {@code t}'s
-   * assignment to its last use
-   * (nor, for a double, at it: its restore belongs to its assignment's adjoint), the backward
-   * sweep computes {@code t} again at each use instead of saving it, as a person writes
-   * {@code dp[k] += x[i] * g}, or keeps only the states of exponential smoothing.
+   * assignment to its last use (nor, for a double, at it: its restore belongs to its
+   * assignment's adjoint), the backward sweep computes {@code t} again at each use instead of
+   * saving it, as a person writes {@code dp[k] += x[i] * g}, or keeps only the states of
+   * exponential smoothing. Uses that only pass {@code t} on ({@link #passesOn}) need no value.
    */
   private void findLocal() {
     Map<Var, List<Stmt>> mentions = new HashMap<>();
@@ -655,7 +655,10 @@ public final class ReverseSweep {
             && (binary.op() == Binary.Op.ADD || binary.op() == Binary.Op.SUB);
   }
 
-  /** An element of a replayable array, or {@code +}, {@code -}, {@code *}, assigned once. */
+  /**
+   * An element of a replayable array, a double's copy, or {@code +}, {@code -}, {@code *},
+   * assigned once.
+   */
   private boolean isCheapLocally(Assign assign) {
     Var t = assign.target();
     if (t.type().isArray() || t.equals(function.result()) || loops.assignments(t) != 1
@@ -895,9 +898,10 @@ public final class ReverseSweep {
   }
 
   /**
-   * {@code k - c} for an inactive integer update {@code k = k + c} (and {@code k + c} for
-   * {@code k = k - c}) whose {@code c} has its forward value wherever the backward sweep undoes
-   * it; else null.
+   * What undoes {@code assign} without the tape: the value every iteration ends at
+   * (IterationEnds), the copy taken before it ({@link #copiedBefore}), or {@code k - c} for an
+   * inactive integer update {@code k = k + c} (and {@code k + c} for {@code k = k - c}) whose
+   * {@code c} has its forward value wherever the backward sweep undoes it; else null.
    */
   private Expr inverse(Assign assign) {
     Var end = notes.ends().get(assign);
