@@ -575,12 +575,8 @@ public final class ReverseSweep {
    */
   private void findLocal() {
     Map<Var, List<Stmt>> mentions = new HashMap<>();
-    Map<Stmt, Statements.Place> places = new IdentityHashMap<>();
-    Statements.forEachWithPlace(function.body(), (stmt, place) -> {
-      places.put(stmt, place);
-      Statements.vars(stmt).forEach(v ->
-          mentions.computeIfAbsent(v, x -> new ArrayList<>()).add(stmt));
-    });
+    Statements.forEach(function.body(), stmt -> Statements.vars(stmt).forEach(v ->
+        mentions.computeIfAbsent(v, x -> new ArrayList<>()).add(stmt)));
     Map<Var, Set<Var>> updatedReads = new HashMap<>(); // per temporary, the updated values it reads
     Map<Var, Integer> from = new HashMap<>(); // per temporary, where its first reading is
     Statements.forEachWithPlace(function.body(), (stmt, place) -> {
@@ -606,11 +602,11 @@ public final class ReverseSweep {
         }
       }
       int end = start;
-      boolean doubles = updated.stream().allMatch(v -> v.type() == Type.DOUBLE);
+      boolean readsDoublesOnly = updated.stream().allMatch(v -> v.type() == Type.DOUBLE);
       for (Stmt use : mentions.getOrDefault(t, List.of())) {
         if (use != assign) {
-          boolean here = places.get(use).block() == place.block()
-              || doubles && inBranchesOf(use, place.block());
+          boolean here = readsDoublesOnly ? inBranchesOf(use, place.block())
+              : loops.blockOf(use) == place.block();
           if (!here || use instanceof If || use instanceof Loop
               || loops.position(use) < loops.position(assign)) {
             return; // used elsewhere: k may differ there
