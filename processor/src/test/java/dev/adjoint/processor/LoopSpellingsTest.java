@@ -31,6 +31,7 @@ class LoopSpellingsTest {
       package demo;
 
       import dev.adjoint.Differentiable;
+      import java.util.Arrays;
 
       public final class Spelled {
         /** Horner's rule counted down in the for loop's test. */
@@ -497,6 +498,51 @@ class LoopSpellingsTest {
           return s;
         }
 
+        /**
+         * Matrix factorisation over the observed entries, rows named through index arrays, then
+         * a penalty on u adding into the same loss.
+         */
+        @Differentiable(wrt = {"u", "v"})
+        public static double factorise(double[][] u, double[][] v, int[] rows, int[] cols,
+            double[] r, double lambda) {
+          double loss = 0;
+          for (int e = 0; e < r.length; e++) {
+            double[] ui = u[rows[e]];
+            double[] vj = v[cols[e]];
+            double pred = 0;
+            for (int f = 0; f < ui.length; f++) {
+              pred += ui[f] * vj[f];
+            }
+            double err = r[e] - pred;
+            loss += err * err;
+          }
+          for (double[] row : u) {
+            for (double a : row) {
+              loss += lambda * a * a;
+            }
+          }
+          return loss;
+        }
+
+        /** A hidden layer's scratch buffer, cleared by Arrays.fill for each example. */
+        @Differentiable(wrt = {"w"})
+        public static double clearedPerExample(double[][] w, double[][] xs) {
+          double[] h = new double[w.length];
+          double loss = 0;
+          for (double[] x : xs) {
+            Arrays.fill(h, 0.0);
+            for (int j = 0; j < w.length; j++) {
+              for (int k = 0; k < x.length; k++) {
+                h[j] += w[j][k] * x[k];
+              }
+            }
+            for (int j = 0; j < h.length; j++) {
+              loss += Math.log1p(Math.exp(h[j]));
+            }
+          }
+          return loss;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -570,6 +616,10 @@ class LoopSpellingsTest {
         Arguments.of("eitherWay", new Object[] {x, 0.8}),
         Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
+        Arguments.of("clearedPerExample", new Object[] {centres, points}),
+        // entries repeating a row and a column: their adjoints add up
+        Arguments.of("factorise", new Object[] {centres, points, new int[] {0, 2, 0, 1, 2},
+            new int[] {1, 3, 1, 0, 2}, new double[] {0.5, -0.3, 0.8, 0.1, 0.4}, 0.05}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
             new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
   }
@@ -729,6 +779,28 @@ class LoopSpellingsTest {
     assertThat(saves(jump)).isEqualTo(1);
     assertThat(jump).containsMatch("v\\d* = old;");
     assertThat(jump).containsMatch("\\(v\\d* - old\\) \\* dt\\d+");
+  }
+
+  @Test
+  void aLoopReadingRowsByIndexRunsItsBackwardPassInPlace() {
+    // ui = u[rows[e]]: the adjoint of a row named by an index array is du's row, which each
+    // iteration only adds into, and the penalty's loop after it only reads the loss's adjoint:
+    // both loops run their backward passes in their iterations, nothing saved, no second pass
+    String body = method(compiled.generatedSource("demo.SpelledSweeps"), "factorisePullback");
+    assertThat(body).doesNotContain("Tape");
+    assertThat(matches(body, "backward pass of this iteration, fused")).isEqualTo(2);
+    assertThat(body).containsMatch("du\\[t\\d+\\]\\[f\\] \\+= dt\\d+;");
+  }
+
+  @Test
+  void aBufferClearedForEachExampleIsNotSaved() {
+    // Arrays.fill(h, 0.0) fills h before each example reads it, h.length being w.length: no
+    // value crosses examples, so each example's backward pass runs in its iteration and the
+    // exponentials are read live instead of saved
+    String body =
+        method(compiled.generatedSource("demo.SpelledSweeps"), "clearedPerExamplePullback");
+    assertThat(body).doesNotContain("Tape");
+    assertThat(body).contains("backward pass of this iteration, fused");
   }
 
   @Test

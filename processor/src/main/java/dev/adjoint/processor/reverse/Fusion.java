@@ -244,6 +244,7 @@ final class Fusion {
       work.addAll(Statements.mentioned(stmt));
     }
     Set<Var> seen = new HashSet<>();
+    Set<Var> passWrites = written(back);
     Map<Var, CounterEnds.End> counterEnds = new LinkedHashMap<>();
     while (!work.isEmpty()) {
       Var v = work.pop();
@@ -279,6 +280,9 @@ final class Fusion {
       for (int k = 0; k < at; k++) {
         Stmt stmt = backward.get(k);
         if (BackStmts.writes(stmt, v)) {
+          if (!written(stmt).contains(v) && !passWrites.contains(v)) {
+            continue; // both only read it: a later loop's pass reads the sum's adjoint too
+          }
           if (onlyAddedInto && !BackStmts.isZeroInit(stmt)) {
             continue; // the loop only adds into it too: the additions' order changes, not the sum
           }

@@ -80,6 +80,9 @@ final class ScratchBuffers {
         if (!covered) {
           return false;
         }
+      } else if (stmt instanceof Assign assign && assign.value() instanceof Length length
+          && length.array().equals(array) && length.rows().isEmpty()) {
+        continue; // its length, made once: no element read
       } else if (stmt instanceof Assign assign && Exprs.vars(assign.value().operands())
           .contains(array) || stmt instanceof Store store && !store.array().equals(array)
           && Exprs.vars(store.indices()).contains(array)) {
@@ -156,7 +159,10 @@ final class ScratchBuffers {
     return valueOf(bound).equals(valueOf(length));
   }
 
-  /** What a variable assigned once holds (a copy's source, an array's length); else itself. */
+  /**
+   * What a variable assigned once holds (a copy's source, an array's length, the length an
+   * array was made with); else itself.
+   */
   private Object valueOf(Operand operand) {
     if (!(operand instanceof Var v) || loops.assignments(v) != 1) {
       return operand;
@@ -168,7 +174,9 @@ final class ScratchBuffers {
           value[0] = valueOf(copy.a());
         } else if (assign.value() instanceof Length length && length.rows().isEmpty()
             && loops.assignments(length.array()) <= 1) {
-          value[0] = length;
+          List<Operand> made = length.array().type() == Type.DOUBLE_ARRAY
+              ? dimensions(length.array()) : null;
+          value[0] = made != null ? valueOf(made.get(0)) : length; // new double[n]: its n
         }
       }
     });
