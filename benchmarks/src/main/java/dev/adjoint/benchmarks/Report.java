@@ -89,6 +89,9 @@ public final class Report {
             + "carried in locals", SpellingsBenchmark.Path.class, 20_000, 3),
         new Workload("holt", "Holt's linear trend fitted to 10,000 points, states moved "
             + "each step", SpellingsBenchmark.Holt.class, 2, 3),
+        new Workload("factorise", "matrix factorisation, 20,000 ratings of 400 items by 500 "
+            + "users, rank 16, rows picked by index arrays", SpellingsBenchmark.Factorise.class,
+            (500 + 400) * 16, 3),
         new Workload("heat", "heat on a rod, zero past the ends by conditionals: 1,000 points, "
             + "100 steps", SpellingsBenchmark.Heat.class, 1001, 3),
         new Workload("tanh-net", "tanh net, least squares on the spiral: D=2 H=100, N=300",

@@ -137,6 +137,26 @@ class SpellingsTest {
   }
 
   @Test
+  void factorise() {
+    SpellingsBenchmark.Factorise m = new SpellingsBenchmark.Factorise();
+    m.setup();
+    var g = SpellingsGrad.factorise(m.u, m.v, m.users, m.items, m.ratings, m.lambda);
+    double value = SpellingsHand.factorisePullback(m.u, m.v, m.users, m.items, m.ratings,
+        m.lambda, 1.0, m.du, m.dv);
+    assertClose("value", g.value(), value, 1e-14);
+    assertClose("hand", Compare.flatten(g.du(), g.dv()), Compare.flatten(m.du, m.dv), 1e-12);
+    // central differences at the factors of two users and an item (each perturbed in place);
+    // the loss sums 20,000 squared errors of about 10 each, so its differences carry ~1e-6 of
+    // rounding
+    double[][] rows = {m.u[m.users[0]], m.u[m.users[1]], m.v[m.items[0]]};
+    double[][] fd = FiniteDifferences.zerosLike(rows);
+    FiniteDifferences.gradient(
+        () -> Spellings.factorise(m.u, m.v, m.users, m.items, m.ratings, m.lambda), rows, fd);
+    assertClose("finite differences", Compare.flatten(g.du()[m.users[0]], g.du()[m.users[1]],
+        g.dv()[m.items[0]]), Compare.flatten(fd), 1e-5);
+  }
+
+  @Test
   void heat() {
     SpellingsBenchmark.Heat h = new SpellingsBenchmark.Heat();
     h.setup();

@@ -524,6 +524,40 @@ class LoopSpellingsTest {
           return loss;
         }
 
+        /**
+         * A sum copied, then summed on: its later value only steers a loop, so no derivative
+         * reaches v (the second loop's backward pass reads an adjoint of zero).
+         */
+        @Differentiable
+        public static double steeredBySum(double[] u, double[] v) {
+          double s = 0;
+          for (int i = 0; i < u.length; i++) {
+            s += Math.abs(u[i]);
+          }
+          double t = s;
+          for (int i = 0; i < v.length; i++) {
+            s += Math.sin(v[i]);
+          }
+          int k = 0;
+          while (k < 3 && s < 50) {
+            k++;
+          }
+          return 3 * t + k;
+        }
+
+        /** A sum that returns as soon as it passes a threshold. */
+        @Differentiable
+        public static double untilOver(double[] x, double w) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += Math.sin(w * x[i]);
+            if (s > 1) {
+              return s * w;
+            }
+          }
+          return s;
+        }
+
         /** A hidden layer's scratch buffer, cleared by Arrays.fill for each example. */
         @Differentiable(wrt = {"w"})
         public static double clearedPerExample(double[][] w, double[][] xs) {
@@ -617,6 +651,9 @@ class LoopSpellingsTest {
         Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
         Arguments.of("clearedPerExample", new Object[] {centres, points}),
+        Arguments.of("untilOver", new Object[] {x, 0.8}), // returns at i = 3
+        Arguments.of("untilOver", new Object[] {x, -0.3}), // runs to the end
+        Arguments.of("steeredBySum", new Object[] {x, new double[] {0.5, -1.1, 0.2}}),
         // entries repeating a row and a column: their adjoints add up
         Arguments.of("factorise", new Object[] {centres, points, new int[] {0, 2, 0, 1, 2},
             new int[] {1, 3, 1, 0, 2}, new double[] {0.5, -0.3, 0.8, 0.1, 0.4}, 0.05}),
@@ -774,9 +811,12 @@ class LoopSpellingsTest {
     assertThat(saves(eitherWay)).isEqualTo(1);
     assertThat(matches(eitherWay, "v\\d* = before;")).isEqualTo(2);
     // old = v; v = v * w + x[i]: old is saved and v put back from it; the jump, read on the
-    // side of the if that does not break, is computed again there from v and old
+    // side of the if that does not break, is computed again there from v and old; the test that
+    // breaks is true in the last step only: put back as false, not saved
     String jump = method(sweeps, "untilJumpPullback");
     assertThat(saves(jump)).isEqualTo(1);
+    assertThat(jump).doesNotContain("intTape");
+    assertThat(jump).containsMatch("c\\d+ = false;");
     assertThat(jump).containsMatch("v\\d* = old;");
     assertThat(jump).containsMatch("\\(v\\d* - old\\) \\* dt\\d+");
   }
@@ -790,6 +830,16 @@ class LoopSpellingsTest {
     assertThat(body).doesNotContain("Tape");
     assertThat(matches(body, "backward pass of this iteration, fused")).isEqualTo(2);
     assertThat(body).containsMatch("du\\[t\\d+\\]\\[f\\] \\+= dt\\d+;");
+  }
+
+  @Test
+  void aStepThatLeavesTheLoopIsTheLastOne() {
+    // return s * w inside the loop reads s where the loop is left: the last step's s, which no
+    // step after it overwrites, so nothing is saved per step; the test that returns is true in
+    // that step alone, so it is not saved either (each step saved s and the test before)
+    String body = method(compiled.generatedSource("demo.SpelledSweeps"), "untilOverPullback");
+    assertThat(body).doesNotContain("Tape");
+    assertThat(body).containsMatch("c\\d+ = false;");
   }
 
   @Test

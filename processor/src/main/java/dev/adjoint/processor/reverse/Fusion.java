@@ -277,10 +277,12 @@ final class Fusion {
         return; // declared after the loop in the backward sweep: not an outer adjoint
       }
       boolean onlyAddedInto = onlyAddedInto(v, back.body(), at);
+      boolean readEarlier = false;
       for (int k = 0; k < at; k++) {
         Stmt stmt = backward.get(k);
         if (BackStmts.writes(stmt, v)) {
           if (!written(stmt).contains(v) && !passWrites.contains(v)) {
+            readEarlier = true;
             continue; // both only read it: a later loop's pass reads the sum's adjoint too
           }
           if (onlyAddedInto && !BackStmts.isZeroInit(stmt)) {
@@ -288,6 +290,9 @@ final class Fusion {
           }
           if (!(stmt instanceof Accumulate || BackStmts.isZeroInit(stmt))) {
             return; // written inside a branch or loop of the backward sweep
+          }
+          if (readEarlier) {
+            return; // moved before the loop, it would change what an earlier reader reads
           }
           if (moved.add(stmt)) {
             work.addAll(Statements.mentioned(stmt));

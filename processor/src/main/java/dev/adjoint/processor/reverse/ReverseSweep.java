@@ -40,9 +40,11 @@ import dev.adjoint.processor.ir.Zeros;
 import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -86,6 +88,11 @@ public final class ReverseSweep {
   private final Map<Stmt, Set<Var>> uses = new IdentityHashMap<>();
   /** Per loop, the variables the backward sweep reads as the loop left them. */
   private final Map<Loop, Set<Var>> exitUses = new IdentityHashMap<>();
+  /**
+   * Per loop {@link #toBeRecorded} is in, innermost first: the TBR sets of the sides of
+   * {@code if}s that end in a break, which hold after the loop.
+   */
+  private final Deque<Set<Var>> leaving = new ArrayDeque<>();
   /** The forward statement whose adjoint is being built. */
   private Stmt current;
   /** Arrays whose shape (not elements) the backward sweep reads, for their zero adjoints. */
@@ -717,6 +724,12 @@ public final class ReverseSweep {
     return pushed.size() + inverted.size() > before;
   }
 
+  /** Whether {@code block} ends in a break: it leaves its loop whenever it runs to its end. */
+  private static boolean leaves(Block block) {
+    List<Stmt> statements = block.statements();
+    return !statements.isEmpty() && statements.get(statements.size() - 1) instanceof Break;
+  }
+
   /** The TBR set after {@code block}, given the set before it; marks the pushes it finds. */
   private Set<Var> toBeRecorded(Block block, Set<Var> in) {
     Set<Var> tbr = new HashSet<>(in);
@@ -744,15 +757,22 @@ public final class ReverseSweep {
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
       } else if (stmt instanceof If branch) {
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
-        Set<Var> then = toBeRecorded(branch.then(), tbr);
-        tbr = toBeRecorded(branch.otherwise(), tbr);
-        tbr.addAll(then);
+        Set<Var> after = new HashSet<>();
+        for (Block side : List.of(branch.then(), branch.otherwise())) {
+          // a side that ends in a break goes on after the loop, not into its next iteration
+          (leaves(side) && !leaving.isEmpty() ? leaving.peek() : after)
+              .addAll(toBeRecorded(side, tbr));
+        }
+        tbr = after;
       } else if (stmt instanceof Loop loop) {
         tbr.addAll(uses.getOrDefault(stmt, Set.of()));
         Set<Var> entry = tbr;
         Set<Var> head = new HashSet<>(entry);
+        Set<Var> left;
         while (true) {
+          leaving.push(new HashSet<>());
           Set<Var> end = toBeRecorded(loop.body(), toBeRecorded(loop.header(), head));
+          left = leaving.pop();
           Set<Var> next = new HashSet<>(entry);
           next.addAll(end);
           if (next.equals(head)) {
@@ -760,7 +780,8 @@ public final class ReverseSweep {
           }
           head = next;
         }
-        tbr = head; // leaving from the test or from a break: all are in the head's set
+        tbr = head; // leaving from the test: all are in the head's set
+        tbr.addAll(left); // or from a break
         tbr.addAll(exitUses.getOrDefault(loop, Set.of()));
       }
     }
@@ -895,7 +916,8 @@ public final class ReverseSweep {
 
   /**
    * What undoes {@code assign} without the tape: the value every iteration ends at
-   * (IterationEnds), the copy taken before it ({@link #copiedBefore}), or {@code k - c} for an
+   * (IterationEnds), the copy taken before it ({@link #copiedBefore}), false for a test that
+   * leaves the loop when true ({@link #decidesExit}), or {@code k - c} for an
    * inactive integer update {@code k = k + c} (and {@code k + c} for {@code k = k - c}) whose
    * {@code c} has its forward value wherever the backward sweep undoes it; else null.
    */
@@ -907,6 +929,9 @@ public final class ReverseSweep {
     Var old = copiedBefore(assign);
     if (old != null) {
       return new Copy(old);
+    }
+    if (decidesExit(assign)) {
+      return new Copy(Constant.FALSE); // true only in the iteration that leaves
     }
     Var k = assign.target();
     if (k.type() != Type.INT && k.type() != Type.LONG || activity.isActive(k)
@@ -921,6 +946,27 @@ public final class ReverseSweep {
       return null;
     }
     return new Binary(binary.op() == Binary.Op.ADD ? Binary.Op.SUB : Binary.Op.ADD, k, c);
+  }
+
+  /**
+   * Whether {@code assign} is {@code c = test} just before {@code if (c)} whose then side ends in
+   * a break, in the body of a loop no other loop encloses, {@code c} assigned nowhere else: true
+   * only in the iteration that leaves, so each assignment overwrites false (before the first,
+   * its declaration's false), and undoing it needs no tape, as a person who reverses a search
+   * loop knows that only its last step found what it was looking for.
+   */
+  private boolean decidesExit(Assign assign) {
+    Var c = assign.target();
+    Block body = loops.loopBody(assign);
+    if (c.type() != Type.BOOLEAN || loops.assignments(c) != 1 || isParameter(c)
+        || body == null || loops.blockOf(assign) != body
+        || loops.loopsAround(assign).size() != 1) {
+      return false;
+    }
+    List<Stmt> block = body.statements();
+    int at = indexInItsBlock(assign);
+    return at + 1 < block.size() && block.get(at + 1) instanceof If branch
+        && branch.condition().equals(c) && leaves(branch.then());
   }
 
   /**
