@@ -2184,8 +2184,10 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     D x = toNumber(args.get(0));
     double v = x.getValue();
     switch (name) {
-      case "sigmoid": // 1 / (1 + e^-x)
-        return x.negate().exp().add(1).reciprocal().withValue(1.0 / (1.0 + Math.exp(-v)));
+      case "sigmoid": // 1 / (1 + e^-x), as e^x / (1 + e^x) for x < 0 (e^-x overflows there)
+        return v >= 0
+            ? x.negate().exp().add(1).reciprocal().withValue(1.0 / (1.0 + Math.exp(-v)))
+            : x.exp().divide(x.exp().add(1)).withValue(1.0 / (1.0 + Math.exp(-v)));
       case "relu": // x > 0 ? x : 0, derivative 0 at 0
         return v > 0 ? x : numbers.constant(0.0);
       case "leakyRelu": { // x > 0 ? x : slope * x, in x and in slope
