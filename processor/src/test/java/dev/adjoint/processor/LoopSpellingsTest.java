@@ -830,6 +830,10 @@ class LoopSpellingsTest {
     assertThat(body).doesNotContain("Tape");
     assertThat(matches(body, "backward pass of this iteration, fused")).isEqualTo(2);
     assertThat(body).containsMatch("du\\[t\\d+\\]\\[f\\] \\+= dt\\d+;");
+    // the iteration's values are read by name where its backward pass needs them: the error,
+    // the row's length, not computed or loaded again
+    assertThat(body).containsMatch("double derr = 2 \\* \\(err \\* dt\\d+\\);");
+    assertThat(matches(body, "for \\(int f = 0; f < (t\\d+); f\\+\\+\\)")).isEqualTo(2);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.analysis.LoopFacts;
 import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
@@ -11,8 +12,10 @@ import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Length;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Pop;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the backward pass of a loop's iteration right after its forward pass, in the same loop,
@@ -68,11 +72,13 @@ final class Fusion {
   private final Map<Loop, List<Stmt>> recomputed;
   /** The statements whose old values the forward sweep saves. */
   private final Set<Stmt> pushed;
+  /** Values the backward sweep computes again where it reads them, by the variable holding them. */
+  private final Map<Var, Operand> rematerialized;
 
   private Fusion(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
       Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed,
-      Set<Stmt> pushed) {
+      Set<Stmt> pushed, Map<Var, Operand> rematerialized) {
     this.function = function;
     this.activity = activity;
     this.loops = loops;
@@ -84,21 +90,23 @@ final class Fusion {
     this.backward = new ArrayList<>(backward);
     this.recomputed = recomputed;
     this.pushed = pushed;
+    this.rematerialized = rematerialized;
   }
 
   /**
    * Fuses what can be fused of {@code backward}; {@code primal} are the primal's variables,
    * {@code buffers} the calls' scalar adjoint buffers, {@code recomputed} the statements each
    * loop's backward pass starts with to compute values again, {@code pushed} the statements
-   * whose old values the forward sweep saves.
+   * whose old values the forward sweep saves, {@code rematerialized} the values the backward
+   * sweep computes again at their reads, by variable.
    */
   static Fusion of(Function function, Activity activity, LoopFacts loops,
       Predicate<Assign> passesThrough, Set<Var> primal, Var seed,
       Set<Var> buffers, List<Stmt> backward, Map<Loop, List<Stmt>> recomputed,
-      Set<Stmt> pushed) {
+      Set<Stmt> pushed, Map<Var, Operand> rematerialized) {
     Fusion fusion =
         new Fusion(function, activity, loops, passesThrough, primal, seed, buffers, backward,
-            recomputed, pushed);
+            recomputed, pushed, rematerialized);
     List<Stmt> top = function.body().statements();
     for (int k = 0; k < top.size(); k++) {
       if (top.get(k) instanceof Loop loop && loop.counted() != null) {
@@ -326,9 +334,68 @@ final class Fusion {
     }
     List<Stmt> body = new ArrayList<>(back.body().statements());
     body.removeAll(recomputed);
-    body = fusedInnerLoops(loop, withoutFirstValues(loop, body));
+    body = readingLive(loop, fusedInnerLoops(loop, withoutFirstValues(loop, body)));
     fused.put(loop, new FusedLoop(hoisted, body));
     backward.removeIf(s -> s == back || moved.contains(s));
+  }
+
+  /**
+   * {@code body}, the fused backward pass of an iteration of {@code loop}, reading by name the
+   * values its forward pass holds: a value the backward sweep computes again where it reads it
+   * ({@code u[users[e]].length}, {@code ratings[e] - pred}) is, in the same iteration, still in
+   * the variable the iteration assigned it to once, in its body, outside branches and inner loops
+   * (where its reads in the backward pass see it), as a person reads {@code err} again; not
+   * index arithmetic nor an array's length ({@code dx[2 * i]}, {@code W.length} read as the
+   * source does).
+   */
+  private List<Stmt> readingLive(Loop loop, List<Stmt> body) {
+    Map<Operand, Var> live = new HashMap<>();
+    Set<Operand> twice = new HashSet<>(); // s * 2 before and after s moves: not one value
+    for (Stmt stmt : loop.body().statements()) {
+      if (stmt instanceof Assign assign && rematerialized.containsKey(assign.target())
+          && loops.assignments(assign.target()) == 1 && !isIndexArithmetic(assign)
+          && live.putIfAbsent(rematerialized.get(assign.target()), assign.target()) != null) {
+        twice.add(rematerialized.get(assign.target()));
+      }
+    }
+    live.keySet().removeAll(twice);
+    if (live.isEmpty()) {
+      return body;
+    }
+    UnaryOperator<Operand> named = new UnaryOperator<>() {
+      @Override
+      public Operand apply(Operand o) {
+        Var v = live.get(o);
+        return v != null ? v : o instanceof Nested nested
+            ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
+      }
+    };
+    return body.stream().map(stmt -> named(stmt, named)).toList();
+  }
+
+  /**
+   * {@code dx[2 * i]}, {@code W.length}: integer arithmetic and an array's length read as the
+   * source wrote them, at no cost.
+   */
+  private static boolean isIndexArithmetic(Assign assign) {
+    Type type = assign.target().type();
+    return (type == Type.INT || type == Type.LONG) && assign.value() instanceof Binary
+        || assign.value() instanceof Length length && length.rows().isEmpty();
+  }
+
+  /** {@code stmt} and the statements in it, their operands mapped by {@code f}. */
+  private static Stmt named(Stmt stmt, UnaryOperator<Operand> f) {
+    Stmt inner = Statements.mapBlocks(stmt, b -> new Block(b.statements().stream()
+        .map(s -> named(s, f)).toList()));
+    if (inner instanceof If branch) {
+      return new If(f.apply(branch.condition()), branch.then(), branch.otherwise(),
+          branch.origin());
+    }
+    if (inner instanceof ReverseLoop back) {
+      return new ReverseLoop(back.loop(), f.apply(back.from()), f.apply(back.last()),
+          back.trips(), back.tripsOnTape(), back.body(), back.origin(), back.inOrder());
+    }
+    return BackStmts.mapped(inner, f, e -> Exprs.map(e, f));
   }
 
   /**

@@ -348,7 +348,7 @@ public final class ReverseSweep {
     backward = ElementSums.of(backward, function.names(), new HashSet<>(shadowAdjoints.values()));
     Fusion fusion = shadows.isEmpty()
         ? Fusion.of(function, activity, loops, this::passesThrough, primal, seed,
-            buffers.keySet(), backward, recomputeStatements, pushed)
+            buffers.keySet(), backward, recomputeStatements, pushed, rematerialized)
         : null;
     if (fusion != null) {
       pushed.removeAll(fusion.unsaved());
