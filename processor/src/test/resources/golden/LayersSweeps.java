@@ -56,7 +56,7 @@ final class LayersSweeps {
       double dt9 = df2;
       double dh = 2 * (h * dt9);
       // line 17: double h = Math.tanh(q[i]);
-      double dt8 = (1 - t9) * dh;
+      double dt8 = (1 - h * h) * dh;
       dq[i2] += dt8;
     }
     // line 20: return f;

@@ -349,16 +349,15 @@ final class Fusion {
    * source does).
    */
   private List<Stmt> readingLive(Loop loop, List<Stmt> body) {
-    Map<Operand, Var> live = new HashMap<>();
-    Set<Operand> twice = new HashSet<>(); // s * 2 before and after s moves: not one value
+    // by identity: the very expression the backward sweep wrote where it read the variable,
+    // not an equal one a derivative's rule built elsewhere (1 - s * s, tanh's, after s moved)
+    Map<Operand, Var> live = new IdentityHashMap<>();
     for (Stmt stmt : loop.body().statements()) {
       if (stmt instanceof Assign assign && rematerialized.containsKey(assign.target())
-          && loops.assignments(assign.target()) == 1 && !isIndexArithmetic(assign)
-          && live.putIfAbsent(rematerialized.get(assign.target()), assign.target()) != null) {
-        twice.add(rematerialized.get(assign.target()));
+          && loops.assignments(assign.target()) == 1 && !isIndexArithmetic(assign)) {
+        live.put(rematerialized.get(assign.target()), assign.target());
       }
     }
-    live.keySet().removeAll(twice);
     if (live.isEmpty()) {
       return body;
     }
