@@ -354,7 +354,7 @@ final class Fusion {
     Map<Operand, Var> live = new IdentityHashMap<>();
     for (Stmt stmt : loop.body().statements()) {
       if (stmt instanceof Assign assign && rematerialized.containsKey(assign.target())
-          && loops.assignments(assign.target()) == 1 && !isIndexArithmetic(assign)) {
+          && loops.assignments(assign.target()) == 1 && !readsAsWritten(assign)) {
         live.put(rematerialized.get(assign.target()), assign.target());
       }
     }
@@ -369,23 +369,23 @@ final class Fusion {
             ? new Nested(Exprs.map(nested.expr(), this), nested.type()) : o;
       }
     };
-    return body.stream().map(stmt -> named(stmt, named)).toList();
+    return body.stream().map(stmt -> withOperands(stmt, named)).toList();
   }
 
   /**
    * {@code dx[2 * i]}, {@code W.length}: integer arithmetic and an array's length read as the
    * source wrote them, at no cost.
    */
-  private static boolean isIndexArithmetic(Assign assign) {
+  private static boolean readsAsWritten(Assign assign) {
     Type type = assign.target().type();
     return (type == Type.INT || type == Type.LONG) && assign.value() instanceof Binary
         || assign.value() instanceof Length length && length.rows().isEmpty();
   }
 
   /** {@code stmt} and the statements in it, their operands mapped by {@code f}. */
-  private static Stmt named(Stmt stmt, UnaryOperator<Operand> f) {
+  private static Stmt withOperands(Stmt stmt, UnaryOperator<Operand> f) {
     Stmt inner = Statements.mapBlocks(stmt, b -> new Block(b.statements().stream()
-        .map(s -> named(s, f)).toList()));
+        .map(s -> withOperands(s, f)).toList()));
     if (inner instanceof If branch) {
       return new If(f.apply(branch.condition()), branch.then(), branch.otherwise(),
           branch.origin());
