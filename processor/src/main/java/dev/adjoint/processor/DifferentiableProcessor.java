@@ -15,6 +15,7 @@ import dev.adjoint.processor.frontend.CarriedValues;
 import dev.adjoint.processor.frontend.ElementIncrements;
 import dev.adjoint.processor.frontend.MethodReader;
 import dev.adjoint.processor.frontend.ProcessingEnvironments;
+import dev.adjoint.processor.frontend.ReassignedLocals;
 import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.DerivativeCall;
@@ -554,7 +555,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {
-    Function function = ElementIncrements.of(SameElementReads.of(CarriedValues.of(read)));
+    Function function = ElementIncrements.of(
+        SameElementReads.of(ReassignedLocals.of(CarriedValues.of(read))));
     Activity activity = Activity.of(function);
     boolean secondOrder = MethodReader.order(method) == 2;
     if (activity.problems().isEmpty()

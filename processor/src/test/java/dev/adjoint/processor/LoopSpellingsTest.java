@@ -577,6 +577,35 @@ class LoopSpellingsTest {
           return loss;
         }
 
+        /** A local reassigned step by step, each step reading the value before. */
+        @Differentiable
+        public static double squareThenSquash(double[] x, double w) {
+          double sum = 0;
+          for (int i = 0; i < x.length; i++) {
+            double s = x[i] * w;
+            s = s * s;
+            s = Math.tanh(s) + s;
+            sum += s * x[i];
+          }
+          return sum;
+        }
+
+        /** The same with one step under a branch, which keeps the local one variable. */
+        @Differentiable
+        public static double squashedWhenLarge(double[] x, double w) {
+          double sum = 0;
+          for (int i = 0; i < x.length; i++) {
+            double s = x[i] * w;
+            s = s * s + x[i];
+            if (s > 0.5) {
+              s = Math.sqrt(s);
+            }
+            s = s * w;
+            sum += s;
+          }
+          return sum;
+        }
+
         /** The same state read after a statement that moves it: the error needs the old one. */
         @Differentiable
         public static double smoothingLate(double[] x, double alpha) {
@@ -651,6 +680,8 @@ class LoopSpellingsTest {
         Arguments.of("untilJump", new Object[] {new double[] {0.3, 6.0, 0.2}, 0.8}),
         Arguments.of("kalman", new Object[] {x, 0.2, 0.5}),
         Arguments.of("clearedPerExample", new Object[] {centres, points}),
+        Arguments.of("squareThenSquash", new Object[] {x, 0.8}),
+        Arguments.of("squashedWhenLarge", new Object[] {x, 0.8}),
         Arguments.of("untilOver", new Object[] {x, 0.8}), // returns at i = 3
         Arguments.of("untilOver", new Object[] {x, -0.3}), // runs to the end
         Arguments.of("steeredBySum", new Object[] {x, new double[] {0.5, -1.1, 0.2}}),
@@ -844,6 +875,18 @@ class LoopSpellingsTest {
     String body = method(compiled.generatedSource("demo.SpelledSweeps"), "untilOverPullback");
     assertThat(body).doesNotContain("Tape");
     assertThat(body).containsMatch("c\\d+ = false;");
+  }
+
+  @Test
+  void aLocalReassignedInAStraightLineIsNotSaved() {
+    // s = x[i] * w; s = s * s; s = tanh(s) + s: a variable per value, as a person names each
+    // step, so nothing is overwritten within the iteration and its backward pass saves nothing
+    // (three saves per iteration with one variable)
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    String body = method(sweeps, "squareThenSquashPullback");
+    assertThat(body).doesNotContain("Tape");
+    assertThat(body).containsMatch("double (s\\d+) = s \\* s;\\s+// line \\d+: [^\\n]*\\s+"
+        + "double (t\\d+) = Math.tanh\\(\\1\\);\\s+double s\\d+ = \\2 \\+ \\1;");
   }
 
   @Test

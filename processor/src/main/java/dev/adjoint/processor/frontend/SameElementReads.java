@@ -8,14 +8,11 @@ import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.Function;
-import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
-import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
-import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -152,27 +149,6 @@ public final class SameElementReads {
   }
 
   private Stmt substituted(Stmt stmt) {
-    if (stmt instanceof Assign assign) {
-      return new Assign(assign.target(), expr(assign.value()), assign.origin());
-    }
-    if (stmt instanceof Declare declare && declare.init() != null) {
-      return new Declare(declare.var(), expr(declare.init()), declare.origin());
-    }
-    if (stmt instanceof Store store) {
-      return new Store(store.array(), all(store.indices()), operand(store.value()),
-          store.compound(), store.origin());
-    }
-    if (stmt instanceof If branch) {
-      return new If(operand(branch.condition()), branch.then(), branch.otherwise(),
-          branch.origin());
-    }
-    if (stmt instanceof Loop loop) {
-      Loop.Counted counted = loop.counted() == null ? null : new Loop.Counted(
-          loop.counted().index(), operand(loop.counted().from()),
-          operand(loop.counted().to()), loop.counted().inclusive(), loop.counted().step());
-      return new Loop(loop.header(), loop.test() == null ? null : operand(loop.test()),
-          loop.body(), loop.testAtEnd(), counted, loop.origin());
-    }
-    return stmt;
+    return Statements.withReads(stmt, this::operand);
   }
 }

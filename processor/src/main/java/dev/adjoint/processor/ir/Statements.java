@@ -162,6 +162,37 @@ public final class Statements {
     return named;
   }
 
+  /**
+   * {@code stmt} with {@code f} applied to each operand it reads itself (not an assignment's
+   * target, nor the statements nested in it): an assignment's or a declaration's value, a
+   * store's indices and value, a branch's condition, a loop's test and bounds; any other
+   * statement as it is. For the primal's statements.
+   */
+  public static Stmt withReads(Stmt stmt, UnaryOperator<Operand> f) {
+    if (stmt instanceof Assign assign) {
+      return new Assign(assign.target(), Exprs.map(assign.value(), f), assign.origin());
+    }
+    if (stmt instanceof Declare declare && declare.init() != null) {
+      return new Declare(declare.var(), Exprs.map(declare.init(), f), declare.origin());
+    }
+    if (stmt instanceof Store store) {
+      return new Store(store.array(), store.indices().stream().map(f).toList(),
+          f.apply(store.value()), store.compound(), store.origin());
+    }
+    if (stmt instanceof If branch) {
+      return new If(f.apply(branch.condition()), branch.then(), branch.otherwise(),
+          branch.origin());
+    }
+    if (stmt instanceof Loop loop) {
+      Loop.Counted counted = loop.counted() == null ? null : new Loop.Counted(
+          loop.counted().index(), f.apply(loop.counted().from()),
+          f.apply(loop.counted().to()), loop.counted().inclusive(), loop.counted().step());
+      return new Loop(loop.header(), loop.test() == null ? null : f.apply(loop.test()),
+          loop.body(), loop.testAtEnd(), counted, loop.origin());
+    }
+    return stmt;
+  }
+
   /** The variables {@code stmt} and the statements nested in it name. */
   public static Set<Var> mentioned(Stmt stmt) {
     Set<Var> vars = new java.util.LinkedHashSet<>();
