@@ -49,6 +49,7 @@ final class LayeredSweeps {
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
         // the rows the loop reads, taken once before it
+        double[] dWRow = x.length - 1 >= 0 ? dW[i] : null;
         double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
         // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
         for (int j = 0; j < x.length; j++) {
@@ -60,7 +61,7 @@ final class LayeredSweeps {
           double dt4 = t5 * dt6;
           double dt5 = t4 * dt6;
           dx[j] += dt5;
-          dW[i][j] += dt4;
+          dWRow[j] += dt4;
         }
       }
       // line 12: double s = b[i];
@@ -111,6 +112,7 @@ final class LayeredSweeps {
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
         // the rows the loop reads, taken once before it
+        double[] dWRow = x.length - 1 >= 0 ? dW[i] : null;
         double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
         // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
         for (int j = 0; j < x.length; j++) {
@@ -122,7 +124,7 @@ final class LayeredSweeps {
           double dt4 = t5 * dt6;
           double dt5 = t4 * dt6;
           dx[j] += dt5;
-          dW[i][j] += dt4;
+          dWRow[j] += dt4;
         }
       }
       // line 12: double s = b[i];
@@ -232,12 +234,15 @@ final class LayeredSweeps {
       double ds = dz[i];
       // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
       if (ds != 0.0) {
+        // the rows the loop reads, taken once before it
+        double[] dWRow2 = x.length - 1 >= 0 ? dW[i] : null;
+        // line 13: for (int j = 0; j < x.length; j++) { s += W[i][j] * x[j]; }
         for (int j = 0; j < x.length; j++) {
           double t5 = x[j];
           // line 14: s += W[i][j] * x[j];
           double dt6 = ds;
           double dt4 = t5 * dt6;
-          dW[i][j] += dt4;
+          dWRow2[j] += dt4;
         }
       }
       // line 12: double s = b[i];

@@ -66,6 +66,7 @@ final class LayersSweeps {
     // line 10: for (int i = 0; i < W.length; i++) { for (int j = 0; j < x.length; j++) { q[i...
     for (int i = W.length - 1; i >= 0; i--) {
       // the rows the loop reads, taken once before it
+      double[] dWRow = x.length - 1 >= 0 ? dW[i] : null;
       double[] WRow2 = x.length - 1 >= 0 ? W[i] : null;
       // line 11: for (int j = 0; j < x.length; j++) { q[i] += W[i][j] * x[j]; }
       for (int j = 0; j < x.length; j++) {
@@ -77,7 +78,7 @@ final class LayersSweeps {
         double dt4 = t5 * dt6;
         double dt5 = t4 * dt6;
         dx[j] += dt5;
-        dW[i][j] += dt4;
+        dWRow[j] += dt4;
       }
     }
     return value;

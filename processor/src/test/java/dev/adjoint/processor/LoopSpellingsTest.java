@@ -860,7 +860,10 @@ class LoopSpellingsTest {
     String body = method(compiled.generatedSource("demo.SpelledSweeps"), "factorisePullback");
     assertThat(body).doesNotContain("Tape");
     assertThat(matches(body, "backward pass of this iteration, fused")).isEqualTo(2);
-    assertThat(body).containsMatch("du\\[t\\d+\\]\\[f\\] \\+= dt\\d+;");
+    // into rows of du and dv taken once before the loop over factors, as a person writes it
+    assertThat(body).containsMatch("double\\[\\] (duRow\\d*) = [^;]*du\\[t\\d+\\][^;]*;");
+    assertThat(body).containsMatch("duRow\\d*\\[f\\] \\+= dt\\d+;");
+    assertThat(body).doesNotContainMatch("du\\[t\\d+\\]\\[f\\] \\+=");
     // the iteration's values are read by name where its backward pass needs them: the error,
     // the row's length, not computed or loaded again
     assertThat(body).containsMatch("double derr = 2 \\* \\(err \\* dt\\d+\\);");

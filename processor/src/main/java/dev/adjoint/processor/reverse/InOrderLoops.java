@@ -5,16 +5,21 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
+import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
+import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.ReverseLoop;
+import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +35,8 @@ import java.util.Set;
  * the body saves and restores nothing (no tape, not even an inner loop's trip count), calls
  * nothing, assigns only variables it
  * declares, and writes only array elements indexed by the loop's counter, at one index position
- * in every access to that array, so that no two iterations touch one element. Every variable and
+ * in every access to that array, so that no two iterations touch one element (a row the body
+ * takes, {@code double[] dWRow = dW[h]}, standing for its matrix). Every variable and
  * element then receives the same operations in the same order as before: the results are the
  * same bit for bit. Arrays that another name shares ({@code h = next}) are never assumed apart.
  */
@@ -68,6 +74,7 @@ public final class InOrderLoops {
     boolean[] ok = {true};
     Set<Var> written = new HashSet<>();
     List<Access> accesses = new ArrayList<>();
+    Map<Var, Access> rows = new HashMap<>();
     Statements.forEach(body, stmt -> {
       if (stmt instanceof Assign assign) {
         ok[0] &= declared.contains(assign.target()) && !assign.target().type().isArray();
@@ -77,7 +84,11 @@ public final class InOrderLoops {
         }
         ok[0] &= !(assign.value() instanceof Call);
       } else if (stmt instanceof Declare declare) {
-        ok[0] &= !declare.var().type().isArray();
+        Load row = rowTaken(declare);
+        if (row != null) {
+          rows.put(declare.var(), new Access(row.array(), row.indices()));
+        }
+        ok[0] &= !declare.var().type().isArray() || row != null;
         if (declare.init() != null) {
           reads(declare.init().operands(), accesses);
           if (declare.init() instanceof Load load) {
@@ -111,9 +122,12 @@ public final class InOrderLoops {
     if (!ok[0] || accesses.stream().anyMatch(a -> a.array() == null)) {
       return false;
     }
+    accesses.replaceAll(a -> rows.containsKey(a.array()) ? a.through(rows.get(a.array())) : a);
+    Set<Var> writtenArrays = new HashSet<>();
+    written.forEach(v -> writtenArrays.add(rows.containsKey(v) ? rows.get(v).array() : v));
     Map<Var, Integer> position = new HashMap<>();
     for (Access access : accesses) {
-      if (!written.contains(access.array())) {
+      if (!writtenArrays.contains(access.array())) {
         continue;
       }
       int at = access.indices().indexOf(counter);
@@ -127,7 +141,31 @@ public final class InOrderLoops {
   }
 
   /** An element or row of {@code array} the body names; a null array for a call found. */
-  private record Access(Var array, List<Operand> indices) {}
+  private record Access(Var array, List<Operand> indices) {
+    /** This access to a row taken as {@code row}, as an access to the row's matrix. */
+    Access through(Access row) {
+      List<Operand> all = new ArrayList<>(row.indices());
+      all.addAll(indices);
+      return new Access(row.array(), all);
+    }
+  }
+
+  /**
+   * The row of a matrix {@code declare} takes, {@code double[] r = m[i]} or, where the loops
+   * reading it may not run, {@code double[] r = c ? m[i] : null}; null for any other.
+   */
+  private static Load rowTaken(Declare declare) {
+    Expr init = declare.init();
+    if (declare.var().type() != Type.DOUBLE_ARRAY) {
+      return null;
+    }
+    if (init instanceof Select select && select.otherwise() instanceof Constant
+        && select.then() instanceof Nested nested) {
+      init = nested.expr();
+    }
+    return init instanceof Load load && load.array().type() == Type.DOUBLE_MATRIX
+        && load.indices().size() == 1 ? load : null;
+  }
 
   /** Adds the loads nested in {@code operands}, and a null access for a call. */
   private static void reads(List<Operand> operands, List<Access> out) {

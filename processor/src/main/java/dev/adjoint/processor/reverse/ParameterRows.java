@@ -1,5 +1,6 @@
 package dev.adjoint.processor.reverse;
 
+import dev.adjoint.processor.ir.Accumulate;
 import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
@@ -19,6 +20,7 @@ import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
@@ -47,10 +49,19 @@ import java.util.function.UnaryOperator;
  * never read it). Applied to the
  * printed pullback, outermost loops first, so a row goes before the outermost loop that keeps
  * it.
+ *
+ * <p>The same for the adjoint buffer of a parameter matrix a loop adds into,
+ * {@code du[t2][f] += dt5} ({@code double[] duRow = du[t2]}, as a person writes
+ * {@code double[] due = du[users[e]]}): matrix factorisation's pullback ran 570 µs, its forks
+ * bimodal, against 512 µs with the rows taken, the hand-written gradient's 504. Only for a loop
+ * that starts at a constant, over a whole row: in GMM's triangle ({@code for (j = i + 1; ...)}),
+ * its row taken for each {@code i}, the pullback ran 219 µs against 168 µs without.
  */
 public final class ParameterRows {
   private final NameScope names;
   private final Set<Var> matrices = new HashSet<>();
+  /** The adjoint buffers of parameter matrices, whose rows the pullback never replaces. */
+  private final Set<Var> adjointMatrices = new HashSet<>();
   /**
    * The value of each variable the pullback assigns once; null for those assigned otherwise
    * (more than once, or by a pop or an addition).
@@ -74,11 +85,22 @@ public final class ParameterRows {
       definitions.put(v, value);
     }));
     assignedTwice.forEach(v -> definitions.put(v, null));
+    pullback.paramAdjoints().forEach((param, adjoint) -> {
+      if (matrices.contains(param) && adjoint.type() == Type.DOUBLE_MATRIX
+          && !definitions.containsKey(adjoint)) {
+        adjointMatrices.add(adjoint);
+      }
+    });
+    Statements.forEach(pullback.body(), stmt -> {
+      if (stmt instanceof Store store && store.indices().size() < 2) {
+        adjointMatrices.remove(store.array()); // a row replaced
+      }
+    });
   }
 
   public static Pullback of(Pullback pullback) {
     ParameterRows pass = new ParameterRows(pullback);
-    return pass.matrices.isEmpty() ? pullback
+    return pass.matrices.isEmpty() && pass.adjointMatrices.isEmpty() ? pullback
         : pullback.withBody(pass.block(pullback.body(), List.of()));
   }
 
@@ -148,7 +170,12 @@ public final class ParameterRows {
     Set<Load> read = new LinkedHashSet<>();
     Map<Load, Set<List<Operand>>> taken = new LinkedHashMap<>();
     Noting noting = (e, place) -> note(e, place, changed, read, taken);
+    boolean wholeRows = startsAtConstant(loop);
     visit(body, new Place(List.of(), true), changed, (stmt, place) -> {
+      if (wholeRows && stmt instanceof Accumulate add && adjointMatrices.contains(add.target())
+          && add.indices().size() == 2) {
+        noteRow(add.target(), add.indices(), true, place, changed, read, taken);
+      }
       Expr value = stmt instanceof Declare declare ? declare.init()
           : stmt instanceof Assign assign ? assign.value() : null;
       if (value instanceof Select) {
@@ -261,18 +288,35 @@ public final class ParameterRows {
         ? length.array() : null;
     List<Operand> indices = e instanceof Load load ? load.indices()
         : e instanceof Length length ? length.rows() : List.of();
-    if (!matrices.contains(array) || indices.isEmpty()
-        || !(indices.get(0) instanceof Constant
-            || indices.get(0) instanceof Var i && !changed.contains(i))) {
+    if (matrices.contains(array) && !indices.isEmpty()) {
+      noteRow(array, indices, e instanceof Load, place, changed, read, taken);
+    }
+  }
+
+  /**
+   * Notes the row of {@code array} that {@code indices} name, if at an unchanged index: read
+   * through it if an element ({@code element}, two indices), taken where surely evaluated.
+   */
+  private static void noteRow(Var array, List<Operand> indices, boolean element, Place place,
+      Set<Var> changed, Set<Load> read, Map<Load, Set<List<Operand>>> taken) {
+    if (!(indices.get(0) instanceof Constant
+        || indices.get(0) instanceof Var i && !changed.contains(i))) {
       return;
     }
     Load row = new Load(array, List.of(indices.get(0)));
-    if (e instanceof Load && indices.size() == 2) {
+    if (element && indices.size() == 2) {
       read.add(row);
     }
-    if (place.always() && (e instanceof Length || indices.size() == 2)) {
+    if (place.always() && (!element || indices.size() == 2)) {
       taken.computeIfAbsent(row, r -> new LinkedHashSet<>()).add(place.path());
     }
+  }
+
+  /** Whether {@code loop} (a loop or a backward loop) counts from a constant. */
+  private static boolean startsAtConstant(Stmt loop) {
+    Loop.Counted counted = loop instanceof Loop forward ? forward.counted()
+        : ((ReverseLoop) loop).loop().counted();
+    return counted.from() instanceof Constant;
   }
 
   /** The shortest of {@code paths}. */
@@ -334,7 +378,15 @@ public final class ParameterRows {
       return new If(f.apply(branch.condition()), branch.then(), branch.otherwise(),
           branch.origin());
     }
-    return BackStmts.mapped(stmt, f, e -> through(e, rows));
+    Stmt mapped = BackStmts.mapped(stmt, f, e -> through(e, rows));
+    if (mapped instanceof Accumulate add && add.indices().size() == 2) {
+      Var row = rows.get(new Load(add.target(), List.of(add.indices().get(0))));
+      if (row != null) {
+        return new Accumulate(row, List.of(add.indices().get(1)), add.value(), add.declares(),
+            add.origin());
+      }
+    }
+    return mapped;
   }
 
   /** {@code e}, an element of one of {@code rows}, loaded through it. */
