@@ -94,8 +94,8 @@ public final class ReassignedLocals {
     });
   }
 
-  private static void collect(Block block, Map<Var, Uses> uses) {
-    for (Stmt stmt : block.statements()) {
+  private static void collect(Block body, Map<Var, Uses> uses) {
+    Statements.forEachWithPlace(body, (stmt, place) -> {
       for (Var v : Statements.vars(stmt)) {
         Uses u = uses.computeIfAbsent(v, k -> new Uses());
         u.mentions++;
@@ -106,16 +106,9 @@ public final class ReassignedLocals {
       if (stmt instanceof Assign assign) {
         Uses u = uses.get(assign.target());
         u.assignments++;
-        u.assignedIn.merge(block, 1, Integer::sum);
+        u.assignedIn.merge(place.block(), 1, Integer::sum);
       }
-      if (stmt instanceof If branch) {
-        collect(branch.then(), uses);
-        collect(branch.otherwise(), uses);
-      } else if (stmt instanceof Loop loop) {
-        collect(loop.header(), uses);
-        collect(loop.body(), uses);
-      }
-    }
+    });
   }
 
   /**
