@@ -69,7 +69,6 @@ public final class ReassignedLocals {
   /** Where a variable is assigned and named: statements, their blocks, and how often. */
   private static final class Uses {
     final Map<Block, Integer> assignedIn = new IdentityHashMap<>();
-    int assignments;
     int mentions;
     boolean other; // named by a statement this pass does not rewrite
   }
@@ -83,12 +82,12 @@ public final class ReassignedLocals {
     Map<Var, Uses> uses = new HashMap<>();
     collect(function.body(), uses);
     uses.forEach((v, u) -> {
-      if (v.type() != Type.DOUBLE || excluded.contains(v) || u.other || u.assignments < 2
-          || u.assignedIn.size() != 1) {
+      if (v.type() != Type.DOUBLE || excluded.contains(v) || u.other
+          || u.assignedIn.size() != 1 || u.assignedIn.values().iterator().next() < 2) {
         return;
       }
       Block home = u.assignedIn.keySet().iterator().next();
-      if (straightLine(home, v, u)) {
+      if (straightLine(home, v, u.mentions)) {
         split.put(v, home);
       }
     });
@@ -104,37 +103,35 @@ public final class ReassignedLocals {
         u.other |= stmt instanceof Declare declare && declare.var().equals(v); // with a value
       }
       if (stmt instanceof Assign assign) {
-        Uses u = uses.get(assign.target());
-        u.assignments++;
-        u.assignedIn.merge(place.block(), 1, Integer::sum);
+        uses.get(assign.target()).assignedIn.merge(place.block(), 1, Integer::sum);
       }
     });
   }
 
   /**
    * Whether every statement naming {@code v} stands in {@code home} at or after its first
-   * assignment, which does not read it; and all its assignments are there, at the top level.
+   * assignment, which does not read it ({@code mentions}: the statements naming it anywhere).
    */
-  private static boolean straightLine(Block home, Var v, Uses u) {
+  private static boolean straightLine(Block home, Var v, int mentions) {
     List<Stmt> statements = home.statements();
     int first = -1;
-    int mentions = 0;
+    int here = 0;
     for (int k = 0; k < statements.size(); k++) {
       Stmt stmt = statements.get(k);
-      int here = 0;
+      int naming = 0;
       for (Stmt s : nested(stmt)) {
-        here += Statements.vars(s).contains(v) ? 1 : 0;
+        naming += Statements.vars(s).contains(v) ? 1 : 0;
       }
-      if (first < 0 && here > 0) {
+      if (first < 0 && naming > 0) {
         if (!(stmt instanceof Assign assign && assign.target().equals(v)
             && !Exprs.vars(assign.value().operands()).contains(v))) {
           return false;
         }
         first = k;
       }
-      mentions += here;
+      here += naming;
     }
-    return first >= 0 && mentions == u.mentions && u.assignedIn.get(home) == u.assignments;
+    return first >= 0 && here == mentions;
   }
 
   private static List<Stmt> nested(Stmt stmt) {
