@@ -3354,6 +3354,11 @@ class LoopsAndArraysTest {
     assertThat(recurrent).doesNotContain("dnext = new double");
     assertThat(recurrent).contains("java.util.Arrays.fill(dnext, 0.0);\n"
         + "      dnext = (double[]) arrayTape.pop();");
+    // the states, assigned to one another (h = next), count as one array apart from W: the
+    // backward loop over j, which adds into dh[j] and W's adjoint row at its own counter, runs
+    // upward as a person writes it; the loop over i, whose dnext[i] dh may be, still downward
+    assertThat(recurrent).containsMatch("\\n\\s+for \\(int j = 0; j < h2\\.length; j\\+\\+\\)");
+    assertThat(recurrent).containsMatch("\\n\\s+for \\(int i = W\\.length - 1; i >= 0; i--\\)");
     assertThat(method(sweeps, "heatStepsPullback")).contains("Shapes.reused(");
     assertThat(method(sweeps, "shrinkingPullback")).contains("Shapes.reused(");
     // in a loop over sequences, each sequence's steps take two buffers of their own

@@ -38,19 +38,20 @@ import java.util.Set;
  * in every access to that array, so that no two iterations touch one element (a row the body
  * takes, {@code double[] dWRow = dW[h]}, standing for its matrix). Every variable and
  * element then receives the same operations in the same order as before: the results are the
- * same bit for bit. Arrays that another name shares ({@code h = next}) are never assumed apart.
+ * same bit for bit. Arrays assigned to one another ({@code h = next}) count as one array
+ * ({@link ArrayAliases}).
  */
 public final class InOrderLoops {
-  /** Arrays assigned to one another in the pullback: their elements may be one another's. */
-  private final Set<Var> shared;
+  /** Which arrays of the pullback may be one another's. */
+  private final ArrayAliases aliases;
 
-  private InOrderLoops(Set<Var> shared) {
-    this.shared = shared;
+  private InOrderLoops(ArrayAliases aliases) {
+    this.aliases = aliases;
   }
 
   /** {@code pullback} with its independent backward loops run in the forward order. */
   public static Pullback of(Pullback pullback) {
-    InOrderLoops pass = new InOrderLoops(BackStmts.sharedArrays(pullback.body()));
+    InOrderLoops pass = new InOrderLoops(ArrayAliases.of(pullback.body()));
     return pullback.withBody(pass.block(pullback.body()));
   }
 
@@ -59,7 +60,7 @@ public final class InOrderLoops {
     for (Stmt stmt : block.statements()) {
       Stmt done = Statements.mapBlocks(stmt, this::block);
       out.add(done instanceof ReverseLoop back && back.loop().counted() != null
-          && !back.inOrder() && independent(back.body(), back.loop().counted().index(), shared)
+          && !back.inOrder() && independent(back.body(), back.loop().counted().index(), aliases)
           ? back.inForwardOrder() : done);
     }
     return new Block(out);
@@ -67,9 +68,9 @@ public final class InOrderLoops {
 
   /**
    * Whether the iterations of a loop over {@code counter} with this body are independent of one
-   * another, as the class comment says; {@code shared}: arrays that may be one another's.
+   * another, as the class comment says; {@code aliases}: which arrays may be one another's.
    */
-  static boolean independent(Block body, Var counter, Set<Var> shared) {
+  static boolean independent(Block body, Var counter, ArrayAliases aliases) {
     Set<Var> declared = BackStmts.declaredIn(body);
     boolean[] ok = {true};
     Set<Var> written = new HashSet<>();
@@ -123,19 +124,20 @@ public final class InOrderLoops {
       return false;
     }
     accesses.replaceAll(a -> rows.containsKey(a.array()) ? a.through(rows.get(a.array())) : a);
-    Set<Var> writtenArrays = new HashSet<>();
-    written.forEach(v -> writtenArrays.add(rows.containsKey(v) ? rows.get(v).array() : v));
+    Set<Var> writtenGroups = new HashSet<>();
+    written.forEach(v -> writtenGroups.add(
+        aliases.group(rows.containsKey(v) ? rows.get(v).array() : v)));
     Map<Var, Integer> position = new HashMap<>();
     for (Access access : accesses) {
-      if (!writtenArrays.contains(access.array())) {
+      Var group = aliases.group(access.array());
+      if (!writtenGroups.contains(group)) {
         continue;
       }
       int at = access.indices().indexOf(counter);
-      if (at < 0 || shared.contains(access.array())
-          || position.getOrDefault(access.array(), at) != at) {
+      if (at < 0 || aliases.opaque(access.array()) || position.getOrDefault(group, at) != at) {
         return false;
       }
-      position.put(access.array(), at);
+      position.put(group, at);
     }
     return true;
   }

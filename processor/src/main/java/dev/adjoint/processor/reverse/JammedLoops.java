@@ -40,15 +40,15 @@ import java.util.Set;
  * scores' biases between them.
  */
 public final class JammedLoops {
-  private final Set<Var> shared;
+  private final ArrayAliases aliases;
 
-  private JammedLoops(Set<Var> shared) {
-    this.shared = shared;
+  private JammedLoops(ArrayAliases aliases) {
+    this.aliases = aliases;
   }
 
   /** {@code pullback} with each run of adjacent loops over the same indices jammed into one. */
   public static Pullback of(Pullback pullback) {
-    JammedLoops pass = new JammedLoops(BackStmts.sharedArrays(pullback.body()));
+    JammedLoops pass = new JammedLoops(ArrayAliases.of(pullback.body()));
     return pullback.withBody(pass.block(pullback.body()));
   }
 
@@ -156,12 +156,13 @@ public final class JammedLoops {
       return null; // both declare it (a value each computes again): one scope cannot
     }
     Block jammed = new Block(body);
-    return InOrderLoops.independent(jammed, counter, shared) ? jammed : null;
+    return InOrderLoops.independent(jammed, counter, aliases) ? jammed : null;
   }
 
   /**
    * Whether {@code a} and {@code b} may run in either order: neither writes a variable or array
-   * the other names, neither touches an array that may be another's, no tape.
+   * the other names (an array assigned to it counting as it), neither touches an opaque array,
+   * no tape.
    */
   private boolean commute(Stmt a, Stmt b) {
     if (!BackStmts.untaped(a) || !BackStmts.untaped(b)) {
@@ -169,10 +170,16 @@ public final class JammedLoops {
     }
     Set<Var> namedByA = Statements.mentioned(a);
     Set<Var> namedByB = Statements.mentioned(b);
-    return namedByA.stream().noneMatch(shared::contains)
-        && namedByB.stream().noneMatch(shared::contains)
-        && written(a).stream().noneMatch(namedByB::contains)
-        && written(b).stream().noneMatch(namedByA::contains);
+    return namedByA.stream().noneMatch(aliases::opaque)
+        && namedByB.stream().noneMatch(aliases::opaque)
+        && groups(written(a)).stream().noneMatch(groups(namedByB)::contains)
+        && groups(written(b)).stream().noneMatch(groups(namedByA)::contains);
+  }
+
+  private Set<Var> groups(Set<Var> vars) {
+    Set<Var> groups = new HashSet<>();
+    vars.forEach(v -> groups.add(aliases.group(v)));
+    return groups;
   }
 
   /** The variables and arrays {@code stmt} and what is nested in it assign, add into or store. */
