@@ -273,8 +273,8 @@ class BoundaryTest {
 
   @Test
   void parameterTypes() {
-    assertError(badClass("@Differentiable static double f(double x, boolean[] b) { return x; }"),
-        Message.PARAMETER_TYPE, "boolean[] b", "'b'", "boolean[]");
+    assertError(badClass("@Differentiable static double f(double x, long[] b) { return x; }"),
+        Message.PARAMETER_TYPE, "long[] b", "'b'", "long[]");
   }
 
   // ---- accepted, with the right gradient

@@ -618,6 +618,61 @@ class LoopSpellingsTest {
           }
           return err;
         }
+
+        /** A mask the caller gives as booleans: masked units add nothing. */
+        @Differentiable
+        public static double maskedSquares(double[] x, boolean[] keep) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (keep[i]) {
+              s += x[i] * x[i];
+            }
+          }
+          return s;
+        }
+
+        /** Which units fired, noted in a local mask, then read by a second pass. */
+        @Differentiable
+        public static double firedThenScaled(double[] x, double[] w) {
+          boolean[] fired = new boolean[x.length];
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            double z = w[i] * x[i];
+            fired[i] = z > 0;
+            s += fired[i] ? z : 0.0;
+          }
+          double t = 0;
+          for (int i = 0; i < x.length; i++) {
+            if (fired[i]) {
+              t += Math.sin(w[i]) * s;
+            }
+          }
+          return t;
+        }
+
+        /**
+         * A flag overwritten every step (its one element: the backward sweep needs each step's
+         * value), a copy of the caller's flags written and read, a for-each over them, and a
+         * call handing them on.
+         */
+        @Differentiable
+        public static double flagsEachStep(double[] x, boolean[] flags) {
+          boolean[] state = new boolean[1];
+          boolean[] f = flags.clone();
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            state[0] = x[i] > 0.5;
+            f[i] = !f[i] || state[0];
+            s += state[0] ? x[i] * x[i] : Math.sin(x[i]);
+          }
+          int k = 0;
+          for (boolean on : f) {
+            s += on ? Math.exp(x[k]) : 0.0;
+            k++;
+          }
+          java.util.Arrays.fill(f, false);
+          return s * maskedSquares(x, flags) + (f[0] ? 1.0 : x[0]);
+        }
       }
       """;
 
@@ -689,7 +744,13 @@ class LoopSpellingsTest {
         Arguments.of("factorise", new Object[] {centres, points, new int[] {0, 2, 0, 1, 2},
             new int[] {1, 3, 1, 0, 2}, new double[] {0.5, -0.3, 0.8, 0.1, 0.4}, 0.05}),
         Arguments.of("addedInPlace", new Object[] {new double[] {-1.35, -1.27, -1.27},
-            new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}));
+            new double[][] {{0.01, -0.02, 0.29}, {-0.98, -0.94, -0.68}}}),
+        Arguments.of("maskedSquares", new Object[] {x,
+            new boolean[] {true, false, true, true, false, true}}),
+        Arguments.of("firedThenScaled", new Object[] {x, new double[] {0.5, 1.1, -0.2, 0.7,
+            0.4, -0.9}}),
+        Arguments.of("flagsEachStep", new Object[] {x,
+            new boolean[] {false, true, true, false, false, true}}));
   }
 
   /** How many statements of a generated method save a double on the tape. */

@@ -19,8 +19,8 @@ public enum Message {
   PARAMETER_TYPE("adjoint.parameter-type",
       "parameter '%s' has type %s, which @Differentiable methods do not support; use double,"
           + " double[], double[][] and records of them (differentiated; a record per layer for a"
-          + " tensor of weights), or int, long, boolean and int[] values and @NoDerivative"
-          + " double[][][] data (constants)"),
+          + " tensor of weights), or int, long, boolean, int[] and boolean[] values and"
+          + " @NoDerivative double[][][] data (constants)"),
   TENSOR_DATA("adjoint.tensor-data",
       "parameter '%s' has type double[][][], which @Differentiable methods read as data and do"
           + " not differentiate; mark it @NoDerivative (or leave it out of wrt), or pass weights"

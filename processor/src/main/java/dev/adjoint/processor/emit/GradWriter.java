@@ -973,6 +973,7 @@ public final class GradWriter {
       case DOUBLE_MATRIX -> TypeName.get(double[][].class);
       case DOUBLE_TENSOR -> TypeName.get(double[][][].class);
       case INT_ARRAY -> TypeName.get(int[].class);
+      case BOOLEAN_ARRAY -> TypeName.get(boolean[].class);
       default -> TypeName.DOUBLE;
     };
   }

@@ -352,7 +352,7 @@ final class JavaPrinter {
       case FLOAT, SHORT, BYTE, CHAR -> "(" + type.javaName() + ") " + popped;
       case LONG -> "Double.doubleToRawLongBits(" + popped + ")";
       case BOOLEAN -> popped + " != 0";
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, OBJECT ->
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, BOOLEAN_ARRAY, OBJECT ->
           "(" + type.javaName() + ") " + popped;
     };
   }
@@ -466,7 +466,7 @@ final class JavaPrinter {
     }
     if (expr instanceof NewArray create) {
       int rank = create.type().rank();
-      return "new " + (create.type() == Type.INT_ARRAY ? "int" : "double")
+      return "new " + create.type().element(rank).javaName()
           + indices(create.dimensions())
           + "[]".repeat(rank - create.dimensions().size());
     }

@@ -41,8 +41,8 @@ import javax.lang.model.element.TypeElement;
  * {@code Arrays.fill(a, v)},
  * {@code Arrays.fill(a, from, to, v)} and {@code System.arraycopy(src, srcPos, dest, destPos,
  * length)} (which copies as if through a temporary array when source and destination are one
- * array: backward when the destination starts after the source), of {@code double[]} and
- * {@code int[]}.
+ * array: backward when the destination starts after the source), of {@code double[]},
+ * {@code int[]} and {@code boolean[]}.
  */
 final class ArrayCopies {
   /** An array or a matrix's row: {@code array[row...][j]} reads its elements. */
@@ -79,7 +79,7 @@ final class ArrayCopies {
       return false;
     }
     Type type = context.typeOf(path);
-    return type == Type.DOUBLE_ARRAY || type == Type.INT_ARRAY;
+    return type != null && type.isVector();
   }
 
   /** Lowers the copy at {@code path} ({@link #isCopy}) into {@code target}. */
@@ -248,7 +248,7 @@ final class ArrayCopies {
     Type type = context.typeOf(new TreePath(path, dest));
     boolean sameType = !copy
         || context.typeOf(new TreePath(path, call.getArguments().get(0))) == type;
-    return (type == Type.DOUBLE_ARRAY || type == Type.INT_ARRAY) && sameType ? dest : null;
+    return type != null && type.isVector() && sameType ? dest : null;
   }
 
   // ---- shared pieces ----------------------------------------------------------------------
@@ -272,8 +272,7 @@ final class ArrayCopies {
       return new Ref(row.array(), row.indices());
     }
     Operand array = operands.lower(path, env, out);
-    return array instanceof Var v && (v.type() == Type.DOUBLE_ARRAY || v.type() == Type.INT_ARRAY)
-        ? new Ref(v, List.of()) : null;
+    return array instanceof Var v && v.type().isVector() ? new Ref(v, List.of()) : null;
   }
 
   /** {@code to - from}: a constant when both are, {@code to} from 0, else computed. */

@@ -308,7 +308,7 @@ final class ArrayLowering {
     RowAlias row = outer == null ? null : new RowAlias(outer.array(), outer.and(index));
     if (row == null || !row.type().isArray()) {
       context.error(access, Message.ARRAY, "indexing '" + access.getExpression() + "'",
-          "index double[], double[][], double[][][] and int[] variables");
+          "index double[], double[][], double[][][], int[] and boolean[] variables");
       return null;
     }
     return row;

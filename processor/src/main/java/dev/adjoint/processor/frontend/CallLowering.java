@@ -62,7 +62,7 @@ final class CallLowering {
         && select.getIdentifier().contentEquals("clone") && call.getArguments().isEmpty()) {
       TreePath arrayPath = new TreePath(new TreePath(path, select), select.getExpression());
       Type type = context.typeOf(arrayPath);
-      if (type == Type.DOUBLE_ARRAY || type == Type.INT_ARRAY) {
+      if (type != null && type.isVector()) {
         Operand array = operands.lower(arrayPath, env, out);
         return array instanceof Var v ? new CloneArray(v) : null;
       }

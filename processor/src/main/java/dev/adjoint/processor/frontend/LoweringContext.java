@@ -69,7 +69,10 @@ final class LoweringContext {
     return valueType(path.getLeaf(), type, "'" + path.getLeaf() + "'");
   }
 
-  /** The IR type of a primitive, {@code double[]}, {@code double[][]} or {@code int[]}. */
+  /**
+   * The IR type of a primitive, {@code double[]}, {@code double[][]}, {@code int[]} or
+   * {@code boolean[]}.
+   */
   Type valueType(Tree at, TypeMirror type, String what) {
     Type known = Types.of(type);
     if (known != null) {
@@ -79,7 +82,7 @@ final class LoweringContext {
       incomplete = true;
     } else if (type.getKind() == TypeKind.ARRAY) {
       error(at, Message.ARRAY, what + " of type " + type,
-          "use double[], double[][] (differentiated) or int[] (constants)");
+          "use double[], double[][] (differentiated), int[] or boolean[] (constants)");
     } else {
       error(at, Message.OBJECT, what, type);
     }

@@ -24,6 +24,9 @@ final class Types {
     if (component.getKind() == TypeKind.INT) {
       return Type.INT_ARRAY;
     }
+    if (component.getKind() == TypeKind.BOOLEAN) {
+      return Type.BOOLEAN_ARRAY;
+    }
     if (component instanceof ArrayType inner && inner.getComponentType().getKind()
         == TypeKind.DOUBLE) {
       return Type.DOUBLE_MATRIX;

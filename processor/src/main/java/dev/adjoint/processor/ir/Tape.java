@@ -22,7 +22,8 @@ public enum Tape {
     return switch (type) {
       case DOUBLE, FLOAT, LONG -> DOUBLES;
       case INT, SHORT, BYTE, CHAR, BOOLEAN -> INTS;
-      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, OBJECT -> REFERENCES;
+      case DOUBLE_ARRAY, DOUBLE_MATRIX, DOUBLE_TENSOR, INT_ARRAY, BOOLEAN_ARRAY, OBJECT ->
+          REFERENCES;
     };
   }
 }

@@ -13,6 +13,8 @@ public enum Type {
   DOUBLE_ARRAY("double[]", "null"),
   DOUBLE_MATRIX("double[][]", "null"),
   INT_ARRAY("int[]", "null"),
+  /** A mask or flags: data, read and written but never differentiated. */
+  BOOLEAN_ARRAY("boolean[]", "null"),
   /** The buffer a JVP of a method returning {@code double[][]} writes its tangent into. */
   DOUBLE_TENSOR("double[][][]", "null"),
   /** Any other reference: a receiver or an object parameter, carried along, never read. */
@@ -40,8 +42,12 @@ public enum Type {
   }
 
   public boolean isArray() {
-    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY
-        || this == DOUBLE_TENSOR;
+    return rank() > 0;
+  }
+
+  /** Arrays of one index: {@code double[]}, {@code int[]}, {@code boolean[]}. */
+  public boolean isVector() {
+    return rank() == 1;
   }
 
   /** An array of this type: {@code double} gives {@code double[]}, and so on up to rank 3. */
@@ -57,7 +63,7 @@ public enum Type {
   /** How many indices an array of this type takes: 1 for {@code double[]}, 0 for a scalar. */
   public int rank() {
     return switch (this) {
-      case DOUBLE_ARRAY, INT_ARRAY -> 1;
+      case DOUBLE_ARRAY, INT_ARRAY, BOOLEAN_ARRAY -> 1;
       case DOUBLE_MATRIX -> 2;
       case DOUBLE_TENSOR -> 3;
       default -> 0;
@@ -74,6 +80,7 @@ public enum Type {
     return switch (this) {
       case DOUBLE_ARRAY -> DOUBLE;
       case INT_ARRAY -> INT;
+      case BOOLEAN_ARRAY -> BOOLEAN;
       case DOUBLE_MATRIX -> indices == 2 ? DOUBLE : DOUBLE_ARRAY;
       case DOUBLE_TENSOR -> indices == 3 ? DOUBLE : indices == 2 ? DOUBLE_ARRAY : DOUBLE_MATRIX;
       default -> throw new IllegalArgumentException(this + " is not an array");

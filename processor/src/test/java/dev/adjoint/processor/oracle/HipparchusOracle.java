@@ -71,11 +71,12 @@ import org.hipparchus.analysis.differentiation.Gradient;
  *
  * <p>Values are carried dynamically: {@link Gradient} for {@code double}, {@link Integer},
  * {@link Long} and {@link Boolean} for the rest, and Java arrays for arrays ({@code Gradient[]}
- * for {@code double[]}, {@code Gradient[][]} for {@code double[][]}, {@code int[]}), so arrays
- * have Java's reference semantics (aliasing, shallow {@code clone()} of rows, bounds checks)
- * for free; declared types drive the conversions. Every double value is reset to exactly what
- * the JDK computes ({@code withValue(Math.f(v))}), so values and branch decisions match the
- * compiled method bit for bit while Hipparchus supplies the derivatives.
+ * for {@code double[]}, {@code Gradient[][]} for {@code double[][]}, {@code int[]},
+ * {@code boolean[]}), so arrays have Java's reference semantics (aliasing, shallow
+ * {@code clone()} of rows, bounds checks) for free; declared types drive the conversions. Every
+ * double value is reset to exactly what the JDK computes ({@code withValue(Math.f(v))}), so
+ * values and branch decisions match the compiled method bit for bit while Hipparchus supplies
+ * the derivatives.
  *
  * <p>Statements: blocks, local declarations ({@code var} too), expression statements, if/else,
  * return, {@code for} (several inits and updates), enhanced {@code for} over arrays,
@@ -194,7 +195,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
    * (see {@link #promote}).
    */
   private enum T {
-    DOUBLE, LONG, INT, BOOLEAN, DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY,
+    DOUBLE, LONG, INT, BOOLEAN, DOUBLE_ARRAY, DOUBLE_MATRIX, INT_ARRAY, BOOLEAN_ARRAY,
     /** {@code double[][][]}: data only, never differentiated. */
     DOUBLE_TENSOR;
 
@@ -204,7 +205,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
 
     boolean array() {
       return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY
-          || this == DOUBLE_TENSOR;
+          || this == BOOLEAN_ARRAY || this == DOUBLE_TENSOR;
     }
 
     /** The element type of an array type. */
@@ -214,6 +215,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         case DOUBLE_MATRIX: return DOUBLE_ARRAY;
         case DOUBLE_TENSOR: return DOUBLE_MATRIX;
         case INT_ARRAY: return INT;
+        case BOOLEAN_ARRAY: return BOOLEAN;
         default: throw new IllegalStateException("not an array type: " + this);
       }
     }
@@ -225,6 +227,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         case DOUBLE_ARRAY: return DOUBLE_MATRIX;
         case DOUBLE_MATRIX: return DOUBLE_TENSOR;
         case INT: return INT_ARRAY;
+        case BOOLEAN: return BOOLEAN_ARRAY;
         default: return null;
       }
     }
@@ -302,6 +305,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       if (isMatrix(array)) return matrix(array)[index];
       if (isTensor(array)) return tensor(array)[index];
       if (array instanceof int[] k) return k[index];
+      if (array instanceof boolean[] b) return b[index];
       throw nullOrNotArray(array);
     }
 
@@ -315,6 +319,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         tensor(array)[index] = matrix(value);
       } else if (array instanceof int[] k) {
         k[index] = (Integer) value;
+      } else if (array instanceof boolean[] b) {
+        b[index] = (Boolean) value;
       } else {
         throw nullOrNotArray(array);
       }
@@ -593,6 +599,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
       case DOUBLE_ARRAY: return arg == null || arg instanceof double[];
       case DOUBLE_MATRIX: return arg == null || arg instanceof double[][];
       case DOUBLE_TENSOR: return arg == null || arg instanceof double[][][];
+      case BOOLEAN_ARRAY: return arg == null || arg instanceof boolean[];
       default: return arg == null || arg instanceof int[];
     }
   }
@@ -643,6 +650,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         return (Boolean) arg;
       case INT_ARRAY:
         return arg == null ? null : ((int[]) arg).clone();
+      case BOOLEAN_ARRAY:
+        return arg == null ? null : ((boolean[]) arg).clone();
       case DOUBLE_ARRAY:
         return arg == null ? null : row((double[]) arg, differentiated, next);
       case DOUBLE_TENSOR: {
@@ -1499,6 +1508,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         return newMatrix(length);
       case INT_ARRAY:
         return new int[length];
+      case BOOLEAN_ARRAY:
+        return new boolean[length];
       default:
         throw new IllegalStateException("not an array type: " + type);
     }
@@ -1509,6 +1520,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     if (isMatrix(array)) return matrix(array).length;
     if (isTensor(array)) return tensor(array).length;
     if (array instanceof int[] k) return k.length;
+    if (array instanceof boolean[] b) return b.length;
     throw nullOrNotArray(array);
   }
 
@@ -1518,6 +1530,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     if (isMatrix(array)) return matrix(array).clone();
     if (isTensor(array)) return tensor(array).clone();
     if (array instanceof int[] k) return k.clone();
+    if (array instanceof boolean[] b) return b.clone();
     throw nullOrNotArray(array);
   }
 
@@ -1585,6 +1598,7 @@ public final class HipparchusOracle<D extends Derivative<D>> {
     if (isMatrix(v)) return T.DOUBLE_MATRIX;
     if (isTensor(v)) return T.DOUBLE_TENSOR;
     if (v instanceof int[]) return T.INT_ARRAY;
+    if (v instanceof boolean[]) return T.BOOLEAN_ARRAY;
     if (v instanceof Long) return T.LONG;
     if (v instanceof Integer) return T.INT;
     if (v instanceof Boolean) return T.BOOLEAN;
@@ -1920,6 +1934,8 @@ public final class HipparchusOracle<D extends Derivative<D>> {
           Arrays.fill(row(array), from, to, toNumber(value));
         } else if (array instanceof int[] k) {
           Arrays.fill(k, from, to, (Integer) value);
+        } else if (array instanceof boolean[] b) {
+          Arrays.fill(b, from, to, (Boolean) value);
         } else {
           throw nullOrNotArray(array);
         }
@@ -1937,6 +1953,9 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         if (array instanceof int[] k) {
           return Arrays.copyOf(k, n);
         }
+        if (array instanceof boolean[] b) {
+          return Arrays.copyOf(b, n);
+        }
         throw nullOrNotArray(array);
       }
       case "copyOfRange": {
@@ -1951,6 +1970,9 @@ public final class HipparchusOracle<D extends Derivative<D>> {
         }
         if (array instanceof int[] k) {
           return Arrays.copyOfRange(k, from, to);
+        }
+        if (array instanceof boolean[] b) {
+          return Arrays.copyOfRange(b, from, to);
         }
         throw nullOrNotArray(array);
       }

@@ -377,6 +377,8 @@ public final class Compiled {
         copy[i] = m;
       } else if (copy[i] instanceof int[] ints) {
         copy[i] = ints.clone();
+      } else if (copy[i] instanceof boolean[] flags) {
+        copy[i] = flags.clone();
       }
     }
     return copy;
