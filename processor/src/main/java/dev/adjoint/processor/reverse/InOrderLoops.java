@@ -5,21 +5,16 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Call;
 import dev.adjoint.processor.ir.Comment;
-import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Declare;
-import dev.adjoint.processor.ir.Expr;
 import dev.adjoint.processor.ir.Exprs;
 import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
-import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.ReverseLoop;
-import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
-import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,7 +80,7 @@ public final class InOrderLoops {
         }
         ok[0] &= !(assign.value() instanceof Call);
       } else if (stmt instanceof Declare declare) {
-        Load row = rowTaken(declare);
+        Load row = ParameterRows.rowTaken(declare);
         if (row != null) {
           rows.put(declare.var(), new Access(row.array(), row.indices()));
         }
@@ -150,23 +145,6 @@ public final class InOrderLoops {
       all.addAll(indices);
       return new Access(row.array(), all);
     }
-  }
-
-  /**
-   * The row of a matrix {@code declare} takes, {@code double[] r = m[i]} or, where the loops
-   * reading it may not run, {@code double[] r = c ? m[i] : null}; null for any other.
-   */
-  private static Load rowTaken(Declare declare) {
-    Expr init = declare.init();
-    if (declare.var().type() != Type.DOUBLE_ARRAY) {
-      return null;
-    }
-    if (init instanceof Select select && select.otherwise() instanceof Constant
-        && select.then() instanceof Nested nested) {
-      init = nested.expr();
-    }
-    return init instanceof Load load && load.array().type() == Type.DOUBLE_MATRIX
-        && load.indices().size() == 1 ? load : null;
   }
 
   /** Adds the loads nested in {@code operands}, and a null access for a call. */

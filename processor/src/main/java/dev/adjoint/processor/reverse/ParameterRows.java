@@ -209,6 +209,24 @@ public final class ParameterRows {
   }
 
   /**
+   * The row of a matrix {@code declare} takes, {@code double[] r = m[i]} or, where the loops
+   * reading it may not run, {@code double[] r = c ? m[i] : null} as this pass takes it before
+   * a loop; null for any other.
+   */
+  static Load rowTaken(Declare declare) {
+    Expr init = declare.init();
+    if (declare.var().type() != Type.DOUBLE_ARRAY) {
+      return null;
+    }
+    if (init instanceof Select select && select.otherwise() instanceof Constant
+        && select.then() instanceof Nested nested) {
+      init = nested.expr();
+    }
+    return init instanceof Load load && load.array().type() == Type.DOUBLE_MATRIX
+        && load.indices().size() == 1 ? load : null;
+  }
+
+  /**
    * Where a statement of the loop's body is: {@code path}, the tests of the inner loops around it
    * that hold whenever it runs (each known before the loop: its bounds do not change in it);
    * {@code always} if it runs whenever they hold, outside any branch and any inner loop whose
