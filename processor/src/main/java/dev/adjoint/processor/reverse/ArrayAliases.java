@@ -52,19 +52,19 @@ final class ArrayAliases {
   /** The name standing for {@code array}'s group: itself where nothing is assigned it. */
   Var group(Var array) {
     Var up = parent.getOrDefault(array, array);
-    return up == array ? array : group(up);
+    return up.equals(array) ? array : group(up);
   }
 
   /** Whether {@code array}'s group holds a row or matrix another name takes a row of. */
   boolean opaque(Var array) {
     Var group = group(array);
-    return opaque.stream().anyMatch(v -> group(v) == group);
+    return opaque.stream().anyMatch(v -> group(v).equals(group));
   }
 
   private void join(Var a, Var b) {
     Var ga = group(a);
     Var gb = group(b);
-    if (ga != gb) {
+    if (!ga.equals(gb)) {
       parent.put(ga, gb);
     }
   }
