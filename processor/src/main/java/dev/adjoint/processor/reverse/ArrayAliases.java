@@ -24,6 +24,8 @@ final class ArrayAliases {
   /** Each name assigned another, with the name standing for its group. */
   private final Map<Var, Var> parent = new HashMap<>();
   private final Set<Var> opaque = new HashSet<>();
+  /** Every name assigned another array, or a row of one, and every name assigned so. */
+  private final Set<Var> shared = new HashSet<>();
 
   private ArrayAliases() {}
 
@@ -40,10 +42,13 @@ final class ArrayAliases {
       }
       if (value instanceof Copy copy && copy.a() instanceof Var source) {
         aliases.join(target, source);
+        aliases.shared.add(target);
+        aliases.shared.add(source);
       } else if (value instanceof Load) {
         aliases.opaque.add(target);
         Exprs.vars(value.operands()).stream().filter(v -> v.type().isArray())
             .forEach(aliases.opaque::add); // the array, not the indices of its row
+        aliases.shared.addAll(aliases.opaque);
       }
     });
     return aliases;
@@ -53,6 +58,11 @@ final class ArrayAliases {
   Var group(Var array) {
     Var up = parent.getOrDefault(array, array);
     return up.equals(array) ? array : group(up);
+  }
+
+  /** The arrays assigned to one another: their elements may be one another's. */
+  Set<Var> shared() {
+    return shared;
   }
 
   /** Whether {@code array}'s group holds a row or matrix another name takes a row of. */

@@ -117,20 +117,7 @@ final class BackStmts {
    * {@code double[] row = m[i]}): their elements may be one another's.
    */
   static Set<Var> sharedArrays(Block body) {
-    Set<Var> shared = new HashSet<>();
-    Statements.forEach(body, stmt -> {
-      Expr value = stmt instanceof Assign assign ? assign.value()
-          : stmt instanceof Declare declare ? declare.init() : null;
-      Var target = stmt instanceof Assign assign ? assign.target()
-          : stmt instanceof Declare declare ? declare.var() : null;
-      if (target != null && target.type().isArray()
-          && (value instanceof Copy copy && copy.a() instanceof Var || value instanceof Load)) {
-        shared.add(target);
-        Exprs.vars(value.operands()).stream().filter(v -> v.type().isArray())
-            .forEach(shared::add); // the array, not the indices of its row
-      }
-    });
-    return shared;
+    return ArrayAliases.of(body).shared();
   }
 
   /**
