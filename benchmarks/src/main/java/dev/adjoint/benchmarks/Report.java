@@ -29,15 +29,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * profiler for
  * allocation) through JMH's API and prints, per workload, the times and bytes per operation and
  * the ratios of DESIGN §6; then one summary table in Markdown. Times are per call of the
- * benchmark method; the ratios use, of each variant, the median over its forks of each fork's
- * fastest measurement iteration (see {@link Measure}).
+ * benchmark method. With several forks, a workload runs in rounds, each one fork of every
+ * variant, one variant after the other; a ratio is the median over the rounds of the ratio
+ * within each round (see {@link Measure}).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.adjoint.benchmarks.Report
  * [REGEX]}, REGEX selecting workloads by name (e.g. {@code gmm|lstm}). System properties:
  * {@code report.warmup} (default: per workload, 3 to 7) and {@code report.iterations} (default
  * 3), {@code report.seconds}
- * (per iteration, default 1), {@code report.forks} (default 1; with three or more, neither a fork
- * whose JIT compiled the sweep badly nor one that compiled it unusually well decides),
+ * (per iteration, default 1), {@code report.forks} (the rounds, default 1; with three or more,
+ * neither a round that fell in a slow minute of the host nor a lucky one decides),
  * {@code report.logs} (folder of the JMH logs, default
  * {@code jmh-logs} beside the jar), {@value AdBench#DIR_PROPERTY}.
  */
@@ -124,15 +125,33 @@ public final class Report {
   }
 
   /**
-   * One measurement, in nanoseconds per operation: {@code ns}, the figure the ratios use, is the
-   * median over the forks of each fork's fastest measurement iteration. Within a fork the fastest
-   * iteration counts because other processes on a shared machine only ever slow an iteration
-   * down; across forks the median, because C2 compiles a big sweep differently from one JVM to
-   * the next (forks of one run at 140 and at 200 µs), and the fastest fork of all would reward a
-   * lucky compilation. {@code fastest} is the fastest iteration of all forks; then JMH's mean
-   * over all iterations, its 99.9% error, and the bytes allocated per operation.
+   * One variant's measurement, in nanoseconds per operation: {@code rounds} holds each round's
+   * figure, the fastest measurement iteration of its fork (other processes only ever slow an
+   * iteration down); then JMH's mean over all iterations (of the rounds' means), its 99.9% error
+   * (one round only), and the bytes allocated per operation.
+   *
+   * <p>Why rounds, and ratios within a round: this machine shares its host, and other tenants
+   * slow one virtual CPU at a time, by 30 to 50 %, for a minute or more (the same benchmark,
+   * pinned with {@code taskset}, took 88 µs on one CPU and 131 µs on the other in the same
+   * minute; the compiled code of slow and fast forks is the same). A fork's thread mostly stays
+   * on one CPU, so whole forks ran slow, and when JMH ran all forks of the generated pullback and then all
+   * of the hand-written gradient, a slow minute fell on one variant and made the ratio. A round
+   * measures the variants within a minute or so of one another, so a slow minute slows both
+   * sides of its ratio, and the median over rounds sets aside a round where it did not.
    */
-  record Measure(double ns, double fastest, double mean, double error, double bytes) {}
+  record Measure(List<Double> rounds, double mean, double error, double bytes) {
+    /** The median of the rounds' figures. */
+    double ns() {
+      List<Double> sorted = new ArrayList<>(rounds);
+      Collections.sort(sorted);
+      return median(sorted);
+    }
+
+    /** The fastest iteration of all rounds. */
+    double fastest() {
+      return Collections.min(rounds);
+    }
+  }
 
   public static void main(String[] args) throws RunnerException, IOException {
     Pattern select = Pattern.compile(args.length > 0 ? args[0] : ".*");
@@ -144,7 +163,7 @@ public final class Report {
     Path logs = logs();
     Files.createDirectories(logs);
     System.out.printf("Adjoint benchmarks: %s warmup + %d measurement iterations of %d s, %d"
-        + " fork(s), GC profiler; ADBench data %s; JMH logs in %s%n",
+        + " round(s) of one fork per variant, GC profiler; ADBench data %s; JMH logs in %s%n",
         warmupOverride == null ? "3 to 7" : warmupOverride, iterations, seconds, forks, data,
         logs);
     System.out.println(machine());
@@ -156,26 +175,30 @@ public final class Report {
       }
       System.out.printf("%n== %s: %s, %,d inputs%n", w.name(), w.description(), w.inputs());
       System.out.flush();
-      Path log = logs.resolve(w.name() + ".log");
-      Options options = new OptionsBuilder()
-          .include("^" + Pattern.quote(w.benchmark().getName().replace('$', '.')) + "\\.\\w+$")
-          .forks(forks)
-          .warmupIterations(warmupOverride == null ? w.warmup() : warmupOverride)
-          .warmupTime(TimeValue.seconds(seconds))
-          .measurementIterations(iterations)
-          .measurementTime(TimeValue.seconds(seconds))
-          .addProfiler(GCProfiler.class)
-          .jvmArgsAppend(dataOverride())
-          .shouldFailOnError(true)
-          .output(log.toString())
-          .build();
       String loadBefore = loadAverage();
       long start = System.nanoTime();
-      Collection<RunResult> results = new Runner(options).run();
-      Map<String, Measure> m = measures(results);
+      List<Map<String, Measure>> rounds = new ArrayList<>();
+      for (int round = 1; round <= forks; round++) {
+        Path log = logs.resolve(w.name() + (forks == 1 ? "" : "-round" + round) + ".log");
+        Options options = new OptionsBuilder()
+            .include("^" + Pattern.quote(w.benchmark().getName().replace('$', '.')) + "\\.\\w+$")
+            .forks(1)
+            .warmupIterations(warmupOverride == null ? w.warmup() : warmupOverride)
+            .warmupTime(TimeValue.seconds(seconds))
+            .measurementIterations(iterations)
+            .measurementTime(TimeValue.seconds(seconds))
+            .addProfiler(GCProfiler.class)
+            .jvmArgsAppend(dataOverride())
+            .shouldFailOnError(true)
+            .output(log.toString())
+            .build();
+        rounds.add(measures(new Runner(options).run()));
+      }
+      Map<String, Measure> m = merged(rounds);
       printWorkload(w, m);
-      System.out.printf("(%.0f s; load average before %s, after %s; JMH log %s)%n",
-          (System.nanoTime() - start) / 1e9, loadBefore, loadAverage(), log);
+      System.out.printf("(%.0f s; load average before %s, after %s; JMH logs %s)%n",
+          (System.nanoTime() - start) / 1e9, loadBefore, loadAverage(),
+          logs.resolve(w.name() + (forks == 1 ? "" : "-round*") + ".log"));
       summary.add(summaryRow(w, m));
     }
 
@@ -203,17 +226,38 @@ public final class Report {
           bytes = e.getValue().getScore();
         }
       }
-      List<Double> forkBests = new ArrayList<>();
+      double best = Double.POSITIVE_INFINITY;
       for (BenchmarkResult b : r.getBenchmarkResults()) {
-        double best = Double.POSITIVE_INFINITY;
         for (IterationResult i : b.getIterationResults()) {
           best = Math.min(best, i.getPrimaryResult().getScore());
         }
-        forkBests.add(best);
       }
-      Collections.sort(forkBests);
-      out.put(method, new Measure(median(forkBests), forkBests.get(0), primary.getScore(),
-          primary.getScoreError(), bytes));
+      out.put(method, new Measure(List.of(best), primary.getScore(), primary.getScoreError(),
+          bytes));
+    }
+    return out;
+  }
+
+  /**
+   * One measure per variant from the rounds' (each of one fork): the rounds' figures in order,
+   * the mean of their means and bytes; the error only when there was one round.
+   */
+  static Map<String, Measure> merged(List<Map<String, Measure>> rounds) {
+    if (rounds.size() == 1) {
+      return rounds.get(0);
+    }
+    Map<String, Measure> out = new LinkedHashMap<>();
+    for (String method : rounds.get(0).keySet()) {
+      List<Double> figures = new ArrayList<>();
+      double mean = 0;
+      double bytes = 0;
+      for (Map<String, Measure> round : rounds) {
+        Measure x = round.get(method);
+        figures.add(x.rounds().get(0));
+        mean += x.mean() / rounds.size();
+        bytes += x.bytes() / rounds.size();
+      }
+      out.put(method, new Measure(figures, mean, Double.NaN, bytes));
     }
     return out;
   }
@@ -225,7 +269,7 @@ public final class Report {
   }
 
   private static void printWorkload(Workload w, Map<String, Measure> m) {
-    System.out.printf("%-44s %14s %12s %12s %12s %14s%n", "variant", "forks' median",
+    System.out.printf("%-44s %14s %12s %12s %12s %14s%n", "variant", "rounds' median",
         "fastest", "JMH mean", "± (99.9%)", "B/op");
     for (Map.Entry<String, String> v : VARIANTS.entrySet()) {
       Measure x = m.get(v.getKey());
@@ -283,7 +327,12 @@ public final class Report {
     if (x == null || y == null) {
       return "skipped";
     }
-    double r = x.ns() / y.ns();
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < x.rounds().size(); i++) {
+      ratios.add(x.rounds().get(i) / y.rounds().get(i));
+    }
+    Collections.sort(ratios);
+    double r = median(ratios);
     return String.format(Locale.ROOT, r >= 100 ? "%,.0f" : "%.2f", r);
   }
 
