@@ -133,11 +133,13 @@ public final class Report {
    * <p>Why rounds, and ratios within a round: this machine shares its host, and other tenants slow
    * one virtual CPU at a time, by 30 to 50 %, for a minute or more (the same benchmark, pinned with
    * {@code taskset}, took 131 µs on one CPU, 89 µs on it two minutes later and 91 on the other CPU
-   * a minute before; the compiled code of slow and fast forks is the same). A fork's thread mostly
-   * stays on one CPU, so whole forks ran slow, and when JMH ran all forks of the generated pullback
-   * and then all of the hand-written gradient, a slow minute fell on one variant and made the
-   * ratio. A round measures the variants within a minute or so of one another, so a slow minute
-   * slows both sides of its ratio, and the median over rounds sets aside a round where it did not.
+   * a minute before; the RNN's slow and fast forks had the same compiled code). A fork's thread
+   * mostly stays on one CPU, so whole forks ran slow, and when JMH ran all forks of the generated
+   * pullback and then all of the hand-written gradient, a slow minute fell on one variant and made
+   * the ratio. A round measures the variants within a minute or so of one another, so a slow minute
+   * slows both sides of its ratio, and the median over rounds sets aside a round where it did not,
+   * as it sets aside a JVM that compiled a big sweep unusually badly or well (not ruled out for GMM
+   * on Temurin 25).
    */
   record Measure(List<Double> rounds, double mean, double error, double bytes) {
     /** The median of the rounds' figures. */
