@@ -24,8 +24,8 @@ final class ArrayAliases {
   /** Each name assigned another, with the name standing for its group. */
   private final Map<Var, Var> parent = new HashMap<>();
   private final Set<Var> opaque = new HashSet<>();
-  /** Every name assigned another array, or a row of one, and every name assigned so. */
-  private final Set<Var> shared = new HashSet<>();
+  /** Every name assigned another array, and every array so assigned. */
+  private final Set<Var> copied = new HashSet<>();
 
   private ArrayAliases() {}
 
@@ -42,13 +42,12 @@ final class ArrayAliases {
       }
       if (value instanceof Copy copy && copy.a() instanceof Var source) {
         aliases.join(target, source);
-        aliases.shared.add(target);
-        aliases.shared.add(source);
+        aliases.copied.add(target);
+        aliases.copied.add(source);
       } else if (value instanceof Load) {
         aliases.opaque.add(target);
         Exprs.vars(value.operands()).stream().filter(v -> v.type().isArray())
             .forEach(aliases.opaque::add); // the array, not the indices of its row
-        aliases.shared.addAll(aliases.opaque);
       }
     });
     return aliases;
@@ -60,8 +59,13 @@ final class ArrayAliases {
     return up.equals(array) ? array : group(up);
   }
 
-  /** The arrays assigned to one another: their elements may be one another's. */
+  /**
+   * The arrays assigned to one another or taking or giving a row: their elements may be one
+   * another's.
+   */
   Set<Var> shared() {
+    Set<Var> shared = new HashSet<>(copied);
+    shared.addAll(opaque);
     return shared;
   }
 
