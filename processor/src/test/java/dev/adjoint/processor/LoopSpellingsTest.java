@@ -163,6 +163,23 @@ class LoopSpellingsTest {
           return Math.log(sum) + max;
         }
 
+        /** The log-probability of the largest logit: the maximum is more than the shift. */
+        @Differentiable
+        public static double largestLogProbability(double[] z, double w, double start) {
+          double max = start;
+          for (int i = 0; i < z.length; i++) {
+            double v = z[i] * w;
+            if (v >= max) {
+              max = v;
+            }
+          }
+          double sum = 0;
+          for (int i = 0; i < z.length; i++) {
+            sum += Math.exp(z[i] * w - max);
+          }
+          return max - (Math.log(sum) + max);
+        }
+
         /**
          * Rows of a matrix taken once per loop over its rows (m[i] cannot throw), and of one
          * counted by another array's length (m[i] may be past its end where the inner loop
@@ -704,6 +721,9 @@ class LoopSpellingsTest {
         Arguments.of("largestLogit", new Object[] {new double[] {0.3, 1.2, -0.4, 1.2}, 0.8,
             -5.0}),
         Arguments.of("largestLogit", new Object[] {new double[] {0.3, -0.7}, 0.8, 2.0}),
+        Arguments.of("largestLogProbability", new Object[] {new double[] {0.3, 1.2, -0.4, 0.9},
+            0.8, -5.0}),
+        Arguments.of("largestLogProbability", new Object[] {new double[] {0.3, -0.7}, 0.8, 2.0}),
         // x longer than m, k = 0: the second loops never read m[2]
         Arguments.of("rowsCounted", new Object[] {new double[][] {{0.3, -0.7, 0.5},
             {1.1, 0.2, -0.4}}, new double[] {0.4, -1.2, 0.8}, 0}),
@@ -808,10 +828,13 @@ class LoopSpellingsTest {
       assertThat(body).doesNotContain("Tape");
       assertThat(body).containsMatch("if \\(bestAt >= 0\\) \\{\\s+int \\w+ = bestAt;");
     }
-    // the largest logit: its loop saves nothing (the exponentials' loop saves its values)
-    String logit = method(sweeps, "largestLogitPullback");
+    // the largest logit's log-probability: its loop saves nothing (the exponentials' loop
+    // saves its values)
+    String logit = method(sweeps, "largestLogProbabilityPullback");
     assertThat(logit).doesNotContain("intTape");
     assertThat(logit).containsMatch("max\\d*At = c\\d+ \\? i : max\\d*At;");
+    // where the maximum is only a log-sum-exp's shift, nothing at all (ShiftedLogSumExpsTest)
+    assertThat(method(sweeps, "largestLogitPullback")).doesNotContain("maxAt");
     // a branch that does more, or a running value read in the loop: their tests are saved
     assertThat(method(sweeps, "branchDoesMorePullback")).contains("intTape");
     assertThat(method(sweeps, "readInTheLoopPullback")).contains("intTape");

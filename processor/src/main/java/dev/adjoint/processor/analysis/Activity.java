@@ -13,6 +13,7 @@ import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Set;
  * differentiated parameter and <em>useful</em> if the result depends differentiably on it; only
  * variables that are both (active) get adjoint code. An array is one variable: it is varied if
  * any differentiated value is stored into it. Iterates to a fixed point, so it holds for loops.
+ * The shift of a log-sum-exp carries no derivative where it cancels ({@link ShiftedLogSumExps}).
  */
 public final class Activity {
   private final Set<Var> varied = new HashSet<>();
@@ -63,12 +65,14 @@ public final class Activity {
 
   private static List<Edge> edges(Function function) {
     List<Edge> edges = new ArrayList<>();
+    Map<Assign, Integer> shifts = ShiftedLogSumExps.of(function);
     Statements.forEach(function.body(), stmt -> {
       if (stmt instanceof Assign assign && carriesDerivative(assign.target().type())) {
         var operands = assign.value().operands();
         for (int i = 0; i < operands.size(); i++) {
           if (operands.get(i) instanceof Var v
-              && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE) {
+              && DerivativeRules.flow(assign.value(), i) == Flow.DIFFERENTIABLE
+              && !Integer.valueOf(i).equals(shifts.get(assign))) {
             edges.add(new Edge(v, assign.target()));
             if (assign.value() instanceof dev.adjoint.processor.ir.Copy
                 && v.type().isDoubleArray()) {
@@ -84,7 +88,8 @@ public final class Activity {
     return edges;
   }
 
-  private static boolean carriesDerivative(Type type) {
+  /** True for the types a derivative flows into: {@code double} and its arrays. */
+  static boolean carriesDerivative(Type type) {
     return type == Type.DOUBLE || type.isDoubleArray();
   }
 
