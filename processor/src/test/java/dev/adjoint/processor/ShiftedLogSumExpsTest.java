@@ -165,6 +165,64 @@ class ShiftedLogSumExpsTest {
           return l + mx + l * l;
         }
 
+        /**
+         * GMM's shape: per point, a pass over the components (whose backward iterations share
+         * dw), then a log-sum-exp over them.
+         */
+        @Differentiable(wrt = {"alpha", "mu", "w"})
+        public static double mixture(double[] alpha, double[][] mu, double w, double[][] xs) {
+          int k = alpha.length;
+          double[] main = new double[k];
+          double total = 0;
+          for (int p = 0; p < xs.length; p++) {
+            for (int c = 0; c < k; c++) {
+              double sq = 0;
+              for (int j = 0; j < mu[c].length; j++) {
+                double u = w * (xs[p][j] - mu[c][j]);
+                sq += u * u;
+              }
+              main[c] = alpha[c] - 0.5 * sq;
+            }
+            double mx = main[0];
+            for (int c = 1; c < k; c++) {
+              mx = Math.max(mx, main[c]);
+            }
+            double s = 0;
+            for (int c = 0; c < k; c++) {
+              s += Math.exp(main[c] - mx);
+            }
+            total += Math.log(s) + mx;
+          }
+          return total;
+        }
+
+        /** The same, the sum's terms weighed by v, which the pass over the components changes. */
+        @Differentiable(wrt = {"alpha", "mu", "w"})
+        public static double weightedMixture(double[] alpha, double[][] mu, double w,
+            double[][] xs) {
+          int k = alpha.length;
+          double[] main = new double[k];
+          double total = 0;
+          for (int p = 0; p < xs.length; p++) {
+            double v = 1;
+            for (int c = 0; c < k; c++) {
+              double sq = 0;
+              for (int j = 0; j < mu[c].length; j++) {
+                double u = w * v * (xs[p][j] - mu[c][j]);
+                sq += u * u;
+              }
+              main[c] = alpha[c] - 0.5 * sq;
+              v = v * 0.5 + xs[p][0];
+            }
+            double s = 0;
+            for (int c = 0; c < k; c++) {
+              s += Math.exp(main[c]) * v;
+            }
+            total += Math.log(s);
+          }
+          return total;
+        }
+
         /** The shift changes between the terms: they do not share it. */
         @Differentiable
         public static double driftingShift(double[] a, double c) {
@@ -215,6 +273,24 @@ class ShiftedLogSumExpsTest {
   void anyShiftCancelsNotOnlyTheMaximum() {
     assertGradient(compiled, SOURCE, "shiftedByMean", new double[] {0.4, -2, 1.1}, 1.3);
     assertThat(method(sweeps, "shiftedByMeanPullback")).doesNotContainMatch("\\bdc\\d*\\b");
+  }
+
+  @Test
+  void theSumsPassRunsAtTheHeadOfTheComponentsPass() {
+    double[][] mu = {{0.5, -1}, {1.5, 0.25}, {-0.5, 2}};
+    double[][] xs = {{0.3, 0.1}, {1, -2}};
+    double[] alpha = {0.2, -0.4, 1.1};
+    assertGradient(compiled, SOURCE, "mixture", alpha, mu, 0.7, xs);
+    // the exponentials' adjoints, dmain[c] += e[c] * ds, are the head of each component's
+    // backward pass (JammedLoops), which reads dmain[c] right after: one loop, not two
+    String mixture = method(sweeps, "mixturePullback");
+    assertThat(mixture).containsMatch(
+        "for \\(int c\\d* = alpha.length - 1; c\\d* >= 0; c\\d*--\\) \\{\\s*// line \\d+: .*\\s*"
+            + "if \\(ds != 0.0\\) \\{");
+    // not where the components' pass restores v, which the sum's pass reads
+    assertGradient(compiled, SOURCE, "weightedMixture", alpha, mu, 0.7, xs);
+    assertThat(method(sweeps, "weightedMixturePullback"))
+        .containsMatch("if \\(ds != 0.0\\) \\{\\s*(//.*\\s*)?for");
   }
 
   @Test

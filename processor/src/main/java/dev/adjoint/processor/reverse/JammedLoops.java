@@ -5,7 +5,11 @@ import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Comment;
 import dev.adjoint.processor.ir.Declare;
+import dev.adjoint.processor.ir.Expr;
+import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
 import dev.adjoint.processor.ir.Length;
+import dev.adjoint.processor.ir.Load;
 import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.ReverseLoop;
@@ -14,8 +18,10 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +44,12 @@ import java.util.Set;
  * what the other names; no array that may be another's) to the loop it jams with: the
  * two-layer net's pass into {@code a} per hidden unit and ReLU's, over the loop into the
  * scores' biases between them.
+ *
+ * <p>A backward loop of independent iterations also runs at the head of a backward loop over
+ * the same indices after it whose iterations are not independent, where that one touches it
+ * only at the element its counter picks ({@link #headOf}): GMM's log-sum-exp pass into
+ * {@code dmainTerm[k]} at the head of its pass over the components, which reads
+ * {@code dmainTerm[k]} first.
  */
 public final class JammedLoops {
   private final ArrayAliases aliases;
@@ -48,8 +60,12 @@ public final class JammedLoops {
 
   /** {@code pullback} with each run of adjacent loops over the same indices jammed into one. */
   public static Pullback of(Pullback pullback) {
-    JammedLoops pass = new JammedLoops(ArrayAliases.of(pullback.body()));
-    return pullback.withBody(pass.block(pullback.body()));
+    return pullback.withBody(of(pullback.body()));
+  }
+
+  /** {@code body} with each run of adjacent loops over the same indices jammed into one. */
+  static Block of(Block body) {
+    return new JammedLoops(ArrayAliases.of(body)).block(body);
   }
 
   private Block block(Block block) {
@@ -61,12 +77,12 @@ public final class JammedLoops {
       while (first >= 0 && lengthOf(out.get(first)) != null) {
         first--; // int t = x.length; before the second loop: its bound, the same as the first's
       }
-      Stmt jammed = first < 0 ? null : jammed(out.get(first), done, out);
+      Stmt jammed = first < 0 ? null : paired(out.get(first), done, out);
       int partner = first;
       while (jammed == null && partner > 0 && done instanceof ReverseLoop
           && commute(out.get(partner), done)) {
         partner--; // a backward loop moves over what it shares nothing with, to its partner
-        jammed = jammed(out.get(partner), done, out);
+        jammed = paired(out.get(partner), done, out);
       }
       if (jammed == null) {
         out.add(done);
@@ -87,6 +103,16 @@ public final class JammedLoops {
     return new Block(out);
   }
 
+  /**
+   * The loop running {@code first}'s body and then {@code second}'s, both of independent
+   * iterations or {@code first}'s at the head of {@code second}'s, or null.
+   */
+  private Stmt paired(Stmt first, Stmt second, List<Stmt> before) {
+    Stmt jammed = jammed(first, second, before);
+    return jammed == null && second instanceof ReverseLoop dependent
+        ? headOf(first, dependent) : jammed;
+  }
+
   /** The loop running {@code first}'s body and then {@code second}'s, or null. */
   private Stmt jammed(Stmt first, Stmt second, List<Stmt> before) {
     if (first instanceof Loop a && second instanceof Loop b && sameRange(a, b, before)) {
@@ -104,6 +130,119 @@ public final class JammedLoops {
       return body == null ? null : a.withBody(body);
     }
     return null;
+  }
+
+  /**
+   * {@code first}, a backward loop whose iterations are independent (or the one loop of the test
+   * {@link ZeroSkipping} puts around it), run at the head of each iteration of {@code second},
+   * the backward loop over the same indices after it, whose iterations are not independent: the
+   * log-sum-exp's pass {@code dmainTerm[k] += e[k] * dsemx} at the head of GMM's pass over the
+   * components, which reads {@code dmainTerm[k]}; else null. Iteration {@code k} of the first
+   * loop then runs after iterations of the second that ran after it before, in the second's
+   * order; so the second must touch the arrays the first writes, and write the arrays the first
+   * reads, only at element {@code k} (the counter at one index position in every access of
+   * either loop), and assign no variable the first reads; the first, independent, touches
+   * nothing else of another iteration. The results are the same bit for bit.
+   */
+  private Stmt headOf(Stmt first, ReverseLoop second) {
+    If test = first instanceof If branch && branch.otherwise().isEmpty()
+        && branch.then().statements().size() == 1 ? branch : null;
+    Stmt inner = test == null ? first : test.then().statements().get(0);
+    if (!(inner instanceof ReverseLoop a) || second.inOrder() || a.trips() != null
+        || second.trips() != null || a.loop().counted() == null
+        || second.loop().counted() == null
+        || a.loop().counted().step() != second.loop().counted().step()
+        || !a.from().equals(second.from()) || !a.last().equals(second.last())) {
+      return null;
+    }
+    Var counter = second.loop().counted().index();
+    List<Stmt> renamed = new ArrayList<>();
+    for (Stmt stmt : a.body().statements()) {
+      renamed.add(BackStmts.renamed(stmt, a.loop().counted().index(), counter));
+    }
+    Block head = new Block(renamed);
+    Set<Var> declared = BackStmts.declaredIn(head);
+    if (!InOrderLoops.independent(head, counter, aliases)
+        || BackStmts.declaredIn(second.body()).stream().anyMatch(declared::contains)) {
+      return null;
+    }
+    Set<Var> read = new HashSet<>();
+    Statements.forEach(head, s -> read.addAll(Statements.vars(s)));
+    if (test != null) {
+      read.addAll(Exprs.vars(List.of(test.condition())));
+    }
+    read.removeAll(declared);
+    Set<Var> writtenBySecond = written(second);
+    Set<Var> shared = new HashSet<>();
+    head.statements().forEach(stmt -> shared.addAll(groups(written(stmt))));
+    for (Var v : read) {
+      if (!v.type().isArray() && writtenBySecond.contains(v)) {
+        return null; // the second assigns what the first reads
+      }
+      if (v.type().isArray() && groups(writtenBySecond).contains(aliases.group(v))) {
+        shared.add(aliases.group(v));
+      }
+    }
+    List<ElementAccess> accesses = elementAccesses(head);
+    accesses.addAll(elementAccesses(second.body()));
+    Map<Var, Integer> position = new HashMap<>();
+    for (ElementAccess access : accesses) {
+      Var group = aliases.group(access.array());
+      if (!shared.contains(group)) {
+        continue;
+      }
+      int at = access.indices() == null ? -1 : access.indices().indexOf(counter);
+      if (at < 0 || aliases.opaque(access.array()) || position.getOrDefault(group, at) != at) {
+        return null;
+      }
+      position.put(group, at);
+    }
+    Stmt headStmt = test == null ? null
+        : new If(test.condition(), head, new Block(List.of()), test.origin());
+    List<Stmt> body = new ArrayList<>(headStmt == null ? head.statements() : List.of(headStmt));
+    body.addAll(second.body().statements());
+    return second.withBody(new Block(body));
+  }
+
+  /** An element of {@code array} a statement names, or, with null indices, the array itself. */
+  private record ElementAccess(Var array, List<Operand> indices) {}
+
+  /**
+   * The elements of arrays {@code block} and the blocks nested in it read, store or add into,
+   * and each array named otherwise (assigned, passed, a row taken) with null indices.
+   */
+  private static List<ElementAccess> elementAccesses(Block block) {
+    List<ElementAccess> accesses = new ArrayList<>();
+    Statements.forEach(block, stmt -> {
+      List<ElementAccess> found = new ArrayList<>();
+      List<Operand> operands = Statements.operands(stmt);
+      Expr value = stmt instanceof Assign assign ? assign.value()
+          : stmt instanceof Declare declare ? declare.init() : null;
+      if (value instanceof Load load) {
+        found.add(new ElementAccess(load.array(), load.indices()));
+      }
+      if (stmt instanceof Store store) {
+        found.add(new ElementAccess(store.array(), store.indices()));
+      } else if (stmt instanceof Accumulate add && add.intoElement()) {
+        found.add(new ElementAccess(add.target(), add.indices()));
+      }
+      for (Operand operand : operands) {
+        Exprs.forEachNested(operand, e -> {
+          if (e instanceof Load load) {
+            found.add(new ElementAccess(load.array(), load.indices()));
+          }
+        });
+      }
+      Set<Var> accessed = new HashSet<>();
+      found.forEach(f -> accessed.add(f.array()));
+      for (Var v : Statements.vars(stmt)) {
+        if (v.type().isArray() && !accessed.contains(v)) {
+          found.add(new ElementAccess(v, null));
+        }
+      }
+      accesses.addAll(found);
+    });
+    return accesses;
   }
 
   /**

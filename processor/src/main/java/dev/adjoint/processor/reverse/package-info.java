@@ -40,7 +40,8 @@
  * that adds into a matrix down its columns turned to walk its rows), {@link
  * dev.adjoint.processor.reverse.InOrderLoops} (backward loops of independent iterations run
  * upward), {@link dev.adjoint.processor.reverse.JammedLoops} (adjacent loops over the same
- * indices whose iterations together are independent run as one),
+ * indices whose iterations together are independent run as one, and one of independent
+ * iterations at the head of one whose iterations are not, where that reads it element by element),
  * {@link dev.adjoint.processor.reverse.ReadBackSums} (a sum added into an adjoint row and read
  * back used itself), {@link dev.adjoint.processor.reverse.ChosenValues} (a value the source
  * chooses by a conditional printed as the conditional),
