@@ -78,9 +78,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double startsAtOne(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 1;
           for (int i = 0; i < a.length; i++) {
             s += Math.exp(a[i] - mx);
@@ -92,9 +89,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double shiftReadAgain(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 0;
           for (int i = 0; i < a.length; i++) {
             s += Math.exp(a[i] - mx);
@@ -106,9 +100,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double termsReadAgain(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 0;
           double w = 0;
           for (int i = 0; i < a.length; i++) {
@@ -123,9 +114,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double differencesReadAgain(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 0;
           double q = 0;
           for (int i = 0; i < a.length; i++) {
@@ -140,9 +128,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double sumReadAgain(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 0;
           for (int i = 0; i < a.length; i++) {
             s += Math.exp(a[i] - mx);
@@ -154,9 +139,6 @@ class ShiftedLogSumExpsTest {
         @Differentiable
         public static double logReadAgain(double[] a) {
           double mx = a[0];
-          for (int i = 1; i < a.length; i++) {
-            mx = Math.max(mx, a[i]);
-          }
           double s = 0;
           for (int i = 0; i < a.length; i++) {
             s += Math.exp(a[i] - mx);
@@ -299,10 +281,8 @@ class ShiftedLogSumExpsTest {
     for (String name : new String[] {"startsAtOne", "shiftReadAgain", "termsReadAgain",
         "differencesReadAgain", "sumReadAgain", "logReadAgain"}) {
       assertGradient(compiled, SOURCE, name, (Object) a);
-      // the exponentials take their share of the maximum's adjoint, which goes to the winner
-      String pullback = method(sweeps, name + "Pullback");
-      assertThat(pullback).containsMatch("\\bmx\\d*At\\b");
-      assertThat(pullback).containsMatch("\\bdmx\\d* -= ");
+      // the exponentials take their share of the shift's adjoint
+      assertThat(method(sweeps, name + "Pullback")).containsMatch("\\bdmx\\d* -= ");
     }
     assertGradient(compiled, SOURCE, "driftingShift", a, 0.25);
     assertThat(method(sweeps, "driftingShiftPullback")).containsMatch("\\bdc\\d* -= ");
