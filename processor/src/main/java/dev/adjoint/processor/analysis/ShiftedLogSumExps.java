@@ -48,6 +48,8 @@ import java.util.Map;
  * {@code e = Math.exp(u)} with {@code u = a - c}, {@code e} and {@code u} read nowhere else (a
  * row that keeps {@code e} for the backward sweep aside), take {@code Math.log(s)}, read nowhere
  * but in {@code v}, and do not assign {@code c}; nothing else takes a derivative from {@code s}.
+ * Where the sum has no terms when it is read, {@code v} is {@code log(0) + c}, minus infinity,
+ * whose derivative in {@code c} is dropped as well.
  */
 public final class ShiftedLogSumExps {
   /** Where a statement sits: each block around it, outermost first, and its index there. */
@@ -217,11 +219,12 @@ public final class ShiftedLogSumExps {
 
   /**
    * The assignment {@code u = a - shift} of {@code term = Math.exp(u)}, each assigned once and
-   * read once (by the sum and by the exponential), else null.
+   * read once (by the sum, rows kept aside apart, and by the exponential), else null.
    */
   private Assign shiftedExponential(Var term, Var shift) {
     Assign exponential = only(defs.get(term));
-    if (exponential == null || readers.get(term).stream().filter(r -> !keptAside(r, term)).count() != 1
+    long sums = readers.get(term).stream().filter(r -> !keptAside(r, term)).count();
+    if (exponential == null || sums != 1
         || !(exponential.value() instanceof MathCall call) || !isMath(call, "exp")
         || !(call.args().get(0) instanceof Var u) || !readOnlyBy(u, exponential)) {
       return null;
