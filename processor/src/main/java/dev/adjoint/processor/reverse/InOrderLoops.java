@@ -122,13 +122,23 @@ public final class InOrderLoops {
     Set<Var> writtenGroups = new HashSet<>();
     written.forEach(v -> writtenGroups.add(
         aliases.group(rows.containsKey(v) ? rows.get(v).array() : v)));
+    return oneElementPerIteration(accesses, writtenGroups, counter, aliases);
+  }
+
+  /**
+   * Whether every access to an array of {@code groups} names an element through {@code counter},
+   * at one index position for each group, none of them an array whose rows another name takes:
+   * then no two iterations of a loop over {@code counter} touch one element of those arrays.
+   */
+  static boolean oneElementPerIteration(List<Access> accesses, Set<Var> groups, Var counter,
+      ArrayAliases aliases) {
     Map<Var, Integer> position = new HashMap<>();
     for (Access access : accesses) {
       Var group = aliases.group(access.array());
-      if (!writtenGroups.contains(group)) {
+      if (!groups.contains(group)) {
         continue;
       }
-      int at = access.indices().indexOf(counter);
+      int at = access.indices() == null ? -1 : access.indices().indexOf(counter);
       if (at < 0 || aliases.opaque(access.array()) || position.getOrDefault(group, at) != at) {
         return false;
       }
@@ -137,8 +147,11 @@ public final class InOrderLoops {
     return true;
   }
 
-  /** An element or row of {@code array} the body names; a null array for a call found. */
-  private record Access(Var array, List<Operand> indices) {
+  /**
+   * An element or row of {@code array} a body names; a null array for a call found; null
+   * indices for the array named whole (assigned, passed, a row taken).
+   */
+  record Access(Var array, List<Operand> indices) {
     /** This access to a row taken as {@code row}, as an access to the row's matrix. */
     Access through(Access row) {
       List<Operand> all = new ArrayList<>(row.indices());

@@ -18,10 +18,8 @@ import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -183,53 +181,40 @@ public final class JammedLoops {
         shared.add(aliases.group(v));
       }
     }
-    List<ElementAccess> accesses = elementAccesses(head);
+    List<InOrderLoops.Access> accesses = elementAccesses(head);
     accesses.addAll(elementAccesses(second.body()));
-    Map<Var, Integer> position = new HashMap<>();
-    for (ElementAccess access : accesses) {
-      Var group = aliases.group(access.array());
-      if (!shared.contains(group)) {
-        continue;
-      }
-      int at = access.indices() == null ? -1 : access.indices().indexOf(counter);
-      if (at < 0 || aliases.opaque(access.array()) || position.getOrDefault(group, at) != at) {
-        return null;
-      }
-      position.put(group, at);
+    if (!InOrderLoops.oneElementPerIteration(accesses, shared, counter, aliases)) {
+      return null;
     }
-    Stmt headStmt = test == null ? null
-        : new If(test.condition(), head, new Block(List.of()), test.origin());
-    List<Stmt> body = new ArrayList<>(headStmt == null ? head.statements() : List.of(headStmt));
+    List<Stmt> body = new ArrayList<>(test == null ? head.statements()
+        : List.of(new If(test.condition(), head, new Block(List.of()), test.origin())));
     body.addAll(second.body().statements());
     return second.withBody(new Block(body));
   }
-
-  /** An element of {@code array} a statement names, or, with null indices, the array itself. */
-  private record ElementAccess(Var array, List<Operand> indices) {}
 
   /**
    * The elements of arrays {@code block} and the blocks nested in it read, store or add into,
    * and each array named otherwise (assigned, passed, a row taken) with null indices.
    */
-  private static List<ElementAccess> elementAccesses(Block block) {
-    List<ElementAccess> accesses = new ArrayList<>();
+  private static List<InOrderLoops.Access> elementAccesses(Block block) {
+    List<InOrderLoops.Access> accesses = new ArrayList<>();
     Statements.forEach(block, stmt -> {
-      List<ElementAccess> found = new ArrayList<>();
+      List<InOrderLoops.Access> found = new ArrayList<>();
       List<Operand> operands = Statements.operands(stmt);
       Expr value = stmt instanceof Assign assign ? assign.value()
           : stmt instanceof Declare declare ? declare.init() : null;
       if (value instanceof Load load) {
-        found.add(new ElementAccess(load.array(), load.indices()));
+        found.add(new InOrderLoops.Access(load.array(), load.indices()));
       }
       if (stmt instanceof Store store) {
-        found.add(new ElementAccess(store.array(), store.indices()));
+        found.add(new InOrderLoops.Access(store.array(), store.indices()));
       } else if (stmt instanceof Accumulate add && add.intoElement()) {
-        found.add(new ElementAccess(add.target(), add.indices()));
+        found.add(new InOrderLoops.Access(add.target(), add.indices()));
       }
       for (Operand operand : operands) {
         Exprs.forEachNested(operand, e -> {
           if (e instanceof Load load) {
-            found.add(new ElementAccess(load.array(), load.indices()));
+            found.add(new InOrderLoops.Access(load.array(), load.indices()));
           }
         });
       }
@@ -237,7 +222,7 @@ public final class JammedLoops {
       found.forEach(f -> accessed.add(f.array()));
       for (Var v : Statements.vars(stmt)) {
         if (v.type().isArray() && !accessed.contains(v)) {
-          found.add(new ElementAccess(v, null));
+          found.add(new InOrderLoops.Access(v, null));
         }
       }
       accesses.addAll(found);
