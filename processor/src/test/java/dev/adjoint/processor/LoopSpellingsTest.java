@@ -347,6 +347,63 @@ class LoopSpellingsTest {
           return s;
         }
 
+        /** Three buffers turned round each step: the oldest becomes the next one written. */
+        @Differentiable
+        public static double threeBuffers(double[] x, double c) {
+          double[] older = x.clone();
+          double[] old = x.clone();
+          double[] next = new double[x.length];
+          for (int t = 0; t < 4; t++) {
+            for (int i = 0; i < x.length; i++) {
+              next[i] = Math.sin(c * old[i]) + 0.5 * older[i];
+            }
+            double[] spare = older;
+            older = old;
+            old = next;
+            next = spare;
+          }
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += old[i] * older[i];
+          }
+          return s;
+        }
+
+        /** Buffers swapped through a variable declared before the loop and read after it. */
+        @Differentiable
+        public static double swapThroughOuter(double[] x, double c) {
+          double[] a = x.clone();
+          double[] b = new double[x.length];
+          double[] spare = b;
+          for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < x.length; i++) {
+              b[i] = Math.tanh(c * a[i]) + a[(i + 1) % a.length];
+            }
+            spare = a;
+            a = b;
+            b = spare;
+          }
+          return a[0] * spare[spare.length - 1] + a[a.length - 1];
+        }
+
+        /** Buffers swapped every other step, by a branch. */
+        @Differentiable
+        public static double swapEveryOtherStep(double[] x, double c) {
+          double[] a = x.clone();
+          double[] b = new double[x.length];
+          for (int t = 0; t < 5; t++) {
+            for (int i = 0; i < x.length; i++) {
+              b[i] = 0.5 * b[i] + Math.sin(c * a[i]);
+            }
+            if (t % 2 == 1) {
+              double[] tmp = a;
+              a = b;
+              b = tmp;
+            }
+          }
+          return a[0] * b[b.length - 1] + a[a.length - 1];
+        }
+
         /** Sweeps rewriting each element in place from its neighbours' newest values. */
         @Differentiable
         public static double inPlaceSweeps(double[] u0, double w) {
@@ -740,6 +797,10 @@ class LoopSpellingsTest {
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5, -0.3, 0.8},
             {-0.6, 0.2, 0.4}, {0.1, 0.9, -0.7}}, x}),
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
+        Arguments.of("threeBuffers", new Object[] {x, 0.8}),
+        Arguments.of("threeBuffers", new Object[] {new double[] {}, 0.8}),
+        Arguments.of("swapThroughOuter", new Object[] {x, 0.8}),
+        Arguments.of("swapEveryOtherStep", new Object[] {x, 0.8}),
         Arguments.of("inPlaceSweeps", new Object[] {x, 0.8}),
         Arguments.of("readThenOverwrite", new Object[] {x, 0.8}),
         Arguments.of("smoothing", new Object[] {x, 0.3}),
@@ -1006,5 +1067,21 @@ class LoopSpellingsTest {
     assertThat(rnn).containsMatch(
         "(t\\d+) = next\\d*\\[j\\];\\s+next\\d*\\[j\\] = doubles\\[--doublesTop\\];"
             + "\\s+double dz = \\(1 - \\1 \\* \\1\\)");
+  }
+
+  @Test
+  void buffersSwappedEachStepAreSwappedBack() {
+    String sweeps = compiled.generatedSource("demo.SpelledSweeps");
+    // tmp = state; state = next; next = tmp: undone by next = state; state = tmp; tmp = next,
+    // the adjoints along, instead of six names on the tape per step
+    String rnn = method(sweeps, "rnnTwoBuffersPullback");
+    assertThat(rnn).doesNotContain("arrayTape");
+    assertThat(rnn).containsMatch("next(\\d*) = state(\\d*);\\s+dnext\\1 = dstate\\2;"
+        + "\\s+state\\2 = tmp;\\s+dstate\\2 = dtmp;\\s+tmp = next\\1;\\s+dtmp = dnext\\1;");
+    assertThat(method(sweeps, "threeBuffersPullback")).doesNotContain("arrayTape");
+    // a temporary declared before the loop (read after it), or copies in a branch: saved
+    for (String saved : List.of("swapThroughOuter", "swapEveryOtherStep")) {
+      assertThat(method(sweeps, saved + "Pullback")).contains("arrayTape.push(");
+    }
   }
 }

@@ -152,6 +152,8 @@ public final class ReverseSweep {
   /** The primal's variables: what the backward sweep reads of the forward sweep. */
   private final Set<Var> primal = new HashSet<>();
   private final Map<Assign, Var[]> captures = new IdentityHashMap<>();
+  /** Copies of one array variable into another undone by another copy ({@link SwappedArrays}). */
+  private final Map<Assign, Var> swapped;
   /** Per call, the buffer its pullback adds the scalar arguments' adjoints into. */
   private final Map<Assign, CallBuffer> callBuffers = new IdentityHashMap<>();
 
@@ -170,6 +172,7 @@ public final class ReverseSweep {
     this.notes = notes;
     this.restoreCandidates = restoreCandidates;
     this.loops = LoopFacts.of(function);
+    this.swapped = SwappedArrays.of(function, loops);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
         function.result().type(), scope);
@@ -714,7 +717,8 @@ public final class ReverseSweep {
       if (stmt instanceof Assign assign && loops.loopBody(assign) != null
           && (shapeReads.contains(assign.target()) || shadows.contains(assign.target())
               || movedNames.contains(assign.target()))) {
-        pushed.add(stmt); // an array a loop makes anew, whose shape or elements are read back
+        // an array a loop makes anew, whose shape or elements are read back
+        (inverse(assign) != null ? inverted : pushed).add(stmt);
       }
       if (stmt instanceof Store store && pushed.contains(stmt)) {
         current = store;
@@ -909,19 +913,26 @@ public final class ReverseSweep {
       Expr value = Exprs.map(inverse(assign), this::operand);
       value.operands().forEach(this::read);
       out.add(new Assign(assign.target(), value, null));
+      if (shadows.contains(assign.target()) && value instanceof Copy copy) {
+        out.add(new Assign(adjointOf(assign.target()), new Copy(adjointOf((Var) copy.a())), null));
+      }
     } else {
       restore(assign.target(), out);
     }
   }
 
   /**
-   * What undoes {@code assign} without the tape: the value every iteration ends at
-   * (IterationEnds), the copy taken before it ({@link #copiedBefore}), false for a test that
+   * What undoes {@code assign} without the tape: the array variable that still holds the array
+   * a copy overwrote ({@link SwappedArrays}), the value every iteration ends at (IterationEnds), the copy taken before it ({@link #copiedBefore}), false for a test that
    * leaves the loop when true ({@link #decidesExit}), or {@code k - c} for an
    * inactive integer update {@code k = k + c} (and {@code k + c} for {@code k = k - c}) whose
    * {@code c} has its forward value wherever the backward sweep undoes it; else null.
    */
   private Expr inverse(Assign assign) {
+    Var back = swapped.get(assign);
+    if (back != null) {
+      return new Copy(back); // the array it overwrote, under another name (SwappedArrays)
+    }
     Var end = notes.ends().get(assign);
     if (end != null) {
       return new Copy(end); // the value every iteration ends at (IterationEnds)
