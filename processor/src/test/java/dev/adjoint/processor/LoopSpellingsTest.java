@@ -369,6 +369,58 @@ class LoopSpellingsTest {
           return s;
         }
 
+        /** A grid relaxed into a second grid, the two swapped each sweep (Jacobi). */
+        @Differentiable
+        public static double jacobiGrid(double[][] u0, double w) {
+          int n = u0.length;
+          int m = u0[0].length;
+          double[][] u = new double[n][m];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+              u[i][j] = u0[i][j];
+            }
+          }
+          double[][] v = new double[n][m];
+          for (int sweep = 0; sweep < 3; sweep++) {
+            for (int i = 1; i + 1 < n; i++) {
+              for (int j = 0; j < m; j++) {
+                v[i][j] = w * 0.5 * (u[i - 1][j] + u[i + 1][j]) + (1 - w) * Math.sin(u[i][j]);
+              }
+            }
+            double[][] swap = u;
+            u = v;
+            v = swap;
+          }
+          double e = 0;
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+              e += u[i][j] * u[i][j] + v[i][j];
+            }
+          }
+          return e;
+        }
+
+        /** Index lists swapped each round: the order the next round reads the elements in. */
+        @Differentiable
+        public static double indexBuffers(double[] x, double c) {
+          int[] order = new int[x.length];
+          int[] spare = new int[x.length];
+          for (int i = 0; i < x.length; i++) {
+            order[i] = i;
+          }
+          double s = 0;
+          for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < x.length; i++) {
+              s += Math.sin(c * x[order[i]]) * (r + 1);
+              spare[i] = order[(i + 1) % order.length];
+            }
+            int[] t = order;
+            order = spare;
+            spare = t;
+          }
+          return s;
+        }
+
         /** Buffers swapped through a variable declared before the loop and read after it. */
         @Differentiable
         public static double swapThroughOuter(double[] x, double c) {
@@ -799,6 +851,9 @@ class LoopSpellingsTest {
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
         Arguments.of("threeBuffers", new Object[] {x, 0.8}),
         Arguments.of("threeBuffers", new Object[] {new double[] {}, 0.8}),
+        Arguments.of("jacobiGrid", new Object[] {new double[][] {{0.3, -0.7, 0.9},
+            {1.2, -0.4, 0.6}, {0.5, 0.1, -0.2}, {0.8, 0.3, -0.6}}, 0.7}),
+        Arguments.of("indexBuffers", new Object[] {x, 0.8}),
         Arguments.of("swapThroughOuter", new Object[] {x, 0.8}),
         Arguments.of("swapEveryOtherStep", new Object[] {x, 0.8}),
         Arguments.of("inPlaceSweeps", new Object[] {x, 0.8}),
@@ -1078,7 +1133,9 @@ class LoopSpellingsTest {
     assertThat(rnn).doesNotContain("arrayTape");
     assertThat(rnn).containsMatch("next(\\d*) = state(\\d*);\\s+dnext\\1 = dstate\\2;"
         + "\\s+state\\2 = tmp;\\s+dstate\\2 = dtmp;\\s+tmp = next\\1;\\s+dtmp = dnext\\1;");
-    assertThat(method(sweeps, "threeBuffersPullback")).doesNotContain("arrayTape");
+    for (String swapped : List.of("threeBuffers", "jacobiGrid", "indexBuffers")) {
+      assertThat(method(sweeps, swapped + "Pullback")).doesNotContain("arrayTape");
+    }
     // a temporary declared before the loop (read after it), or copies in a branch: saved
     for (String saved : List.of("swapThroughOuter", "swapEveryOtherStep")) {
       assertThat(method(sweeps, saved + "Pullback")).contains("arrayTape.push(");
