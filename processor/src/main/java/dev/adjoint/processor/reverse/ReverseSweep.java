@@ -105,9 +105,9 @@ public final class ReverseSweep {
   /** Statements whose overwritten value is saved; decided between the two builds. */
   private final Set<Stmt> pushed = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
-   * Integer updates {@code k = k + c}, {@code k = k - c} that the backward sweep undoes by the
-   * inverse update instead of a push and a pop (exact: integer addition wraps); decided with
-   * {@link #pushed}.
+   * Assignments the backward sweep undoes by an inverse ({@link #inverse}) instead of a push
+   * and a pop: integer updates {@code k = k + c} (exact: integer addition wraps), copies whose
+   * overwritten value another variable still holds; decided with {@link #pushed}.
    */
   private final Set<Stmt> inverted = Collections.newSetFromMap(new IdentityHashMap<>());
   /**

@@ -10,10 +10,12 @@ import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Array variables that a loop's body only copies into one another, as double buffering writes
@@ -72,11 +74,12 @@ final class SwappedArrays {
       start.putIfAbsent(copy.target(), start.size());
       start.putIfAbsent((Var) ((Copy) copy.value()).a(), start.size());
     }
+    Set<Stmt> theCopies = Collections.newSetFromMap(new IdentityHashMap<>());
+    theCopies.addAll(copies);
     boolean[] other = {false};
     Statements.forEach(loop, stmt -> {
-      other[0] |= stmt instanceof Break || !(stmt instanceof Assign assign
-          && copies.contains(assign)) && BackStmts.assigned(stmt).stream()
-          .anyMatch(start::containsKey);
+      other[0] |= stmt instanceof Break || !theCopies.contains(stmt)
+          && BackStmts.assigned(stmt).stream().anyMatch(start::containsKey);
     });
     if (other[0]) {
       return;
@@ -95,12 +98,9 @@ final class SwappedArrays {
       Var from = holder(after.get(k), overwritten, x);
       if (from == null && overwritten == start.get(x) && loops.home(x) == loop.body()) {
         // a temporary of the body: it starts the iteration as it ended the last one, as does
-        // any variable that ended it with the same array
-        for (Var twin : start.keySet()) {
-          if (twin != x && holds.get(twin).equals(holds.get(x)) && from == null) {
-            from = holder(after.get(k), start.get(twin), x);
-          }
-        }
+        // a twin, a variable that ended it with the same array
+        Var twin = holder(holds, holds.get(x), x);
+        from = twin == null ? null : holder(after.get(k), start.get(twin), x);
       }
       if (from == null) {
         return;
