@@ -923,10 +923,11 @@ public final class ReverseSweep {
 
   /**
    * What undoes {@code assign} without the tape: the array variable that still holds the array
-   * a copy overwrote ({@link SwappedArrays}), the value every iteration ends at (IterationEnds), the copy taken before it ({@link #copiedBefore}), false for a test that
-   * leaves the loop when true ({@link #decidesExit}), or {@code k - c} for an
-   * inactive integer update {@code k = k + c} (and {@code k + c} for {@code k = k - c}) whose
-   * {@code c} has its forward value wherever the backward sweep undoes it; else null.
+   * a copy overwrote ({@link SwappedArrays}), the value every iteration ends at (IterationEnds),
+   * the copy taken before it ({@link #copiedBefore}), false for a test that leaves the loop when
+   * true ({@link #decidesExit}), or {@code k - c} for an inactive integer update
+   * {@code k = k + c} (and {@code k + c} for {@code k = k - c}) whose {@code c} has its forward
+   * value wherever the backward sweep undoes it; else null.
    */
   private Expr inverse(Assign assign) {
     Var back = swapped.get(assign);
