@@ -10,7 +10,9 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Setup;
@@ -34,12 +36,14 @@ import org.openjdk.jmh.annotations.Setup;
 public final class PairedRatios {
   private static final double TURN_SECONDS = 0.005;
   private static final double MEASURE_SECONDS = 4;
+  /** How a child JVM's result line starts, its numbers after it. */
+  private static final String RESULT = "paired:";
 
   private PairedRatios() {}
 
   public static void main(String[] args) throws Throwable {
     if (args.length == 2 && args[0].equals("--one")) {
-      System.out.println(measure(workload(args[1])));
+      System.out.println(RESULT + measure(workload(args[1])));
       return;
     }
     Pattern only = Pattern.compile(args.length > 0 ? args[0] : ".*");
@@ -47,18 +51,17 @@ public final class PairedRatios {
     List<String> rows = new ArrayList<>();
     for (Report.Workload workload : Report.workloads()) {
       if (only.matcher(workload.name()).matches() && hasHand(workload.benchmark())) {
-        double[] ratios = new double[jvms];
+        List<Double> ratios = new ArrayList<>();
         List<String> each = new ArrayList<>();
         for (int jvm = 0; jvm < jvms; jvm++) {
-          String[] cells = inItsOwnJvm(workload.name()).split(" \\| ");
-          ratios[jvm] = Double.parseDouble(cells[1]);
-          each.add(cells[1] + " (" + cells[2] + ", " + cells[3] + " / " + cells[4]
-              .replace(" |", "") + ")");
+          double[] turns = parse(inItsOwnJvm(workload.name()));
+          ratios.add(turns[0]);
+          each.add(String.format(Locale.ROOT, "%.3f (%.3f-%.3f, %s / %s)", turns[0], turns[1],
+              turns[2], Report.time(turns[3]), Report.time(turns[4])));
         }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        String row = String.format("| %s | %.3f | %s |", workload.name(), sorted[jvms / 2],
-            String.join("; ", each));
+        Collections.sort(ratios);
+        String row = String.format(Locale.ROOT, "| %s | %.3f | %s |", workload.name(),
+            Report.median(ratios), String.join("; ", each));
         System.out.println(row);
         rows.add(row);
       }
@@ -93,8 +96,8 @@ public final class PairedRatios {
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
-        if (line.startsWith("| ")) {
-          last = line;
+        if (line.startsWith(RESULT)) {
+          last = line.substring(RESULT.length());
         } else {
           System.err.println(line);
         }
@@ -106,7 +109,10 @@ public final class PairedRatios {
     return last;
   }
 
-  /** The workload's ratio as a Markdown row. */
+  /**
+   * The workload's median ratio of turns, its quartiles, and the hand-written and generated
+   * median nanoseconds per call, separated by spaces.
+   */
   private static String measure(Report.Workload workload) throws Throwable {
     Object state = workload.benchmark().getConstructor().newInstance();
     for (Method method : workload.benchmark().getMethods()) {
@@ -143,9 +149,12 @@ public final class PairedRatios {
     if (sink[0] == 42.4242) {
       System.err.println(); // keeps the results alive
     }
-    return String.format("| %s | %.3f | %.3f-%.3f | %s | %s |", workload.name(),
-        ratios[turns / 2], ratios[turns / 4], ratios[3 * turns / 4],
-        duration(handTimes[turns / 2]), duration(generatedTimes[turns / 2]));
+    return String.format(Locale.ROOT, "%s %s %s %s %s", ratios[turns / 2], ratios[turns / 4],
+        ratios[3 * turns / 4], handTimes[turns / 2] * 1e9, generatedTimes[turns / 2] * 1e9);
+  }
+
+  private static double[] parse(String numbers) {
+    return Arrays.stream(numbers.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
   }
 
   /**
@@ -170,11 +179,5 @@ public final class PairedRatios {
     long end = System.nanoTime();
     sink[0] += sum;
     return (end - start) / 1e9;
-  }
-
-  private static String duration(double seconds) {
-    return seconds >= 1e-3 ? String.format("%.2f ms", seconds * 1e3)
-        : seconds >= 1e-6 ? String.format("%.2f µs", seconds * 1e6)
-        : String.format("%.1f ns", seconds * 1e9);
   }
 }
