@@ -33,6 +33,7 @@ import dev.adjoint.processor.reverse.AdjointScratch;
 import dev.adjoint.processor.reverse.AlternatingAdjoints;
 import dev.adjoint.processor.reverse.ChosenIterations;
 import dev.adjoint.processor.reverse.ChosenValues;
+import dev.adjoint.processor.reverse.CommonFactors;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.FoldedNegations;
@@ -538,20 +539,21 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
-    return AlternatingAdjoints.of(MappedRows.of(UnreadResets.of(FoldedNegations.of(
-        ParameterRows.of(InvariantValues.of(ValueAndPullback.of(ReusedResults.of(RowSums.of(
-            SunkDeclarations.of(ChosenValues.of(ReadBackSums.of(JammedLoops.of(InOrderLoops.of(
-                RowWalks.of(SettledRows.of(AdjointScratch.of(AdjointRows.of(
-                    ReturnedAdjoints.of(ChosenIterations.of(pullback))))))))))))))))))));
+    return AlternatingAdjoints.of(MappedRows.of(UnreadResets.of(CommonFactors.of(
+        FoldedNegations.of(ParameterRows.of(InvariantValues.of(ValueAndPullback.of(
+            ReusedResults.of(RowSums.of(SunkDeclarations.of(ChosenValues.of(ReadBackSums.of(
+                JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(
+                    AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(
+                        pullback)))))))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */
   private static Hvp printed(Hvp hvp) {
     return hvp == null || hvp.body() == null ? hvp
-        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(UnreadResets.of(
+        : hvp.withBody(LocalTapes.of(SunkDeclarations.of(UnreadResets.of(CommonFactors.of(
             FoldedNegations.of(AdjointScratch.of(
                 AdjointRows.of(hvp.body(), hvp.names(), hvp.pullback().returned()),
-                hvp.names()))))));
+                hvp.names())))))));
   }
 
   private GradWriter.SweepMethod differentiate(ExecutableElement method, Function read) {

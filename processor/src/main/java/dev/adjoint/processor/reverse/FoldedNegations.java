@@ -98,7 +98,7 @@ public final class FoldedNegations {
       return true;
     }
     for (Var factor : Exprs.vars(definition.value())) {
-      if (factor(definition.value(), factor) && negatesDefinition(out, at, factor)) {
+      if (factor(definition.value(), factor, true) && negatesDefinition(out, at, factor)) {
         return true;
       }
     }
@@ -137,7 +137,7 @@ public final class FoldedNegations {
       Stmt stmt = out.get(j);
       if (Statements.mentioned(stmt).contains(adjoint)) {
         if (!(stmt instanceof Accumulate use) || use.target().equals(adjoint)
-            || Exprs.vars(use.indices()).contains(adjoint) || !factor(use.value(), adjoint)) {
+            || Exprs.vars(use.indices()).contains(adjoint) || !factor(use.value(), adjoint, true)) {
           return false;
         }
         uses.add(j);
@@ -163,16 +163,17 @@ public final class FoldedNegations {
   }
 
   /** {@code a} of {@code -a}, or null. */
-  private static Operand negated(Operand operand) {
+  static Operand negated(Operand operand) {
     return operand instanceof Nested nested && nested.expr() instanceof Unary unary
         && unary.op() == Unary.Op.NEG ? unary.a() : null;
   }
 
   /**
    * Whether {@code v} occurs in {@code value} once, as {@code value} itself or a factor of it:
-   * through products, quotients and negations only, so that its sign can move out.
+   * through products, quotients ({@code divisors}: their divisors too) and negations only, so
+   * that its sign (or, not through a divisor, a power of two) can move out.
    */
-  private static boolean factor(Operand value, Var v) {
+  static boolean factor(Operand value, Var v, boolean divisors) {
     if (value.equals(v)) {
       return true;
     }
@@ -180,13 +181,14 @@ public final class FoldedNegations {
       return false;
     }
     if (nested.expr() instanceof Unary unary && unary.op() == Unary.Op.NEG) {
-      return factor(unary.a(), v);
+      return factor(unary.a(), v, divisors);
     }
     if (nested.expr() instanceof Binary binary
         && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV)) {
       boolean inA = Exprs.vars(binary.a()).contains(v);
       boolean inB = Exprs.vars(binary.b()).contains(v);
-      return inA != inB && factor(inA ? binary.a() : binary.b(), v);
+      return inA != inB && (inA || divisors || binary.op() == Binary.Op.MUL)
+          && factor(inA ? binary.a() : binary.b(), v, divisors);
     }
     return false;
   }

@@ -56,7 +56,8 @@
  * every iteration computed once before it), {@link dev.adjoint.processor.reverse.ParameterRows}
  * (a parameter matrix's row a loop reads taken once before it),
  * {@link dev.adjoint.processor.reverse.FoldedNegations} (a negated adjoint folded into its
- * readers), {@link dev.adjoint.processor.reverse.UnreadResets} (resets nothing reads dropped),
+ * readers), {@link dev.adjoint.processor.reverse.CommonFactors} (a power of two all readers of an
+ * adjoint apply applied once, in the adjoint), {@link dev.adjoint.processor.reverse.UnreadResets} (resets nothing reads dropped),
  * {@link dev.adjoint.processor.reverse.MappedRows} (an adjoint row filled by a map computed at
  * its reads) and {@link dev.adjoint.processor.reverse.AlternatingAdjoints} (the adjoint of an
  * array each iteration hands to the next kept in two buffers taken in turn);
