@@ -42,7 +42,7 @@ final class LayersSweeps {
     // the adjoints this loop's backward passes read, known before it runs
     double[] dq = new double[q.length];
     // line 20: return f;
-    double df2 = seed;
+    double df2 = 2 * seed;
     // line 16: for (int i = 0; i < q.length; i++) { double h = Math.tanh(q[i]); f += h * h; }
     for (int i2 = 0; i2 < t7; i2++) {
       // line 17: double h = Math.tanh(q[i]);
@@ -54,7 +54,7 @@ final class LayersSweeps {
       // backward pass of this iteration, fused: no adjoint flows between iterations
       // line 18: f += h * h;
       double dt9 = df2;
-      double dh = 2 * (h * dt9);
+      double dh = h * dt9;
       // line 17: double h = Math.tanh(q[i]);
       double dt8 = (1 - h * h) * dh;
       dq[i2] += dt8;

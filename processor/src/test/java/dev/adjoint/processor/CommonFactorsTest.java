@@ -57,6 +57,38 @@ class CommonFactorsTest {
         }
 
         @Differentiable
+        public static double sumOfSquares(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double growth(double[] x) {
+          double s = 0.5;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i] + s * s;
+          }
+          return s;
+        }
+
+        @Differentiable
+        public static double compounded(double[] x, double w) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s = s * w + x[i] * x[i];
+          }
+          return s * s;
+        }
+
+        @Differentiable
+        public static double oneSquare(double a) {
+          return Math.log(a * a);
+        }
+
+        @Differentiable
         public static double mixedFactors(double a, double b) {
           double s = a * a + 3 * b;
           return Math.log(s);
@@ -88,7 +120,9 @@ class CommonFactorsTest {
     assertGradient(compiled, SOURCE, "repulsion", new double[] {1, 1, Double.NaN},
         new double[] {0, 1e200, 2});
     String pullback = method(sweeps, "repulsionPullback");
-    assertThat(pullback).containsMatch("double dt\\d+ = t\\d+ \\* t\\d+ \\* \\(-2 \\* dt\\d+\\);");
+    // -2 goes on to the seed, through the pair loop's copy of it: out of the loop
+    assertThat(pullback).containsMatch("double de\\d* = -2 \\* seed;");
+    assertThat(pullback).containsMatch("double dt\\d+ = t\\d+ \\* t\\d+ \\* dt\\d+;");
     assertThat(pullback).containsMatch("double ddx = dx \\* dt\\d+;");
     assertThat(pullback).containsMatch("double ddy = dy \\* dt\\d+;");
     assertThat(pullback).doesNotContainMatch("2 \\* \\(d[xy] \\*");
@@ -111,6 +145,24 @@ class CommonFactorsTest {
     assertThat(pullback).contains("double da = a * dt");
     assertGradient(compiled, SOURCE, "scaledNorm", 0.5, -1.5); // 4 over a divisor's 2
     assertThat(method(sweeps, "scaledNormPullback")).containsMatch("= 4 \\* \\w+ / \\(2 \\* ");
+  }
+
+  @Test
+  void oneReaderInALoopIsEnoughOneOutsideIsNot() {
+    assertGradient(compiled, SOURCE, "sumOfSquares", (Object) new double[] {1.5, -2, 0.25});
+    String squares = method(sweeps, "sumOfSquaresPullback");
+    assertThat(squares).containsMatch("double ds\\d* = 2 \\* seed;");
+    assertThat(squares).containsMatch("double dt\\d+ = t\\d+ \\* dt\\d+;");
+    assertThat(squares).doesNotContain("2 * (");
+    assertGradient(compiled, SOURCE, "oneSquare", -1.5);
+    assertThat(method(sweeps, "oneSquarePullback")).containsMatch("= 2 \\* \\(a \\* dt\\d+\\);");
+  }
+
+  /** Adjoints carried between iterations (one written among its readers: CommonFactorsIrTest). */
+  @Test
+  void adjointsCarriedBetweenIterationsMatchTheOracles() {
+    assertGradient(compiled, SOURCE, "growth", (Object) new double[] {0.5, -1.5, 0.25});
+    assertGradient(compiled, SOURCE, "compounded", new double[] {0.5, -1.5, 0.25}, 0.75);
   }
 
   @Test

@@ -2916,13 +2916,14 @@ class LoopsAndArraysTest {
     assertThat(scratch).containsMatch("t\\d+Row\\[c\\] = t\\d+;");
     assertThat(scratch).doesNotContain("Tape");
     // GMM's two scratch rows: the centred point read again by the triangle, the product saved
-    // nowhere; the loop over points fused; the adjoint of the product, 2 qx dsq, computed where
-    // the two backward loops read it, not stored in a row by a loop of its own
+    // nowhere; the loop over points fused; the adjoint of the product, qx dsq (the square's 2
+    // applied once, to dsq), computed where the two backward loops read it, not stored in a row
+    // by a loop of its own
     String gmm = method(sweeps, "centredThenTrianglePullback");
     assertThat(gmm).contains("double[][] qx = new double[k][d]");
     assertThat(gmm).contains("backward pass of this iteration, fused");
     assertThat(gmm).doesNotContain("dqx");
-    assertThat(count(gmm, "dsq != 0.0 ? 2 * (qx[c][j")).isEqualTo(2);
+    assertThat(count(gmm, "dsq != 0.0 ? qx[c][j")).isEqualTo(2);
     assertThat(gmm).contains("double[][] xc = new double[k][d]");
     // saved: exp per element (its loop is inside the component loop, which is not fused) and
     // the sum reset per component; no read of a row; sin per component kept in a row

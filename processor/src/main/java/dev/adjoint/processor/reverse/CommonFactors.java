@@ -1,21 +1,28 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Assign;
 import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Copy;
 import dev.adjoint.processor.ir.Exprs;
+import dev.adjoint.processor.ir.If;
+import dev.adjoint.processor.ir.Loop;
 import dev.adjoint.processor.ir.Nested;
 import dev.adjoint.processor.ir.Operand;
+import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 /**
  * A constant factor that every contribution reading an adjoint applies to it is applied once,
@@ -23,17 +30,20 @@ import java.util.TreeMap;
  * {@code double dt11 = t12 * t12 * -dt12; ... double ddy = 2 * (dy * dt10); ... double ddx =
  * 2 * (dx * dt8);} (with {@code dt10} and {@code dt8} copies of {@code dt11}), becomes
  * {@code double dt11 = t12 * t12 * (-2 * dt12); ... double ddy = dy * dt10; ... double ddx =
- * dx * dt8;}: one multiplication instead of one per reader, and none at all in a loop when the
- * factor lands on an adjoint the loop does not change, as a person writing
- * {@code g = -2 * seed * q * q} folds it.
+ * dx * dt8;}: one multiplication instead of one per reader; and {@code -2} goes on to the seed
+ * the pair loop copies, {@code double de = -2 * seed;} before the loop, as a person writing
+ * {@code g = -2 * seed * q * q} folds it. Likewise a reader in a loop, {@code s += x[i] * x[i]}'s
+ * {@code dx[i] += 2 * (x[i] * ds)}: {@code double ds = 2 * seed;} once.
  *
  * <p>Only a power of two moves, and only onto an adjoint read as a factor of a product or of a
  * quotient's numerator: scaling by a power of two commutes with rounding, so every reader gets
  * the same bits as before but where a scaled value overflows or is subnormal (the precedent of
- * {@link dev.adjoint.processor.rules.DerivativeRules#scaledSquare}). Only when there are at
- * least two readers (with one, the multiplication would only move), all in the adjoint's block,
- * reading it directly or through copies declared there ({@code double dt10 = dt11;}) that
- * nothing writes again. Applied to the printed pullback and HVP.
+ * {@link dev.adjoint.processor.rules.DerivativeRules#scaledSquare}). The readers are in the
+ * adjoint's block or blocks nested there, read it directly or through copies
+ * ({@code double dt10 = dt11;}) that nothing writes again, and may test it against zero (the
+ * guards of {@link ZeroSkipping}) or reset it to zero: scaled, zero stays zero. At least two
+ * readers, or one in a loop: with one reader that runs once, the multiplication would only
+ * move. Applied to the printed pullback and HVP.
  */
 public final class CommonFactors {
   private CommonFactors() {}
@@ -63,52 +73,122 @@ public final class CommonFactors {
         || definition.intoElement() || definition.target().type() != Type.DOUBLE) {
       return false;
     }
-    Map<Integer, Operand> readers = new TreeMap<>(); // statement index -> its value, unscaled
-    Double factor = commonFactor(out, i, definition.target(), readers, null);
-    if (factor == null || readers.size() < 2) {
+    Readers readers = new Readers(definition.target());
+    if (!readers.walk(out.subList(i + 1, out.size()), false) || readers.factor == null
+        || readers.runs < 2) {
       return false;
     }
-    out.set(i, new Accumulate(definition.target(), scaled(definition.value(), factor), true,
-        definition.origin()));
-    readers.forEach((j, value) -> {
-      Accumulate reader = (Accumulate) out.get(j);
-      out.set(j, new Accumulate(reader.target(), reader.indices(), value, reader.declares(),
-          reader.origin()));
-    });
+    out.set(i, new Accumulate(definition.target(), scaled(definition.value(), readers.factor),
+        true, definition.origin()));
+    for (int j = i + 1; j < out.size(); j++) {
+      out.set(j, readers.unscaled(out.get(j)));
+    }
     return true;
   }
 
   /**
-   * The power of two every reader of {@code v} after {@code out.get(at)} multiplies it by, through
-   * copies, given {@code factor} found so far (null for none yet), each reader's value without it
-   * put in {@code readers}; null if a statement reads {@code v} otherwise, or writes it.
+   * The statements that read an adjoint, in its block and the blocks nested there: directly, or
+   * through copies ({@code double dt10 = dt11;}), each as a factor of a product with the same
+   * power of two, or in a test {@code dt11 != 0.0} (which scaling by a power of two leaves as
+   * it is, but where the scaled value is subnormal).
    */
-  private static Double commonFactor(List<Stmt> out, int at, Var v, Map<Integer, Operand> readers,
-      Double factor) {
-    for (int j = at + 1; j < out.size(); j++) {
-      if (!Statements.mentioned(out.get(j)).contains(v)) {
-        continue;
-      }
-      if (!(out.get(j) instanceof Accumulate reader) || reader.target().equals(v)
-          || Exprs.vars(reader.indices()).contains(v)) {
-        return null;
-      }
-      if (reader.value().equals(v) && reader.declares() && !reader.intoElement()) {
-        factor = commonFactor(out, j, reader.target(), readers, factor); // a copy: its readers
-      } else {
-        Scaled scaled = Scaled.of(reader.value());
-        if (scaled == null || (factor != null && scaled.factor() != factor)
-            || !FoldedNegations.factor(scaled.rest(), v, false)) {
-          return null;
-        }
-        factor = scaled.factor();
-        readers.put(j, scaled.rest());
-      }
-      if (factor == null) {
-        return null;
-      }
+  private static final class Readers {
+    private final Set<Var> names = new HashSet<>(); // the adjoint and its copies
+    private final Map<Stmt, Operand> unscaled = new IdentityHashMap<>(); // reader -> its value
+    private Double factor;
+    private int runs; // readers, one in a nested loop counted as two (it runs again and again)
+
+    Readers(Var adjoint) {
+      names.add(adjoint);
     }
-    return factor;
+
+    /** Whether {@code statements} read the adjoint only so ({@code inLoop}: in a nested loop). */
+    boolean walk(List<Stmt> statements, boolean inLoop) {
+      for (Stmt stmt : statements) {
+        if (!read(stmt, inLoop)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean read(Stmt stmt, boolean inLoop) {
+      if (stmt instanceof If branch) {
+        return (isZeroTest(branch.condition())
+            || !mentions(Exprs.vars(branch.condition())))
+            && walk(branch.then().statements(), inLoop)
+            && walk(branch.otherwise().statements(), inLoop);
+      }
+      if (stmt instanceof Loop loop) {
+        return !mentions(Statements.vars(loop)) && walk(loop.header().statements(), true)
+            && walk(loop.body().statements(), true);
+      }
+      if (stmt instanceof ReverseLoop loop) {
+        return !mentions(Statements.vars(loop)) && walk(loop.body().statements(), true);
+      }
+      if (!mentions(Statements.vars(stmt)) || isReset(stmt)) {
+        return true;
+      }
+      if (!(stmt instanceof Accumulate reader) || names.contains(reader.target())
+          || mentions(Exprs.vars(reader.indices()))) {
+        return false;
+      }
+      if (names.contains(reader.value()) && reader.declares() && !reader.intoElement()) {
+        names.add(reader.target()); // a copy: its readers read the adjoint
+        return true;
+      }
+      Scaled scaled = Scaled.of(reader.value());
+      if (scaled == null || (factor != null && scaled.factor() != factor)) {
+        return false;
+      }
+      List<Var> read = Exprs.vars(scaled.rest()).stream().filter(names::contains).toList();
+      if (read.size() != 1 || !FoldedNegations.factor(scaled.rest(), read.get(0), false)) {
+        return false;
+      }
+      factor = scaled.factor();
+      unscaled.put(stmt, scaled.rest());
+      runs += inLoop ? 2 : 1;
+      return true;
+    }
+
+    /** {@code stmt} with each reader in it reading the adjoint without the factor. */
+    Stmt unscaled(Stmt stmt) {
+      Operand value = unscaled.get(stmt);
+      if (value != null) {
+        Accumulate reader = (Accumulate) stmt;
+        return new Accumulate(reader.target(), reader.indices(), value, reader.declares(),
+            reader.origin());
+      }
+      return Statements.mapBlocks(stmt, this::unscaled);
+    }
+
+    private Block unscaled(Block block) {
+      List<Stmt> out = new ArrayList<>();
+      boolean changed = false;
+      for (Stmt stmt : block.statements()) {
+        Stmt mapped = unscaled(stmt);
+        changed |= mapped != stmt;
+        out.add(mapped);
+      }
+      return changed ? new Block(out) : block;
+    }
+
+    private boolean mentions(Set<Var> vars) {
+      return vars.stream().anyMatch(names::contains);
+    }
+
+    /** {@code v = 0.0} for the adjoint or a copy {@code v}: zero scaled is zero. */
+    private boolean isReset(Stmt stmt) {
+      return stmt instanceof Assign reset && names.contains(reset.target())
+          && reset.value() instanceof Copy copy && Constant.ZERO.equals(copy.a());
+    }
+
+    /** {@code v != 0.0} for the adjoint or a copy {@code v}. */
+    private boolean isZeroTest(Operand condition) {
+      return condition instanceof Nested nested && nested.expr() instanceof Binary test
+          && test.op() == Binary.Op.NE && names.contains(test.a())
+          && Constant.ZERO.equals(test.b());
+    }
   }
 
   /**
@@ -167,6 +247,9 @@ public final class CommonFactors {
     }
     if (value instanceof Nested nested && nested.expr() instanceof Binary binary
         && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV)) {
+      if (binary.op() == Binary.Op.MUL && binary.a() instanceof Constant k && k.value() != null) {
+        return times(k.value() * factor, binary.b()); // 0.5 * dt28 for 2: dt28
+      }
       Scaled divisor = binary.op() == Binary.Op.DIV ? Scaled.of(binary.b()) : null;
       if (divisor != null && divisor.factor() == factor) { // the sqrt rule's dt / (2 * t) for 2
         return new Nested(new Binary(Binary.Op.DIV, binary.a(), divisor.rest()), nested.type());
@@ -180,6 +263,15 @@ public final class CommonFactors {
     if (negated != null) {
       return scaled(negated, -factor);
     }
-    return new Nested(new Binary(Binary.Op.MUL, Constant.number(factor), value), value.type());
+    return times(factor, value);
+  }
+
+  /** {@code k * value}: {@code value} for 1, {@code -value} for -1. */
+  private static Operand times(double k, Operand value) {
+    if (k == 1) {
+      return value;
+    }
+    return k == -1 ? new Nested(new Unary(Unary.Op.NEG, value), value.type())
+        : new Nested(new Binary(Binary.Op.MUL, Constant.number(k), value), value.type());
   }
 }
