@@ -2314,6 +2314,39 @@ class LoopsAndArraysTest {
           }
           return s;
         }
+
+        /** GMM's inner terms with a given diagonal: the centred point's row is read twice. */
+        @Differentiable
+        public static double centredTriangleSquares(double[][] x, double[][] mu, double[][] q,
+            double[][] w) {
+          int d = mu[0].length;
+          double[] xc = new double[d];
+          double[] qx = new double[d];
+          double s = 0;
+          for (int p = 0; p < x.length; p++) {
+            for (int c = 0; c < mu.length; c++) {
+              for (int j = 0; j < d; j++) {
+                xc[j] = x[p][j] - mu[c][j];
+              }
+              for (int j = 0; j < d; j++) {
+                qx[j] = w[c][j] * xc[j];
+              }
+              int l = 0;
+              for (int i = 0; i < d; i++) {
+                for (int j = i + 1; j < d; j++) {
+                  qx[j] = qx[j] + q[c][l] * xc[i];
+                  l++;
+                }
+              }
+              double sq = 0;
+              for (int j = 0; j < d; j++) {
+                sq = sq + qx[j] * qx[j];
+              }
+              s = s + sq;
+            }
+          }
+          return s;
+        }
       }
       """;
 
@@ -2361,6 +2394,11 @@ class LoopsAndArraysTest {
             new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
             new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
             new double[][] {{0.1, -0.2, 0.3, 0.5, -0.4, 0.2}, {-0.3, 0.2, 0.1, -0.6, 0.3, 0.7}}}),
+        Arguments.of("centredTriangleSquares", new Object[] {
+            new double[][] {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}},
+            new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}},
+            new double[][] {{0.1, -0.2, 0.3}, {-0.3, 0.2, 0.1}},
+            new double[][] {{0.5, 1.5, -0.8}, {1.2, -0.3, 0.9}}}),
         Arguments.of("steadiedLogSumExp", new Object[] {new double[] {0.3, -0.7, 1.5, 0.2}}),
         Arguments.of("steadiedLogSumExp", new Object[] {new double[] {2.5, -0.7, 1.5, 0.2}}),
         Arguments.of("steadiedLogSumExp", new Object[] {new double[] {0.3}}),
@@ -2924,6 +2962,11 @@ class LoopsAndArraysTest {
     assertThat(gmm).contains("backward pass of this iteration, fused");
     assertThat(gmm).doesNotContain("dqx");
     assertThat(count(gmm, "dsq != 0.0 ? qx[c][j")).isEqualTo(2);
+    // the centred point's adjoint, added into and then read and reset in the jammed loop, is
+    // read with the addition rather than stored and loaded again
+    String centred = method(sweeps, "centredTriangleSquaresPullback");
+    assertThat(centred).containsMatch("double dt\\d+ = dxc\\[j\\d*\\] \\+ dt\\d+;");
+    assertThat(centred).doesNotContainMatch("dxc\\[j\\d*\\] \\+= ");
     assertThat(gmm).contains("double[][] xc = new double[k][d]");
     // saved: exp per element (its loop is inside the component loop, which is not fused) and
     // the sum reset per component; no read of a row; sin per component kept in a row

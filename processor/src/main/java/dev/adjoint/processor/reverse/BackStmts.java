@@ -270,7 +270,7 @@ final class BackStmts {
 
   /** {@code pullback} with {@code body}, the declarations of {@code gone} taken out of it. */
   static Pullback withoutDeclarations(Pullback pullback, Block body, Set<Var> gone) {
-    return gone.isEmpty() ? pullback
+    return gone.isEmpty() ? pullback.withBody(body)
         : pullback.withBody(spliced(body, stmt -> stmt instanceof Declare declare
             && gone.contains(declare.var()) ? List.of() : null));
   }

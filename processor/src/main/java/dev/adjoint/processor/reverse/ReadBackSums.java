@@ -1,6 +1,7 @@
 package dev.adjoint.processor.reverse;
 
 import dev.adjoint.processor.ir.Accumulate;
+import dev.adjoint.processor.ir.Binary;
 import dev.adjoint.processor.ir.Block;
 import dev.adjoint.processor.ir.Constant;
 import dev.adjoint.processor.ir.Declare;
@@ -34,6 +35,11 @@ import java.util.Set;
  * {@code 0.0 + sum} is the sum, bit for bit. Where the addition is guarded (by its loop having
  * run), so is the read: {@code runs ? daSum1 : 0.0}. Nothing between the addition and the reset
  * changes the sum, the index or the guard.
+ *
+ * <p>Where the row is read elsewhere too, or what is added is not such a sum, an unguarded
+ * addition is read back with the element instead of stored: {@code dxc[id] += dt13; ...
+ * double dt11 = dxc[id]; dxc[id] = 0.0;} becomes {@code ... double dt11 = dxc[id] + dt13;
+ * dxc[id] = 0.0;}, the same addition, its store (which the reset overwrites) gone.
  */
 public final class ReadBackSums {
   private final Block whole;
@@ -70,15 +76,11 @@ public final class ReadBackSums {
   /** Rewrites the window starting at {@code out.get(k)} if it qualifies. */
   private void readBack(List<Stmt> out, int k, Accumulate add, Set<Var> gone) {
     Var row = add.target();
-    Var sum = (Var) add.value();
     Operand guard = out.get(k) instanceof If branch ? branch.condition() : null;
     Set<Var> fixed = new HashSet<>(Exprs.vars(add.indices()));
-    fixed.add(sum);
+    fixed.addAll(Exprs.vars(add.value()));
     if (guard != null) {
       fixed.addAll(Exprs.vars(List.of(guard)));
-    }
-    if (!isSum(sum, out.subList(0, k))) {
-      return;
     }
     int read = -1;
     for (int j = k + 1; j < out.size(); j++) {
@@ -90,16 +92,21 @@ public final class ReadBackSums {
       if (read >= 0 && stmt instanceof Store reset && reset.array().equals(row)
           && reset.indices().equals(add.indices()) && reset.compound() == null
           && Constant.ZERO.equals(reset.value())) {
-        if (BackStmts.naming(whole, row) != 4) {
-          return; // more than its zeros, the addition, the read and the reset
-        }
         Accumulate declare = readOf(out.get(read), row, add.indices());
-        Operand value = guard == null ? sum
-            : new Nested(new Select(guard, sum, Constant.ZERO), Type.DOUBLE);
-        out.set(read, new Accumulate(declare.target(), value, true, declare.origin()));
-        out.remove(j);
-        out.remove(k);
-        gone.add(row);
+        if (BackStmts.naming(whole, row) == 4 && add.value() instanceof Var sum
+            && isSum(sum, out.subList(0, k))) { // its zeros, the addition, the read, the reset
+          Operand value = guard == null ? sum
+              : new Nested(new Select(guard, sum, Constant.ZERO), Type.DOUBLE);
+          out.set(read, new Accumulate(declare.target(), value, true, declare.origin()));
+          out.remove(j);
+          out.remove(k);
+          gone.add(row);
+        } else if (guard == null) { // the row stays; the element read is the one added into
+          Operand sum = new Nested(new Binary(Binary.Op.ADD, declare.value(), add.value()),
+              Type.DOUBLE);
+          out.set(read, new Accumulate(declare.target(), sum, true, declare.origin()));
+          out.remove(k);
+        }
         return;
       }
       boolean[] changes = {false};
@@ -117,7 +124,9 @@ public final class ReadBackSums {
     return load != null && load.indices().equals(indices) ? (Accumulate) stmt : null;
   }
 
-  /** {@code row[i] += sum} alone, or alone in the then-branch of an if without else; or null. */
+  /**
+   * {@code row[i] += value} alone, or alone in the then-branch of an if without else; or null.
+   */
   private static Accumulate addedSum(Stmt stmt) {
     Stmt inner = stmt;
     if (stmt instanceof If branch && branch.otherwise().statements().isEmpty()
@@ -125,8 +134,7 @@ public final class ReadBackSums {
       inner = branch.then().statements().get(0);
     }
     return inner instanceof Accumulate add && add.intoElement() && !add.declares()
-        && add.indices().size() == 1 && add.value() instanceof Var v && v.type() == Type.DOUBLE
-        ? add : null;
+        && add.indices().size() == 1 && add.value().type() == Type.DOUBLE ? add : null;
   }
 
   /** Whether {@code sum} is declared 0.0 in {@code before} and only added into since. */
