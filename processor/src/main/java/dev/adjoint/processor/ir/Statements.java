@@ -84,6 +84,21 @@ public final class Statements {
     return stmt;
   }
 
+  /**
+   * {@code block} with {@code f} applied to each of its statements: itself if {@code f} gave
+   * every statement back (so blocks no rewrite touched keep their identity), else a new block.
+   */
+  public static Block mapEach(Block block, UnaryOperator<Stmt> f) {
+    List<Stmt> out = new ArrayList<>();
+    boolean changed = false;
+    for (Stmt stmt : block.statements()) {
+      Stmt mapped = f.apply(stmt);
+      changed |= mapped != stmt;
+      out.add(mapped);
+    }
+    return changed ? new Block(out) : block;
+  }
+
   /** {@code stmt}, then the statements nested in it. */
   public static void forEach(Stmt stmt, Consumer<Stmt> action) {
     action.accept(stmt);

@@ -54,17 +54,13 @@ public final class CommonFactors {
 
   /** {@code block} with the factors common to an adjoint's readers moved into the adjoint. */
   public static Block of(Block block) {
-    List<Stmt> out = new ArrayList<>();
+    Block nested = Statements.mapEach(block, s -> Statements.mapBlocks(s, CommonFactors::of));
+    List<Stmt> out = new ArrayList<>(nested.statements());
     boolean changed = false;
-    for (Stmt stmt : block.statements()) {
-      Stmt mapped = Statements.mapBlocks(stmt, CommonFactors::of);
-      changed |= mapped != stmt;
-      out.add(mapped);
-    }
     for (int i = 0; i < out.size(); i++) {
       changed |= moveInto(out, i);
     }
-    return changed ? new Block(out) : block;
+    return changed ? new Block(out) : nested;
   }
 
   /** Moves the factor common to the readers of the adjoint {@code out.get(i)} declares into it. */
@@ -163,14 +159,7 @@ public final class CommonFactors {
     }
 
     private Block unscaled(Block block) {
-      List<Stmt> out = new ArrayList<>();
-      boolean changed = false;
-      for (Stmt stmt : block.statements()) {
-        Stmt mapped = unscaled(stmt);
-        changed |= mapped != stmt;
-        out.add(mapped);
-      }
-      return changed ? new Block(out) : block;
+      return Statements.mapEach(block, this::unscaled);
     }
 
     private boolean mentions(Set<Var> vars) {

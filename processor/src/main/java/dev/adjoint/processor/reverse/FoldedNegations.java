@@ -36,13 +36,9 @@ public final class FoldedNegations {
 
   /** {@code block} with its negated adjoints folded (the HVP's body: its tangents' too). */
   public static Block of(Block block) {
-    List<Stmt> out = new ArrayList<>();
+    Block nested = Statements.mapEach(block, s -> Statements.mapBlocks(s, FoldedNegations::of));
+    List<Stmt> out = new ArrayList<>(nested.statements());
     boolean changed = false;
-    for (Stmt stmt : block.statements()) {
-      Stmt mapped = Statements.mapBlocks(stmt, FoldedNegations::of);
-      changed |= mapped != stmt;
-      out.add(mapped);
-    }
     for (int i = 0; i < out.size(); i++) {
       if (fold(out, i)) { // a contribution folded into may be a negation now: it comes later
         changed = true;
@@ -51,7 +47,7 @@ public final class FoldedNegations {
         changed |= cancel(out, i);
       }
     }
-    return changed ? new Block(out) : block;
+    return changed ? new Block(out) : nested;
   }
 
   /**

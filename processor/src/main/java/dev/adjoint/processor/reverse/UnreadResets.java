@@ -36,14 +36,7 @@ public final class UnreadResets {
    * {@code return value;}).
    */
   public static Block of(Block block) {
-    List<Stmt> out = new ArrayList<>();
-    boolean changed = false;
-    for (Stmt stmt : block.statements()) {
-      Stmt mapped = Statements.mapBlocks(stmt, b -> of(b, Set.of()));
-      changed |= mapped != stmt;
-      out.add(mapped);
-    }
-    return changed ? new Block(out) : block;
+    return Statements.mapEach(block, s -> Statements.mapBlocks(s, b -> of(b, Set.of())));
   }
 
   /**
