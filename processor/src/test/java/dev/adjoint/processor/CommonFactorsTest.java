@@ -57,6 +57,12 @@ class CommonFactorsTest {
         }
 
         @Differentiable
+        public static double hugeScale(double a, double b) {
+          double s = a * a + b * b;
+          return 1.5e308 * s * 1e-300;
+        }
+
+        @Differentiable
         public static double sumOfSquares(double[] x) {
           double s = 0;
           for (int i = 0; i < x.length; i++) {
@@ -144,6 +150,10 @@ class CommonFactorsTest {
     assertThat(pullback).contains("double ds = 4 * seed / s;");
     assertThat(pullback).contains("double da = a * dt");
     assertGradient(compiled, SOURCE, "scaledNorm", 0.5, -1.5); // 4 over a divisor's 2
+    // a constant doubled past the largest double stays, the 2 going on to the adjoint beside it
+    assertGradient(compiled, SOURCE, "hugeScale", 0.5, -0.25);
+    assertThat(method(sweeps, "hugeScalePullback"))
+        .containsMatch("= 1.5E308 \\* \\(2 \\* dt\\d+\\);");
     assertThat(method(sweeps, "scaledNormPullback")).containsMatch("= 4 \\* \\w+ / \\(2 \\* ");
   }
 

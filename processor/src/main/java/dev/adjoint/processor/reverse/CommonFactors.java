@@ -14,8 +14,8 @@ import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.ReverseLoop;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
+import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
-import dev.adjoint.processor.ir.Unary;
 import dev.adjoint.processor.ir.Var;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,8 +74,11 @@ public final class CommonFactors {
         || readers.runs < 2) {
       return false;
     }
-    out.set(i, new Accumulate(definition.target(), scaled(definition.value(), readers.factor),
-        true, definition.origin()));
+    Operand scaled = scaled(definition.value(), readers.factor);
+    if (scaled == null) {
+      return false;
+    }
+    out.set(i, new Accumulate(definition.target(), scaled, true, definition.origin()));
     for (int j = i + 1; j < out.size(); j++) {
       out.set(j, readers.unscaled(out.get(j)));
     }
@@ -189,8 +192,7 @@ public final class CommonFactors {
       Operand negated = FoldedNegations.negated(value);
       if (negated != null) {
         Scaled inner = of(negated);
-        return inner == null ? null : new Scaled(inner.factor(),
-            new Nested(new Unary(Unary.Op.NEG, inner.rest()), value.type()));
+        return inner == null ? null : new Scaled(inner.factor(), Terms.neg(inner.rest()));
       }
       if (!(value instanceof Nested nested && nested.expr() instanceof Binary binary
           && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV))) {
@@ -205,12 +207,11 @@ public final class CommonFactors {
       }
       Scaled inA = of(binary.a());
       if (inA != null) {
-        return new Scaled(inA.factor(),
-            new Nested(new Binary(binary.op(), inA.rest(), binary.b()), nested.type()));
+        return new Scaled(inA.factor(), Terms.binary(binary.op(), inA.rest(), binary.b()));
       }
       Scaled inB = product ? of(binary.b()) : null;
-      return inB == null ? null : new Scaled(inB.factor(),
-          new Nested(new Binary(binary.op(), binary.a(), inB.rest()), nested.type()));
+      return inB == null ? null
+          : new Scaled(inB.factor(), Terms.binary(binary.op(), binary.a(), inB.rest()));
     }
 
     /** The value of {@code operand} if it is a number literal ± 2^k (k ≠ 0), else null. */
@@ -228,39 +229,47 @@ public final class CommonFactors {
    * {@code value * factor}, the factor put on the last factor of a product (the incoming
    * adjoint, in the derivative rules' products) or a quotient's numerator, folded into a
    * negation ({@code -2 * dt12} for {@code -dt12}) or a constant, or cancelled against the
-   * same factor of a divisor ({@code dt7 / t7} for {@code dt7 / (2 * t7)}).
+   * same factor of a divisor ({@code dt7 / t7} for {@code dt7 / (2 * t7)}); null if it lands on
+   * a constant it would take past the doubles' normal range (where the readers' products
+   * might not have gone).
    */
   private static Operand scaled(Operand value, double factor) {
-    if (value instanceof Constant c && c.value() != null && Double.isFinite(c.value() * factor)) {
-      return Constant.number(c.value() * factor);
+    if (value instanceof Constant c) {
+      Double product = exactProduct(c, factor);
+      return product == null ? null : Constant.number(product);
     }
     if (value instanceof Nested nested && nested.expr() instanceof Binary binary
         && (binary.op() == Binary.Op.MUL || binary.op() == Binary.Op.DIV)) {
-      if (binary.op() == Binary.Op.MUL && binary.a() instanceof Constant k && k.value() != null) {
-        return times(k.value() * factor, binary.b()); // 0.5 * dt28 for 2: dt28
+      Double k = binary.op() == Binary.Op.MUL && binary.a() instanceof Constant c
+          ? exactProduct(c, factor) : null;
+      if (k != null) {
+        return times(k, binary.b()); // 0.5 * dt28 for 2: dt28
       }
       Scaled divisor = binary.op() == Binary.Op.DIV ? Scaled.of(binary.b()) : null;
       if (divisor != null && divisor.factor() == factor) { // the sqrt rule's dt / (2 * t) for 2
-        return new Nested(new Binary(Binary.Op.DIV, binary.a(), divisor.rest()), nested.type());
+        return Terms.div(binary.a(), divisor.rest());
       }
-      Binary product = binary.op() == Binary.Op.MUL
-          ? new Binary(binary.op(), binary.a(), scaled(binary.b(), factor))
-          : new Binary(binary.op(), scaled(binary.a(), factor), binary.b());
-      return new Nested(product, nested.type());
+      boolean product = binary.op() == Binary.Op.MUL;
+      Operand scaled = scaled(product ? binary.b() : binary.a(), factor);
+      return scaled == null ? null
+          : product ? Terms.mul(binary.a(), scaled) : Terms.div(scaled, binary.b());
     }
     Operand negated = FoldedNegations.negated(value);
-    if (negated != null) {
-      return scaled(negated, -factor);
+    return negated != null ? scaled(negated, -factor) : times(factor, value);
+  }
+
+  /** {@code k * factor}, if exact: a normal double or zero; else null. */
+  private static Double exactProduct(Constant k, double factor) {
+    if (k.value() == null) {
+      return null;
     }
-    return times(factor, value);
+    double product = k.value() * factor;
+    return product == 0 || Double.isFinite(product) && Math.abs(product) >= Double.MIN_NORMAL
+        ? product : null;
   }
 
   /** {@code k * value}: {@code value} for 1, {@code -value} for -1. */
   private static Operand times(double k, Operand value) {
-    if (k == 1) {
-      return value;
-    }
-    return k == -1 ? new Nested(new Unary(Unary.Op.NEG, value), value.type())
-        : new Nested(new Binary(Binary.Op.MUL, Constant.number(k), value), value.type());
+    return k == 1 ? value : k == -1 ? Terms.neg(value) : Terms.mul(Constant.number(k), value);
   }
 }

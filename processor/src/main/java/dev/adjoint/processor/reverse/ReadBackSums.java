@@ -15,6 +15,7 @@ import dev.adjoint.processor.ir.Select;
 import dev.adjoint.processor.ir.Statements;
 import dev.adjoint.processor.ir.Stmt;
 import dev.adjoint.processor.ir.Store;
+import dev.adjoint.processor.ir.Terms;
 import dev.adjoint.processor.ir.Type;
 import dev.adjoint.processor.ir.Var;
 import dev.adjoint.processor.ir.Zeros;
@@ -102,8 +103,7 @@ public final class ReadBackSums {
           out.remove(k);
           gone.add(row);
         } else if (guard == null) { // the row stays; the element read is the one added into
-          Operand sum = new Nested(new Binary(Binary.Op.ADD, declare.value(), add.value()),
-              Type.DOUBLE);
+          Operand sum = Terms.binary(Binary.Op.ADD, declare.value(), add.value());
           out.set(read, new Accumulate(declare.target(), sum, true, declare.origin()));
           out.remove(k);
         }
