@@ -7,6 +7,7 @@ import dev.adjoint.processor.analysis.Activity;
 import dev.adjoint.processor.diagnostics.Message;
 import dev.adjoint.processor.diagnostics.Reporter;
 import dev.adjoint.processor.emit.GradWriter;
+import dev.adjoint.processor.forward.GivenTangents;
 import dev.adjoint.processor.forward.Hvp;
 import dev.adjoint.processor.forward.Jvp;
 import dev.adjoint.processor.forward.Tangent;
@@ -379,7 +380,51 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         }
       }
     }
-    return givenValues(owner, out, layers, printedLayers, unread, exists);
+    return givenTangents(owner,
+        givenValues(owner, out, layers, printedLayers, unread, exists), layers);
+  }
+
+  /**
+   * {@code methods} with their HVPs' calls of this class's layers' HVPs given the value and
+   * tangent they hold ({@link GivenTangents}), and the variants those calls call.
+   */
+  private static List<GradWriter.SweepMethod> givenTangents(TypeElement owner,
+      List<GradWriter.SweepMethod> methods, Map<String, GradWriter.Sweep> layers) {
+    String gradClass = GeneratedNames.gradClass(owner).canonicalName();
+    Map<String, GivenTangents.Variant> byHvp = new LinkedHashMap<>();
+    Map<String, String> jvpOf = new LinkedHashMap<>();
+    Map<String, ExecutableElement> elementOf = new LinkedHashMap<>();
+    for (GradWriter.Sweep layer : layers.values()) {
+      Pullback pullback = layer.pullback();
+      GivenTangents.Variant variant = layer.hvp() == null || !GeneratedNames.hasBackwardFrom(
+          pullback.primal().result().type(), pullback.signature().params()) ? null
+          : GivenTangents.variant(layer.hvp());
+      if (variant != null) {
+        String hvp = gradClass + "." + variant.hvp().signature().name();
+        byHvp.put(hvp, new GivenTangents.Variant(variant.name(), printed(variant.hvp()),
+            variant.value(), variant.valueTangent()));
+        jvpOf.put(hvp, gradClass + "." + layer.jvp().signature().name());
+        elementOf.put(hvp, layer.element());
+      }
+    }
+    if (byHvp.isEmpty()) {
+      return methods;
+    }
+    GivenTangents given = new GivenTangents(byHvp, jvpOf);
+    List<GradWriter.SweepMethod> out = new ArrayList<>();
+    for (GradWriter.SweepMethod method : methods) {
+      out.add(method instanceof GradWriter.Sweep sweep && sweep.hvp() != null
+          && sweep.hvp().body() != null && sweep.hvp().unsupported() == null
+          ? new GradWriter.Sweep(sweep.element(), sweep.pullback(), sweep.backward(),
+              sweep.jvp(), sweep.hvp().withBody(given.rewrite(sweep.hvp().body())))
+          : method);
+    }
+    given.called().forEach(hvp -> {
+      GivenTangents.Variant variant = byHvp.get(hvp);
+      out.add(new GradWriter.HvpVariant(elementOf.get(hvp), variant.hvp(), variant.name(),
+          variant.value(), variant.valueTangent()));
+    });
+    return out;
   }
 
   /**

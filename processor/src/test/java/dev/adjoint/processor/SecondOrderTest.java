@@ -128,6 +128,61 @@ class SecondOrderTest {
     return COMPILED.computeIfAbsent(source, Compiled::compile);
   }
 
+  /** Layers whose HVP reads their own result, called where the caller holds it. */
+  static final String GIVEN = """
+      package demo;
+
+      import dev.adjoint.Differentiable;
+
+      public final class Given {
+        @Differentiable(order = 2)
+        public static double[] hidden(double[][] W, double[] b, double[] x) {
+          double[] a = new double[b.length];
+          for (int h = 0; h < b.length; h++) {
+            double s = b[h];
+            for (int d = 0; d < x.length; d++) {
+              s += W[h][d] * x[d];
+            }
+            a[h] = Math.tanh(s);
+          }
+          return a;
+        }
+
+        /** Each example's activations, read by the loss. */
+        @Differentiable(wrt = {"W", "b", "w"}, order = 2)
+        public static double layered(double[][] W, double[] b, double[] w, double[][] X) {
+          double total = 0;
+          for (int i = 0; i < X.length; i++) {
+            double[] a = hidden(W, b, X[i]);
+            double p = 0;
+            for (int h = 0; h < a.length; h++) {
+              p += w[h] * a[h];
+            }
+            total += p * p;
+          }
+          return total;
+        }
+
+        /** Two layers, the second fed the first's activations. */
+        @Differentiable(order = 2)
+        public static double twoLayers(double[][] W, double[] b, double[][] V, double[] c,
+            double[] x) {
+          double[] a = hidden(W, b, x);
+          double[] z = hidden(V, c, a);
+          return z[0] * a[1] + z[1] * z[1];
+        }
+
+        /** The activations written after the call: what the layer returned is gone. */
+        @Differentiable(order = 2)
+        public static double overwritten(double[][] W, double[] b, double[] x) {
+          double[] a = hidden(W, b, x);
+          double s = a[0] * a[1];
+          a[0] = 2 * a[0];
+          return s + a[0] * a[1];
+        }
+      }
+      """;
+
   static Stream<Arguments> cases() {
     double[][] W = {{0.3, -0.7, 0.5}, {1.1, 0.2, -0.4}};
     return Stream.of(
@@ -163,7 +218,14 @@ class SecondOrderTest {
                 new double[][] {{0.9, -0.3}, {0.5, 1.2}}}),
             Arguments.of(CALLS, "branchy", new Object[] {0.8, 0.3}),
             Arguments.of(CALLS, "branchy", new Object[] {-0.4, 0.9}),
-            Arguments.of(CALLS, "registered", new Object[] {new double[] {0.3, -1.1, 0.6}, 0.7})))
+            Arguments.of(CALLS, "registered", new Object[] {new double[] {0.3, -1.1, 0.6}, 0.7}),
+            Arguments.of(GIVEN, "layered", new Object[] {W, new double[] {0.1, -0.3},
+                new double[] {0.7, -1.2}, new double[][] {{0.4, -1.2, 0.8}, {-0.9, 0.5, 1.1}}}),
+            Arguments.of(GIVEN, "twoLayers", new Object[] {W, new double[] {0.1, -0.3},
+                new double[][] {{0.9, -0.3}, {0.5, 1.2}}, new double[] {0.2, -0.4},
+                new double[] {0.4, -1.2, 0.8}}),
+            Arguments.of(GIVEN, "overwritten", new Object[] {W, new double[] {0.1, -0.3},
+                new double[] {0.4, -1.2, 0.8}})))
         .flatMap(s -> s);
   }
 
@@ -213,6 +275,28 @@ class SecondOrderTest {
       assertFalse(code.contains("new double[n][H]"), hvp);
       assertFalse(code.contains("zerosLike"), hvp);
     }
+  }
+
+  /**
+   * A layer's HVP called where the caller holds the value and tangent its JVP gave is called
+   * given both ({@link dev.adjoint.processor.forward.GivenTangents}): it neither computes the
+   * activations again nor allocates them; where the caller wrote into the value, the plain HVP
+   * is called (the values are checked against Hipparchus in {@link #cases}).
+   */
+  @Test
+  void layersAreGivenTheValueAndTangentTheirCallersHold() {
+    String sweeps = compiled(GIVEN).generatedSource("demo.GivenSweeps");
+    assertTrue(method(sweeps, "layeredHvp")
+        .contains("hiddenHvpFrom(W, b, row1, a, da, dW, db, drow1, vW, vb, trow1, ta, tda,"),
+        sweeps);
+    String twoLayers = method(sweeps, "twoLayersHvp");
+    assertTrue(twoLayers.contains("hiddenHvpFrom(V, c, a, z, ")
+        && twoLayers.contains("hiddenHvpFrom(W, b, x, a, "), twoLayers);
+    String variant = method(sweeps, "hiddenHvpFrom");
+    assertFalse(variant.contains("Math.tanh") || variant.contains("new double"), variant);
+    String overwritten = method(sweeps, "overwrittenHvp");
+    assertTrue(overwritten.contains("GivenGrad.hiddenHvp(")
+        && !overwritten.contains("hiddenHvpFrom"), overwritten);
   }
 
   /** An order-1 method has no second derivatives: no HVP, no Hessian in its API. */

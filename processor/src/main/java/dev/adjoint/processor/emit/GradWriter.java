@@ -67,7 +67,7 @@ public final class GradWriter {
   public record SecondOrderNames(String hvpRecord, String hessianRecord) {}
 
   /** A method of the sweeps class: differentiated, or a stub for one that could not be. */
-  public sealed interface SweepMethod permits Sweep, Stub, BackwardVariant {
+  public sealed interface SweepMethod permits Sweep, Stub, BackwardVariant, HvpVariant {
     ExecutableElement element();
   }
 
@@ -87,6 +87,14 @@ public final class GradWriter {
    */
   public record BackwardVariant(ExecutableElement element, Pullback pullback, String name,
       Set<Param> dropped, Var value, Block body) implements SweepMethod {}
+
+  /**
+   * A layer's HVP given the value and the tangent its callers hold, {@code value} after the
+   * layer's parameters, {@code valueTangent} after the directions
+   * ({@link dev.adjoint.processor.forward.GivenTangents}).
+   */
+  public record HvpVariant(ExecutableElement element, Hvp hvp, String name, Var value,
+      Var valueTangent) implements SweepMethod {}
 
   /** A method with errors (already reported): its derivatives throw. */
   public record Stub(ExecutableElement element, List<Param> params, boolean secondOrder)
@@ -255,6 +263,8 @@ public final class GradWriter {
         }
       } else if (method instanceof BackwardVariant variant) {
         type.addMethod(backwardVariant(owner, variant));
+      } else if (method instanceof HvpVariant variant) {
+        type.addMethod(hvpVariant(owner, variant));
       } else {
         Stub stub = (Stub) method;
         if (Declared.anyRecord(stub.params())) {
@@ -949,6 +959,31 @@ public final class GradWriter {
         .returns(javaType(hvp.signature().seedType()))
         .addJavadoc("Second order of {@link $L}: the tangent of its pullback, forward over"
             + " reverse.\n", link(owner, method.element()))
+        .addCode(body.build())
+        .build();
+  }
+
+  private static MethodSpec hvpVariant(TypeElement owner, HvpVariant variant) {
+    Hvp hvp = variant.hvp();
+    HvpSignature signature = hvp.signature();
+    CodeBlock.Builder body = CodeBlock.builder();
+    new JavaPrinter(body, hvp.pullback().tapes(), hvp.names().fresh("k")).print(hvp.body());
+    MethodSpec.Builder spec = MethodSpec.methodBuilder(variant.name())
+        .addModifiers(Modifier.STATIC)
+        .addParameters(parameters(variant.element(), signature.pullback().params()))
+        .addParameter(javaType(variant.value().type()), variant.value().name());
+    addDerivativeParameters(spec, signature.pullback());
+    signature.directions().forEach((p, v) -> spec.addParameter(javaType(p.var().type()), v));
+    spec.addParameter(javaType(variant.valueTangent().type()), variant.valueTangent().name());
+    spec.addParameter(javaType(signature.seedType()), signature.seedTangent());
+    signature.buffers().forEach((p, h) -> spec.addParameter(javaType(p.var().type()), h));
+    if (signature.scalarBuffer() != null) {
+      spec.addParameter(double[].class, signature.scalarBuffer());
+    }
+    return spec.addJavadoc("Second order of {@link $L}, given its value {@code $L} and that"
+            + " value's tangent {@code $L},\nwhich its callers hold: the tangent of its backward"
+            + " pass, forward over reverse.\n", link(owner, variant.element()),
+            variant.value().name(), variant.valueTangent().name())
         .addCode(body.build())
         .build();
   }

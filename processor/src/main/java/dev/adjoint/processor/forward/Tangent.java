@@ -140,6 +140,14 @@ public final class Tangent {
    * differentiated parameters (the directions), the seed and the buffers (the H·v buffers).
    */
   public static Hvp hvp(Pullback pullback) {
+    return hvp(pullback, Map.of());
+  }
+
+  /**
+   * The same for a pullback given more arrays than its method's parameters (a layer's value a
+   * caller holds), each with its tangent in {@code given}.
+   */
+  public static Hvp hvp(Pullback pullback, Map<Var, Var> given) {
     Function f = pullback.primal();
     NameScope names = f.names().copy();
     DerivativeSignature convention = pullback.signature();
@@ -159,8 +167,9 @@ public final class Tangent {
       tangents.put(buffer, new Var(signature.scalarBuffer(), Type.DOUBLE_ARRAY));
       outputs.add(buffer);
     }
+    tangents.putAll(given);
     SweepActivity activity = SweepActivity.of(pullback.body(), tangents.keySet(), outputs);
-    Set<Var> parameters = new HashSet<>();
+    Set<Var> parameters = new HashSet<>(given.keySet());
     f.params().forEach(p -> parameters.add(p.var()));
     Tangent tangent = new Tangent(names, activity::isActive, "t", parameters, tangents);
     Block body = tangent.block(pullback.body());

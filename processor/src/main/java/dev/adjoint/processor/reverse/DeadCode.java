@@ -91,7 +91,14 @@ public final class DeadCode {
       parameters.add(new Var(signature.scalarBuffer(), Type.DOUBLE_ARRAY));
     }
     parameters.removeAll(unread);
-    Block body = pullback.body();
+    return of(pullback.body(), parameters, unread);
+  }
+
+  /**
+   * {@code body} without its dead statements, where {@code parameters} are what it is given
+   * (stores into them are kept) and {@code unread} local arrays nobody reads.
+   */
+  public static Block of(Block body, Set<Var> parameters, Set<Var> unread) {
     DeadCode pass = new DeadCode(parameters);
     pass.findFresh(body);
     pass.fresh.addAll(unread);

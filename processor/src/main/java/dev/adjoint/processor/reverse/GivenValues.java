@@ -145,13 +145,17 @@ public final class GivenValues {
    * Whether {@code statements}, or one nested in them, may write one of {@code vars} or its
    * elements.
    */
-  private static boolean writesAny(List<Stmt> statements, Set<Var> vars) {
+  public static boolean writesAny(List<Stmt> statements, Set<Var> vars) {
     boolean[] writes = {false};
     Statements.forEach(statements, s -> writes[0] |= writes(s, vars));
     return writes[0];
   }
 
-  private static boolean writes(Stmt s, Set<Var> vars) {
+  /**
+   * Whether {@code s} itself (not the statements it holds) may write one of {@code vars} or its
+   * elements.
+   */
+  public static boolean writes(Stmt s, Set<Var> vars) {
     if (s instanceof Assign assign) {
       return vars.contains(assign.target()) || assign.value() instanceof Call call
           && !call.callee().readsOnly() && !disjoint(Exprs.vars(call.args()), vars);
