@@ -19,9 +19,12 @@ import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.frontend.ReassignedLocals;
 import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.ir.Block;
+import dev.adjoint.processor.ir.Constant;
+import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
+import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
@@ -38,6 +41,7 @@ import dev.adjoint.processor.reverse.CommonFactors;
 import dev.adjoint.processor.reverse.DeadCode;
 import dev.adjoint.processor.reverse.FirstContribution;
 import dev.adjoint.processor.reverse.FoldedNegations;
+import dev.adjoint.processor.reverse.BorrowedScalarBuffers;
 import dev.adjoint.processor.reverse.GivenValues;
 import dev.adjoint.processor.reverse.InOrderLoops;
 import dev.adjoint.processor.reverse.InvariantValues;
@@ -360,7 +364,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         }
         boolean backward = layers.containsKey(printed.primal().name())
             || printed.signature().backwardReturnsAdjoint();
-        out.add(new GradWriter.Sweep(sweep.element(), LocalTapes.of(printed),
+        out.add(new GradWriter.Sweep(sweep.element(),
+            LocalTapes.of(withScalarCallsMerged(unread.rewrite(sweep.pullback()), printed)),
             backward ? backwardOnly(printed, Set.of()) : null, sweep.jvp(),
             printed(sweep.hvp())));
       } else {
@@ -582,14 +587,45 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             .body());
   }
 
+  /**
+   * The pullback method's own body: each call of a scalar helper whose backward pass runs in the
+   * same block gives the value and the adjoint in one call ({@link ValueAndPullback}), the
+   * adjoint back through the pullback's buffer of scalar adjoints, borrowed ({@link
+   * BorrowedScalarBuffers}); else {@code printed}. Only there: the backward passes and variants
+   * cut from {@code printed} have no such buffer, and keep the helper's backward pass returning
+   * its adjoint ({@link ReturnedAdjoints}).
+   */
+  private static Pullback withScalarCallsMerged(Pullback pullback, Pullback printed) {
+    if (pullback.signature().scalarBuffer() == null) {
+      return printed;
+    }
+    Pullback chosen = ChosenIterations.of(pullback);
+    Pullback merged = ValueAndPullback.ofScalarCalls(chosen);
+    if (merged == chosen) {
+      return printed;
+    }
+    Pullback borrowed = BorrowedScalarBuffers.of(printedFrom(merged));
+    return callBuffers(borrowed) > callBuffers(printed) ? printed : borrowed;
+  }
+
+  /** How many one-element buffers for calls' adjoints {@code pullback} makes. */
+  private static long callBuffers(Pullback pullback) {
+    return pullback.body().statements().stream().filter(s -> s instanceof Declare d
+        && d.origin() == null && d.init() instanceof NewArray made
+        && made.dimensions().equals(List.of(Constant.integer(1)))).count();
+  }
+
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */
   private static Pullback printed(Pullback pullback) {
+    return printedFrom(ChosenIterations.of(pullback));
+  }
+
+  private static Pullback printedFrom(Pullback chosen) {
     return AlternatingAdjoints.of(MappedRows.of(UnreadResets.of(CommonFactors.of(
         FoldedNegations.of(ParameterRows.of(InvariantValues.of(ValueAndPullback.of(
             ReusedResults.of(RowSums.of(SunkDeclarations.of(ChosenValues.of(ReadBackSums.of(
                 JammedLoops.of(InOrderLoops.of(RowWalks.of(SettledRows.of(AdjointScratch.of(
-                    AdjointRows.of(ReturnedAdjoints.of(ChosenIterations.of(
-                        pullback)))))))))))))))))))));
+                    AdjointRows.of(ReturnedAdjoints.of(chosen))))))))))))))))))));
   }
 
   /** The last rewrites of an HVP as printed (none for a missing or unsupported one). */

@@ -281,7 +281,7 @@ class CompositionTest {
         .compile(Compiled.fileObjects(user));
     assertThat(compilation).succeeded();
     assertThat(compilation).generatedSourceFile("app.ModelSweeps")
-        .contentsAsUtf8String().contains("lib.ActivationsGrad.swishBackward(");
+        .contentsAsUtf8String().contains("lib.ActivationsGrad.swishPullback(t1, dt2, dScalars)");
   }
 
   private static void jar(Path classes, Path jar) throws IOException {

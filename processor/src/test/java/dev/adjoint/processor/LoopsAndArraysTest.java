@@ -2912,6 +2912,25 @@ class LoopsAndArraysTest {
     assertThat(g.partials()[2 * n - 1]).isEqualTo(0.5);
   }
 
+  /**
+   * A caller borrowing its buffer of scalar adjoints for a helper's adjoint puts back what the
+   * caller's caller had there: the pullback adds into it as ever.
+   */
+  @Test
+  void aBorrowedScalarBufferKeepsWhatItHeld() throws Exception {
+    Class<?> sweeps = compiled.load("demo.LoopsGrad");
+    Method pullback = sweeps.getMethod("softplusSumPullback", double[].class, double.class,
+        double.class, double[].class, double[].class);
+    double[] x = {0.3, -1.2, 2.0};
+    double[] fromZero = new double[1];
+    double value = (double) pullback.invoke(null, x, 0.7, 1.0, new double[3], fromZero);
+    double[] held = {5.0};
+    assertThat((double) pullback.invoke(null, x, 0.7, 1.0, new double[3], held))
+        .isEqualTo(value);
+    assertThat(held[0]).isEqualTo(5.0 + fromZero[0]);
+    assertThat(fromZero[0]).isNotEqualTo(0.0);
+  }
+
   @Test
   void aMethodOfOneDoubleParameterHasABackwardPassReturningItsAdjoint() throws Exception {
     Class<?> grad = compiled.load("demo.LoopsGrad");
@@ -3382,9 +3401,13 @@ class LoopsAndArraysTest {
     String rowByName = method(sweeps, "rowByNamePullback");
     assertThat(rowByName).contains("backward pass of this iteration, fused");
     assertThat(rowByName).doesNotContain("Tape");
-    // a helper of one double parameter: its backward pass returns the adjoint, no buffer
+    // a helper of one double parameter: its value and backward pass in one call, the adjoint
+    // back through the pullback's own buffer of scalar adjoints, borrowed: no buffer made
     String softplusSum = method(sweeps, "softplusSumPullback");
-    assertThat(softplusSum).contains("demo.LoopsGrad.softplusBackward(");
+    assertThat(softplusSum).containsMatch(
+        "double kept = dScalars\\[0\\];\\s*dScalars\\[0\\] = 0.0;\\s*double t\\d+ = "
+            + "demo.LoopsGrad.softplusPullback\\(t\\d+, dt\\d+, dScalars\\);\\s*"
+            + "double dArg = dScalars\\[0\\];\\s*dScalars\\[0\\] = kept;");
     assertThat(softplusSum).doesNotContain("dArgs");
     assertThat(softplusSum).doesNotContain("new double[");
     assertThat(softplusSum).contains("fused");

@@ -54,15 +54,31 @@ public final class ValueAndPullback {
   private static final Var TAPE = new Var(" tape", Type.DOUBLE_ARRAY);
 
   private final Set<Var> shared;
+  private final boolean scalarOnly;
 
-  private ValueAndPullback(Set<Var> shared) {
+  private ValueAndPullback(Set<Var> shared, boolean scalarOnly) {
     this.shared = shared;
+    this.scalarOnly = scalarOnly;
   }
 
   /** {@code pullback} with each call that can give way to its later pullback replaced. */
   public static Pullback of(Pullback pullback) {
+    return merged(pullback, false);
+  }
+
+  /**
+   * {@code pullback} with each call of a method of one {@code double} parameter returning a
+   * {@code double} (Black-Scholes' {@code cdf(d1)}) that can give way to its later pullback
+   * replaced: before {@link ReturnedAdjoints} turns that pullback into a call of the backward
+   * pass alone, which returns the adjoint and cannot give the value too.
+   */
+  public static Pullback ofScalarCalls(Pullback pullback) {
+    return merged(pullback, true);
+  }
+
+  private static Pullback merged(Pullback pullback, boolean scalarOnly) {
     Block body = pullback.body();
-    Block merged = new ValueAndPullback(BackStmts.sharedArrays(body)).merged(body);
+    Block merged = new ValueAndPullback(BackStmts.sharedArrays(body), scalarOnly).merged(body);
     return merged.equals(body) ? pullback : pullback.withBody(merged);
   }
 
@@ -73,7 +89,7 @@ public final class ValueAndPullback {
     }
     for (int i = 0; i < statements.size(); i++) {
       Call call = callIn(statements.get(i));
-      if (call != null) {
+      if (call != null && (!scalarOnly || call.callee().signature().backwardReturnsAdjoint())) {
         List<Stmt> done = mergedFrom(statements, i, call);
         if (done != null) {
           statements = done;
