@@ -94,7 +94,9 @@ public final class BorrowedScalarBuffers {
     }
     List<Stmt> statements = new ArrayList<>(rewritten.statements());
     statements.remove(made);
-    return new Block(statements);
+    boolean[] left = {false};
+    Statements.forEach(statements, s -> left[0] |= Statements.mentioned(s).contains(buffer));
+    return left[0] ? null : new Block(statements); // a use outside the call's block: keep it
   }
 
   /**
