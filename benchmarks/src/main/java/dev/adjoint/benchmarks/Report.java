@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -328,19 +329,16 @@ public final class Report {
         2.0 * w.inputs() * primal.ns() / pullback.ns());
   }
 
+  /** The median over the rounds of {@code a} over {@code b} in the same round. */
   private static String ratio(Map<String, Measure> m, String a, String b) {
-    Measure x = m.get(a);
-    Measure y = m.get(b);
-    if (x == null || y == null) {
-      return "skipped";
-    }
-    List<Double> ratios = new ArrayList<>();
-    for (int i = 0; i < x.rounds().size(); i++) {
-      ratios.add(x.rounds().get(i) / y.rounds().get(i));
-    }
-    Collections.sort(ratios);
-    double r = median(ratios);
-    return String.format(Locale.ROOT, r >= 100 ? "%,.0f" : "%.2f", r);
+    return compared(m, a, b, (x, y) -> {
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < x.rounds().size(); i++) {
+        ratios.add(x.rounds().get(i) / y.rounds().get(i));
+      }
+      Collections.sort(ratios);
+      return median(ratios);
+    });
   }
 
   /**
@@ -353,10 +351,19 @@ public final class Report {
    * fork of one side and a fast one of the other about one time in ten.
    */
   private static String fastestRatio(Map<String, Measure> m, String a, String b) {
+    return compared(m, a, b, (x, y) -> x.fastest() / y.fastest());
+  }
+
+  /** {@code ratio} of the measures of {@code a} and {@code b}, or "skipped" if one was not run. */
+  private static String compared(Map<String, Measure> m, String a, String b,
+      ToDoubleBiFunction<Measure, Measure> ratio) {
     Measure x = m.get(a);
     Measure y = m.get(b);
-    return x == null || y == null ? "skipped"
-        : String.format(Locale.ROOT, "%.2f", x.fastest() / y.fastest());
+    if (x == null || y == null) {
+      return "skipped";
+    }
+    double r = ratio.applyAsDouble(x, y);
+    return String.format(Locale.ROOT, r >= 100 ? "%,.0f" : "%.2f", r);
   }
 
   private static String timeOf(Map<String, Measure> m, String key) {

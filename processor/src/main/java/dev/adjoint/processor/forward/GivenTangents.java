@@ -147,14 +147,13 @@ public final class GivenTangents {
    * arguments and directions) earlier in {@code statements}, none of them written since; else
    * null.
    */
-  private Var[] held(List<Stmt> statements, int at, DerivativeCall call) {
-    Variant variant = byHvp.get(call.method());
-    int arity = variant.hvp().pullback().primal().params().size();
+  private Var[] held(List<Stmt> statements, int index, DerivativeCall call) {
+    Positions at = Positions.of(byHvp.get(call.method()), call.arguments(), false);
+    int arity = at.arity();
+    int directions = at.directions();
     List<Operand> arguments = call.arguments().subList(0, arity);
-    int tangentsFrom = call.arguments().size() - variant.hvp().signature().tangentNames().size();
-    int directions = variant.hvp().signature().directions().size();
-    List<Operand> directed = call.arguments().subList(tangentsFrom, tangentsFrom + directions);
-    for (int j = at - 2; j >= 0; j--) {
+    List<Operand> directed = call.arguments().subList(at.tangentsFrom(), at.directionsEnd());
+    for (int j = index - 2; j >= 0; j--) {
       if (definition(statements.get(j)) instanceof Call made
           && made.callee().code().equals(jvpOf.get(call.method()))
           && call.origin() != null && call.origin().equals(origin(statements.get(j)))
@@ -171,7 +170,7 @@ public final class GivenTangents {
         kept.addAll(Exprs.vars(directed));
         kept.add(value);
         kept.add(tangent);
-        return writesAny(statements.subList(j + 2, at), kept) ? null
+        return writesAny(statements.subList(j + 2, index), kept) ? null
             : new Var[] {value, tangent};
       }
     }
@@ -202,12 +201,9 @@ public final class GivenTangents {
       }
     }
     List<Operand> args = call.arguments();
-    int arity = variant.hvp().pullback().primal().params().size() + (isVariant ? 1 : 0);
-    int tangentsFrom = args.size() - variant.hvp().signature().tangentNames().size()
-        - (isVariant ? 1 : 0);
-    int directions = variant.hvp().signature().directions().size() + (isVariant ? 1 : 0);
-    List<Operand> out = new ArrayList<>(args.subList(arity, tangentsFrom));
-    out.addAll(args.subList(tangentsFrom + directions, args.size()));
+    Positions at = Positions.of(variant, args, isVariant);
+    List<Operand> out = new ArrayList<>(args.subList(at.arity(), at.tangentsFrom()));
+    out.addAll(args.subList(at.directionsEnd(), args.size()));
     return out;
   }
 
@@ -227,15 +223,32 @@ public final class GivenTangents {
   /** {@code call} as a call of its variant, {@code value} and {@code tangent} put in. */
   private DerivativeCall callWithValue(DerivativeCall call, Var value, Var tangent) {
     Variant variant = byHvp.get(call.method());
-    int arity = variant.hvp().pullback().primal().params().size();
     List<Operand> args = call.arguments();
-    int tangentsFrom = args.size() - variant.hvp().signature().tangentNames().size();
-    int directions = variant.hvp().signature().directions().size();
-    List<Operand> arguments = new ArrayList<>(args.subList(0, arity));
+    Positions at = Positions.of(variant, args, false);
+    List<Operand> arguments = new ArrayList<>(args.subList(0, at.arity()));
     arguments.add(value);
-    arguments.addAll(args.subList(arity, tangentsFrom + directions));
+    arguments.addAll(args.subList(at.arity(), at.directionsEnd()));
     arguments.add(tangent);
-    arguments.addAll(args.subList(tangentsFrom + directions, args.size()));
+    arguments.addAll(args.subList(at.directionsEnd(), args.size()));
     return new DerivativeCall(variant.name(), arguments, null, call.origin());
+  }
+
+  /**
+   * Where the parts of a call's arguments start: the layer's {@code arity} arguments first, then
+   * the pullback's, then the tangents from {@code tangentsFrom}, the layer's {@code directions}
+   * first. A call of the variant has one more of each part: the value, its tangent.
+   */
+  private record Positions(int arity, int tangentsFrom, int directions) {
+    static Positions of(Variant variant, List<Operand> args, boolean ofVariant) {
+      int extra = ofVariant ? 1 : 0;
+      HvpSignature signature = variant.hvp().signature();
+      return new Positions(variant.hvp().pullback().primal().params().size() + extra,
+          args.size() - signature.tangentNames().size() - extra,
+          signature.directions().size() + extra);
+    }
+
+    int directionsEnd() {
+      return tangentsFrom + directions;
+    }
   }
 }
