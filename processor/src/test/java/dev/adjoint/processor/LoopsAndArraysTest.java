@@ -2801,8 +2801,9 @@ class LoopsAndArraysTest {
   /**
    * {@code (k x) x} with a number {@code k}: {@code x} receives {@code (2k x) g}, as by hand,
    * and {@code 0.5 s s} gives {@code s g}; where {@code 2k} overflows, or {@code k} is a field,
-   * the rule falls back to {@code 2 ((k x) g)}, and a variable factor keeps the product rule. Exact
-   * against Hipparchus (finite differences cannot follow {@code 1.8e308 c c}).
+   * the rule falls back to {@code 2 ((k x) g)}, and a variable factor keeps the product rule. The
+   * JVP takes {@code 2 (k x) dx} at once, {@code k x} without a tangent. Exact against Hipparchus,
+   * the JVP too (finite differences cannot follow {@code 1.8e308 c c}).
    */
   @Test
   void constantFactorSquaresTakeTheDoubledConstant() {
@@ -2817,6 +2818,14 @@ class LoopsAndArraysTest {
     // a constant field's value is not known here (2 SCALE could overflow), nor is 2 * 1.8e308
     assertThat(pullback).containsMatch("da \\+= 2 \\* \\(t\\d+ \\* dt\\d+\\);");
     assertThat(pullback).containsMatch("double dc = 2 \\* \\(t\\d+ \\* dt\\d+\\);");
+    // forward mode: d((k a) a) = 2 (k a) da at once, no tangent of k a (checked exactly above)
+    String jvp = method(squares.generatedSource("demo.SquaresSweeps"), "squaresJvp");
+    assertThat(jvp).containsMatch("double dt\\d+ = 2 \\* \\(t\\d+ \\* da\\);");
+    assertThat(jvp).doesNotContainMatch("100 \\* da");
+    assertThat(jvp).containsMatch("double dv = dt\\d+ - da;");
+    assertThat(jvp).containsMatch("dt\\d+ = 2 \\* \\(t\\d+ \\* dv\\);");
+    // a variable factor (w * z * z) keeps the product rule
+    assertThat(jvp).containsMatch("dt\\d+ = z \\* dt\\d+ \\+ t\\d+ \\* dz;");
   }
 
   @Test

@@ -47,10 +47,12 @@ import dev.adjoint.processor.plan.DerivativeSignature;
 import dev.adjoint.processor.plan.HvpSignature;
 import dev.adjoint.processor.reverse.Declarations;
 import dev.adjoint.processor.reverse.Pullback;
+import dev.adjoint.processor.reverse.ScaledSquares;
 import dev.adjoint.processor.rules.DerivativeRules;
 import dev.adjoint.processor.rules.DerivativeRules.Flow;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -88,6 +90,10 @@ public final class Tangent {
    * tangentOut where it has that type, else a local allocated once.
    */
   private final Map<Type, Var> jvpBuffers = new LinkedHashMap<>();
+  /** The products that are scaled squares ({@link ScaledSquares}), by their value. */
+  private final Map<Expr, ScaledSquares.Square> squares = new IdentityHashMap<>();
+  /** Their scaled factors {@code t = k x}: no tangent, {@code d(t x)} being {@code 2 t dx}. */
+  private final Set<Var> scaledAway = new HashSet<>();
   private String unsupported;
 
   private Tangent(NameScope names, Predicate<Var> active, String prefix, Set<Var> parameters,
@@ -112,6 +118,14 @@ public final class Tangent {
     Tangent tangent = new Tangent(function.names(), activity::isActive, "d", parameters,
         tangents);
     tangent.jvpBuffers.put(tangentOut.type(), tangentOut);
+    ScaledSquares squares = new ScaledSquares(function, LoopFacts.of(function));
+    Statements.forEachAssign(function.body(), assign -> {
+      ScaledSquares.Square square = squares.of(assign);
+      if (square != null) {
+        tangent.squares.put(assign.value(), square);
+        tangent.scaledAway.add((Var) assign.value().operands().get(square.scaled()));
+      }
+    });
     Statements.forEachAssign(function.body(), assign -> {
       if (assign.value() instanceof Load load && assign.target().type().isArray()
           && activity.isActive(assign.target())) {
@@ -241,7 +255,7 @@ public final class Tangent {
   /** {@code target = value} (a declaration when {@code declares}), then its tangent. */
   private void define(Var target, Expr value, Origin origin, boolean declares,
       List<Stmt> out) {
-    if (!needsTangent(target)) {
+    if (!needsTangent(target) || scaledAway.contains(target)) {
       out.add(definition(target, value, origin, declares));
       return;
     }
@@ -285,6 +299,12 @@ public final class Tangent {
       Operand otherwise = tangent(select.otherwise());
       return isZero(then) && isZero(otherwise) ? Constant.ZERO
           : Terms.select(select.condition(), then, otherwise);
+    }
+    ScaledSquares.Square square = squares.get(value);
+    if (square != null) {
+      Operand dx = tangent(value.operands().get(1 - square.scaled()));
+      return isZero(dx) ? Constant.ZERO
+          : DerivativeRules.square(operands.get(square.scaled()), dx);
     }
     Operand sum = null;
     for (int i = 0; i < operands.size(); i++) {

@@ -80,6 +80,7 @@ public final class ReverseSweep {
   private final Adjoint.TapeNames tapes;
   private final Var seed;
   private final LoopFacts loops;
+  private final ScaledSquares squares;
   private final Map<Var, Var> adjoints = new HashMap<>();
   private final Map<Loop, Adjoint.Trips> trips = new IdentityHashMap<>();
   /** What the backward sweep reads; grows while building. */
@@ -160,7 +161,7 @@ public final class ReverseSweep {
   private record CallBuffer(Var buffer, int size) {}
   // per build
   private final Set<Var> declared = new HashSet<>();
-  /** The scaled operands of squares ({@link #scaledSquare}), which get no adjoint. */
+  /** The scaled operands of squares ({@link ScaledSquares}), which get no adjoint. */
   private final Set<Var> scaledAway = new HashSet<>();
   private final Map<Block, Set<Var>> zeroInits = new IdentityHashMap<>();
 
@@ -172,6 +173,7 @@ public final class ReverseSweep {
     this.notes = notes;
     this.restoreCandidates = restoreCandidates;
     this.loops = LoopFacts.of(function);
+    this.squares = new ScaledSquares(function, loops);
     this.swapped = SwappedArrays.of(function, loops);
     var scope = function.names();
     this.signature = DerivativeSignature.pullback(function.name(), function.params(),
@@ -1094,7 +1096,7 @@ public final class ReverseSweep {
     }
     var operands = value.operands();
     List<Operand> asRead = operands.stream().map(this::operand).toList();
-    ScaledSquare square = scaledSquare(assign);
+    ScaledSquares.Square square = squares.of(assign);
     int scale = square == null ? -1 : square.scaled();
     if (square != null) {
       scaledAway.add((Var) operands.get(scale));
@@ -1121,64 +1123,6 @@ public final class ReverseSweep {
         accumulate((Var) operand, contribution, block, out, assign.origin());
       }
     }
-  }
-
-  /** {@code r = t * x} with {@code t = k * x}: operand {@code scaled} is {@code t}. */
-  private record ScaledSquare(int scaled, Constant k) {}
-
-  /**
-   * For {@code r = t * x} with {@code t = k * x} (a constant {@code k}; Java reads
-   * {@code 100 * a * a} so), which operand is {@code t} and what {@code k} is, else null:
-   * {@code x} then receives {@code 2k x g} at once ({@link DerivativeRules#scaledSquare}), as a
-   * person writes the derivative of {@code 100 a²}, instead of {@code t g} and, through
-   * {@code t}, {@code k (x g)}. Only where {@code t} is assigned once,
-   * in the same block before {@code r}, read by {@code r} alone, and {@code x} is not assigned
-   * in between (then {@code t} is {@code k x} of the same {@code x}).
-   */
-  private ScaledSquare scaledSquare(Assign assign) {
-    if (!(assign.value() instanceof Binary product) || product.op() != Binary.Op.MUL
-        || product.a().equals(product.b())) {
-      return null;
-    }
-    for (int i = 0; i < 2; i++) {
-      Operand t = i == 0 ? product.a() : product.b();
-      Operand x = i == 0 ? product.b() : product.a();
-      Constant k = t instanceof Var scaled && x instanceof Var && scaled.type() == Type.DOUBLE
-          ? scaleOf(scaled, (Var) x, assign) : null;
-      if (k != null) {
-        return new ScaledSquare(i, k);
-      }
-    }
-    return null;
-  }
-
-  /**
-   * The constant {@code k} where {@code t} is {@code k * x} as {@link #scaledSquare} needs it for
-   * {@code use}, else null.
-   */
-  private Constant scaleOf(Var t, Var x, Assign use) {
-    List<Stmt> mentioning = new ArrayList<>();
-    Statements.forEach(function.body(), stmt -> {
-      if (!(stmt instanceof Loop || stmt instanceof If)
-          && Statements.vars(stmt).contains(t)) {
-        mentioning.add(stmt);
-      }
-    });
-    if (mentioning.size() != 2 || !(mentioning.get(0) instanceof Assign definition)
-        || mentioning.get(1) != use || !definition.target().equals(t)
-        || !(definition.value() instanceof Binary times) || times.op() != Binary.Op.MUL) {
-      return null;
-    }
-    Operand k = times.b().equals(x) ? times.a() : times.a().equals(x) ? times.b() : null;
-    Block block = loops.blockOf(definition);
-    if (!(k instanceof Constant constant) || block != loops.blockOf(use)) {
-      return null;
-    }
-    List<Stmt> statements = block.statements();
-    boolean xUnchanged = statements.subList(statements.indexOf(definition) + 1,
-        statements.indexOf(use)).stream().noneMatch(stmt -> BackStmts.assigned(stmt).contains(x)
-            || stmt instanceof Loop || stmt instanceof If);
-    return xUnchanged ? constant : null;
   }
 
   /**
