@@ -347,6 +347,57 @@ class LoopSpellingsTest {
           return s;
         }
 
+        /**
+         * The same state, its loss read through a residual per unit after the last step, then
+         * the state read once more (as the RNN benchmark's rnnBuffers does).
+         */
+        @Differentiable
+        public static double rnnResidual(double[][] w, double[] x, double[] target) {
+          int h = w.length;
+          double[] state = new double[h];
+          double[] next = new double[h];
+          for (int t = 0; t < x.length; t++) {
+            for (int j = 0; j < h; j++) {
+              double z = x[t];
+              for (int k = 0; k < state.length; k++) {
+                z += w[j][k] * state[k];
+              }
+              next[j] = Math.tanh(z);
+            }
+            double[] tmp = state;
+            state = next;
+            next = tmp;
+          }
+          double loss = 0;
+          for (int j = 0; j < h; j++) {
+            double e = state[j] - target[j];
+            loss += e * e;
+          }
+          return loss * state[0];
+        }
+
+        /**
+         * The state read at the end of each step, after the swap: the next step writes it again,
+         * so that read is no read after the last write.
+         */
+        @Differentiable
+        public static double readEachStep(double[] x, double c) {
+          double[] state = x.clone();
+          double[] next = new double[x.length];
+          double s = 0;
+          for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < x.length; i++) {
+              next[i] = Math.sin(c * state[i]) + state[i];
+            }
+            double[] tmp = state;
+            state = next;
+            next = tmp;
+            double e = state[0] * c - 0.5;
+            s += e * e;
+          }
+          return s;
+        }
+
         /** Three buffers turned round each step: the oldest becomes the next one written. */
         @Differentiable
         public static double threeBuffers(double[] x, double c) {
@@ -849,6 +900,9 @@ class LoopSpellingsTest {
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5, -0.3, 0.8},
             {-0.6, 0.2, 0.4}, {0.1, 0.9, -0.7}}, x}),
         Arguments.of("rnnTwoBuffers", new Object[] {new double[][] {{0.5}}, new double[] {}}),
+        Arguments.of("rnnResidual", new Object[] {new double[][] {{0.5, -0.3, 0.8},
+            {-0.6, 0.2, 0.4}, {0.1, 0.9, -0.7}}, x, new double[] {0.2, -0.5, 0.7}}),
+        Arguments.of("readEachStep", new Object[] {x, 0.8}),
         Arguments.of("threeBuffers", new Object[] {x, 0.8}),
         Arguments.of("threeBuffers", new Object[] {new double[] {}, 0.8}),
         Arguments.of("jacobiGrid", new Object[] {new double[][] {{0.3, -0.7, 0.9},
@@ -1136,6 +1190,14 @@ class LoopSpellingsTest {
     for (String swapped : List.of("threeBuffers", "jacobiGrid", "indexBuffers")) {
       assertThat(method(sweeps, swapped + "Pullback")).doesNotContain("arrayTape");
     }
+    // a residual read from the state after the last step: the buffers hold what it read until
+    // the steps' backward passes run, so it is computed again, not saved, and its loop's
+    // backward pass runs upward (only the step's overwritten elements are saved)
+    String residual = method(sweeps, "rnnResidualPullback");
+    assertThat(residual).doesNotContain("= e;");
+    assertThat(residual.split("\\[doublesTop\\+\\+\\] = ", -1)).hasLength(2);
+    assertThat(residual).containsMatch("for \\(int j2 = 0; j2 < w.length; j2\\+\\+\\) \\{\\s+"
+        + "// this iteration's values, computed again instead of saved");
     // a temporary declared before the loop (read after it), or copies in a branch: saved
     for (String saved : List.of("swapThroughOuter", "swapEveryOtherStep")) {
       assertThat(method(sweeps, saved + "Pullback")).contains("arrayTape.push(");

@@ -672,7 +672,45 @@ final class Recomputation {
   }
 
   private boolean isElement(Assign assign) {
-    return assign.value() instanceof Load load && replayable.contains(load.array());
+    return assign.value() instanceof Load load && (replayable.contains(load.array())
+        || settledAt(load.array(), assign));
+  }
+
+  /**
+   * True if {@code array} and its name hold, when the backward sweep reaches {@code at}, what
+   * they held when the forward sweep ran it: nothing but reads of it, or of the arrays assigned
+   * to one another with it, can run after {@code at} (no statement after it in program order,
+   * nor in a loop around both), and no other name shares it. Every write before {@code at} is
+   * undone only by backward passes that run after its own (a loss read from an RNN's state
+   * buffers after the last step reads them again, as cs231n's hand-written code does), whether
+   * or not the array is {@link #isReplayable} as a whole.
+   */
+  private boolean settledAt(Var array, Stmt at) {
+    Set<Var> group = aliasGroups().stream().filter(g -> g.contains(array)).findFirst()
+        .orElse(Set.of(array));
+    if (group.stream().anyMatch(otherNames::contains)) {
+      return false; // the arrays assigned to one another are the group, scanned below
+    }
+    int position = loops.position(at);
+    List<Loop> around = loops.loopsAround(at);
+    boolean[] settled = {true};
+    Statements.forEach(function.body(), stmt -> {
+      if (settled[0] && !(stmt instanceof Loop || stmt instanceof If)
+          && !isRead(stmt, group)
+          && Statements.vars(stmt).stream().anyMatch(group::contains)
+          && (loops.position(stmt) > position
+              || loops.loopsAround(stmt).stream().anyMatch(around::contains))) {
+        settled[0] = false;
+      }
+    });
+    return settled[0];
+  }
+
+  /** Whether {@code stmt} only reads the arrays of {@code group}: an element, or a length. */
+  private static boolean isRead(Stmt stmt, Set<Var> group) {
+    return stmt instanceof Assign assign && !group.contains(assign.target())
+        && (assign.value() instanceof Load || assign.value() instanceof Length
+            || assign.value() instanceof Call call && call.callee().readsOnly());
   }
 
   /** True if {@code operand} has its forward value where the backward sweep recomputes. */
@@ -680,7 +718,8 @@ final class Recomputation {
     if (!(operand instanceof Var v)) {
       return true;
     }
-    if (replayable.contains(v) || inline.test(v) || !loops.isAssignedInLoop(v)) {
+    if (replayable.contains(v) || inline.test(v) || !loops.isAssignedInLoop(v)
+        || v.type().isArray() && settledAt(v, at)) {
       return true;
     }
     List<Loop> around = loops.loopsAround(at);
