@@ -19,12 +19,9 @@ import dev.adjoint.processor.frontend.ProcessingEnvironments;
 import dev.adjoint.processor.frontend.ReassignedLocals;
 import dev.adjoint.processor.frontend.SameElementReads;
 import dev.adjoint.processor.ir.Block;
-import dev.adjoint.processor.ir.Constant;
-import dev.adjoint.processor.ir.Declare;
 import dev.adjoint.processor.ir.DerivativeCall;
 import dev.adjoint.processor.ir.Function;
 import dev.adjoint.processor.ir.MathCall;
-import dev.adjoint.processor.ir.NewArray;
 import dev.adjoint.processor.ir.Operand;
 import dev.adjoint.processor.ir.Param;
 import dev.adjoint.processor.ir.Statements;
@@ -605,14 +602,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       return printed;
     }
     Pullback borrowed = BorrowedScalarBuffers.of(printedFrom(merged));
-    return callBuffers(borrowed) > callBuffers(printed) ? printed : borrowed;
-  }
-
-  /** How many one-element buffers for calls' adjoints {@code pullback} makes. */
-  private static long callBuffers(Pullback pullback) {
-    return pullback.body().statements().stream().filter(s -> s instanceof Declare d
-        && d.origin() == null && d.init() instanceof NewArray made
-        && made.dimensions().equals(List.of(Constant.integer(1)))).count();
+    return BorrowedScalarBuffers.madeBuffers(borrowed)
+        > BorrowedScalarBuffers.madeBuffers(printed) ? printed : borrowed;
   }
 
   /** The last rewrites of a pullback as printed, after its HVP was taken from it. */

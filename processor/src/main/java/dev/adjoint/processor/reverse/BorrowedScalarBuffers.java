@@ -53,9 +53,8 @@ public final class BorrowedScalarBuffers {
         new Var(buffer, Type.DOUBLE_ARRAY), pullback.primal().names());
     Block body = pullback.body();
     for (Stmt stmt : List.copyOf(body.statements())) {
-      if (stmt instanceof Declare declare && declare.init() instanceof NewArray made
-          && declare.origin() == null && declare.var().type() == Type.DOUBLE_ARRAY
-          && made.dimensions().equals(List.of(Constant.integer(1)))) {
+      if (isMadeBuffer(stmt)) {
+        Declare declare = (Declare) stmt;
         Block borrowed = pass.borrowed(body, declare);
         if (borrowed != null) {
           body = borrowed;
@@ -63,6 +62,19 @@ public final class BorrowedScalarBuffers {
       }
     }
     return pullback.withBody(body);
+  }
+
+  /** How many one-element buffers for calls' adjoints {@code pullback} makes. */
+  public static long madeBuffers(Pullback pullback) {
+    return pullback.body().statements().stream().filter(BorrowedScalarBuffers::isMadeBuffer)
+        .count();
+  }
+
+  /** {@code double[] dArgs = new double[1]}, made by the processor (no source line). */
+  private static boolean isMadeBuffer(Stmt stmt) {
+    return stmt instanceof Declare declare && declare.init() instanceof NewArray made
+        && declare.origin() == null && declare.var().type() == Type.DOUBLE_ARRAY
+        && made.dimensions().equals(List.of(Constant.integer(1)));
   }
 
   /** {@code body} with the buffer {@code made} declares borrowed, or null if it cannot be. */

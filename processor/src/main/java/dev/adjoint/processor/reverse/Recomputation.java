@@ -116,8 +116,7 @@ final class Recomputation {
     if (array.type() != Type.DOUBLE_ARRAY || replayable.contains(array)) {
       return false;
     }
-    Set<Var> group = aliasGroups().stream().filter(g -> g.contains(array)).findFirst()
-        .orElse(Set.of(array));
+    Set<Var> group = groupOf(array);
     if (group.stream().anyMatch(v -> otherNames.contains(v)
         || function.params().stream().anyMatch(p -> p.var().equals(v)))) {
       return false;
@@ -255,6 +254,12 @@ final class Recomputation {
   private static boolean returnsFreshArray(Assign assign) {
     return assign.target().type().isArray() && assign.value() instanceof Call call
         && (call.callee().generated() || call.callee().runtime() && call.callee().hasPullback());
+  }
+
+  /** {@code array} and the arrays assigned to one another with it ({@link #aliasGroups}). */
+  private Set<Var> groupOf(Var array) {
+    return aliasGroups().stream().filter(g -> g.contains(array)).findFirst()
+        .orElse(Set.of(array));
   }
 
   /** The arrays assigned to one another ({@code h = next}), grouped by the copies linking them. */
@@ -686,8 +691,7 @@ final class Recomputation {
    * or not the array is {@link #isReplayable} as a whole.
    */
   private boolean settledAt(Var array, Stmt at) {
-    Set<Var> group = aliasGroups().stream().filter(g -> g.contains(array)).findFirst()
-        .orElse(Set.of(array));
+    Set<Var> group = groupOf(array);
     if (group.stream().anyMatch(otherNames::contains)) {
       return false; // the arrays assigned to one another are the group, scanned below
     }
@@ -706,7 +710,10 @@ final class Recomputation {
     return settled[0];
   }
 
-  /** Whether {@code stmt} only reads the arrays of {@code group}: an element, or a length. */
+  /**
+   * Whether {@code stmt} only reads the arrays of {@code group}: an element, a length, or a call
+   * that never writes its arguments.
+   */
   private static boolean isRead(Stmt stmt, Set<Var> group) {
     return stmt instanceof Assign assign && !group.contains(assign.target())
         && (assign.value() instanceof Load || assign.value() instanceof Length
